@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# quickstart.sh: the README's two commands, on a fresh Debian 12 machine (as root, or with sudo).
+#   ./quickstart.sh demo   install what is missing, build, run the classroom demo
+#   ./quickstart.sh test   install what is missing, build, run the whole test suite
+#   ./quickstart.sh build  install and build only
+# Environment: BUILD_DIR (default build), JOBS (default: all cores).
+set -euo pipefail
+cd "$(dirname "$0")"
+what=${1:-demo}
+case "$what" in demo|test|build) ;; *) echo "usage: $0 demo|test|build" >&2; exit 2 ;; esac
+
+packages=(g++ cmake ninja-build pkg-config libeigen3-dev libboost-program-options-dev libspdlog-dev
+          doctest-dev libtomlplusplus-dev nlohmann-json3-dev
+          libimgui-dev libglfw3-dev libgl-dev xvfb xauth)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "quickstart: installing ${missing[*]}"
+  sudo_cmd=""; [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+build=${BUILD_DIR:-build}
+jobs=${JOBS:-$(nproc)}
+cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build "$build" -j "$jobs"
+
+case "$what" in
+  demo) "$build/sim/flashsim" ;;
+  test) ctest --test-dir "$build" --output-on-failure -j "$jobs" ;;
+  build) ;;
+esac

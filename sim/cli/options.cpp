@@ -1,0 +1,123 @@
+// options.cpp: the shared options, their conversion to model objects, and atomic output.
+#include "sim/cli/options.h"
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <unistd.h>
+
+#include "sim/core/errors.h"
+
+namespace flashsim::cli {
+
+AttentionProblem CommonOptions::problem() const {
+    AttentionProblem p;
+    p.B = batch;
+    p.H = heads;
+    p.N = N;
+    p.N_kv = N_kv;
+    p.d = d;
+    p.dtype = parse_dtype(dtype);
+    p.causal = causal;
+    p.pass = parse_pass(pass);
+    p.validate();
+    return p;
+}
+
+Schedule CommonOptions::schedule() const {
+    Schedule s;
+    s.algo = parse_algorithm(algo);
+    s.Br = Br;
+    s.Bc = Bc;
+    s.warps = warps;
+    s.stages = stages;
+    s.vanilla_gemm = parse_gemm_tiling(vanilla_gemm);
+    return s;
+}
+
+GpuSpec CommonOptions::gpu_spec() const {
+    GpuSpec g = load_gpu(gpu);
+    for (const auto& kv : set) apply_override(g, kv);
+    return g;
+}
+
+SimOptions CommonOptions::sim_options() const {
+    SimOptions o;
+    o.paper_mode = paper;
+    o.timing = !no_timing;
+    return o;
+}
+
+void add_common_options(po::options_description& desc, CommonOptions& o) {
+    // clang-format off
+    desc.add_options()
+        ("algo", po::value(&o.algo)->default_value(o.algo), "algorithm: vanilla, fa1, fa2, fa3")
+        ("N", po::value(&o.N)->default_value(o.N), "sequence length (queries)")
+        ("N-kv", po::value(&o.N_kv)->default_value(o.N_kv), "key/value length; 0 = N")
+        ("d", po::value(&o.d)->default_value(o.d), "head dimension")
+        ("heads", po::value(&o.heads)->default_value(o.heads), "heads H")
+        ("batch", po::value(&o.batch)->default_value(o.batch), "batch B")
+        ("dtype", po::value(&o.dtype)->default_value(o.dtype), "element type: fp32, fp16, bf16, fp8")
+        ("causal", po::bool_switch(&o.causal), "causal mask")
+        ("pass", po::value(&o.pass)->default_value(o.pass), "fwd, bwd or fwdbwd")
+        ("Br", po::value(&o.Br)->default_value(o.Br), "query rows per block; 0 = the algorithm's default")
+        ("Bc", po::value(&o.Bc)->default_value(o.Bc), "key columns per block; 0 = the algorithm's default")
+        ("warps", po::value(&o.warps)->default_value(o.warps), "warps per CTA; 0 = default")
+        ("stages", po::value(&o.stages)->default_value(o.stages), "SRAM buffers for Kj, Vj; 0 = default")
+        ("vanilla-gemm", po::value(&o.vanilla_gemm)->default_value(o.vanilla_gemm),
+            "vanilla's GEMMs: ideal (operands cross HBM once) or tiled (every re-read issued)")
+        ("gpu", po::value(&o.gpu)->default_value(o.gpu), "GPU preset (see `flashsim presets`) or a .toml file")
+        ("set", po::value(&o.set)->composing(), "override one GPU field, KEY=VALUE (repeatable)")
+        ("paper", po::bool_switch(&o.paper), "paper mode: no L2, counts equal the papers' IO model")
+        ("no-timing", po::bool_switch(&o.no_timing), "count only; skip the timing layer");
+    // clang-format on
+}
+
+bool parse(int argc, const char* const* argv, const po::options_description& desc, po::variables_map& vm,
+           const char* usage, const po::positional_options_description* pos) {
+    po::options_description all = desc;
+    all.add_options()("help,h", "show this help")("verbose,v", "more log output");
+    po::command_line_parser parser(argc, argv);
+    parser.options(all);
+    if (pos) parser.positional(*pos);
+    po::store(parser.run(), vm);
+    if (vm.count("help")) {
+        std::cout << usage << "\n\n" << all << "\n";
+        return false;
+    }
+    po::notify(vm);
+    return true;
+}
+
+void write_output(const std::string& path, const std::string& text) {
+    if (path == "-") {
+        std::cout << text;
+        std::cout.flush();
+        return;
+    }
+    namespace fs = std::filesystem;
+    const fs::path target(path);
+    const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
+    if (!fs::is_directory(dir)) throw ConfigError("output '" + path + "': directory '" + dir.string() + "' does not exist");
+    const fs::path tmp = dir / ("." + target.filename().string() + ".tmp" + std::to_string(::getpid()));
+    {
+        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        if (!out) throw ConfigError("output '" + path + "' cannot be written");
+        out << text;
+        out.flush();
+        if (!out) {
+            std::error_code ec;
+            fs::remove(tmp, ec);
+            throw ConfigError("output '" + path + "': write failed");
+        }
+    }
+    std::error_code ec;
+    fs::rename(tmp, target, ec);
+    if (ec) {
+        fs::remove(tmp, ec);
+        throw ConfigError("output '" + path + "' cannot be replaced: " + ec.message());
+    }
+}
+
+}  // namespace flashsim::cli

@@ -1,0 +1,42 @@
+// options.h: the one option parser every flashsim subcommand shares (Boost.Program_options).
+// Options are named as the papers write them: --algo, --N, --d, --Br, --Bc, --heads, --batch,
+// --dtype, --causal, --pass, --gpu, --set KEY=VALUE, --paper.
+#pragma once
+#include <boost/program_options.hpp>
+#include <string>
+#include <vector>
+
+#include "sim/core/problem.h"
+#include "sim/core/schedule.h"
+#include "sim/engine/simulate.h"
+#include "sim/gpu/gpu_spec.h"
+
+namespace flashsim::cli {
+
+namespace po = boost::program_options;
+
+struct CommonOptions {
+    std::string algo = "fa2";
+    int64_t N = 1024, N_kv = 0, d = 64, heads = 16, batch = 1;
+    int64_t Br = 0, Bc = 0, warps = 0, stages = 0;
+    std::string dtype = "fp16", pass = "fwd", gpu = "a100-40gb", vanilla_gemm = "ideal";
+    bool causal = false, paper = false, no_timing = false;
+    std::vector<std::string> set;
+
+    AttentionProblem problem() const;
+    Schedule schedule() const;      // unresolved: 0 knobs mean "default"
+    GpuSpec gpu_spec() const;       // preset or file, with --set applied
+    SimOptions sim_options() const;
+};
+
+// Adds the shared options to `desc`, bound to `o`.
+void add_common_options(po::options_description& desc, CommonOptions& o);
+
+// Parses argv (after the subcommand) into `vm`; `--help` prints `desc` and returns false.
+bool parse(int argc, const char* const* argv, const po::options_description& desc, po::variables_map& vm,
+           const char* usage, const po::positional_options_description* pos = nullptr);
+
+// Writes `text` to `path` atomically (a temporary file renamed into place), or to stdout for "-".
+void write_output(const std::string& path, const std::string& text);
+
+}  // namespace flashsim::cli

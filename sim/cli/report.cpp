@@ -1,0 +1,129 @@
+// report.cpp: terminal tables for people.
+#include "sim/cli/report.h"
+
+#include <cmath>
+#include <cstdio>
+#include <sstream>
+
+namespace flashsim::cli {
+
+namespace {
+
+std::string fmt(const char* f, double v) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, f, v);
+    return buf;
+}
+
+std::string scaled(double v, const char* const* units, int n, double step) {
+    int k = 0;
+    while (std::fabs(v) >= step && k + 1 < n) {
+        v /= step;
+        ++k;
+    }
+    const char* f = std::fabs(v) >= 100 ? "%.0f" : std::fabs(v) >= 10 ? "%.1f" : "%.2f";
+    return fmt(f, v) + " " + units[k];
+}
+
+std::string pad(const std::string& s, size_t w, bool right = true) {
+    if (s.size() >= w) return s;
+    return right ? std::string(w - s.size(), ' ') + s : s + std::string(w - s.size(), ' ');
+}
+
+std::string formula_mark(const RunResult& r) {
+    if (!r.analytic.available || !r.paper_mode) return "";
+    const bool ok = r.analytic.hbm_read_bytes == r.counts.total.hbm_read_bytes &&
+                    r.analytic.hbm_write_bytes == r.counts.total.hbm_write_bytes;
+    return ok ? "= formula" : "!= formula";
+}
+
+}  // namespace
+
+std::string human_bytes(double b) {
+    static const char* u[] = {"B", "kB", "MB", "GB", "TB", "PB"};
+    return scaled(b, u, 6, 1000);
+}
+
+std::string human_count(double n) {
+    static const char* u[] = {"", "k", "M", "G", "T", "P"};
+    return scaled(n, u, 6, 1000);
+}
+
+std::string human_seconds(double s) {
+    if (s >= 1) return fmt(s >= 100 ? "%.0f s" : "%.2f s", s);
+    if (s >= 1e-3) return fmt("%.3g ms", s * 1e3);
+    if (s >= 1e-6) return fmt("%.3g us", s * 1e6);
+    return fmt("%.3g ns", s * 1e9);
+}
+
+std::string comparison_table(const std::vector<RunResult>& rows) {
+    std::ostringstream o;
+    const bool timed = !rows.empty() && rows.front().timing.valid;
+    o << pad("algorithm", 9, false) << pad("Br x Bc", 11) << pad("SRAM/CTA", 10) << pad("HBM read", 10)
+      << pad("HBM write", 10) << pad("vs vanilla", 11) << pad("matmul", 9) << pad("non-mm", 9) << pad("exp", 8);
+    if (timed) o << pad("time", 10) << pad("speedup", 8);
+    o << "\n" << std::string(timed ? 105 : 87, '-') << "\n";
+    const double base = rows.empty() ? 1 : double(rows.front().counts.total.hbm_read_bytes + rows.front().counts.total.hbm_write_bytes);
+    const double base_t = rows.empty() ? 1 : rows.front().timing.seconds;
+    for (const auto& r : rows) {
+        const double hbm = double(r.counts.total.hbm_read_bytes + r.counts.total.hbm_write_bytes);
+        o << pad(to_string(r.schedule.algo), 9, false)
+          << pad(std::to_string(r.schedule.Br) + " x " + std::to_string(r.schedule.Bc), 11)
+          << pad(format_bytes(r.footprint.sram_bytes), 10)
+          << pad(human_bytes(double(r.counts.total.hbm_read_bytes)), 10)
+          << pad(human_bytes(double(r.counts.total.hbm_write_bytes)), 10) << pad(fmt("%.3fx", hbm / base), 11)
+          << pad(human_count(double(r.counts.matmul_flops)), 9) << pad(human_count(double(r.counts.vector_flops)), 9)
+          << pad(human_count(double(r.counts.exps)), 8);
+        if (timed) o << pad(human_seconds(r.timing.seconds), 10) << pad(fmt("%.2fx", base_t / r.timing.seconds), 8);
+        o << "\n";
+    }
+    return o.str();
+}
+
+std::string run_report(const RunResult& r) {
+    std::ostringstream o;
+    const auto& p = r.problem;
+    const auto& c = r.counts;
+    o << "problem   " << p.describe() << "\n";
+    o << "schedule  " << r.schedule.describe() << "  (Tr=" << r.schedule.Tr(p) << ", Tc=" << r.schedule.Tc(p) << ")\n";
+    o << "gpu       " << r.gpu.description << (r.paper_mode ? "  [paper mode: no L2]" : "  [L2 modelled]") << "\n";
+    o << "SRAM/CTA  " << r.footprint.sram_arithmetic << "  (of " << format_bytes(r.gpu.sram_bytes_per_sm) << ")\n";
+    if (!r.footprint.register_arithmetic.empty()) o << "registers " << r.footprint.register_arithmetic << "\n";
+    o << "\n" << pad("tensor", 7, false) << pad("HBM read", 12) << pad("HBM write", 12) << pad("L2/global rd", 14)
+      << pad("global wr", 12) << "\n";
+    for (int i = 0; i < kTensorCount; ++i) {
+        const Traffic& t = c.per_tensor[size_t(i)];
+        if (!t.global_read_bytes && !t.global_write_bytes) continue;
+        o << pad(to_string(Tensor(i)), 7, false) << pad(human_bytes(double(t.hbm_read_bytes)), 12)
+          << pad(human_bytes(double(t.hbm_write_bytes)), 12) << pad(human_bytes(double(t.global_read_bytes)), 14)
+          << pad(human_bytes(double(t.global_write_bytes)), 12) << "\n";
+    }
+    o << pad("total", 7, false) << pad(human_bytes(double(c.total.hbm_read_bytes)), 12)
+      << pad(human_bytes(double(c.total.hbm_write_bytes)), 12) << pad(human_bytes(double(c.total.global_read_bytes)), 14)
+      << pad(human_bytes(double(c.total.global_write_bytes)), 12) << "\n";
+    if (r.l2_dirty_bytes_at_end) o << "dirty in L2 at the end (not yet written to HBM): " << human_bytes(double(r.l2_dirty_bytes_at_end)) << "\n";
+    o << "\nFLOPs     matmul " << human_count(double(c.matmul_flops)) << "  non-matmul " << human_count(double(c.vector_flops))
+      << "  exp " << human_count(double(c.exps)) << "  (papers' convention: " << human_count(double(r.useful_matmul_flops()))
+      << ")\n";
+    if (r.analytic.available) {
+        o << "formula   HBM read " << r.analytic.read_formula << " = " << human_bytes(double(r.analytic.hbm_read_bytes))
+          << ",  write " << r.analytic.write_formula << " = " << human_bytes(double(r.analytic.hbm_write_bytes));
+        const std::string mark = formula_mark(r);
+        if (!mark.empty()) o << "  [simulated " << mark << "]";
+        o << "\n";
+    }
+    o << "orders    standard Theta(" << r.theta_standard.expression << ") = " << human_count(r.theta_standard.elements)
+      << " el,  flash Theta(" << r.theta_flash.expression << ") = " << human_count(r.theta_flash.elements) << " el\n";
+    if (r.timing.valid) {
+        const Timing& t = r.timing;
+        o << "\ntime      " << human_seconds(t.seconds) << "  (" << human_count(t.cycles) << " cycles; " << t.ctas_per_sm
+          << " CTAs/SM, " << fmt("%.2f", t.waves) << " waves)\n";
+        o << "achieved  HBM " << human_bytes(t.hbm_bytes_per_s) << "/s, L2 " << human_bytes(t.l2_bytes_per_s) << "/s, tensor "
+          << human_count(t.tensor_flops_per_s) << "FLOP/s\n";
+        if (!t.bottleneck.empty()) o << "bound by  " << t.bottleneck << "\n";
+        for (const auto& [k, v] : t.breakdown_seconds) o << "  " << pad(k, 22, false) << human_seconds(v) << "\n";
+    }
+    return o.str();
+}
+
+}  // namespace flashsim::cli

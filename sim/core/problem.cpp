@@ -1,0 +1,77 @@
+#include "sim/core/problem.h"
+
+#include "sim/core/errors.h"
+
+namespace flashsim {
+
+int64_t dtype_bytes(Dtype t) {
+    switch (t) {
+        case Dtype::fp32: return 4;
+        case Dtype::fp16: return 2;
+        case Dtype::bf16: return 2;
+        case Dtype::fp8: return 1;
+    }
+    return 0;
+}
+
+const char* to_string(Dtype t) {
+    switch (t) {
+        case Dtype::fp32: return "fp32";
+        case Dtype::fp16: return "fp16";
+        case Dtype::bf16: return "bf16";
+        case Dtype::fp8: return "fp8";
+    }
+    return "?";
+}
+
+const char* to_string(Pass p) {
+    switch (p) {
+        case Pass::fwd: return "fwd";
+        case Pass::bwd: return "bwd";
+        case Pass::fwdbwd: return "fwdbwd";
+    }
+    return "?";
+}
+
+Dtype parse_dtype(const std::string& s) {
+    if (s == "fp32") return Dtype::fp32;
+    if (s == "fp16") return Dtype::fp16;
+    if (s == "bf16") return Dtype::bf16;
+    if (s == "fp8") return Dtype::fp8;
+    throw ConfigError("dtype='" + s + "' is unknown; allowed: fp32, fp16, bf16, fp8");
+}
+
+Pass parse_pass(const std::string& s) {
+    if (s == "fwd") return Pass::fwd;
+    if (s == "bwd") return Pass::bwd;
+    if (s == "fwdbwd") return Pass::fwdbwd;
+    throw ConfigError("pass='" + s + "' is unknown; allowed: fwd, bwd, fwdbwd");
+}
+
+static void require_range(const char* key, int64_t v, int64_t lo, int64_t hi) {
+    if (v < lo || v > hi)
+        throw ConfigError(std::string(key) + "=" + std::to_string(v) + " is out of range; allowed: " +
+                          std::to_string(lo) + " to " + std::to_string(hi));
+}
+
+void AttentionProblem::validate() const {
+    require_range("B", B, 1, 1 << 20);
+    require_range("H", H, 1, 1 << 16);
+    require_range("N", N, 1, int64_t(1) << 24);
+    if (N_kv != 0) require_range("N_kv", N_kv, 1, int64_t(1) << 24);
+    require_range("d", d, 1, 1024);
+    if (causal && Nk() != N)
+        throw ConfigError("causal with N_kv=" + std::to_string(N_kv) + " != N=" + std::to_string(N) +
+                          " is not supported; causal needs N_kv = N");
+}
+
+std::string AttentionProblem::describe() const {
+    std::string s = "B=" + std::to_string(B) + " H=" + std::to_string(H) + " N=" + std::to_string(N);
+    if (N_kv) s += " N_kv=" + std::to_string(N_kv);
+    s += " d=" + std::to_string(d) + " " + to_string(dtype);
+    if (causal) s += " causal";
+    s += std::string(" ") + to_string(pass);
+    return s;
+}
+
+}  // namespace flashsim

@@ -1,0 +1,58 @@
+// schedule.h: how it is computed. The algorithm and its knobs (Br, Bc, warps, stages), the
+// defaults the papers and the real kernels choose, and the on-chip footprint of a schedule.
+//
+// Contract: resolve_schedule() fills every 0 knob with its default and validates the result
+// against the problem and the GPU; a schedule that does not fit throws ConfigError with the
+// arithmetic ("Br=256, Bc=256, d=128 need 288 KiB of SRAM; the h100 preset has 228 KiB per SM").
+#pragma once
+#include <cstdint>
+#include <string>
+
+#include "sim/core/problem.h"
+
+namespace flashsim {
+
+struct GpuSpec;
+
+enum class Algorithm : uint8_t { vanilla, fa1, fa2, fa3 };
+// How vanilla's two GEMMs move their operands:
+//   ideal: each operand crosses HBM once (the papers' Algorithm 0 accounting);
+//   tiled: a grid of Br x Bc output tiles, each CTA re-reading its operand rows from HBM
+//          (what a real tiled GEMM issues; an L2 absorbs most of the re-reads).
+enum class GemmTiling : uint8_t { ideal, tiled };
+
+const char* to_string(Algorithm a);
+const char* to_string(GemmTiling g);
+Algorithm parse_algorithm(const std::string& s);  // throws ConfigError
+GemmTiling parse_gemm_tiling(const std::string& s);
+
+struct Schedule {
+    Algorithm algo = Algorithm::fa2;
+    int64_t Br = 0;      // query rows per block; 0 = default
+    int64_t Bc = 0;      // key columns per block; 0 = default
+    int64_t warps = 0;   // warps per CTA; 0 = default
+    int64_t stages = 0;  // SRAM buffers for Kj, Vj (prefetch depth); 0 = default
+    GemmTiling vanilla_gemm = GemmTiling::ideal;
+
+    int64_t Tr(const AttentionProblem& p) const { return (p.N + Br - 1) / Br; }
+    int64_t Tc(const AttentionProblem& p) const { return (p.Nk() + Bc - 1) / Bc; }
+    std::string describe() const;  // "fa2 Br=128 Bc=64 warps=4 stages=1"
+};
+
+// On-chip bytes one CTA of the schedule keeps, split as the hardware holds them. Where the
+// GPU models no registers (register_bytes_per_sm = 0) everything counts as SRAM.
+struct Footprint {
+    int64_t sram_bytes = 0;
+    int64_t register_bytes = 0;
+    std::string sram_arithmetic;      // "Qi 64x64 + Kj 128x64 + ... = 32768 el x 2 B = 64 KiB"
+    std::string register_arithmetic;  // "" when registers are not modelled
+};
+Footprint footprint(const Schedule& s, const AttentionProblem& p, const GpuSpec& g);
+
+// Fills defaults (FA1: Bc = ceil(M/4d), Br = min(ceil(M/4d), d), M the SRAM size in elements;
+// FA2/FA3: the real kernels' tiles), then validates. Throws ConfigError.
+Schedule resolve_schedule(Schedule s, const AttentionProblem& p, const GpuSpec& g);
+
+std::string format_bytes(int64_t bytes);  // "64 KiB", "1.5 MiB", "288 KiB"
+
+}  // namespace flashsim

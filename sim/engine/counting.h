@@ -1,0 +1,32 @@
+// counting.h: the counting layer. Walks every op of a Trace and adds up bytes per level and
+// tensor, FLOPs and exps, in paper mode (no L2: every global access is an HBM access, except the
+// re-reads an ideal GEMM serves on chip).
+//
+// Contract: exact (64-bit integers, no sampling). Heads are symmetric, so one head is walked and
+// multiplied by B*H unless `all_heads` is set (tests use it to check the symmetry).
+#pragma once
+#include <string>
+#include <vector>
+
+#include "sim/engine/counters.h"
+#include "sim/trace/trace.h"
+
+namespace flashsim {
+
+struct KernelCounts {
+    std::string name;
+    int64_t ctas = 0;
+    Counters counts;
+};
+
+struct CountResult {
+    Counters total;
+    std::vector<KernelCounts> kernels;
+};
+
+CountResult count_paper_mode(const Trace& t, bool all_heads = false);
+
+// Adds one op to a Counters in paper mode. Shared by the counting and timing layers.
+void count_op_paper_mode(const Op& op, Counters& c);
+
+}  // namespace flashsim

@@ -1,0 +1,78 @@
+// gpu_spec.h: every parameter of the machine model, with its unit in its name.
+//
+// Contract: a GpuSpec comes from a TOML preset (sim/presets/*.toml, embedded in the binary, or
+// a user's file). Every field must be present; an unknown or missing key, a wrong type or a
+// value out of range throws ConfigError naming the key. set("key", "value") overrides one field
+// (the CLI's --set) with the same checks. Fields are listed once, in kGpuFields, which drives
+// loading, --set, `flashsim presets show` and the JSON output, so they cannot drift.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace flashsim {
+
+enum class Dtype : uint8_t;
+
+struct GpuSpec {
+    std::string name;         // preset id, e.g. "h100"
+    std::string description;  // one line for people
+
+    // Compute units and clock.
+    int64_t sm_count = 0;
+    double clock_hz = 0;
+    int64_t max_ctas_per_sm = 0;
+    int64_t max_warps_per_sm = 0;
+
+    // On-chip memory of one SM.
+    int64_t sram_bytes_per_sm = 0;       // software-managed shared memory a kernel may use
+    int64_t register_bytes_per_sm = 0;   // 0: registers not modelled, every tile counts as SRAM
+    double sram_latency_cycles = 0;
+    double sram_bytes_per_cycle_per_sm = 0;  // 0: unlimited (classroom model: latency only)
+
+    // L2 (shared by all SMs). l2_bytes = 0: no L2, every global access is an HBM access.
+    int64_t l2_bytes = 0;
+    int64_t l2_line_bytes = 0;
+    int64_t l2_sector_bytes = 0;
+    int64_t l2_ways = 0;
+    double l2_latency_cycles = 0;
+    double l2_bytes_per_s = 0;
+
+    // HBM (device memory).
+    double hbm_bytes_per_s = 0;
+    double hbm_latency_cycles = 0;
+
+    // Arithmetic rates of the whole GPU.
+    double tensor_flops_per_s_fp16 = 0;  // also bf16; dense, fp32 accumulate
+    double tensor_flops_per_s_fp8 = 0;   // 0: no fp8 tensor cores
+    double tensor_flops_per_s_fp32 = 0;  // matmul on fp32 inputs (TF32 tensor cores or FMA)
+    double vector_flops_per_s = 0;       // fp32 non-matmul work
+    double exp_per_s = 0;                // special-function unit (exp2) results per second
+
+    double tensor_flops_per_s(Dtype t) const;
+    double cycles_per_s() const { return clock_hz; }
+
+    void validate() const;                                  // throws ConfigError
+    void set(const std::string& key, const std::string& value);  // throws ConfigError
+    std::string get(const std::string& key) const;
+};
+
+struct GpuField {
+    const char* key;
+    bool integer;
+    const char* unit;
+    const char* help;
+};
+const std::vector<GpuField>& gpu_fields();
+
+// Presets shipped with flashsim (embedded at build time from sim/presets/*.toml).
+std::vector<std::string> preset_names();
+std::string preset_toml(const std::string& name);  // throws ConfigError for an unknown name
+
+GpuSpec parse_gpu_toml(const std::string& text, const std::string& origin);  // throws ConfigError
+// A preset name ("h100") or a path to a .toml file.
+GpuSpec load_gpu(const std::string& preset_or_file);
+// "key=value" as the CLI takes it.
+void apply_override(GpuSpec& gpu, const std::string& key_equals_value);
+
+}  // namespace flashsim

@@ -1,0 +1,138 @@
+// run_result.cpp: JSON (nlohmann) and CSV forms of a RunResult (schema: docs/results.md).
+#include "sim/result/run_result.h"
+
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+namespace flashsim {
+
+uint64_t RunResult::useful_matmul_flops() const {
+    const uint64_t per_pass = 4 * uint64_t(problem.N) * uint64_t(problem.Nk()) * uint64_t(problem.d) *
+                              uint64_t(problem.heads()) / (problem.causal ? 2 : 1);
+    switch (problem.pass) {
+        case Pass::fwd: return per_pass;
+        case Pass::bwd: return per_pass * 5 / 2;  // FA2 paper: backward = 2.5 x forward
+        case Pass::fwdbwd: return per_pass * 7 / 2;
+    }
+    return per_pass;
+}
+
+double RunResult::arithmetic_intensity() const {
+    const double hbm = double(counts.total.hbm_read_bytes + counts.total.hbm_write_bytes);
+    return hbm > 0 ? double(counts.matmul_flops) / hbm : 0.0;
+}
+
+namespace {
+
+nlohmann::json traffic_json(const Traffic& t) {
+    return {{"global_read_bytes", t.global_read_bytes}, {"global_write_bytes", t.global_write_bytes},
+            {"hbm_read_bytes", t.hbm_read_bytes},       {"hbm_write_bytes", t.hbm_write_bytes},
+            {"atomic_bytes", t.atomic_bytes}};
+}
+
+nlohmann::json counters_json(const Counters& c) {
+    nlohmann::json per = nlohmann::json::object();
+    for (int i = 0; i < kTensorCount; ++i) {
+        const Traffic& t = c.per_tensor[size_t(i)];
+        if (t.global_read_bytes || t.global_write_bytes) per[to_string(Tensor(i))] = traffic_json(t);
+    }
+    return {{"total", traffic_json(c.total)},
+            {"per_tensor", per},
+            {"sram_read_bytes", c.sram_read_bytes},
+            {"sram_write_bytes", c.sram_write_bytes},
+            {"matmul_flops", c.matmul_flops},
+            {"vector_flops", c.vector_flops},
+            {"exps", c.exps},
+            {"ops", c.ops},
+            {"ctas", c.ctas}};
+}
+
+}  // namespace
+
+nlohmann::json to_json(const RunResult& r) {
+    const auto& p = r.problem;
+    const auto& s = r.schedule;
+    nlohmann::json gpu = {{"name", r.gpu.name}, {"description", r.gpu.description}};
+    for (const auto& f : gpu_fields()) {
+        const std::string v = r.gpu.get(f.key);
+        if (f.integer) gpu[f.key] = std::stoll(v);
+        else gpu[f.key] = std::stod(v);
+    }
+    nlohmann::json kernels = nlohmann::json::array();
+    for (const auto& k : r.kernels) kernels.push_back({{"name", k.name}, {"ctas", k.ctas}, {"counts", counters_json(k.counts)}});
+    nlohmann::json j = {
+        {"schema", "flashsim-result/1"},
+        {"problem",
+         {{"B", p.B}, {"H", p.H}, {"N", p.N}, {"N_kv", p.Nk()}, {"d", p.d}, {"dtype", to_string(p.dtype)},
+          {"causal", p.causal}, {"pass", to_string(p.pass)}}},
+        {"schedule",
+         {{"algo", to_string(s.algo)}, {"Br", s.Br}, {"Bc", s.Bc}, {"Tr", s.Tr(p)}, {"Tc", s.Tc(p)},
+          {"warps", s.warps}, {"stages", s.stages}, {"vanilla_gemm", to_string(s.vanilla_gemm)}}},
+        {"gpu", gpu},
+        {"paper_mode", r.paper_mode},
+        {"footprint",
+         {{"sram_bytes", r.footprint.sram_bytes}, {"register_bytes", r.footprint.register_bytes},
+          {"sram_arithmetic", r.footprint.sram_arithmetic}, {"register_arithmetic", r.footprint.register_arithmetic}}},
+        {"counts", counters_json(r.counts)},
+        {"kernels", kernels},
+        {"l2_dirty_bytes_at_end", r.l2_dirty_bytes_at_end},
+        {"useful_matmul_flops", r.useful_matmul_flops()},
+        {"arithmetic_intensity_flops_per_hbm_byte", r.arithmetic_intensity()},
+        {"analytic",
+         {{"available", r.analytic.available}, {"hbm_read_bytes", r.analytic.hbm_read_bytes},
+          {"hbm_write_bytes", r.analytic.hbm_write_bytes}, {"read_formula", r.analytic.read_formula},
+          {"write_formula", r.analytic.write_formula},
+          {"theta_standard", {{"expression", r.theta_standard.expression}, {"elements", r.theta_standard.elements}}},
+          {"theta_flash", {{"expression", r.theta_flash.expression}, {"elements", r.theta_flash.elements}}}}},
+    };
+    if (r.timing.valid) {
+        const Timing& t = r.timing;
+        j["timing"] = {{"cycles", t.cycles},
+                       {"seconds", t.seconds},
+                       {"ctas_per_sm", t.ctas_per_sm},
+                       {"waves", t.waves},
+                       {"hbm_bytes_per_s", t.hbm_bytes_per_s},
+                       {"l2_bytes_per_s", t.l2_bytes_per_s},
+                       {"sram_bytes_per_s", t.sram_bytes_per_s},
+                       {"tensor_flops_per_s", t.tensor_flops_per_s},
+                       {"breakdown_seconds", t.breakdown_seconds},
+                       {"bottleneck", t.bottleneck}};
+    }
+    return j;
+}
+
+namespace {
+const char* kCsvColumns[] = {
+    "algo", "pass", "gpu", "paper_mode", "B", "H", "N", "d", "dtype", "causal", "Br", "Bc", "Tr", "Tc", "warps", "stages",
+    "sram_footprint_bytes", "hbm_read_bytes", "hbm_write_bytes", "global_read_bytes", "global_write_bytes",
+    "l2_dirty_bytes_at_end", "sram_read_bytes", "sram_write_bytes", "matmul_flops", "vector_flops", "exps",
+    "formula_hbm_read_bytes", "formula_hbm_write_bytes", "cycles", "seconds"};
+}
+
+std::string csv_header() {
+    std::string s;
+    for (const char* c : kCsvColumns) s += (s.empty() ? "" : ",") + std::string(c);
+    return s;
+}
+
+std::string csv_row(const RunResult& r) {
+    const auto& p = r.problem;
+    const auto& s = r.schedule;
+    const auto& c = r.counts;
+    std::ostringstream o;
+    o.precision(10);
+    o << to_string(s.algo) << ',' << to_string(p.pass) << ',' << r.gpu.name << ',' << (r.paper_mode ? 1 : 0) << ','
+      << p.B << ',' << p.H << ',' << p.N << ',' << p.d << ',' << to_string(p.dtype) << ',' << (p.causal ? 1 : 0)
+      << ',' << s.Br << ',' << s.Bc << ',' << s.Tr(p) << ',' << s.Tc(p) << ',' << s.warps << ',' << s.stages << ','
+      << r.footprint.sram_bytes << ',' << c.total.hbm_read_bytes << ',' << c.total.hbm_write_bytes << ','
+      << c.total.global_read_bytes << ',' << c.total.global_write_bytes << ',' << r.l2_dirty_bytes_at_end << ','
+      << c.sram_read_bytes << ',' << c.sram_write_bytes << ',' << c.matmul_flops << ',' << c.vector_flops << ','
+      << c.exps << ',';
+    if (r.analytic.available) o << r.analytic.hbm_read_bytes << ',' << r.analytic.hbm_write_bytes << ',';
+    else o << ",,";
+    if (r.timing.valid) o << r.timing.cycles << ',' << r.timing.seconds;
+    else o << ',';
+    return o.str();
+}
+
+}  // namespace flashsim

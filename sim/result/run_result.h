@@ -1,0 +1,46 @@
+// run_result.h: everything one simulation produces, and its JSON/CSV forms.
+//
+// Contract: the JSON and CSV schemas are documented in docs/results.md; a field added here is
+// added there. Sizes are bytes, FLOPs are FLOPs, times are seconds unless a name says otherwise.
+#pragma once
+#include <cstdint>
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "sim/analytic/analytic.h"
+#include "sim/core/problem.h"
+#include "sim/core/schedule.h"
+#include "sim/engine/counting.h"
+#include "sim/engine/timing_result.h"
+#include "sim/gpu/gpu_spec.h"
+#include "sim/trace/trace.h"
+
+namespace flashsim {
+
+struct RunResult {
+    AttentionProblem problem;
+    Schedule schedule;   // resolved
+    GpuSpec gpu;         // with overrides applied
+    bool paper_mode = true;
+    Footprint footprint;
+    Counters counts;     // paper mode: the papers' IO model; otherwise through the L2 model
+    std::vector<KernelCounts> kernels;
+    uint64_t l2_dirty_bytes_at_end = 0;  // written but still in L2 when the run ends (L2 mode)
+    AnalyticCounts analytic;
+    ThetaBound theta_standard, theta_flash;
+    std::vector<Listing> listings;
+    Timing timing;
+
+    // The papers' FLOP convention: 4 N^2 d per head forward (halved if causal).
+    uint64_t useful_matmul_flops() const;
+    double arithmetic_intensity() const;  // matmul FLOPs per HBM byte
+};
+
+nlohmann::json to_json(const RunResult& r);
+std::string csv_header();
+std::string csv_row(const RunResult& r);
+
+}  // namespace flashsim

@@ -1,0 +1,48 @@
+// op.h: the unit of a trace. One op is one thing a CTA does: move a tile between levels,
+// multiply tiles, do element-wise work, wait at a barrier, or add atomically into global memory.
+//
+// Contract: an op names the tensor and the tile it touches in the papers' terms (tensor,
+// head bh, rows row0..row0+rows, columns col0..col0+cols of that head's matrix) and carries
+// its cost (bytes, FLOPs, exps). Partial last tiles carry their real extent: bytes are always
+// rows * cols * element bytes, never a padded tile.
+#pragma once
+#include <cstdint>
+
+namespace flashsim {
+
+// The matrices of attention, forward and backward. Per head: Q, O, dO, dQ are N x d; K, V, dK,
+// dV are N_kv x d; S, P, dS, dP are N x N_kv; l, m, LSE, D are N x 1 (fp32).
+enum class Tensor : uint8_t { Q, K, V, S, P, O, l, m, LSE, dO, dQ, dK, dV, dS, dP, D, kCount };
+constexpr int kTensorCount = int(Tensor::kCount);
+const char* to_string(Tensor t);
+
+enum class OpKind : uint8_t {
+    load,        // global memory (HBM, through L2 where modelled) -> SRAM
+    store,       // SRAM -> global memory
+    atomic_add,  // SRAM -> global read-modify-write, performed at L2 (FA2 backward's dQ)
+    matmul,      // tensor-core GEMM on SRAM/register tiles
+    vector,      // element-wise work (softmax, rescaling): FLOPs and exps
+    barrier,     // the CTA's threads wait for each other
+};
+const char* to_string(OpKind k);
+
+// Op flags.
+constexpr uint8_t kOpReuse = 1;  // ideal GEMM accounting: a re-read the model assumes is served
+                                 // on chip, so it never reaches HBM even without an L2 model
+
+struct Op {
+    OpKind kind = OpKind::barrier;
+    Tensor tensor = Tensor::Q;  // load / store / atomic_add
+    uint8_t line = 0;           // line of the algorithm's listing this op belongs to (1-based)
+    uint8_t flags = 0;
+    uint32_t bh = 0;            // b * H + h
+    uint32_t row0 = 0, rows = 0;
+    uint32_t col0 = 0, cols = 0;
+    uint64_t bytes = 0;  // load/store/atomic: bytes moved; matmul/vector: SRAM operand bytes read
+    uint64_t flops = 0;  // matmul / vector FLOPs
+    uint64_t exps = 0;   // vector: exp evaluations
+
+    bool moves_data() const { return kind == OpKind::load || kind == OpKind::store || kind == OpKind::atomic_add; }
+};
+
+}  // namespace flashsim

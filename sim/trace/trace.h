@@ -1,0 +1,74 @@
+// trace.h: a Trace is what an algorithm does, kernel by kernel, CTA by CTA, op by op.
+//
+// Contract:
+//   - a Trace is a list of kernels run one after the other (vanilla: three; FA2 forward: one;
+//     forward+backward: the forward's then the backward's);
+//   - a kernel has ctas_per_head * heads CTAs; CTA c works on head bh = c / ctas_per_head,
+//     block c % ctas_per_head (the launch order of the real kernels: blocks of one head first);
+//   - stream(c) returns a lazy per-CTA iterator: nothing is materialised beyond one batch of
+//     ops, so N = 64k and beyond costs time, not memory;
+//   - every head's stream is the same but for its bh field (counting uses this symmetry).
+#pragma once
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sim/core/problem.h"
+#include "sim/core/schedule.h"
+#include "sim/trace/op.h"
+
+namespace flashsim {
+
+struct GpuSpec;
+
+// A head's matrix of one tensor.
+struct TensorShape {
+    int64_t rows = 0, cols = 0, elem_bytes = 0;
+    int64_t bytes() const { return rows * cols * elem_bytes; }
+};
+using TensorShapes = std::array<TensorShape, kTensorCount>;
+TensorShapes tensor_shapes(const AttentionProblem& p);
+
+// Lazy op stream of one CTA. fill() writes at most `cap` ops (cap >= kMinBatch) and returns how
+// many; 0 means the CTA is done.
+class CtaStream {
+public:
+    static constexpr size_t kMinBatch = 64;
+    virtual ~CtaStream() = default;
+    virtual size_t fill(Op* out, size_t cap) = 0;
+};
+
+class KernelTrace {
+public:
+    virtual ~KernelTrace() = default;
+    std::string name;          // "fa2_fwd", "vanilla_qk", ...
+    int64_t ctas_per_head = 0;
+    int64_t heads = 0;
+    int64_t warps = 4;
+    Footprint footprint;       // on-chip bytes one CTA holds
+    int64_t cta_count() const { return ctas_per_head * heads; }
+    virtual std::unique_ptr<CtaStream> stream(int64_t cta) const = 0;
+};
+
+// The algorithm's listing, for reports and for the viewer to highlight the current line.
+struct Listing {
+    std::string title;               // "FlashAttention-2 forward (FA2 paper, Algorithm 1)"
+    std::vector<std::string> lines;  // line k is lines[k - 1]
+};
+
+struct Trace {
+    AttentionProblem problem;
+    Schedule schedule;  // resolved
+    TensorShapes shapes{};
+    std::vector<std::unique_ptr<KernelTrace>> kernels;
+    std::vector<Listing> listings;   // one per pass in the trace (fwd, bwd)
+};
+
+// Builds the trace of a resolved schedule (see resolve_schedule). Throws ConfigError for a
+// combination not modelled (e.g. a backward pass of an algorithm that has none yet).
+Trace make_trace(const AttentionProblem& p, const Schedule& resolved, const GpuSpec& g);
+
+}  // namespace flashsim
