@@ -94,16 +94,19 @@ Footprint footprint(const Schedule& s, const AttentionProblem& p, const GpuSpec&
     };
     switch (s.algo) {
         case Algorithm::vanilla: {
-            // The larger of the two GEMMs' working sets (the softmax streams one row at a time):
-            // S = Q.K^T holds Qi, Kj and an Sij accumulator; O = P.V holds Pij, Vj and an Oi one.
-            const int64_t qk_bytes = (Br * d + Bc * d) * es + Br * Bc * (regs ? 0 : es);
-            const int64_t pv_bytes = (Br * Bc + Bc * d) * es + Br * d * (regs ? 0 : es);
-            if (qk_bytes >= pv_bytes) {
-                sram = {{"Qi", Br, d, es}, {"Kj", Bc, d, es}};
-                acc("Sij(acc)", Br, Bc);
+            // Each level holds the larger of the two GEMM kernels' needs (the softmax streams one
+            // row at a time): S = Q.K^T holds Qi, Kj and an Sij accumulator; O = P.V holds Pij, Vj
+            // and an Oi accumulator. With registers modelled, SRAM and registers each take their
+            // own maximum (the QK kernel may need more SRAM while the PV kernel needs more registers).
+            const int64_t qk_sram = (Br * d + Bc * d) * es, pv_sram = (Br * Bc + Bc * d) * es;
+            if (regs) {
+                sram = qk_sram >= pv_sram ? std::vector<Term>{{"Qi", Br, d, es}, {"Kj", Bc, d, es}}
+                                          : std::vector<Term>{{"Pij", Br, Bc, es}, {"Vj", Bc, d, es}};
+                reg = {Bc >= d ? Term{"Sij(acc)", Br, Bc, 4} : Term{"Oi(acc)", Br, d, 4}};
+            } else if (qk_sram + Br * Bc * es >= pv_sram + Br * d * es) {
+                sram = {{"Qi", Br, d, es}, {"Kj", Bc, d, es}, {"Sij(acc)", Br, Bc, es}};
             } else {
-                sram = {{"Pij", Br, Bc, es}, {"Vj", Bc, d, es}};
-                acc("Oi(acc)", Br, d);
+                sram = {{"Pij", Br, Bc, es}, {"Vj", Bc, d, es}, {"Oi(acc)", Br, d, es}};
             }
             break;
         }
