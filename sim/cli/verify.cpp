@@ -49,6 +49,7 @@ int cmd_verify(int argc, const char* const* argv) {
     const AttentionProblem p = o.problem();
     const Schedule requested = o.schedule();
     check_functional_size(p, requested.algo);  // before any work
+    check_output_path(dump_path);
     const GpuSpec g = o.gpu_spec();
     const Schedule s = resolve_schedule(requested, p, g);
     FunctionalOptions fo;
