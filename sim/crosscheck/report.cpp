@@ -33,6 +33,31 @@ std::optional<double> scaled(const std::optional<double>& v, double k) {
     return *v * k;
 }
 
+// `text` as lines of at most 100 columns: the first starts with `lead`, the rest are indented.
+std::string wrap(const std::string& text, const std::string& lead = "  ") {
+    const size_t width = 100;
+    std::string out, line = lead;
+    const std::string indent(lead.size() + 2, ' ');
+    size_t i = 0;
+    while (i < text.size()) {
+        size_t j = text.find(' ', i);
+        if (j == std::string::npos) j = text.size();
+        std::string word = text.substr(i, j - i);
+        while (line.size() + word.size() > width && word.size() > width - indent.size()) {  // an overlong word
+            const size_t room = width - line.size();
+            out += line + word.substr(0, room) + "\n";
+            word = word.substr(room), line = indent;
+        }
+        if (line.size() + word.size() > width && line.size() > indent.size()) {
+            line.erase(line.find_last_not_of(' ') + 1);
+            out += line + "\n", line = indent;
+        }
+        line += word + (j < text.size() ? " " : "");
+        i = j + 1;
+    }
+    return out + line + "\n";
+}
+
 std::string abs_pct(double e) { return e >= 10 ? fmt(">%.0f%%", 999.0) : fmt("%.1f%%", 100 * e); }
 
 std::string run_key(const Comparison& c) {
@@ -123,7 +148,7 @@ void throughput_table(std::ostringstream& o, const std::vector<ShapeThroughput>&
     }
 }
 
-void header(std::ostringstream& o, const CrosscheckReport& r) {
+void header_lines(std::ostringstream& o, const CrosscheckReport& r) {
     o << "flashsim crosscheck: " << r.source << "\n";
     if (r.file) {
         const Provenance& p = r.file->provenance;
@@ -152,7 +177,16 @@ void header(std::ostringstream& o, const CrosscheckReport& r) {
           << (wrong ? std::to_string(wrong) + " WRONG:" + wrong_runs : std::string(checked ? "all correct" : "none")) << "\n";
     }
     o << "simulated on preset " << r.gpu.name << " (" << r.gpu.sm_count << " SMs, " << format_bytes(r.gpu.l2_bytes)
-      << " L2), L2 model and timing asked for\n\n";
+      << " L2), L2 model and timing asked for\n";
+}
+
+// The header, each line wrapped to 100 columns.
+void header(std::ostringstream& o, const CrosscheckReport& r) {
+    std::ostringstream h;
+    header_lines(h, r);
+    std::istringstream in(h.str());
+    for (std::string line; std::getline(in, line);) o << wrap(line, "");
+    o << "\n";
 }
 
 }  // namespace
@@ -211,7 +245,7 @@ std::string format_text(const CrosscheckReport& r, bool wide) {
     for (const auto& a : assumed) notes.push_back(a);
     if (!notes.empty()) {
         o << "\nnotes:\n";
-        for (const auto& n : notes) o << "  " << n << "\n";
+        for (const auto& n : notes) o << wrap(n);
     }
     o << "\n";
     summary_table(o, r.summary);
@@ -235,7 +269,7 @@ std::string format_text(const CrosscheckReport& r, bool wide) {
     }
     if (!r.caveats.empty()) {
         o << "\ncaveats:\n";
-        for (const auto& c : r.caveats) o << "  " << c << "\n";
+        for (const auto& c : r.caveats) o << wrap(c);
     }
     return o.str();
 }
