@@ -29,13 +29,14 @@ bool looks_like_json(const std::string& text) {
 int cmd_crosscheck(int argc, const char* const* argv) {
     CommonOptions o;
     o.gpu = "";  // default: from the measurement's provenance
-    std::string file, json_path, csv_path, kernel_regex;
+    std::string file, json_path, csv_path, markdown_path, kernel_regex;
     bool wide = false;
     po::options_description desc("crosscheck options");
     add_common_options(desc, o);
     desc.add_options()("file", po::value(&file), "measurement JSON or ncu CSV export (positional)")(
         "json", po::value(&json_path), "write the comparison as JSON to FILE (- for stdout)")(
         "csv", po::value(&csv_path), "write the comparison as CSV, one row per run, to FILE (- for stdout)")(
+        "markdown", po::value(&markdown_path), "write the fidelity table (docs/fidelity.md) as Markdown to FILE")(
         "kernel-regex", po::value(&kernel_regex), "ncu CSV only: sum only the kernels whose name matches")(
         "wide", po::bool_switch(&wide), "one wide table with every metric instead of two 100-column tables");
     po::positional_options_description pos;
@@ -83,7 +84,8 @@ int cmd_crosscheck(int argc, const char* const* argv) {
     }
     if (!json_path.empty()) write_output(json_path, to_json(report).dump(2) + "\n");
     if (!csv_path.empty()) write_output(csv_path, to_csv(report));
-    if (json_path != "-" && csv_path != "-") std::cout << format_text(report, wide);
+    if (!markdown_path.empty()) write_output(markdown_path, to_markdown(report));
+    if (json_path != "-" && csv_path != "-" && markdown_path != "-") std::cout << format_text(report, wide);
     return 0;
 }
 

@@ -70,14 +70,14 @@ const char* kKeyHead = "ver      N    d c";  // 17 columns, as run_key()
 
 void bytes_table(std::ostringstream& o, const std::vector<Comparison>& cs) {
     o << "bytes, in MB (1e6); err = (sim - meas) / meas; dirty = simulated bytes still dirty in L2 at the end\n";
-    o << pad("", 17) << "   HBM read" << pad("", 14) << "HBM write" << pad("", 23) << "L2 traffic\n";
-    o << kKeyHead << "    meas     sim    err    meas     sim    err   dirty    meas     sim    err\n";
+    o << pad("", 17) << pad("    HBM read", 24, false) << pad("    HBM write", 32, false) << "    L2 traffic\n";
+    o << kKeyHead << "    meas     sim     err    meas     sim     err   dirty    meas     sim     err\n";
     for (const auto& c : cs) {
         o << run_key(c);
         for (Metric m : {Metric::hbm_read, Metric::hbm_write, Metric::l2_traffic}) {
             const MetricPair& p = c.at(m);
             o << pad(num(scaled(p.measured, 1e-6)), 8) << pad(num(scaled(p.simulated, 1e-6)), 8)
-              << pad(format_rel_err(p.rel_err()), 7);
+              << pad(format_rel_err(p.rel_err()), 8);
             if (m == Metric::hbm_write) o << pad(num(scaled(c.sim_dirty_bytes, 1e-6)), 8);
         }
         o << "\n";
@@ -86,17 +86,17 @@ void bytes_table(std::ostringstream& o, const std::vector<Comparison>& cs) {
 
 void time_table(std::ostringstream& o, const std::vector<Comparison>& cs) {
     o << "time, in ms: ncu = gpu__time_duration.sum, events = CUDA-event median; TF/s = useful FLOPs / time\n";
-    o << kKeyHead << "     ncu     sim    err  events    err  meas TF/s  sim TF/s  sim bottleneck\n";
+    o << kKeyHead << "     ncu     sim     err  events     err meas TF/s sim TF/s  sim bottleneck\n";
     for (const auto& c : cs) {
         const MetricPair& n = c.at(Metric::time_ncu);
         const MetricPair& e = c.at(Metric::time_events);
         std::string bn = !c.run.error.empty() ? "run failed (see notes)"
                          : c.sim_error.empty()  ? c.sim_bottleneck
                                                 : "simulator refused (see notes)";
-        if (bn.size() > 22) bn = bn.substr(0, 21) + "~";
+        if (bn.size() > 22) bn = bn.substr(0, 21) + "~";  // 100 columns in all
         o << run_key(c) << pad(num(scaled(n.measured, 1e3)), 8) << pad(num(scaled(n.simulated, 1e3)), 8)
-          << pad(format_rel_err(n.rel_err()), 7) << pad(num(scaled(e.measured, 1e3)), 8)
-          << pad(format_rel_err(e.rel_err()), 7) << pad(num(c.run.tflops), 11) << pad(num(c.sim_tflops), 10) << "  "
+          << pad(format_rel_err(n.rel_err()), 8) << pad(num(scaled(e.measured, 1e3)), 8)
+          << pad(format_rel_err(e.rel_err()), 8) << pad(num(c.run.tflops), 10) << pad(num(c.sim_tflops), 9) << "  "
           << (bn.empty() ? "-" : bn) << "\n";
     }
 }

@@ -32,6 +32,8 @@ CrosscheckReport build_report(const std::string& source, std::vector<Comparison>
 std::string format_text(const CrosscheckReport& r, bool wide);
 nlohmann::json to_json(const CrosscheckReport& r);
 std::string to_csv(const CrosscheckReport& r);
+// The fidelity table of docs/fidelity.md: one Markdown row per run, generated, never hand-edited.
+std::string to_markdown(const CrosscheckReport& r);
 
 // Table cells: "+12.3%", "-99.0%", "+1400%", "-" when missing.
 std::string format_rel_err(const std::optional<double>& e);

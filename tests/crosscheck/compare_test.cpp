@@ -188,6 +188,10 @@ TEST_CASE("the JSON and CSV exports hold one entry per measured run") {
     CHECK(j["comparisons"][3]["metrics"]["hbm_read"]["measured"].is_null());  // the run without ncu
     const std::string csv = to_csv(r);
     CHECK(std::count(csv.begin(), csv.end(), '\n') == long(f.runs.size() + 1));
+    const std::string md = to_markdown(r);
+    size_t md_rows = 0;
+    for (size_t at = md.find("\n| v"); at != std::string::npos; at = md.find("\n| v", at + 1)) ++md_rows;
+    CHECK(md_rows == f.runs.size());
     const std::string text = format_text(r, false);
     size_t widest = 0, start = 0;
     for (size_t nl; (nl = text.find('\n', start)) != std::string::npos; start = nl + 1) widest = std::max(widest, nl - start);
