@@ -50,7 +50,7 @@ int cmd_crosscheck(int argc, const char* const* argv) {
                "  or: an `ncu --csv` export (details page or --page raw) of your own kernel: give its\n"
                "      configuration with --algo --N --d --heads --batch --causal --Br --Bc --dtype, and\n"
                "      --gpu; metrics are summed over the kernels in the file (--kernel-regex filters).\n"
-               "example: flashsim crosscheck kernels/measurements/nvidia-h100-80gb-hbm3-2026-01-01.json",
+               "example: flashsim crosscheck kernels/measurements/nvidia-h200-2026-11-21.json",
                &pos))
         return 0;
     if (file.empty()) throw ConfigError("crosscheck needs FILE: a measurement JSON or an ncu CSV export");
