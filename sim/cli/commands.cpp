@@ -11,6 +11,7 @@ const std::vector<Command>& commands() {
         {"presets", "list the GPU presets, or show one: presets show h100", cmd_presets},
         {"verify", "run the tiles for real (Eigen): error vs reference, bytes vs counted", cmd_verify},
         {"bench-counting", "time the counting layer (FA2, H=32, N=65536, d=128): trace ops/s", cmd_bench_counting},
+        {"crosscheck", "measured kernels (kernels/measurements, ncu CSV) vs the simulator", cmd_crosscheck},
     };
     return table;
 }
