@@ -31,7 +31,9 @@ SimConfig sim_config_for(const MeasuredRun& r) {
         // Real GEMMs issue every operand re-read to global memory; the L2 decides what reaches HBM.
         s.vanilla_gemm = GemmTiling::tiled;
         if (r.vanilla_gemm == "cublas") {
-            s.Br = s.Bc = kCublasTileAssumed;
+            // A GEMM tile never exceeds its matrix (small shapes: cuBLAS picks smaller tiles too).
+            s.Br = std::min(kCublasTileAssumed, p.N);
+            s.Bc = std::min(kCublasTileAssumed, p.Nk());
             s.warps = 0;  // cuBLAS's warps are unknown too: the simulator's default
             c.note = "cuBLAS tiles assumed " + std::to_string(kCublasTileAssumed) + "x" + std::to_string(kCublasTileAssumed);
         } else if (!r.vanilla_gemm.empty() && r.vanilla_gemm != "tiled") {
