@@ -9,6 +9,8 @@ const std::vector<Command>& commands() {
         {"run", "simulate one configuration; --json/--csv for machine-readable results", cmd_run},
         {"sweep", "simulate ranges of N, d, Br, Bc or any GPU field; one CSV/JSON row per point", cmd_sweep},
         {"presets", "list the GPU presets, or show one: presets show h100", cmd_presets},
+        {"lesson", "the classroom lessons: lesson list, lesson show N [--reveal], lesson run N [--viz]", cmd_lesson},
+        {"homework", "personalised problem sets: homework generate, key, grade", cmd_homework},
     };
     return table;
 }

@@ -19,5 +19,7 @@ int cmd_demo(int argc, const char* const* argv);
 int cmd_run(int argc, const char* const* argv);
 int cmd_sweep(int argc, const char* const* argv);
 int cmd_presets(int argc, const char* const* argv);
+int cmd_lesson(int argc, const char* const* argv);
+int cmd_homework(int argc, const char* const* argv);
 
 }  // namespace flashsim::cli
