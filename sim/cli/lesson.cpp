@@ -1,4 +1,5 @@
 // lesson.cpp: `flashsim lesson list | show N [--reveal] | run N [--viz]`, the classroom lessons.
+#include <algorithm>
 #include <cstring>
 #include <iostream>
 
@@ -15,7 +16,7 @@ namespace {
 
 int lesson_list() {
     const std::string dir = lessons_dir();
-    for (const auto& l : list_lessons(dir)) std::cout << (l.number < 10 ? " " : "") << l.number << "  " << l.title << "\n";
+    for (const auto& l : list_lessons(dir)) std::cout << l.title << "   (" << l.slug << ")\n";
     std::cout << "\n`flashsim lesson show N` prints a lesson; `flashsim lesson run N` runs its demo.\n";
     return 0;
 }
@@ -52,6 +53,8 @@ int lesson_run(const Lesson& l, const std::string& only, bool viz) {
         rows.push_back(simulate(c.problem, c.schedule, c.gpu_spec(), c.sim_options()));
         std::cout << run_report(rows.back());
     }
+    // The table's ratios are against its first row: vanilla first when the lesson has one.
+    std::stable_partition(rows.begin(), rows.end(), [](const RunResult& r) { return r.schedule.algo == Algorithm::vanilla; });
     if (rows.size() > 1) std::cout << "\n== side by side\n" << comparison_table(rows);
     return 0;
 }

@@ -42,10 +42,16 @@ std::vector<LessonCommand> parse_commands(const std::string& text, const std::st
         line = trim(line);
         if (line.empty() || line[0] == '#') continue;
         LessonCommand c;
-        if (line.rfind("[needs ", 0) == 0) {
+        const std::string at = origin + ":" + std::to_string(line_no) + ": ";
+        while (!line.empty() && line[0] == '[') {  // tags: [needs FEATURE], [exit N]
             const auto close = line.find(']');
-            if (close == std::string::npos) throw ConfigError(origin + ":" + std::to_string(line_no) + ": '[needs' without ']'");
-            c.needs = trim(line.substr(7, close - 7));
+            if (close == std::string::npos) throw ConfigError(at + "'[' without ']'");
+            const std::string tag = line.substr(1, close - 1);
+            if (tag.rfind("needs ", 0) == 0) c.needs = trim(tag.substr(6));
+            else if (tag.rfind("exit ", 0) == 0 && tag.size() > 5 && tag.find_first_not_of("0123456789", 5) == std::string::npos &&
+                     tag.size() < 9)
+                c.exit_code = std::stoi(tag.substr(5));
+            else throw ConfigError(at + "unknown tag '[" + tag + "]'; allowed: [needs FEATURE], [exit N]");
             line = trim(line.substr(close + 1));
         }
         if (line.rfind("flashsim ", 0) != 0 && line != "flashsim")

@@ -6,7 +6,8 @@
 //   *.toml        the configuration(s) the demo loads (see lesson_config.h)
 //   commands.txt  every flashsim command the lesson uses, one a line, which the tests run;
 //                 "# ..." is a comment; "[needs FEATURE] flashsim ..." marks a command that
-//                 needs an optional part (the viewer, a subcommand) and is skipped without it.
+//                 needs an optional part (the viewer, a subcommand) and is skipped without it;
+//                 "[exit 2] flashsim ..." a command that must be refused (a schedule too big).
 //
 // Contract: lessons_dir() finds the folder from $FLASHSIM_LESSONS_DIR, else the source tree's
 // lessons/ compiled in by CMake, and throws ConfigError saying both places when neither exists.
@@ -19,6 +20,7 @@ namespace flashsim {
 struct LessonCommand {
     std::string needs;    // "" or the feature in "[needs viz]"
     std::string command;  // "flashsim lesson run 5"
+    int exit_code = 0;    // "[exit 2]": the command must be refused with this status
 };
 
 struct Lesson {
