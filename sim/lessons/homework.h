@@ -44,6 +44,7 @@ struct Question {
     std::string text;         // Markdown for the student
     std::string explanation;  // how the key was obtained (for the instructor's key)
     std::vector<AnswerField> fields;
+    nlohmann::json params;    // the drawn parameters ({"algo": "fa2", "N": 1024, ...}), shown in the key
     // Optional: grades all fields together (e.g. any block pair that reaches the optimum).
     // Gets the student's values by key; returns true when correct and sets the feedback.
     std::function<bool(const std::map<std::string, nlohmann::json>&, std::string&)> check_together;

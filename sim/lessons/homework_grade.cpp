@@ -138,7 +138,7 @@ std::string key_markdown(const ProblemSet& ps) {
         for (const auto& f : q.fields)
             o << "- `" << f.key << "` = " << value_text(f.answer) << (f.unit.empty() ? "" : " " + f.unit) << " ("
               << f.tolerance_text() << ")\n";
-        o << "\n" << q.explanation << "\n";
+        o << "\n" << q.explanation << "\n\nParameters: `" << q.params.dump() << "`\n";
     }
     return o.str();
 }

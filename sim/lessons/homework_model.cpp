@@ -36,6 +36,13 @@ std::string HwRun::flags() const {
     return s;
 }
 
+nlohmann::json HwRun::params() const {
+    nlohmann::json j = {{"algo", to_string(algo)}, {"N", N}, {"d", d}, {"heads", heads}, {"Br", Br}, {"Bc", Bc},
+                        {"dtype", to_string(dtype)}, {"gpu", gpu}};
+    j["set"] = set;
+    return j;
+}
+
 RunResult hw_simulate(const HwRun& h, bool paper, bool timing) {
     AttentionProblem p;
     p.N = h.N;

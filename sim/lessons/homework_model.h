@@ -40,6 +40,7 @@ struct HwRun {
     std::vector<std::string> set;  // "KEY=VALUE"
 
     std::string flags() const;  // "--algo fa2 --N 1024 ... --gpu teaching"
+    nlohmann::json params() const;  // {"algo": "fa2", "N": 1024, ...}
 };
 inline HwRun run_of(Algorithm algo, int64_t N, int64_t d, int64_t heads) {
     HwRun h;

@@ -21,6 +21,7 @@ Question q_naive_memory(Draw& r) {
     const int64_t qks = sh[size_t(Tensor::Q)].bytes() + sh[size_t(Tensor::K)].bytes() + sh[size_t(Tensor::S)].bytes();
     Question q;
     q.id = "q1";
+    q.params = h.params();
     q.title = "Memory needed by naive attention";
     q.text = "Naive attention computes S = QK^T for one head with N = " + num(h.N) + ", d = " + num(h.d) + ", in " +
              to_string(h.dtype) + " (" + num(dtype_bytes(h.dtype)) +
@@ -46,6 +47,7 @@ Question q_sram_footprint(Draw& r) {
     const Footprint f = footprint(s, p, g);
     Question q;
     q.id = "q2";
+    q.params = {{"algo", "fa1"}, {"d", p.d}, {"Br", s.Br}, {"Bc", s.Bc}, {"dtype", "fp16"}, {"gpu", "teaching"}};
     q.title = "SRAM footprint of a schedule";
     q.text = "FlashAttention-1 keeps Sij (Br x Bc), Qi and Oi (Br x d each), Kj and Vj (Bc x d each) in the local memory "
              "of one compute unit. On the `teaching` GPU (" + num(g.sram_bytes_per_sm) + " bytes of local memory per unit, "
@@ -66,6 +68,7 @@ Question q_tiles(Draw& r) {
     const RunResult v = hw_simulate(h, true, false);
     Question q;
     q.id = "q3";
+    q.params = h.params();
     q.title = "Number of blocks, Tr and Tc";
     q.text = "A tiled attention run has N = " + num(h.N) + " queries and keys, Br = " + num(h.Br) + " and Bc = " + num(h.Bc) +
              ". The last block may be partial.\n\n(a) How many query blocks, Tr? (`q3_Tr`)\n\n(b) How many key blocks, Tc? (`q3_Tc`)";
@@ -90,6 +93,7 @@ Question q_hbm_bytes(Draw& r) {
     const uint64_t bytes = v.counts.total.hbm_read_bytes + v.counts.total.hbm_write_bytes;
     Question q;
     q.id = "q4";
+    q.params = h.params();
     q.title = "HBM traffic of an algorithm (the papers' IO model)";
     q.text = "In the papers' IO model (no L2: every global access is an HBM access; l and m are fp32), how many bytes "
              "does this forward pass read from and write to HBM in total, all heads, fp16?\n\n"

@@ -19,6 +19,7 @@ Question q_classroom_time(Draw& r) {
     const GpuSpec& g = r2.gpu;
     Question q;
     q.id = "q5";
+    q.params = fa2.params();
     q.title = "Time under the classroom model";
     q.text = "The `teaching` GPU is the classroom model: local memory costs " + num(g.sram_latency_cycles) +
              " cycle; a transfer between local memory and DRAM costs latency + bytes / rate cycles, with latency = " +
@@ -87,6 +88,7 @@ Question q_best_blocks(Draw& r) {
     best_bytes = table[best].bytes;
     Question q;
     q.id = "q6";
+    q.params = base.params();
     q.title = "The best block sizes for an SRAM size";
     q.text = "Run " + std::string(to_string(base.algo)) + " on the teaching GPU with its local memory set to " + num(M) +
              " bytes, N = 2048, d = " + num(base.d) + ", fp16, in the papers' IO model:\n\n    flashsim run " +
@@ -130,6 +132,7 @@ Question q_io_ratio(Draw& r) {
     const double vb = double(b.counts.total.hbm_read_bytes + b.counts.total.hbm_write_bytes);
     Question q;
     q.id = "q7";
+    q.params = fa2.params();
     q.title = "How much IO does FlashAttention-2 save?";
     q.text = "In the papers' IO model, with FA2's default blocks on the a100-40gb preset (" + b.schedule.describe() +
              "), how many times more HBM bytes (read + write) does vanilla attention move than FA2 for N = " + num(fa2.N) +
@@ -149,6 +152,7 @@ Question q_l2(Draw& r) {
     const std::string way = lr < 0.99 * pr ? "fewer" : lr > 1.01 * pr ? "more" : "same";
     Question q;
     q.id = "q8";
+    q.params = h.params();
     q.title = "Predict, then reveal: what an L2 does to FA2's HBM reads";
     q.text = "FA2 on the h100 preset, N = " + num(h.N) + ", d = 128, " + num(h.heads) + " heads, default blocks.\n\n"
              "(a) Before running anything: with the " + num(l2.gpu.l2_bytes >> 20) + " MiB L2 modelled, will the HBM reads be "
