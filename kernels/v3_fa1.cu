@@ -55,6 +55,7 @@ fa1_kernel(const T* Q, const T* K, const T* V, T* O, float* l, float* m, int N, 
 
     for (int j = 0; j < Tc; ++j) {
         // load Kj, Vj from HBM to SRAM (zeros past N)
+        #pragma unroll 4
         for (int e = threadIdx.x; e < Bc * d; e += blockDim.x) {
             const int c = e / d, col = e % d, key = j * Bc + c;
             Kj[c * ld + col] = key < N ? to_float(K[size_t(key) * d + col]) : 0.0f;
@@ -66,13 +67,23 @@ fa1_kernel(const T* Q, const T* K, const T* V, T* O, float* l, float* m, int N, 
         const int i_start = causal ? (j * Bc) / Br : 0;
         for (int i = i_start; i < Tr; ++i) {
             // load Qi from HBM to SRAM
+            #pragma unroll 4
             for (int e = threadIdx.x; e < Br * d; e += blockDim.x) {
                 const int rr = e / d, col = e % d, qrow = i * Br + rr;
                 Qi[rr * ld + col] = qrow < N ? to_float(Q[size_t(qrow) * d + col]) : 0.0f;
             }
-            __syncthreads();  // Qi complete before any thread reads it
-
+            // load this thread's part of Oi and mi, li from HBM to registers; all loads are issued
+            // here, before they are needed, so their latency hides behind the Sij computation
             const int qrow = i * Br + r;  // this thread's query
+            const bool row_ok = qrow < N;
+            const float m_old = row_ok ? m[qrow] : 0.0f, l_old = row_ok ? l[qrow] : 0.0f;
+            float o_old[kMaxD / kThreadsPerRow];
+            #pragma unroll
+            for (int k = 0; k < kMaxD / kThreadsPerRow; ++k) {
+                const int col = q + kThreadsPerRow * k;
+                o_old[k] = (row_ok && col < d) ? to_float(O[size_t(qrow) * d + col]) : 0.0f;
+            }
+            __syncthreads();  // Qi complete before any thread reads it
             // Sij = Qi Kjᵀ · scale (on chip), masked; m̃ij = rowmax(Sij)
             float m_tilde = -INFINITY;
             for (int c = q; c < Bc; c += kThreadsPerRow) {
@@ -98,9 +109,6 @@ fa1_kernel(const T* Q, const T* K, const T* V, T* O, float* l, float* m, int N, 
             }
             l_tilde += __shfl_xor_sync(0xffffffffu, l_tilde, 1);
             l_tilde += __shfl_xor_sync(0xffffffffu, l_tilde, 2);
-            // load mi, li from HBM (every thread of the row reads them)
-            const bool row_ok = qrow < N;
-            const float m_old = row_ok ? m[qrow] : 0.0f, l_old = row_ok ? l[qrow] : 0.0f;
             __syncwarp();  // P̃ij row complete, and all 4 threads read mi, li before lane q=0 overwrites them
 
             if (row_ok) {
@@ -121,14 +129,12 @@ fa1_kernel(const T* Q, const T* K, const T* V, T* O, float* l, float* m, int N, 
                     }
                 }
                 // Oi = diag(li_new)⁻¹ (diag(li) e^{mi - mi_new} Oi + e^{m̃ij - mi_new} P̃ij Vj):
-                // load Oi from HBM, write it back to HBM
+                // write Oi back to HBM
                 #pragma unroll
                 for (int k = 0; k < kMaxD / kThreadsPerRow; ++k) {
                     const int col = q + kThreadsPerRow * k;
-                    if (col < d) {
-                        T& o = O[size_t(qrow) * d + col];
-                        o = from_float<T>((l_old * a_old * to_float(o) + a_new * pv[k]) * inv_l_new);
-                    }
+                    if (col < d)
+                        O[size_t(qrow) * d + col] = from_float<T>((l_old * a_old * o_old[k] + a_new * pv[k]) * inv_l_new);
                 }
                 // write li, mi to HBM
                 if (q == 0) { l[qrow] = l_new; m[qrow] = m_new; }

@@ -60,6 +60,7 @@ fa2_scalar_kernel(const T* Q, const T* K, const T* V, T* O, float* LSE, int N, i
     const int j_end = causal ? last_query / Bc + 1 : Tc;
     for (int j = 0; j < j_end; ++j) {
         // load Kj, Vj from HBM to SRAM (zeros past N)
+        #pragma unroll 4
         for (int e = threadIdx.x; e < Bc * d; e += blockDim.x) {
             const int c = e / d, col = e % d, key = j * Bc + c;
             Kj[c * ld + col] = key < N ? to_float(K[size_t(key) * d + col]) : 0.0f;

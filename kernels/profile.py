@@ -1,0 +1,257 @@
+#!/usr/bin/env python3
+"""profile.py: run the validation matrix on this machine's GPU and write ONE measurement file,
+<out>/<gpu>-<date>.json (schema "flashsim-measurement/1", read by `flashsim crosscheck`).
+
+For every configuration of the matrix:
+  1. fa_bench checks the output against the CPU reference and times it with CUDA events
+     (L2 flushed before each repeat, median), outside any profiler;
+  2. fa_bench --profile-once runs under Nsight Compute with --profile-from-start off: the one
+     launch() of the version inside cudaProfilerStart/Stop is profiled, i.e. exactly the version's
+     own kernels (3 for vanilla, with cuBLAS's internal kernels for v2; 1 for FA1/FA2), never the
+     input generation, the NaN poisoning, the warm-up run or the L2 flush. Metrics are summed over
+     the kernels of that range.
+Then PyTorch's SDPA flash backend is timed on the same shapes (torch_reference.py), the sanitizers
+run on a small shape for every version, and small outputs are dumped for the functional model.
+
+Python standard library only (torch is used by torch_reference.py, in its own process).
+usage: python3 kernels/profile.py --bench BUILD/fa_bench [--out DIR] [--quick] [--phases ...]
+"""
+import argparse
+import csv
+import datetime
+import io
+import json
+import os
+import re
+import shlex
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+METRICS = [
+    "dram__bytes_read.sum", "dram__bytes_write.sum", "lts__t_bytes.sum", "lts__t_sectors_op_read.sum",
+    "lts__t_sectors_op_write.sum", "lts__t_sectors_op_atom.sum", "lts__t_sectors_op_red.sum",
+    "l1tex__data_pipe_lsu_wavefronts_mem_shared.sum", "gpu__time_duration.sum",
+]
+NCU_SETTINGS = "--cache-control all --clock-control none"  # never change the GPU's clocks
+UNIT_SCALE = {"byte": 1, "Kbyte": 1e3, "Mbyte": 1e6, "Gbyte": 1e9, "Tbyte": 1e12, "KB": 1e3, "MB": 1e6,
+              "nsecond": 1, "usecond": 1e3, "msecond": 1e6, "second": 1e9, "ns": 1, "us": 1e3, "ms": 1e6}
+
+# (B, H) per N: B·H·N = 262144 tokens for every N, so each shape fills the GPU with FA2's Tr·B·H
+# CTAs (2048 CTAs of 128 queries), and vanilla's S and P (2·B·H·N² fp16 = 17.2 GB at N=16384) fit.
+# FA1 gets only B·H CTAs (256, 64, 16): that is the FA1 design, recorded as such.
+SHAPES = {1024: (16, 16), 4096: (4, 16), 16384: (1, 16)}
+CONFIGS = [(1, False), (2, False), (3, False), (4, False), (5, False), (5, True)]  # (version, causal)
+SMALL = dict(B=1, H=2, N=100, d=64)  # sanitizer and dumped-output shape (N not a multiple of any block)
+
+
+def log(*a):
+    print(*a, flush=True)
+
+
+def run(cmd, timeout=600, env=None):
+    t0 = time.time()
+    p = subprocess.run(cmd, shell=isinstance(cmd, str), capture_output=True, text=True, timeout=timeout, env=env)
+    return p.returncode, p.stdout + p.stderr, time.time() - t0
+
+
+def first_line(cmd):
+    try:
+        rc, out, _ = run(cmd, timeout=120)
+        lines = [l for l in out.strip().splitlines() if l.strip()]
+        return lines[-1].strip() if lines else ""
+    except Exception as e:  # a missing tool is recorded, not fatal
+        return f"unavailable ({e})"
+
+
+def provenance(bench, command):
+    info = json.loads(subprocess.check_output([bench, "--info"], text=True))
+    rc, smi, _ = run("nvidia-smi --query-gpu=name,driver_version --format=csv,noheader")
+    name, driver = [x.strip() for x in smi.strip().splitlines()[0].split(",")[:2]]
+    torch_v = first_line([sys.executable, "-c", "import torch; print(torch.__version__)"])
+    return {"gpu": name, "sm_count": info["sm_count"], "l2_bytes": info["l2_bytes"], "driver": driver,
+            "cuda_runtime": info["cuda_runtime"], "nvcc": first_line("nvcc --version | grep release"),
+            "ncu_version": first_line("ncu --version"), "ncu_settings": NCU_SETTINGS, "torch": torch_v,
+            "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "command": command, "compute_capability": info["cc"],
+            "notes": ("Times: CUDA events, L2 flushed (2x L2 written) before each repeat, median; clocks as found "
+                      "(not locked). ncu: --profile-from-start off, the profiled range is one launch() of the version "
+                      "between cudaProfilerStart/Stop (all kernels it launches, cuBLAS internals included; input "
+                      "generation, NaN poisoning, warm-up and L2 flush excluded); --cache-control all flushes caches "
+                      "before each profiled kernel; metrics summed over the kernels of the range. Shapes: B*H*N = "
+                      "262144 for every N (B,H = 16,16 at N=1024; 4,16 at 4096; 1,16 at 16384). Inputs: "
+                      "flashsim::seeded_value, seed 1, rounded to nearest even; torch reference uses torch.rand "
+                      "in [-1,1) of the same shapes. tflops = 4*B*H*N^2*d (halved for causal) / median time.")}
+
+
+def bench_args(v, causal, B, H, N, d, dtype="fp16"):
+    return ["--version", str(v), "--B", str(B), "--H", str(H), "--N", str(N), "--d", str(d),
+            "--causal", str(int(causal)), "--dtype", dtype, "--seed", "1"]
+
+
+def parse_ncu_csv(text):
+    """Sum METRICS over all kernel rows of `ncu --csv --page raw` output."""
+    lines = text.splitlines()
+    start = next((i for i, l in enumerate(lines) if l.startswith('"ID"')), None)
+    if start is None:
+        raise RuntimeError("no ncu CSV header in output:\n" + text[-2000:])
+    rows = list(csv.reader(io.StringIO("\n".join(lines[start:]))))
+    header, units, totals, kernels = rows[0], {}, {m: 0.0 for m in METRICS}, []
+    for row in rows[1:]:
+        if len(row) != len(header):
+            continue
+        rec = dict(zip(header, row))
+        if not rec["ID"].strip().isdigit():  # the units row
+            units = rec
+            continue
+        kernels.append(rec.get("Kernel Name", "?"))
+        for m in METRICS:
+            raw = rec.get(m, "").replace(",", "").strip()
+            if raw in ("", "n/a"):
+                continue
+            totals[m] += float(raw) * UNIT_SCALE.get(units.get(m, "").strip(), 1)
+    out = {"kernels": kernels}
+    for m in METRICS:
+        out[m] = int(round(totals[m])) if m != "gpu__time_duration.sum" else totals[m]
+    out["units_as_reported"] = {m: units.get(m, "") for m in METRICS}
+    return out
+
+
+def profile_config(bench, v, causal, N, d, repeats, tmp):
+    B, H = SHAPES[N]
+    args = bench_args(v, causal, B, H, N, d)
+    jpath = os.path.join(tmp, "run.json")
+    rc, out, secs = run([bench] + args + ["--repeats", str(repeats), "--json", jpath], timeout=300)
+    log(f"  v{v} causal={int(causal)} N={N} d={d} B={B} H={H}: rc={rc} {secs:.1f}s")
+    if rc not in (0, 3) or not os.path.exists(jpath):
+        log(out[-3000:])
+        return {"version": v, "B": B, "H": H, "N": N, "d": d, "causal": causal, "dtype": "fp16", "error": out[-1000:]}
+    res = json.load(open(jpath))
+    os.remove(jpath)
+    res.pop("gpu", None)
+    for l in out.splitlines():
+        if l.startswith(("check:", "time:")) or "mismatch" in l:
+            log("    " + l)
+    csv_path = os.path.join(tmp, "ncu.csv")
+    ncu = (["ncu", "--profile-from-start", "off"] + NCU_SETTINGS.split() +
+           ["--metrics", ",".join(METRICS), "--csv", "--page", "raw", "--print-units", "base", "--log-file", csv_path,
+            bench] + args + ["--profile-once", "--no-check"])
+    rc, out, secs = run(ncu, timeout=400)
+    try:
+        text = open(csv_path).read() if os.path.exists(csv_path) else ""
+        res["ncu"] = parse_ncu_csv(text if '"ID"' in text else out)
+        log(f"    ncu {secs:.1f}s: {len(res['ncu']['kernels'])} kernels, dram read "
+            f"{res['ncu']['dram__bytes_read.sum'] / 1e6:.1f} MB, write {res['ncu']['dram__bytes_write.sum'] / 1e6:.1f} MB")
+    except Exception as e:
+        res["ncu"] = {"error": str(e)[:2000]}
+        log(f"    ncu failed rc={rc}: {e}\n{out[-2000:]}")
+    if os.path.exists(csv_path):
+        os.remove(csv_path)
+    return res
+
+
+def sanitize(bench, versions):
+    results = []
+    for v in versions:
+        for tool in ("memcheck", "racecheck"):
+            for causal in (False, True):
+                a = bench_args(v, causal, **SMALL)
+                cmd = ["compute-sanitizer", "--tool", tool, "--error-exitcode", "99", bench] + a + ["--repeats", "1"]
+                rc, out, secs = run(cmd, timeout=300)
+                summary = [l for l in out.splitlines() if "SUMMARY" in l]
+                clean = rc == 0 and all(re.search(r"\b0 (errors|hazards)", l) for l in summary) and bool(summary)
+                shape = f"B={SMALL['B']} H={SMALL['H']} N={SMALL['N']} d={SMALL['d']} fp16 causal={int(causal)}"
+                results.append({"version": v, "tool": tool, "shape": shape, "clean": clean,
+                                "summary": "; ".join(summary)[:300]})
+                log(f"  v{v} {tool} causal={int(causal)}: {'clean' if clean else 'NOT CLEAN'} ({secs:.1f}s) {summary}")
+                if not clean:
+                    log(out[-2000:])
+    return results
+
+
+def dump_outputs(bench, versions, tmp):
+    outs = []
+    for v in versions:
+        path = os.path.join(tmp, f"dump{v}.json")
+        rc, out, _ = run([bench] + bench_args(v, False, **SMALL) + ["--repeats", "1", "--dump-output", path])
+        if os.path.exists(path):
+            outs.append(json.load(open(path)))
+            os.remove(path)
+        else:
+            log(f"  dump v{v} failed: {out[-1000:]}")
+    return outs
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--bench", required=True, help="path to fa_bench")
+    ap.add_argument("--out", default=os.path.join(HERE, "measurements"))
+    ap.add_argument("--quick", action="store_true", help="N=1024 only, fewer repeats (to test the script)")
+    ap.add_argument("--phases", default="sanitizer,outputs,runs,reference")
+    ap.add_argument("--repeats", type=int, default=20)
+    a = ap.parse_args()
+    bench = os.path.abspath(a.bench)
+    command = " ".join(shlex.quote(x) for x in [os.path.basename(sys.executable)] + sys.argv)
+    phases = a.phases.split(",")
+    doc = {"schema": "flashsim-measurement/1", "provenance": provenance(bench, command), "sanitizer": [],
+           "runs": [], "reference": [], "outputs": []}
+    gpu = re.sub(r"[^a-z0-9]+", "-", doc["provenance"]["gpu"].lower()).strip("-")
+    os.makedirs(a.out, exist_ok=True)
+    path = os.path.join(a.out, f"{gpu}-{doc['provenance']['date'][:10]}{'-quick' if a.quick else ''}.json")
+
+    def save():
+        with open(path, "w") as f:
+            json.dump(doc, f, indent=1)
+            f.write("\n")
+
+    Ns = [1024] if a.quick else sorted(SHAPES)
+    repeats = 5 if a.quick else a.repeats
+    versions = sorted({v for v, _ in CONFIGS})
+    with tempfile.TemporaryDirectory() as tmp:
+        if "sanitizer" in phases:
+            log("sanitizer:")
+            doc["sanitizer"] = sanitize(bench, versions)
+            save()
+        if "outputs" in phases:
+            log("outputs:")
+            doc["outputs"] = dump_outputs(bench, versions, tmp)
+            save()
+        if "runs" in phases:
+            log("runs:")
+            for N in Ns:
+                for d in (64, 128):
+                    for v, causal in CONFIGS:
+                        doc["runs"].append(profile_config(bench, v, causal, N, d, repeats, tmp))
+                        save()
+        if "reference" in phases:
+            log("reference (torch sdpa flash):")
+            shapes = [dict(B=SHAPES[N][0], H=SHAPES[N][1], N=N, d=d, causal=c) for N in Ns for d in (64, 128)
+                      for c in (False, True)]
+            rc, out, secs = run([sys.executable, os.path.join(HERE, "torch_reference.py"), json.dumps(shapes),
+                                 str(repeats)], timeout=600)
+            try:
+                doc["reference"] = json.loads(out.strip().splitlines()[-1])
+            except Exception:
+                log(out[-3000:])
+            save()
+    # summary: v5 vs torch
+    log(f"\nwrote {path}")
+    ref = {(r["N"], r["d"], r["causal"]): r for r in doc["reference"]}
+    log(f"{'ver':>3} {'causal':>6} {'N':>6} {'d':>4} {'ok':>5} {'ms':>9} {'TFLOP/s':>8} {'vs torch':>8} {'HBM MB':>9}")
+    for r in doc["runs"]:
+        if "time_ms_median" not in r:
+            log(f"{r['version']:>3} {int(r['causal']):>6} {r['N']:>6} {r['d']:>4} error")
+            continue
+        t = ref.get((r["N"], r["d"], r["causal"]))
+        ratio = f"{t['time_ms_median'] / r['time_ms_median']:.2f}" if t and r["version"] == 5 else ""
+        hbm = r.get("ncu", {}).get("dram__bytes_read.sum", 0) + r.get("ncu", {}).get("dram__bytes_write.sum", 0)
+        log(f"{r['version']:>3} {int(r['causal']):>6} {r['N']:>6} {r['d']:>4} {str(r['correct']):>5} "
+            f"{r['time_ms_median']:>9.3f} {r['tflops']:>8.1f} {ratio:>8} {hbm / 1e6:>9.1f}")
+    for t in doc["reference"]:
+        log(f"torch causal={int(t['causal'])} N={t['N']} d={t['d']}: {t['time_ms_median']:.3f} ms {t['tflops']:.1f} TFLOP/s")
+
+
+if __name__ == "__main__":
+    main()
