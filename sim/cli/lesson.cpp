@@ -27,7 +27,7 @@ const Command* find_command(const char* name) {
     return nullptr;
 }
 
-int lesson_run(const Lesson& l, const std::string& only, bool viz) {
+int lesson_run(const Lesson& l, const std::string& only, bool viz, const std::string& screenshot) {
     std::vector<std::string> files;
     for (const auto& f : l.config_files)
         if (only.empty() || f.size() >= only.size() + 5 && f.compare(f.size() - only.size() - 5, only.size() + 5, only + ".toml") == 0 &&
@@ -41,8 +41,9 @@ int lesson_run(const Lesson& l, const std::string& only, bool viz) {
         if (!v)
             throw ConfigError("this flashsim was built without the viewer; configure with -DFLASHSIM_BUILD_VIZ=ON "
                               "(needs libglfw3-dev, libgl-dev, libimgui-dev)");
-        const std::vector<const char*> args = {"flashsim viz", "--config", files.front().c_str()};
-        std::cout << "flashsim viz --config " << files.front() << "\n";
+        std::vector<const char*> args = {"flashsim viz", "--config", files.front().c_str()};
+        if (!screenshot.empty()) args.insert(args.end(), {"--screenshot", screenshot.c_str()});
+        std::cout << "flashsim viz --config " << files.front() << (screenshot.empty() ? "" : " --screenshot " + screenshot) << std::endl;
         return v->run(int(args.size()), args.data());
     }
     std::cout << "Lesson " << l.number << ": " << l.title << "\n";
@@ -62,13 +63,14 @@ int lesson_run(const Lesson& l, const std::string& only, bool viz) {
 }  // namespace
 
 int cmd_lesson(int argc, const char* const* argv) {
-    std::string action, which, only;
+    std::string action, which, only, screenshot;
     bool reveal = false, viz = false;
     po::options_description desc("lesson options");
     desc.add_options()("action", po::value(&action), "list, show or run")("lesson", po::value(&which), "lesson number, e.g. 5")(
         "reveal", po::bool_switch(&reveal), "show: include the answers to the predict-then-reveal questions")(
         "viz", po::bool_switch(&viz), "run: open the viewer on the lesson's configuration")(
-        "config", po::value(&only), "run: only this configuration of the lesson (file name without .toml)");
+        "config", po::value(&only), "run: only this configuration of the lesson (file name without .toml)")(
+        "screenshot", po::value(&screenshot), "run --viz: render headless to this PNG and exit (for slides)");
     po::positional_options_description pos;
     pos.add("action", 1).add("lesson", 1);
     po::variables_map vm;
@@ -85,7 +87,8 @@ int cmd_lesson(int argc, const char* const* argv) {
         std::cout << lesson_text(l, reveal);
         return 0;
     }
-    return lesson_run(l, only, viz);
+    if (!screenshot.empty() && !viz) throw ConfigError("--screenshot needs --viz (it is the viewer's picture)");
+    return lesson_run(l, only, viz, screenshot);
 }
 
 }  // namespace flashsim::cli

@@ -13,7 +13,8 @@ namespace flashsim {
 
 namespace {
 
-const char* const kKnownKeys = "algo, N, N_kv, d, Br, Bc, warps, stages, heads, batch, dtype, causal, pass, gpu, paper, [set]";
+// The viewer (flashsim viz --config) reads the same keys.
+const char* const kKnownKeys = "algo, N, d, Br, Bc, heads, batch, dtype, causal, pass, gpu, paper, [set]";
 
 int64_t get_int(const toml::table& t, const char* key, int64_t fallback, const std::string& origin) {
     const toml::node* n = t.get(key);
@@ -51,8 +52,8 @@ LessonConfig parse_lesson_config(const std::string& text, const std::string& ori
         throw ConfigError(origin + ":" + std::to_string(at.line) + ":" + std::to_string(at.column) +
                           ": malformed TOML: " + std::string(e.description()));
     }
-    static const char* const keys[] = {"algo", "N",     "N_kv",   "d",    "Br",  "Bc",    "warps", "stages",
-                                       "heads", "batch", "dtype", "causal", "pass", "gpu", "paper", "set"};
+    static const char* const keys[] = {"algo",  "N",     "d",      "Br",   "Bc",  "heads", "batch",
+                                       "dtype", "causal", "pass", "gpu", "paper", "set"};
     for (const auto& [k, node] : tbl) {
         bool known = false;
         for (const char* key : keys) known = known || k.str() == key;
@@ -63,7 +64,6 @@ LessonConfig parse_lesson_config(const std::string& text, const std::string& ori
     // Defaults are the CLI's (sim/cli/options.h), so a file and the flags it prints agree.
     AttentionProblem& p = c.problem;
     p.N = get_int(tbl, "N", 1024, origin);
-    p.N_kv = get_int(tbl, "N_kv", 0, origin);
     p.d = get_int(tbl, "d", 64, origin);
     p.H = get_int(tbl, "heads", 16, origin);
     p.B = get_int(tbl, "batch", 1, origin);
@@ -74,8 +74,6 @@ LessonConfig parse_lesson_config(const std::string& text, const std::string& ori
     s.algo = parse_algorithm(get_str(tbl, "algo", "fa2", origin));
     s.Br = get_int(tbl, "Br", 0, origin);
     s.Bc = get_int(tbl, "Bc", 0, origin);
-    s.warps = get_int(tbl, "warps", 0, origin);
-    s.stages = get_int(tbl, "stages", 0, origin);
     c.gpu = get_str(tbl, "gpu", c.gpu, origin);
     c.paper = get_bool(tbl, "paper", false, origin);
     // A relative path to a GPU file is relative to the configuration file.

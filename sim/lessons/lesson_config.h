@@ -6,7 +6,7 @@
 //   [set]                      # optional: GPU fields overridden as --set KEY=VALUE would
 //   sram_bytes_per_sm = 65536
 // Every key is optional (missing keys take the CLI's defaults); an unknown key or a wrong type
-// throws ConfigError naming the file and the key.
+// throws ConfigError naming the file and the key. The viewer accepts exactly these keys too.
 //
 // Contract: to_flags() gives the equivalent `flashsim run` options, so a lesson can print the
 // command a student would type; load then to_flags then parsing by the CLI gives the same run.

@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <map>
 
@@ -25,7 +26,12 @@ bool has_feature(const std::string& feature) {
     auto it = cache.find(feature);
     if (it != cache.end()) return it->second;
     bool yes;
-    if (feature == "bwd")
+    if (feature == "viz") {
+        // The viewer binary sits next to flashsim; it needs a display (Xvfb will do).
+        const auto viewer = std::filesystem::path(FLASHSIM_BINARY).parent_path() / "flashsim-viz";
+        const char* display = std::getenv("DISPLAY");
+        yes = std::filesystem::exists(viewer) && display && *display;
+    } else if (feature == "bwd")
         yes = run_flashsim("run --pass fwdbwd --N 128 --d 64 --heads 1 --gpu teaching --paper --no-timing").status == 0;
     else
         yes = run_flashsim("--help").output.find("\n  " + feature + " ") != std::string::npos;
@@ -120,7 +126,10 @@ TEST_CASE("every command of every lesson runs through the flashsim binary with t
                 ++skipped;
                 continue;
             }
-            const auto r = run_flashsim(c.command.substr(std::string("flashsim").size()));
+            std::string args = c.command.substr(std::string("flashsim").size());
+            if (c.needs == "viz")  // headless: one picture, then exit
+                args += " --screenshot '" + (std::filesystem::temp_directory_path() / "flashsim_lesson_viz.png").string() + "'";
+            const auto r = run_flashsim(args);
             CAPTURE(l.slug);
             CAPTURE(c.command);
             CAPTURE(r.output);
