@@ -32,11 +32,11 @@ std::string read_submission(const std::string& path) {
 
 int cmd_homework(int argc, const char* const* argv) {
     std::string action, file, student, out_dir = ".", report, json_path;
-    uint64_t seed = 0;
+    std::string seed_text;
     bool key = false;
     po::options_description desc("homework options");
     desc.add_options()("action", po::value(&action), "generate, key or grade")("file", po::value(&file), "grade: the answer file")(
-        "seed", po::value(&seed), "generate/key: the class's seed")("student", po::value(&student), "generate/key: the student's id")(
+        "seed", po::value(&seed_text), "generate/key: the class's seed, a whole number")("student", po::value(&student), "generate/key: the student's id")(
         "out", po::value(&out_dir)->default_value(out_dir), "generate: folder for homework-ID.md and answers-ID.json")(
         "key", po::bool_switch(&key), "generate: also write key-ID.md and key-ID.json and print the key")(
         "json", po::value(&json_path), "key: write the filled answer file to FILE (- for stdout)")(
@@ -61,7 +61,9 @@ int cmd_homework(int argc, const char* const* argv) {
         throw ConfigError("homework action '" + action + "' is unknown; allowed: generate, key, grade");
     if (!vm.count("seed")) throw ConfigError("flashsim homework " + action + " needs --seed S (a whole number)");
     if (!vm.count("student")) throw ConfigError("flashsim homework " + action + " needs --student ID");
-    const ProblemSet ps = make_problem_set(seed, student);
+    if (seed_text.empty() || seed_text.size() > 19 || seed_text.find_first_not_of("0123456789") != std::string::npos)
+        throw ConfigError("--seed '" + seed_text + "' must be a whole number from 0 to 9999999999999999999");
+    const ProblemSet ps = make_problem_set(std::stoull(seed_text), student);
     if (action == "key") {
         if (!json_path.empty()) write_output(json_path, answer_key(ps).dump(2) + "\n");
         if (json_path != "-") std::cout << key_markdown(ps);

@@ -224,7 +224,7 @@ std::string GradeReport::text() const {
     for (const auto& f : fields)
         o << "  " << f.key << std::string(f.key.size() < 16 ? 16 - f.key.size() : 1, ' ') << num(f.points) << "/"
           << num(f.max_points) << "  " << f.feedback << "\n";
-    o << "\nscore: " << num(score) << " / " << num(max_score) << " (" << num(max_score > 0 ? 100 * score / max_score : 0) << "%)\n";
+    o << "\nscore: " << num(score) << " / " << num(max_score) << " (" << std::lround(max_score > 0 ? 100 * score / max_score : 0) << "%)\n";
     return o.str();
 }
 
