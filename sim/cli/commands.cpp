@@ -11,6 +11,8 @@ const std::vector<Command>& commands() {
         {"presets", "list the GPU presets, or show one: presets show h100", cmd_presets},
         {"lesson", "the classroom lessons: lesson list, lesson show N [--reveal], lesson run N [--viz]", cmd_lesson},
         {"homework", "personalised problem sets: homework generate, key, grade", cmd_homework},
+        {"verify", "run the tiles for real (Eigen): error vs reference, bytes vs counted", cmd_verify},
+        {"bench-counting", "time the counting layer (FA2, H=32, N=65536, d=128): trace ops/s", cmd_bench_counting},
     };
     return table;
 }

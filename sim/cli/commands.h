@@ -21,5 +21,7 @@ int cmd_sweep(int argc, const char* const* argv);
 int cmd_presets(int argc, const char* const* argv);
 int cmd_lesson(int argc, const char* const* argv);
 int cmd_homework(int argc, const char* const* argv);
+int cmd_verify(int argc, const char* const* argv);
+int cmd_bench_counting(int argc, const char* const* argv);
 
 }  // namespace flashsim::cli
