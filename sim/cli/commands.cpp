@@ -13,6 +13,7 @@ const std::vector<Command>& commands() {
         {"homework", "personalised problem sets: homework generate, key, grade", cmd_homework},
         {"verify", "run the tiles for real (Eigen): error vs reference, bytes vs counted", cmd_verify},
         {"bench-counting", "time the counting layer (FA2, H=32, N=65536, d=128): trace ops/s", cmd_bench_counting},
+        {"crosscheck", "measured kernels (kernels/measurements, ncu CSV) vs the simulator", cmd_crosscheck},
     };
     return table;
 }
