@@ -1,0 +1,153 @@
+// lesson_config.cpp: parsing a lesson's configuration file (toml++) into a problem, a schedule
+// and a GPU, and back into `flashsim run` flags.
+#include "sim/lessons/lesson_config.h"
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <toml++/toml.h>
+
+#include "sim/core/errors.h"
+
+namespace flashsim {
+
+namespace {
+
+// The viewer (flashsim viz --config) reads the same keys.
+const char* const kKnownKeys = "algo, N, d, Br, Bc, heads, batch, dtype, causal, pass, gpu, paper, [set]";
+
+int64_t get_int(const toml::table& t, const char* key, int64_t fallback, const std::string& origin) {
+    const toml::node* n = t.get(key);
+    if (!n) return fallback;
+    auto v = n->value_exact<int64_t>();
+    if (!v) throw ConfigError(origin + ": key '" + key + "' must be a whole number");
+    if (*v < 0) throw ConfigError(origin + ": key '" + key + "' = " + std::to_string(*v) + " must not be negative");
+    return *v;
+}
+
+std::string get_str(const toml::table& t, const char* key, const std::string& fallback, const std::string& origin) {
+    const toml::node* n = t.get(key);
+    if (!n) return fallback;
+    auto v = n->value_exact<std::string>();
+    if (!v) throw ConfigError(origin + ": key '" + key + "' must be a string");
+    return *v;
+}
+
+bool get_bool(const toml::table& t, const char* key, bool fallback, const std::string& origin) {
+    const toml::node* n = t.get(key);
+    if (!n) return fallback;
+    auto v = n->value_exact<bool>();
+    if (!v) throw ConfigError(origin + ": key '" + key + "' must be true or false");
+    return *v;
+}
+
+}  // namespace
+
+LessonConfig parse_lesson_config(const std::string& text, const std::string& origin) {
+    toml::table tbl;
+    try {
+        tbl = toml::parse(text, origin);
+    } catch (const toml::parse_error& e) {
+        const auto& at = e.source().begin;
+        throw ConfigError(origin + ":" + std::to_string(at.line) + ":" + std::to_string(at.column) +
+                          ": malformed TOML: " + std::string(e.description()));
+    }
+    static const char* const keys[] = {"algo",  "N",     "d",      "Br",   "Bc",  "heads", "batch",
+                                       "dtype", "causal", "pass", "gpu", "paper", "set"};
+    for (const auto& [k, node] : tbl) {
+        bool known = false;
+        for (const char* key : keys) known = known || k.str() == key;
+        if (!known) throw ConfigError(origin + ": unknown key '" + std::string(k.str()) + "'; known: " + kKnownKeys);
+    }
+    LessonConfig c;
+    c.origin = origin;
+    // Defaults are the CLI's (sim/cli/options.h), so a file and the flags it prints agree.
+    AttentionProblem& p = c.problem;
+    p.N = get_int(tbl, "N", 1024, origin);
+    p.d = get_int(tbl, "d", 64, origin);
+    p.H = get_int(tbl, "heads", 16, origin);
+    p.B = get_int(tbl, "batch", 1, origin);
+    p.dtype = parse_dtype(get_str(tbl, "dtype", "fp16", origin));
+    p.causal = get_bool(tbl, "causal", false, origin);
+    p.pass = parse_pass(get_str(tbl, "pass", "fwd", origin));
+    Schedule& s = c.schedule;
+    s.algo = parse_algorithm(get_str(tbl, "algo", "fa2", origin));
+    s.Br = get_int(tbl, "Br", 0, origin);
+    s.Bc = get_int(tbl, "Bc", 0, origin);
+    c.gpu = get_str(tbl, "gpu", c.gpu, origin);
+    c.paper = get_bool(tbl, "paper", false, origin);
+    // A relative path to a GPU file is relative to the configuration file.
+    const bool gpu_is_file = c.gpu.find('/') != std::string::npos || c.gpu.find(".toml") != std::string::npos;
+    if (gpu_is_file && std::filesystem::path(c.gpu).is_relative()) {
+        const auto dir = std::filesystem::path(origin).parent_path();
+        if (!dir.empty()) c.gpu = (dir / c.gpu).string();
+    }
+    if (const toml::node* n = tbl.get("set")) {
+        const toml::table* set = n->as_table();
+        if (!set) throw ConfigError(origin + ": 'set' must be a table of GPU fields, e.g. [set] sram_bytes_per_sm = 65536");
+        for (const auto& [k, v] : *set) {
+            std::ostringstream val;
+            if (auto i = v.value_exact<int64_t>()) val << *i;
+            else if (auto r = v.value_exact<double>()) {
+                val.precision(17);
+                val << *r;
+            } else
+                throw ConfigError(origin + ": [set] " + std::string(k.str()) + " must be a number");
+            c.set.emplace_back(std::string(k.str()), val.str());
+        }
+    }
+    try {
+        p.validate();
+        (void)c.gpu_spec();  // unknown GPU or field names fail here, with the file named
+    } catch (const ConfigError& e) {
+        throw ConfigError(origin + ": " + e.what());
+    }
+    return c;
+}
+
+LessonConfig load_lesson_config(const std::string& path) {
+    std::ifstream in(path);
+    if (!in) throw ConfigError("configuration file '" + path + "' cannot be read");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return parse_lesson_config(ss.str(), path);
+}
+
+GpuSpec LessonConfig::gpu_spec() const {
+    GpuSpec g = load_gpu(gpu);
+    for (const auto& [k, v] : set) apply_override(g, k + "=" + v);
+    return g;
+}
+
+SimOptions LessonConfig::sim_options() const {
+    SimOptions o;
+    o.paper_mode = paper;
+    return o;
+}
+
+std::vector<std::string> LessonConfig::to_flags() const {
+    const AttentionProblem& p = problem;
+    std::vector<std::string> f = {"--algo", to_string(schedule.algo), "--N", std::to_string(p.N)};
+    if (p.N_kv) f.insert(f.end(), {"--N-kv", std::to_string(p.N_kv)});
+    f.insert(f.end(), {"--d", std::to_string(p.d), "--heads", std::to_string(p.H)});
+    if (p.B != 1) f.insert(f.end(), {"--batch", std::to_string(p.B)});
+    if (schedule.Br) f.insert(f.end(), {"--Br", std::to_string(schedule.Br)});
+    if (schedule.Bc) f.insert(f.end(), {"--Bc", std::to_string(schedule.Bc)});
+    if (schedule.warps) f.insert(f.end(), {"--warps", std::to_string(schedule.warps)});
+    if (schedule.stages) f.insert(f.end(), {"--stages", std::to_string(schedule.stages)});
+    if (p.dtype != Dtype::fp16) f.insert(f.end(), {"--dtype", to_string(p.dtype)});
+    if (p.causal) f.push_back("--causal");
+    if (p.pass != Pass::fwd) f.insert(f.end(), {"--pass", to_string(p.pass)});
+    f.insert(f.end(), {"--gpu", gpu});
+    for (const auto& [k, v] : set) f.insert(f.end(), {"--set", k + "=" + v});
+    if (paper) f.push_back("--paper");
+    return f;
+}
+
+std::string LessonConfig::command_line() const {
+    std::string s = "flashsim run";
+    for (const auto& a : to_flags()) s += " " + a;
+    return s;
+}
+
+}  // namespace flashsim

@@ -1,0 +1,42 @@
+// lesson_config.h: the configuration file a lesson loads (and the viewer takes with --config).
+//
+// A small TOML file naming one simulation:
+//   algo = "fa1"   N = 1024   d = 64   Br = 0   Bc = 0   heads = 1   batch = 1
+//   dtype = "fp16" causal = false   pass = "fwd"   gpu = "teaching"   paper = true
+//   [set]                      # optional: GPU fields overridden as --set KEY=VALUE would
+//   sram_bytes_per_sm = 65536
+// Every key is optional (missing keys take the CLI's defaults); an unknown key or a wrong type
+// throws ConfigError naming the file and the key. The viewer accepts exactly these keys too.
+//
+// Contract: to_flags() gives the equivalent `flashsim run` options, so a lesson can print the
+// command a student would type; load then to_flags then parsing by the CLI gives the same run.
+#pragma once
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "sim/core/problem.h"
+#include "sim/core/schedule.h"
+#include "sim/engine/simulate.h"
+#include "sim/gpu/gpu_spec.h"
+
+namespace flashsim {
+
+struct LessonConfig {
+    std::string origin;  // file path, for messages
+    AttentionProblem problem;
+    Schedule schedule;   // unresolved: 0 knobs mean "default"
+    std::string gpu = "a100-40gb";
+    std::vector<std::pair<std::string, std::string>> set;  // GPU field overrides, in file order
+    bool paper = false;
+
+    GpuSpec gpu_spec() const;      // preset or file, with [set] applied
+    SimOptions sim_options() const;
+    std::vector<std::string> to_flags() const;  // {"--algo", "fa1", "--N", "1024", ...}
+    std::string command_line() const;           // "flashsim run --algo fa1 --N 1024 ..."
+};
+
+LessonConfig parse_lesson_config(const std::string& text, const std::string& origin);  // throws ConfigError
+LessonConfig load_lesson_config(const std::string& path);                              // throws ConfigError
+
+}  // namespace flashsim
