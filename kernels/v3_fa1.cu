@@ -11,34 +11,28 @@
 // Causal: blocks (i, j) entirely above the diagonal are skipped, Sij entries with key > query are
 // masked to -inf. With one CTA per head, B·H CTAs is all the parallelism there is (FA2's point).
 //
-// Threads: 4 per query row (4·Br threads); thread (r, q) computes Sij[r, c] for c ≡ q (mod 4) and
-// Oi[r, col] for col ≡ q (mod 4).
+// Threads: 4 per query row (4·Br threads); the tile math (Sij, P̃ij·Vj) is scalar_tiles.cuh, shared
+// with v4.
 //
 // Run:  ./fa_bench --version 3 --B 2 --H 4 --N 1000 --d 64 --dtype fp16 --Br 32 --Bc 32
+#include "scalar_tiles.cuh"
 #include "versions.h"
 
 namespace v3_fa1 {
 
-constexpr int kThreadsPerRow = 4;
-constexpr int kMaxD = 128;  // Oi row slice per thread: d/4 fp32 registers
-constexpr int kMaxBr = 64;  // 4·Br threads per CTA <= 256
-
-// SRAM per CTA, floats: Qi[Br][d+1] + Kj[Bc][d+1] + Vj[Bc][d+1] + Sij[Br][Bc+1] (+1: no bank conflicts)
-static size_t sram_bytes(int Br, int Bc, int d) {
-    return (size_t(Br) * (d + 1) + 2 * size_t(Bc) * (d + 1) + size_t(Br) * (Bc + 1)) * sizeof(float);
-}
+using namespace scalar_tiles;
 
 // One CTA per (b, h). grid: (B·H).
 // Q, K, V, O: (B, H, N, d), row-major, element type T. l, m: (B, H, N) fp32, HBM.
 template <typename T>
-__global__ void __launch_bounds__(kThreadsPerRow * kMaxBr)
+__global__ void __launch_bounds__(kThreadsPerRow * 64)
 fa1_kernel(const T* Q, const T* K, const T* V, T* O, float* l, float* m, int N, int d, int Br, int Bc,
            bool causal, float scale) {
     extern __shared__ float smem[];
-    const int ld = d + 1;
-    float* Qi = smem;             // [Br][d+1]
-    float* Kj = Qi + Br * ld;     // [Bc][d+1]
-    float* Vj = Kj + Bc * ld;     // [Bc][d+1]
+    const int ld = row_stride(d);
+    float* Qi = smem;             // [Br][d+4]
+    float* Kj = Qi + Br * ld;     // [Bc][d+4]
+    float* Vj = Kj + Bc * ld;     // [Bc][d+4]
     float* Sij = Vj + Bc * ld;    // [Br][Bc+1], holds P̃ij after the exp
     const int ldS = Bc + 1;
 
@@ -55,38 +49,31 @@ fa1_kernel(const T* Q, const T* K, const T* V, T* O, float* l, float* m, int N, 
 
     for (int j = 0; j < Tc; ++j) {
         // load Kj, Vj from HBM to SRAM (zeros past N)
-        for (int e = threadIdx.x; e < Bc * d; e += blockDim.x) {
-            const int c = e / d, col = e % d, key = j * Bc + c;
-            Kj[c * ld + col] = key < N ? to_float(K[size_t(key) * d + col]) : 0.0f;
-            Vj[c * ld + col] = key < N ? to_float(V[size_t(key) * d + col]) : 0.0f;
-        }
+        load_rows_hbm_to_sram(Kj, K, j * Bc, Bc, N, d);
+        load_rows_hbm_to_sram(Vj, V, j * Bc, Bc, N, d);
         __syncthreads();  // Kj, Vj complete before any thread reads them
 
         // causal: block (i, j) has an unmasked entry iff its last query i·Br+Br-1 >= j·Bc
         const int i_start = causal ? (j * Bc) / Br : 0;
         for (int i = i_start; i < Tr; ++i) {
             // load Qi from HBM to SRAM
-            for (int e = threadIdx.x; e < Br * d; e += blockDim.x) {
-                const int rr = e / d, col = e % d, qrow = i * Br + rr;
-                Qi[rr * ld + col] = qrow < N ? to_float(Q[size_t(qrow) * d + col]) : 0.0f;
+            load_rows_hbm_to_sram(Qi, Q, i * Br, Br, N, d);
+            // load this thread's part of Oi and mi, li from HBM to registers; all loads are issued
+            // here, before they are needed, so their latency hides behind the Sij computation
+            const int qrow = i * Br + r;  // this thread's query
+            const bool row_ok = qrow < N;
+            const float m_old = row_ok ? m[qrow] : 0.0f, l_old = row_ok ? l[qrow] : 0.0f;
+            float o_old[kOCols];
+            #pragma unroll
+            for (int k = 0; k < kOCols; ++k) {
+                const int col = o_col(q, k);
+                o_old[k] = (row_ok && col < d) ? to_float(O[size_t(qrow) * d + col]) : 0.0f;
             }
             __syncthreads();  // Qi complete before any thread reads it
 
-            const int qrow = i * Br + r;  // this thread's query
             // Sij = Qi Kjᵀ · scale (on chip), masked; m̃ij = rowmax(Sij)
-            float m_tilde = -INFINITY;
-            for (int c = q; c < Bc; c += kThreadsPerRow) {
-                const int key = j * Bc + c;
-                float s = -INFINITY;
-                if (key < N && !(causal && key > qrow)) {
-                    float dot = 0.0f;
-                    for (int k = 0; k < d; ++k) dot += Qi[r * ld + k] * Kj[c * ld + k];
-                    s = dot * scale;
-                }
-                Sij[r * ldS + c] = s;
-                m_tilde = fmaxf(m_tilde, s);
-            }
-            m_tilde = fmaxf(m_tilde, __shfl_xor_sync(0xffffffffu, m_tilde, 1));
+            float m_tilde = compute_Sij_row(Qi, Kj, Sij, r, q, d, Bc, j * Bc, qrow, N, causal, scale);
+            m_tilde = fmaxf(m_tilde, __shfl_xor_sync(0xffffffffu, m_tilde, 1));  // the 4 threads of row r
             m_tilde = fmaxf(m_tilde, __shfl_xor_sync(0xffffffffu, m_tilde, 2));
             // P̃ij = exp(Sij - m̃ij), l̃ij = rowsum(P̃ij)
             float l_tilde = 0.0f;
@@ -98,10 +85,7 @@ fa1_kernel(const T* Q, const T* K, const T* V, T* O, float* l, float* m, int N, 
             }
             l_tilde += __shfl_xor_sync(0xffffffffu, l_tilde, 1);
             l_tilde += __shfl_xor_sync(0xffffffffu, l_tilde, 2);
-            // load mi, li from HBM (every thread of the row reads them)
-            const bool row_ok = qrow < N;
-            const float m_old = row_ok ? m[qrow] : 0.0f, l_old = row_ok ? l[qrow] : 0.0f;
-            __syncwarp();  // P̃ij row complete, and all 4 threads read mi, li before lane q=0 overwrites them
+            __syncwarp();  // the 4 threads of row r wrote all of P̃ij[r, :] before each reads it
 
             if (row_ok) {
                 // mi_new = max(mi, m̃ij), li_new = e^{mi - mi_new} li + e^{m̃ij - mi_new} l̃ij
@@ -111,26 +95,17 @@ fa1_kernel(const T* Q, const T* K, const T* V, T* O, float* l, float* m, int N, 
                 const float l_new = a_old * l_old + a_new * l_tilde;
                 const float inv_l_new = l_new > 0.0f ? 1.0f / l_new : 0.0f;
                 // P̃ij Vj for this thread's columns of Oi
-                float pv[kMaxD / kThreadsPerRow] = {};
-                for (int c = 0; c < Bc; ++c) {
-                    const float p = Sij[r * ldS + c];
-                    #pragma unroll
-                    for (int k = 0; k < kMaxD / kThreadsPerRow; ++k) {
-                        const int col = q + kThreadsPerRow * k;
-                        if (col < d) pv[k] += p * Vj[c * ld + col];
-                    }
-                }
+                float pv[kOCols] = {};
+                accumulate_PV(Sij, Vj, r, q, d, Bc, pv);
                 // Oi = diag(li_new)⁻¹ (diag(li) e^{mi - mi_new} Oi + e^{m̃ij - mi_new} P̃ij Vj):
-                // load Oi from HBM, write it back to HBM
+                // write Oi back to HBM
                 #pragma unroll
-                for (int k = 0; k < kMaxD / kThreadsPerRow; ++k) {
-                    const int col = q + kThreadsPerRow * k;
-                    if (col < d) {
-                        T& o = O[size_t(qrow) * d + col];
-                        o = from_float<T>((l_old * a_old * to_float(o) + a_new * pv[k]) * inv_l_new);
-                    }
+                for (int k = 0; k < kOCols; ++k) {
+                    const int col = o_col(q, k);
+                    if (col < d)
+                        O[size_t(qrow) * d + col] = from_float<T>((l_old * a_old * o_old[k] + a_new * pv[k]) * inv_l_new);
                 }
-                // write li, mi to HBM
+                // write li, mi to HBM (the row's 4 threads read them before the barrier above)
                 if (q == 0) { l[qrow] = l_new; m[qrow] = m_new; }
             }
             __syncthreads();  // all threads are done with Qi and Sij before the next i overwrites them
@@ -142,19 +117,11 @@ fa1_kernel(const T* Q, const T* K, const T* V, T* O, float* l, float* m, int N, 
 std::string plan(const AttnProblem& p, AttnConfig& c, const cudaDeviceProp& dev) {
     if (!c.Br) c.Br = 32;
     if (!c.Bc) c.Bc = 32;
-    if (p.d > kMaxD) return "d=" + std::to_string(p.d) + ": version 3 supports d <= " + std::to_string(kMaxD);
-    if (c.Br % 8 || c.Br > kMaxBr)
-        return "Br=" + std::to_string(c.Br) + ": version 3 needs Br a multiple of 8, at most " + std::to_string(kMaxBr);
-    if (c.Bc < 1) return "Bc=" + std::to_string(c.Bc) + ": must be positive";
     c.warps = kThreadsPerRow * c.Br / 32;
     c.stages = 1;
-    // SRAM budget: 4 bytes · (Br·(d+1) + 2·Bc·(d+1) + Br·(Bc+1)), enforced against the device
+    // SRAM budget: 4 bytes · (Br·(d+4) + 2·Bc·(d+4) + Br·(Bc+1)), enforced against the device
     c.smem_bytes = sram_bytes(c.Br, c.Bc, p.d);
-    if (c.smem_bytes > dev.sharedMemPerBlockOptin)
-        return "Br=" + std::to_string(c.Br) + ", Bc=" + std::to_string(c.Bc) + ", d=" + std::to_string(p.d) +
-               " need 4*(Br*(d+1) + 2*Bc*(d+1) + Br*(Bc+1)) = " + fmt_kib(c.smem_bytes) + " of SRAM; " + dev.name +
-               " allows " + fmt_kib(dev.sharedMemPerBlockOptin) + " per block";
-    return "";
+    return check_config(3, c.Br, c.Bc, p.d, c.smem_bytes, dev);
 }
 
 size_t workspace_bytes(const AttnProblem& p, const AttnConfig&) {

@@ -8,34 +8,28 @@
 // once. Causal: key blocks entirely above the diagonal are never loaded.
 // Still fp32 arithmetic on CUDA cores, readable rather than fast: v5 moves the GEMMs to tensor cores.
 //
-// Threads: 4 per query row (4·Br threads); thread (r, q) computes Sij[r, c] for c ≡ q (mod 4) and
-// owns Oi[r, col] for col ≡ q (mod 4) in registers.
+// Threads: 4 per query row (4·Br threads); the tile math (Sij, P̃ij·Vj) is scalar_tiles.cuh, shared
+// with v3, so this file differs from v3 only in the loop order and where Oi, li, mi live.
 //
 // Run:  ./fa_bench --version 4 --B 2 --H 4 --N 1000 --d 64 --dtype fp32 --Br 64 --Bc 64
+#include "scalar_tiles.cuh"
 #include "versions.h"
 
 namespace v4_fa2_scalar {
 
-constexpr int kThreadsPerRow = 4;
-constexpr int kMaxD = 128;
-constexpr int kMaxBr = 64;
-
-// SRAM per CTA, floats: Qi[Br][d+1] + Kj[Bc][d+1] + Vj[Bc][d+1] + Sij[Br][Bc+1]
-static size_t sram_bytes(int Br, int Bc, int d) {
-    return (size_t(Br) * (d + 1) + 2 * size_t(Bc) * (d + 1) + size_t(Br) * (Bc + 1)) * sizeof(float);
-}
+using namespace scalar_tiles;
 
 // One CTA per (query block i, h, b). grid: (Tr, H, B).
 // Q, K, V, O: (B, H, N, d), row-major, element type T. LSE: (B, H, N) fp32.
 template <typename T>
-__global__ void __launch_bounds__(kThreadsPerRow * kMaxBr)
+__global__ void __launch_bounds__(kThreadsPerRow * 64)
 fa2_scalar_kernel(const T* Q, const T* K, const T* V, T* O, float* LSE, int N, int d, int Br, int Bc,
                   bool causal, float scale) {
     extern __shared__ float smem[];
-    const int ld = d + 1, ldS = Bc + 1;
-    float* Qi = smem;           // [Br][d+1]
-    float* Kj = Qi + Br * ld;   // [Bc][d+1]
-    float* Vj = Kj + Bc * ld;   // [Bc][d+1]
+    const int ld = row_stride(d), ldS = Bc + 1;
+    float* Qi = smem;           // [Br][d+4]
+    float* Kj = Qi + Br * ld;   // [Bc][d+4]
+    float* Vj = Kj + Bc * ld;   // [Bc][d+4]
     float* Sij = Vj + Bc * ld;  // [Br][Bc+1], holds P̃ij after the exp
 
     const int i = blockIdx.x;
@@ -46,13 +40,10 @@ fa2_scalar_kernel(const T* Q, const T* K, const T* V, T* O, float* LSE, int N, i
     const int qrow = i * Br + r;  // this thread's query
 
     // load Qi from HBM to SRAM, once
-    for (int e = threadIdx.x; e < Br * d; e += blockDim.x) {
-        const int rr = e / d, col = e % d, row = i * Br + rr;
-        Qi[rr * ld + col] = row < N ? to_float(Q[size_t(row) * d + col]) : 0.0f;
-    }
-    // on chip for the whole loop: mi, li and this thread's slice of Oi
+    load_rows_hbm_to_sram(Qi, Q, i * Br, Br, N, d);
+    // on chip for the whole loop: mi, li and this thread's columns of Oi
     float m_i = -INFINITY, l_i = 0.0f;
-    float o[kMaxD / kThreadsPerRow] = {};
+    float o[kOCols] = {};
 
     // causal: key blocks past this query block's last row are entirely masked: never loaded
     const int Tc = (N + Bc - 1) / Bc;
@@ -60,27 +51,13 @@ fa2_scalar_kernel(const T* Q, const T* K, const T* V, T* O, float* LSE, int N, i
     const int j_end = causal ? last_query / Bc + 1 : Tc;
     for (int j = 0; j < j_end; ++j) {
         // load Kj, Vj from HBM to SRAM (zeros past N)
-        for (int e = threadIdx.x; e < Bc * d; e += blockDim.x) {
-            const int c = e / d, col = e % d, key = j * Bc + c;
-            Kj[c * ld + col] = key < N ? to_float(K[size_t(key) * d + col]) : 0.0f;
-            Vj[c * ld + col] = key < N ? to_float(V[size_t(key) * d + col]) : 0.0f;
-        }
+        load_rows_hbm_to_sram(Kj, K, j * Bc, Bc, N, d);
+        load_rows_hbm_to_sram(Vj, V, j * Bc, Bc, N, d);
         __syncthreads();  // Qi (first pass), Kj and Vj complete before any thread reads them
 
         // Sij = Qi Kjᵀ · scale, masked; row max over this block
-        float m_tilde = -INFINITY;
-        for (int c = q; c < Bc; c += kThreadsPerRow) {
-            const int key = j * Bc + c;
-            float s = -INFINITY;
-            if (key < N && !(causal && key > qrow)) {
-                float dot = 0.0f;
-                for (int k = 0; k < d; ++k) dot += Qi[r * ld + k] * Kj[c * ld + k];
-                s = dot * scale;
-            }
-            Sij[r * ldS + c] = s;
-            m_tilde = fmaxf(m_tilde, s);
-        }
-        m_tilde = fmaxf(m_tilde, __shfl_xor_sync(0xffffffffu, m_tilde, 1));
+        float m_tilde = compute_Sij_row(Qi, Kj, Sij, r, q, d, Bc, j * Bc, qrow, N, causal, scale);
+        m_tilde = fmaxf(m_tilde, __shfl_xor_sync(0xffffffffu, m_tilde, 1));  // the 4 threads of row r
         m_tilde = fmaxf(m_tilde, __shfl_xor_sync(0xffffffffu, m_tilde, 2));
         // mi_new = max(mi, m̃ij); P̃ij = exp(Sij - mi_new); li = e^{mi - mi_new} li + rowsum(P̃ij)
         const float m_new = fmaxf(m_i, m_tilde);
@@ -99,23 +76,16 @@ fa2_scalar_kernel(const T* Q, const T* K, const T* V, T* O, float* LSE, int N, i
         m_i = m_new;
         // Oi = diag(e^{mi - mi_new}) Oi + P̃ij Vj   (no division by li yet)
         #pragma unroll
-        for (int k = 0; k < kMaxD / kThreadsPerRow; ++k) o[k] *= alpha;
-        for (int c = 0; c < Bc; ++c) {
-            const float p = Sij[r * ldS + c];
-            #pragma unroll
-            for (int k = 0; k < kMaxD / kThreadsPerRow; ++k) {
-                const int col = q + kThreadsPerRow * k;
-                if (col < d) o[k] += p * Vj[c * ld + col];
-            }
-        }
+        for (int k = 0; k < kOCols; ++k) o[k] *= alpha;
+        accumulate_PV(Sij, Vj, r, q, d, Bc, o);
         __syncthreads();  // all threads are done with Kj, Vj, Sij before the next j overwrites them
     }
     // Oi = diag(li)⁻¹ Oi once, write Oi and LSEi = mi + log(li) from registers to HBM
     if (qrow < N) {
         const float inv_l = l_i > 0.0f ? 1.0f / l_i : 0.0f;
         #pragma unroll
-        for (int k = 0; k < kMaxD / kThreadsPerRow; ++k) {
-            const int col = q + kThreadsPerRow * k;
+        for (int k = 0; k < kOCols; ++k) {
+            const int col = o_col(q, k);
             if (col < d) O[size_t(qrow) * d + col] = from_float<T>(o[k] * inv_l);
         }
         if (q == 0) LSE[qrow] = m_i + logf(l_i);
@@ -125,19 +95,11 @@ fa2_scalar_kernel(const T* Q, const T* K, const T* V, T* O, float* LSE, int N, i
 std::string plan(const AttnProblem& p, AttnConfig& c, const cudaDeviceProp& dev) {
     if (!c.Br) c.Br = 64;
     if (!c.Bc) c.Bc = 64;
-    if (p.d > kMaxD) return "d=" + std::to_string(p.d) + ": version 4 supports d <= " + std::to_string(kMaxD);
-    if (c.Br % 8 || c.Br > kMaxBr)
-        return "Br=" + std::to_string(c.Br) + ": version 4 needs Br a multiple of 8, at most " + std::to_string(kMaxBr);
-    if (c.Bc < 1) return "Bc=" + std::to_string(c.Bc) + ": must be positive";
     c.warps = kThreadsPerRow * c.Br / 32;
     c.stages = 1;
-    // SRAM budget: 4 bytes · (Br·(d+1) + 2·Bc·(d+1) + Br·(Bc+1)), enforced against the device
+    // SRAM budget: 4 bytes · (Br·(d+4) + 2·Bc·(d+4) + Br·(Bc+1)), enforced against the device
     c.smem_bytes = sram_bytes(c.Br, c.Bc, p.d);
-    if (c.smem_bytes > dev.sharedMemPerBlockOptin)
-        return "Br=" + std::to_string(c.Br) + ", Bc=" + std::to_string(c.Bc) + ", d=" + std::to_string(p.d) +
-               " need 4*(Br*(d+1) + 2*Bc*(d+1) + Br*(Bc+1)) = " + fmt_kib(c.smem_bytes) + " of SRAM; " + dev.name +
-               " allows " + fmt_kib(dev.sharedMemPerBlockOptin) + " per block";
-    return "";
+    return check_config(4, c.Br, c.Bc, p.d, c.smem_bytes, dev);
 }
 
 size_t workspace_bytes(const AttnProblem&, const AttnConfig&) { return 0; }

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "sim/analytic/backward.h"
 #include "sim/gpu/gpu_spec.h"
 
 namespace flashsim {
@@ -17,8 +18,8 @@ u64 rows_in_block(int64_t k, int64_t B, int64_t n) { return u64(std::min(B, n - 
 }  // namespace
 
 AnalyticCounts exact_counts(const AttentionProblem& p, const Schedule& s) {
+    if (p.pass != Pass::fwd) return exact_counts_with_backward(p, s);  // sim/analytic/backward.h
     AnalyticCounts a;
-    if (p.pass != Pass::fwd) return a;
     const u64 N = u64(p.N), Nk = u64(p.Nk()), d = u64(p.d), es = u64(p.es()), st = u64(kStatBytes);
     const u64 H = u64(p.heads());
     const int64_t Br = s.Br, Bc = s.Bc, Tr = s.Tr(p), Tc = s.Tc(p);

@@ -4,6 +4,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "sim/cli/backward_report.h"
 #include "sim/cli/commands.h"
 #include "sim/cli/options.h"
 #include "sim/cli/report.h"
@@ -35,13 +36,16 @@ int cmd_demo(int argc, const char* const* argv) {
         }
     }
 
+    // With a backward (--pass bwd or fwdbwd) the table splits FLOPs by pass, recompute apart.
+    const bool training = p.pass != Pass::fwd;
+    auto table = [&](const std::vector<RunResult>& rows) { return training ? training_table(rows) : comparison_table(rows); };
     std::ostringstream out;
-    out << "flashsim: attention forward, " << p.describe() << ", on the " << g.name << " preset\n";
+    out << "flashsim: attention " << (p.pass == Pass::fwd ? "forward" : p.pass == Pass::bwd ? "backward" : "forward+backward") << ", " << p.describe() << ", on the " << g.name << " preset\n";
     out << g.description << "\n";
     out << "SRAM per SM " << format_bytes(g.sram_bytes_per_sm) << " = M of " << g.sram_bytes_per_sm / p.es() << " "
         << to_string(p.dtype) << " elements\n\n";
     out << "1) The papers' IO model (no L2: every global access is an HBM access)\n";
-    out << comparison_table(paper);
+    out << table(paper);
     out << "\nformula vs simulated HBM bytes (exact counts from the listings):\n";
     for (const auto& r : paper) {
         const bool ok = r.analytic.available && r.analytic.hbm_read_bytes == r.counts.total.hbm_read_bytes &&
@@ -55,7 +59,12 @@ int cmd_demo(int argc, const char* const* argv) {
         << ") = " << human_count(paper[0].theta_flash.elements) << " el\n";
     if (!modelled.empty() && !modelled.front().paper_mode) {
         out << "\n2) With the " << format_bytes(g.l2_bytes) << " L2 and the timing model\n";
-        out << comparison_table(modelled);
+        out << table(modelled);
+    }
+    if (training) {
+        out << "\n" << training_reading();
+        std::cout << out.str();
+        return 0;
     }
     out << "\nReading it: vanilla writes the N x N scores S and probabilities P to HBM and reads them\n"
            "back; FlashAttention keeps each Br x Bc tile of S and P in SRAM and never stores them.\n"

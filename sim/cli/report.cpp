@@ -105,6 +105,10 @@ std::string run_report(const RunResult& r) {
     o << "\nFLOPs     matmul " << human_count(double(c.matmul_flops)) << "  non-matmul " << human_count(double(c.vector_flops))
       << "  exp " << human_count(double(c.exps)) << "  (papers' convention: " << human_count(double(r.useful_matmul_flops()))
       << ")\n";
+    if (c.recompute_matmul_flops || c.recompute_exps)
+        o << "recompute matmul " << human_count(double(c.recompute_matmul_flops)) << "  non-matmul "
+          << human_count(double(c.recompute_vector_flops)) << "  exp " << human_count(double(c.recompute_exps))
+          << "  (backward: S = QK^T and P again, included above)\n";
     if (r.analytic.available) {
         o << "formula   HBM read " << r.analytic.read_formula << " = " << human_bytes(double(r.analytic.hbm_read_bytes))
           << ",  write " << r.analytic.write_formula << " = " << human_bytes(double(r.analytic.hbm_write_bytes));

@@ -82,6 +82,55 @@ int64_t sum_terms(const std::vector<Term>& terms, std::string* text) {
 }  // namespace
 
 Footprint footprint(const Schedule& s, const AttentionProblem& p, const GpuSpec& g) {
+    return p.pass == Pass::fwd ? forward_footprint(s, p, g) : backward_footprint(s, p, g);
+}
+
+Footprint backward_footprint(const Schedule& s, const AttentionProblem& p, const GpuSpec& g) {
+    const int64_t es = p.es(), d = p.d, Br = s.Br, Bc = s.Bc;
+    const bool regs = g.register_bytes_per_sm > 0;
+    std::vector<Term> sram, reg;
+    auto acc = [&](const char* name, int64_t r, int64_t c) {
+        if (regs) reg.push_back({name, r, c, 4});
+        else sram.push_back({name, r, c, es});
+    };
+    switch (s.algo) {
+        case Algorithm::vanilla: {
+            // The GEMMs dV = P^T dO and dK = dS^T Q hold a Br x Bc tile, a Br x d tile and a Bc x d
+            // accumulator; the others have the forward's shapes.
+            const Footprint f = forward_footprint(s, p, g);
+            const int64_t tn_bytes = (Br * Bc + Br * d) * es + Bc * d * (regs ? 0 : es);
+            if (tn_bytes <= f.sram_bytes) return f;
+            sram = {{"Pij", Br, Bc, es}, {"dOi", Br, d, es}};
+            acc("dVj(acc)", Bc, d);
+            break;
+        }
+        case Algorithm::fa1:
+            // Algorithm 4 keeps every tile in SRAM; Sij becomes Pij and dPij becomes dSij in place.
+            sram = {{"Kj", Bc, d, es},  {"Vj", Bc, d, es},  {"dKj", Bc, d, es},  {"dVj", Bc, d, es},
+                    {"Qi", Br, d, es},  {"Oi", Br, d, es},  {"dOi", Br, d, es},  {"dQi", Br, d, es},
+                    {"Sij", Br, Bc, es}, {"dPij", Br, Bc, es}};
+            break;
+        case Algorithm::fa2:
+            // As the released kernel: Qi, dOi, Kj, Vj and the GEMM operands Pij, dSij in SRAM;
+            // the accumulators Sij, dPij, dKj, dVj and the dQi partial in fp32 registers.
+            sram = {{"Qi", Br, d, es}, {"dOi", Br, d, es}, {"Kj", Bc, d, es}, {"Vj", Bc, d, es},
+                    {"Pij", Br, Bc, es}, {"dSij", Br, Bc, es}};
+            acc("Sij", Br, Bc);
+            acc("dPij", Br, Bc);
+            acc("dKj", Bc, d);
+            acc("dVj", Bc, d);
+            acc("dQi", Br, d);
+            break;
+        case Algorithm::fa3:
+            return forward_footprint(s, p, g);  // no backward modelled (make_trace says so)
+    }
+    Footprint f;
+    f.sram_bytes = sum_terms(sram, &f.sram_arithmetic);
+    if (!reg.empty()) f.register_bytes = sum_terms(reg, &f.register_arithmetic);
+    return f;
+}
+
+Footprint forward_footprint(const Schedule& s, const AttentionProblem& p, const GpuSpec& g) {
     const int64_t es = p.es(), d = p.d, Br = s.Br, Bc = s.Bc, st = std::max<int64_t>(1, s.stages);
     const bool regs = g.register_bytes_per_sm > 0;
     std::vector<Term> sram, reg;

@@ -47,7 +47,11 @@ struct Footprint {
     std::string sram_arithmetic;      // "Qi 64x64 + Kj 128x64 + ... = 32768 el x 2 B = 64 KiB"
     std::string register_arithmetic;  // "" when registers are not modelled
 };
+// For a pass with a backward (bwd, fwdbwd), footprint() is the backward's, the larger: one schedule
+// serves both passes (as in the FA1 paper), so its blocks must fit the backward's working set.
 Footprint footprint(const Schedule& s, const AttentionProblem& p, const GpuSpec& g);
+Footprint forward_footprint(const Schedule& s, const AttentionProblem& p, const GpuSpec& g);
+Footprint backward_footprint(const Schedule& s, const AttentionProblem& p, const GpuSpec& g);
 
 // Fills defaults (FA1: Bc = ceil(M/4d), Br = min(ceil(M/4d), d), M the SRAM size in elements;
 // FA2/FA3: the real kernels' tiles), then validates. Throws ConfigError.

@@ -44,6 +44,11 @@ struct Counters {
     uint64_t matmul_flops = 0;
     uint64_t vector_flops = 0;
     uint64_t exps = 0;
+    // The part of matmul_flops, vector_flops and exps that a backward pass spends recomputing S
+    // and P (ops flagged kOpRecompute): FA2 paper's 5 backward GEMMs are 4 + this 1.
+    uint64_t recompute_matmul_flops = 0;
+    uint64_t recompute_vector_flops = 0;
+    uint64_t recompute_exps = 0;
     uint64_t ops = 0;    // trace ops generated (all heads)
     uint64_t ctas = 0;
     uint64_t loads = 0;

@@ -13,6 +13,9 @@ Counters& Counters::operator+=(const Counters& o) {
     matmul_flops += o.matmul_flops;
     vector_flops += o.vector_flops;
     exps += o.exps;
+    recompute_matmul_flops += o.recompute_matmul_flops;
+    recompute_vector_flops += o.recompute_vector_flops;
+    recompute_exps += o.recompute_exps;
     ops += o.ops;
     ctas += o.ctas;
     loads += o.loads;
@@ -29,6 +32,9 @@ Counters Counters::scaled(uint64_t k) const {
     c.matmul_flops = matmul_flops * k;
     c.vector_flops = vector_flops * k;
     c.exps = exps * k;
+    c.recompute_matmul_flops = recompute_matmul_flops * k;
+    c.recompute_vector_flops = recompute_vector_flops * k;
+    c.recompute_exps = recompute_exps * k;
     c.ops = ops * k;
     c.ctas = ctas * k;
     c.loads = loads * k;
@@ -62,11 +68,16 @@ void count_op_paper_mode(const Op& op, Counters& c) {
             break;
         case OpKind::matmul:
             c.matmul_flops += op.flops;
+            if (op.flags & kOpRecompute) c.recompute_matmul_flops += op.flops;
             c.sram_read_bytes += op.bytes;
             break;
         case OpKind::vector:
             c.vector_flops += op.flops;
             c.exps += op.exps;
+            if (op.flags & kOpRecompute) {
+                c.recompute_vector_flops += op.flops;
+                c.recompute_exps += op.exps;
+            }
             c.sram_read_bytes += op.bytes;
             break;
         case OpKind::barrier: break;

@@ -43,6 +43,9 @@ nlohmann::json counters_json(const Counters& c) {
             {"matmul_flops", c.matmul_flops},
             {"vector_flops", c.vector_flops},
             {"exps", c.exps},
+            {"recompute_matmul_flops", c.recompute_matmul_flops},
+            {"recompute_vector_flops", c.recompute_vector_flops},
+            {"recompute_exps", c.recompute_exps},
             {"ops", c.ops},
             {"ctas", c.ctas}};
 }

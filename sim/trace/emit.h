@@ -42,15 +42,17 @@ public:
         store(t, line, row0, rows, 0, shapes_[size_t(t)].cols);
     }
     // C (M x N) += A (M x K) . B (K x N): 2MNK FLOPs, reading both operands from SRAM.
-    void matmul(uint8_t line, int64_t M, int64_t N, int64_t K, int64_t operand_bytes) {
+    void matmul(uint8_t line, int64_t M, int64_t N, int64_t K, int64_t operand_bytes, uint8_t flags = 0) {
         Op& o = next(OpKind::matmul, line);
+        o.flags = flags;
         o.flops = uint64_t(2 * M * N * K);
         o.bytes = uint64_t(operand_bytes);
         o.rows = uint32_t(M);
         o.cols = uint32_t(N);
     }
-    void vector(uint8_t line, int64_t flops, int64_t exps, int64_t sram_bytes = 0) {
+    void vector(uint8_t line, int64_t flops, int64_t exps, int64_t sram_bytes = 0, uint8_t flags = 0) {
         Op& o = next(OpKind::vector, line);
+        o.flags = flags;
         o.flops = uint64_t(flops);
         o.exps = uint64_t(exps);
         o.bytes = uint64_t(sram_bytes);

@@ -10,9 +10,13 @@
 
 namespace flashsim {
 
+// Bytes per element of an fp32 accumulator kept in global memory (FA2 backward's dQacc).
+constexpr int64_t kAccumBytes = 4;
+
 // The matrices of attention, forward and backward. Per head: Q, O, dO, dQ are N x d; K, V, dK,
-// dV are N_kv x d; S, P, dS, dP are N x N_kv; l, m, LSE, D are N x 1 (fp32).
-enum class Tensor : uint8_t { Q, K, V, S, P, O, l, m, LSE, dO, dQ, dK, dV, dS, dP, D, kCount };
+// dV are N_kv x d; S, P, dS, dP are N x N_kv; l, m, LSE, D are N x 1 (fp32); dQacc is N x d in
+// fp32, the accumulator FA2's backward adds dQ into atomically before converting it to dQ.
+enum class Tensor : uint8_t { Q, K, V, S, P, O, l, m, LSE, dO, dQ, dK, dV, dS, dP, D, dQacc, kCount };
 constexpr int kTensorCount = int(Tensor::kCount);
 const char* to_string(Tensor t);
 
@@ -29,6 +33,8 @@ const char* to_string(OpKind k);
 // Op flags.
 constexpr uint8_t kOpReuse = 1;  // ideal GEMM accounting: a re-read the model assumes is served
                                  // on chip, so it never reaches HBM even without an L2 model
+constexpr uint8_t kOpRecompute = 2;  // backward: work redone because S and P were not stored
+                                     // (S = QK^T again, its mask, P = exp(S - LSE)); counted apart
 
 struct Op {
     OpKind kind = OpKind::barrier;

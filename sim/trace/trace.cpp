@@ -9,7 +9,7 @@ namespace flashsim {
 
 const char* to_string(Tensor t) {
     static const char* names[kTensorCount] = {"Q", "K", "V", "S", "P", "O", "l", "m",
-                                              "LSE", "dO", "dQ", "dK", "dV", "dS", "dP", "D"};
+                                              "LSE", "dO", "dQ", "dK", "dV", "dS", "dP", "D", "dQacc"};
     return names[size_t(t)];
 }
 
@@ -45,6 +45,7 @@ TensorShapes tensor_shapes(const AttentionProblem& p) {
     set(Tensor::dS, N, Nk, es);
     set(Tensor::dP, N, Nk, es);
     set(Tensor::D, N, 1, st);
+    set(Tensor::dQacc, N, d, kAccumBytes);
     return s;
 }
 

@@ -1,0 +1,68 @@
+#!/usr/bin/env python3
+"""summarize.py: print a measurement file (flashsim-measurement/1) as Markdown tables, numbers
+copied from the file, nothing computed but ratios. With --readme, replace the block between
+<!-- results:begin --> and <!-- results:end --> of kernels/README.md.
+
+usage: python3 kernels/summarize.py kernels/measurements/FILE.json [--readme]
+"""
+import json
+import os
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+NAMES = {1: "v1 vanilla tiled", 2: "v2 vanilla cuBLAS", 3: "v3 FA1", 4: "v4 FA2 scalar", 5: "v5 FA2 tensor cores"}
+
+
+def summarize(path):
+    doc = json.load(open(path))
+    pv = doc["provenance"]
+    out = [f"Measured on **{pv['gpu']}** ({pv['sm_count']} SMs, L2 {pv['l2_bytes'] / 2**20:.0f} MiB), driver "
+           f"{pv['driver']}, CUDA {pv['cuda_runtime']}, {pv['ncu_version']}, torch {pv['torch']}, {pv['date']}; "
+           f"ncu `{pv['ncu_settings']}`. File: `measurements/{os.path.basename(path)}`.", "",
+           "fp16 storage, fp32 accumulate. Time: CUDA events, L2 flushed, median. TFLOP/s = 4·B·H·N²·d (halved "
+           "for causal) / time. HBM = ncu dram__bytes_read.sum + dram__bytes_write.sum over the version's kernels "
+           "(cold L2: --cache-control all). B·H·N = 262144 for every N.", ""]
+    ref = {(r["N"], r["d"], r["causal"]): r for r in doc["reference"]}
+    runs = {(r["version"], r["N"], r["d"], r["causal"]): r for r in doc["runs"] if "time_ms_median" in r}
+    out.append("| N | d | version | causal | B×H | correct | time ms | TFLOP/s | HBM MB | L2 MB | vs v1 | vs v2 | torch/this |")
+    out.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for (v, N, d, c), r in sorted(runs.items(), key=lambda kv: (kv[0][1], kv[0][2], kv[0][0], kv[0][3])):
+        n = r.get("ncu", {})
+        hbm = (n.get("dram__bytes_read.sum", 0) + n.get("dram__bytes_write.sum", 0)) / 1e6
+        l2 = n.get("lts__t_bytes.sum", 0) / 1e6
+        base1, base2 = runs.get((1, N, d, False)), runs.get((2, N, d, False))
+        s1 = f"{base1['time_ms_median'] / r['time_ms_median']:.2f}×" if base1 and not c and v != 1 else ""
+        s2 = f"{base2['time_ms_median'] / r['time_ms_median']:.2f}×" if base2 and not c and v not in (1, 2) else ""
+        t = ref.get((N, d, c))
+        tr = f"{t['time_ms_median'] / r['time_ms_median']:.2f}" if t and v == 5 else ""
+        out.append(f"| {N} | {d} | {NAMES.get(v, v)} | {'yes' if c else 'no'} | {r['B']}×{r['H']} | "
+                   f"{'yes' if r['correct'] else 'NO'} | {r['time_ms_median']:.3f} | {r['tflops']:.1f} | {hbm:.1f} | "
+                   f"{l2:.1f} | {s1} | {s2} | {tr} |")
+    out += ["", "PyTorch `scaled_dot_product_attention`, flash backend (same run, same method):", "",
+            "| N | d | causal | B×H | time ms | TFLOP/s |", "|---|---|---|---|---|---|"]
+    for r in sorted(doc["reference"], key=lambda r: (r["N"], r["d"], r["causal"])):
+        out.append(f"| {r['N']} | {r['d']} | {'yes' if r['causal'] else 'no'} | {r['B']}×{r['H']} | "
+                   f"{r['time_ms_median']:.3f} | {r['tflops']:.1f} |")
+    san = doc["sanitizer"]
+    bad = [s for s in san if not s["clean"]]
+    out += ["", f"compute-sanitizer: {len(san) - len(bad)} of {len(san)} runs clean "
+                f"(memcheck and racecheck, versions {sorted({s['version'] for s in san})}, shape {san[0]['shape'] if san else '-'}"
+                f" and causal)." + (" Not clean: " + ", ".join(f"v{s['version']} {s['tool']}" for s in bad) if bad else "")]
+    return "\n".join(out)
+
+
+def main():
+    text = summarize(sys.argv[1])
+    if "--readme" in sys.argv:
+        path = os.path.join(HERE, "README.md")
+        readme = open(path).read()
+        a, b = "<!-- results:begin -->", "<!-- results:end -->"
+        head, rest = readme.split(a)
+        _, tail = rest.split(b)
+        open(path, "w").write(head + a + "\n" + text + "\n" + b + tail)
+    else:
+        print(text)
+
+
+if __name__ == "__main__":
+    main()
