@@ -1,5 +1,7 @@
 // frame.cpp: the window's layout. Left: controls (A, and B in the compare view) and the measured
 // overlay; centre: view selector, playback and the chosen view; right: the listing and counters.
+#include <algorithm>
+
 #include "viz/palette.h"
 #include "viz/panels.h"
 
@@ -14,7 +16,9 @@ void draw_frame(AppState& app) {
                                    ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus;
     ImGui::Begin("flashsim", nullptr, flags);
     const float s = ImGui::GetFontSize() / 16.0f;
-    const float left_w = 300 * s, right_w = 400 * s;
+        // Side panels take at most about half the width, so the view stays large in projector mode.
+    const float W = vp->WorkSize.x;
+    const float left_w = std::min(300 * s, 0.2f * W), right_w = std::min(400 * s, 0.27f * W);
 
     ImGui::BeginChild("left", ImVec2(left_w, 0), true);
     text_colored(kLoadHighlight, "flashsim viewer");

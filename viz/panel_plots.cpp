@@ -33,7 +33,9 @@ LogAxes chart_frame(ImDrawList* dl, Rect box, const char* title, const char* xla
     dl->AddText(ImVec2(box.x0 + 8 * s, box.y0 + 4 * s), kText, title);
     LogAxes ax{{box.x0 + 70 * s, box.y0 + 28 * s, box.x1 - 14 * s, box.y1 - 40 * s}, x_lo, x_hi, y_lo, y_hi};
     dl->AddRect(ImVec2(ax.r.x0, ax.r.y0), ImVec2(ax.r.x1, ax.r.y1), kBoxBorder);
-    for (double v = std::pow(2.0, std::ceil(std::log2(x_lo))); v <= x_hi * 1.001; v *= 2) {
+    // Powers of two, spaced so that at most about 9 labels fit.
+    const double factor = std::pow(2.0, std::max(1.0, std::ceil(std::log2(x_hi / x_lo) / 9)));
+    for (double v = std::pow(2.0, std::ceil(std::log2(x_lo))); v <= x_hi * 1.001; v *= factor) {
         const float x = ax.x(v);
         dl->AddLine(ImVec2(x, ax.r.y1), ImVec2(x, ax.r.y1 + 5 * s), kText);
         dl->AddText(ImVec2(x - 10 * s, ax.r.y1 + 6 * s), kDimText, fmt_count(v).c_str());
@@ -108,7 +110,9 @@ void roofline(ImDrawList* dl, Rect box, const AppState& app, float s) {
         char lbl[160];
         std::snprintf(lbl, sizeof lbl, "%s %s: %.1f FLOP/B%s", name, x.schedule.describe().c_str(), x.arithmetic_intensity(),
                       timed ? "" : " (on the roof: no timing)");
-        dl->AddText(ImVec2(p.x + 10 * s, p.y - 8 * s), c, lbl);
+        const float tw = ImGui::CalcTextSize(lbl).x;
+        const float lx = p.x + 10 * s + tw > ax.r.x1 ? p.x - 10 * s - tw : p.x + 10 * s;
+        dl->AddText(ImVec2(lx, p.y - 8 * s), c, lbl);
     };
     point(a, "A", kLoadHighlight);
     if (app.view == View::plots && app.b.has_outcome) point(app.b, "B", tensor_color(Tensor::P));
