@@ -21,6 +21,7 @@ Rgba tensor_color(Tensor t) {
         case Tensor::dS: return rgba(255, 175, 110);  // light orange
         case Tensor::dP: return rgba(215, 150, 240);  // light purple
         case Tensor::D: return rgba(160, 160, 160);   // grey
+        case Tensor::dQacc: return rgba(90, 120, 200); // dark blue (dQ's fp32 accumulator)
         default: return rgba(128, 128, 128);
     }
 }

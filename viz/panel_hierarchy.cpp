@@ -71,7 +71,7 @@ void layout_matrices(Scene& sc, const Trace& tr, const PlaybackPlan& plan, float
     const int64_t Br = tr.schedule.Br, Bc = tr.schedule.Bc;
     auto touched = [&](Tensor t) { return plan.touched[size_t(t)]; };
     std::vector<Tensor> tall = {Tensor::Q, Tensor::K, Tensor::V, Tensor::O};
-    for (Tensor t : {Tensor::dO, Tensor::dQ, Tensor::dK, Tensor::dV})
+    for (Tensor t : {Tensor::dO, Tensor::dQ, Tensor::dQacc, Tensor::dK, Tensor::dV})
         if (touched(t)) tall.push_back(t);
     std::vector<Tensor> stats;
     for (Tensor t : {Tensor::l, Tensor::m, Tensor::LSE, Tensor::D})
