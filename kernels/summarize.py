@@ -21,10 +21,12 @@ def summarize(path):
            f"ncu `{pv['ncu_settings']}`. File: `measurements/{os.path.basename(path)}`.", "",
            "fp16 storage, fp32 accumulate. Time: CUDA events, L2 flushed, median. TFLOP/s = 4·B·H·N²·d (halved "
            "for causal) / time. HBM = ncu dram__bytes_read.sum + dram__bytes_write.sum over the version's kernels "
-           "(cold L2: --cache-control all). B·H·N = 262144 for every N.", ""]
+           "(cold L2: --cache-control all). B·H·N = 262144 for every N. vs v1, vs v2: time of v1 (v2) over time of "
+           "this version, same shape. v5 ÷ torch: throughput of v5 relative to PyTorch's flash SDPA (torch time over "
+           "v5 time; the goal is >= 0.7).", ""]
     ref = {(r["N"], r["d"], r["causal"]): r for r in doc["reference"]}
     runs = {(r["version"], r["N"], r["d"], r["causal"]): r for r in doc["runs"] if "time_ms_median" in r}
-    out.append("| N | d | version | causal | B×H | correct | time ms | TFLOP/s | HBM MB | L2 MB | vs v1 | vs v2 | torch/this |")
+    out.append("| N | d | version | causal | B×H | correct | time ms | TFLOP/s | HBM MB | L2 MB | vs v1 | vs v2 | v5 ÷ torch |")
     out.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for (v, N, d, c), r in sorted(runs.items(), key=lambda kv: (kv[0][1], kv[0][2], kv[0][0], kv[0][3])):
         n = r.get("ncu", {})

@@ -9,6 +9,9 @@ const std::vector<Command>& commands() {
         {"run", "simulate one configuration; --json/--csv for machine-readable results", cmd_run},
         {"sweep", "simulate ranges of N, d, Br, Bc or any GPU field; one CSV/JSON row per point", cmd_sweep},
         {"presets", "list the GPU presets, or show one: presets show h100", cmd_presets},
+        {"verify", "run the tiles for real (Eigen): error vs reference, bytes vs counted", cmd_verify},
+        {"bench-counting", "time the counting layer (FA2, H=32, N=65536, d=128): trace ops/s", cmd_bench_counting},
+        {"crosscheck", "measured kernels (kernels/measurements, ncu CSV) vs the simulator", cmd_crosscheck},
         {"viz", "the viewer: tiles moving through the memory hierarchy (flashsim viz --help)", cmd_viz},
     };
     return table;

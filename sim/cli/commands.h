@@ -19,6 +19,9 @@ int cmd_demo(int argc, const char* const* argv);
 int cmd_run(int argc, const char* const* argv);
 int cmd_sweep(int argc, const char* const* argv);
 int cmd_presets(int argc, const char* const* argv);
+int cmd_verify(int argc, const char* const* argv);
+int cmd_bench_counting(int argc, const char* const* argv);
+int cmd_crosscheck(int argc, const char* const* argv);
 int cmd_viz(int argc, const char* const* argv);
 
 }  // namespace flashsim::cli

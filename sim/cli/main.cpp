@@ -1,5 +1,6 @@
 // main.cpp: the flashsim command. Dispatches to a subcommand (default: the classroom demo) and
 // turns every error into one clear line on stderr and a non-zero exit.
+#include <algorithm>
 #include <boost/program_options.hpp>
 #include <cstring>
 #include <iostream>
@@ -14,7 +15,7 @@ void usage() {
     std::cout << "flashsim: an educational GPU memory-hierarchy simulator for attention\n\n"
                  "usage: flashsim [COMMAND] [options]     (no command: the classroom demo)\n\ncommands:\n";
     for (const auto& c : flashsim::cli::commands())
-        std::cout << "  " << c.name << std::string(12 - std::strlen(c.name), ' ') << c.summary << "\n";
+        std::cout << "  " << c.name << std::string(size_t(std::max(2, 16 - int(std::strlen(c.name)))), ' ') << c.summary << "\n";
     std::cout << "\n`flashsim COMMAND --help` shows every option of a command with its default.\n";
 }
 

@@ -90,6 +90,15 @@ bool parse(int argc, const char* const* argv, const po::options_description& des
     return true;
 }
 
+void check_output_path(const std::string& path) {
+    if (path.empty() || path == "-") return;
+    namespace fs = std::filesystem;
+    const fs::path target(path);
+    const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
+    if (!fs::is_directory(dir)) throw ConfigError("output '" + path + "': directory '" + dir.string() + "' does not exist");
+    if (fs::is_directory(target)) throw ConfigError("output '" + path + "' is a directory; allowed: a file path or -");
+}
+
 void write_output(const std::string& path, const std::string& text) {
     if (path == "-") {
         std::cout << text;
@@ -99,7 +108,7 @@ void write_output(const std::string& path, const std::string& text) {
     namespace fs = std::filesystem;
     const fs::path target(path);
     const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
-    if (!fs::is_directory(dir)) throw ConfigError("output '" + path + "': directory '" + dir.string() + "' does not exist");
+    check_output_path(path);
     const fs::path tmp = dir / ("." + target.filename().string() + ".tmp" + std::to_string(::getpid()));
     {
         std::ofstream out(tmp, std::ios::binary | std::ios::trunc);

@@ -36,6 +36,10 @@ void add_common_options(po::options_description& desc, CommonOptions& o);
 bool parse(int argc, const char* const* argv, const po::options_description& desc, po::variables_map& vm,
            const char* usage, const po::positional_options_description* pos = nullptr);
 
+// Throws ConfigError when `path` cannot be an output file (its directory does not exist), so a
+// command can refuse before doing any work or writing any other file. "-" and "" always pass.
+void check_output_path(const std::string& path);
+
 // Writes `text` to `path` atomically (a temporary file renamed into place), or to stdout for "-".
 void write_output(const std::string& path, const std::string& text);
 

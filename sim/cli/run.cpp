@@ -21,6 +21,8 @@ int cmd_run(int argc, const char* const* argv) {
     po::variables_map vm;
     if (!parse(argc, argv, desc, vm, "usage: flashsim run [options]\n\nSimulates one configuration and prints a report."))
         return 0;
+    check_output_path(json_path);  // refuse before writing either file
+    check_output_path(csv_path);
     const RunResult r = simulate(o.problem(), o.schedule(), o.gpu_spec(), o.sim_options());
     if (!json_path.empty()) write_output(json_path, to_json(r).dump(2) + "\n");
     if (!csv_path.empty()) write_output(csv_path, csv_header() + "\n" + csv_row(r) + "\n");
@@ -69,6 +71,7 @@ Axis parse_axis(const std::string& spec) {
             mul = st[0] == '*';
             step = num(st.substr(1));
         }
+        if (mul && lo <= 0) throw ConfigError("--vary '" + spec + "': a doubling or *FACTOR range needs START > 0");
         if ((mul && step <= 1) || (!mul && step <= 0) || lo > hi) throw ConfigError("--vary '" + spec + "': the range does not advance from START to STOP");
         for (double v = lo; v <= hi * (1 + 1e-12); v = mul ? v * step : v + step) {
             a.values.push_back(v);
@@ -82,6 +85,7 @@ Axis parse_axis(const std::string& spec) {
 void apply_axis(CommonOptions& o, const std::string& key, double v) {
     const auto as_int = [&] {
         if (v != std::floor(v)) throw ConfigError("--vary " + key + ": " + std::to_string(v) + " is not a whole number");
+        if (std::fabs(v) > 4.0e18) throw ConfigError("--vary " + key + ": " + std::to_string(v) + " is out of range");
         return int64_t(v);
     };
     if (key == "N") o.N = as_int();
@@ -120,6 +124,8 @@ int cmd_sweep(int argc, const char* const* argv) {
                "usage: flashsim sweep --vary KEY=RANGE [--vary ...] [options]\n\n"
                "example: flashsim sweep --algos vanilla fa2 --vary N=512:8192 --paper --no-timing"))
         return 0;
+    check_output_path(json_path);
+    check_output_path(csv_path);
     if (vary.empty()) throw ConfigError("sweep needs at least one --vary KEY=RANGE (see flashsim sweep --help)");
     if (algos.empty()) algos.push_back(o.algo);
     std::vector<Axis> axes;

@@ -1,5 +1,7 @@
 #include "sim/core/problem.h"
 
+#include <cstdint>
+
 #include "sim/core/errors.h"
 
 namespace flashsim {
@@ -64,6 +66,14 @@ void AttentionProblem::validate() const {
         throw ConfigError(std::string("pass=") + to_string(pass) +
                           " with dtype=fp8 is not modelled: FP8 training backward is not modelled (FA3 runs fp8 "
                           "forward only); allowed: --pass fwd with fp8, or bwd/fwdbwd with fp32, fp16, bf16");
+    // Trace ops name their head in 32 bits, and every count must fit in 64 bits: the largest,
+    // matmul FLOPs 4*B*H*N*N_kv*d (7/2 of that for fwd+bwd), stays below 2^63 under this bound.
+    if (B * H > int64_t(UINT32_MAX))
+        throw ConfigError("B*H=" + std::to_string(B * H) + " heads is too many; allowed: at most 2^32 - 1");
+    const double work = double(B) * double(H) * double(N) * double(Nk()) * double(d + 16);
+    if (work > double(int64_t(1) << 56))
+        throw ConfigError("B*H*N*N_kv*(d+16)=" + std::to_string(work) +
+                          " is too large: byte and FLOP counts would overflow 64 bits; allowed: at most 2^56");
     if (causal && Nk() != N)
         throw ConfigError("causal with N_kv=" + std::to_string(N_kv) + " != N=" + std::to_string(N) +
                           " is not supported; causal needs N_kv = N");

@@ -143,16 +143,19 @@ Footprint forward_footprint(const Schedule& s, const AttentionProblem& p, const 
     };
     switch (s.algo) {
         case Algorithm::vanilla: {
-            // The larger of the two GEMMs' working sets (the softmax streams one row at a time):
-            // S = Q.K^T holds Qi, Kj and an Sij accumulator; O = P.V holds Pij, Vj and an Oi one.
-            const int64_t qk_bytes = (Br * d + Bc * d) * es + Br * Bc * (regs ? 0 : es);
-            const int64_t pv_bytes = (Br * Bc + Bc * d) * es + Br * d * (regs ? 0 : es);
-            if (qk_bytes >= pv_bytes) {
-                sram = {{"Qi", Br, d, es}, {"Kj", Bc, d, es}};
-                acc("Sij(acc)", Br, Bc);
+            // Each level holds the larger of the two GEMM kernels' needs (the softmax streams one
+            // row at a time): S = Q.K^T holds Qi, Kj and an Sij accumulator; O = P.V holds Pij, Vj
+            // and an Oi accumulator. With registers modelled, SRAM and registers each take their
+            // own maximum (the QK kernel may need more SRAM while the PV kernel needs more registers).
+            const int64_t qk_sram = (Br * d + Bc * d) * es, pv_sram = (Br * Bc + Bc * d) * es;
+            if (regs) {
+                sram = qk_sram >= pv_sram ? std::vector<Term>{{"Qi", Br, d, es}, {"Kj", Bc, d, es}}
+                                          : std::vector<Term>{{"Pij", Br, Bc, es}, {"Vj", Bc, d, es}};
+                reg = {Bc >= d ? Term{"Sij(acc)", Br, Bc, 4} : Term{"Oi(acc)", Br, d, 4}};
+            } else if (qk_sram + Br * Bc * es >= pv_sram + Br * d * es) {
+                sram = {{"Qi", Br, d, es}, {"Kj", Bc, d, es}, {"Sij(acc)", Br, Bc, es}};
             } else {
-                sram = {{"Pij", Br, Bc, es}, {"Vj", Bc, d, es}};
-                acc("Oi(acc)", Br, d);
+                sram = {{"Pij", Br, Bc, es}, {"Vj", Bc, d, es}, {"Oi(acc)", Br, d, es}};
             }
             break;
         }
@@ -184,11 +187,11 @@ bool fits(const Schedule& s, const AttentionProblem& p, const GpuSpec& g) {
     return f.sram_bytes <= g.sram_bytes_per_sm && f.register_bytes <= g.register_bytes_per_sm;
 }
 
-// Drops stages, then (when `blocks` may change) halves the larger block (Bc on ties), until the
-// schedule fits.
-void shrink_to_fit(Schedule& s, const AttentionProblem& p, const GpuSpec& g, bool blocks) {
+// Drops stages (when `stages` may change), then (when `blocks` may change) halves the larger
+// block (Bc on ties), until the schedule fits.
+void shrink_to_fit(Schedule& s, const AttentionProblem& p, const GpuSpec& g, bool blocks, bool stages) {
     while (!fits(s, p, g)) {
-        if (s.stages > 1) --s.stages;
+        if (stages && s.stages > 1) --s.stages;
         else if (!blocks) break;
         else if (s.Bc >= s.Br && s.Bc > 1) s.Bc = (s.Bc + 1) / 2;
         else if (s.Br > 1) s.Br = (s.Br + 1) / 2;
@@ -200,10 +203,12 @@ void shrink_to_fit(Schedule& s, const AttentionProblem& p, const GpuSpec& g, boo
 
 Schedule resolve_schedule(Schedule s, const AttentionProblem& p, const GpuSpec& g) {
     p.validate();
-    const bool defaulted_blocks = s.Br == 0 && s.Bc == 0;
+    const bool defaulted_Br = s.Br == 0, defaulted_Bc = s.Bc == 0;
+    const bool defaulted_blocks = defaulted_Br && defaulted_Bc;
     const bool defaulted_stages = s.stages == 0;
-    if (s.Br < 0 || s.Bc < 0 || s.warps < 0 || s.stages < 0)
-        throw ConfigError("Br, Bc, warps and stages must be positive (0 = default); got " + s.describe());
+    for (const auto& [key, v] : {std::pair<const char*, int64_t>{"Br", s.Br}, {"Bc", s.Bc}, {"warps", s.warps}, {"stages", s.stages}})
+        if (v < 0)
+            throw ConfigError(std::string(key) + "=" + std::to_string(v) + " is out of range; allowed: >= 1, or 0 for the default");
     const int64_t d = p.d;
     switch (s.algo) {
         case Algorithm::vanilla:
@@ -232,17 +237,16 @@ Schedule resolve_schedule(Schedule s, const AttentionProblem& p, const GpuSpec& 
             if (!s.stages) s.stages = s.algo == Algorithm::fa3 ? 2 : 1;
             break;
     }
-    if (defaulted_blocks) {
-        // Defaults never exceed the sequence, and shrink (documented) when they do not fit.
-        s.Br = std::min(s.Br, p.N);
-        s.Bc = std::min(s.Bc, p.Nk());
-        shrink_to_fit(s, p, g, true);
-    } else if (defaulted_stages) {
-        shrink_to_fit(s, p, g, false);
-    }
-    if (s.Br < 1 || s.Bc < 1) throw ConfigError("Br and Bc must both be set (or both left to the default); got " + s.describe());
-    if (s.Br > p.N) throw ConfigError("Br=" + std::to_string(s.Br) + " is larger than N=" + std::to_string(p.N));
-    if (s.Bc > p.Nk()) throw ConfigError("Bc=" + std::to_string(s.Bc) + " is larger than N=" + std::to_string(p.Nk()));
+    // A defaulted block size never exceeds the sequence (the user's own choice is checked below).
+    if (defaulted_Br) s.Br = std::min(s.Br, p.N);
+    if (defaulted_Bc) s.Bc = std::min(s.Bc, p.Nk());
+    if (defaulted_blocks) shrink_to_fit(s, p, g, true, defaulted_stages);  // documented: shrink until it fits
+    else if (defaulted_stages) shrink_to_fit(s, p, g, false, true);
+    if (s.Br > p.N)
+        throw ConfigError("Br=" + std::to_string(s.Br) + " is larger than N=" + std::to_string(p.N) + "; allowed: 1 to N");
+    if (s.Bc > p.Nk())
+        throw ConfigError("Bc=" + std::to_string(s.Bc) + " is larger than " + (p.N_kv ? "N_kv=" : "N=") +
+                          std::to_string(p.Nk()) + "; allowed: 1 to " + (p.N_kv ? "N_kv" : "N"));
     if (s.warps > 32) throw ConfigError("warps=" + std::to_string(s.warps) + " is out of range; allowed: 1 to 32");
     if (s.warps > g.max_warps_per_sm)
         throw ConfigError("warps=" + std::to_string(s.warps) + " exceeds the " + g.name + " preset's max_warps_per_sm=" +

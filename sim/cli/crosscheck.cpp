@@ -1,0 +1,92 @@
+// crosscheck.cpp: `flashsim crosscheck FILE`: measured kernels vs the simulator, side by side.
+//
+// FILE is a stored measurement ("flashsim-measurement/1", kernels/measurements/*.json), which
+// describes its own runs and GPU, or a plain `ncu --csv` export of any program, whose
+// configuration comes from the common options (--algo, --N, --d, --heads, --batch, --causal,
+// --Br, --Bc, --dtype) and whose GPU comes from --gpu.
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "sim/cli/commands.h"
+#include "sim/cli/options.h"
+#include "sim/core/errors.h"
+#include "sim/crosscheck/ncu_csv.h"
+#include "sim/crosscheck/report.h"
+
+namespace flashsim::cli {
+
+namespace {
+
+using namespace flashsim::crosscheck;
+
+bool looks_like_json(const std::string& text) {
+    const auto p = text.find_first_not_of(" \t\r\n");
+    return p != std::string::npos && text[p] == '{';
+}
+
+}  // namespace
+
+int cmd_crosscheck(int argc, const char* const* argv) {
+    CommonOptions o;
+    o.gpu = "";  // default: from the measurement's provenance
+    std::string file, json_path, csv_path, markdown_path, kernel_regex;
+    bool wide = false;
+    po::options_description desc("crosscheck options");
+    add_common_options(desc, o);
+    desc.add_options()("file", po::value(&file), "measurement JSON or ncu CSV export (positional)")(
+        "json", po::value(&json_path), "write the comparison as JSON to FILE (- for stdout)")(
+        "csv", po::value(&csv_path), "write the comparison as CSV, one row per run, to FILE (- for stdout)")(
+        "markdown", po::value(&markdown_path), "write the fidelity table (docs/fidelity.md) as Markdown to FILE")(
+        "kernel-regex", po::value(&kernel_regex), "ncu CSV only: sum only the kernels whose name matches")(
+        "wide", po::bool_switch(&wide), "one wide table with every metric instead of two 100-column tables");
+    po::positional_options_description pos;
+    pos.add("file", 1);
+    po::variables_map vm;
+    if (!parse(argc, argv, desc, vm,
+               "usage: flashsim crosscheck FILE [--json OUT] [--csv OUT] [--gpu PRESET] [--wide]\n\n"
+               "Compares measured kernels with the simulator (L2 model and timing on).\n"
+               "FILE: a measurement (kernels/measurements/*.json, written by kernels/profile.py): the GPU\n"
+               "      preset comes from its provenance unless --gpu is given;\n"
+               "  or: an `ncu --csv` export (details page or --page raw) of your own kernel: give its\n"
+               "      configuration with --algo --N --d --heads --batch --causal --Br --Bc --dtype, and\n"
+               "      --gpu; metrics are summed over the kernels in the file (--kernel-regex filters).\n"
+               "example: flashsim crosscheck kernels/measurements/nvidia-h200-2026-11-21.json",
+               &pos))
+        return 0;
+    if (file.empty()) throw ConfigError("crosscheck needs FILE: a measurement JSON or an ncu CSV export");
+    const std::string text = read_text_file(file);
+
+    MeasurementFile m;
+    std::optional<NcuCsv> ncu;
+    CrosscheckReport report;
+    if (looks_like_json(text)) {
+        for (const char* k : {"algo", "N", "N-kv", "d", "heads", "batch", "causal", "Br", "Bc", "dtype", "kernel-regex"})
+            if (vm.count(k) && !vm[k].defaulted())
+                throw ConfigError(std::string("--") + k + " applies to ncu CSV exports only; '" + file +
+                                  "' is a measurement file, which describes its own runs");
+        m = parse_measurement(text, file);
+        if (o.gpu.empty()) o.gpu = preset_for_gpu(m.provenance.gpu);
+        report = build_report(m, o.gpu_spec(), o.sim_options());
+    } else {
+        ncu = parse_ncu_csv(text, file);
+        if (o.gpu.empty()) throw ConfigError("an ncu CSV export names no GPU; pass --gpu PRESET (see `flashsim presets`)");
+        const GpuSpec g = o.gpu_spec();
+        MeasuredRun run;
+        const AttentionProblem p = o.problem();
+        run.algo = o.algo;
+        run.B = p.B, run.H = p.H, run.N = p.N, run.d = p.d, run.dtype = o.dtype, run.causal = p.causal;
+        run.Br = o.Br, run.Bc = o.Bc, run.warps = o.warps, run.stages = o.stages;
+        run.ncu = sum_ncu_launches(*ncu, kernel_regex);
+        run.kernel = std::to_string(run.ncu->kernels.size()) + " kernels";
+        const SimConfig cfg{p, o.schedule(), ""};
+        const std::string label = "ncu " + ncu->layout + ": " + run.kernel + (kernel_regex.empty() ? "" : " ~ /" + kernel_regex + "/");
+        report = build_report(file, {compare_run(label, run, cfg, g, o.sim_options())}, g);
+    }
+    if (!json_path.empty()) write_output(json_path, to_json(report).dump(2) + "\n");
+    if (!csv_path.empty()) write_output(csv_path, to_csv(report));
+    if (!markdown_path.empty()) write_output(markdown_path, to_markdown(report));
+    if (json_path != "-" && csv_path != "-" && markdown_path != "-") std::cout << format_text(report, wide);
+    return 0;
+}
+
+}  // namespace flashsim::cli

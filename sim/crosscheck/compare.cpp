@@ -1,0 +1,193 @@
+// compare.cpp: runs the simulator on measured configurations and computes errors (see compare.h).
+#include "sim/crosscheck/compare.h"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+#include <tuple>
+
+#include "sim/core/errors.h"
+
+namespace flashsim::crosscheck {
+
+const char* metric_key(Metric m) {
+    static const char* k[] = {"hbm_read", "hbm_write", "l2_traffic", "l2_requests", "time_ncu", "time_events"};
+    return k[size_t(m)];
+}
+
+const char* metric_name(Metric m) {
+    static const char* k[] = {"HBM read", "HBM write", "L2 traffic", "L2 requests", "time (ncu)", "time (events)"};
+    return k[size_t(m)];
+}
+
+bool metric_is_time(Metric m) { return m == Metric::time_ncu || m == Metric::time_events; }
+
+std::optional<double> MetricPair::rel_err() const {
+    if (!measured || !simulated || *measured == 0) return std::nullopt;
+    return (*simulated - *measured) / *measured;
+}
+
+SimOptions crosscheck_sim_options() {
+    SimOptions o;
+    o.paper_mode = false;
+    o.timing = true;
+    o.timeline = false;
+    return o;
+}
+
+namespace {
+
+Comparison compare_impl(const std::string& label, const MeasuredRun& run, const std::optional<SimConfig>& config,
+                        const GpuSpec& g, const SimOptions& o) {
+    Comparison c;
+    c.label = label;
+    c.run = run;
+    // Measured side.
+    auto& M = c.metrics;
+    if (run.ncu) {
+        const NcuMetrics& n = *run.ncu;
+        M[size_t(Metric::hbm_read)].measured = n.dram_read_bytes;
+        M[size_t(Metric::hbm_write)].measured = n.dram_write_bytes;
+        M[size_t(Metric::l2_traffic)].measured = n.lts_bytes;
+        M[size_t(Metric::l2_requests)].measured = n.l2_request_bytes();
+        if (n.gpu_time_ns) M[size_t(Metric::time_ncu)].measured = *n.gpu_time_ns * 1e-9;
+    }
+    if (run.time_ms_median) M[size_t(Metric::time_events)].measured = *run.time_ms_median * 1e-3;
+    // Simulated side.
+    if (!config) return c;
+    c.config = *config;
+    try {
+        const RunResult r = simulate(c.config.problem, c.config.schedule, g, o);
+        c.sim_schedule = r.schedule.describe();
+        c.sim_paper_mode = r.paper_mode;
+        const Traffic& t = r.counts.total;
+        M[size_t(Metric::hbm_read)].simulated = double(t.hbm_read_bytes);
+        M[size_t(Metric::hbm_write)].simulated = double(t.hbm_write_bytes);
+        M[size_t(Metric::l2_traffic)].simulated = double(t.global_read_bytes + t.global_write_bytes);
+        M[size_t(Metric::l2_requests)].simulated = double(t.global_read_bytes + t.global_write_bytes);
+        if (!r.paper_mode) c.sim_dirty_bytes = double(r.l2_dirty_bytes_at_end);
+        if (r.timing.valid && r.timing.seconds > 0) {
+            c.sim_timing = true;
+            M[size_t(Metric::time_ncu)].simulated = r.timing.seconds;
+            M[size_t(Metric::time_events)].simulated = r.timing.seconds;
+            c.sim_bottleneck = r.timing.bottleneck;
+            c.sim_tflops = double(r.useful_matmul_flops()) / r.timing.seconds / 1e12;
+        }
+    } catch (const ConfigError& e) {
+        c.sim_error = e.what();
+    }
+    return c;
+}
+
+}  // namespace
+
+Comparison compare_run(const std::string& label, const MeasuredRun& run, const GpuSpec& g, const SimOptions& o) {
+    SimConfig config;
+    try {
+        config = sim_config_for(run);
+    } catch (const ConfigError& e) {
+        Comparison c = compare_impl(label, run, std::nullopt, g, o);
+        c.sim_error = e.what();
+        return c;
+    }
+    return compare_run(label, run, config, g, o);
+}
+
+Comparison compare_run(const std::string& label, const MeasuredRun& run, const SimConfig& config, const GpuSpec& g,
+                       const SimOptions& o) {
+    return compare_impl(label, run, config, g, o);
+}
+
+std::vector<Comparison> compare_runs(const MeasurementFile& f, const GpuSpec& g, const SimOptions& o) {
+    std::vector<Comparison> out;
+    out.reserve(f.runs.size());
+    for (const auto& run : f.runs) out.push_back(compare_run(run.label(), run, g, o));
+    return out;
+}
+
+std::vector<MetricSummary> summarize(const std::vector<Comparison>& cs) {
+    std::vector<MetricSummary> out;
+    std::set<int64_t> versions;
+    for (const auto& c : cs) versions.insert(c.run.version);
+    for (size_t mi = 0; mi < kMetricCount; ++mi) {
+        const Metric m = Metric(mi);
+        auto one = [&](const std::string& group, auto&& member) {
+            std::vector<std::pair<double, std::string>> errs;
+            for (const auto& c : cs)
+                if (member(c))
+                    if (auto e = c.at(m).rel_err()) errs.push_back({std::fabs(*e), c.label});
+            if (errs.empty()) return;
+            std::sort(errs.begin(), errs.end());
+            const size_t n = errs.size();
+            const double median = n % 2 ? errs[n / 2].first : 0.5 * (errs[n / 2 - 1].first + errs[n / 2].first);
+            out.push_back({m, group, int64_t(n), median, errs.back().first, errs.back().second});
+        };
+        for (int64_t v : versions)
+            one(v == 0 ? std::string("csv") : "v" + std::to_string(v), [v](const Comparison& c) { return c.run.version == v; });
+        if (versions.size() > 1) one("all", [](const Comparison&) { return true; });
+    }
+    return out;
+}
+
+std::string ShapeThroughput::label() const {
+    return "B" + std::to_string(B) + " H" + std::to_string(H) + " N" + std::to_string(N) + " d" + std::to_string(d) +
+           (causal ? " c" : "");
+}
+
+std::vector<ShapeThroughput> throughput_by_shape(const MeasurementFile& f) {
+    std::vector<ShapeThroughput> out;
+    auto find = [&](int64_t B, int64_t H, int64_t N, int64_t d, bool causal, const std::string& dtype) -> ShapeThroughput& {
+        for (auto& s : out)
+            if (s.B == B && s.H == H && s.N == N && s.d == d && s.causal == causal && s.dtype == dtype) return s;
+        out.push_back({B, H, N, d, causal, dtype, {}, {}, {}, {}});
+        return out.back();
+    };
+    for (const auto& r : f.runs)
+        if (r.time_ms_median) find(r.B, r.H, r.N, r.d, r.causal, r.dtype).version_ms[r.version] = *r.time_ms_median;
+    for (const auto& t : f.reference)
+        if (t.time_ms_median) find(t.B, t.H, t.N, t.d, t.causal, t.dtype).torch_ms = *t.time_ms_median;
+    for (auto& s : out) {
+        if (s.torch_ms && s.version_ms.count(5)) s.v5_over_torch = *s.torch_ms / s.version_ms.at(5);
+        std::optional<double> vanilla, flash;
+        for (const auto& r : f.runs) {
+            if (!r.time_ms_median || r.B != s.B || r.H != s.H || r.N != s.N || r.d != s.d || r.causal != s.causal ||
+                r.dtype != s.dtype || r.algo.empty())
+                continue;
+            auto& best = r.algo == "vanilla" ? vanilla : flash;
+            best = best ? std::min(*best, *r.time_ms_median) : *r.time_ms_median;
+        }
+        if (vanilla && flash) s.flash_over_vanilla = *vanilla / *flash;
+    }
+    std::stable_sort(out.begin(), out.end(), [](const ShapeThroughput& a, const ShapeThroughput& b) {
+        return std::tie(a.causal, a.d, a.N) < std::tie(b.causal, b.d, b.N);
+    });
+    return out;
+}
+
+std::vector<std::string> caveats(const MeasurementFile* f, const GpuSpec& g, const std::vector<Comparison>& cs) {
+    std::vector<std::string> out;
+    if (f) {
+        const Provenance& p = f->provenance;
+        if (p.sm_count && *p.sm_count != g.sm_count)
+            out.push_back("the measured GPU has " + std::to_string(*p.sm_count) + " SMs; the " + g.name + " preset has " +
+                          std::to_string(g.sm_count));
+        if (p.l2_bytes && *p.l2_bytes != g.l2_bytes)
+            out.push_back("the measured GPU has " + format_bytes(*p.l2_bytes) + " of L2; the " + g.name + " preset has " +
+                          format_bytes(g.l2_bytes));
+        if (!p.ncu_settings.empty() && p.ncu_settings.find("--cache-control all") == std::string::npos)
+            out.push_back("ncu settings '" + p.ncu_settings + "': caches were not flushed per kernel, so L2 may start warm");
+    }
+    bool paper = false, untimed = false;
+    for (const auto& c : cs) {
+        if (!c.sim_error.empty()) continue;
+        paper |= c.sim_paper_mode;
+        untimed |= !c.sim_timing;
+    }
+    if (paper)
+        out.push_back("the simulator counted in paper mode (no L2 model available): HBM bytes include every re-read "
+                      "that a real L2 would serve");
+    if (untimed) out.push_back("the simulator reported no time (timing layer not available): time columns show '-'");
+    return out;
+}
+
+}  // namespace flashsim::crosscheck

@@ -1,0 +1,111 @@
+// compare.h: measured vs simulated, metric by metric, with signed relative errors and summaries.
+//
+// Contract: the simulator runs each measured configuration with the L2 model and the timing
+// layer on (SimOptions{paper_mode=false, timing=true}) unless the caller asks otherwise. Every
+// metric pairs a measured and a simulated value; either may be missing (a run not profiled, a
+// model without timing), and then the relative error is missing too. A configuration the
+// simulator refuses (e.g. it does not fit the preset's SRAM) is recorded with its error, not
+// thrown, so one bad run does not hide the others.
+//
+//   metric        measured                                simulated
+//   hbm_read      dram__bytes_read.sum                    counts.total.hbm_read_bytes
+//   hbm_write     dram__bytes_write.sum                   counts.total.hbm_write_bytes (dirty
+//                                                         lines left in L2 shown beside it)
+//   l2_traffic    lts__t_bytes.sum                        global read + write bytes
+//   l2_requests   (lts__t_sectors_op_{read,write,atom,red}) x 32   global read + write bytes
+//   time_ncu      gpu__time_duration.sum                  timing.seconds
+//   time_events   CUDA-event median (L2 flushed)          timing.seconds
+#pragma once
+#include <array>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/crosscheck/mapping.h"
+#include "sim/crosscheck/measurement.h"
+#include "sim/engine/simulate.h"
+#include "sim/gpu/gpu_spec.h"
+
+namespace flashsim::crosscheck {
+
+enum class Metric : uint8_t { hbm_read, hbm_write, l2_traffic, l2_requests, time_ncu, time_events };
+inline constexpr size_t kMetricCount = 6;
+const char* metric_key(Metric m);   // "hbm_read"
+const char* metric_name(Metric m);  // "HBM read"
+bool metric_is_time(Metric m);      // values in seconds (else bytes)
+
+struct MetricPair {
+    std::optional<double> measured, simulated;
+    // (simulated - measured) / measured; missing when either is, or measured is 0.
+    std::optional<double> rel_err() const;
+};
+
+struct Comparison {
+    std::string label;        // "v5 N=1024 d=64 causal"
+    MeasuredRun run;
+    SimConfig config;
+    std::string sim_error;    // the simulator refused the configuration ("" when it ran)
+    std::string sim_schedule; // the resolved schedule, "fa2 Br=128 Bc=64 warps=4 stages=2"
+    bool sim_paper_mode = true;
+    bool sim_timing = false;  // the simulator reported a time
+    std::string sim_bottleneck;
+    std::array<MetricPair, kMetricCount> metrics{};
+    std::optional<double> sim_dirty_bytes;  // l2_dirty_bytes_at_end (L2 model only)
+    std::optional<double> sim_tflops;       // the papers' FLOPs over the simulated time
+
+    const MetricPair& at(Metric m) const { return metrics[size_t(m)]; }
+};
+
+SimOptions crosscheck_sim_options();  // L2 model on, timing on
+
+// Maps the run with sim_config_for(), or takes `config` as given (an ncu CSV export, whose
+// configuration comes from the command line).
+Comparison compare_run(const std::string& label, const MeasuredRun& run, const GpuSpec& g, const SimOptions& o);
+Comparison compare_run(const std::string& label, const MeasuredRun& run, const SimConfig& config, const GpuSpec& g,
+                       const SimOptions& o);
+std::vector<Comparison> compare_runs(const MeasurementFile& f, const GpuSpec& g, const SimOptions& o);
+
+// Absolute relative errors |sim - meas| / meas of one metric over a group of runs.
+struct MetricSummary {
+    Metric metric{};
+    std::string group;   // "v5", or "all"
+    int64_t runs = 0;    // runs with both values
+    double median_abs_rel_err = 0, worst_abs_rel_err = 0;
+    std::string worst_label;
+};
+// Per metric: one row per kernel version present, then "all". Metrics with no pair are left out.
+std::vector<MetricSummary> summarize(const std::vector<Comparison>& cs);
+
+// The file's own numbers per shape: each version's median time, torch's, the v5/torch
+// throughput ratio (torch ms / v5 ms) and the flash-vs-vanilla speedup (fastest vanilla ms over
+// fastest flash ms).
+struct ShapeThroughput {
+    int64_t B = 1, H = 1, N = 0, d = 0;
+    bool causal = false;
+    std::string dtype;
+    std::map<int64_t, double> version_ms;  // version -> time_ms_median
+    std::optional<double> torch_ms, v5_over_torch, flash_over_vanilla;
+    std::string label() const;  // "B16 H16 N1024 d64 c"
+};
+std::vector<ShapeThroughput> throughput_by_shape(const MeasurementFile& f);
+
+// The kernels' dumped O against the simulator's functional output for the same shape and seed.
+struct OutputCheck {
+    int64_t version = 0;
+    std::string shape;
+    std::optional<double> max_abs_err;  // over the written elements
+    int64_t unwritten = 0;              // elements the kernel left unwritten (null in the file)
+    std::string note;                   // why there is no error ("" when there is one)
+};
+struct OutputsReport {
+    bool functional_available = false;
+    std::vector<OutputCheck> checks;
+};
+OutputsReport check_outputs(const MeasurementFile& f, const GpuSpec& g);
+
+// Notes on how far a comparison can be trusted: preset vs provenance (SMs, L2 size), ncu cache
+// and clock settings, a simulator without L2 model or timing.
+std::vector<std::string> caveats(const MeasurementFile* f, const GpuSpec& g, const std::vector<Comparison>& cs);
+
+}  // namespace flashsim::crosscheck

@@ -1,0 +1,64 @@
+// mapping.cpp: measured run -> simulator configuration; GPU name -> preset (see mapping.h).
+#include "sim/crosscheck/mapping.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include "sim/core/errors.h"
+
+namespace flashsim::crosscheck {
+
+SimConfig sim_config_for(const MeasuredRun& r) {
+    SimConfig c;
+    AttentionProblem& p = c.problem;
+    p.B = r.B;
+    p.H = r.H;
+    p.N = r.N;
+    p.d = r.d;
+    p.dtype = parse_dtype(r.dtype);
+    p.causal = r.causal;
+    p.pass = Pass::fwd;
+    p.validate();
+    if (r.algo.empty())
+        throw ConfigError(r.label() + ": the run records no algorithm" + (r.error.empty() ? "" : " (it failed: " + r.error.substr(0, 80) + ")"));
+    Schedule& s = c.schedule;
+    s.algo = parse_algorithm(r.algo);
+    s.Br = r.Br;
+    s.Bc = r.Bc;
+    s.warps = r.warps;
+    s.stages = r.stages;
+    if (s.algo == Algorithm::vanilla) {
+        // Real GEMMs issue every operand re-read to global memory; the L2 decides what reaches HBM.
+        s.vanilla_gemm = GemmTiling::tiled;
+        if (r.vanilla_gemm == "cublas") {
+            // A GEMM tile never exceeds its matrix (small shapes: cuBLAS picks smaller tiles too).
+            s.Br = std::min(kCublasTileAssumed, p.N);
+            s.Bc = std::min(kCublasTileAssumed, p.Nk());
+            s.warps = 0;  // cuBLAS's warps are unknown too: the simulator's default
+            c.note = "cuBLAS tiles assumed " + std::to_string(kCublasTileAssumed) + "x" + std::to_string(kCublasTileAssumed);
+        } else if (!r.vanilla_gemm.empty() && r.vanilla_gemm != "tiled") {
+            throw ConfigError(r.label() + ": vanilla_gemm='" + r.vanilla_gemm + "' is unknown; allowed: tiled, cublas");
+        }
+    }
+    return c;
+}
+
+std::string preset_for_gpu(const std::string& gpu_name) {
+    std::string u = gpu_name;
+    std::transform(u.begin(), u.end(), u.begin(), [](unsigned char ch) { return char(std::toupper(ch)); });
+    u.erase(std::remove(u.begin(), u.end(), ' '), u.end());
+    const auto has = [&](const char* s) { return u.find(s) != std::string::npos; };
+    if (has("H200")) return "h200";
+    if (has("H100")) return "h100";
+    if (has("A100")) {
+        if (has("80GB") || has("80G")) return "a100-80gb";
+        if (has("40GB") || has("40G")) return "a100-40gb";
+        throw ConfigError("provenance.gpu='" + gpu_name +
+                          "' does not say 40GB or 80GB; pass --gpu a100-40gb or --gpu a100-80gb");
+    }
+    if (has("RTX4090")) return "rtx4090";
+    throw ConfigError("provenance.gpu='" + gpu_name +
+                      "' matches no preset (known: H100, H200, A100 40GB/80GB, RTX 4090); pass --gpu PRESET or a .toml file");
+}
+
+}  // namespace flashsim::crosscheck

@@ -1,0 +1,280 @@
+// measurement.cpp: strict reading of "flashsim-measurement/1" files (see measurement.h).
+#include "sim/crosscheck/measurement.h"
+
+#include <cmath>
+#include <fstream>
+#include <limits>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "sim/core/errors.h"
+
+namespace flashsim::crosscheck {
+
+using nlohmann::json;
+
+namespace {
+
+// A view of one JSON object with its path in the file, so every error names the field.
+struct Obj {
+    const json& j;
+    std::string where;    // "runs[3]" ("" for the top level)
+    const std::string& origin;
+
+    std::string field(const char* key) const { return where.empty() ? key : where + "." + key; }
+
+    [[noreturn]] void fail(const char* key, const std::string& what) const {
+        throw ConfigError("measurement '" + origin + "': " + field(key) + ": " + what);
+    }
+
+    // The value of `key`, or nullptr when absent or null; `required` makes absence an error.
+    const json* find(const char* key, bool required) const {
+        auto it = j.find(key);
+        if (it == j.end() || it->is_null()) {
+            if (required) fail(key, it == j.end() ? "required field is missing" : "required field is null");
+            return nullptr;
+        }
+        return &*it;
+    }
+
+    static std::string type_of(const json& v) {
+        if (v.is_string()) return "string \"" + v.get<std::string>().substr(0, 40) + "\"";
+        return v.type_name();
+    }
+
+    std::optional<int64_t> integer(const char* key, bool required = false) const {
+        const json* v = find(key, required);
+        if (!v) return std::nullopt;
+        if (v->is_number_integer()) return v->get<int64_t>();
+        if (v->is_number_float()) {  // 1024.0 is an integer written by a float formatter
+            const double x = v->get<double>();
+            if (std::isfinite(x) && x == std::floor(x) && std::fabs(x) < 9e15) return int64_t(x);
+        }
+        fail(key, "expected an integer, got " + type_of(*v));
+    }
+    std::optional<double> number(const char* key, bool required = false) const {
+        const json* v = find(key, required);
+        if (!v) return std::nullopt;
+        if (v->is_number()) return v->get<double>();
+        fail(key, "expected a number, got " + type_of(*v));
+    }
+    std::optional<bool> boolean(const char* key, bool required = false) const {
+        const json* v = find(key, required);
+        if (!v) return std::nullopt;
+        if (v->is_boolean()) return v->get<bool>();
+        if (v->is_number_integer() && (v->get<int64_t>() == 0 || v->get<int64_t>() == 1)) return v->get<int64_t>() == 1;
+        fail(key, "expected true or false, got " + type_of(*v));
+    }
+    std::string string(const char* key, bool required = false) const {
+        const json* v = find(key, required);
+        if (!v) return "";
+        if (v->is_string()) return v->get<std::string>();
+        fail(key, "expected a string, got " + type_of(*v));
+    }
+    // An array (empty when absent); `required` makes absence an error.
+    const json* array(const char* key, bool required = false) const {
+        const json* v = find(key, required);
+        if (v && !v->is_array()) fail(key, "expected an array, got " + type_of(*v));
+        return v;
+    }
+    const json* object(const char* key, bool required = false) const {
+        const json* v = find(key, required);
+        if (v && !v->is_object()) fail(key, "expected an object, got " + type_of(*v));
+        return v;
+    }
+};
+
+Obj element(const json& arr, size_t i, const std::string& name, const std::string& origin) {
+    const std::string where = name + "[" + std::to_string(i) + "]";
+    if (!arr[i].is_object())
+        throw ConfigError("measurement '" + origin + "': " + where + ": expected an object, got " + Obj::type_of(arr[i]));
+    return Obj{arr[i], where, origin};
+}
+
+int64_t positive(const Obj& o, const char* key) {
+    const int64_t v = *o.integer(key, true);
+    if (v < 1) o.fail(key, std::to_string(v) + " is not allowed; must be >= 1");
+    return v;
+}
+
+NcuMetrics parse_ncu(const Obj& o) {
+    NcuMetrics m;
+    if (const json* k = o.array("kernels")) {
+        for (size_t i = 0; i < k->size(); ++i) {
+            if (!(*k)[i].is_string()) o.fail("kernels", "element " + std::to_string(i) + " is not a string");
+            m.kernels.push_back((*k)[i].get<std::string>());
+        }
+    }
+    for (const auto& name : ncu_metric_names())
+        if (auto v = o.number(name.c_str())) {
+            if (*v < 0) o.fail(name.c_str(), "negative value " + std::to_string(*v));
+            set_ncu_metric(m, name, *v);
+        }
+    return m;
+}
+
+MeasuredRun parse_run(const Obj& o) {
+    MeasuredRun r;
+    r.version = positive(o, "version");
+    r.B = positive(o, "B");
+    r.H = positive(o, "H");
+    r.N = positive(o, "N");
+    r.d = positive(o, "d");
+    r.causal = *o.boolean("causal", true);
+    r.error = o.string("error");
+    r.kernel = o.string("kernel");
+    r.algo = o.string("algo", r.error.empty());  // a failed run may stop before planning
+    r.vanilla_gemm = o.string("vanilla_gemm");
+    if (auto dt = o.string("dtype"); !dt.empty()) r.dtype = dt;
+    r.Br = o.integer("Br").value_or(0);
+    r.Bc = o.integer("Bc").value_or(0);
+    r.warps = o.integer("warps").value_or(0);
+    r.stages = o.integer("stages").value_or(0);
+    for (const char* k : {"Br", "Bc", "warps", "stages"})
+        if (o.integer(k).value_or(0) < 0) o.fail(k, "negative value");
+    r.correct = o.boolean("correct");
+    r.max_abs_err = o.number("max_abs_err");
+    r.checked = o.string("checked");
+    r.time_ms_median = o.number("time_ms_median");
+    r.time_ms_min = o.number("time_ms_min");
+    r.repeats = o.integer("repeats");
+    r.tflops = o.number("tflops");
+    if (r.time_ms_median && *r.time_ms_median <= 0) o.fail("time_ms_median", "must be > 0");
+    if (const json* n = o.object("ncu")) {
+        const Obj no{*n, o.field("ncu"), o.origin};
+        r.ncu_error = no.string("error");
+        if (r.ncu_error.empty()) r.ncu = parse_ncu(no);
+    }
+    return r;
+}
+
+}  // namespace
+
+std::optional<double> NcuMetrics::l2_request_bytes() const {
+    if (!lts_read_sectors || !lts_write_sectors || !lts_atom_sectors || !lts_red_sectors) return std::nullopt;
+    return 32.0 * (*lts_read_sectors + *lts_write_sectors + *lts_atom_sectors + *lts_red_sectors);
+}
+
+const std::vector<std::string>& ncu_metric_names() {
+    static const std::vector<std::string> names = {
+        "dram__bytes_read.sum", "dram__bytes_write.sum", "lts__t_bytes.sum", "lts__t_sectors_op_read.sum",
+        "lts__t_sectors_op_write.sum", "lts__t_sectors_op_atom.sum", "lts__t_sectors_op_red.sum",
+        "l1tex__data_pipe_lsu_wavefronts_mem_shared.sum", "gpu__time_duration.sum"};
+    return names;
+}
+
+bool set_ncu_metric(NcuMetrics& m, const std::string& metric, double value) {
+    std::optional<double>* f = metric == "dram__bytes_read.sum"                             ? &m.dram_read_bytes
+                               : metric == "dram__bytes_write.sum"                          ? &m.dram_write_bytes
+                               : metric == "lts__t_bytes.sum"                               ? &m.lts_bytes
+                               : metric == "lts__t_sectors_op_read.sum"                     ? &m.lts_read_sectors
+                               : metric == "lts__t_sectors_op_write.sum"                    ? &m.lts_write_sectors
+                               : metric == "lts__t_sectors_op_atom.sum"                     ? &m.lts_atom_sectors
+                               : metric == "lts__t_sectors_op_red.sum"                      ? &m.lts_red_sectors
+                               : metric == "l1tex__data_pipe_lsu_wavefronts_mem_shared.sum" ? &m.shared_wavefronts
+                               : metric == "gpu__time_duration.sum"                         ? &m.gpu_time_ns
+                                                                                            : nullptr;
+    if (!f) return false;
+    *f = value;
+    return true;
+}
+
+std::string MeasuredRun::label() const {
+    return "v" + std::to_string(version) + " N=" + std::to_string(N) + " d=" + std::to_string(d) +
+           (causal ? " causal" : "");
+}
+
+MeasurementFile parse_measurement(const std::string& text, const std::string& origin) {
+    json doc;
+    try {
+        doc = json::parse(text);
+    } catch (const json::parse_error& e) {
+        throw ConfigError("measurement '" + origin + "': not valid JSON (" + std::string(e.what()) + ")");
+    }
+    if (!doc.is_object()) throw ConfigError("measurement '" + origin + "': expected a JSON object at the top level");
+    MeasurementFile f;
+    f.origin = origin;
+    const Obj top{doc, "", f.origin};
+    f.schema = top.string("schema", true);
+    if (f.schema != kMeasurementSchema)
+        top.fail("schema", "'" + f.schema + "' is not supported; expected '" + kMeasurementSchema + "'");
+
+    const Obj pv{*top.object("provenance", true), "provenance", f.origin};
+    Provenance& p = f.provenance;
+    p.gpu = pv.string("gpu", true);
+    if (p.gpu.empty()) pv.fail("gpu", "is empty");
+    p.sm_count = pv.integer("sm_count");
+    p.l2_bytes = pv.integer("l2_bytes");
+    p.driver = pv.string("driver");
+    p.cuda_runtime = pv.string("cuda_runtime");
+    p.nvcc = pv.string("nvcc");
+    p.ncu_version = pv.string("ncu_version");
+    p.ncu_settings = pv.string("ncu_settings");
+    p.torch = pv.string("torch");
+    p.date = pv.string("date");
+    p.command = pv.string("command");
+    p.notes = pv.string("notes");
+
+    if (const json* a = top.array("sanitizer"))
+        for (size_t i = 0; i < a->size(); ++i) {
+            const Obj o = element(*a, i, "sanitizer", f.origin);
+            f.sanitizer.push_back({o.integer("version").value_or(0), o.string("tool"), o.string("shape"), o.boolean("clean")});
+        }
+    const json* runs = top.array("runs", true);
+    for (size_t i = 0; i < runs->size(); ++i) f.runs.push_back(parse_run(element(*runs, i, "runs", f.origin)));
+
+    if (const json* a = top.array("reference"))
+        for (size_t i = 0; i < a->size(); ++i) {
+            const Obj o = element(*a, i, "reference", f.origin);
+            ReferenceRun r;
+            r.impl = o.string("impl");
+            if (auto dt = o.string("dtype"); !dt.empty()) r.dtype = dt;
+            r.B = positive(o, "B");
+            r.H = positive(o, "H");
+            r.N = positive(o, "N");
+            r.d = positive(o, "d");
+            r.causal = *o.boolean("causal", true);
+            r.time_ms_median = o.number("time_ms_median");
+            r.tflops = o.number("tflops");
+            f.reference.push_back(r);
+        }
+
+    if (const json* a = top.array("outputs"))
+        for (size_t i = 0; i < a->size(); ++i) {
+            const Obj o = element(*a, i, "outputs", f.origin);
+            DumpedOutput d;
+            d.version = positive(o, "version");
+            d.B = positive(o, "B");
+            d.H = positive(o, "H");
+            d.N = positive(o, "N");
+            d.d = positive(o, "d");
+            if (auto dt = o.string("dtype"); !dt.empty()) d.dtype = dt;
+            d.causal = o.boolean("causal").value_or(false);
+            d.seed = uint64_t(o.integer("seed").value_or(0));
+            const json* O = o.array("O", true);
+            const uint64_t expect = uint64_t(d.B * d.H * d.N * d.d);
+            if (O->size() != expect)
+                o.fail("O", "has " + std::to_string(O->size()) + " elements; B*H*N*d = " + std::to_string(expect));
+            d.O.reserve(O->size());
+            for (size_t k = 0; k < O->size(); ++k) {
+                const json& v = (*O)[k];
+                if (v.is_null()) d.O.push_back(std::numeric_limits<float>::quiet_NaN());
+                else if (v.is_number()) d.O.push_back(v.get<float>());
+                else o.fail("O", "element " + std::to_string(k) + " is " + Obj::type_of(v) + ", not a number or null");
+            }
+            f.outputs.push_back(std::move(d));
+        }
+    return f;
+}
+
+std::string read_text_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw ConfigError("file '" + path + "' cannot be read (missing or not readable)");
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+MeasurementFile load_measurement(const std::string& path) { return parse_measurement(read_text_file(path), path); }
+
+}  // namespace flashsim::crosscheck

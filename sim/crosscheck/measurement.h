@@ -1,0 +1,115 @@
+// measurement.h: a stored measurement of the real CUDA kernels ("flashsim-measurement/1", written
+// by kernels/profile.py) and the Nsight Compute metrics the cross-check compares.
+//
+// Contract: parse_measurement() is strict about what is there and lenient about what is not. A
+// file that is not JSON, has the wrong schema, lacks a required field (provenance.gpu; a run's
+// version, B, H, N, d, causal) or has a field of the wrong type throws ConfigError naming the
+// file and the field ("runs[3].N: expected an integer, got string"). An optional field that is
+// absent or null (a run profiled without ncu, an unchecked output) is simply left empty, and
+// the reports show it as "-". Unknown keys are ignored, so newer writers stay readable.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace flashsim::crosscheck {
+
+// Nsight Compute metrics of one measured run, summed over the run's kernels. Bytes are bytes,
+// time is nanoseconds (gpu__time_duration.sum), sector counts are 32-byte sectors.
+struct NcuMetrics {
+    std::vector<std::string> kernels;          // kernel names, one per profiled launch
+    std::optional<double> dram_read_bytes;     // dram__bytes_read.sum: L2 <- HBM
+    std::optional<double> dram_write_bytes;    // dram__bytes_write.sum: L2 -> HBM
+    std::optional<double> lts_bytes;           // lts__t_bytes.sum: all L2 tag traffic
+    std::optional<double> lts_read_sectors;    // lts__t_sectors_op_read.sum
+    std::optional<double> lts_write_sectors;   // lts__t_sectors_op_write.sum
+    std::optional<double> lts_atom_sectors;    // lts__t_sectors_op_atom.sum
+    std::optional<double> lts_red_sectors;     // lts__t_sectors_op_red.sum
+    std::optional<double> shared_wavefronts;   // l1tex__data_pipe_lsu_wavefronts_mem_shared.sum
+    std::optional<double> gpu_time_ns;         // gpu__time_duration.sum
+
+    // Bytes the SMs asked of L2 (read + write + atomic + reduction sectors x 32), when all four
+    // sector counts are there.
+    std::optional<double> l2_request_bytes() const;
+};
+
+// The ncu metric names, in the order reports list them.
+const std::vector<std::string>& ncu_metric_names();
+// Sets the field of `m` named by an ncu metric; returns false for a metric the cross-check
+// does not use.
+bool set_ncu_metric(NcuMetrics& m, const std::string& metric, double value);
+
+struct Provenance {
+    std::string gpu;  // "NVIDIA H100 80GB HBM3" (required)
+    std::optional<int64_t> sm_count, l2_bytes;
+    std::string driver, cuda_runtime, nvcc, ncu_version, ncu_settings, torch, date, command, notes;
+};
+
+struct SanitizerEntry {
+    int64_t version = 0;
+    std::string tool, shape;
+    std::optional<bool> clean;
+};
+
+// One measured configuration of one kernel version.
+struct MeasuredRun {
+    int64_t version = 0;
+    std::string kernel;        // "fa2_tc"
+    std::string algo;          // vanilla | fa1 | fa2 | fa3 ("" when the run failed before planning)
+    std::string vanilla_gemm;  // tiled | cublas | ""
+    std::string dtype = "fp16";
+    int64_t B = 1, H = 1, N = 0, d = 0;
+    bool causal = false;
+    int64_t Br = 0, Bc = 0, warps = 0, stages = 0;  // 0: not recorded
+    std::optional<bool> correct;
+    std::optional<double> max_abs_err;
+    std::string checked;
+    std::optional<double> time_ms_median, time_ms_min, tflops;
+    std::optional<int64_t> repeats;
+    std::optional<NcuMetrics> ncu;  // empty when the run was not profiled
+    std::string ncu_error;          // ncu ran but failed ("ncu": {"error": ...})
+    std::string error;              // the run itself failed ("error": ...)
+
+    std::string label() const;  // "v5 N=4096 d=128 causal"
+};
+
+// PyTorch's SDPA (flash backend) on the same shapes, for the throughput comparison.
+struct ReferenceRun {
+    std::string impl;  // "torch.sdpa.flash"
+    std::string dtype = "fp16";
+    int64_t B = 1, H = 1, N = 0, d = 0;
+    bool causal = false;
+    std::optional<double> time_ms_median, tflops;
+};
+
+// A kernel's output O, (B, H, N, d) row-major, for the functional cross-check. A NaN stands for
+// an element the kernel never wrote (null in the file).
+struct DumpedOutput {
+    int64_t version = 0;
+    int64_t B = 1, H = 1, N = 0, d = 0;
+    std::string dtype = "fp16";
+    bool causal = false;
+    uint64_t seed = 0;
+    std::vector<float> O;
+};
+
+struct MeasurementFile {
+    std::string origin;  // the path it was read from, for messages
+    std::string schema;
+    Provenance provenance;
+    std::vector<SanitizerEntry> sanitizer;
+    std::vector<MeasuredRun> runs;
+    std::vector<ReferenceRun> reference;
+    std::vector<DumpedOutput> outputs;
+};
+
+inline constexpr const char* kMeasurementSchema = "flashsim-measurement/1";
+
+MeasurementFile parse_measurement(const std::string& text, const std::string& origin);  // throws ConfigError
+MeasurementFile load_measurement(const std::string& path);                              // throws ConfigError
+
+// Reads a whole file; throws ConfigError naming the path when it cannot be read.
+std::string read_text_file(const std::string& path);
+
+}  // namespace flashsim::crosscheck

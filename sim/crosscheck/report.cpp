@@ -1,0 +1,277 @@
+// report.cpp: terminal tables of the cross-check (see report.h). JSON and CSV are in export.cpp.
+#include "sim/crosscheck/report.h"
+
+#include <cmath>
+#include <cstdio>
+#include <set>
+#include <sstream>
+
+namespace flashsim::crosscheck {
+
+namespace {
+
+std::string fmt(const char* f, double v) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, f, v);
+    return buf;
+}
+
+std::string pad(const std::string& s, size_t w, bool right = true) {
+    if (s.size() >= w) return s;
+    return right ? std::string(w - s.size(), ' ') + s : s + std::string(w - s.size(), ' ');
+}
+
+// About four significant digits, for MB and ms columns.
+std::string num(const std::optional<double>& v) {
+    if (!v) return "-";
+    const double a = std::fabs(*v);
+    return fmt(a >= 1000 ? "%.0f" : a >= 100 ? "%.1f" : a >= 10 ? "%.2f" : a >= 1 ? "%.3f" : "%.4f", *v);
+}
+
+std::optional<double> scaled(const std::optional<double>& v, double k) {
+    if (!v) return std::nullopt;
+    return *v * k;
+}
+
+// `text` as lines of at most 100 columns: the first starts with `lead`, the rest are indented.
+std::string wrap(const std::string& text, const std::string& lead = "  ") {
+    const size_t width = 100;
+    std::string out, line = lead;
+    const std::string indent(lead.size() + 2, ' ');
+    size_t i = 0;
+    while (i < text.size()) {
+        size_t j = text.find(' ', i);
+        if (j == std::string::npos) j = text.size();
+        std::string word = text.substr(i, j - i);
+        while (line.size() + word.size() > width && word.size() > width - indent.size()) {  // an overlong word
+            const size_t room = width - line.size();
+            out += line + word.substr(0, room) + "\n";
+            word = word.substr(room), line = indent;
+        }
+        if (line.size() + word.size() > width && line.size() > indent.size()) {
+            line.erase(line.find_last_not_of(' ') + 1);
+            out += line + "\n", line = indent;
+        }
+        line += word + (j < text.size() ? " " : "");
+        i = j + 1;
+    }
+    return out + line + "\n";
+}
+
+std::string abs_pct(double e) { return e >= 10 ? fmt(">%.0f%%", 999.0) : fmt("%.1f%%", 100 * e); }
+
+std::string run_key(const Comparison& c) {
+    const MeasuredRun& r = c.run;
+    if (r.version == 0) return pad("csv", 3, false) + pad(std::to_string(r.N), 7) + pad(std::to_string(r.d), 5) + (r.causal ? " c" : "  ");
+    return pad("v" + std::to_string(r.version), 3, false) + pad(std::to_string(r.N), 7) + pad(std::to_string(r.d), 5) +
+           (r.causal ? " c" : "  ");
+}
+const char* kKeyHead = "ver      N    d c";  // 17 columns, as run_key()
+
+void bytes_table(std::ostringstream& o, const std::vector<Comparison>& cs) {
+    o << "bytes, in MB (1e6); err = (sim - meas) / meas; dirty = simulated bytes still dirty in L2 at the end\n";
+    o << pad("", 17) << pad("    HBM read", 24, false) << pad("    HBM write", 32, false) << "    L2 traffic\n";
+    o << kKeyHead << "    meas     sim     err    meas     sim     err   dirty    meas     sim     err\n";
+    for (const auto& c : cs) {
+        o << run_key(c);
+        for (Metric m : {Metric::hbm_read, Metric::hbm_write, Metric::l2_traffic}) {
+            const MetricPair& p = c.at(m);
+            o << pad(num(scaled(p.measured, 1e-6)), 8) << pad(num(scaled(p.simulated, 1e-6)), 8)
+              << pad(format_rel_err(p.rel_err()), 8);
+            if (m == Metric::hbm_write) o << pad(num(scaled(c.sim_dirty_bytes, 1e-6)), 8);
+        }
+        o << "\n";
+    }
+}
+
+void time_table(std::ostringstream& o, const std::vector<Comparison>& cs) {
+    o << "time, in ms: ncu = gpu__time_duration.sum, events = CUDA-event median; TF/s = useful FLOPs / time\n";
+    o << kKeyHead << "     ncu     sim     err  events     err meas TF/s sim TF/s  sim bottleneck\n";
+    for (const auto& c : cs) {
+        const MetricPair& n = c.at(Metric::time_ncu);
+        const MetricPair& e = c.at(Metric::time_events);
+        std::string bn = !c.run.error.empty() ? "run failed (see notes)"
+                         : c.sim_error.empty()  ? c.sim_bottleneck
+                                                : "simulator refused (see notes)";
+        if (bn.size() > 22) bn = bn.substr(0, 21) + "~";  // 100 columns in all
+        o << run_key(c) << pad(num(scaled(n.measured, 1e3)), 8) << pad(num(scaled(n.simulated, 1e3)), 8)
+          << pad(format_rel_err(n.rel_err()), 8) << pad(num(scaled(e.measured, 1e3)), 8)
+          << pad(format_rel_err(e.rel_err()), 8) << pad(num(c.run.tflops), 10) << pad(num(c.sim_tflops), 9) << "  "
+          << (bn.empty() ? "-" : bn) << "\n";
+    }
+}
+
+void wide_table(std::ostringstream& o, const std::vector<Comparison>& cs) {
+    o << "bytes in MB (1e6), times in ms; err = (sim - meas) / meas\n" << kKeyHead;
+    for (size_t mi = 0; mi < kMetricCount; ++mi)
+        o << "  " << pad(metric_key(Metric(mi)), 12) << pad("sim", 9) << pad("err", 8) << (Metric(mi) == Metric::hbm_write ? "   dirty" : "");
+    o << "  sim schedule\n";
+    for (const auto& c : cs) {
+        o << run_key(c);
+        for (size_t mi = 0; mi < kMetricCount; ++mi) {
+            const Metric m = Metric(mi);
+            const double k = metric_is_time(m) ? 1e3 : 1e-6;
+            const MetricPair& p = c.at(m);
+            o << pad(num(scaled(p.measured, k)), 14) << pad(num(scaled(p.simulated, k)), 9) << pad(format_rel_err(p.rel_err()), 8);
+            if (m == Metric::hbm_write) o << pad(num(scaled(c.sim_dirty_bytes, 1e-6)), 8);
+        }
+        o << "  " << (c.sim_error.empty() ? c.sim_schedule : "refused") << (c.sim_bottleneck.empty() ? "" : "; " + c.sim_bottleneck)
+          << "\n";
+    }
+}
+
+void summary_table(std::ostringstream& o, const std::vector<MetricSummary>& s) {
+    o << "summary: |sim - meas| / meas over the runs with both values\n";
+    o << "metric         group  runs  median    worst  worst run\n";
+    for (const auto& m : s)
+        o << pad(metric_name(m.metric), 14, false) << " " << pad(m.group, 5, false) << pad(std::to_string(m.runs), 6)
+          << pad(abs_pct(m.median_abs_rel_err), 8) << pad(abs_pct(m.worst_abs_rel_err), 9) << "  " << m.worst_label << "\n";
+}
+
+void throughput_table(std::ostringstream& o, const std::vector<ShapeThroughput>& ts) {
+    std::set<int64_t> versions;
+    for (const auto& t : ts)
+        for (const auto& [v, ms] : t.version_ms) versions.insert(v);
+    o << "measured times (the file's own numbers, CUDA-event medians in ms); v5/torch = torch ms / v5 ms;\n"
+         "flash/vanilla = fastest vanilla ms / fastest flash ms\n";
+    o << pad("shape", 20, false);
+    for (int64_t v : versions) o << pad("v" + std::to_string(v), 8);
+    o << pad("torch", 8) << pad("v5/torch", 9) << pad("flash/vanilla", 14) << "\n";
+    for (const auto& t : ts) {
+        o << pad(t.label(), 20, false);
+        for (int64_t v : versions) {
+            auto it = t.version_ms.find(v);
+            o << pad(it == t.version_ms.end() ? "-" : num(it->second), 8);
+        }
+        o << pad(num(t.torch_ms), 8) << pad(t.v5_over_torch ? fmt("%.2fx", *t.v5_over_torch) : "-", 9)
+          << pad(t.flash_over_vanilla ? fmt("%.1fx", *t.flash_over_vanilla) : "-", 14) << "\n";
+    }
+}
+
+void header_lines(std::ostringstream& o, const CrosscheckReport& r) {
+    o << "flashsim crosscheck: " << r.source << "\n";
+    if (r.file) {
+        const Provenance& p = r.file->provenance;
+        o << "measured on " << p.gpu;
+        if (p.sm_count) o << " (" << *p.sm_count << " SMs" << (p.l2_bytes ? ", " + format_bytes(*p.l2_bytes) + " L2" : "") << ")";
+        if (!p.driver.empty()) o << ", driver " << p.driver;
+        if (!p.cuda_runtime.empty()) o << ", CUDA " << p.cuda_runtime;
+        o << "\n";
+        if (!p.ncu_version.empty() || !p.ncu_settings.empty()) o << "ncu: " << p.ncu_version << "  " << p.ncu_settings << "\n";
+        if (!p.date.empty()) o << "date: " << p.date << "\n";
+        int64_t unclean = 0;
+        std::string which;
+        for (const auto& s : r.file->sanitizer)
+            if (!s.clean.value_or(false)) ++unclean, which += " v" + std::to_string(s.version) + ":" + s.tool;
+        if (!r.file->sanitizer.empty())
+            o << "sanitizer: " << r.file->sanitizer.size() << " checks, "
+              << (unclean ? std::to_string(unclean) + " NOT clean:" + which : std::string("all clean")) << "\n";
+        int64_t checked = 0, wrong = 0;
+        std::string wrong_runs;
+        for (const auto& run : r.file->runs)
+            if (run.correct) {
+                ++checked;
+                if (!*run.correct) ++wrong, wrong_runs += " [" + run.label() + "]";
+            }
+        o << "correctness: " << checked << " of " << r.file->runs.size() << " runs checked against the CPU reference, "
+          << (wrong ? std::to_string(wrong) + " WRONG:" + wrong_runs : std::string(checked ? "all correct" : "none")) << "\n";
+    }
+    o << "simulated on preset " << r.gpu.name << " (" << r.gpu.sm_count << " SMs, " << format_bytes(r.gpu.l2_bytes)
+      << " L2), L2 model and timing asked for\n";
+}
+
+// The header, each line wrapped to 100 columns.
+void header(std::ostringstream& o, const CrosscheckReport& r) {
+    std::ostringstream h;
+    header_lines(h, r);
+    std::istringstream in(h.str());
+    for (std::string line; std::getline(in, line);) o << wrap(line, "");
+    o << "\n";
+}
+
+}  // namespace
+
+std::string format_rel_err(const std::optional<double>& e) {
+    if (!e) return "-";
+    const double pct = 100 * *e;
+    if (std::fabs(pct) >= 99999.5) return pct > 0 ? ">+999x" : "<-999x";
+    return fmt(std::fabs(pct) < 99.95 ? "%+.1f%%" : "%+.0f%%", pct);
+}
+
+CrosscheckReport build_report(const MeasurementFile& f, const GpuSpec& g, const SimOptions& o) {
+    CrosscheckReport r = build_report(f.origin, compare_runs(f, g, o), g);
+    r.file = &f;
+    r.throughput = throughput_by_shape(f);
+    r.outputs = check_outputs(f, g);
+    r.caveats = caveats(&f, g, r.comparisons);
+    return r;
+}
+
+CrosscheckReport build_report(const std::string& source, std::vector<Comparison> cs, const GpuSpec& g) {
+    CrosscheckReport r;
+    r.source = source;
+    r.gpu = g;
+    r.comparisons = std::move(cs);
+    r.summary = summarize(r.comparisons);
+    r.caveats = caveats(nullptr, g, r.comparisons);
+    return r;
+}
+
+std::string format_text(const CrosscheckReport& r, bool wide) {
+    std::ostringstream o;
+    header(o, r);
+    if (wide) {
+        wide_table(o, r.comparisons);
+    } else {
+        bytes_table(o, r.comparisons);
+        o << "\n";
+        time_table(o, r.comparisons);
+    }
+    // Notes: what the simulator refused, what the mapping assumed, runs that failed or lacked ncu.
+    std::set<std::string> assumed;
+    std::vector<std::string> notes;
+    for (const auto& c : r.comparisons) {
+        if (!c.run.error.empty()) notes.push_back(c.label + ": the run failed on the GPU: " + c.run.error.substr(0, 120));
+        else if (!c.sim_error.empty()) notes.push_back(c.label + ": simulator refused: " + c.sim_error);
+        if (!c.run.ncu_error.empty()) notes.push_back(c.label + ": ncu failed: " + c.run.ncu_error.substr(0, 120));
+        if (!r.file && c.run.ncu) {
+            std::string names;
+            for (size_t i = 0; i < c.run.ncu->kernels.size() && i < 6; ++i) names += (i ? ", " : "") + c.run.ncu->kernels[i];
+            if (c.run.ncu->kernels.size() > 6) names += ", ...";
+            notes.push_back(c.label + ", summed: " + names);
+        }
+        if (!c.config.note.empty()) assumed.insert("v" + std::to_string(c.run.version) + ": " + c.config.note);
+    }
+    for (const auto& a : assumed) notes.push_back(a);
+    if (!notes.empty()) {
+        o << "\nnotes:\n";
+        for (const auto& n : notes) o << wrap(n);
+    }
+    o << "\n";
+    summary_table(o, r.summary);
+    if (!r.throughput.empty()) {
+        o << "\n";
+        throughput_table(o, r.throughput);
+    }
+    if (r.file) {
+        o << "\noutputs: ";
+        if (r.file->outputs.empty()) {
+            o << "none dumped in the file\n";
+        } else if (!r.outputs.functional_available) {
+            o << r.file->outputs.size() << " dumped; functional layer not available\n";
+        } else {
+            o << "kernel O vs the simulator's functional layer (max abs error)\n";
+            for (const auto& c : r.outputs.checks)
+                o << "  v" << c.version << " " << c.shape << ": "
+                  << (c.max_abs_err ? fmt("%.3g", *c.max_abs_err) : c.note)
+                  << (c.unwritten ? " (" + std::to_string(c.unwritten) + " elements unwritten)" : "") << "\n";
+        }
+    }
+    if (!r.caveats.empty()) {
+        o << "\ncaveats:\n";
+        for (const auto& c : r.caveats) o << wrap(c);
+    }
+    return o.str();
+}
+
+}  // namespace flashsim::crosscheck

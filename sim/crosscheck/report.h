@@ -1,0 +1,41 @@
+// report.h: the cross-check as people and programs read it: terminal tables (100 columns, or
+// --wide), JSON ("flashsim-crosscheck/1") and CSV (one row per measured run).
+//
+// Contract: missing values print as "-" in tables, null in JSON and an empty cell in CSV.
+// Relative errors are signed, (sim - meas) / meas, in percent in tables and as fractions in
+// JSON and CSV. docs/fidelity.md describes every column.
+#pragma once
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "sim/crosscheck/compare.h"
+
+namespace flashsim::crosscheck {
+
+struct CrosscheckReport {
+    std::string source;                       // the file compared
+    const MeasurementFile* file = nullptr;    // null for an ncu CSV export
+    GpuSpec gpu;
+    std::vector<Comparison> comparisons;
+    std::vector<MetricSummary> summary;
+    std::vector<ShapeThroughput> throughput;  // empty for an ncu CSV export
+    OutputsReport outputs;
+    std::vector<std::string> caveats;
+};
+
+// Runs everything for a measurement file (or, with file == nullptr, for given comparisons).
+CrosscheckReport build_report(const MeasurementFile& f, const GpuSpec& g, const SimOptions& o);
+CrosscheckReport build_report(const std::string& source, std::vector<Comparison> cs, const GpuSpec& g);
+
+std::string format_text(const CrosscheckReport& r, bool wide);
+nlohmann::json to_json(const CrosscheckReport& r);
+std::string to_csv(const CrosscheckReport& r);
+// The fidelity table of docs/fidelity.md: one Markdown row per run, generated, never hand-edited.
+std::string to_markdown(const CrosscheckReport& r);
+
+// Table cells: "+12.3%", "-99.0%", "+1400%", "-" when missing.
+std::string format_rel_err(const std::optional<double>& e);
+
+}  // namespace flashsim::crosscheck

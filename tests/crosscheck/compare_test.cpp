@@ -1,0 +1,199 @@
+// Mapping measured runs to the simulator, errors, summaries and the throughput table.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "sim/core/errors.h"
+#include "sim/crosscheck/report.h"
+
+using namespace flashsim;
+using namespace flashsim::crosscheck;
+
+namespace {
+
+const std::string kFixture = std::string(FLASHSIM_SOURCE_DIR) + "/tests/crosscheck/fixtures/synthetic_measurement.json";
+
+MeasuredRun run_of(int64_t version, const char* algo, const char* gemm = "") {
+    MeasuredRun r;
+    r.version = version;
+    r.algo = algo;
+    r.vanilla_gemm = gemm;
+    r.B = 2, r.H = 3, r.N = 512, r.d = 64, r.causal = true;
+    r.Br = 64, r.Bc = 32, r.warps = 4, r.stages = 2;
+    return r;
+}
+
+Comparison with_error(const std::string& label, int64_t version, Metric m, double measured, double simulated) {
+    Comparison c;
+    c.label = label;
+    c.run.version = version;
+    c.metrics[size_t(m)] = {measured, simulated};
+    return c;
+}
+
+}  // namespace
+
+TEST_CASE("GPU names map to presets, and an unknown GPU asks for --gpu") {
+    CHECK(preset_for_gpu("NVIDIA H100 80GB HBM3") == "h100");
+    CHECK(preset_for_gpu("NVIDIA H100 PCIe") == "h100");
+    CHECK(preset_for_gpu("NVIDIA H200") == "h200");
+    CHECK(preset_for_gpu("NVIDIA A100-SXM4-80GB") == "a100-80gb");
+    CHECK(preset_for_gpu("NVIDIA A100-SXM4-40GB") == "a100-40gb");
+    CHECK(preset_for_gpu("NVIDIA A100 80GB PCIe") == "a100-80gb");
+    CHECK(preset_for_gpu("NVIDIA GeForce RTX 4090") == "rtx4090");
+    CHECK_THROWS_WITH_AS(preset_for_gpu("NVIDIA A100"), doctest::Contains("--gpu a100-40gb or --gpu a100-80gb"), ConfigError);
+    CHECK_THROWS_WITH_AS(preset_for_gpu("NVIDIA Tesla V100-SXM2-16GB"), doctest::Contains("matches no preset"), ConfigError);
+    // Every preset it names exists.
+    for (const char* n : {"NVIDIA H100", "NVIDIA H200", "A100-80GB", "A100-40GB", "RTX 4090"})
+        CHECK_NOTHROW(load_gpu(preset_for_gpu(n)));
+}
+
+TEST_CASE("each kernel version maps to the simulator's algorithm with the run's own knobs") {
+    const SimConfig v1 = sim_config_for(run_of(1, "vanilla", "tiled"));
+    CHECK(v1.schedule.algo == Algorithm::vanilla);
+    CHECK(v1.schedule.vanilla_gemm == GemmTiling::tiled);
+    CHECK(v1.schedule.Br == 64);
+    CHECK(v1.schedule.Bc == 32);
+    CHECK(v1.note.empty());
+
+    const SimConfig v2 = sim_config_for(run_of(2, "vanilla", "cublas"));
+    CHECK(v2.schedule.vanilla_gemm == GemmTiling::tiled);
+    CHECK(v2.schedule.Br == kCublasTileAssumed);
+    CHECK(v2.schedule.Bc == kCublasTileAssumed);
+    CHECK(v2.note.find("cuBLAS") != std::string::npos);
+
+    const SimConfig v5 = sim_config_for(run_of(5, "fa2"));
+    CHECK(v5.schedule.algo == Algorithm::fa2);
+    CHECK(v5.schedule.Br == 64);
+    CHECK(v5.schedule.warps == 4);
+    CHECK(v5.schedule.stages == 2);
+    CHECK(v5.problem.B == 2);
+    CHECK(v5.problem.H == 3);
+    CHECK(v5.problem.causal);
+    CHECK(v5.problem.pass == Pass::fwd);
+
+    CHECK(sim_config_for(run_of(3, "fa1")).schedule.algo == Algorithm::fa1);
+    CHECK_THROWS_WITH_AS(sim_config_for(run_of(9, "")), doctest::Contains("records no algorithm"), ConfigError);
+    CHECK_THROWS_WITH_AS(sim_config_for(run_of(9, "fa9")), doctest::Contains("algo='fa9'"), ConfigError);
+    CHECK_THROWS_WITH_AS(sim_config_for(run_of(9, "vanilla", "magic")), doctest::Contains("vanilla_gemm='magic'"),
+                         ConfigError);
+}
+
+TEST_CASE("the relative error is (sim - meas) / meas, and missing when either side is") {
+    const MetricPair p{200.0, 150.0};
+    CHECK(*p.rel_err() == doctest::Approx((150.0 - 200.0) / 200.0));
+    CHECK_FALSE(MetricPair{std::nullopt, 1.0}.rel_err().has_value());
+    CHECK_FALSE(MetricPair{1.0, std::nullopt}.rel_err().has_value());
+    CHECK_FALSE(MetricPair{0.0, 1.0}.rel_err().has_value());
+    CHECK(format_rel_err(0.123) == "+12.3%");
+    CHECK(format_rel_err(-0.5) == "-50.0%");
+    CHECK(format_rel_err(14.0) == "+1400%");
+    CHECK(format_rel_err(std::nullopt) == "-");
+}
+
+TEST_CASE("the summary gives the median and worst absolute error per version and overall") {
+    const Metric m = Metric::hbm_read;
+    const std::vector<Comparison> cs = {with_error("a", 5, m, 100, 110), with_error("b", 5, m, 100, 70),
+                                        with_error("c", 5, m, 100, 120), with_error("d", 1, m, 100, 500)};
+    const std::vector<MetricSummary> s = summarize(cs);
+    REQUIRE(s.size() == 3);  // v1, v5, all
+    CHECK(s[0].group == "v1");
+    CHECK(s[0].worst_abs_rel_err == doctest::Approx(4.0));
+    CHECK(s[1].group == "v5");
+    CHECK(s[1].runs == 3);
+    CHECK(s[1].median_abs_rel_err == doctest::Approx(0.2));   // of 0.1, 0.3, 0.2
+    CHECK(s[1].worst_abs_rel_err == doctest::Approx(0.3));
+    CHECK(s[1].worst_label == "b");
+    CHECK(s[2].group == "all");
+    CHECK(s[2].median_abs_rel_err == doctest::Approx(0.5 * (0.2 + 0.3)));  // of 0.1, 0.2, 0.3, 4.0
+    CHECK(s[2].worst_label == "d");
+}
+
+TEST_CASE("a compared run carries exactly the simulator's counts for its mapped configuration") {
+    const MeasurementFile f = load_measurement(kFixture);
+    const GpuSpec g = load_gpu(preset_for_gpu(f.provenance.gpu));
+    const SimOptions o = crosscheck_sim_options();
+    CHECK_FALSE(o.paper_mode);
+    CHECK(o.timing);
+    const std::vector<Comparison> cs = compare_runs(f, g, o);
+    REQUIRE(cs.size() == f.runs.size());
+    for (size_t i = 0; i < cs.size(); ++i) {
+        const Comparison& c = cs[i];
+        if (!f.runs[i].error.empty()) {  // a failed run is shown, not simulated
+            CHECK_FALSE(c.sim_error.empty());
+            CHECK_FALSE(c.at(Metric::hbm_read).simulated.has_value());
+            continue;
+        }
+        REQUIRE(c.sim_error.empty());
+        const SimConfig cfg = sim_config_for(f.runs[i]);
+        const RunResult r = simulate(cfg.problem, cfg.schedule, g, o);
+        CHECK(*c.at(Metric::hbm_read).simulated == double(r.counts.total.hbm_read_bytes));
+        CHECK(*c.at(Metric::hbm_write).simulated == double(r.counts.total.hbm_write_bytes));
+        CHECK(*c.at(Metric::l2_traffic).simulated ==
+              double(r.counts.total.global_read_bytes + r.counts.total.global_write_bytes));
+        CHECK(c.sim_timing == (r.timing.valid && r.timing.seconds > 0));
+        CHECK(c.at(Metric::hbm_read).measured.has_value() == f.runs[i].ncu.has_value());
+        if (f.runs[i].ncu) CHECK(*c.at(Metric::hbm_read).measured == *f.runs[i].ncu->dram_read_bytes);
+        CHECK(*c.at(Metric::time_events).measured == doctest::Approx(*f.runs[i].time_ms_median * 1e-3));
+    }
+}
+
+TEST_CASE("a configuration the simulator refuses is recorded with its reason, not thrown") {
+    MeasuredRun r = run_of(5, "fa2");
+    r.Br = 4096;  // larger than N
+    const Comparison c = compare_run(r.label(), r, load_gpu("h100"), crosscheck_sim_options());
+    CHECK(c.sim_error.find("Br=4096") != std::string::npos);
+    CHECK_FALSE(c.at(Metric::hbm_read).simulated.has_value());
+}
+
+TEST_CASE("throughput per shape comes from the file's own times") {
+    const MeasurementFile f = load_measurement(kFixture);
+    const std::vector<ShapeThroughput> ts = throughput_by_shape(f);
+    const ShapeThroughput* causal = nullptr;
+    const ShapeThroughput* full = nullptr;
+    for (const auto& t : ts) {
+        if (t.d == 64 && t.causal) causal = &t;
+        if (t.d == 64 && !t.causal) full = &t;
+    }
+    REQUIRE(causal);
+    REQUIRE(full);
+    // v5 and torch ran the causal shape: torch ms / v5 ms.
+    double v5_ms = 0, torch_ms = *f.reference[0].time_ms_median;
+    double vanilla = 1e30, flash = 1e30;
+    for (const auto& r : f.runs) {
+        if (r.version == 5 && r.causal && r.d == 64) v5_ms = *r.time_ms_median;
+        if (r.causal || !r.time_ms_median) continue;
+        double& best = r.algo == "vanilla" ? vanilla : flash;
+        best = std::min(best, *r.time_ms_median);
+    }
+    CHECK(*causal->v5_over_torch == doctest::Approx(torch_ms / v5_ms));
+    CHECK_FALSE(causal->flash_over_vanilla.has_value());  // no vanilla run of the causal shape
+    CHECK(*full->flash_over_vanilla == doctest::Approx(vanilla / flash));
+    CHECK_FALSE(full->v5_over_torch.has_value());
+}
+
+TEST_CASE("the JSON and CSV exports hold one entry per measured run") {
+    const MeasurementFile f = load_measurement(kFixture);
+    const GpuSpec g = load_gpu("h100");
+    const CrosscheckReport r = build_report(f, g, crosscheck_sim_options());
+    const nlohmann::json j = to_json(r);
+    CHECK(j["schema"] == "flashsim-crosscheck/1");
+    CHECK(j["gpu_preset"] == "h100");
+    REQUIRE(j["comparisons"].size() == f.runs.size());
+    const auto& m = j["comparisons"][0]["metrics"]["hbm_read"];
+    CHECK(m["measured"].get<double>() == *r.comparisons[0].at(Metric::hbm_read).measured);
+    CHECK(m["rel_err"].get<double>() == *r.comparisons[0].at(Metric::hbm_read).rel_err());
+    CHECK(j["comparisons"][3]["metrics"]["hbm_read"]["measured"].is_null());  // the run without ncu
+    const std::string csv = to_csv(r);
+    CHECK(std::count(csv.begin(), csv.end(), '\n') == long(f.runs.size() + 1));
+    const std::string md = to_markdown(r);
+    size_t md_rows = 0;
+    for (size_t at = md.find("\n| v"); at != std::string::npos; at = md.find("\n| v", at + 1)) ++md_rows;
+    CHECK(md_rows == f.runs.size());
+    const std::string text = format_text(r, false);
+    size_t widest = 0, start = 0;
+    for (size_t nl; (nl = text.find('\n', start)) != std::string::npos; start = nl + 1) widest = std::max(widest, nl - start);
+    CHECK(widest <= 100);
+}
