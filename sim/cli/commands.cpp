@@ -14,6 +14,7 @@ const std::vector<Command>& commands() {
         {"verify", "run the tiles for real (Eigen): error vs reference, bytes vs counted", cmd_verify},
         {"bench-counting", "time the counting layer (FA2, H=32, N=65536, d=128): trace ops/s", cmd_bench_counting},
         {"crosscheck", "measured kernels (kernels/measurements, ncu CSV) vs the simulator", cmd_crosscheck},
+        {"viz", "the viewer: tiles moving through the memory hierarchy (flashsim viz --help)", cmd_viz},
     };
     return table;
 }

@@ -1,0 +1,118 @@
+// main.cpp: flashsim-viz, the viewer. Interactive by default; --screenshot/--record render headless
+// (under Xvfb) and exit; --bench prints frame rate and re-simulation latency. Every bad input
+// (options, --config file, --measurements file) is one line on stderr and exit code 2.
+#include <boost/program_options.hpp>
+#include <iostream>
+
+#include "sim/core/errors.h"
+#include "viz/app.h"
+#include "viz/headless.h"
+
+namespace po = boost::program_options;
+using namespace flashsim;
+using namespace flashsim::viz;
+
+namespace {
+
+const char* kUsage =
+    "usage: flashsim-viz [options]       (or: flashsim viz [options])\n\n"
+    "The flashsim viewer: tiles moving through the memory hierarchy, live counters, compare,\n"
+    "timeline and plots. Keys: space play/pause, arrows step, 1-4 views, P projector, H help.\n"
+    "Headless (under xvfb-run): --screenshot FILE.png --steps N, or --record DIR --steps N.";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    ViewerConfig a, b;
+    std::string config_file, compare_config, view = "hierarchy", screenshot, record, measurements, compare_algo;
+    std::vector<std::string> set;
+    int64_t steps = 0;
+    int width = 1600, height = 1000;
+    bool projector = false, bench = false;
+    po::options_description desc("options");
+    // clang-format off
+    desc.add_options()
+        ("help,h", "show this help")
+        ("config", po::value(&config_file), "a lesson's configuration (TOML: algo, N, d, Br, Bc, heads, batch, dtype, causal, pass, gpu, [set])")
+        ("algo", po::value(&a.algo), "algorithm: vanilla, fa1, fa2, fa3 (overrides --config)")
+        ("N", po::value(&a.N), "sequence length")
+        ("d", po::value(&a.d), "head dimension")
+        ("Br", po::value(&a.Br), "query rows per block; 0 = default")
+        ("Bc", po::value(&a.Bc), "key columns per block; 0 = default")
+        ("heads", po::value(&a.heads), "heads H")
+        ("batch", po::value(&a.batch), "batch B")
+        ("dtype", po::value(&a.dtype), "fp32, fp16, bf16, fp8")
+        ("causal", po::bool_switch(), "causal mask")
+        ("pass", po::value(&a.pass), "fwd, bwd or fwdbwd")
+        ("gpu", po::value(&a.gpu), "GPU preset or .toml file")
+        ("set", po::value(&set)->composing(), "override one GPU field, KEY=VALUE (repeatable)")
+        ("paper", po::bool_switch(), "paper mode: no L2")
+        ("compare-config", po::value(&compare_config), "configuration B of the compare view (TOML)")
+        ("compare-algo", po::value(&compare_algo), "configuration B = A with this algorithm (default: vanilla, or fa2 when A is vanilla)")
+        ("view", po::value(&view), "hierarchy, compare, timeline or plots")
+        ("measurements", po::value(&measurements), "a measurement file (flashsim-measurement/1 JSON) to show beside the simulation")
+        ("projector", po::bool_switch(&projector), "projector mode: large fonts, high contrast")
+        ("screenshot", po::value(&screenshot), "headless: render after --steps steps, write this PNG (and FILE.json), exit")
+        ("record", po::value(&record), "headless: write DIR/step_00000.png ... for steps 0..--steps, exit")
+        ("steps", po::value(&steps), "animation steps for --screenshot / --record")
+        ("width", po::value(&width), "window width in pixels")
+        ("height", po::value(&height), "window height in pixels")
+        ("bench", po::bool_switch(&bench), "print frames per second at N=8192 with the animation running, and the time from a change to new totals");
+    // clang-format on
+    AppState app;
+    try {
+        po::variables_map vm;
+        po::store(po::parse_command_line(argc, argv, desc), vm);
+        if (vm.count("help")) {
+            std::cout << kUsage << "\n\n" << desc << "\n";
+            return 0;
+        }
+        // The file first, then the flags given on the command line over it.
+        if (vm.count("config")) a = load_config_toml(vm["config"].as<std::string>());
+        po::notify(vm);
+        if (vm["causal"].as<bool>()) a.causal = true;
+        if (vm["paper"].as<bool>()) a.paper_mode = true;
+        for (const auto& kv : set) {
+            const auto eq = kv.find('=');
+            if (eq == std::string::npos) throw ConfigError("--set '" + kv + "' must be KEY=VALUE");
+            a.set.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
+        }
+        a.to_problem();
+        a.to_gpu();
+        a.to_schedule();
+        b = a;
+        b.Br = b.Bc = 0;
+        b.algo = compare_algo.empty() ? (a.algo == "vanilla" ? "fa2" : "vanilla") : compare_algo;
+        if (!compare_config.empty()) b = load_config_toml(compare_config, a);
+        b.to_schedule();
+        app.view = parse_view(view);
+        if (steps < 0) throw ConfigError("--steps=" + std::to_string(steps) + " must be >= 0");
+        if (width < 640 || height < 400 || width > 8192 || height > 8192)
+            throw ConfigError("--width/--height " + std::to_string(width) + "x" + std::to_string(height) +
+                              " out of range; allowed: 640x400 to 8192x8192");
+        if (!measurements.empty()) {
+            app.load_measurement_file(measurements);
+            if (!app.measurement_error.empty()) throw ConfigError(app.measurement_error);
+        }
+    } catch (const ConfigError& e) {
+        std::cerr << "flashsim-viz: error: " << e.what() << "\n";
+        return 2;
+    } catch (const po::error& e) {
+        std::cerr << "flashsim-viz: error: " << e.what() << " (see flashsim-viz --help)\n";
+        return 2;
+    }
+    app.a.config = a;
+    app.b.config = b;
+    app.projector = projector;
+    try {
+        if (bench) return run_bench(app, width, height);
+        if (!screenshot.empty() || !record.empty()) return run_headless(app, width, height, screenshot, record, steps);
+        return run_interactive(app, width, height);
+    } catch (const ConfigError& e) {
+        std::cerr << "flashsim-viz: error: " << e.what() << "\n";
+        return 2;
+    } catch (const std::exception& e) {
+        std::cerr << "flashsim-viz: error: " << e.what() << "\n";
+        return 1;
+    }
+}

@@ -1,0 +1,168 @@
+// panel_controls.cpp: the configuration controls (algorithm, pass, N, d, Br, Bc, causal, element
+// type, GPU preset and any of its fields). Every change asks for a new simulation, which runs in
+// the background; errors of the last one are shown here.
+#include <cstdarg>
+#include <cstdio>
+#include <map>
+
+#include "sim/core/errors.h"
+#include "viz/palette.h"
+#include "viz/panels.h"
+
+namespace flashsim::viz {
+
+std::string fmt_bytes(double b) {
+    char buf[32];
+    const char* u[] = {"B", "KB", "MB", "GB", "TB", "PB"};
+    int i = 0;
+    while (b >= 1000 && i < 5) b /= 1000, ++i;
+    std::snprintf(buf, sizeof buf, i ? "%.3g %s" : "%.0f %s", b, u[i]);
+    return buf;
+}
+
+std::string fmt_count(double n) {
+    char buf[32];
+    const char* u[] = {"", " k", " M", " G", " T", " P"};
+    int i = 0;
+    while (n >= 1000 && i < 5) n /= 1000, ++i;
+    std::snprintf(buf, sizeof buf, "%.3g%s", n, u[i]);
+    return buf;
+}
+
+std::string fmt_seconds(double s) {
+    char buf[32];
+    if (s >= 1) std::snprintf(buf, sizeof buf, "%.3g s", s);
+    else if (s >= 1e-3) std::snprintf(buf, sizeof buf, "%.3g ms", s * 1e3);
+    else if (s >= 1e-6) std::snprintf(buf, sizeof buf, "%.3g us", s * 1e6);
+    else std::snprintf(buf, sizeof buf, "%.3g ns", s * 1e9);
+    return buf;
+}
+
+void text_colored(ImU32 color, const char* fmt, ...) {
+    va_list args;
+    va_start(args, fmt);
+    ImGui::PushStyleColor(ImGuiCol_Text, color);
+    ImGui::TextV(fmt, args);
+    ImGui::PopStyleColor();
+    va_end(args);
+}
+
+namespace {
+
+bool combo(const char* label, std::string& value, const std::vector<std::string>& items) {
+    bool changed = false;
+    if (ImGui::BeginCombo(label, value.c_str())) {
+        for (const auto& it : items)
+            if (ImGui::Selectable(it.c_str(), it == value)) {
+                changed = it != value;
+                value = it;
+            }
+        ImGui::EndCombo();
+    }
+    return changed;
+}
+
+bool block_combo(const char* label, int64_t& value) {
+    static const int64_t opts[] = {0, 16, 32, 48, 64, 96, 128, 192, 256};
+    bool changed = false;
+    const std::string cur = value ? std::to_string(value) : "auto";
+    if (ImGui::BeginCombo(label, cur.c_str())) {
+        for (int64_t o : opts)
+            if (ImGui::Selectable(o ? std::to_string(o).c_str() : "auto (the algorithm's default)", o == value)) {
+                changed = o != value;
+                value = o;
+            }
+        ImGui::EndCombo();
+    }
+    return changed;
+}
+
+const GpuSpec* preset(const std::string& name) {
+    static std::map<std::string, GpuSpec> cache;
+    auto it = cache.find(name);
+    if (it == cache.end()) {
+        try {
+            it = cache.emplace(name, load_gpu(name)).first;
+        } catch (const std::exception&) {
+            return nullptr;
+        }
+    }
+    return &it->second;
+}
+
+}  // namespace
+
+void panel_controls(AppState& app, Side& side, const char* id) {
+    (void)app;
+    ViewerConfig& c = side.config;
+    bool changed = false;
+    ImGui::PushID(id);
+    changed |= combo("algorithm", c.algo, {"vanilla", "fa1", "fa2", "fa3"});
+    changed |= combo("pass", c.pass, {"fwd", "bwd", "fwdbwd"});
+    int log2N = 0;
+    while ((int64_t(1) << (log2N + 1)) <= c.N) ++log2N;
+    char nlabel[32];
+    std::snprintf(nlabel, sizeof nlabel, "N = %lld", (long long)c.N);
+    if (ImGui::SliderInt("N (2^k)", &log2N, 6, 16, nlabel)) {
+        c.N = int64_t(1) << log2N;
+        changed = true;
+    }
+    std::string dtext = std::to_string(c.d);
+    if (combo("d", dtext, {"32", "64", "96", "128", "256"})) {
+        c.d = std::stoll(dtext);
+        changed = true;
+    }
+    changed |= block_combo("Br", c.Br);
+    changed |= block_combo("Bc", c.Bc);
+    changed |= ImGui::Checkbox("causal", &c.causal);
+    ImGui::SameLine();
+    changed |= ImGui::Checkbox("paper mode (no L2)", &c.paper_mode);
+    changed |= combo("dtype", c.dtype, {"fp32", "fp16", "bf16", "fp8"});
+    int heads = int(c.heads), batch = int(c.batch);
+    if (ImGui::InputInt("heads H", &heads) && heads >= 1) c.heads = heads, changed = true;
+    if (ImGui::InputInt("batch B", &batch) && batch >= 1) c.batch = batch, changed = true;
+    if (combo("GPU", c.gpu, preset_names())) {
+        c.set.clear();
+        changed = true;
+    }
+    if (ImGui::CollapsingHeader("GPU fields (override the preset)")) {
+        const GpuSpec* base = preset(c.gpu);
+        for (const auto& f : gpu_fields()) {
+            std::string value = base ? base->get(f.key) : "";
+            bool overridden = false;
+            for (const auto& [k, v] : c.set)
+                if (k == f.key) value = v, overridden = true;
+            char buf[64];
+            std::snprintf(buf, sizeof buf, "%s", value.c_str());
+            if (overridden) ImGui::PushStyleColor(ImGuiCol_Text, kLoadHighlight);
+            if (ImGui::InputText(f.key, buf, sizeof buf, ImGuiInputTextFlags_EnterReturnsTrue)) {
+                bool found = false;
+                for (auto& [k, v] : c.set)
+                    if (k == f.key) v = buf, found = true;
+                if (!found) c.set.emplace_back(f.key, buf);
+                changed = true;
+            }
+            if (overridden) ImGui::PopStyleColor();
+            if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s (%s)", f.help, f.unit);
+        }
+        if (!c.set.empty() && ImGui::Button("reset to the preset")) {
+            c.set.clear();
+            changed = true;
+        }
+    }
+    if (changed) side.request();
+    if (side.job.busy()) text_colored(kDimText, "simulating in the background...");
+    if (side.has_outcome && !side.outcome.error.empty()) {
+        ImGui::PushStyleColor(ImGuiCol_Text, kOverflowRed);
+        ImGui::TextWrapped("%s", side.outcome.error.c_str());
+        ImGui::PopStyleColor();
+    } else if (side.has_outcome && side.outcome.result) {
+        const auto& s = side.outcome.result->schedule;
+        text_colored(kDimText, "resolved: Br=%lld Bc=%lld warps=%lld; %s", (long long)s.Br, (long long)s.Bc,
+                     (long long)s.warps, fmt_seconds(side.outcome.latency_seconds).c_str());
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("time from the last change to these results");
+    }
+    ImGui::PopID();
+}
+
+}  // namespace flashsim::viz

@@ -1,0 +1,418 @@
+// panel_hierarchy.cpp: the memory hierarchy view. HBM holds the matrices as tile grids, the L2 sits
+// between HBM and the SMs, and each drawn SM shows what its SRAM holds against its budget. The
+// tile a CTA is loading is yellow in HBM and travels (a packet) to the SM; a tile being stored is
+// white and travels back. Prepare (layout into a Scene), then draw, then record the rectangles.
+#include <algorithm>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "viz/palette.h"
+#include "viz/panels.h"
+
+namespace flashsim::viz {
+
+namespace {
+
+struct MatrixBox {
+    Tensor t;
+    Rect r;
+    int64_t rows, cols, row_block, col_block;
+    bool in_hbm;  // false: the algorithm never writes it to HBM (S, P of FlashAttention)
+};
+
+struct Quad {
+    Tensor t;
+    Rect r;
+    Rgba fill;
+    const char* state;
+    int sm;
+    Op op;
+};
+
+struct SmBox {
+    Rect box, bar;
+    const SmView* view;
+    float tensor_x[kTensorCount];  // centre of each resident tensor's tile drawn in the SM
+    float tensor_y[kTensorCount];
+};
+
+struct Scene {
+    Rect hbm, l2;
+    std::vector<MatrixBox> matrices;
+    std::vector<Quad> quads;
+    std::vector<SmBox> sms;
+    std::vector<std::pair<Rect, Rgba>> packets;
+};
+
+ImVec2 v(float x, float y) { return ImVec2(x, y); }
+
+Op res_op(const Resident& r, Tensor t) {
+    Op o;
+    o.tensor = t;
+    o.row0 = r.row0, o.rows = r.rows, o.col0 = r.col0, o.cols = r.cols;
+    return o;
+}
+
+Rect tile_rect(const MatrixBox& m, int64_t row0, int64_t rows, int64_t col0, int64_t cols) {
+    const float w = m.r.x1 - m.r.x0, h = m.r.y1 - m.r.y0;
+    return {m.r.x0 + w * float(col0) / float(m.cols), m.r.y0 + h * float(row0) / float(m.rows),
+            m.r.x0 + w * float(col0 + cols) / float(m.cols), m.r.y0 + h * float(row0 + rows) / float(m.rows)};
+}
+
+const MatrixBox* find_matrix(const Scene& sc, Tensor t) {
+    for (const auto& m : sc.matrices)
+        if (m.t == t) return &m;
+    return nullptr;
+}
+
+void layout_matrices(Scene& sc, const Trace& tr, const PlaybackPlan& plan, float s) {
+    const AttentionProblem& p = tr.problem;
+    const int64_t Br = tr.schedule.Br, Bc = tr.schedule.Bc;
+    auto touched = [&](Tensor t) { return plan.touched[size_t(t)]; };
+    std::vector<Tensor> tall = {Tensor::Q, Tensor::K, Tensor::V, Tensor::O};
+    for (Tensor t : {Tensor::dO, Tensor::dQ, Tensor::dQacc, Tensor::dK, Tensor::dV})
+        if (touched(t)) tall.push_back(t);
+    std::vector<Tensor> stats;
+    for (Tensor t : {Tensor::l, Tensor::m, Tensor::LSE, Tensor::D})
+        if (touched(t)) stats.push_back(t);
+    std::vector<Tensor> squares = {Tensor::S, Tensor::P};
+    for (Tensor t : {Tensor::dS, Tensor::dP})
+        if (touched(t)) squares.push_back(t);
+
+    const float label_h = 20 * s, pad = 10 * s;
+    const float x0 = sc.hbm.x0 + pad, x1 = sc.hbm.x1 - pad, y0 = sc.hbm.y0 + 28 * s, y1 = sc.hbm.y1 - pad;
+    const float top_h = (y1 - y0) * 0.48f;
+    const float stat_w = 18 * s;
+    const float avail = x1 - x0 - float(stats.size()) * (stat_w + pad);
+    const float col_w = std::min(70 * s, avail / float(tall.size()) - pad);
+    auto block_of = [&](Tensor t) {
+        const bool kv = t == Tensor::K || t == Tensor::V || t == Tensor::dK || t == Tensor::dV;
+        return kv ? Bc : Br;
+    };
+    float x = x0;
+    for (Tensor t : tall) {
+        const auto& sh = tr.shapes[size_t(t)];
+        sc.matrices.push_back({t, {x, y0 + label_h, x + col_w, y0 + top_h}, sh.rows, sh.cols, block_of(t), sh.cols, true});
+        x += col_w + pad;
+    }
+    for (Tensor t : stats) {
+        const auto& sh = tr.shapes[size_t(t)];
+        sc.matrices.push_back({t, {x, y0 + label_h, x + stat_w, y0 + top_h}, sh.rows, sh.cols, Br, 1, true});
+        x += stat_w + pad;
+    }
+    const float sq_y0 = y0 + top_h + pad + label_h;
+    const float side = std::min(y1 - sq_y0, (x1 - x0 - pad * float(squares.size() - 1)) / float(squares.size()));
+    x = x0;
+    for (Tensor t : squares) {
+        const auto& sh = tr.shapes[size_t(t)];
+        sc.matrices.push_back({t, {x, sq_y0, x + side, sq_y0 + side}, sh.rows, sh.cols, Br, Bc, touched(t)});
+        x += side + pad;
+    }
+    (void)p;
+}
+
+void draw_matrix(ImDrawList* dl, const MatrixBox& m, float s) {
+    const Rgba c = tensor_color(m.t);
+    const ImVec2 a = v(m.r.x0, m.r.y0), b = v(m.r.x1, m.r.y1);
+    char label[64];
+    std::snprintf(label, sizeof label, "%s  %lldx%lld", to_string(m.t), (long long)m.rows, (long long)m.cols);
+    if (m.r.x1 - m.r.x0 < 40 * s) std::snprintf(label, sizeof label, "%s", to_string(m.t));
+    dl->AddText(v(m.r.x0, m.r.y0 - 18 * s), c, label);
+    if (!m.in_hbm) {
+        dl->AddRectFilled(a, b, rgba(45, 45, 52));
+        for (float d = 0; d < (b.x - a.x) + (b.y - a.y); d += 14 * s) {
+            const float x0 = a.x + std::max(0.0f, d - (b.y - a.y)), y0 = a.y + std::min(d, b.y - a.y);
+            const float x1 = a.x + std::min(d, b.x - a.x), y1 = a.y + std::max(0.0f, d - (b.x - a.x));
+            dl->AddLine(v(x0, y0), v(x1, y1), rgba(70, 70, 80));
+        }
+        const char* msg = "never in HBM:";
+        const char* msg2 = "tiles stay on chip";
+        dl->AddText(v(a.x + 8 * s, (a.y + b.y) / 2 - 18 * s), kText, msg);
+        dl->AddText(v(a.x + 8 * s, (a.y + b.y) / 2 + 2 * s), kText, msg2);
+        dl->AddRect(a, b, with_alpha(c, 200), 0, 0, 2 * s);
+        return;
+    }
+    dl->AddRectFilled(a, b, with_alpha(c, 60));
+    const Rgba grid = with_alpha(c, 120);
+    const int64_t nr = (m.rows + m.row_block - 1) / m.row_block, nc = (m.cols + m.col_block - 1) / m.col_block;
+    if (nr > 1 && nr <= 128)
+        for (int64_t i = 1; i < nr; ++i) {
+            const float y = m.r.y0 + (m.r.y1 - m.r.y0) * float(i * m.row_block) / float(m.rows);
+            dl->AddLine(v(a.x, y), v(b.x, y), grid);
+        }
+    if (nc > 1 && nc <= 128)
+        for (int64_t j = 1; j < nc; ++j) {
+            const float x = m.r.x0 + (m.r.x1 - m.r.x0) * float(j * m.col_block) / float(m.cols);
+            dl->AddLine(v(x, a.y), v(x, b.y), grid);
+        }
+    dl->AddRect(a, b, c, 0, 0, 1.5f * s);
+}
+
+std::string op_text(const Op& op) {
+    char buf[160];
+    if (op.moves_data()) {
+        const char* dir = op.kind == OpKind::load ? "load HBM->SRAM" : op.kind == OpKind::store ? "store SRAM->HBM" : "atomic add";
+        std::snprintf(buf, sizeof buf, "%s %s rows %u-%u%s  %s", dir, to_string(op.tensor), op.row0, op.row0 + op.rows - 1,
+                      op.cols > 1 && op.col0 + op.cols < 1u << 30 ? "" : "", fmt_bytes(double(op.bytes)).c_str());
+        if (op.tensor == Tensor::S || op.tensor == Tensor::P)
+            std::snprintf(buf, sizeof buf, "%s %s [%u:%u, %u:%u]  %s", dir, to_string(op.tensor), op.row0, op.row0 + op.rows,
+                          op.col0, op.col0 + op.cols, fmt_bytes(double(op.bytes)).c_str());
+    } else if (op.kind == OpKind::matmul) {
+        std::snprintf(buf, sizeof buf, "matmul %ux%u  %s FLOP", op.rows, op.cols, fmt_count(double(op.flops)).c_str());
+    } else if (op.kind == OpKind::vector) {
+        std::snprintf(buf, sizeof buf, "softmax/vector  %s FLOP, %s exp", fmt_count(double(op.flops)).c_str(),
+                      fmt_count(double(op.exps)).c_str());
+    } else {
+        std::snprintf(buf, sizeof buf, "barrier (threads wait for the tile)");
+    }
+    return buf;
+}
+
+void legend(ImDrawList* dl, const Scene& sc, float x, float y, float x_max, float s) {
+    auto item = [&](Rgba c, const char* text, bool outline) {
+        const float w = ImGui::CalcTextSize(text).x + 28 * s;
+        if (x + w > x_max) {
+            x = sc.hbm.x0;
+            y += 22 * s;
+        }
+        dl->AddRectFilled(v(x, y + 3 * s), v(x + 16 * s, y + 17 * s), c);
+        if (outline) dl->AddRect(v(x, y + 3 * s), v(x + 16 * s, y + 17 * s), kBoxBorder);
+        dl->AddText(v(x + 20 * s, y), kText, text);
+        x += w;
+    };
+    for (const auto& m : sc.matrices) item(tensor_color(m.t), to_string(m.t), false);
+    x += 12 * s;
+    item(kLoadHighlight, "loading HBM->SRAM", true);
+    item(kStoreHighlight, "storing SRAM->HBM", true);
+    item(with_alpha(tensor_color(Tensor::Q), 60), "in HBM", true);
+    item(tensor_color(Tensor::Q), "resident in an SM's SRAM", true);
+    item(kComputeGreen, "SM computing", true);
+}
+
+}  // namespace
+
+void panel_hierarchy(AppState& app, Side& side, const char* side_name, const DrawContext& ctx) {
+    ImDrawList* dl = ctx.dl;
+    const float s = ctx.s;
+    dl->AddRectFilled(ctx.p0, ctx.p1, kPanelBg);
+    const SimOutcome& out = side.outcome;
+    if (!side.has_outcome) {
+        dl->AddText(v(ctx.p0.x + 20 * s, ctx.p0.y + 20 * s), kText, "simulating...");
+        return;
+    }
+    if (!out.result) {
+        // The configuration was refused: say why, and show the SRAM overflow when it is one.
+        float y = ctx.p0.y + 20 * s;
+        dl->AddText(nullptr, 0, v(ctx.p0.x + 20 * s, y), kOverflowRed, out.error.c_str(), nullptr, ctx.w() - 40 * s);
+        y += 90 * s;
+        if (out.has_footprint && out.sram_bytes_per_sm > 0) {
+            const float x0 = ctx.p0.x + 20 * s, x1 = ctx.p1.x - 20 * s;
+            const double total = double(std::max<int64_t>(out.footprint.sram_bytes, out.sram_bytes_per_sm));
+            const float xcap = x0 + (x1 - x0) * float(double(out.sram_bytes_per_sm) / total);
+            const float xneed = x0 + (x1 - x0) * float(double(out.footprint.sram_bytes) / total);
+            dl->AddText(v(x0, y), kText, "SRAM budget of one SM");
+            y += 22 * s;
+            dl->AddRectFilled(v(x0, y), v(std::min(xcap, xneed), y + 30 * s), tensor_color(Tensor::Q));
+            if (xneed > xcap) dl->AddRectFilled(v(xcap, y), v(xneed, y + 30 * s), kOverflowRed);
+            dl->AddRect(v(x0, y), v(xcap, y + 30 * s), kText, 0, 0, 2 * s);
+            y += 40 * s;
+            const std::string need = "needs " + format_bytes(out.footprint.sram_bytes) + ": " + out.footprint.sram_arithmetic;
+            const std::string have = "has " + format_bytes(out.sram_bytes_per_sm) + " per SM (red: the overflow)";
+            dl->AddText(nullptr, 0, v(x0, y), kText, need.c_str(), nullptr, x1 - x0);
+            dl->AddText(v(x0, y + 44 * s), kText, have.c_str());
+        }
+        return;
+    }
+    const RunResult& r = *out.result;
+    const Playback& pb = side.playback;
+    if (pb.empty()) return;
+    const Trace& tr = *pb.trace();
+
+    // Prepare.
+    Scene sc;
+    const float top = ctx.p0.y + 26 * s, legend_h = 50 * s;
+    const float x0 = ctx.p0.x + 8 * s, x1 = ctx.p1.x - 8 * s, y1 = ctx.p1.y - legend_h;
+    const float W = x1 - x0;
+    sc.hbm = {x0, top, x0 + W * 0.54f, y1};
+    sc.l2 = {sc.hbm.x1 + W * 0.02f, top, sc.hbm.x1 + W * 0.09f, y1};
+    layout_matrices(sc, tr, pb.plan(), s);
+    const int nsm = int(pb.sms().size());
+    const float smx0 = sc.l2.x1 + W * 0.02f, gap = 8 * s;
+    const float smh = (y1 - top - gap * float(nsm - 1)) / float(std::max(1, nsm));
+    const double cap = double(r.gpu.sram_bytes_per_sm);
+    for (int i = 0; i < nsm; ++i) {
+        SmBox b{};
+        b.view = &pb.sms()[size_t(i)];
+        b.box = {smx0, top + float(i) * (smh + gap), x1, top + float(i) * (smh + gap) + smh};
+        b.bar = {b.box.x0 + 8 * s, b.box.y1 - 52 * s, b.box.x1 - 8 * s, b.box.y1 - 30 * s};
+        // The tiles in SRAM, drawn to shape (rows down, columns across) on one scale for all SMs,
+        // and the same tiles as segments of the SRAM budget bar.
+        float bx = b.bar.x0, cx = b.box.x0 + 10 * s;
+        const float chip_y0 = b.box.y0 + 46 * s, chip_h = std::max(8 * s, b.bar.y0 - chip_y0 - 22 * s);
+        for (int t = 0; t < kTensorCount; ++t) {
+            const Resident& res = b.view->resident[size_t(t)];
+            if (!res.present) continue;
+            const float w = (b.bar.x1 - b.bar.x0) * float(double(res.bytes) / cap);
+            const bool now = b.view->has_op && b.view->op.moves_data() && int(b.view->op.tensor) == t;
+            Rgba fill = tensor_color(Tensor(t));
+            if (now) fill = b.view->op.kind == OpKind::load ? kLoadHighlight : kStoreHighlight;
+            sc.quads.push_back({Tensor(t), {bx, b.bar.y0, std::min(bx + w, b.bar.x1), b.bar.y1}, fill, "bar", i, Op{}});
+            bx += w;
+            const float px_per_el = chip_h / float(std::max<int64_t>(128, std::max(tr.schedule.Br, tr.schedule.Bc)));
+            const float ch = std::max(3 * s, float(res.rows) * px_per_el);
+            const float cw = std::clamp(float(res.cols) * px_per_el, 3 * s, 160 * s);
+            if (cx + cw > b.box.x1 - 10 * s) continue;
+            sc.quads.push_back({Tensor(t), {cx, chip_y0, cx + cw, chip_y0 + ch}, fill, "sram", i, res_op(res, Tensor(t))});
+            b.tensor_x[t] = cx + cw / 2;
+            b.tensor_y[t] = chip_y0 + ch / 2;
+            cx += std::max(cw, ImGui::CalcTextSize("Qi 128x128").x) + 12 * s;
+        }
+        // Tiles in HBM: resident ones in full colour, the current op's in the highlight colour.
+        for (int t = 0; t < kTensorCount; ++t) {
+            const Resident& res = b.view->resident[size_t(t)];
+            const MatrixBox* m = find_matrix(sc, Tensor(t));
+            if (!res.present || !m || !m->in_hbm) continue;
+            sc.quads.push_back({Tensor(t), tile_rect(*m, res.row0, res.rows, res.col0, res.cols), tensor_color(Tensor(t)),
+                                "resident", i, Op{}});
+        }
+        sc.sms.push_back(b);
+    }
+    for (const auto& b : sc.sms) {
+        const SmView& smv = *b.view;
+        if (!smv.has_op || !smv.op.moves_data()) continue;
+        const MatrixBox* m = find_matrix(sc, smv.op.tensor);
+        if (!m) continue;
+        const bool load = smv.op.kind == OpKind::load;
+        const Rect tr_ = tile_rect(*m, smv.op.row0, smv.op.rows, smv.op.col0, smv.op.cols);
+        sc.quads.push_back({smv.op.tensor, tr_, load ? kLoadHighlight : kStoreHighlight, load ? "load" : "store",
+                            int(&b - &sc.sms[0]), smv.op});
+        // The packet: HBM tile -> L2 -> SRAM segment (reversed for a store).
+        const float hx = (tr_.x0 + tr_.x1) / 2, hy = (tr_.y0 + tr_.y1) / 2;
+        const float sx = b.tensor_x[int(smv.op.tensor)], sy = b.tensor_y[int(smv.op.tensor)];
+        const float lx = (sc.l2.x0 + sc.l2.x1) / 2;
+        float f = float(app.phase);
+        if (!load) f = 1 - f;
+        float px, py;
+        if (f < 0.5f) {
+            const float g = f / 0.5f;
+            px = hx + (lx - hx) * g;
+            py = hy + (sy - hy) * g * 0.5f;
+        } else {
+            const float g = (f - 0.5f) / 0.5f;
+            px = lx + (sx - lx) * g;
+            py = hy + (sy - hy) * (0.5f + 0.5f * g);
+        }
+        sc.packets.push_back({{px - 9 * s, py - 6 * s, px + 9 * s, py + 6 * s}, load ? kLoadHighlight : kStoreHighlight});
+    }
+
+    // Draw.
+    char title[256];
+    const auto& kp = pb.plan().kernels[size_t(pb.kernel())];
+    std::snprintf(title, sizeof title, "%s%skernel %d/%zu: %s  |  step %lld/%lld  |  %s", side_name,
+                  side_name[0] ? ":  " : "", pb.kernel() + 1, pb.plan().kernels.size(), kp.name.c_str(),
+                  (long long)pb.step(), (long long)pb.total_steps(), r.schedule.describe().c_str());
+    dl->AddText(v(x0, ctx.p0.y + 4 * s), kText, title);
+    dl->AddRect(v(sc.hbm.x0, sc.hbm.y0), v(sc.hbm.x1, sc.hbm.y1), kBoxBorder, 4 * s, 0, 2 * s);
+    char hbm_label[128];
+    std::snprintf(hbm_label, sizeof hbm_label, "HBM  %s/s  (one head: bh = 0)", fmt_bytes(r.gpu.hbm_bytes_per_s).c_str());
+    dl->AddText(v(sc.hbm.x0 + 8 * s, sc.hbm.y0 + 4 * s), kText, hbm_label);
+    for (const auto& m : sc.matrices) draw_matrix(dl, m, s);
+
+    dl->AddRectFilled(v(sc.l2.x0, sc.l2.y0), v(sc.l2.x1, sc.l2.y1), rgba(38, 40, 50), 4 * s);
+    dl->AddRect(v(sc.l2.x0, sc.l2.y0), v(sc.l2.x1, sc.l2.y1), kBoxBorder, 4 * s, 0, 2 * s);
+    dl->AddText(v(sc.l2.x0 + 6 * s, sc.l2.y0 + 4 * s), kText, "L2");
+    const std::string l2txt = r.gpu.l2_bytes > 0 ? format_bytes(r.gpu.l2_bytes) : std::string("none");
+    dl->AddText(v(sc.l2.x0 + 6 * s, sc.l2.y0 + 24 * s), kDimText, l2txt.c_str());
+    if (r.paper_mode) dl->AddText(v(sc.l2.x0 + 6 * s, sc.l2.y0 + 44 * s), kDimText, "paper");
+
+    for (const auto& b : sc.sms) {
+        const SmView& smv = *b.view;
+        const bool computing = smv.has_op && (smv.op.kind == OpKind::matmul || smv.op.kind == OpKind::vector);
+        dl->AddRectFilled(v(b.box.x0, b.box.y0), v(b.box.x1, b.box.y1), rgba(34, 36, 44), 4 * s);
+        dl->AddRect(v(b.box.x0, b.box.y0), v(b.box.x1, b.box.y1), computing ? kComputeGreen : kBoxBorder, 4 * s, 0,
+                    computing ? 4 * s : 2 * s);
+        char line1[160], line3[200];
+        const int i = int(&b - &sc.sms[0]);
+        if (smv.cta >= 0)
+            std::snprintf(line1, sizeof line1, "SM %d   CTA %lld (head %u)   op %lld/%lld", i, (long long)smv.cta, smv.bh,
+                          (long long)smv.ops_done, (long long)kp.cta_ops[size_t(smv.cta)]);
+        else
+            std::snprintf(line1, sizeof line1, "SM %d   idle: this kernel has %lld CTA(s) drawn", i, (long long)kp.drawn_ctas);
+        dl->PushClipRect(v(b.box.x0, b.box.y0), v(b.box.x1 - 2 * s, b.box.y1), true);
+        dl->AddText(v(b.box.x0 + 8 * s, b.box.y0 + 4 * s), kText, line1);
+        const std::string line2 = smv.cta < 0 ? std::string("") : smv.has_op ? op_text(smv.op) : std::string("done: waits for the kernel to end");
+        dl->AddText(v(b.box.x0 + 8 * s, b.box.y0 + 24 * s), smv.has_op && smv.op.moves_data() ? kLoadHighlight : kText,
+                    line2.c_str());
+        if (smv.has_op && smv.op.moves_data() && smv.op.kind != OpKind::load)
+            dl->AddText(v(b.box.x0 + 8 * s, b.box.y0 + 24 * s), kStoreHighlight, line2.c_str());
+        // SRAM budget bar.
+        dl->AddRectFilled(v(b.bar.x0, b.bar.y0), v(b.bar.x1, b.bar.y1), rgba(50, 52, 62));
+        const float fx = b.bar.x0 + (b.bar.x1 - b.bar.x0) * float(std::min(1.0, double(r.footprint.sram_bytes) / cap));
+        dl->AddLine(v(fx, b.bar.y0 - 4 * s), v(fx, b.bar.y1 + 4 * s), kText, 2 * s);
+        std::snprintf(line3, sizeof line3, "SRAM: %s tiles, footprint %s of %s",
+                      format_bytes(int64_t(smv.resident_bytes())).c_str(), format_bytes(r.footprint.sram_bytes).c_str(),
+                      format_bytes(r.gpu.sram_bytes_per_sm).c_str());
+        dl->AddText(v(b.bar.x0, b.bar.y1 + 4 * s), kDimText, line3);
+        dl->PopClipRect();
+    }
+    for (const auto& q : sc.quads) {
+        dl->AddRectFilled(v(q.r.x0, q.r.y0), v(q.r.x1, q.r.y1), q.fill);
+        if (std::string(q.state) == "bar" && q.r.x1 - q.r.x0 > 22 * s)
+            dl->AddText(v(q.r.x0 + 3 * s, q.r.y0 + 2 * s), rgba(0, 0, 0), to_string(q.t));
+        if (std::string(q.state) == "sram") {
+            const bool kv = q.t == Tensor::K || q.t == Tensor::V || q.t == Tensor::dK || q.t == Tensor::dV;
+            const bool rowblock = q.t != Tensor::S && q.t != Tensor::P && q.t != Tensor::dS && q.t != Tensor::dP;
+            char lbl[48];
+            std::snprintf(lbl, sizeof lbl, "%s%s %ux%u", to_string(q.t), rowblock ? (kv ? "j" : "i") : "ij", q.op.rows, q.op.cols);
+            dl->AddText(v(q.r.x0, q.r.y1 + 2 * s), tensor_color(q.t), lbl);
+        }
+    }
+    for (const auto& b : sc.sms) dl->AddRect(v(b.bar.x0, b.bar.y0), v(b.bar.x1, b.bar.y1), kBoxBorder);
+    for (const auto& [r_, c] : sc.packets) {
+        dl->AddRectFilled(v(r_.x0, r_.y0), v(r_.x1, r_.y1), c, 3 * s);
+        dl->AddRect(v(r_.x0, r_.y0), v(r_.x1, r_.y1), rgba(0, 0, 0), 3 * s, 0, 1.5f * s);
+    }
+    legend(dl, sc, sc.hbm.x0, y1 + 6 * s, x1, s);
+
+    // Record what was drawn.
+    DrawRecord& rec = app.record;
+    rec.step = pb.step();
+    rec.kernel = pb.kernel();
+    rec.local_step = pb.local_step();
+    for (const auto& m : sc.matrices)
+        if (m.in_hbm) rec.matrices.push_back({side_name, to_string(m.t), m.rows, m.cols, m.r});
+    for (const auto& q : sc.quads)
+        if (std::string(q.state) == "load" || std::string(q.state) == "store")
+            rec.tiles.push_back({side_name, to_string(q.t), q.state, q.sm, q.op.row0, q.op.rows, q.op.col0, q.op.cols, q.r});
+    for (const auto& b : sc.sms)
+        for (int t = 0; t < kTensorCount; ++t) {
+            const Resident& res = b.view->resident[size_t(t)];
+            const MatrixBox* m = find_matrix(sc, Tensor(t));
+            if (res.present && m && m->in_hbm)
+                rec.tiles.push_back({side_name, to_string(Tensor(t)), "resident", int(&b - &sc.sms[0]), res.row0, res.rows,
+                                     res.col0, res.cols, tile_rect(*m, res.row0, res.rows, res.col0, res.cols)});
+        }
+    for (const auto& p : sc.packets) rec.packets.push_back(p.first);
+    for (const auto& b : sc.sms) {
+        const SmView& smv = *b.view;
+        if (smv.cta < 0) continue;
+        DrawnOp o;
+        o.side = side_name;
+        o.sm = int(&b - &sc.sms[0]);
+        o.cta = smv.cta;
+        o.ops_done = smv.ops_done;
+        o.kind = smv.has_op ? to_string(smv.op.kind) : "done";
+        o.tensor = smv.has_op && smv.op.moves_data() ? to_string(smv.op.tensor) : "";
+        o.row0 = smv.op.row0;
+        o.rows = smv.op.rows;
+        o.col0 = smv.op.col0;
+        o.cols = smv.op.cols;
+        o.line = smv.has_op ? smv.op.line : 0;
+        rec.ops.push_back(o);
+    }
+    rec.highlight_load_rgb = rgb_of(kLoadHighlight);
+    rec.highlight_store_rgb = rgb_of(kStoreHighlight);
+}
+
+}  // namespace flashsim::viz

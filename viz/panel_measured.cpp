@@ -1,0 +1,80 @@
+// panel_measured.cpp: a measurement file of the CUDA kernels (flashsim-measurement/1) beside the
+// simulation: the run with the current configuration, measured vs simulated.
+#include <cstring>
+
+#include "viz/palette.h"
+#include "viz/panels.h"
+
+namespace flashsim::viz {
+
+void panel_measured(AppState& app) {
+    static char path[512] = "";
+    if (!app.measurement_path.empty() && !path[0]) std::snprintf(path, sizeof path, "%s", app.measurement_path.c_str());
+    ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x * 0.75f);
+    ImGui::InputTextWithHint("##mpath", "kernels/measurements/....json", path, sizeof path);
+    ImGui::SameLine();
+    if (ImGui::Button("load")) app.load_measurement_file(path);
+    if (!app.measurement_error.empty()) {
+        ImGui::PushStyleColor(ImGuiCol_Text, kOverflowRed);
+        ImGui::TextWrapped("%s", app.measurement_error.c_str());
+        ImGui::PopStyleColor();
+        return;
+    }
+    if (!app.has_measurements) {
+        ImGui::TextDisabled("no measurement file loaded");
+        return;
+    }
+    const MeasurementFile& f = app.measurements;
+    auto gpu = f.provenance.find("gpu");
+    ImGui::Text("%zu runs%s%s", f.runs.size(), gpu != f.provenance.end() ? " on " : "",
+                gpu != f.provenance.end() ? gpu->second.c_str() : "");
+    const Side& a = app.a;
+    if (!a.has_outcome || !a.outcome.result) return;
+    const RunResult& r = *a.outcome.result;
+    const MeasuredRun* m = find_run(f, a.config, r.schedule.Br, r.schedule.Bc);
+    if (!m) {
+        ImGui::TextWrapped("No measured run for %s (B=%lld H=%lld Br=%lld Bc=%lld). Runs in the file:", a.config.describe().c_str(),
+                           (long long)a.config.batch, (long long)a.config.heads, (long long)r.schedule.Br, (long long)r.schedule.Bc);
+        for (size_t i = 0; i < f.runs.size() && i < 12; ++i) {
+            const auto& x = f.runs[i];
+            char label[160];
+            std::snprintf(label, sizeof label, "%s %s N=%lld d=%lld Br=%lld Bc=%lld B=%lld H=%lld%s##%zu", x.algo.c_str(),
+                          x.dtype.c_str(), (long long)x.N, (long long)x.d, (long long)x.Br, (long long)x.Bc, (long long)x.B,
+                          (long long)x.H, x.causal ? " causal" : "", i);
+            if (ImGui::Selectable(label)) {
+                ViewerConfig& c = app.a.config;
+                c.algo = x.algo, c.dtype = x.dtype, c.N = x.N, c.d = x.d, c.Br = x.Br, c.Bc = x.Bc, c.batch = x.B,
+                c.heads = x.H, c.causal = x.causal;
+                app.a.request();
+            }
+        }
+        return;
+    }
+    if (ImGui::BeginTable("meas", 3, ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_RowBg)) {
+        ImGui::TableSetupColumn("");
+        ImGui::TableSetupColumn("measured");
+        ImGui::TableSetupColumn("simulated");
+        ImGui::TableHeadersRow();
+        auto row = [](const char* what, const std::string& meas, const std::string& sim) {
+            ImGui::TableNextRow();
+            ImGui::TableNextColumn();
+            ImGui::TextUnformatted(what);
+            ImGui::TableNextColumn();
+            ImGui::TextUnformatted(meas.c_str());
+            ImGui::TableNextColumn();
+            ImGui::TextUnformatted(sim.c_str());
+        };
+        row("time (median)", fmt_seconds(m->time_ms_median * 1e-3),
+            r.timing.valid ? fmt_seconds(r.timing.seconds) : std::string("not available"));
+        if (m->has_ncu) {
+            row("HBM read", fmt_bytes(m->dram_read_bytes), fmt_bytes(double(r.counts.total.hbm_read_bytes)));
+            row("HBM write", fmt_bytes(m->dram_write_bytes), fmt_bytes(double(r.counts.total.hbm_write_bytes)));
+            row("L2 traffic", fmt_bytes(m->l2_bytes),
+                fmt_bytes(double(r.counts.total.global_read_bytes + r.counts.total.global_write_bytes)));
+        }
+        ImGui::EndTable();
+    }
+    ImGui::TextDisabled("kernel %s", m->version.c_str());
+}
+
+}  // namespace flashsim::viz
