@@ -126,7 +126,8 @@ public:
         const int64_t used = std::min(s_.slots, total);
         ctas_.resize(size_t(used));
         last_retire_.assign(size_t(used), 0.0);
-        for (int64_t slot = 0; slot < used; ++slot) push(0.0, uint32_t(slot), 0);
+        pending_.assign(size_t(used), 0);
+        for (int64_t slot = 0; slot < used; ++slot) launch(uint32_t(slot), 0.0);
         while (!heap_.empty()) {
             const Event e = heap_.top();
             heap_.pop();
@@ -144,6 +145,11 @@ public:
 
 private:
     void push(double t, uint32_t slot, uint8_t type) { heap_.push(Event{t, seq_++, slot, type}); }
+    // The next CTA in launch order takes `slot` at `t`.
+    void launch(uint32_t slot, double t) {
+        pending_[slot] = next_cta_++;
+        push(t, slot, 0);
+    }
 
     void record(const Cta& c, const Op& op, double a, double b) {
         if (!cfg_.timeline) return;
@@ -173,7 +179,7 @@ private:
     void start(uint32_t slot, double t) {
         Cta& c = ctas_[slot];
         c = Cta{};
-        c.index = next_cta_++;
+        c.index = pending_[slot];
         c.sm = int64_t(slot) % g_.sm_count;
         c.stream = k_.stream(c.index);
         c.buf.resize(256);
@@ -282,7 +288,7 @@ private:
         s_.cta_lifetime_cycles += t - c.start;
         last_retire_[slot] = t;
         c.stream.reset();
-        if (next_cta_ < k_.cta_count()) push(t, slot, 0);
+        if (next_cta_ < k_.cta_count()) launch(slot, t);
     }
 
     const KernelTrace& k_;
@@ -294,6 +300,7 @@ private:
     std::vector<SmPipes> pipes_;
     std::vector<Cta> ctas_;
     std::vector<double> last_retire_;
+    std::vector<int64_t> pending_;  // CTA index each slot starts next
     std::priority_queue<Event, std::vector<Event>, std::greater<Event>> heap_;
     uint64_t seq_ = 0;
     int64_t next_cta_ = 0;
