@@ -19,5 +19,6 @@ int cmd_demo(int argc, const char* const* argv);
 int cmd_run(int argc, const char* const* argv);
 int cmd_sweep(int argc, const char* const* argv);
 int cmd_presets(int argc, const char* const* argv);
+int cmd_bench_timing(int argc, const char* const* argv);
 
 }  // namespace flashsim::cli
