@@ -17,13 +17,42 @@ namespace {
 // 8 lines together, which keeps N = 16k runs under a second (docs/timing.md says what it costs).
 constexpr uint64_t kExactL2MaxGlobalBytes = uint64_t(256) << 20;
 
-int64_t pick_granule(const SimOptions& o, const GpuSpec& g, const Counters& paper) {
-    if (o.l2_granule_bytes > 0) return o.l2_granule_bytes;
-    const uint64_t global = paper.total.global_read_bytes + paper.total.global_write_bytes;
-    if (global <= kExactL2MaxGlobalBytes) return g.l2_line_bytes;
-    const int64_t max_granule = 128 * g.l2_sector_bytes / g.l2_line_bytes * g.l2_line_bytes;  // 128 sectors
-    return std::min<int64_t>(8 * g.l2_line_bytes, max_granule);
+// The shortest contiguous run moved by the ops that carry the traffic (tiles of 4 KiB or more;
+// row statistics such as li, mi, LSE are too small to matter). The first CTA of each kernel
+// stands for the rest: every CTA moves tiles of the same shape.
+uint64_t shortest_run_bytes(const Trace& t) {
+    uint64_t shortest = ~uint64_t(0);
+    std::vector<Op> buf(256);
+    for (const auto& k : t.kernels) {
+        auto st = k->stream(0);
+        for (size_t n; (n = st->fill(buf.data(), buf.size())) != 0;)
+            for (size_t i = 0; i < n; ++i) {
+                const Op& op = buf[i];
+                if (!op.moves_data() || op.bytes < 4096) continue;
+                const TensorShape& sh = t.shapes[size_t(op.tensor)];
+                const uint64_t run = int64_t(op.cols) == sh.cols ? op.bytes : uint64_t(op.cols) * uint64_t(sh.elem_bytes);
+                shortest = std::min(shortest, run);
+            }
+    }
+    return shortest;
 }
+
+}  // namespace
+
+int64_t l2_granule_for(const Trace& t, const GpuSpec& g, const SimOptions& o, uint64_t global_bytes) {
+    if (o.l2_granule_bytes > 0) return o.l2_granule_bytes;
+    if (global_bytes <= kExactL2MaxGlobalBytes) return g.l2_line_bytes;
+    // A granule longer than the runs the trace moves would waste capacity on lines never used
+    // (vanilla's 64-column tiles of S and P move 128-byte runs): stay at the line then.
+    // (When no op moves 4 KiB, shortest_run_bytes is ~0 and the granule is 8 lines.)
+    const int64_t max_granule = 128 * g.l2_sector_bytes / g.l2_line_bytes * g.l2_line_bytes;  // 128 sectors
+    const uint64_t run = shortest_run_bytes(t);
+    int64_t granule = g.l2_line_bytes;
+    while (granule * 2 <= std::min<int64_t>(8 * g.l2_line_bytes, max_granule) && uint64_t(granule * 2) <= run) granule *= 2;
+    return granule;
+}
+
+namespace {
 
 void finish_totals(Counters& c) {
     c.total = Traffic{};
@@ -57,7 +86,8 @@ void run_timing(const Trace& t, const GpuSpec& g, const SimOptions& o, RunResult
         paper.total = r.counts;
         paper.kernels = r.kernels;
     }
-    const int64_t granule = with_l2 ? pick_granule(o, g, paper.total) : 0;
+    const int64_t granule =
+        with_l2 ? l2_granule_for(t, g, o, paper.total.total.global_read_bytes + paper.total.total.global_write_bytes) : 0;
     MemorySystem mem(g, t.shapes, t.problem.heads(), with_l2, granule);
 
     Timing& tm = r.timing;
