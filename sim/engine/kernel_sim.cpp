@@ -192,8 +192,20 @@ private:
     }
 
     // Runs one compute op on the SM's pipes once `dep` has passed; returns its end.
+    // SRAM bytes a GEMM reads. C (M x N) = A (M x K) B (K x N): the warps (or FA3's consumer
+    // warpgroups) split the M rows of A, and each reads all of B (Kj, Vj are shared by the
+    // warps, FA2 paper section 3.3), so B is read once per warp; `share` of A is this op's part.
+    double matmul_sram_bytes(const Op& op, double share, double b_readers) const {
+        const double M = op.rows, N = op.cols;
+        if (M <= 0 || N <= 0 || op.flops == 0) return double(op.bytes) * share;
+        const double K = double(op.flops) / (2 * M * N), es = double(op.bytes) / (M * K + K * N);
+        return es * (share * M * K + b_readers * K * N);
+    }
+
     double run_op(SmPipes& p, const Op& op, double dep, double share) {
-        const double sram = sram_bpc_ > 0 ? double(op.bytes) * share / sram_bpc_ : 0;
+        const double b_readers = cfg_.warpgroups > 1 ? 1.0 : double(std::max<int64_t>(1, k_.warps));
+        const double sram_bytes = op.kind == OpKind::matmul ? matmul_sram_bytes(op, share, b_readers) : double(op.bytes) * share;
+        const double sram = sram_bpc_ > 0 ? sram_bytes / sram_bpc_ : 0;
         const double lat = op.bytes ? g_.sram_latency_cycles : 0;
         if (op.kind == OpKind::matmul) {
             const double busy = double(op.flops) * share / tensor_fpc_;
