@@ -15,6 +15,7 @@ const std::vector<Command>& commands() {
         {"bench-counting", "time the counting layer (FA2, H=32, N=65536, d=128): trace ops/s", cmd_bench_counting},
         {"crosscheck", "measured kernels (kernels/measurements, ncu CSV) vs the simulator", cmd_crosscheck},
         {"viz", "the viewer: tiles moving through the memory hierarchy (flashsim viz --help)", cmd_viz},
+        {"bench-timing", "time the timing layer itself (FA2, N=16384, d=128, h100 by default)", cmd_bench_timing},
     };
     return table;
 }

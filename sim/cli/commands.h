@@ -25,5 +25,6 @@ int cmd_verify(int argc, const char* const* argv);
 int cmd_bench_counting(int argc, const char* const* argv);
 int cmd_crosscheck(int argc, const char* const* argv);
 int cmd_viz(int argc, const char* const* argv);
+int cmd_bench_timing(int argc, const char* const* argv);
 
 }  // namespace flashsim::cli

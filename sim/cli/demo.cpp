@@ -60,6 +60,10 @@ int cmd_demo(int argc, const char* const* argv) {
     if (!modelled.empty() && !modelled.front().paper_mode) {
         out << "\n2) With the " << format_bytes(g.l2_bytes) << " L2 and the timing model\n";
         out << table(modelled);
+        for (const auto& r : modelled)
+            if (r.l2_dirty_bytes_at_end)
+                out << "  " << to_string(r.schedule.algo) << ": " << human_bytes(double(r.l2_dirty_bytes_at_end))
+                    << " written but still dirty in L2 when its kernels end (no HBM write yet, as ncu sees it)\n";
     }
     if (training) {
         out << "\n" << training_reading();

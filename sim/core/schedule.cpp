@@ -234,7 +234,11 @@ Schedule resolve_schedule(Schedule s, const AttentionProblem& p, const GpuSpec& 
             if (!s.Br) s.Br = d <= 128 ? 128 : 64;
             if (!s.Bc) s.Bc = s.algo == Algorithm::fa3 ? (d <= 128 ? 128 : 80) : (d <= 64 ? 128 : 64);
             if (!s.warps) s.warps = s.algo == Algorithm::fa3 ? 12 : 4;
-            if (!s.stages) s.stages = s.algo == Algorithm::fa3 ? 2 : 1;
+            // Stages: 2 for both. Real FA2 kernels prefetch: Dao's issues the cp.async of Kj+1
+            // before the P~ij Vj GEMM, and kernels/v5 double-buffers Kj, Vj (2 stages), so a
+            // 1-stage default would time a kernel nobody runs. shrink_to_fit drops to 1 where 2
+            // stages do not fit in SRAM.
+            if (!s.stages) s.stages = 2;
             break;
     }
     // A defaulted block size never exceeds the sequence (the user's own choice is checked below).

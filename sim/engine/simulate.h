@@ -11,6 +11,13 @@ struct SimOptions {
     bool paper_mode = false;  // no L2: counts equal the papers' IO model
     bool timing = true;       // run the timing layer
     bool timeline = false;    // record a (bounded) per-SM timeline for the viewer
+    // L2 model (outside paper mode): flush the L2 before each kernel, as Nsight Compute does
+    // before each profiled kernel (vanilla's three kernels are profiled one by one).
+    bool l2_flush_between_kernels = true;
+    // Unit of L2 lookup and replacement; 0 = automatic (the line for small runs, 1 KiB for large
+    // ones, see docs/timing.md). Must be a multiple of l2_line_bytes holding <= 128 sectors.
+    int64_t l2_granule_bytes = 0;
+    size_t timeline_max_events = 200000;  // the timeline stops here (timeline_truncated)
 };
 
 RunResult simulate(const AttentionProblem& p, const Schedule& requested, const GpuSpec& g, const SimOptions& o);

@@ -12,4 +12,9 @@ namespace flashsim {
 // to false; otherwise r.counts (already paper-mode counts) stays as it is.
 void run_timing(const Trace& t, const GpuSpec& g, const SimOptions& o, RunResult& r);
 
+// The L2 granule run_timing uses: SimOptions::l2_granule_bytes when set; else the line for runs
+// moving up to 256 MiB through global memory; else the largest power of two times the line, up
+// to 8 lines, not longer than the shortest contiguous run of the trace's tiles of >= 4 KiB.
+int64_t l2_granule_for(const Trace& t, const GpuSpec& g, const SimOptions& o, uint64_t global_bytes);
+
 }  // namespace flashsim

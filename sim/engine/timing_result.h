@@ -20,6 +20,25 @@ struct TimelineEvent {
     uint64_t bytes = 0;
 };
 
+// A point of the roofline of one memory level: the run's FLOPs over the bytes that level moved.
+struct RooflinePoint {
+    std::string level;                    // "HBM", "L2", "SRAM"
+    double bytes = 0;
+    double intensity_flops_per_byte = 0;  // matmul FLOPs / bytes
+    double peak_bytes_per_s = 0;          // 0: not limited in this model
+    double attainable_flops_per_s = 0;    // min(tensor peak, intensity * peak bandwidth)
+    double achieved_flops_per_s = 0;      // matmul FLOPs / simulated seconds
+};
+
+// One kernel of the trace, timed.
+struct KernelTiming {
+    std::string name;
+    double cycles = 0, seconds = 0;
+    int64_t ctas = 0, ctas_per_sm = 0;
+    std::string occupancy_limited_by;     // "SRAM", "registers", "warps", "max CTAs per SM"
+    double waves = 0;
+};
+
 struct Timing {
     bool valid = false;        // false when timing was not asked for
     double cycles = 0;
@@ -34,6 +53,16 @@ struct Timing {
     // Where the time goes, in seconds (a breakdown summing to about `seconds`).
     std::map<std::string, double> breakdown_seconds;
     std::string bottleneck;    // one line: "HBM bandwidth (82% of peak)"
+    // Seconds each resource needs at its peak rate for this run's work (the roofline bounds).
+    std::map<std::string, double> resource_seconds;
+    // Seconds of work that overlap hid (load time under compute, CTAs sharing an SM, FA3's
+    // ping-pong and intra-warpgroup pipeline); not part of the breakdown's sum.
+    std::map<std::string, double> hidden_seconds;
+    std::vector<RooflinePoint> roofline;
+    std::vector<KernelTiming> kernels;
+    std::string occupancy_limited_by;   // of the longest kernel
+    double peak_tensor_flops_per_s = 0;
+    int64_t l2_granule_bytes = 0;       // 0: no L2 modelled
     std::vector<TimelineEvent> timeline;  // bounded; empty unless asked for
     bool timeline_truncated = false;
 };

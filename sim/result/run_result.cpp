@@ -100,6 +100,33 @@ nlohmann::json to_json(const RunResult& r) {
                        {"tensor_flops_per_s", t.tensor_flops_per_s},
                        {"breakdown_seconds", t.breakdown_seconds},
                        {"bottleneck", t.bottleneck}};
+        // Added by the timing layer (docs/timing.md).
+        nlohmann::json& tj = j["timing"];
+        tj["resource_seconds"] = t.resource_seconds;
+        tj["hidden_seconds"] = t.hidden_seconds;
+        tj["occupancy_limited_by"] = t.occupancy_limited_by;
+        tj["peak_tensor_flops_per_s"] = t.peak_tensor_flops_per_s;
+        tj["l2_granule_bytes"] = t.l2_granule_bytes;
+        nlohmann::json roof = nlohmann::json::array();
+        for (const auto& p : t.roofline)
+            roof.push_back({{"level", p.level}, {"bytes", p.bytes}, {"intensity_flops_per_byte", p.intensity_flops_per_byte},
+                            {"peak_bytes_per_s", p.peak_bytes_per_s}, {"attainable_flops_per_s", p.attainable_flops_per_s},
+                            {"achieved_flops_per_s", p.achieved_flops_per_s}});
+        tj["roofline"] = roof;
+        nlohmann::json ks = nlohmann::json::array();
+        for (const auto& k : t.kernels)
+            ks.push_back({{"name", k.name}, {"cycles", k.cycles}, {"seconds", k.seconds}, {"ctas", k.ctas},
+                          {"ctas_per_sm", k.ctas_per_sm}, {"occupancy_limited_by", k.occupancy_limited_by}, {"waves", k.waves}});
+        tj["kernels"] = ks;
+        tj["timeline_truncated"] = t.timeline_truncated;
+        if (!t.timeline.empty()) {
+            nlohmann::json ev = nlohmann::json::array();
+            for (const auto& e : t.timeline)
+                ev.push_back({e.sm, e.kernel, e.cta, to_string(OpKind(e.kind)), to_string(Tensor(e.tensor)), e.line,
+                              e.start_cycles, e.end_cycles, e.bytes});
+            tj["timeline"] = {{"columns", {"sm", "kernel", "cta", "kind", "tensor", "line", "start_cycles", "end_cycles", "bytes"}},
+                              {"events", ev}};
+        }
     }
     return j;
 }

@@ -1,0 +1,330 @@
+// kernel_sim.cpp: the event loop of one kernel (see kernel_sim.h).
+//
+// Known simplifications: a CTA's compute ops of one iteration are reserved on the SM's pipes when
+// the iteration starts, so a later-arriving but earlier request of another CTA queues behind them
+// (first come, first served, no gap filling); barriers cost nothing beyond the waits they imply.
+#include "sim/engine/kernel_sim.h"
+
+#include <algorithm>
+#include <array>
+#include <queue>
+
+namespace flashsim {
+
+Occupancy occupancy(const KernelTrace& k, const GpuSpec& g) {
+    Occupancy o;
+    o.ctas_per_sm = g.max_ctas_per_sm;
+    o.limited_by = "max CTAs per SM";
+    auto limit = [&](int64_t n, const char* why) {
+        if (n < o.ctas_per_sm) {
+            o.ctas_per_sm = n;
+            o.limited_by = why;
+        }
+    };
+    if (k.footprint.sram_bytes > 0) limit(g.sram_bytes_per_sm / k.footprint.sram_bytes, "SRAM");
+    if (g.register_bytes_per_sm > 0 && k.footprint.register_bytes > 0)
+        limit(g.register_bytes_per_sm / k.footprint.register_bytes, "registers");
+    if (k.warps > 0) limit(g.max_warps_per_sm / k.warps, "warps");
+    o.ctas_per_sm = std::max<int64_t>(1, o.ctas_per_sm);
+    return o;
+}
+
+namespace {
+
+constexpr int kMaxPositions = 16;  // compute ops per iteration tracked for the FA3 pipeline
+
+struct Iteration {
+    std::vector<Op> loads, compute, stores;
+    double loads_issue = 0, loads_done = 0, loads_latency = 0;
+    void clear() {
+        loads.clear();
+        compute.clear();
+        stores.clear();
+        loads_issue = loads_done = loads_latency = 0;
+    }
+};
+
+struct SmPipes {
+    Server tensor, vector, sram;
+};
+
+struct Cta {
+    int64_t index = -1, sm = 0;
+    std::unique_ptr<CtaStream> stream;
+    std::vector<Op> buf;
+    size_t n = 0, pos = 0;
+    bool eof = false;
+    std::vector<Iteration> ring;
+    int64_t parsed = 0, next_compute = 0, next_issue = 0;
+    double start = 0, ready = 0, real_end = 0, stores_done = 0;
+    std::array<std::array<double, kMaxPositions>, 2> pos_end{};
+
+    Iteration& it(int64_t k) { return ring[size_t(k % int64_t(ring.size()))]; }
+    const Op* peek() {
+        if (pos == n && !eof) {
+            n = stream->fill(buf.data(), buf.size());
+            pos = 0;
+            eof = n == 0;
+        }
+        return pos < n ? &buf[pos] : nullptr;
+    }
+    // Cuts the next iteration out of the stream; false at the end.
+    bool parse(Iteration& out) {
+        out.clear();
+        bool after_loads = false, any = false;
+        for (const Op* op; (op = peek()) != nullptr;) {
+            if (op->kind == OpKind::load && after_loads) break;
+            any = true;
+            switch (op->kind) {
+                case OpKind::load: out.loads.push_back(*op); break;
+                case OpKind::store:
+                case OpKind::atomic_add: out.stores.push_back(*op); after_loads = true; break;
+                case OpKind::matmul:
+                case OpKind::vector: out.compute.push_back(*op); after_loads = true; break;
+                case OpKind::barrier: break;
+            }
+            ++pos;
+        }
+        return any;
+    }
+    // Makes iteration k available (k <= parsed); false when the stream has fewer iterations.
+    bool have(int64_t k) {
+        while (parsed <= k) {
+            if (!parse(it(parsed))) return false;
+            ++parsed;
+        }
+        return true;
+    }
+};
+
+struct Event {
+    double t;
+    uint64_t seq;
+    uint32_t slot;
+    uint8_t type;  // 0 start, 1 compute, 2 end of iteration
+    bool operator>(const Event& o) const { return t != o.t ? t > o.t : seq > o.seq; }
+};
+
+class KernelRun {
+public:
+    KernelRun(const KernelTrace& k, const GpuSpec& g, MemorySystem& mem, const KernelSimConfig& cfg, Counters& c)
+        : k_(k), g_(g), mem_(mem), cfg_(cfg), c_(c) {
+        const double clock = g.clock_hz, sms = double(g.sm_count);
+        tensor_fpc_ = cfg.tensor_flops_per_s / sms / clock;
+        vector_fpc_ = g.vector_flops_per_s / sms / clock;
+        exp_pc_ = g.exp_per_s / sms / clock;
+        sram_bpc_ = g.sram_bytes_per_cycle_per_sm;
+        pipes_.assign(size_t(g.sm_count), SmPipes{});
+        mem_.reset_servers(g.sm_count);
+    }
+
+    KernelSimStats run() {
+        s_.occ = occupancy(k_, g_);
+        s_.slots = g_.sm_count * s_.occ.ctas_per_sm;
+        const int64_t total = k_.cta_count();
+        s_.waves = double(total) / double(s_.slots);
+        const int64_t used = std::min(s_.slots, total);
+        ctas_.resize(size_t(used));
+        last_retire_.assign(size_t(used), 0.0);
+        pending_.assign(size_t(used), 0);
+        for (int64_t slot = 0; slot < used; ++slot) launch(uint32_t(slot), 0.0);
+        while (!heap_.empty()) {
+            const Event e = heap_.top();
+            heap_.pop();
+            switch (e.type) {
+                case 0: start(e.slot, e.t); break;
+                case 1: compute(e.slot, e.t); break;
+                case 2: end_iteration(e.slot, e.t); break;
+            }
+        }
+        for (double r : last_retire_) s_.cycles = std::max(s_.cycles, r);
+        for (double r : last_retire_) s_.tail_idle_slot_cycles += s_.cycles - r;
+        for (const SmPipes& p : pipes_) s_.tensor_busy_cycles += p.tensor.busy_cycles;
+        return s_;
+    }
+
+private:
+    void push(double t, uint32_t slot, uint8_t type) { heap_.push(Event{t, seq_++, slot, type}); }
+    // The next CTA in launch order takes `slot` at `t`.
+    void launch(uint32_t slot, double t) {
+        pending_[slot] = next_cta_++;
+        push(t, slot, 0);
+    }
+
+    void record(const Cta& c, const Op& op, double a, double b) {
+        if (!cfg_.timeline) return;
+        if (cfg_.timeline->size() >= cfg_.timeline_cap) {
+            if (cfg_.timeline_truncated) *cfg_.timeline_truncated = true;
+            return;
+        }
+        cfg_.timeline->push_back(TimelineEvent{uint32_t(c.sm), cfg_.kernel_index, uint32_t(c.index), uint8_t(op.kind),
+                                               uint8_t(op.tensor), op.line, a, b, op.bytes});
+    }
+
+    void issue_loads(Cta& c, int64_t k, double t) {
+        Iteration& it = c.it(k);
+        it.loads_issue = t;
+        it.loads_done = t;
+        for (const Op& op : it.loads) {
+            const TransferTiming x = mem_.transfer(op, c.sm, t, c_);
+            double done = x.done_cycles;
+            // The tile is written into SRAM as it arrives.
+            if (sram_bpc_ > 0) done = std::max(done, pipes_[size_t(c.sm)].sram.serve(t, double(op.bytes) / sram_bpc_));
+            it.loads_done = std::max(it.loads_done, done);
+            it.loads_latency = std::max(it.loads_latency, x.latency_cycles);
+            record(c, op, t, done);
+        }
+    }
+
+    void start(uint32_t slot, double t) {
+        Cta& c = ctas_[slot];
+        c = Cta{};
+        c.index = pending_[slot];
+        c.sm = int64_t(slot) % g_.sm_count;
+        c.stream = k_.stream(c.index);
+        c.buf.resize(256);
+        c.ring.resize(size_t(cfg_.stages + 1));
+        c.start = c.ready = c.real_end = c.stores_done = t;
+        for (int64_t k = 0; k < cfg_.stages && c.have(k); ++k) issue_loads(c, k, t);
+        c.next_issue = std::min<int64_t>(cfg_.stages, c.parsed);
+        if (!c.have(0)) return retire(slot, t);
+        push(std::max(t, c.it(0).loads_done), slot, 1);
+    }
+
+    // Runs one compute op on the SM's pipes once `dep` has passed; returns its end.
+    // SRAM bytes a GEMM reads. C (M x N) = A (M x K) B (K x N): the warps (or FA3's consumer
+    // warpgroups) split the M rows of A, and each reads all of B (Kj, Vj are shared by the
+    // warps, FA2 paper section 3.3), so B is read once per warp; `share` of A is this op's part.
+    double matmul_sram_bytes(const Op& op, double share, double b_readers) const {
+        const double M = op.rows, N = op.cols;
+        if (M <= 0 || N <= 0 || op.flops == 0) return double(op.bytes) * share;
+        const double K = double(op.flops) / (2 * M * N), es = double(op.bytes) / (M * K + K * N);
+        return es * (share * M * K + b_readers * K * N);
+    }
+
+    double run_op(SmPipes& p, const Op& op, double dep, double share) {
+        const double b_readers = cfg_.warpgroups > 1 ? 1.0 : double(std::max<int64_t>(1, k_.warps));
+        const double sram_bytes = op.kind == OpKind::matmul ? matmul_sram_bytes(op, share, b_readers) : double(op.bytes) * share;
+        const double sram = sram_bpc_ > 0 ? sram_bytes / sram_bpc_ : 0;
+        const double lat = op.bytes ? g_.sram_latency_cycles : 0;
+        if (op.kind == OpKind::matmul) {
+            const double busy = double(op.flops) * share / tensor_fpc_;
+            return std::max(p.tensor.serve(dep, busy), p.sram.serve(dep, sram)) + lat;
+        }
+        const double busy = std::max(vector_fpc_ > 0 ? double(op.flops) * share / vector_fpc_ : 0,
+                                     exp_pc_ > 0 ? double(op.exps) * share / exp_pc_ : 0);
+        return std::max(p.vector.serve(dep, busy), p.sram.serve(dep, sram)) + lat;
+    }
+
+    void compute(uint32_t slot, double t) {
+        Cta& c = ctas_[slot];
+        const int64_t k = c.next_compute;
+        Iteration& it = c.it(k);
+        // Waiting for this iteration's loads: latency first, the rest is bytes over bandwidth.
+        const double stall = std::max(0.0, t - c.ready);
+        s_.stall_latency_cycles += std::min(stall, it.loads_latency);
+        s_.stall_transfer_cycles += std::max(0.0, stall - it.loads_latency);
+        SmPipes& p = pipes_[size_t(c.sm)];
+        double end = t, gate = t, serial = 0;
+        if (cfg_.warpgroups == 1) {
+            double dep = t;
+            for (const Op& op : it.compute) {
+                const double e = run_op(p, op, dep, 1.0);
+                record(c, op, dep, e);
+                dep = e;
+            }
+            end = gate = dep;
+        } else {
+            // Two consumer warpgroups, half the rows each; op j waits for op j - 1 of this
+            // iteration and op j of the last one (intra-warpgroup pipeline), and the pipes are
+            // shared (ping-pong: one warpgroup's softmax under the other's GEMMs).
+            const double share = 1.0 / cfg_.warpgroups;
+            std::array<double, 2> dep{t, t};
+            gate = t;
+            for (size_t j = 0; j < it.compute.size(); ++j) {
+                const Op& op = it.compute[j];
+                for (int w = 0; w < 2; ++w) {
+                    const size_t pj = std::min<size_t>(j, kMaxPositions - 1);
+                    const double d = std::max(dep[size_t(w)], c.pos_end[size_t(w)][pj]);
+                    const double e = run_op(p, op, d, share);
+                    serial += e - d;
+                    if (w == 0) record(c, op, d, e);
+                    c.pos_end[size_t(w)][pj] = e;
+                    dep[size_t(w)] = e;
+                    if (j == 0) gate = std::max(gate, e);
+                    end = std::max(end, e);
+                }
+            }
+            if (it.compute.empty()) gate = end;
+            s_.wg_serial_cycles += serial;
+            s_.wg_span_cycles += end - t;
+        }
+        // Compute that no load of this CTA overlaps (the next iteration's loads, when prefetched).
+        double overlap = 0;
+        if (c.have(k + 1) && k + 1 < c.next_issue) {
+            const Iteration& nx = c.it(k + 1);
+            overlap = std::max(0.0, std::min(end, nx.loads_done) - std::max(t, nx.loads_issue));
+        }
+        s_.compute_exposed_cycles += std::max(0.0, (end - t) - overlap);
+        s_.prefetch_hidden_cycles += overlap;
+        c.real_end = std::max(c.real_end, end);
+        push(gate, slot, 2);
+    }
+
+    void end_iteration(uint32_t slot, double t) {
+        Cta& c = ctas_[slot];
+        const int64_t k = c.next_compute;
+        Iteration& it = c.it(k);
+        for (const Op& op : it.stores) {
+            const double at = std::max(t, c.real_end);
+            const TransferTiming x = mem_.transfer(op, c.sm, at, c_);
+            double done = x.done_cycles;
+            if (sram_bpc_ > 0) done = std::max(done, pipes_[size_t(c.sm)].sram.serve(at, double(op.bytes) / sram_bpc_));
+            c.stores_done = std::max(c.stores_done, done);
+            record(c, op, at, done);
+        }
+        // The buffer iteration k used is free: prefetch iteration k + stages into it.
+        const int64_t nk = k + cfg_.stages;
+        if (nk >= c.next_issue && c.have(nk)) {
+            issue_loads(c, nk, t);
+            c.next_issue = nk + 1;
+        }
+        c.next_compute = k + 1;
+        c.ready = t;
+        if (!c.have(k + 1)) return retire(slot, std::max({t, c.real_end, c.stores_done}));
+        push(std::max(t, c.it(k + 1).loads_done), slot, 1);
+    }
+
+    void retire(uint32_t slot, double t) {
+        Cta& c = ctas_[slot];
+        s_.cta_lifetime_cycles += t - c.start;
+        last_retire_[slot] = t;
+        c.stream.reset();
+        if (next_cta_ < k_.cta_count()) launch(slot, t);
+    }
+
+    const KernelTrace& k_;
+    const GpuSpec& g_;
+    MemorySystem& mem_;
+    const KernelSimConfig& cfg_;
+    Counters& c_;
+    double tensor_fpc_, vector_fpc_, exp_pc_, sram_bpc_;
+    std::vector<SmPipes> pipes_;
+    std::vector<Cta> ctas_;
+    std::vector<double> last_retire_;
+    std::vector<int64_t> pending_;  // CTA index each slot starts next
+    std::priority_queue<Event, std::vector<Event>, std::greater<Event>> heap_;
+    uint64_t seq_ = 0;
+    int64_t next_cta_ = 0;
+    KernelSimStats s_;
+};
+
+}  // namespace
+
+KernelSimStats simulate_kernel(const KernelTrace& k, const GpuSpec& g, MemorySystem& mem, const KernelSimConfig& cfg,
+                               Counters& l2_counts) {
+    KernelRun run(k, g, mem, cfg, l2_counts);
+    return run.run();
+}
+
+}  // namespace flashsim

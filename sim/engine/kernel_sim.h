@@ -1,0 +1,66 @@
+// kernel_sim.h: times one kernel of a Trace, event by event.
+//
+// Contract:
+//   - occupancy: CTAs per SM = the fewest allowed by SRAM (footprint.sram_bytes), registers,
+//     warps (max_warps_per_sm / warps) and max_ctas_per_sm; slots = sm_count * CTAs per SM. The
+//     first CTAs fill the slots round-robin over the SMs; each later CTA takes the slot that
+//     frees first (waves);
+//   - a CTA's op stream is cut into iterations: loads, then compute, then stores (a load after
+//     compute or a store starts the next iteration). With `stages` SRAM buffers, the loads of
+//     iteration k + stages are issued when the compute of iteration k ends (stages = 1: load,
+//     then compute; stages >= 2: prefetch); iteration k computes once its loads have arrived
+//     and iteration k - 1 is done;
+//   - compute ops run on the SM's tensor, vector (FP32 and special-function) and SRAM pipes,
+//     shared first-come-first-served by the CTAs resident on that SM, so one CTA's softmax runs
+//     under another's GEMMs;
+//   - warpgroups = 2 (FA3): each iteration's work is split between two consumer warpgroups that
+//     share the SM's pipes (ping-pong), and within a warpgroup op j of iteration k + 1 waits
+//     only for op j - 1 of k + 1 and op j of k (the intra-warpgroup pipeline: the next Q.K^T
+//     GEMM is issued while this block's softmax runs).
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sim/engine/memory_system.h"
+#include "sim/engine/timing_result.h"
+
+namespace flashsim {
+
+struct Occupancy {
+    int64_t ctas_per_sm = 1;
+    std::string limited_by;  // "SRAM", "registers", "warps", "max CTAs per SM"
+};
+Occupancy occupancy(const KernelTrace& k, const GpuSpec& g);
+
+struct KernelSimConfig {
+    int64_t stages = 1;
+    int warpgroups = 1;  // 2: FA3 ping-pong
+    double tensor_flops_per_s = 0;
+    uint32_t kernel_index = 0;
+    std::vector<TimelineEvent>* timeline = nullptr;  // null: no timeline
+    size_t timeline_cap = 0;
+    bool* timeline_truncated = nullptr;
+};
+
+// Sums over CTAs, in cycles, that the report turns into a breakdown.
+struct KernelSimStats {
+    double cycles = 0;
+    Occupancy occ;
+    int64_t slots = 0;
+    double waves = 0;
+    double tail_idle_slot_cycles = 0;    // slot time idle after the slot's last CTA, to kernel end
+    double stall_latency_cycles = 0;     // CTA waiting for loads: the latency part
+    double stall_transfer_cycles = 0;    // CTA waiting for loads: the bytes / bandwidth-share part
+    double compute_exposed_cycles = 0;   // compute with no load of the CTA in flight
+    double prefetch_hidden_cycles = 0;   // load time overlapped with the CTA's own compute
+    double cta_lifetime_cycles = 0;      // sum of CTA lifetimes
+    double wg_serial_cycles = 0;         // FA3: compute ops one after another
+    double wg_span_cycles = 0;           // FA3: compute as scheduled over two warpgroups
+    double tensor_busy_cycles = 0;       // summed over SMs
+};
+
+KernelSimStats simulate_kernel(const KernelTrace& k, const GpuSpec& g, MemorySystem& mem, const KernelSimConfig& cfg,
+                               Counters& l2_counts);
+
+}  // namespace flashsim

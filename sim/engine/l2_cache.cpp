@@ -1,0 +1,123 @@
+// l2_cache.cpp: the granule/sector-mask L2 model (see l2_cache.h).
+#include "sim/engine/l2_cache.h"
+
+#include <algorithm>
+#include <string>
+
+#include "sim/core/errors.h"
+
+namespace flashsim {
+
+SectorMask SectorMask::range(int begin, int end) {
+    SectorMask m;
+    for (int word = 0; word < 2; ++word) {
+        const int lo = std::max(begin, word * 64), hi = std::min(end, word * 64 + 64);
+        if (lo >= hi) continue;
+        const int n = hi - lo;
+        const uint64_t bits = n == 64 ? ~uint64_t(0) : ((uint64_t(1) << n) - 1);
+        m.w[word] = bits << (lo - word * 64);
+    }
+    return m;
+}
+
+uint64_t L2Cache::set_hash(uint64_t block) {
+    // Fold the high bits into the low ones so power-of-two strides (rows of a tensor, heads)
+    // spread over the sets, as the address hashing of real L2s does.
+    uint64_t h = block;
+    h ^= h >> 11;
+    h ^= h >> 23;
+    h *= 0x9E3779B97F4A7C15ull;
+    return h ^ (h >> 32);
+}
+
+L2Cache::L2Cache(int64_t capacity_bytes, int64_t line_bytes, int64_t sector_bytes, int64_t ways, int64_t granule_bytes)
+    : sector_bytes_(sector_bytes), granule_bytes_(granule_bytes), ways_(ways) {
+    auto bad = [](const std::string& what) { throw ConfigError("L2 geometry: " + what); };
+    if (sector_bytes <= 0 || line_bytes <= 0 || line_bytes % sector_bytes != 0)
+        bad("l2_line_bytes=" + std::to_string(line_bytes) + " must be a positive multiple of l2_sector_bytes=" +
+            std::to_string(sector_bytes));
+    if (granule_bytes < line_bytes || granule_bytes % line_bytes != 0 || granule_bytes / sector_bytes > 128)
+        bad("granule=" + std::to_string(granule_bytes) + " B must be a multiple of the " + std::to_string(line_bytes) +
+            " B line holding at most 128 sectors");
+    if (ways <= 0) bad("l2_ways=" + std::to_string(ways) + " must be at least 1");
+    sets_ = capacity_bytes / (granule_bytes * ways);
+    if (sets_ < 1)
+        bad("l2_bytes=" + std::to_string(capacity_bytes) + " holds less than one set of " + std::to_string(ways) +
+            " ways of " + std::to_string(granule_bytes) + " B");
+    sectors_per_granule_ = granule_bytes / sector_bytes;
+    ways_storage_.resize(size_t(sets_ * ways_));
+}
+
+L2Access L2Cache::read(uint64_t addr, uint64_t bytes, Tensor owner) { return access(addr, bytes, owner, Kind::read); }
+L2Access L2Cache::write(uint64_t addr, uint64_t bytes, Tensor owner) { return access(addr, bytes, owner, Kind::write); }
+L2Access L2Cache::atomic(uint64_t addr, uint64_t bytes, Tensor owner) { return access(addr, bytes, owner, Kind::atomic); }
+
+L2Access L2Cache::access(uint64_t addr, uint64_t bytes, Tensor owner, Kind kind) {
+    L2Access r;
+    if (bytes == 0) return r;
+    const uint64_t sb = uint64_t(sector_bytes_), spg = uint64_t(sectors_per_granule_);
+    const uint64_t first_sector = addr / sb, end_sector = (addr + bytes + sb - 1) / sb;
+    const bool first_partial = addr % sb != 0, last_partial = (addr + bytes) % sb != 0;
+    for (uint64_t g = first_sector / spg; g * spg < end_sector; ++g) {
+        const uint64_t g0 = g * spg;
+        const int s0 = int(std::max(first_sector, g0) - g0), s1 = int(std::min(end_sector, g0 + spg) - g0);
+        const SectorMask need = SectorMask::range(s0, s1);
+
+        Way* set = &ways_storage_[size_t((set_hash(g) % uint64_t(sets_)) * uint64_t(ways_))];
+        Way* w = nullptr;
+        Way* victim = set;
+        for (int64_t k = 0; k < ways_; ++k) {
+            if (set[k].tag == g + 1) {
+                w = &set[k];
+                break;
+            }
+            // Victim: the first empty way, else the least recently used.
+            if (victim->tag != 0 && (set[k].tag == 0 || set[k].lru < victim->lru)) victim = &set[k];
+        }
+        if (!w) {
+            // Evict the least recently used (an empty way first) and write back its dirty sectors.
+            const uint64_t wb = uint64_t(victim->dirty.count()) * sb;
+            if (victim->tag != 0 && wb) {
+                r.hbm_write_bytes += wb;
+                writeback_bytes_by_tensor[size_t(victim->owner)] += wb;
+            }
+            *victim = Way{};
+            victim->tag = g + 1;
+            victim->owner = owner;
+            w = victim;
+        }
+        w->lru = ++clock_;
+        const SectorMask present = need & w->valid;
+        r.hit_bytes += uint64_t(present.count()) * sb;
+        SectorMask fetch = need & ~w->valid;
+        if (kind == Kind::write) {
+            // Full sectors are written without reading HBM; a partly written sector that is not
+            // in L2 is fetched so the sector stays whole.
+            SectorMask partial;
+            if (first_partial && first_sector >= g0 && first_sector < g0 + spg)
+                partial = partial | SectorMask::range(int(first_sector - g0), int(first_sector - g0) + 1);
+            if (last_partial && end_sector - 1 >= g0 && end_sector - 1 < g0 + spg)
+                partial = partial | SectorMask::range(int(end_sector - 1 - g0), int(end_sector - g0));
+            fetch = fetch & partial;
+        }
+        r.hbm_read_bytes += uint64_t(fetch.count()) * sb;
+        w->valid = w->valid | need;
+        if (kind != Kind::read) w->dirty = w->dirty | need;
+    }
+    return r;
+}
+
+uint64_t L2Cache::dirty_bytes() const {
+    uint64_t n = 0;
+    for (const Way& w : ways_storage_)
+        if (w.tag) n += uint64_t(w.dirty.count());
+    return n * uint64_t(sector_bytes_);
+}
+
+uint64_t L2Cache::flush() {
+    const uint64_t d = dirty_bytes();
+    for (Way& w : ways_storage_) w = Way{};
+    return d;
+}
+
+}  // namespace flashsim

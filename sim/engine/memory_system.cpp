@@ -1,0 +1,99 @@
+// memory_system.cpp: tensor addresses and global transfers through L2 and HBM (memory_system.h).
+#include "sim/engine/memory_system.h"
+
+namespace flashsim {
+
+namespace {
+constexpr uint64_t kTensorAlignBytes = uint64_t(1) << 21;  // tensors start on 2 MiB boundaries, as allocators give
+}
+
+AddressMap::AddressMap(const TensorShapes& shapes, int64_t heads) : shapes_(shapes) {
+    uint64_t next = kTensorAlignBytes;
+    for (int i = 0; i < kTensorCount; ++i) {
+        base_[size_t(i)] = next;
+        const uint64_t bytes = uint64_t(heads) * uint64_t(shapes[size_t(i)].bytes());
+        next += (bytes + kTensorAlignBytes - 1) / kTensorAlignBytes * kTensorAlignBytes;
+    }
+}
+
+MemorySystem::MemorySystem(const GpuSpec& g, const TensorShapes& shapes, int64_t heads, bool with_l2, int64_t granule_bytes)
+    : g_(g), map_(shapes, heads) {
+    if (with_l2) l2_ = std::make_unique<L2Cache>(g.l2_bytes, g.l2_line_bytes, g.l2_sector_bytes, g.l2_ways, granule_bytes);
+    hbm_bytes_per_cycle_ = g.hbm_bytes_per_s / g.clock_hz;
+    // l2_bytes_per_s = 0 means unlimited. Each SM's port to L2 gets an even share of the L2
+    // bandwidth: an SM alone cannot pull the whole L2's bandwidth (A100: ~47 B/clk/SM of 5120).
+    l2_bytes_per_cycle_ = g.l2_bytes_per_s > 0 ? g.l2_bytes_per_s / g.clock_hz : 0;
+    port_bytes_per_cycle_ = l2_bytes_per_cycle_ > 0 ? l2_bytes_per_cycle_ / double(g.sm_count) : 0;
+    reset_servers(g.sm_count);
+}
+
+void MemorySystem::reset_servers(int64_t sm_count) {
+    hbm = Server{};
+    l2 = Server{};
+    sm_port.assign(size_t(sm_count), Server{});
+}
+
+TransferTiming MemorySystem::transfer(const Op& op, int64_t sm, double t, Counters& c) {
+    TransferTiming r;
+    const double bytes = double(op.bytes);
+    auto per = [](double b, double rate) { return rate > 0 ? b / rate : 0.0; };
+    if (!l2_) {
+        // The papers' model: every global access is an HBM access, except the re-reads an ideal
+        // GEMM serves on chip (kOpReuse), which cost an L2 trip where the GPU has one.
+        if (op.kind == OpKind::load && (op.flags & kOpReuse)) {
+            const double end = l2_bytes_per_cycle_ > 0 ? l2.serve(t, per(bytes, l2_bytes_per_cycle_)) : t;
+            r.latency_cycles = g_.l2_bytes > 0 ? g_.l2_latency_cycles : g_.sram_latency_cycles;
+            r.wait_cycles = 0;
+            r.done_cycles = end + r.latency_cycles;
+            return r;
+        }
+        const double before = hbm.wait_cycles;
+        const double hbm_bytes = op.kind == OpKind::atomic_add ? 2 * bytes : bytes;  // read + write
+        const double end = hbm.serve(t, per(hbm_bytes, hbm_bytes_per_cycle_));
+        r.wait_cycles = hbm.wait_cycles - before;
+        r.latency_cycles = g_.hbm_latency_cycles;
+        r.done_cycles = end + r.latency_cycles;
+        r.hbm_read_bytes = op.kind == OpKind::store ? 0 : op.bytes;
+        return r;
+    }
+
+    // Through the L2: look up every run of the tile, then charge the bandwidths.
+    Traffic& tt = c.per_tensor[size_t(op.tensor)];
+    L2Access a;
+    map_.for_each_run(op, [&](uint64_t addr, uint64_t len) {
+        L2Access x = op.kind == OpKind::load    ? l2_->read(addr, len, op.tensor)
+                     : op.kind == OpKind::store ? l2_->write(addr, len, op.tensor)
+                                                : l2_->atomic(addr, len, op.tensor);
+        a.hit_bytes += x.hit_bytes;
+        a.hbm_read_bytes += x.hbm_read_bytes;
+        a.hbm_write_bytes += x.hbm_write_bytes;
+    });
+    tt.hbm_read_bytes += a.hbm_read_bytes;  // write-backs are charged to their owners at end_kernel
+    if (op.kind == OpKind::load) tt.global_read_bytes += op.bytes;
+    else tt.global_write_bytes += op.bytes;
+    if (op.kind == OpKind::atomic_add) tt.atomic_bytes += op.bytes;
+
+    // An atomic is a read and a write at the L2 slice.
+    const double l2_bytes = op.kind == OpKind::atomic_add ? 2 * bytes : bytes;
+    const double waits_before = hbm.wait_cycles + l2.wait_cycles + sm_port[size_t(sm)].wait_cycles;
+    double end = sm_port[size_t(sm)].serve(t, per(bytes, port_bytes_per_cycle_));
+    end = std::max(end, l2.serve(t, per(l2_bytes, l2_bytes_per_cycle_)));
+    const double hbm_bytes = double(a.hbm_read_bytes + a.hbm_write_bytes);
+    if (hbm_bytes > 0) end = std::max(end, hbm.serve(t, per(hbm_bytes, hbm_bytes_per_cycle_)));
+    r.wait_cycles = hbm.wait_cycles + l2.wait_cycles + sm_port[size_t(sm)].wait_cycles - waits_before;
+    r.latency_cycles = a.hbm_read_bytes > 0 ? g_.hbm_latency_cycles : g_.l2_latency_cycles;
+    r.done_cycles = end + r.latency_cycles;
+    r.hbm_read_bytes = a.hbm_read_bytes;
+    return r;
+}
+
+uint64_t MemorySystem::end_kernel(Counters& c, bool flush) {
+    if (!l2_) return 0;
+    for (int i = 0; i < kTensorCount; ++i) {
+        c.per_tensor[size_t(i)].hbm_write_bytes += l2_->writeback_bytes_by_tensor[size_t(i)];
+        l2_->writeback_bytes_by_tensor[size_t(i)] = 0;
+    }
+    return flush ? l2_->flush() : 0;
+}
+
+}  // namespace flashsim

@@ -1,0 +1,104 @@
+// memory_system.h: the shared parts of the machine the timing engine charges transfers to.
+//
+//   Server        a first-come-first-served resource with a bandwidth: a request of `service`
+//                 cycles arriving at t starts at max(t, free) and ends `service` later. Concurrent
+//                 requests therefore share the bandwidth (their total never exceeds it), and the
+//                 wait is the contention.
+//   AddressMap    a base address per tensor; element (bh, row, col) of a tensor lies at
+//                 base + ((bh * rows + row) * cols + col) * elem_bytes (TensorShape in trace.h).
+//   MemorySystem  global loads, stores and atomics of one SM: through the L2 model (when on) to
+//                 HBM, each costing latency + bytes over the share of bandwidth it gets.
+//
+// Contract: every time is in cycles of GpuSpec::clock_hz. A load that reads HBM costs
+// hbm_latency_cycles (pointer-chasing latency from the SM, L2 lookup included), one served by L2
+// costs l2_latency_cycles; the bandwidth part is the latest of the SM's L2 port, the L2 and HBM
+// servers. Without an L2 (teaching preset, paper mode) a transfer costs exactly
+// hbm_latency_cycles + bytes / (hbm_bytes_per_s / clock_hz) when it has HBM to itself.
+#pragma once
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <memory>
+
+#include "sim/engine/counters.h"
+#include "sim/engine/l2_cache.h"
+#include "sim/gpu/gpu_spec.h"
+#include "sim/trace/trace.h"
+
+namespace flashsim {
+
+struct Server {
+    double free_cycles = 0;
+    double busy_cycles = 0;
+    double wait_cycles = 0;  // total time requests waited behind others (contention)
+    // Returns the end of service of a request arriving at `t` that needs `service` cycles.
+    double serve(double t, double service) {
+        if (service <= 0) return t;
+        const double start = std::max(t, free_cycles);
+        wait_cycles += start - t;
+        free_cycles = start + service;
+        busy_cycles += service;
+        return free_cycles;
+    }
+};
+
+class AddressMap {
+public:
+    AddressMap(const TensorShapes& shapes, int64_t heads);
+    // Calls f(addr, bytes) for each contiguous run of the op's tile (one run when the tile spans
+    // whole rows, else one per row).
+    template <class F>
+    void for_each_run(const Op& op, F&& f) const {
+        const TensorShape& s = shapes_[size_t(op.tensor)];
+        const uint64_t es = uint64_t(s.elem_bytes), row_bytes = uint64_t(s.cols) * es;
+        const uint64_t first = base_[size_t(op.tensor)] + (uint64_t(op.bh) * uint64_t(s.rows) + op.row0) * row_bytes +
+                               uint64_t(op.col0) * es;
+        if (int64_t(op.cols) == s.cols) {
+            f(first, uint64_t(op.rows) * row_bytes);
+            return;
+        }
+        for (uint32_t r = 0; r < op.rows; ++r) f(first + r * row_bytes, uint64_t(op.cols) * es);
+    }
+
+private:
+    TensorShapes shapes_;
+    std::array<uint64_t, kTensorCount> base_{};
+};
+
+// Result of one global transfer.
+struct TransferTiming {
+    double done_cycles = 0;       // when the data has arrived (load) or landed (store)
+    double latency_cycles = 0;    // the latency part
+    double wait_cycles = 0;       // time spent queued behind other transfers
+    uint64_t hbm_read_bytes = 0;  // this transfer's misses
+};
+
+class MemorySystem {
+public:
+    // `with_l2`: run global accesses through the L2 model (else every access is an HBM access,
+    // except kOpReuse loads, which the papers' model serves on chip).
+    MemorySystem(const GpuSpec& g, const TensorShapes& shapes, int64_t heads, bool with_l2, int64_t granule_bytes);
+
+    // One global op (load, store or atomic_add) of a CTA on SM `sm` issued at `t`. Adds its
+    // L2-mode traffic to `c` when the L2 is on.
+    TransferTiming transfer(const Op& op, int64_t sm, double t, Counters& c);
+
+    // Kernel boundary: returns dirty bytes dropped by a flush (0 when not flushing) and moves
+    // the evictions' write-backs into `c`.
+    uint64_t end_kernel(Counters& c, bool flush);
+    uint64_t dirty_bytes() const { return l2_ ? l2_->dirty_bytes() : 0; }
+    void reset_servers(int64_t sm_count);
+    bool with_l2() const { return bool(l2_); }
+    int64_t granule_bytes() const { return l2_ ? l2_->granule_bytes() : 0; }
+
+    Server hbm, l2;
+    std::vector<Server> sm_port;  // each SM's path to L2 (its share of L2 bandwidth)
+
+private:
+    const GpuSpec& g_;
+    AddressMap map_;
+    std::unique_ptr<L2Cache> l2_;
+    double hbm_bytes_per_cycle_, l2_bytes_per_cycle_, port_bytes_per_cycle_;
+};
+
+}  // namespace flashsim

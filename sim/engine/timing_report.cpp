@@ -1,0 +1,136 @@
+// timing_report.cpp: rates, roofline, breakdown and bottleneck line (timing_report.h).
+//
+// The breakdown sums to the simulated seconds:
+//   peak_<resource>       the busiest resource's time at its peak rate (the roofline bound)
+//   wave_quantization     SM slots idle at the end of each kernel (the last, partial wave)
+//   latency, contention, compute_not_overlapped
+//                         the rest, shared in proportion to what CTAs spent waiting for the
+//                         latency of loads, waiting for bandwidth behind other transfers, and
+//                         computing with none of their loads in flight
+#include "sim/engine/timing_report.h"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace flashsim {
+
+namespace {
+
+std::string pct(double x) {
+    char b[32];
+    std::snprintf(b, sizeof b, "%.0f%%", 100 * x);
+    return b;
+}
+
+const char* resource_words(const std::string& k) {
+    if (k == "hbm") return "HBM bandwidth";
+    if (k == "l2") return "L2 bandwidth";
+    if (k == "sram") return "SRAM bandwidth";
+    if (k == "tensor") return "tensor cores";
+    return "FP32 and exp units (softmax)";
+}
+
+}  // namespace
+
+void fill_timing_report(RunResult& r, const std::vector<KernelSimStats>& stats, double tensor_flops_per_s) {
+    const GpuSpec& g = r.gpu;
+    Timing& tm = r.timing;
+    const Counters& c = r.counts;
+    const double T = tm.seconds > 0 ? tm.seconds : 1e-30;
+    const double hbm_bytes = double(c.total.hbm_read_bytes + c.total.hbm_write_bytes);
+    const double l2_bytes = double(c.total.global_read_bytes + c.total.global_write_bytes);
+    const double sram_bytes = double(c.sram_read_bytes + c.sram_write_bytes);
+    const double sram_peak = g.sram_bytes_per_cycle_per_sm * double(g.sm_count) * g.clock_hz;
+    tm.hbm_bytes_per_s = hbm_bytes / T;
+    tm.l2_bytes_per_s = l2_bytes / T;
+    tm.sram_bytes_per_s = sram_bytes / T;
+    tm.tensor_flops_per_s = double(c.matmul_flops) / T;
+    tm.peak_tensor_flops_per_s = tensor_flops_per_s;
+
+    // Roofline bounds: each resource at its peak.
+    auto& rs = tm.resource_seconds;
+    rs["hbm"] = hbm_bytes / g.hbm_bytes_per_s;
+    if (!r.paper_mode && g.l2_bytes_per_s > 0) rs["l2"] = l2_bytes / g.l2_bytes_per_s;
+    if (sram_peak > 0) rs["sram"] = sram_bytes / sram_peak;
+    rs["tensor"] = double(c.matmul_flops) / tensor_flops_per_s;
+    rs["vector"] = std::max(g.vector_flops_per_s > 0 ? double(c.vector_flops) / g.vector_flops_per_s : 0.0,
+                            g.exp_per_s > 0 ? double(c.exps) / g.exp_per_s : 0.0);
+    std::string bound = "hbm";
+    for (const auto& [k, v] : rs)
+        if (v > rs[bound]) bound = k;
+
+    auto point = [&](const char* level, double bytes, double peak) {
+        RooflinePoint p;
+        p.level = level;
+        p.bytes = bytes;
+        p.intensity_flops_per_byte = bytes > 0 ? double(c.matmul_flops) / bytes : 0;
+        p.peak_bytes_per_s = peak;
+        p.attainable_flops_per_s = peak > 0 ? std::min(tensor_flops_per_s, p.intensity_flops_per_byte * peak) : tensor_flops_per_s;
+        p.achieved_flops_per_s = tm.tensor_flops_per_s;
+        tm.roofline.push_back(p);
+    };
+    point("HBM", hbm_bytes, g.hbm_bytes_per_s);
+    if (!r.paper_mode && g.l2_bytes > 0) point("L2", l2_bytes, g.l2_bytes_per_s);
+    point("SRAM", sram_bytes, sram_peak);
+
+    // Occupancy and waves of the longest kernel.
+    size_t longest = 0;
+    for (size_t i = 0; i < tm.kernels.size(); ++i)
+        if (tm.kernels[i].cycles > tm.kernels[longest].cycles) longest = i;
+    if (!tm.kernels.empty()) {
+        tm.ctas_per_sm = tm.kernels[longest].ctas_per_sm;
+        tm.waves = tm.kernels[longest].waves;
+        tm.occupancy_limited_by = tm.kernels[longest].occupancy_limited_by;
+    }
+
+    // Losses, in seconds of the whole GPU (slot sums divided by the slot count).
+    double wave = 0, lat = 0, wait = 0, comp = 0, prefetch = 0, sharing = 0, pingpong = 0;
+    for (size_t i = 0; i < stats.size(); ++i) {
+        const KernelSimStats& s = stats[i];
+        const double per_slot = 1.0 / (double(s.slots) * g.clock_hz);
+        wave += s.tail_idle_slot_cycles * per_slot;
+        lat += s.stall_latency_cycles * per_slot;
+        wait += s.stall_transfer_cycles * per_slot;
+        comp += s.compute_exposed_cycles * per_slot;
+        prefetch += s.prefetch_hidden_cycles * per_slot;
+        pingpong += std::max(0.0, s.wg_serial_cycles - s.wg_span_cycles) * per_slot;
+        if (s.occ.ctas_per_sm > 1)
+            sharing += std::max(0.0, s.cta_lifetime_cycles / double(g.sm_count) - s.cycles) / g.clock_hz;
+    }
+    const double at_peak = std::min(rs[bound], tm.seconds);
+    const double loss = tm.seconds - at_peak;
+    auto& b = tm.breakdown_seconds;
+    b["peak_" + bound] = at_peak;
+    b["wave_quantization"] = std::min(wave, loss);
+    const double rest = loss - b["wave_quantization"];
+    const double ind = lat + wait + comp;
+    if (ind > 0) {
+        b["latency"] = rest * lat / ind;
+        b["contention"] = rest * wait / ind;
+        b["compute_not_overlapped"] = rest * comp / ind;
+    } else {
+        b["other"] = rest;
+    }
+    if (r.schedule.stages > 1) tm.hidden_seconds["prefetch"] = prefetch;
+    if (sharing > 0) tm.hidden_seconds["ctas_sharing_an_sm"] = sharing;
+    if (r.schedule.algo == Algorithm::fa3) tm.hidden_seconds["fa3_pingpong_and_intra_warpgroup"] = pingpong;
+
+    // One line: the bound, how close to it, and the largest loss.
+    std::string worst;
+    double worst_s = 0;
+    for (const auto& [k, v] : b)
+        if (k.rfind("peak_", 0) != 0 && v > worst_s) {
+            worst = k;
+            worst_s = v;
+        }
+    tm.bottleneck = std::string(resource_words(bound)) + " (" + pct(at_peak / T) + " of the time at peak)";
+    if (worst_s > 0.02 * T) {
+        std::string why = worst;
+        std::replace(why.begin(), why.end(), '_', ' ');
+        tm.bottleneck += "; largest loss: " + why + " (" + pct(worst_s / T) + ")";
+        if (worst == "latency")
+            tm.bottleneck += ", " + std::to_string(tm.ctas_per_sm) + " CTA(s)/SM limited by " + tm.occupancy_limited_by;
+    }
+}
+
+}  // namespace flashsim

@@ -1,0 +1,15 @@
+// timing_report.h: turns the per-kernel sums of the event loop into what a person reads: achieved
+// rates, the time each resource needs at peak (roofline bounds and points), a breakdown that
+// answers "why not peak?" and one line naming the bottleneck.
+#pragma once
+#include <vector>
+
+#include "sim/engine/kernel_sim.h"
+#include "sim/result/run_result.h"
+
+namespace flashsim {
+
+// Needs r.counts, r.gpu, r.timing.cycles/seconds/kernels already set.
+void fill_timing_report(RunResult& r, const std::vector<KernelSimStats>& stats, double tensor_flops_per_s);
+
+}  // namespace flashsim

@@ -1,0 +1,239 @@
+// timing_test.cpp: the timing layer against hand computations in the model's own symbols.
+#include <doctest/doctest.h>
+
+#include "sim/core/errors.h"
+#include "sim/engine/kernel_sim.h"
+#include "tests/engine/hand_trace.h"
+
+using namespace flashsim;
+using namespace flashsim::test;
+
+namespace {
+GpuSpec preset(const char* name) { return load_gpu(name); }
+double tensor_per_sm_cycle(const GpuSpec& g, Dtype t) { return g.tensor_flops_per_s(t) / double(g.sm_count) / g.clock_hz; }
+}  // namespace
+
+TEST_CASE("a single load without an L2 costs hbm latency plus bytes over the HBM bandwidth") {
+    const GpuSpec g = preset("teaching");
+    HandTrace h = hand_trace(1, {});
+    h.kernel->ops = {load_rows(Tensor::Q, 0, 64, h.trace.shapes)};
+    const RunResult r = time_trace(h.trace, g);
+    const double bytes = 64 * 64 * 2;
+    CHECK(r.timing.cycles == doctest::Approx(g.hbm_latency_cycles + bytes / (g.hbm_bytes_per_s / g.clock_hz)));
+}
+
+TEST_CASE("a single load through a cold L2 costs hbm latency plus bytes over the SM's share of L2 bandwidth") {
+    const GpuSpec g = preset("h100");
+    HandTrace h = hand_trace(1, {});
+    h.kernel->ops = {load_rows(Tensor::Q, 0, 64, h.trace.shapes)};
+    const RunResult r = time_trace(h.trace, g);
+    const double bytes = 64 * 64 * 2;
+    // One SM alone: its port (an even share of L2 bandwidth) is the narrowest of port, L2 and HBM.
+    const double port = g.l2_bytes_per_s / g.clock_hz / double(g.sm_count);
+    CHECK(port < g.hbm_bytes_per_s / g.clock_hz);
+    CHECK(r.timing.cycles == doctest::Approx(g.hbm_latency_cycles + bytes / port));
+    CHECK(r.counts.total.hbm_read_bytes == uint64_t(bytes));
+}
+
+TEST_CASE("a second load of the same tile hits in L2 and costs l2 latency") {
+    const GpuSpec g = preset("h100");
+    HandTrace h = hand_trace(1, {});
+    const Op q = load_rows(Tensor::Q, 0, 64, h.trace.shapes);
+    const Op mm = matmul(0, 0);  // separates the two loads into two iterations
+    h.kernel->ops = {q, mm, q};
+    const RunResult r = time_trace(h.trace, g);
+    const double bytes = 64 * 64 * 2, port = g.l2_bytes_per_s / g.clock_hz / double(g.sm_count);
+    CHECK(r.timing.cycles == doctest::Approx(g.hbm_latency_cycles + bytes / port + g.l2_latency_cycles + bytes / port));
+    CHECK(r.counts.total.hbm_read_bytes == uint64_t(bytes));
+    CHECK(r.counts.total.global_read_bytes == uint64_t(2 * bytes));
+}
+
+TEST_CASE("the teaching preset reproduces the classroom model on a hand-computed case") {
+    // load Qi and Kj (64 x 64 fp16 each, issued together), Sij = Qi Kj^T, store Sij.
+    // Classroom model: DRAM transfer = latency + bytes / rate; SRAM access = 1 cycle.
+    const GpuSpec g = preset("teaching");
+    HandTrace h = hand_trace(1, {});
+    const auto& s = h.trace.shapes;
+    const double tile = 64 * 64 * 2, flops = 2.0 * 64 * 64 * 64;
+    Op S = store_rows(Tensor::O, 0, 64, s);
+    h.kernel->ops = {load_rows(Tensor::Q, 0, 64, s), load_rows(Tensor::K, 0, 64, s), matmul(uint64_t(flops), uint64_t(2 * tile)), S};
+    const RunResult r = time_trace(h.trace, g);
+    const double rate = g.hbm_bytes_per_s / g.clock_hz;  // 32 bytes per cycle
+    const double expected = (g.hbm_latency_cycles + 2 * tile / rate)                       // Qi, Kj from DRAM
+                            + (g.sram_latency_cycles + flops / tensor_per_sm_cycle(g, Dtype::fp16))  // GEMM from SRAM
+                            + (g.hbm_latency_cycles + tile / rate);                         // Sij to DRAM
+    CHECK(r.timing.cycles == doctest::Approx(expected));
+    // By hand: (100 + 16384/32) + (1 + 524288/512) + (100 + 8192/32) = 612 + 1025 + 356.
+    CHECK(r.timing.cycles == doctest::Approx(1993));
+    CHECK(r.paper_mode);
+}
+
+TEST_CASE("FA2 on the teaching preset: one query block and one key block, by hand, with and without prefetch") {
+    const GpuSpec g = preset("teaching");
+    AttentionProblem p;
+    p.N = 64;
+    p.d = 64;
+    p.H = 1;
+    const int64_t R = 64, C = 64, d = 64, es = 2;
+    const double rate = g.hbm_bytes_per_s / g.clock_hz, L = g.hbm_latency_cycles, sram = g.sram_latency_cycles;
+    const double mm = tensor_per_sm_cycle(g, Dtype::fp16), vec = g.vector_flops_per_s / double(g.sm_count) / g.clock_hz,
+                 ex = g.exp_per_s / double(g.sm_count) / g.clock_hz;
+    auto vtime = [&](double flops, double exps) { return std::max(flops / vec, exps / ex); };
+    const double tile = double(R * d * es);
+    const double compute = (sram + 2.0 * R * C * d / mm) + vtime(4 * R * C + 4 * R, R * C + R) + (sram + 2.0 * R * d * C / mm) +
+                           vtime(R * d, 0) + vtime(R * d, 0) + vtime(R, R);
+    const double store = L + (tile + R * 4) / rate;  // Oi and LSEi, issued together
+    SimOptions o;
+    o.paper_mode = true;
+    for (int64_t stages : {1, 2}) {
+        Schedule s;
+        s.algo = Algorithm::fa2;
+        s.stages = stages;
+        const RunResult r = simulate(p, s, g, o);
+        // stages = 1: Qi, then Kj and Vj after; stages = 2: all three issued at the start.
+        const double loads = stages == 1 ? (L + tile / rate) + (L + 2 * tile / rate) : L + 3 * tile / rate;
+        CAPTURE(stages);
+        CHECK(r.timing.cycles == doctest::Approx(loads + compute + store));
+    }
+}
+
+TEST_CASE("one CTA more than the GPU's slots takes two waves") {
+    const GpuSpec g = preset("teaching");  // 8 SMs, 1 CTA per SM
+    auto cycles = [&](int64_t ctas) {
+        HandTrace h = hand_trace(ctas, {matmul(1 << 20, 0)});
+        return time_trace(h.trace, g).timing.cycles;
+    };
+    const double one_wave = cycles(g.sm_count);
+    CHECK(one_wave == doctest::Approx(double(1 << 20) / tensor_per_sm_cycle(g, Dtype::fp16)));
+    CHECK(cycles(g.sm_count + 1) == doctest::Approx(2 * one_wave));
+    CHECK(cycles(2 * g.sm_count) == doctest::Approx(2 * one_wave));
+    HandTrace h = hand_trace(g.sm_count + 1, {matmul(1 << 20, 0)});
+    const RunResult r = time_trace(h.trace, g);
+    CHECK(r.timing.waves == doctest::Approx(double(g.sm_count + 1) / double(g.sm_count)));
+    CHECK(r.timing.breakdown_seconds.at("wave_quantization") > 0.4 * r.timing.seconds);
+}
+
+TEST_CASE("occupancy is limited by SRAM, warps and max CTAs per SM") {
+    const GpuSpec g = preset("h100");
+    HandTrace h = hand_trace(1, {matmul(1, 0)}, g.sram_bytes_per_sm / 3);
+    CHECK(occupancy(*h.kernel, g).ctas_per_sm == 3);
+    CHECK(occupancy(*h.kernel, g).limited_by == "SRAM");
+    h.kernel->footprint.sram_bytes = 1;
+    h.kernel->warps = 16;
+    CHECK(occupancy(*h.kernel, g).ctas_per_sm == g.max_warps_per_sm / 16);
+    h.kernel->warps = 1;
+    CHECK(occupancy(*h.kernel, g).ctas_per_sm == g.max_ctas_per_sm);
+}
+
+TEST_CASE("more bandwidth or more SMs never makes a run slower") {
+    struct Case {
+        const char* gpu;
+        Algorithm algo;
+        int64_t N, d;
+    };
+    const Case cases[] = {{"h100", Algorithm::fa2, 2048, 128}, {"a100-40gb", Algorithm::fa2, 1024, 64},
+                          {"h100", Algorithm::vanilla, 1024, 64}, {"a100-40gb", Algorithm::fa1, 1024, 64},
+                          {"teaching", Algorithm::fa2, 512, 64}};
+    for (const Case& c : cases) {
+        AttentionProblem p;
+        p.N = c.N;
+        p.d = c.d;
+        p.H = 8;
+        Schedule s;
+        s.algo = c.algo;
+        const GpuSpec g = preset(c.gpu);
+        const double base = simulate(p, s, g, {}).timing.seconds;
+        GpuSpec more_hbm = g;
+        more_hbm.hbm_bytes_per_s *= 2;
+        GpuSpec more_l2 = g;
+        more_l2.l2_bytes_per_s *= 2;
+        // More SMs of the same kind: per-SM compute and per-SM L2 port unchanged.
+        GpuSpec more_sms = g;
+        more_sms.sm_count *= 2;
+        for (double* rate : {&more_sms.tensor_flops_per_s_fp16, &more_sms.vector_flops_per_s, &more_sms.exp_per_s,
+                             &more_sms.l2_bytes_per_s})
+            *rate *= 2;
+        CAPTURE(c.gpu);
+        CAPTURE(to_string(c.algo));
+        CHECK(simulate(p, s, more_hbm, {}).timing.seconds <= base * (1 + 1e-9));
+        CHECK(simulate(p, s, more_l2, {}).timing.seconds <= base * (1 + 1e-9));
+        CHECK(simulate(p, s, more_sms, {}).timing.seconds <= base * (1 + 1e-9));
+    }
+}
+
+TEST_CASE("an fp8 run on a GPU without fp8 tensor cores is a clear error") {
+    AttentionProblem p;
+    p.dtype = Dtype::fp8;
+    Schedule s;
+    s.algo = Algorithm::fa3;
+    CHECK_THROWS_AS(simulate(p, s, preset("a100-40gb"), {}), ConfigError);
+}
+
+TEST_CASE("FA3 in fp8 moves half the bytes of fp16 and runs its GEMMs at the fp8 tensor rate") {
+    const GpuSpec g = preset("h100");
+    AttentionProblem p;
+    p.N = 2048;
+    p.d = 128;
+    p.H = 8;
+    Schedule s;
+    s.algo = Algorithm::fa3;
+    s.Br = 128;
+    s.Bc = 128;
+    const RunResult half = simulate(p, s, g, {});
+    p.dtype = Dtype::fp8;
+    const RunResult quarter = simulate(p, s, g, {});
+    for (Tensor t : {Tensor::Q, Tensor::K, Tensor::V})
+        CHECK(quarter.counts.per_tensor[size_t(t)].global_read_bytes * 2 == half.counts.per_tensor[size_t(t)].global_read_bytes);
+    CHECK(quarter.timing.resource_seconds.at("tensor") ==
+          doctest::Approx(double(quarter.counts.matmul_flops) / g.tensor_flops_per_s_fp8));
+    CHECK(quarter.timing.seconds < half.timing.seconds);
+}
+
+TEST_CASE("FA3's warp specialization hides softmax under GEMMs and beats FA2 with the same tiles") {
+    const GpuSpec g = preset("h100");
+    AttentionProblem p;
+    p.N = 4096;
+    p.d = 128;
+    p.H = 16;
+    Schedule s;
+    s.Br = 128;
+    s.Bc = 128;
+    s.stages = 2;
+    s.algo = Algorithm::fa2;
+    const RunResult fa2 = simulate(p, s, g, {});
+    s.algo = Algorithm::fa3;
+    const RunResult fa3 = simulate(p, s, g, {});
+    CHECK(fa3.counts.total.hbm_read_bytes == doctest::Approx(double(fa2.counts.total.hbm_read_bytes)).epsilon(0.05));
+    CHECK(fa3.timing.seconds < fa2.timing.seconds);
+    CHECK(fa3.timing.hidden_seconds.at("fa3_pingpong_and_intra_warpgroup") > 0);
+    CHECK(fa2.timing.hidden_seconds.at("prefetch") > 0);
+}
+
+TEST_CASE("the breakdown sums to the simulated time and names a bottleneck") {
+    AttentionProblem p;
+    p.N = 2048;
+    p.H = 8;
+    for (Algorithm a : {Algorithm::vanilla, Algorithm::fa1, Algorithm::fa2}) {
+        Schedule s;
+        s.algo = a;
+        const RunResult r = simulate(p, s, preset("a100-40gb"), {});
+        double sum = 0;
+        for (const auto& [k, v] : r.timing.breakdown_seconds) sum += v;
+        CHECK(sum == doctest::Approx(r.timing.seconds));
+        CHECK(!r.timing.bottleneck.empty());
+        CHECK(r.timing.roofline.size() == 3);
+    }
+}
+
+TEST_CASE("the timeline stops at its cap and says so") {
+    AttentionProblem p;
+    p.N = 1024;
+    p.H = 4;
+    SimOptions o;
+    o.timeline = true;
+    o.timeline_max_events = 100;
+    const RunResult r = simulate(p, Schedule{}, preset("a100-40gb"), o);
+    CHECK(r.timing.timeline.size() == 100);
+    CHECK(r.timing.timeline_truncated);
+    for (const auto& e : r.timing.timeline) CHECK(e.end_cycles >= e.start_cycles);
+}
