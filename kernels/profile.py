@@ -15,6 +15,9 @@ run on a small shape for every version, and small outputs are dumped for the fun
 
 Python standard library only (torch is used by torch_reference.py, in its own process).
 usage: python3 kernels/profile.py --bench BUILD/fa_bench [--out DIR] [--quick] [--phases ...]
+                                 [--versions 6 --tag v6]   (a subset, written to <gpu>-<date>-v6.json)
+Only versions that this fa_bench lists in --help are run (version 6 exists only in Hopper builds).
+An existing measurement file is never overwritten: the script stops instead.
 """
 import argparse
 import csv
@@ -43,7 +46,8 @@ UNIT_SCALE = {"byte": 1, "Kbyte": 1e3, "Mbyte": 1e6, "Gbyte": 1e9, "Tbyte": 1e12
 # CTAs (2048 CTAs of 128 queries), and vanilla's S and P (2·B·H·N² fp16 = 17.2 GB at N=16384) fit.
 # FA1 gets only B·H CTAs (256, 64, 16): that is the FA1 design, recorded as such.
 SHAPES = {1024: (16, 16), 4096: (4, 16), 16384: (1, 16)}
-CONFIGS = [(1, False), (2, False), (3, False), (4, False), (5, False), (5, True)]  # (version, causal)
+CONFIGS = [(1, False), (2, False), (3, False), (4, False), (5, False), (5, True), (6, False), (6, True)]  # (version, causal)
+SPEED_VERSIONS = (5, 6)  # versions compared with torch in the summary
 SMALL = dict(B=1, H=2, N=100, d=64)  # sanitizer and dumped-output shape (N not a multiple of any block)
 
 
@@ -89,6 +93,12 @@ def provenance(bench, command):
 def bench_args(v, causal, B, H, N, d, dtype="fp16"):
     return ["--version", str(v), "--B", str(B), "--H", str(H), "--N", str(N), "--d", str(d),
             "--causal", str(int(causal)), "--dtype", dtype, "--seed", "1"]
+
+
+def available_versions(bench):
+    """The version ids that fa_bench --help lists (its one table of versions)."""
+    out = subprocess.run([bench, "--help"], capture_output=True, text=True).stdout
+    return {int(m.group(1)) for m in re.finditer(r"^\s+(\d+)\s+\S+\s+\[", out, re.M)}
 
 
 def parse_ncu_csv(text):
@@ -191,6 +201,8 @@ def main():
     ap.add_argument("--quick", action="store_true", help="N=1024 only, fewer repeats (to test the script)")
     ap.add_argument("--phases", default="sanitizer,outputs,runs,reference")
     ap.add_argument("--repeats", type=int, default=20)
+    ap.add_argument("--versions", default="", help="comma-separated subset of versions, e.g. 6 (default: all built)")
+    ap.add_argument("--tag", default="", help="file name suffix, e.g. v6 -> <gpu>-<date>-v6.json")
     a = ap.parse_args()
     bench = os.path.abspath(a.bench)
     command = " ".join(shlex.quote(x) for x in [os.path.basename(sys.executable)] + sys.argv)
@@ -199,7 +211,15 @@ def main():
            "runs": [], "reference": [], "outputs": []}
     gpu = re.sub(r"[^a-z0-9]+", "-", doc["provenance"]["gpu"].lower()).strip("-")
     os.makedirs(a.out, exist_ok=True)
-    path = os.path.join(a.out, f"{gpu}-{doc['provenance']['date'][:10]}{'-quick' if a.quick else ''}.json")
+    tag = (f"-{a.tag}" if a.tag else "") + ("-quick" if a.quick else "")
+    path = os.path.join(a.out, f"{gpu}-{doc['provenance']['date'][:10]}{tag}.json")
+    if os.path.exists(path):
+        sys.exit(f"profile.py: {path} exists; measurement files are never overwritten (pass --tag to name a new one)")
+    built = available_versions(bench)
+    wanted = {int(x) for x in a.versions.split(",") if x.strip()} if a.versions else built
+    if wanted - built:
+        sys.exit(f"profile.py: --versions={a.versions}: this fa_bench has versions {sorted(built)}")
+    configs = [(v, c) for v, c in CONFIGS if v in wanted]
 
     def save():
         with open(path, "w") as f:
@@ -208,7 +228,7 @@ def main():
 
     Ns = [1024] if a.quick else sorted(SHAPES)
     repeats = 5 if a.quick else a.repeats
-    versions = sorted({v for v, _ in CONFIGS})
+    versions = sorted({v for v, _ in configs})
     with tempfile.TemporaryDirectory() as tmp:
         if "sanitizer" in phases:
             log("sanitizer:")
@@ -222,7 +242,7 @@ def main():
             log("runs:")
             for N in Ns:
                 for d in (64, 128):
-                    for v, causal in CONFIGS:
+                    for v, causal in configs:
                         doc["runs"].append(profile_config(bench, v, causal, N, d, repeats, tmp))
                         save()
         if "reference" in phases:
@@ -245,7 +265,7 @@ def main():
             log(f"{r['version']:>3} {int(r['causal']):>6} {r['N']:>6} {r['d']:>4} error")
             continue
         t = ref.get((r["N"], r["d"], r["causal"]))
-        ratio = f"{t['time_ms_median'] / r['time_ms_median']:.2f}" if t and r["version"] == 5 else ""
+        ratio = f"{t['time_ms_median'] / r['time_ms_median']:.2f}" if t and r["version"] in SPEED_VERSIONS else ""
         hbm = r.get("ncu", {}).get("dram__bytes_read.sum", 0) + r.get("ncu", {}).get("dram__bytes_write.sum", 0)
         log(f"{r['version']:>3} {int(r['causal']):>6} {r['N']:>6} {r['d']:>4} {str(r['correct']):>5} "
             f"{r['time_ms_median']:>9.3f} {r['tflops']:>8.1f} {ratio:>8} {hbm / 1e6:>9.1f}")

@@ -3,14 +3,17 @@
 copied from the file, nothing computed but ratios. With --readme, replace the block between
 <!-- results:begin --> and <!-- results:end --> of kernels/README.md.
 
-usage: python3 kernels/summarize.py kernels/measurements/FILE.json [--readme]
+usage: python3 kernels/summarize.py kernels/measurements/FILE.json [--readme [--block NAME]]
+--block NAME uses the markers <!-- NAME:begin --> and <!-- NAME:end --> (default: results).
 """
 import json
 import os
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-NAMES = {1: "v1 vanilla tiled", 2: "v2 vanilla cuBLAS", 3: "v3 FA1", 4: "v4 FA2 scalar", 5: "v5 FA2 tensor cores"}
+NAMES = {1: "v1 vanilla tiled", 2: "v2 vanilla cuBLAS", 3: "v3 FA1", 4: "v4 FA2 scalar", 5: "v5 FA2 tensor cores",
+         6: "v6 FA3-style Hopper"}
+SPEED_VERSIONS = (5, 6)  # versions whose throughput is compared with torch
 
 
 def summarize(path):
@@ -22,11 +25,11 @@ def summarize(path):
            "fp16 storage, fp32 accumulate. Time: CUDA events, L2 flushed, median. TFLOP/s = 4·B·H·N²·d (halved "
            "for causal) / time. HBM = ncu dram__bytes_read.sum + dram__bytes_write.sum over the version's kernels "
            "(cold L2: --cache-control all). B·H·N = 262144 for every N. vs v1, vs v2: time of v1 (v2) over time of "
-           "this version, same shape. v5 ÷ torch: throughput of v5 relative to PyTorch's flash SDPA (torch time over "
-           "v5 time; the goal is >= 0.7).", ""]
+           "this version, same shape. ÷ torch: throughput of v5 (v6) relative to PyTorch's flash SDPA (torch time over "
+           "the version's time; the goal is >= 0.7).", ""]
     ref = {(r["N"], r["d"], r["causal"]): r for r in doc["reference"]}
     runs = {(r["version"], r["N"], r["d"], r["causal"]): r for r in doc["runs"] if "time_ms_median" in r}
-    out.append("| N | d | version | causal | B×H | correct | time ms | TFLOP/s | HBM MB | L2 MB | vs v1 | vs v2 | v5 ÷ torch |")
+    out.append("| N | d | version | causal | B×H | correct | time ms | TFLOP/s | HBM MB | L2 MB | vs v1 | vs v2 | ÷ torch |")
     out.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for (v, N, d, c), r in sorted(runs.items(), key=lambda kv: (kv[0][1], kv[0][2], kv[0][0], kv[0][3])):
         n = r.get("ncu", {})
@@ -36,7 +39,7 @@ def summarize(path):
         s1 = f"{base1['time_ms_median'] / r['time_ms_median']:.2f}×" if base1 and not c and v != 1 else ""
         s2 = f"{base2['time_ms_median'] / r['time_ms_median']:.2f}×" if base2 and not c and v not in (1, 2) else ""
         t = ref.get((N, d, c))
-        tr = f"{t['time_ms_median'] / r['time_ms_median']:.2f}" if t and v == 5 else ""
+        tr = f"{t['time_ms_median'] / r['time_ms_median']:.2f}" if t and v in SPEED_VERSIONS else ""
         out.append(f"| {N} | {d} | {NAMES.get(v, v)} | {'yes' if c else 'no'} | {r['B']}×{r['H']} | "
                    f"{'yes' if r['correct'] else 'NO'} | {r['time_ms_median']:.3f} | {r['tflops']:.1f} | {hbm:.1f} | "
                    f"{l2:.1f} | {s1} | {s2} | {tr} |")
@@ -58,7 +61,8 @@ def main():
     if "--readme" in sys.argv:
         path = os.path.join(HERE, "README.md")
         readme = open(path).read()
-        a, b = "<!-- results:begin -->", "<!-- results:end -->"
+        block = sys.argv[sys.argv.index("--block") + 1] if "--block" in sys.argv else "results"
+        a, b = f"<!-- {block}:begin -->", f"<!-- {block}:end -->"
         head, rest = readme.split(a)
         _, tail = rest.split(b)
         open(path, "w").write(head + a + "\n" + text + "\n" + b + tail)

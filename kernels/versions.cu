@@ -17,6 +17,11 @@ static const VersionInfo kVersions[] = {
     {5, "fa2_tc", "fa2", nullptr, true, "fp16 bf16",
      "FlashAttention-2 on tensor cores: mma.sync m16n8k16 + ldmatrix, cp.async double buffer, swizzle",
      v5_fa2_tc::plan, v5_fa2_tc::workspace_bytes, v5_fa2_tc::launch},
+#ifdef FLASHSIM_KERNELS_V6  // sm_90a code: absent when the build targets no Hopper architecture
+    {6, "fa3_hopper", "fa3", nullptr, true, "fp16 bf16",
+     "FA3-style, Hopper only (sm_90a): TMA producer warpgroup, 2-stage mbarrier ring, wgmma, ping-pong",
+     v6_fa3_hopper::plan, v6_fa3_hopper::workspace_bytes, v6_fa3_hopper::launch},
+#endif
 };
 
 const VersionInfo* all_versions(int* count) {

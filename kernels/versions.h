@@ -38,6 +38,7 @@ DECLARE_VERSION(v2_vanilla_cublas)
 DECLARE_VERSION(v3_fa1)
 DECLARE_VERSION(v4_fa2_scalar)
 DECLARE_VERSION(v5_fa2_tc)
+DECLARE_VERSION(v6_fa3_hopper)  // built only when CMAKE_CUDA_ARCHITECTURES has 90 (FLASHSIM_KERNELS_V6)
 #undef DECLARE_VERSION
 
 // The row softmax kernel of vanilla attention, shared by v1 and v2 (defined in v1).
