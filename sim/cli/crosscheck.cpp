@@ -4,6 +4,9 @@
 // describes its own runs and GPU, or a plain `ncu --csv` export of any program, whose
 // configuration comes from the common options (--algo, --N, --d, --heads, --batch, --causal,
 // --Br, --Bc, --dtype) and whose GPU comes from --gpu.
+#include <algorithm>
+#include <set>
+#include <sstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -24,12 +27,38 @@ bool looks_like_json(const std::string& text) {
     return p != std::string::npos && text[p] == '{';
 }
 
+// "5,6" -> {5, 6}.
+std::set<int64_t> parse_versions(const std::string& list) {
+    std::set<int64_t> v;
+    std::stringstream ss(list);
+    for (std::string t; std::getline(ss, t, ',');) {
+        try {
+            size_t used = 0;
+            const long long x = std::stoll(t, &used);
+            if (used != t.size() || x < 1) throw std::invalid_argument(t);
+            v.insert(x);
+        } catch (const std::logic_error&) {
+            throw ConfigError("--versions '" + list + "': '" + t + "' is not a kernel version (1, 2, ...)");
+        }
+    }
+    if (v.empty()) throw ConfigError("--versions '" + list + "': no versions");
+    return v;
+}
+
+// Keeps the runs (and dumped outputs) of the chosen versions.
+void keep_versions(MeasurementFile& m, const std::set<int64_t>& keep) {
+    auto drop = [&](const auto& x) { return !keep.count(x.version); };
+    m.runs.erase(std::remove_if(m.runs.begin(), m.runs.end(), drop), m.runs.end());
+    m.outputs.erase(std::remove_if(m.outputs.begin(), m.outputs.end(), drop), m.outputs.end());
+    if (m.runs.empty()) throw ConfigError("--versions: the file has no runs of those versions");
+}
+
 }  // namespace
 
 int cmd_crosscheck(int argc, const char* const* argv) {
     CommonOptions o;
     o.gpu = "";  // default: from the measurement's provenance
-    std::string file, json_path, csv_path, markdown_path, kernel_regex;
+    std::string file, json_path, csv_path, markdown_path, kernel_regex, versions;
     bool wide = false;
     po::options_description desc("crosscheck options");
     add_common_options(desc, o);
@@ -38,6 +67,7 @@ int cmd_crosscheck(int argc, const char* const* argv) {
         "csv", po::value(&csv_path), "write the comparison as CSV, one row per run, to FILE (- for stdout)")(
         "markdown", po::value(&markdown_path), "write the fidelity table (docs/fidelity.md) as Markdown to FILE")(
         "kernel-regex", po::value(&kernel_regex), "ncu CSV only: sum only the kernels whose name matches")(
+        "versions", po::value(&versions), "measurement only: compare only these kernel versions, e.g. 5,6")(
         "wide", po::bool_switch(&wide), "one wide table with every metric instead of two 100-column tables");
     po::positional_options_description pos;
     pos.add("file", 1);
@@ -65,9 +95,11 @@ int cmd_crosscheck(int argc, const char* const* argv) {
                 throw ConfigError(std::string("--") + k + " applies to ncu CSV exports only; '" + file +
                                   "' is a measurement file, which describes its own runs");
         m = parse_measurement(text, file);
+        if (!versions.empty()) keep_versions(m, parse_versions(versions));
         if (o.gpu.empty()) o.gpu = preset_for_gpu(m.provenance.gpu);
         report = build_report(m, o.gpu_spec(), o.sim_options());
     } else {
+        if (!versions.empty()) throw ConfigError("--versions applies to measurement files only; '" + file + "' is an ncu CSV export");
         ncu = parse_ncu_csv(text, file);
         if (o.gpu.empty()) throw ConfigError("an ncu CSV export names no GPU; pass --gpu PRESET (see `flashsim presets`)");
         const GpuSpec g = o.gpu_spec();

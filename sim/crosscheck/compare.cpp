@@ -1,6 +1,10 @@
 // compare.cpp: runs the simulator on measured configurations and computes errors (see compare.h).
 #include "sim/crosscheck/compare.h"
 
+#include <atomic>
+#include <exception>
+#include <thread>
+
 #include <algorithm>
 #include <cmath>
 #include <set>
@@ -99,9 +103,27 @@ Comparison compare_run(const std::string& label, const MeasuredRun& run, const S
 }
 
 std::vector<Comparison> compare_runs(const MeasurementFile& f, const GpuSpec& g, const SimOptions& o) {
-    std::vector<Comparison> out;
-    out.reserve(f.runs.size());
-    for (const auto& run : f.runs) out.push_back(compare_run(run.label(), run, g, o));
+    // The runs are independent simulations: spread them over the cores (each thread takes the
+    // next run not yet taken), keeping the file's order in the result.
+    std::vector<Comparison> out(f.runs.size());
+    std::atomic<size_t> next{0};
+    std::vector<std::exception_ptr> errors(f.runs.size());
+    auto worker = [&] {
+        for (size_t i; (i = next.fetch_add(1)) < f.runs.size();) {
+            try {
+                out[i] = compare_run(f.runs[i].label(), f.runs[i], g, o);
+            } catch (...) {
+                errors[i] = std::current_exception();
+            }
+        }
+    };
+    const size_t n_threads = std::max<size_t>(1, std::min<size_t>(std::thread::hardware_concurrency(), f.runs.size()));
+    std::vector<std::thread> pool;
+    for (size_t k = 1; k < n_threads; ++k) pool.emplace_back(worker);
+    worker();
+    for (auto& t : pool) t.join();
+    for (const auto& e : errors)
+        if (e) std::rethrow_exception(e);
     return out;
 }
 

@@ -2,6 +2,7 @@
 #include "sim/engine/l2_cache.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <string>
 
 #include "sim/core/errors.h"
@@ -45,7 +46,18 @@ L2Cache::L2Cache(int64_t capacity_bytes, int64_t line_bytes, int64_t sector_byte
         bad("l2_bytes=" + std::to_string(capacity_bytes) + " holds less than one set of " + std::to_string(ways) +
             " ways of " + std::to_string(granule_bytes) + " B");
     sectors_per_granule_ = granule_bytes / sector_bytes;
-    ways_storage_.resize(size_t(sets_ * ways_));
+    const size_t n = size_t(sets_ * ways_);
+    tags_.assign(n, 0);
+    lru_.assign(n, 0);
+    masks_.assign(n, Masks{});
+    owner_.assign(n, Tensor::Q);
+}
+
+void L2Cache::reset_way(size_t i) {
+    tags_[i] = 0;
+    lru_[i] = 0;
+    masks_[i] = Masks{};
+    owner_[i] = Tensor::Q;
 }
 
 L2Access L2Cache::read(uint64_t addr, uint64_t bytes, Tensor owner) { return access(addr, bytes, owner, Kind::read); }
@@ -63,33 +75,37 @@ L2Access L2Cache::access(uint64_t addr, uint64_t bytes, Tensor owner, Kind kind)
         const int s0 = int(std::max(first_sector, g0) - g0), s1 = int(std::min(end_sector, g0 + spg) - g0);
         const SectorMask need = SectorMask::range(s0, s1);
 
-        Way* set = &ways_storage_[size_t((set_hash(g) % uint64_t(sets_)) * uint64_t(ways_))];
-        Way* w = nullptr;
-        Way* victim = set;
-        for (int64_t k = 0; k < ways_; ++k) {
-            if (set[k].tag == g + 1) {
-                w = &set[k];
+        const size_t base = size_t((set_hash(g) % uint64_t(sets_)) * uint64_t(ways_));
+        const uint64_t* tags = &tags_[base];
+        size_t w = SIZE_MAX;
+        for (int64_t k = 0; k < ways_; ++k)
+            if (tags[k] == g + 1) {
+                w = base + size_t(k);
                 break;
             }
-            // Victim: the first empty way, else the least recently used.
-            if (victim->tag != 0 && (set[k].tag == 0 || set[k].lru < victim->lru)) victim = &set[k];
-        }
-        if (!w) {
-            // Evict the least recently used (an empty way first) and write back its dirty sectors.
-            const uint64_t wb = uint64_t(victim->dirty.count()) * sb;
-            if (victim->tag != 0 && wb) {
-                r.hbm_write_bytes += wb;
-                writeback_bytes_by_tensor[size_t(victim->owner)] += wb;
+        if (w == SIZE_MAX) {
+            // Victim: the first empty way, else the least recently used; its dirty sectors are
+            // written back.
+            size_t victim = base;
+            for (int64_t k = 0; k < ways_; ++k) {
+                const size_t i = base + size_t(k);
+                if (tags_[victim] != 0 && (tags_[i] == 0 || lru_[i] < lru_[victim])) victim = i;
             }
-            *victim = Way{};
-            victim->tag = g + 1;
-            victim->owner = owner;
+            const uint64_t wb = uint64_t(masks_[victim].dirty.count()) * sb;
+            if (tags_[victim] != 0 && wb) {
+                r.hbm_write_bytes += wb;
+                writeback_bytes_by_tensor[size_t(owner_[victim])] += wb;
+            }
+            reset_way(victim);
+            tags_[victim] = g + 1;
+            owner_[victim] = owner;
             w = victim;
         }
-        w->lru = ++clock_;
-        const SectorMask present = need & w->valid;
+        lru_[w] = ++clock_;
+        Masks& m = masks_[w];
+        const SectorMask present = need & m.valid;
         r.hit_bytes += uint64_t(present.count()) * sb;
-        SectorMask fetch = need & ~w->valid;
+        SectorMask fetch = need & ~m.valid;
         if (kind == Kind::write) {
             // Full sectors are written without reading HBM; a partly written sector that is not
             // in L2 is fetched so the sector stays whole.
@@ -101,22 +117,22 @@ L2Access L2Cache::access(uint64_t addr, uint64_t bytes, Tensor owner, Kind kind)
             fetch = fetch & partial;
         }
         r.hbm_read_bytes += uint64_t(fetch.count()) * sb;
-        w->valid = w->valid | need;
-        if (kind != Kind::read) w->dirty = w->dirty | need;
+        m.valid = m.valid | need;
+        if (kind != Kind::read) m.dirty = m.dirty | need;
     }
     return r;
 }
 
 uint64_t L2Cache::dirty_bytes() const {
     uint64_t n = 0;
-    for (const Way& w : ways_storage_)
-        if (w.tag) n += uint64_t(w.dirty.count());
+    for (size_t i = 0; i < tags_.size(); ++i)
+        if (tags_[i]) n += uint64_t(masks_[i].dirty.count());
     return n * uint64_t(sector_bytes_);
 }
 
 uint64_t L2Cache::flush() {
     const uint64_t d = dirty_bytes();
-    for (Way& w : ways_storage_) w = Way{};
+    for (size_t i = 0; i < tags_.size(); ++i) reset_way(i);
     return d;
 }
 

@@ -15,6 +15,7 @@
 //   - the set of an address is a hash of its granule number (real L2s hash addresses too).
 #pragma once
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
@@ -64,14 +65,18 @@ public:
 private:
     enum class Kind { read, write, atomic };
     L2Access access(uint64_t addr, uint64_t bytes, Tensor owner, Kind kind);
-    struct Way {
-        uint64_t tag = 0;  // granule number + 1; 0 = empty
-        uint64_t lru = 0;  // larger = more recently used
+    // A way's state, split so a lookup touches only the tags of one set (a few host cache lines,
+    // not the whole set's masks): tags_[i] = granule number + 1 (0 = empty), lru_[i] larger =
+    // more recently used, masks_[i] the valid and dirty sectors, owner_[i] the tensor.
+    struct Masks {
         SectorMask valid, dirty;
-        Tensor owner = Tensor::Q;
     };
+    void reset_way(size_t i);
     int64_t sector_bytes_, granule_bytes_, ways_, sets_, sectors_per_granule_;
-    std::vector<Way> ways_storage_;  // sets_ * ways_
+    std::vector<uint64_t> tags_;  // sets_ * ways_
+    std::vector<uint64_t> lru_;
+    std::vector<Masks> masks_;
+    std::vector<Tensor> owner_;
     uint64_t clock_ = 0;
 };
 

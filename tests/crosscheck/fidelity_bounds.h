@@ -29,34 +29,48 @@ struct FidelityBound {
 inline const std::vector<FidelityBound>& fidelity_bounds() {
     // clang-format off
     static const std::vector<FidelityBound> table = {
-        // Set from nvidia-h200-2026-11-21.json (H200, ncu 2025.3.1, --cache-control all) with the
-        // paper-mode counts (no L2 model on main yet), printed by this test. The FA2 HBM-read bounds
-        // (v4, v5) are huge because paper mode charges every K, V re-read to HBM while the real L2
-        // serves nearly all of them; they only guard against a regression until the L2 model lands.
-        // The comments give the achieved median and worst |err|.
-        {"nvidia-h200-2026-11-21.json", 1, Metric::hbm_read, "paper", 3.21},  // median 1.922, worst 2.909
-        {"nvidia-h200-2026-11-21.json", 2, Metric::hbm_read, "paper", 1.57},  // median 0.915, worst 1.422
-        {"nvidia-h200-2026-11-21.json", 3, Metric::hbm_read, "paper", 0.01},  // median 0.001, worst 0.003
-        {"nvidia-h200-2026-11-21.json", 4, Metric::hbm_read, "paper", 184.14},  // median 41.840, worst 167.398
-        {"nvidia-h200-2026-11-21.json", 5, Metric::hbm_read, "paper", 92.93},  // median 15.446, worst 84.479
-        {"nvidia-h200-2026-11-21.json", 1, Metric::hbm_write, "paper", 0.06},  // median 0.011, worst 0.047
-        {"nvidia-h200-2026-11-21.json", 2, Metric::hbm_write, "paper", 0.06},  // median 0.013, worst 0.052
-        {"nvidia-h200-2026-11-21.json", 3, Metric::hbm_write, "paper", 0.03},  // median 0.007, worst 0.023
-        {"nvidia-h200-2026-11-21.json", 4, Metric::hbm_write, "paper", 0.29},  // median 0.119, worst 0.261
-        {"nvidia-h200-2026-11-21.json", 5, Metric::hbm_write, "paper", 0.37},  // median 0.185, worst 0.333
-        {"nvidia-h200-2026-11-21.json", 1, Metric::l2_traffic, "paper", 0.23},  // median 0.153, worst 0.204
-        {"nvidia-h200-2026-11-21.json", 2, Metric::l2_traffic, "paper", 0.22},  // median 0.128, worst 0.192
-        {"nvidia-h200-2026-11-21.json", 3, Metric::l2_traffic, "paper", 0.73},  // median 0.589, worst 0.660
-        // v4 was rebuilt (16-byte SRAM reads) and re-measured after these bounds were first set: its
-        // L2 traffic at N=16384, d=64 is now half the K, V re-reads the trace issues (likely L1 hits
-        // between co-resident CTAs, which the model does not have), so its two L2 bounds were reset.
-        {"nvidia-h200-2026-11-21.json", 4, Metric::l2_traffic, "paper", 0.94},  // median 0.079, worst 0.854
-        {"nvidia-h200-2026-11-21.json", 5, Metric::l2_traffic, "paper", 0.18},  // median 0.084, worst 0.159
-        {"nvidia-h200-2026-11-21.json", 1, Metric::l2_requests, "paper", 0.23},  // median 0.150, worst 0.200
-        {"nvidia-h200-2026-11-21.json", 2, Metric::l2_requests, "paper", 0.20},  // median 0.119, worst 0.179
-        {"nvidia-h200-2026-11-21.json", 3, Metric::l2_requests, "paper", 0.73},  // median 0.589, worst 0.660
-        {"nvidia-h200-2026-11-21.json", 4, Metric::l2_requests, "paper", 0.94},  // median 0.079, worst 0.855
-        {"nvidia-h200-2026-11-21.json", 5, Metric::l2_requests, "paper", 0.18},  // median 0.086, worst 0.157
+        // Set from the stored measurements with the L2 model and timing layer on (the replay test
+        // printed these lines): nvidia-h200-2026-11-21.json (H200, versions 1-5) and
+        // nvidia-h100-80gb-hbm3-2026-11-21-v6.json (H100, version 6), ncu 2025.3.1,
+        // --cache-control all --clock-control none. The comments give the achieved median and
+        // worst |err|. Large time bounds for v1, v3, v4 (CUDA-core kernels) and v3's L2 bounds are
+        // the model's known gaps (docs/fidelity.md), held here so they cannot get worse.
+        {"nvidia-h100-80gb-hbm3-2026-11-21-v6.json", 6, Metric::hbm_read, "l2", 0.09},  // median 0.000, worst 0.077
+        {"nvidia-h100-80gb-hbm3-2026-11-21-v6.json", 6, Metric::hbm_write, "l2", 0.35},  // median 0.206, worst 0.318
+        {"nvidia-h100-80gb-hbm3-2026-11-21-v6.json", 6, Metric::l2_traffic, "l2", 0.31},  // median 0.108, worst 0.281
+        {"nvidia-h100-80gb-hbm3-2026-11-21-v6.json", 6, Metric::l2_requests, "l2", 0.35},  // median 0.133, worst 0.313
+        {"nvidia-h100-80gb-hbm3-2026-11-21-v6.json", 6, Metric::time_ncu, "l2", 0.51},  // median 0.312, worst 0.459
+        {"nvidia-h100-80gb-hbm3-2026-11-21-v6.json", 6, Metric::time_events, "l2", 0.50},  // median 0.308, worst 0.454
+        {"nvidia-h200-2026-11-21.json", 1, Metric::hbm_read, "l2", 0.01},  // median 0.003, worst 0.008
+        {"nvidia-h200-2026-11-21.json", 2, Metric::hbm_read, "l2", 0.03},  // median 0.002, worst 0.019
+        {"nvidia-h200-2026-11-21.json", 3, Metric::hbm_read, "l2", 0.35},  // median 0.141, worst 0.315
+        {"nvidia-h200-2026-11-21.json", 4, Metric::hbm_read, "l2", 0.01},  // median 0.005, worst 0.007
+        {"nvidia-h200-2026-11-21.json", 5, Metric::hbm_read, "l2", 0.05},  // median 0.001, worst 0.037
+        {"nvidia-h200-2026-11-21.json", 1, Metric::hbm_write, "l2", 0.06},  // median 0.012, worst 0.046
+        {"nvidia-h200-2026-11-21.json", 2, Metric::hbm_write, "l2", 0.05},  // median 0.010, worst 0.040
+        {"nvidia-h200-2026-11-21.json", 3, Metric::hbm_write, "l2", 0.39},  // median 0.177, worst 0.347
+        {"nvidia-h200-2026-11-21.json", 4, Metric::hbm_write, "l2", 0.57},  // median 0.375, worst 0.512
+        {"nvidia-h200-2026-11-21.json", 5, Metric::hbm_write, "l2", 0.44},  // median 0.271, worst 0.391
+        {"nvidia-h200-2026-11-21.json", 1, Metric::l2_traffic, "l2", 0.23},  // median 0.153, worst 0.201
+        {"nvidia-h200-2026-11-21.json", 2, Metric::l2_traffic, "l2", 0.22},  // median 0.128, worst 0.192
+        {"nvidia-h200-2026-11-21.json", 3, Metric::l2_traffic, "l2", 0.72},  // median 0.645, worst 0.653
+        {"nvidia-h200-2026-11-21.json", 4, Metric::l2_traffic, "l2", 0.94},  // median 0.079, worst 0.854
+        {"nvidia-h200-2026-11-21.json", 5, Metric::l2_traffic, "l2", 0.18},  // median 0.099, worst 0.161
+        {"nvidia-h200-2026-11-21.json", 1, Metric::l2_requests, "l2", 0.22},  // median 0.151, worst 0.198
+        {"nvidia-h200-2026-11-21.json", 2, Metric::l2_requests, "l2", 0.20},  // median 0.119, worst 0.179
+        {"nvidia-h200-2026-11-21.json", 3, Metric::l2_requests, "l2", 0.72},  // median 0.645, worst 0.653
+        {"nvidia-h200-2026-11-21.json", 4, Metric::l2_requests, "l2", 0.95},  // median 0.079, worst 0.855
+        {"nvidia-h200-2026-11-21.json", 5, Metric::l2_requests, "l2", 0.18},  // median 0.100, worst 0.158
+        {"nvidia-h200-2026-11-21.json", 1, Metric::time_ncu, "l2", 0.99},  // median 0.881, worst 0.895
+        {"nvidia-h200-2026-11-21.json", 2, Metric::time_ncu, "l2", 0.82},  // median 0.538, worst 0.745
+        {"nvidia-h200-2026-11-21.json", 3, Metric::time_ncu, "l2", 1.06},  // median 0.952, worst 0.959
+        {"nvidia-h200-2026-11-21.json", 4, Metric::time_ncu, "l2", 1.07},  // median 0.950, worst 0.964
+        {"nvidia-h200-2026-11-21.json", 5, Metric::time_ncu, "l2", 0.34},  // median 0.195, worst 0.303
+        {"nvidia-h200-2026-11-21.json", 1, Metric::time_events, "l2", 0.99},  // median 0.881, worst 0.896
+        {"nvidia-h200-2026-11-21.json", 2, Metric::time_events, "l2", 0.83},  // median 0.542, worst 0.746
+        {"nvidia-h200-2026-11-21.json", 3, Metric::time_events, "l2", 1.06},  // median 0.952, worst 0.959
+        {"nvidia-h200-2026-11-21.json", 4, Metric::time_events, "l2", 1.07},  // median 0.950, worst 0.964
+        {"nvidia-h200-2026-11-21.json", 5, Metric::time_events, "l2", 0.33},  // median 0.197, worst 0.293
     };
     // clang-format on
     return table;
