@@ -71,6 +71,43 @@ inline const std::vector<FidelityBound>& fidelity_bounds() {
         {"nvidia-h200-2026-11-21.json", 3, Metric::time_events, "l2", 1.06},  // median 0.952, worst 0.959
         {"nvidia-h200-2026-11-21.json", 4, Metric::time_events, "l2", 1.07},  // median 0.950, worst 0.964
         {"nvidia-h200-2026-11-21.json", 5, Metric::time_events, "l2", 0.33},  // median 0.197, worst 0.293
+        // nvidia-h100-80gb-hbm3-2026-11-21-{tc,unfused-scalar,fa1}.json: the full matrix on an H100.
+        {"nvidia-h100-80gb-hbm3-2026-11-21-fa1.json", 3, Metric::hbm_read, "l2", 0.12},  // median 0.046, worst 0.106
+        {"nvidia-h100-80gb-hbm3-2026-11-21-fa1.json", 3, Metric::hbm_write, "l2", 0.17},  // median 0.075, worst 0.150
+        {"nvidia-h100-80gb-hbm3-2026-11-21-fa1.json", 3, Metric::l2_traffic, "l2", 0.72},  // median 0.644, worst 0.649
+        {"nvidia-h100-80gb-hbm3-2026-11-21-fa1.json", 3, Metric::l2_requests, "l2", 0.72},  // median 0.644, worst 0.649
+        {"nvidia-h100-80gb-hbm3-2026-11-21-fa1.json", 3, Metric::time_ncu, "l2", 1.06},  // median 0.947, worst 0.959
+        {"nvidia-h100-80gb-hbm3-2026-11-21-fa1.json", 3, Metric::time_events, "l2", 1.06},  // median 0.947, worst 0.958
+        {"nvidia-h100-80gb-hbm3-2026-11-21-tc.json", 5, Metric::hbm_read, "l2", 0.11},  // median 0.001, worst 0.093
+        {"nvidia-h100-80gb-hbm3-2026-11-21-tc.json", 6, Metric::hbm_read, "l2", 0.10},  // median 0.000, worst 0.088
+        {"nvidia-h100-80gb-hbm3-2026-11-21-tc.json", 5, Metric::hbm_write, "l2", 0.38},  // median 0.230, worst 0.345
+        {"nvidia-h100-80gb-hbm3-2026-11-21-tc.json", 6, Metric::hbm_write, "l2", 0.38},  // median 0.201, worst 0.340
+        {"nvidia-h100-80gb-hbm3-2026-11-21-tc.json", 5, Metric::l2_traffic, "l2", 0.18},  // median 0.089, worst 0.157
+        {"nvidia-h100-80gb-hbm3-2026-11-21-tc.json", 6, Metric::l2_traffic, "l2", 0.28},  // median 0.105, worst 0.252
+        {"nvidia-h100-80gb-hbm3-2026-11-21-tc.json", 5, Metric::l2_requests, "l2", 0.17},  // median 0.090, worst 0.154
+        {"nvidia-h100-80gb-hbm3-2026-11-21-tc.json", 6, Metric::l2_requests, "l2", 0.32},  // median 0.122, worst 0.283
+        {"nvidia-h100-80gb-hbm3-2026-11-21-tc.json", 5, Metric::time_ncu, "l2", 0.34},  // median 0.196, worst 0.307
+        {"nvidia-h100-80gb-hbm3-2026-11-21-tc.json", 6, Metric::time_ncu, "l2", 0.51},  // median 0.316, worst 0.460
+        {"nvidia-h100-80gb-hbm3-2026-11-21-tc.json", 5, Metric::time_events, "l2", 0.32},  // median 0.193, worst 0.289
+        {"nvidia-h100-80gb-hbm3-2026-11-21-tc.json", 6, Metric::time_events, "l2", 0.50},  // median 0.314, worst 0.453
+        {"nvidia-h100-80gb-hbm3-2026-11-21-unfused-scalar.json", 1, Metric::hbm_read, "l2", 0.02},  // median 0.003, worst 0.011
+        {"nvidia-h100-80gb-hbm3-2026-11-21-unfused-scalar.json", 2, Metric::hbm_read, "l2", 0.03},  // median 0.006, worst 0.020
+        {"nvidia-h100-80gb-hbm3-2026-11-21-unfused-scalar.json", 4, Metric::hbm_read, "l2", 0.06},  // median 0.002, worst 0.046
+        {"nvidia-h100-80gb-hbm3-2026-11-21-unfused-scalar.json", 1, Metric::hbm_write, "l2", 0.05},  // median 0.010, worst 0.038
+        {"nvidia-h100-80gb-hbm3-2026-11-21-unfused-scalar.json", 2, Metric::hbm_write, "l2", 0.04},  // median 0.008, worst 0.032
+        {"nvidia-h100-80gb-hbm3-2026-11-21-unfused-scalar.json", 4, Metric::hbm_write, "l2", 0.50},  // median 0.330, worst 0.447
+        {"nvidia-h100-80gb-hbm3-2026-11-21-unfused-scalar.json", 1, Metric::l2_traffic, "l2", 0.23},  // median 0.151, worst 0.201
+        {"nvidia-h100-80gb-hbm3-2026-11-21-unfused-scalar.json", 2, Metric::l2_traffic, "l2", 0.22},  // median 0.132, worst 0.196
+        {"nvidia-h100-80gb-hbm3-2026-11-21-unfused-scalar.json", 4, Metric::l2_traffic, "l2", 0.94},  // median 0.046, worst 0.853
+        {"nvidia-h100-80gb-hbm3-2026-11-21-unfused-scalar.json", 1, Metric::l2_requests, "l2", 0.22},  // median 0.148, worst 0.197
+        {"nvidia-h100-80gb-hbm3-2026-11-21-unfused-scalar.json", 2, Metric::l2_requests, "l2", 0.20},  // median 0.121, worst 0.180
+        {"nvidia-h100-80gb-hbm3-2026-11-21-unfused-scalar.json", 4, Metric::l2_requests, "l2", 0.94},  // median 0.045, worst 0.854
+        {"nvidia-h100-80gb-hbm3-2026-11-21-unfused-scalar.json", 1, Metric::time_ncu, "l2", 0.97},  // median 0.865, worst 0.880
+        {"nvidia-h100-80gb-hbm3-2026-11-21-unfused-scalar.json", 2, Metric::time_ncu, "l2", 0.73},  // median 0.458, worst 0.658
+        {"nvidia-h100-80gb-hbm3-2026-11-21-unfused-scalar.json", 4, Metric::time_ncu, "l2", 1.07},  // median 0.950, worst 0.964
+        {"nvidia-h100-80gb-hbm3-2026-11-21-unfused-scalar.json", 1, Metric::time_events, "l2", 0.97},  // median 0.866, worst 0.880
+        {"nvidia-h100-80gb-hbm3-2026-11-21-unfused-scalar.json", 2, Metric::time_events, "l2", 0.73},  // median 0.462, worst 0.658
+        {"nvidia-h100-80gb-hbm3-2026-11-21-unfused-scalar.json", 4, Metric::time_events, "l2", 1.07},  // median 0.950, worst 0.964
     };
     // clang-format on
     return table;
