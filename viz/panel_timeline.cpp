@@ -84,7 +84,11 @@ void panel_timeline(AppState& app, const DrawContext& ctx) {
     }
     // Axis: cycles and microseconds.
     const double span = ax.cycles(x1) - ax.cycles(x0);
-    const double step = std::pow(10.0, std::floor(std::log10(std::max(span, 1e-9) / 6)));
+    // A 1, 2 or 5 x 10^k step leaving room for each label (about 110 px).
+    const double max_ticks = std::max(2.0, double(x1 - x0) / double(110 * s));
+    const double raw = std::max(span, 1e-9) / max_ticks;
+    const double decade = std::pow(10.0, std::floor(std::log10(raw)));
+    const double step = raw <= decade ? decade : raw <= 2 * decade ? 2 * decade : raw <= 5 * decade ? 5 * decade : 10 * decade;
     for (double t = std::ceil(ax.cycles(x0) / step) * step; t <= ax.cycles(x1); t += step) {
         const float x = ax.x(t);
         dl->AddLine(ImVec2(x, y1), ImVec2(x, y1 + 6 * s), kText);
