@@ -51,11 +51,11 @@ int cmd_demo(int argc, const char* const* argv) {
         const bool ok = r.analytic.available && r.analytic.hbm_read_bytes == r.counts.total.hbm_read_bytes &&
                         r.analytic.hbm_write_bytes == r.counts.total.hbm_write_bytes;
         out << "  " << to_string(r.schedule.algo) << std::string(9 - std::string(to_string(r.schedule.algo)).size(), ' ')
-            << "read " << r.analytic.read_formula << ", write " << r.analytic.write_formula << "  "
+            << "read  " << r.analytic.read_formula << "\n           write " << r.analytic.write_formula << "  "
             << (ok ? "= simulated" : "!= simulated") << "\n";
     }
     out << "  orders of growth (FA1 paper, Theorem 2): standard Theta(" << paper[0].theta_standard.expression << ") = "
-        << human_count(paper[0].theta_standard.elements) << " el, FlashAttention Theta(" << paper[0].theta_flash.expression
+        << human_count(paper[0].theta_standard.elements) << " el,\n    FlashAttention Theta(" << paper[0].theta_flash.expression
         << ") = " << human_count(paper[0].theta_flash.elements) << " el\n";
     if (!modelled.empty() && !modelled.front().paper_mode) {
         out << "\n2) With the " << format_bytes(g.l2_bytes) << " L2 and the timing model\n";
@@ -63,7 +63,7 @@ int cmd_demo(int argc, const char* const* argv) {
         for (const auto& r : modelled)
             if (r.l2_dirty_bytes_at_end)
                 out << "  " << to_string(r.schedule.algo) << ": " << human_bytes(double(r.l2_dirty_bytes_at_end))
-                    << " written but still dirty in L2 when its kernels end (no HBM write yet, as ncu sees it)\n";
+                    << " written but still dirty in L2 at the end (not yet an HBM write, as ncu sees it)\n";
     }
     if (training) {
         out << "\n" << training_reading();
@@ -73,8 +73,15 @@ int cmd_demo(int argc, const char* const* argv) {
     out << "\nReading it: vanilla writes the N x N scores S and probabilities P to HBM and reads them\n"
            "back; FlashAttention keeps each Br x Bc tile of S and P in SRAM and never stores them.\n"
            "FA1 re-reads and re-writes O, l, m once per key block (Tc times); FA2 keeps Oi on chip\n"
-           "and writes it once, so its traffic is Q once plus K and V once per query block (Tr).\n"
-           "Try: flashsim run --algo fa2 --N 4096 --Br 64 --Bc 64   or   flashsim sweep --help\n";
+           "and writes it once, so its traffic is Q once plus K and V once per query block (Tr).\n";
+    if (modelled.size() == 3 && modelled[1].timing.valid) {
+        // Time: FA1 has one CTA per (batch, head); FA2 one per (query block, batch, head).
+        const int64_t fa1_ctas = p.heads(), fa2_ctas = p.heads() * modelled[2].schedule.Tr(p);
+        out << "Time: FA1 runs one CTA per (batch, head): " << fa1_ctas << " CTAs for " << g.sm_count
+            << " SMs here, so most SMs idle;\nFA2 also splits the queries into Tr blocks (" << fa2_ctas
+            << " CTAs) and fills the GPU (FA2 paper, section 3.2).\n";
+    }
+    out << "Try: flashsim run --algo fa2 --N 4096 --Br 64 --Bc 64   or   flashsim sweep --help\n";
     std::cout << out.str();
     return 0;
 }
