@@ -1,11 +1,12 @@
-// config.cpp: conversion of a viewer configuration to model objects, and lesson TOML files.
+// config.cpp: conversion of a viewer configuration to model objects; lesson TOML files are read
+// by the lessons' parser (sim/lessons/lesson_config.h), so the viewer and `flashsim lesson` agree.
 #include "viz/config.h"
 
 #include <fstream>
 #include <sstream>
-#include <toml++/toml.h>
 
 #include "sim/core/errors.h"
+#include "sim/lessons/lesson_config.h"
 
 namespace flashsim::viz {
 
@@ -60,74 +61,49 @@ bool ViewerConfig::operator==(const ViewerConfig& o) const {
 
 namespace {
 
-std::string where(const std::string& origin, const toml::node& n) {
-    const auto& src = n.source();
-    return origin + ":" + std::to_string(src.begin.line);
+// The viewer's state and a lesson's configuration hold the same fields; one parser reads files.
+LessonConfig to_lesson(const ViewerConfig& v) {
+    LessonConfig l = default_lesson_config();
+    l.problem.N = v.N;
+    l.problem.d = v.d;
+    l.problem.H = v.heads;
+    l.problem.B = v.batch;
+    l.problem.dtype = parse_dtype(v.dtype);
+    l.problem.causal = v.causal;
+    l.problem.pass = parse_pass(v.pass);
+    l.schedule.algo = parse_algorithm(v.algo);
+    l.schedule.Br = v.Br;
+    l.schedule.Bc = v.Bc;
+    l.gpu = v.gpu;
+    l.set = v.set;
+    l.paper = v.paper_mode;
+    return l;
 }
 
-int64_t get_int(const std::string& origin, const std::string& key, const toml::node& n) {
-    if (auto v = n.value<int64_t>(); v && n.is_integer()) return *v;
-    throw ConfigError(where(origin, n) + ": " + key + " must be an integer");
-}
-
-std::string get_string(const std::string& origin, const std::string& key, const toml::node& n) {
-    if (auto v = n.value<std::string>(); v && n.is_string()) return *v;
-    throw ConfigError(where(origin, n) + ": " + key + " must be a string");
+ViewerConfig from_lesson(const LessonConfig& l) {
+    ViewerConfig v;
+    v.algo = to_string(l.schedule.algo);
+    v.N = l.problem.N;
+    v.d = l.problem.d;
+    v.Br = l.schedule.Br;
+    v.Bc = l.schedule.Bc;
+    v.heads = l.problem.H;
+    v.batch = l.problem.B;
+    v.dtype = to_string(l.problem.dtype);
+    v.pass = to_string(l.problem.pass);
+    v.gpu = l.gpu;
+    v.causal = l.problem.causal;
+    v.paper_mode = l.paper;
+    v.set = l.set;
+    return v;
 }
 
 }  // namespace
 
 ViewerConfig parse_config_toml(const std::string& text, const std::string& origin, const ViewerConfig& base) {
-    toml::table tbl;
+    const ViewerConfig c = from_lesson(parse_lesson_config(text, origin, to_lesson(base)));
     try {
-        tbl = toml::parse(text, origin);
-    } catch (const toml::parse_error& e) {
-        throw ConfigError(origin + ":" + std::to_string(e.source().begin.line) + ": malformed TOML: " +
-                          std::string(e.description()));
-    }
-    ViewerConfig c = base;
-    for (const auto& [k, node] : tbl) {
-        const std::string key(k.str());
-        if (key == "algo") c.algo = get_string(origin, key, node);
-        else if (key == "N") c.N = get_int(origin, key, node);
-        else if (key == "d") c.d = get_int(origin, key, node);
-        else if (key == "Br") c.Br = get_int(origin, key, node);
-        else if (key == "Bc") c.Bc = get_int(origin, key, node);
-        else if (key == "heads") c.heads = get_int(origin, key, node);
-        else if (key == "batch") c.batch = get_int(origin, key, node);
-        else if (key == "dtype") c.dtype = get_string(origin, key, node);
-        else if (key == "pass") c.pass = get_string(origin, key, node);
-        else if (key == "gpu") c.gpu = get_string(origin, key, node);
-        else if (key == "causal") {
-            if (!node.is_boolean()) throw ConfigError(where(origin, node) + ": causal must be true or false");
-            c.causal = *node.value<bool>();
-        } else if (key == "paper") {
-            if (!node.is_boolean()) throw ConfigError(where(origin, node) + ": paper must be true or false");
-            c.paper_mode = *node.value<bool>();
-        } else if (key == "set") {
-            const toml::table* t = node.as_table();
-            if (!t) throw ConfigError(where(origin, node) + ": set must be a table of GPU fields ([set])");
-            for (const auto& [fk, fv] : *t) {
-                std::string value;
-                if (fv.is_integer()) value = std::to_string(*fv.value<int64_t>());
-                else if (fv.is_floating_point()) {
-                    std::ostringstream s;
-                    s.precision(17);
-                    s << *fv.value<double>();
-                    value = s.str();
-                } else throw ConfigError(where(origin, fv) + ": set." + std::string(fk.str()) + " must be a number");
-                c.set.emplace_back(std::string(fk.str()), value);
-            }
-        } else {
-            throw ConfigError(where(origin, node) + ": unknown key '" + key +
-                              "'; allowed: algo, N, d, Br, Bc, heads, batch, dtype, causal, pass, gpu, paper, [set]");
-        }
-    }
-    // Check every value now, so a lesson file with a bad value fails when it is opened.
-    try {
-        c.to_problem();
-        c.to_schedule();
-        c.to_gpu();
+        c.to_schedule();  // the rest was checked by the lesson parser
     } catch (const ConfigError& e) {
         throw ConfigError(origin + ": " + e.what());
     }

@@ -43,7 +43,17 @@ bool get_bool(const toml::table& t, const char* key, bool fallback, const std::s
 
 }  // namespace
 
-LessonConfig parse_lesson_config(const std::string& text, const std::string& origin) {
+LessonConfig default_lesson_config() {
+    LessonConfig c;
+    c.problem.N = 1024;
+    c.problem.d = 64;
+    c.problem.H = 16;
+    c.problem.B = 1;
+    c.schedule.algo = Algorithm::fa2;
+    return c;
+}
+
+LessonConfig parse_lesson_config(const std::string& text, const std::string& origin, const LessonConfig& base) {
     toml::table tbl;
     try {
         tbl = toml::parse(text, origin);
@@ -59,23 +69,22 @@ LessonConfig parse_lesson_config(const std::string& text, const std::string& ori
         for (const char* key : keys) known = known || k.str() == key;
         if (!known) throw ConfigError(origin + ": unknown key '" + std::string(k.str()) + "'; known: " + kKnownKeys);
     }
-    LessonConfig c;
+    LessonConfig c = base;
     c.origin = origin;
-    // Defaults are the CLI's (sim/cli/options.h), so a file and the flags it prints agree.
     AttentionProblem& p = c.problem;
-    p.N = get_int(tbl, "N", 1024, origin);
-    p.d = get_int(tbl, "d", 64, origin);
-    p.H = get_int(tbl, "heads", 16, origin);
-    p.B = get_int(tbl, "batch", 1, origin);
-    p.dtype = parse_dtype(get_str(tbl, "dtype", "fp16", origin));
-    p.causal = get_bool(tbl, "causal", false, origin);
-    p.pass = parse_pass(get_str(tbl, "pass", "fwd", origin));
+    p.N = get_int(tbl, "N", p.N, origin);
+    p.d = get_int(tbl, "d", p.d, origin);
+    p.H = get_int(tbl, "heads", p.H, origin);
+    p.B = get_int(tbl, "batch", p.B, origin);
+    if (tbl.get("dtype")) p.dtype = parse_dtype(get_str(tbl, "dtype", "", origin));
+    p.causal = get_bool(tbl, "causal", p.causal, origin);
+    if (tbl.get("pass")) p.pass = parse_pass(get_str(tbl, "pass", "", origin));
     Schedule& s = c.schedule;
-    s.algo = parse_algorithm(get_str(tbl, "algo", "fa2", origin));
-    s.Br = get_int(tbl, "Br", 0, origin);
-    s.Bc = get_int(tbl, "Bc", 0, origin);
+    if (tbl.get("algo")) s.algo = parse_algorithm(get_str(tbl, "algo", "", origin));
+    s.Br = get_int(tbl, "Br", s.Br, origin);
+    s.Bc = get_int(tbl, "Bc", s.Bc, origin);
     c.gpu = get_str(tbl, "gpu", c.gpu, origin);
-    c.paper = get_bool(tbl, "paper", false, origin);
+    c.paper = get_bool(tbl, "paper", c.paper, origin);
     // A relative path to a GPU file is relative to the configuration file.
     const bool gpu_is_file = c.gpu.find('/') != std::string::npos || c.gpu.find(".toml") != std::string::npos;
     if (gpu_is_file && std::filesystem::path(c.gpu).is_relative()) {
@@ -105,12 +114,12 @@ LessonConfig parse_lesson_config(const std::string& text, const std::string& ori
     return c;
 }
 
-LessonConfig load_lesson_config(const std::string& path) {
+LessonConfig load_lesson_config(const std::string& path, const LessonConfig& base) {
     std::ifstream in(path);
     if (!in) throw ConfigError("configuration file '" + path + "' cannot be read");
     std::stringstream ss;
     ss << in.rdbuf();
-    return parse_lesson_config(ss.str(), path);
+    return parse_lesson_config(ss.str(), path, base);
 }
 
 GpuSpec LessonConfig::gpu_spec() const {

@@ -24,7 +24,7 @@ namespace flashsim {
 
 struct LessonConfig {
     std::string origin;  // file path, for messages
-    AttentionProblem problem;
+    AttentionProblem problem;  // see default_lesson_config() for the defaults
     Schedule schedule;   // unresolved: 0 knobs mean "default"
     std::string gpu = "a100-40gb";
     std::vector<std::pair<std::string, std::string>> set;  // GPU field overrides, in file order
@@ -36,7 +36,13 @@ struct LessonConfig {
     std::string command_line() const;           // "flashsim run --algo fa1 --N 1024 ..."
 };
 
-LessonConfig parse_lesson_config(const std::string& text, const std::string& origin);  // throws ConfigError
-LessonConfig load_lesson_config(const std::string& path);                              // throws ConfigError
+// The CLI's defaults (sim/cli/options.h): what a key missing from a file means.
+LessonConfig default_lesson_config();
+
+// Keys missing from the file keep `base`'s values (the viewer layers a file over its state).
+LessonConfig parse_lesson_config(const std::string& text, const std::string& origin,
+                                 const LessonConfig& base = default_lesson_config());  // throws ConfigError
+LessonConfig load_lesson_config(const std::string& path,
+                                const LessonConfig& base = default_lesson_config());   // throws ConfigError
 
 }  // namespace flashsim

@@ -33,7 +33,7 @@ TEST_CASE("a lesson file sets the configuration and its GPU overrides") {
 }
 
 TEST_CASE("a malformed lesson file is refused with the file, the key and what is allowed") {
-    CHECK_THROWS_WITH_AS(parse_config_toml("N = \"big\"\n", "x.toml"), doctest::Contains("x.toml:1: N must be an integer"), ConfigError);
+    CHECK_THROWS_WITH_AS(parse_config_toml("N = \"big\"\n", "x.toml"), doctest::Contains("x.toml: key 'N' must be a whole number"), ConfigError);
     CHECK_THROWS_WITH_AS(parse_config_toml("Nq = 3\n", "x.toml"), doctest::Contains("unknown key 'Nq'"), ConfigError);
     CHECK_THROWS_WITH_AS(parse_config_toml("algo = \"fa9\"\n", "x.toml"), doctest::Contains("fa9"), ConfigError);
     CHECK_THROWS_WITH_AS(parse_config_toml("N = [1,\n", "x.toml"), doctest::Contains("malformed TOML"), ConfigError);
@@ -156,7 +156,7 @@ TEST_CASE("the viewer exits with code 2 and one line for a malformed lesson or m
                                                     (dir / "x.png").string() + "'", false, dir);
         CHECK(r.code == 2);
         CHECK(vizt::count_lines(r.err) == 1);
-        CHECK(r.err.find("bad.toml:2: N must be an integer") != std::string::npos);
+        CHECK(r.err.find("bad.toml: key 'N' must be a whole number") != std::string::npos);
         CHECK(!std::filesystem::exists(dir / "x.png"));
     }
     {
