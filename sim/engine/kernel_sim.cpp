@@ -213,7 +213,10 @@ private:
         }
         const double busy = std::max(vector_fpc_ > 0 ? double(op.flops) * share / vector_fpc_ : 0,
                                      exp_pc_ > 0 ? double(op.exps) * share / exp_pc_ : 0);
-        return std::max(p.vector.serve(dep, busy), p.sram.serve(dep, sram)) + lat;
+        // Without a ping-pong schedule the CTAs of an SM do not hide one's softmax under another's
+        // GEMMs: the SM runs them one after the other (docs/timing.md, "Compute").
+        Server& pipe = cfg_.warpgroups > 1 ? p.vector : p.tensor;
+        return std::max(pipe.serve(dep, busy), p.sram.serve(dep, sram)) + lat;
     }
 
     void compute(uint32_t slot, double t) {

@@ -47,15 +47,14 @@ L2Cache::L2Cache(int64_t capacity_bytes, int64_t line_bytes, int64_t sector_byte
             " ways of " + std::to_string(granule_bytes) + " B");
     sectors_per_granule_ = granule_bytes / sector_bytes;
     const size_t n = size_t(sets_ * ways_);
-    tags_.assign(n, 0);
-    lru_.assign(n, 0);
+    meta_.assign(2 * n, 0);
     masks_.assign(n, Masks{});
     owner_.assign(n, Tensor::Q);
 }
 
 void L2Cache::reset_way(size_t i) {
-    tags_[i] = 0;
-    lru_[i] = 0;
+    tag_at(i) = 0;
+    lru_at(i) = 0;
     masks_[i] = Masks{};
     owner_[i] = Tensor::Q;
 }
@@ -75,8 +74,9 @@ L2Access L2Cache::access(uint64_t addr, uint64_t bytes, Tensor owner, Kind kind)
         const int s0 = int(std::max(first_sector, g0) - g0), s1 = int(std::min(end_sector, g0 + spg) - g0);
         const SectorMask need = SectorMask::range(s0, s1);
 
-        const size_t base = size_t((set_hash(g) % uint64_t(sets_)) * uint64_t(ways_));
-        const uint64_t* tags = &tags_[base];
+        const size_t set = size_t(set_hash(g) % uint64_t(sets_)), base = set * size_t(ways_);
+        const uint64_t* tags = &meta_[2 * base];
+        const uint64_t* lru = tags + ways_;
         size_t w = SIZE_MAX;
         for (int64_t k = 0; k < ways_; ++k)
             if (tags[k] == g + 1) {
@@ -86,22 +86,21 @@ L2Access L2Cache::access(uint64_t addr, uint64_t bytes, Tensor owner, Kind kind)
         if (w == SIZE_MAX) {
             // Victim: the first empty way, else the least recently used; its dirty sectors are
             // written back.
-            size_t victim = base;
-            for (int64_t k = 0; k < ways_; ++k) {
-                const size_t i = base + size_t(k);
-                if (tags_[victim] != 0 && (tags_[i] == 0 || lru_[i] < lru_[victim])) victim = i;
-            }
+            size_t v = 0;
+            for (size_t k = 0; k < size_t(ways_); ++k)
+                if (tags[v] != 0 && (tags[k] == 0 || lru[k] < lru[v])) v = k;
+            const size_t victim = base + v;
             const uint64_t wb = uint64_t(masks_[victim].dirty.count()) * sb;
-            if (tags_[victim] != 0 && wb) {
+            if (tags[v] != 0 && wb) {
                 r.hbm_write_bytes += wb;
                 writeback_bytes_by_tensor[size_t(owner_[victim])] += wb;
             }
             reset_way(victim);
-            tags_[victim] = g + 1;
+            tag_at(victim) = g + 1;
             owner_[victim] = owner;
             w = victim;
         }
-        lru_[w] = ++clock_;
+        lru_at(w) = ++clock_;
         Masks& m = masks_[w];
         const SectorMask present = need & m.valid;
         r.hit_bytes += uint64_t(present.count()) * sb;
@@ -123,16 +122,24 @@ L2Access L2Cache::access(uint64_t addr, uint64_t bytes, Tensor owner, Kind kind)
     return r;
 }
 
+void L2Cache::prefetch(uint64_t addr, uint64_t bytes) const {
+    const uint64_t gb = uint64_t(granule_bytes_);
+    for (uint64_t g = addr / gb; g * gb < addr + bytes; ++g) {
+        const char* p = reinterpret_cast<const char*>(&meta_[2 * size_t(set_hash(g) % uint64_t(sets_)) * size_t(ways_)]);
+        for (size_t off = 0; off < 2 * size_t(ways_) * sizeof(uint64_t); off += 64) __builtin_prefetch(p + off);
+    }
+}
+
 uint64_t L2Cache::dirty_bytes() const {
     uint64_t n = 0;
-    for (size_t i = 0; i < tags_.size(); ++i)
-        if (tags_[i]) n += uint64_t(masks_[i].dirty.count());
+    for (size_t i = 0; i < masks_.size(); ++i)
+        if (tag_at(i)) n += uint64_t(masks_[i].dirty.count());
     return n * uint64_t(sector_bytes_);
 }
 
 uint64_t L2Cache::flush() {
     const uint64_t d = dirty_bytes();
-    for (size_t i = 0; i < tags_.size(); ++i) reset_way(i);
+    for (size_t i = 0; i < masks_.size(); ++i) reset_way(i);
     return d;
 }
 

@@ -50,6 +50,11 @@ public:
     L2Access write(uint64_t addr, uint64_t bytes, Tensor owner);
     L2Access atomic(uint64_t addr, uint64_t bytes, Tensor owner);
 
+    // Asks the host CPU to fetch the tags of the sets [addr, addr + bytes) maps to (no effect on
+    // results): the engine calls it for every row of a tile before the lookups, so the host-memory
+    // misses of a tile's rows overlap instead of coming one after another.
+    void prefetch(uint64_t addr, uint64_t bytes) const;
+
     uint64_t dirty_bytes() const;
     // Empties the cache (what Nsight Compute's cache control does before a profiled kernel);
     // returns the dirty bytes it dropped. Their write-back is not charged to any kernel.
@@ -66,15 +71,19 @@ private:
     enum class Kind { read, write, atomic };
     L2Access access(uint64_t addr, uint64_t bytes, Tensor owner, Kind kind);
     // A way's state, split so a lookup touches only the tags of one set (a few host cache lines,
-    // not the whole set's masks): tags_[i] = granule number + 1 (0 = empty), lru_[i] larger =
-    // more recently used, masks_[i] the valid and dirty sectors, owner_[i] the tensor.
+    // not the whole set's masks): tag_at(i) = granule number + 1 (0 = empty), lru_at(i) larger =
+    // more recently used, masks_[i] the valid and dirty sectors, owner_[i] the tensor. Tags and
+    // LRU stamps share one array, each set's tags followed by its stamps, so a lookup touches one
+    // host page for both.
     struct Masks {
         SectorMask valid, dirty;
     };
     void reset_way(size_t i);
     int64_t sector_bytes_, granule_bytes_, ways_, sets_, sectors_per_granule_;
-    std::vector<uint64_t> tags_;  // sets_ * ways_
-    std::vector<uint64_t> lru_;
+    std::vector<uint64_t> meta_;  // per set: ways_ tags, then ways_ LRU stamps
+    uint64_t& tag_at(size_t i) { return meta_[i + (i / size_t(ways_)) * size_t(ways_)]; }
+    uint64_t tag_at(size_t i) const { return meta_[i + (i / size_t(ways_)) * size_t(ways_)]; }
+    uint64_t& lru_at(size_t i) { return meta_[i + (i / size_t(ways_) + 1) * size_t(ways_)]; }
     std::vector<Masks> masks_;
     std::vector<Tensor> owner_;
     uint64_t clock_ = 0;

@@ -74,7 +74,11 @@ Counters merge_l2_counts(const Counters& paper, const Counters& l2) {
 
 void run_timing(const Trace& t, const GpuSpec& g, const SimOptions& o, RunResult& r) {
     const bool with_l2 = !o.paper_mode && g.l2_bytes > 0;
-    const double tensor_rate = g.tensor_flops_per_s(t.problem.dtype);
+    // FA1/FA2-style kernels issue warp-level mma.sync; FA3 issues wgmma, and vanilla's GEMMs stand
+    // for cuBLAS, which uses wgmma on Hopper.
+    const bool fa3 = t.schedule.algo == Algorithm::fa3;
+    const bool warp_mma = t.schedule.algo == Algorithm::fa1 || t.schedule.algo == Algorithm::fa2;
+    const double tensor_rate = g.matmul_flops_per_s(t.problem.dtype, warp_mma);
     if (!(tensor_rate > 0))
         throw ConfigError(std::string("dtype=") + to_string(t.problem.dtype) + " needs tensor cores for it; the " + g.name +
                           " preset has tensor_flops_per_s_" + to_string(t.problem.dtype) + "=0; allowed: another dtype or GPU");
@@ -101,7 +105,7 @@ void run_timing(const Trace& t, const GpuSpec& g, const SimOptions& o, RunResult
         const KernelTrace& k = *t.kernels[i];
         KernelSimConfig cfg;
         cfg.stages = std::max<int64_t>(1, t.schedule.stages);
-        cfg.warpgroups = t.schedule.algo == Algorithm::fa3 ? 2 : 1;
+        cfg.warpgroups = fa3 ? 2 : 1;
         cfg.tensor_flops_per_s = tensor_rate;
         cfg.kernel_index = uint32_t(i);
         if (o.timeline) {

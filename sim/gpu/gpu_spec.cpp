@@ -45,6 +45,7 @@ const std::vector<FieldAccess>& access_table() {
         FS_REAL(tensor_flops_per_s_fp16, "FLOP/s", "dense fp16/bf16 matmul rate (tensor cores)"),
         FS_REAL(tensor_flops_per_s_fp8, "FLOP/s", "dense fp8 matmul rate; 0 = not supported"),
         FS_REAL(tensor_flops_per_s_fp32, "FLOP/s", "matmul rate on fp32 inputs"),
+        FS_REAL(warp_mma_flops_per_s_fp16, "FLOP/s", "fp16/bf16 rate of warp-level mma.sync (FA1/FA2 kernels); 0 = the tensor rate"),
         FS_REAL(vector_flops_per_s, "FLOP/s", "fp32 non-matmul rate"),
         FS_REAL(exp_per_s, "exp/s", "special-function (exp) rate"),
     };
@@ -91,6 +92,11 @@ double GpuSpec::tensor_flops_per_s(Dtype t) const {
     return 0;
 }
 
+double GpuSpec::matmul_flops_per_s(Dtype t, bool warp_mma) const {
+    if (warp_mma && (t == Dtype::fp16 || t == Dtype::bf16) && warp_mma_flops_per_s_fp16 > 0) return warp_mma_flops_per_s_fp16;
+    return tensor_flops_per_s(t);
+}
+
 void GpuSpec::validate() const {
     auto bad = [&](const char* key, const std::string& v, const char* allowed) {
         throw ConfigError("gpu '" + name + "': " + key + "=" + v + " is out of range; allowed: " + allowed);
@@ -120,6 +126,7 @@ void GpuSpec::validate() const {
     if (!(tensor_flops_per_s_fp16 > 0)) bad("tensor_flops_per_s_fp16", fmt_real(tensor_flops_per_s_fp16), "> 0");
     if (tensor_flops_per_s_fp8 < 0) bad("tensor_flops_per_s_fp8", fmt_real(tensor_flops_per_s_fp8), ">= 0");
     if (!(tensor_flops_per_s_fp32 > 0)) bad("tensor_flops_per_s_fp32", fmt_real(tensor_flops_per_s_fp32), "> 0");
+    if (warp_mma_flops_per_s_fp16 < 0) bad("warp_mma_flops_per_s_fp16", fmt_real(warp_mma_flops_per_s_fp16), ">= 0 (0: the tensor rate)");
     if (!(vector_flops_per_s > 0)) bad("vector_flops_per_s", fmt_real(vector_flops_per_s), "> 0");
     if (!(exp_per_s > 0)) bad("exp_per_s", fmt_real(exp_per_s), "> 0");
 }

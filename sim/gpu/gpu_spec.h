@@ -46,10 +46,15 @@ struct GpuSpec {
     double tensor_flops_per_s_fp16 = 0;  // also bf16; dense, fp32 accumulate
     double tensor_flops_per_s_fp8 = 0;   // 0: no fp8 tensor cores
     double tensor_flops_per_s_fp32 = 0;  // matmul on fp32 inputs (TF32 tensor cores or FMA)
+    // fp16/bf16 rate of warp-level mma.sync (the instruction FA1/FA2-style kernels use); on Hopper it
+    // is below the warpgroup (wgmma) peak above. 0: the same as tensor_flops_per_s_fp16.
+    double warp_mma_flops_per_s_fp16 = 0;
     double vector_flops_per_s = 0;       // fp32 non-matmul work
     double exp_per_s = 0;                // special-function unit (exp2) results per second
 
     double tensor_flops_per_s(Dtype t) const;
+    // The rate a kernel's GEMMs run at: warp_mma = true for warp-level mma.sync kernels.
+    double matmul_flops_per_s(Dtype t, bool warp_mma) const;
     double cycles_per_s() const { return clock_hz; }
 
     void validate() const;                                  // throws ConfigError

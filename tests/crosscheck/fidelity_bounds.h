@@ -65,12 +65,12 @@ inline const std::vector<FidelityBound>& fidelity_bounds() {
         {"nvidia-h200-2026-11-21.json", 2, Metric::time_ncu, "l2", 0.82},  // median 0.538, worst 0.745
         {"nvidia-h200-2026-11-21.json", 3, Metric::time_ncu, "l2", 1.06},  // median 0.952, worst 0.959
         {"nvidia-h200-2026-11-21.json", 4, Metric::time_ncu, "l2", 1.07},  // median 0.950, worst 0.964
-        {"nvidia-h200-2026-11-21.json", 5, Metric::time_ncu, "l2", 0.34},  // median 0.195, worst 0.303
+        {"nvidia-h200-2026-11-21.json", 5, Metric::time_ncu, "l2", 0.32},  // median 0.189, worst 0.282
         {"nvidia-h200-2026-11-21.json", 1, Metric::time_events, "l2", 0.99},  // median 0.881, worst 0.896
         {"nvidia-h200-2026-11-21.json", 2, Metric::time_events, "l2", 0.83},  // median 0.542, worst 0.746
         {"nvidia-h200-2026-11-21.json", 3, Metric::time_events, "l2", 1.06},  // median 0.952, worst 0.959
         {"nvidia-h200-2026-11-21.json", 4, Metric::time_events, "l2", 1.07},  // median 0.950, worst 0.964
-        {"nvidia-h200-2026-11-21.json", 5, Metric::time_events, "l2", 0.33},  // median 0.197, worst 0.293
+        {"nvidia-h200-2026-11-21.json", 5, Metric::time_events, "l2", 0.30},  // median 0.188, worst 0.272
         // nvidia-h100-80gb-hbm3-2026-11-21-{tc,unfused-scalar,fa1}.json: the full matrix on an H100.
         {"nvidia-h100-80gb-hbm3-2026-11-21-fa1.json", 3, Metric::hbm_read, "l2", 0.12},  // median 0.046, worst 0.106
         {"nvidia-h100-80gb-hbm3-2026-11-21-fa1.json", 3, Metric::hbm_write, "l2", 0.17},  // median 0.075, worst 0.150
@@ -86,9 +86,9 @@ inline const std::vector<FidelityBound>& fidelity_bounds() {
         {"nvidia-h100-80gb-hbm3-2026-11-21-tc.json", 6, Metric::l2_traffic, "l2", 0.28},  // median 0.105, worst 0.252
         {"nvidia-h100-80gb-hbm3-2026-11-21-tc.json", 5, Metric::l2_requests, "l2", 0.17},  // median 0.090, worst 0.154
         {"nvidia-h100-80gb-hbm3-2026-11-21-tc.json", 6, Metric::l2_requests, "l2", 0.32},  // median 0.122, worst 0.283
-        {"nvidia-h100-80gb-hbm3-2026-11-21-tc.json", 5, Metric::time_ncu, "l2", 0.34},  // median 0.196, worst 0.307
+        {"nvidia-h100-80gb-hbm3-2026-11-21-tc.json", 5, Metric::time_ncu, "l2", 0.33},  // median 0.188, worst 0.292
         {"nvidia-h100-80gb-hbm3-2026-11-21-tc.json", 6, Metric::time_ncu, "l2", 0.51},  // median 0.316, worst 0.460
-        {"nvidia-h100-80gb-hbm3-2026-11-21-tc.json", 5, Metric::time_events, "l2", 0.32},  // median 0.193, worst 0.289
+        {"nvidia-h100-80gb-hbm3-2026-11-21-tc.json", 5, Metric::time_events, "l2", 0.31},  // median 0.184, worst 0.274
         {"nvidia-h100-80gb-hbm3-2026-11-21-tc.json", 6, Metric::time_events, "l2", 0.50},  // median 0.314, worst 0.453
         {"nvidia-h100-80gb-hbm3-2026-11-21-unfused-scalar.json", 1, Metric::hbm_read, "l2", 0.02},  // median 0.003, worst 0.011
         {"nvidia-h100-80gb-hbm3-2026-11-21-unfused-scalar.json", 2, Metric::hbm_read, "l2", 0.03},  // median 0.006, worst 0.020

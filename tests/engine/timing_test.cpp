@@ -150,7 +150,7 @@ TEST_CASE("more bandwidth or more SMs never makes a run slower") {
         // More SMs of the same kind: per-SM compute and per-SM L2 port unchanged.
         GpuSpec more_sms = g;
         more_sms.sm_count *= 2;
-        for (double* rate : {&more_sms.tensor_flops_per_s_fp16, &more_sms.vector_flops_per_s, &more_sms.exp_per_s,
+        for (double* rate : {&more_sms.tensor_flops_per_s_fp16, &more_sms.warp_mma_flops_per_s_fp16, &more_sms.vector_flops_per_s, &more_sms.exp_per_s,
                              &more_sms.l2_bytes_per_s})
             *rate *= 2;
         CAPTURE(c.gpu);
