@@ -33,6 +33,7 @@ Schedule CommonOptions::schedule() const {
     s.warps = warps;
     s.stages = stages;
     s.vanilla_gemm = parse_gemm_tiling(vanilla_gemm);
+    s.matmul_unit = parse_matmul_unit(matmul_unit);
     return s;
 }
 
@@ -67,6 +68,8 @@ void add_common_options(po::options_description& desc, CommonOptions& o) {
         ("stages", po::value(&o.stages)->default_value(o.stages), "SRAM buffers for Kj, Vj; 0 = default")
         ("vanilla-gemm", po::value(&o.vanilla_gemm)->default_value(o.vanilla_gemm),
             "vanilla's GEMMs: ideal (operands cross HBM once) or tiled (every re-read issued)")
+        ("matmul-unit", po::value(&o.matmul_unit)->default_value(o.matmul_unit),
+            "GEMMs on tensor cores (tensor) or as scalar fp32 FMAs on CUDA cores (fma)")
         ("gpu", po::value(&o.gpu)->default_value(o.gpu), "GPU preset (see `flashsim presets`) or a .toml file")
         ("set", po::value(&o.set)->composing(), "override one GPU field, KEY=VALUE (repeatable)")
         ("paper", po::bool_switch(&o.paper), "paper mode: no L2, counts equal the papers' IO model")

@@ -19,7 +19,7 @@ struct CommonOptions {
     std::string algo = "fa2";
     int64_t N = 1024, N_kv = 0, d = 64, heads = 16, batch = 1;
     int64_t Br = 0, Bc = 0, warps = 0, stages = 0;
-    std::string dtype = "fp16", pass = "fwd", gpu = "a100-40gb", vanilla_gemm = "ideal";
+    std::string dtype = "fp16", pass = "fwd", gpu = "a100-40gb", vanilla_gemm = "ideal", matmul_unit = "tensor";
     bool causal = false, paper = false, no_timing = false;
     std::vector<std::string> set;
 

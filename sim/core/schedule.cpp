@@ -20,6 +20,7 @@ const char* to_string(Algorithm a) {
 }
 
 const char* to_string(GemmTiling g) { return g == GemmTiling::ideal ? "ideal" : "tiled"; }
+const char* to_string(MatmulUnit u) { return u == MatmulUnit::tensor ? "tensor" : "fma"; }
 
 Algorithm parse_algorithm(const std::string& s) {
     if (s == "vanilla") return Algorithm::vanilla;
@@ -35,10 +36,17 @@ GemmTiling parse_gemm_tiling(const std::string& s) {
     throw ConfigError("vanilla-gemm='" + s + "' is unknown; allowed: ideal, tiled");
 }
 
+MatmulUnit parse_matmul_unit(const std::string& s) {
+    if (s == "tensor") return MatmulUnit::tensor;
+    if (s == "fma") return MatmulUnit::fma;
+    throw ConfigError("matmul-unit='" + s + "' is unknown; allowed: tensor, fma");
+}
+
 std::string Schedule::describe() const {
     return std::string(to_string(algo)) + " Br=" + std::to_string(Br) + " Bc=" + std::to_string(Bc) +
            " warps=" + std::to_string(warps) + " stages=" + std::to_string(stages) +
-           (algo == Algorithm::vanilla ? std::string(" gemm=") + to_string(vanilla_gemm) : "");
+           (algo == Algorithm::vanilla ? std::string(" gemm=") + to_string(vanilla_gemm) : "") +
+           (matmul_unit == MatmulUnit::fma ? " matmul=fma" : "");
 }
 
 std::string format_bytes(int64_t bytes) {

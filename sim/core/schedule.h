@@ -20,11 +20,28 @@ enum class Algorithm : uint8_t { vanilla, fa1, fa2, fa3 };
 //   tiled: a grid of Br x Bc output tiles, each CTA re-reading its operand rows from HBM
 //          (what a real tiled GEMM issues; an L2 absorbs most of the re-reads).
 enum class GemmTiling : uint8_t { ideal, tiled };
+// Which unit runs the GEMMs (Sij = Qi Kj^T, Oi += Pij Vj, vanilla's S = QK^T and O = PV):
+//   tensor: tensor cores at the element type's tensor rate (the papers' kernels, cuBLAS);
+//   fma:    CUDA cores, one fp32 FMA per product (the scalar kernels, versions 1, 3 and 4). Each
+//           thread keeps an rm x rn block of the output in registers and, per step of the inner
+//           dimension, loads rm elements of A and rn of B from SRAM as fp32 (the tiles are
+//           converted on load), so a GEMM of M N K FMAs reads 4 M N K (1/rn + 1/rm) bytes of SRAM
+//           as its threads receive them (a value broadcast to a warp's 32 threads still occupies
+//           the SRAM pipe as 32 copies: 32 x 4 B = one 128 B wavefront). Register blocking, as
+//           the kernels in kernels/ have it:
+//             vanilla S = QK^T: 4 x 4 per thread (256 threads, 64 x 64 tile);
+//             vanilla O = PV:   4 x d/16 per thread;
+//             fa1, fa2 Sij:     1 x 8 (4 threads per query row, 8 key columns at a time);
+//             fa1, fa2 PVj:     1 x d/4 (the thread's quarter of the row of Oi).
+//           The FMAs run at vector_flops_per_s; the SRAM pipe at sram_bytes_per_cycle_per_sm.
+enum class MatmulUnit : uint8_t { tensor, fma };
 
 const char* to_string(Algorithm a);
 const char* to_string(GemmTiling g);
+const char* to_string(MatmulUnit u);
 Algorithm parse_algorithm(const std::string& s);  // throws ConfigError
 GemmTiling parse_gemm_tiling(const std::string& s);
+MatmulUnit parse_matmul_unit(const std::string& s);  // throws ConfigError
 
 struct Schedule {
     Algorithm algo = Algorithm::fa2;
@@ -33,6 +50,7 @@ struct Schedule {
     int64_t warps = 0;   // warps per CTA; 0 = default
     int64_t stages = 0;  // SRAM buffers for Kj, Vj (prefetch depth); 0 = default
     GemmTiling vanilla_gemm = GemmTiling::ideal;
+    MatmulUnit matmul_unit = MatmulUnit::tensor;
 
     int64_t Tr(const AttentionProblem& p) const { return (p.N + Br - 1) / Br; }
     int64_t Tc(const AttentionProblem& p) const { return (p.Nk() + Bc - 1) / Bc; }

@@ -27,6 +27,10 @@ SimConfig sim_config_for(const MeasuredRun& r) {
     s.Bc = r.Bc;
     s.warps = r.warps;
     s.stages = r.stages;
+    // Versions 1, 3 and 4 are scalar fp32 kernels: their GEMMs are FMAs on CUDA cores.
+    const bool scalar = (s.algo == Algorithm::vanilla && r.vanilla_gemm != "cublas") ||
+                        r.kernel == "fa1" || r.kernel == "fa2_scalar";
+    if (scalar) s.matmul_unit = MatmulUnit::fma;
     if (s.algo == Algorithm::vanilla) {
         // Real GEMMs issue every operand re-read to global memory; the L2 decides what reaches HBM.
         s.vanilla_gemm = GemmTiling::tiled;

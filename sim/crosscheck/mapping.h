@@ -2,15 +2,16 @@
 // preset stands for the GPU that ran it.
 //
 // Kernel versions (kernels/versions.cu) map to the simulator as follows:
-//   1 vanilla, tiled 64x64 GEMM  -> vanilla, vanilla_gemm=tiled, the run's Br=Bc=64
+//   1 vanilla, tiled 64x64 GEMM  -> vanilla, vanilla_gemm=tiled, the run's Br=Bc=64, matmul_unit=fma
 //   2 vanilla with cuBLAS         -> vanilla, vanilla_gemm=tiled, Br=Bc=kCublasTileAssumed: cuBLAS
 //                                    picks its own CTA tiles, which the file does not record (it
 //                                    writes 64x64 to match v1); 128x128 is what cuBLAS's fp16
 //                                    tensor-core GEMMs commonly use on A100 and H100 for large
 //                                    M, N. The tile only changes L2 traffic (operand re-reads),
 //                                    not HBM bytes once re-reads hit in L2.
-//   3 FlashAttention-1            -> fa1 with the run's Br, Bc (one CTA per (batch, head))
-//   4, 5 FlashAttention-2         -> fa2 with the run's Br, Bc, warps, stages
+//   3 FlashAttention-1            -> fa1 with the run's Br, Bc (one CTA per (batch, head)), matmul_unit=fma
+//   4, 5 FlashAttention-2         -> fa2 with the run's Br, Bc, warps, stages; v4 (kernel fa2_scalar)
+//                                    with matmul_unit=fma: scalar fp32 GEMMs on CUDA cores
 //   6 FlashAttention-3            -> fa3 with the run's knobs
 // The mapping goes by the run's `algo` and `vanilla_gemm` fields, so a new version of a known
 // algorithm needs no change here.

@@ -203,6 +203,13 @@ private:
     }
 
     double run_op(SmPipes& p, const Op& op, double dep, double share) {
+        if (op.kind == OpKind::matmul && (op.flags & kOpCudaCore)) {
+            // Scalar GEMM on CUDA cores: FMAs at the fp32 rate on the vector pipe; op.bytes are the
+            // SRAM bytes its threads load (register blocking, schedule.h), already per warp.
+            const double busy = vector_fpc_ > 0 ? double(op.flops) * share / vector_fpc_ : 0;
+            const double sram = sram_bpc_ > 0 ? double(op.bytes) * share / sram_bpc_ : 0;
+            return std::max(p.vector.serve(dep, busy), p.sram.serve(dep, sram)) + g_.sram_latency_cycles;
+        }
         const double b_readers = cfg_.warpgroups > 1 ? 1.0 : double(std::max<int64_t>(1, k_.warps));
         const double sram_bytes = op.kind == OpKind::matmul ? matmul_sram_bytes(op, share, b_readers) : double(op.bytes) * share;
         const double sram = sram_bpc_ > 0 ? sram_bytes / sram_bpc_ : 0;

@@ -72,14 +72,16 @@ TransferTiming MemorySystem::transfer(const Op& op, int64_t sm, double t, Counte
         a.hbm_write_bytes += x.hbm_write_bytes;
     });
     tt.hbm_read_bytes += a.hbm_read_bytes;  // write-backs are charged to their owners at end_kernel
-    if (op.kind == OpKind::load) tt.global_read_bytes += op.bytes;
-    else tt.global_write_bytes += op.bytes;
+    // Bytes the SM sends to L2 in requests: a quarter-sector store sends each sector 4 times.
+    const uint64_t request_bytes = (op.flags & kOpQuarterSectors) ? 4 * op.bytes : op.bytes;
+    if (op.kind == OpKind::load) tt.global_read_bytes += request_bytes;
+    else tt.global_write_bytes += request_bytes;
     if (op.kind == OpKind::atomic_add) tt.atomic_bytes += op.bytes;
 
     // An atomic is a read and a write at the L2 slice.
-    const double l2_bytes = op.kind == OpKind::atomic_add ? 2 * bytes : bytes;
+    const double l2_bytes = op.kind == OpKind::atomic_add ? 2 * bytes : double(request_bytes);
     const double waits_before = hbm.wait_cycles + l2.wait_cycles + sm_port[size_t(sm)].wait_cycles;
-    double end = sm_port[size_t(sm)].serve(t, per(bytes, port_bytes_per_cycle_));
+    double end = sm_port[size_t(sm)].serve(t, per(double(request_bytes), port_bytes_per_cycle_));
     end = std::max(end, l2.serve(t, per(l2_bytes, l2_bytes_per_cycle_)));
     const double hbm_bytes = double(a.hbm_read_bytes + a.hbm_write_bytes);
     if (hbm_bytes > 0) end = std::max(end, hbm.serve(t, per(hbm_bytes, hbm_bytes_per_cycle_)));

@@ -65,6 +65,9 @@ Counters merge_l2_counts(const Counters& paper, const Counters& l2) {
     for (size_t i = 0; i < c.per_tensor.size(); ++i) {
         c.per_tensor[i].hbm_read_bytes = l2.per_tensor[i].hbm_read_bytes;
         c.per_tensor[i].hbm_write_bytes = l2.per_tensor[i].hbm_write_bytes;
+        // The requests L2 saw: the trace's bytes, a quarter-sector store's 4x (kOpQuarterSectors).
+        c.per_tensor[i].global_read_bytes = l2.per_tensor[i].global_read_bytes;
+        c.per_tensor[i].global_write_bytes = l2.per_tensor[i].global_write_bytes;
     }
     finish_totals(c);
     return c;

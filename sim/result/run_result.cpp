@@ -70,7 +70,7 @@ nlohmann::json to_json(const RunResult& r) {
           {"causal", p.causal}, {"pass", to_string(p.pass)}}},
         {"schedule",
          {{"algo", to_string(s.algo)}, {"Br", s.Br}, {"Bc", s.Bc}, {"Tr", s.Tr(p)}, {"Tc", s.Tc(p)},
-          {"warps", s.warps}, {"stages", s.stages}, {"vanilla_gemm", to_string(s.vanilla_gemm)}}},
+          {"warps", s.warps}, {"stages", s.stages}, {"vanilla_gemm", to_string(s.vanilla_gemm)}, {"matmul_unit", to_string(s.matmul_unit)}}},
         {"gpu", gpu},
         {"paper_mode", r.paper_mode},
         {"footprint",

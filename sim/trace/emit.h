@@ -38,8 +38,8 @@ public:
     void load_rows(Tensor t, uint8_t line, int64_t row0, int64_t rows, uint8_t flags = 0) {
         load(t, line, row0, rows, 0, shapes_[size_t(t)].cols, flags);
     }
-    void store_rows(Tensor t, uint8_t line, int64_t row0, int64_t rows) {
-        store(t, line, row0, rows, 0, shapes_[size_t(t)].cols);
+    void store_rows(Tensor t, uint8_t line, int64_t row0, int64_t rows, uint8_t flags = 0) {
+        move(OpKind::store, t, line, row0, rows, 0, shapes_[size_t(t)].cols, flags);
     }
     // C (M x N) += A (M x K) . B (K x N): 2MNK FLOPs, reading both operands from SRAM.
     void matmul(uint8_t line, int64_t M, int64_t N, int64_t K, int64_t operand_bytes, uint8_t flags = 0) {
@@ -49,6 +49,12 @@ public:
         o.bytes = uint64_t(operand_bytes);
         o.rows = uint32_t(M);
         o.cols = uint32_t(N);
+    }
+    // The same GEMM as scalar fp32 FMAs on CUDA cores, each thread holding an rm x rn block of C:
+    // per step of K a thread loads rm elements of A and rn of B (fp32) from SRAM (schedule.h).
+    void matmul_fma(uint8_t line, int64_t M, int64_t N, int64_t K, int64_t rm, int64_t rn, uint8_t flags = 0) {
+        const int64_t fmas = M * N * K;
+        matmul(line, M, N, K, 4 * (fmas / rn + fmas / rm), uint8_t(flags | kOpCudaCore));
     }
     void vector(uint8_t line, int64_t flops, int64_t exps, int64_t sram_bytes = 0, uint8_t flags = 0) {
         Op& o = next(OpKind::vector, line);

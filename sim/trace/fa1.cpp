@@ -6,6 +6,8 @@
 // O, l, m are initialised in HBM by a memset (line 2), which is not a kernel and not counted.
 // Causal: for key block j only query blocks whose rows reach column j*Bc run; blocks that are
 // partly masked pay for the mask on chip.
+#include <algorithm>
+
 #include "sim/gpu/gpu_spec.h"
 #include "sim/trace/emit.h"
 #include "sim/trace/generators.h"
@@ -38,6 +40,7 @@ void append_fa1_forward(Trace& t, const GpuSpec& g) {
     const int64_t N = p.N, Nk = p.Nk(), d = p.d, Br = s.Br, Bc = s.Bc, es = p.es();
     const int64_t Tr = s.Tr(p), Tc = s.Tc(p);
     const bool causal = p.causal;
+    const bool fma = s.matmul_unit == MatmulUnit::fma;
     const TensorShapes shapes = t.shapes;
 
     t.kernels.push_back(make_kernel("fa1_fwd", 1, p.heads(), s.warps, footprint(s, p, g), [=](int64_t bh, int64_t) {
@@ -55,15 +58,17 @@ void append_fa1_forward(Trace& t, const GpuSpec& g) {
             e.load_rows(Tensor::l, 8, r.begin, R);
             e.load_rows(Tensor::m, 8, r.begin, R);
             e.barrier(8);
-            e.matmul(9, R, C, d, (R + C) * d * es);
+            if (fma) e.matmul_fma(9, R, C, d, 1, 8);  // 1 x 8 per thread (4 threads per row)
+            else e.matmul(9, R, C, d, (R + C) * d * es);
             const int64_t mask = causal && block_needs_mask(r.begin, c.begin, C) ? R * C : 0;
             e.vector(9, R * C + mask, 0);              // scale by 1/sqrt(d) (and mask)
             e.vector(10, 3 * R * C, R * C);            // rowmax, subtract, exp, rowsum
             e.vector(11, 6 * R, 2 * R);                // m_new, l_new
-            e.matmul(12, R, d, C, (R * C + C * d) * es);  // P~ij Vj
+            if (fma) e.matmul_fma(12, R, d, C, 1, std::max<int64_t>(1, d / 4));  // 1 x d/4 per thread
+            else e.matmul(12, R, d, C, (R * C + C * d) * es);  // P~ij Vj
             e.vector(12, 3 * R * d + 4 * R, 0);        // rescale old Oi and P~V, add, divide
             e.barrier(12);
-            e.store_rows(Tensor::O, 12, r.begin, R);
+            e.store_rows(Tensor::O, 12, r.begin, R, fma ? kOpQuarterSectors : 0);
             e.store_rows(Tensor::l, 13, r.begin, R);
             e.store_rows(Tensor::m, 13, r.begin, R);
         };

@@ -3,6 +3,8 @@
 // and rescaled once at the end (delayed scaling), Oi and LSEi = mi + log(li) written once.
 // Paper-mode HBM per head (elements): reads Nd + Tr * 2Nd, writes Nd (+ N fp32 for LSE).
 // Causal: key blocks entirely above the diagonal are skipped; only diagonal blocks are masked.
+#include <algorithm>
+
 #include "sim/gpu/gpu_spec.h"
 #include "sim/trace/emit.h"
 #include "sim/trace/generators.h"
@@ -36,6 +38,7 @@ void append_fa2_forward(Trace& t, const GpuSpec& g) {
     const int64_t N = p.N, Nk = p.Nk(), d = p.d, Br = s.Br, Bc = s.Bc, es = p.es();
     const int64_t Tr = s.Tr(p), Tc = s.Tc(p);
     const bool causal = p.causal;
+    const bool fma = s.matmul_unit == MatmulUnit::fma;
     const TensorShapes shapes = t.shapes;
     const char* name = s.algo == Algorithm::fa3 ? "fa3_fwd" : "fa2_fwd";
 
@@ -55,17 +58,19 @@ void append_fa2_forward(Trace& t, const GpuSpec& g) {
             e.load_rows(Tensor::K, 7, c.begin, C);
             e.load_rows(Tensor::V, 7, c.begin, C);
             e.barrier(7);
-            e.matmul(8, R, C, d, (R + C) * d * es);
+            if (fma) e.matmul_fma(8, R, C, d, 1, 8);  // 1 x 8 per thread (4 threads per row)
+            else e.matmul(8, R, C, d, (R + C) * d * es);
             const int64_t mask = causal && block_needs_mask(r.begin, c.begin, C) ? R * C : 0;
             e.vector(9, 4 * R * C + 4 * R + mask, R * C + R);  // scale, max, subtract, exp, sum; rescale li
-            e.matmul(10, R, d, C, (R * C + C * d) * es);       // P~ij Vj accumulates into Oi
+            if (fma) e.matmul_fma(10, R, d, C, 1, std::max<int64_t>(1, d / 4));  // 1 x d/4 per thread
+            else e.matmul(10, R, d, C, (R * C + C * d) * es);  // P~ij Vj
             e.vector(10, R * d, 0);                            // rescale Oi by e^(mi - mi_new)
             e.barrier(10);
         };
         auto epi = [=](int64_t, Emitter& e) {
             e.vector(12, R * d, 0);   // divide by li
             e.vector(13, R, R);       // log(li) + mi
-            e.store_rows(Tensor::O, 14, r.begin, R);
+            e.store_rows(Tensor::O, 14, r.begin, R, fma ? kOpQuarterSectors : 0);
             e.store_rows(Tensor::LSE, 15, r.begin, R);
         };
         return make_nested_stream(shapes, uint32_t(bh), 1, range, pro, body, epi);

@@ -24,7 +24,7 @@ enum class OpKind : uint8_t {
     load,        // global memory (HBM, through L2 where modelled) -> SRAM
     store,       // SRAM -> global memory
     atomic_add,  // SRAM -> global read-modify-write, performed at L2 (FA2 backward's dQ)
-    matmul,      // tensor-core GEMM on SRAM/register tiles
+    matmul,      // GEMM on SRAM/register tiles (tensor cores, or CUDA cores with kOpCudaCore)
     vector,      // element-wise work (softmax, rescaling): FLOPs and exps
     barrier,     // the CTA's threads wait for each other
 };
@@ -35,6 +35,13 @@ constexpr uint8_t kOpReuse = 1;  // ideal GEMM accounting: a re-read the model a
                                  // on chip, so it never reaches HBM even without an L2 model
 constexpr uint8_t kOpRecompute = 2;  // backward: work redone because S and P were not stored
                                      // (S = QK^T again, its mask, P = exp(S - LSE)); counted apart
+constexpr uint8_t kOpCudaCore = 4;  // matmul as scalar fp32 FMAs on CUDA cores (MatmulUnit::fma):
+                                    // bytes are the SRAM bytes its threads load (schedule.h)
+constexpr uint8_t kOpQuarterSectors = 8;  // store issued by 4 threads per row, each owning every 4th
+                                          // group of 4 columns (kernels/scalar_tiles.cuh): each warp
+                                          // store instruction fills a quarter of every 32-byte sector
+                                          // it touches, so L2 receives 4x op.bytes in write requests
+                                          // (HBM still sees each sector once, merged in L2)
 
 struct Op {
     OpKind kind = OpKind::barrier;

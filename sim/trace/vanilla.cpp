@@ -9,6 +9,7 @@
 // mode HBM sees each operand once: reads 3Nd + 2N^2, writes 2N^2 + Nd elements per head.
 // GemmTiling::tiled issues every re-read to global memory, as a real tiled GEMM does.
 // Causal: S is computed in full and the softmax masks it (what an unfused framework does).
+#include <algorithm>
 #include <cmath>
 
 #include "sim/gpu/gpu_spec.h"
@@ -31,6 +32,7 @@ void append_vanilla_forward(Trace& t, const GpuSpec& g) {
     const int64_t N = p.N, Nk = p.Nk(), d = p.d, Br = s.Br, Bc = s.Bc, es = p.es();
     const int64_t Tr = s.Tr(p), Tc = s.Tc(p);
     const bool ideal = s.vanilla_gemm == GemmTiling::ideal;
+    const bool fma = s.matmul_unit == MatmulUnit::fma;
     const TensorShapes shapes = t.shapes;
     const Footprint fp = footprint(s, p, g);
     (void)g;
@@ -43,7 +45,8 @@ void append_vanilla_forward(Trace& t, const GpuSpec& g) {
             e.load_rows(Tensor::Q, 1, r.begin, r.size, ideal && j > 0 ? kOpReuse : 0);
             e.load_rows(Tensor::K, 1, c.begin, c.size, ideal && i > 0 ? kOpReuse : 0);
             e.barrier(1);
-            e.matmul(1, r.size, c.size, d, (r.size + c.size) * d * es);
+            if (fma) e.matmul_fma(1, r.size, c.size, d, 4, 4);  // 4 x 4 outputs per thread
+            else e.matmul(1, r.size, c.size, d, (r.size + c.size) * d * es);
             e.vector(1, r.size * c.size, 0);  // scale by 1/sqrt(d)
             e.store(Tensor::S, 1, r.begin, r.size, c.begin, c.size);
         });
@@ -72,7 +75,8 @@ void append_vanilla_forward(Trace& t, const GpuSpec& g) {
             e.load(Tensor::P, 3, r.begin, r.size, c.begin, c.size);
             e.load_rows(Tensor::V, 3, c.begin, c.size, ideal && i > 0 ? kOpReuse : 0);
             e.barrier(3);
-            e.matmul(3, r.size, d, c.size, (r.size + d) * c.size * es);
+            if (fma) e.matmul_fma(3, r.size, d, c.size, 4, std::max<int64_t>(1, d / 16));  // 4 x d/16 per thread
+            else e.matmul(3, r.size, d, c.size, (r.size + d) * c.size * es);
             e.barrier(3);
         });
     }));
