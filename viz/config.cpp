@@ -10,32 +10,20 @@
 
 namespace flashsim::viz {
 
+namespace {
+LessonConfig to_lesson(const ViewerConfig& v);
+}  // namespace
+
+// The conversions go through LessonConfig, which the CLI's lesson runner uses too.
 AttentionProblem ViewerConfig::to_problem() const {
-    AttentionProblem p;
-    p.B = batch;
-    p.H = heads;
-    p.N = N;
-    p.d = d;
-    p.dtype = parse_dtype(dtype);
-    p.causal = causal;
-    p.pass = parse_pass(pass);
+    AttentionProblem p = to_lesson(*this).problem;
     p.validate();
     return p;
 }
 
-Schedule ViewerConfig::to_schedule() const {
-    Schedule s;
-    s.algo = parse_algorithm(algo);
-    s.Br = Br;
-    s.Bc = Bc;
-    return s;
-}
+Schedule ViewerConfig::to_schedule() const { return to_lesson(*this).schedule; }
 
-GpuSpec ViewerConfig::to_gpu() const {
-    GpuSpec g = load_gpu(gpu);
-    for (const auto& [k, v] : set) g.set(k, v);
-    return g;
-}
+GpuSpec ViewerConfig::to_gpu() const { return to_lesson(*this).gpu_spec(); }
 
 SimOptions ViewerConfig::to_options(bool timeline) const {
     SimOptions o;
