@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <map>
 
+#include "sim/algorithms/algorithm.h"
 #include "sim/core/errors.h"
 #include "viz/palette.h"
 #include "viz/panels.h"
@@ -77,6 +78,16 @@ bool block_combo(const char* label, int64_t& value) {
     return changed;
 }
 
+// The algorithm table's names, in its order.
+const std::vector<std::string>& algorithm_choices() {
+    static const std::vector<std::string> names = [] {
+        std::vector<std::string> n;
+        for (const AlgorithmInfo* a : all_algorithms()) n.push_back(a->name);
+        return n;
+    }();
+    return names;
+}
+
 const GpuSpec* preset(const std::string& name) {
     static std::map<std::string, GpuSpec> cache;
     auto it = cache.find(name);
@@ -97,7 +108,13 @@ void panel_controls(AppState& app, Side& side, const char* id) {
     ViewerConfig& c = side.config;
     bool changed = false;
     ImGui::PushID(id);
-    changed |= combo("algorithm", c.algo, {"vanilla", "fa1", "fa2", "fa3"});
+    changed |= combo("algorithm", c.algo, algorithm_choices());
+    if (ImGui::IsItemHovered()) {
+        try {
+            ImGui::SetTooltip("%s", algorithm_info(parse_algorithm(c.algo)).summary);
+        } catch (const std::exception&) {
+        }
+    }
     changed |= combo("pass", c.pass, {"fwd", "bwd", "fwdbwd"});
     int log2N = 0;
     while ((int64_t(1) << (log2N + 1)) <= c.N) ++log2N;

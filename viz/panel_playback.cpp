@@ -52,7 +52,7 @@ void panel_listing(AppState& app) {
         ImGui::Selectable(label, cur, ImGuiSelectableFlags_SpanAllColumns | ImGuiSelectableFlags_AllowItemOverlap);
         ImGui::SameLine();
         if (cur) ImGui::PushStyleColor(ImGuiCol_Text, kLoadHighlight);
-        ImGui::TextWrapped("%s", l.lines[k].c_str());
+        ImGui::TextWrapped("%s", l.lines[k].text.c_str());
         if (cur) ImGui::PopStyleColor();
     }
     ImGui::PopStyleColor();

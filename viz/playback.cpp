@@ -124,7 +124,7 @@ void Playback::seek(int64_t step) {
 
 int Playback::listing_index() const {
     if (!trace_ || kernel_ < 0 || trace_->listings.size() < 2) return 0;
-    return trace_->kernels[size_t(kernel_)]->name.find("bwd") != std::string::npos ? 1 : 0;
+    return int(trace_->kernels[size_t(kernel_)]->listing);
 }
 
 int Playback::current_line() const {

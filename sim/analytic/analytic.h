@@ -27,7 +27,13 @@ struct AnalyticCounts {
     bool available = false;     // false for combinations without a closed form yet
 };
 
+// The closed forms of the problem's pass for the schedule's algorithm (the algorithm table's).
 AnalyticCounts exact_counts(const AttentionProblem& p, const Schedule& s);
+
+// Each algorithm's forward closed forms (bytes and formulas; exact_counts adds the FLOPs).
+AnalyticCounts vanilla_forward_counts(const AttentionProblem& p, const Schedule& s);
+AnalyticCounts fa1_forward_counts(const AttentionProblem& p, const Schedule& s);
+AnalyticCounts fa2_forward_counts(const AttentionProblem& p, const Schedule& s);  // FA3's too
 
 struct ThetaBound {
     std::string expression;  // "N^2 d^2 / M"

@@ -18,8 +18,13 @@ namespace flashsim {
 // causal mask, the rows of query blocks i >= floor(j Bc / Br).
 uint64_t backward_query_rows(const AttentionProblem& p, const Schedule& s);
 
-// The backward alone (p.pass is ignored); available = false for fa3 (no backward modelled).
+// The backward alone (p.pass is ignored); available = false where the table models no backward.
 AnalyticCounts exact_backward_counts(const AttentionProblem& p, const Schedule& s);
+
+// Each algorithm's backward closed forms (bytes and formulas; exact_backward_counts adds FLOPs).
+AnalyticCounts vanilla_backward_counts(const AttentionProblem& p, const Schedule& s);
+AnalyticCounts fa1_backward_counts(const AttentionProblem& p, const Schedule& s);
+AnalyticCounts fa2_backward_counts(const AttentionProblem& p, const Schedule& s);
 
 // exact_counts() for pass bwd (the backward) and fwdbwd (forward + backward, formulas joined).
 AnalyticCounts exact_counts_with_backward(const AttentionProblem& p, const Schedule& s);

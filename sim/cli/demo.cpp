@@ -4,6 +4,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "sim/algorithms/algorithm.h"
 #include "sim/cli/backward_report.h"
 #include "sim/cli/commands.h"
 #include "sim/cli/options.h"
@@ -25,7 +26,7 @@ int cmd_demo(int argc, const char* const* argv) {
     for (Algorithm a : {Algorithm::vanilla, Algorithm::fa1, Algorithm::fa2}) {
         Schedule s = o.schedule();
         s.algo = a;
-        if (a != Algorithm::fa2 && a != Algorithm::fa1) s.Br = s.Bc = 0;  // vanilla keeps its GEMM tiles
+        if (algorithm_info(a).unfused) s.Br = s.Bc = 0;  // vanilla keeps its GEMM tiles
         SimOptions po_ = o.sim_options();
         po_.paper_mode = true;
         paper.push_back(simulate(p, s, g, po_));

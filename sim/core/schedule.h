@@ -14,6 +14,8 @@ namespace flashsim {
 
 struct GpuSpec;
 
+// The algorithms; each has its entry in the algorithm table (sim/algorithms/algorithm.h), which
+// says everything else about it.
 enum class Algorithm : uint8_t { vanilla, fa1, fa2, fa3 };
 // How vanilla's two GEMMs move their operands:
 //   ideal: each operand crosses HBM once (the papers' Algorithm 0 accounting);
@@ -71,8 +73,9 @@ Footprint footprint(const Schedule& s, const AttentionProblem& p, const GpuSpec&
 Footprint forward_footprint(const Schedule& s, const AttentionProblem& p, const GpuSpec& g);
 Footprint backward_footprint(const Schedule& s, const AttentionProblem& p, const GpuSpec& g);
 
-// Fills defaults (FA1: Bc = ceil(M/4d), Br = min(ceil(M/4d), d), M the SRAM size in elements;
-// FA2/FA3: the real kernels' tiles), then validates. Throws ConfigError.
+// Fills defaults from the algorithm table (FA1: Bc = ceil(M/4d), Br = min(ceil(M/4d), d), M the
+// SRAM size in elements; FA2/FA3: the real kernels' tiles), shrinks defaulted blocks and stages
+// until they fit, then validates. Throws ConfigError.
 Schedule resolve_schedule(Schedule s, const AttentionProblem& p, const GpuSpec& g);
 
 std::string format_bytes(int64_t bytes);  // "64 KiB", "1.5 MiB", "288 KiB"

@@ -23,16 +23,19 @@ struct Traffic {
     uint64_t hbm_write_bytes = 0;
     uint64_t atomic_bytes = 0;  // part of global_write_bytes done as read-modify-write at L2
 
+    // Every field, once: += and scaled() (and anything else that treats all fields alike) use it.
+    static constexpr auto kFields = std::to_array<uint64_t Traffic::*>({
+        &Traffic::global_read_bytes, &Traffic::global_write_bytes, &Traffic::hbm_read_bytes, &Traffic::hbm_write_bytes,
+        &Traffic::atomic_bytes});
+
     Traffic& operator+=(const Traffic& o) {
-        global_read_bytes += o.global_read_bytes;
-        global_write_bytes += o.global_write_bytes;
-        hbm_read_bytes += o.hbm_read_bytes;
-        hbm_write_bytes += o.hbm_write_bytes;
-        atomic_bytes += o.atomic_bytes;
+        for (auto f : kFields) this->*f += o.*f;
         return *this;
     }
     Traffic scaled(uint64_t k) const {
-        return {global_read_bytes * k, global_write_bytes * k, hbm_read_bytes * k, hbm_write_bytes * k, atomic_bytes * k};
+        Traffic t = *this;
+        for (auto f : kFields) t.*f *= k;
+        return t;
     }
 };
 
@@ -54,9 +57,19 @@ struct Counters {
     uint64_t loads = 0;
     uint64_t stores = 0;  // stores and atomics
 
+    // Every scalar field, once: += and scaled() use it (with per_tensor and total).
+    static constexpr auto kFields = std::to_array<uint64_t Counters::*>({
+        &Counters::sram_read_bytes, &Counters::sram_write_bytes, &Counters::matmul_flops, &Counters::vector_flops,
+        &Counters::exps, &Counters::recompute_matmul_flops, &Counters::recompute_vector_flops, &Counters::recompute_exps,
+        &Counters::ops, &Counters::ctas, &Counters::loads, &Counters::stores});
+
     Counters& operator+=(const Counters& o);
     Counters scaled(uint64_t k) const;
     uint64_t flops() const { return matmul_flops + vector_flops; }
 };
+// A field added to Traffic or Counters but not to its kFields would be lost by += and scaled().
+static_assert(sizeof(Traffic) == Traffic::kFields.size() * sizeof(uint64_t), "Traffic::kFields lists every field");
+static_assert(sizeof(Counters) == sizeof(Counters::per_tensor) + sizeof(Traffic) + Counters::kFields.size() * sizeof(uint64_t),
+              "Counters::kFields lists every scalar field");
 
 }  // namespace flashsim

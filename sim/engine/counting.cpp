@@ -8,37 +8,15 @@ namespace flashsim {
 Counters& Counters::operator+=(const Counters& o) {
     for (size_t i = 0; i < per_tensor.size(); ++i) per_tensor[i] += o.per_tensor[i];
     total += o.total;
-    sram_read_bytes += o.sram_read_bytes;
-    sram_write_bytes += o.sram_write_bytes;
-    matmul_flops += o.matmul_flops;
-    vector_flops += o.vector_flops;
-    exps += o.exps;
-    recompute_matmul_flops += o.recompute_matmul_flops;
-    recompute_vector_flops += o.recompute_vector_flops;
-    recompute_exps += o.recompute_exps;
-    ops += o.ops;
-    ctas += o.ctas;
-    loads += o.loads;
-    stores += o.stores;
+    for (auto f : kFields) this->*f += o.*f;
     return *this;
 }
 
 Counters Counters::scaled(uint64_t k) const {
-    Counters c;
+    Counters c = *this;
     for (size_t i = 0; i < per_tensor.size(); ++i) c.per_tensor[i] = per_tensor[i].scaled(k);
     c.total = total.scaled(k);
-    c.sram_read_bytes = sram_read_bytes * k;
-    c.sram_write_bytes = sram_write_bytes * k;
-    c.matmul_flops = matmul_flops * k;
-    c.vector_flops = vector_flops * k;
-    c.exps = exps * k;
-    c.recompute_matmul_flops = recompute_matmul_flops * k;
-    c.recompute_vector_flops = recompute_vector_flops * k;
-    c.recompute_exps = recompute_exps * k;
-    c.ops = ops * k;
-    c.ctas = ctas * k;
-    c.loads = loads * k;
-    c.stores = stores * k;
+    for (auto f : kFields) c.*f *= k;
     return c;
 }
 
@@ -93,6 +71,26 @@ void finish_totals(Counters& c) {
 }
 
 }  // namespace
+
+CountResult merge_l2_counts(const CountResult& paper, const std::vector<Counters>& l2_kernel_counts) {
+    CountResult r;
+    for (size_t k = 0; k < paper.kernels.size(); ++k) {
+        KernelCounts kc = paper.kernels[k];
+        const Counters& l2 = l2_kernel_counts[k];
+        for (size_t i = 0; i < kc.counts.per_tensor.size(); ++i) {
+            Traffic& t = kc.counts.per_tensor[i];
+            t.hbm_read_bytes = l2.per_tensor[i].hbm_read_bytes;
+            t.hbm_write_bytes = l2.per_tensor[i].hbm_write_bytes;
+            // The requests L2 saw: the trace's bytes, a quarter-sector store's 4x (kOpQuarterSectors).
+            t.global_read_bytes = l2.per_tensor[i].global_read_bytes;
+            t.global_write_bytes = l2.per_tensor[i].global_write_bytes;
+        }
+        finish_totals(kc.counts);
+        r.total += kc.counts;
+        r.kernels.push_back(std::move(kc));
+    }
+    return r;
+}
 
 CountResult count_paper_mode(const Trace& t, bool all_heads) {
     CountResult r;

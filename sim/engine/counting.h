@@ -26,6 +26,10 @@ struct CountResult {
 
 CountResult count_paper_mode(const Trace& t, bool all_heads = false);
 
+// The paper-mode counts with each kernel's HBM and global (L2 request) bytes replaced by what the
+// L2 model counted for it (`l2_kernel_counts`, one per kernel); FLOPs and SRAM bytes stay.
+CountResult merge_l2_counts(const CountResult& paper, const std::vector<Counters>& l2_kernel_counts);
+
 // Adds one op to a Counters in paper mode. Shared by the counting and timing layers.
 void count_op_paper_mode(const Op& op, Counters& c);
 

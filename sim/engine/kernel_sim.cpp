@@ -97,11 +97,17 @@ struct Cta {
     }
 };
 
+enum class EventKind : uint8_t {
+    cta_start,      // the slot's next CTA starts and issues its first loads
+    compute,        // an iteration's loads have arrived: run its compute ops
+    iteration_end,  // an iteration's compute is done: its stores, the next prefetch
+};
+
 struct Event {
     double t;
     uint64_t seq;
     uint32_t slot;
-    uint8_t type;  // 0 start, 1 compute, 2 end of iteration
+    EventKind kind;
     bool operator>(const Event& o) const { return t != o.t ? t > o.t : seq > o.seq; }
 };
 
@@ -131,10 +137,10 @@ public:
         while (!heap_.empty()) {
             const Event e = heap_.top();
             heap_.pop();
-            switch (e.type) {
-                case 0: start(e.slot, e.t); break;
-                case 1: compute(e.slot, e.t); break;
-                case 2: end_iteration(e.slot, e.t); break;
+            switch (e.kind) {
+                case EventKind::cta_start: start(e.slot, e.t); break;
+                case EventKind::compute: compute(e.slot, e.t); break;
+                case EventKind::iteration_end: end_iteration(e.slot, e.t); break;
             }
         }
         for (double r : last_retire_) s_.cycles = std::max(s_.cycles, r);
@@ -144,11 +150,11 @@ public:
     }
 
 private:
-    void push(double t, uint32_t slot, uint8_t type) { heap_.push(Event{t, seq_++, slot, type}); }
+    void push(double t, uint32_t slot, EventKind kind) { heap_.push(Event{t, seq_++, slot, kind}); }
     // The next CTA in launch order takes `slot` at `t`.
     void launch(uint32_t slot, double t) {
         pending_[slot] = next_cta_++;
-        push(t, slot, 0);
+        push(t, slot, EventKind::cta_start);
     }
 
     void record(const Cta& c, const Op& op, double a, double b) {
@@ -188,7 +194,7 @@ private:
         for (int64_t k = 0; k < cfg_.stages && c.have(k); ++k) issue_loads(c, k, t);
         c.next_issue = std::min<int64_t>(cfg_.stages, c.parsed);
         if (!c.have(0)) return retire(slot, t);
-        push(std::max(t, c.it(0).loads_done), slot, 1);
+        push(std::max(t, c.it(0).loads_done), slot, EventKind::compute);
     }
 
     // Runs one compute op on the SM's pipes once `dep` has passed; returns its end.
@@ -278,7 +284,7 @@ private:
         s_.compute_exposed_cycles += std::max(0.0, (end - t) - overlap);
         s_.prefetch_hidden_cycles += overlap;
         c.real_end = std::max(c.real_end, end);
-        push(gate, slot, 2);
+        push(gate, slot, EventKind::iteration_end);
     }
 
     void end_iteration(uint32_t slot, double t) {
@@ -302,7 +308,7 @@ private:
         c.next_compute = k + 1;
         c.ready = t;
         if (!c.have(k + 1)) return retire(slot, std::max({t, c.real_end, c.stores_done}));
-        push(std::max(t, c.it(k + 1).loads_done), slot, 1);
+        push(std::max(t, c.it(k + 1).loads_done), slot, EventKind::compute);
     }
 
     void retire(uint32_t slot, double t) {

@@ -5,7 +5,7 @@
 // Contract:
 //   - capacity, line, sector and ways come from the GpuSpec; granule_bytes (a multiple of the line,
 //     at most 128 sectors) is the unit of lookup and replacement. granule = line is the real
-//     cache, sector for sector (tests check it against l2_reference.h); a larger granule keeps
+//     cache, sector for sector (tests check it against tests/engine/l2_reference.h); a larger granule keeps
 //     long runs fast at the price of evicting neighbouring lines together (docs/timing.md);
 //   - read: sectors not valid are fetched from HBM (misses); write: write-allocate without fetch,
 //     full sectors become valid and dirty, a partly written sector that is not valid is fetched

@@ -1,7 +1,9 @@
-// simulate.cpp: resolve, trace, count, time.
+// simulate.cpp: resolve, trace, count, time, and merge what the L2 model counted.
 #include "sim/engine/simulate.h"
 
+#include "sim/engine/counting.h"
 #include "sim/engine/timing.h"
+#include "sim/engine/timing_report.h"
 
 namespace flashsim {
 
@@ -17,17 +19,29 @@ RunResult simulate(const AttentionProblem& p, const Schedule& requested, const G
     r.analytic = exact_counts(p, r.schedule);
     r.theta_standard = theta_standard(p);
     r.theta_flash = theta_flash(p, g);
-    // Paper mode, or a GPU with no L2, counts with the papers' IO model; otherwise the timing
-    // engine's L2 model decides which global accesses reach HBM.
-    // The timing walk, when it runs the L2 model, replaces these counts and clears paper_mode.
-    r.paper_mode = true;
-    if (o.paper_mode || !o.timing || g.l2_bytes == 0) {
-        CountResult c = count_paper_mode(t);
-        r.counts = c.total;
-        r.kernels = std::move(c.kernels);
-    }
-    if (o.timing) run_timing(t, g, o, r);
+    simulate_trace(t, g, o, r);
     return r;
+}
+
+void simulate_trace(const Trace& t, const GpuSpec& g, const SimOptions& o, RunResult& r) {
+    // Counting: the papers' IO model (every global access an HBM access).
+    CountResult paper = count_paper_mode(t);
+    r.paper_mode = true;
+    r.counts = paper.total;
+    r.kernels = paper.kernels;
+    if (!o.timing) return;
+
+    // Timing; outside paper mode its L2 model decides which global accesses reach HBM.
+    TimedRun run = run_timing(t, g, o, paper.total);
+    if (run.l2_modelled) {
+        CountResult l2 = merge_l2_counts(paper, run.l2_kernel_counts);
+        r.counts = l2.total;
+        r.kernels = std::move(l2.kernels);
+        r.l2_dirty_bytes_at_end = run.l2_dirty_bytes_at_end;
+        r.paper_mode = false;
+    }
+    r.timing = std::move(run.timing);
+    fill_timing_report(r, run.stats, run.tensor_flops_per_s, t.engine);
 }
 
 }  // namespace flashsim

@@ -22,4 +22,10 @@ struct SimOptions {
 
 RunResult simulate(const AttentionProblem& p, const Schedule& requested, const GpuSpec& g, const SimOptions& o);
 
+struct Trace;
+// The counting and timing of simulate() on a trace already built: fills r.counts, r.kernels,
+// r.paper_mode, r.l2_dirty_bytes_at_end and (when o.timing) r.timing. Counting never depends on
+// timing; outside paper mode the timing walk's L2 model supplies the HBM bytes, merged here.
+void simulate_trace(const Trace& t, const GpuSpec& g, const SimOptions& o, RunResult& r);
+
 }  // namespace flashsim

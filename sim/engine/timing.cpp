@@ -1,13 +1,11 @@
 // timing.cpp: runs the kernels of a Trace one after another through kernel_sim, with the L2 model
-// outside paper mode, and fills RunResult::timing (and the L2-mode counts).
+// outside paper mode; returns the time and what the L2 model counted (simulate() merges it).
 #include "sim/engine/timing.h"
 
 #include <algorithm>
 
 #include "sim/core/errors.h"
-#include "sim/engine/counting.h"
 #include "sim/engine/kernel_sim.h"
-#include "sim/engine/timing_report.h"
 
 namespace flashsim {
 
@@ -52,74 +50,41 @@ int64_t l2_granule_for(const Trace& t, const GpuSpec& g, const SimOptions& o, ui
     return granule;
 }
 
-namespace {
-
-void finish_totals(Counters& c) {
-    c.total = Traffic{};
-    for (const auto& t : c.per_tensor) c.total += t;
-}
-
-// Paper-mode counts with the HBM columns replaced by what the L2 model saw.
-Counters merge_l2_counts(const Counters& paper, const Counters& l2) {
-    Counters c = paper;
-    for (size_t i = 0; i < c.per_tensor.size(); ++i) {
-        c.per_tensor[i].hbm_read_bytes = l2.per_tensor[i].hbm_read_bytes;
-        c.per_tensor[i].hbm_write_bytes = l2.per_tensor[i].hbm_write_bytes;
-        // The requests L2 saw: the trace's bytes, a quarter-sector store's 4x (kOpQuarterSectors).
-        c.per_tensor[i].global_read_bytes = l2.per_tensor[i].global_read_bytes;
-        c.per_tensor[i].global_write_bytes = l2.per_tensor[i].global_write_bytes;
-    }
-    finish_totals(c);
-    return c;
-}
-
-}  // namespace
-
-void run_timing(const Trace& t, const GpuSpec& g, const SimOptions& o, RunResult& r) {
-    const bool with_l2 = !o.paper_mode && g.l2_bytes > 0;
+TimedRun run_timing(const Trace& t, const GpuSpec& g, const SimOptions& o, const Counters& paper_total) {
+    TimedRun run;
+    run.l2_modelled = !o.paper_mode && g.l2_bytes > 0;
     // FA1/FA2-style kernels issue warp-level mma.sync; FA3 issues wgmma, and vanilla's GEMMs stand
-    // for cuBLAS, which uses wgmma on Hopper.
-    const bool fa3 = t.schedule.algo == Algorithm::fa3;
-    const bool warp_mma = t.schedule.algo == Algorithm::fa1 || t.schedule.algo == Algorithm::fa2;
-    const double tensor_rate = g.matmul_flops_per_s(t.problem.dtype, warp_mma);
-    if (!(tensor_rate > 0))
+    // for cuBLAS, which uses wgmma on Hopper (the algorithm table's engine properties).
+    run.tensor_flops_per_s = g.matmul_flops_per_s(t.problem.dtype, t.engine.mma == MmaIssue::warp_mma);
+    if (!(run.tensor_flops_per_s > 0))
         throw ConfigError(std::string("dtype=") + to_string(t.problem.dtype) + " needs tensor cores for it; the " + g.name +
                           " preset has tensor_flops_per_s_" + to_string(t.problem.dtype) + "=0; allowed: another dtype or GPU");
 
-    CountResult paper;
-    if (r.counts.ops == 0 || with_l2) {
-        paper = count_paper_mode(t);
-    } else {
-        paper.total = r.counts;
-        paper.kernels = r.kernels;
-    }
-    const int64_t granule =
-        with_l2 ? l2_granule_for(t, g, o, paper.total.total.global_read_bytes + paper.total.total.global_write_bytes) : 0;
-    MemorySystem mem(g, t.shapes, t.problem.heads(), with_l2, granule);
+    const int64_t granule = run.l2_modelled
+                                ? l2_granule_for(t, g, o, paper_total.total.global_read_bytes + paper_total.total.global_write_bytes)
+                                : 0;
+    MemorySystem mem(g, t.shapes, t.problem.heads(), run.l2_modelled, granule);
 
-    Timing& tm = r.timing;
-    tm = Timing{};
+    Timing& tm = run.timing;
     tm.valid = true;
     tm.l2_granule_bytes = granule;
-    std::vector<KernelSimStats> stats;
-    std::vector<Counters> l2_counts(t.kernels.size());
-    uint64_t dirty_at_end = 0;
+    run.l2_kernel_counts.assign(t.kernels.size(), Counters{});
     for (size_t i = 0; i < t.kernels.size(); ++i) {
         const KernelTrace& k = *t.kernels[i];
         KernelSimConfig cfg;
         cfg.stages = std::max<int64_t>(1, t.schedule.stages);
-        cfg.warpgroups = fa3 ? 2 : 1;
-        cfg.tensor_flops_per_s = tensor_rate;
+        cfg.warpgroups = t.engine.consumer_warpgroups;
+        cfg.tensor_flops_per_s = run.tensor_flops_per_s;
         cfg.kernel_index = uint32_t(i);
         if (o.timeline) {
             cfg.timeline = &tm.timeline;
             cfg.timeline_cap = o.timeline_max_events;
             cfg.timeline_truncated = &tm.timeline_truncated;
         }
-        KernelSimStats s = simulate_kernel(k, g, mem, cfg, l2_counts[i]);
+        KernelSimStats s = simulate_kernel(k, g, mem, cfg, run.l2_kernel_counts[i]);
         // Dirty lines left when a profiled kernel ends are written back by the next flush, which
         // no kernel's dram__bytes_write sees.
-        dirty_at_end += mem.end_kernel(l2_counts[i], o.l2_flush_between_kernels);
+        run.l2_dirty_bytes_at_end += mem.end_kernel(run.l2_kernel_counts[i], o.l2_flush_between_kernels);
         KernelTiming kt;
         kt.name = k.name;
         kt.cycles = s.cycles;
@@ -130,28 +95,15 @@ void run_timing(const Trace& t, const GpuSpec& g, const SimOptions& o, RunResult
         kt.waves = s.waves;
         tm.kernels.push_back(kt);
         tm.cycles += s.cycles;
-        stats.push_back(s);
+        run.stats.push_back(s);
     }
-    if (with_l2 && !o.l2_flush_between_kernels) dirty_at_end = mem.dirty_bytes();
-
-    if (with_l2) {
-        r.kernels.clear();
-        Counters total;
-        for (size_t i = 0; i < t.kernels.size(); ++i) {
-            KernelCounts kc = paper.kernels[i];
-            kc.counts = merge_l2_counts(paper.kernels[i].counts, l2_counts[i]);
-            total += kc.counts;
-            r.kernels.push_back(kc);
-        }
-        r.counts = total;
-        r.l2_dirty_bytes_at_end = dirty_at_end;
-        r.paper_mode = false;
-    } else if (r.counts.ops == 0) {
-        r.counts = paper.total;
-        r.kernels = paper.kernels;
+    if (run.l2_modelled && !o.l2_flush_between_kernels) run.l2_dirty_bytes_at_end = mem.dirty_bytes();
+    if (!run.l2_modelled) {
+        run.l2_kernel_counts.clear();
+        run.l2_dirty_bytes_at_end = 0;
     }
     tm.seconds = tm.cycles / g.clock_hz;
-    fill_timing_report(r, stats, tensor_rate);
+    return run;
 }
 
 }  // namespace flashsim

@@ -3,14 +3,27 @@
 // at the vector and exp rates, and, outside paper mode, runs global accesses through the L2
 // model so HBM bytes are L2 misses.
 #pragma once
+#include <vector>
+
+#include "sim/engine/kernel_sim.h"
 #include "sim/engine/simulate.h"
 
 namespace flashsim {
 
-// Fills r.timing. When SimOptions::paper_mode is off and the GPU has an L2, it also runs the
-// L2 model and fills r.counts, r.kernels and r.l2_dirty_bytes_at_end, and sets r.paper_mode
-// to false; otherwise r.counts (already paper-mode counts) stays as it is.
-void run_timing(const Trace& t, const GpuSpec& g, const SimOptions& o, RunResult& r);
+// What the timing walk returns: the time (its report is filled by fill_timing_report once the
+// counts are merged), the event loop's sums per kernel, and, outside paper mode on a GPU with an
+// L2, what the L2 model counted per kernel (HBM bytes are its misses and write-backs).
+struct TimedRun {
+    Timing timing;
+    std::vector<KernelSimStats> stats;
+    double tensor_flops_per_s = 0;
+    bool l2_modelled = false;
+    std::vector<Counters> l2_kernel_counts;  // per kernel: per-tensor global and HBM bytes
+    uint64_t l2_dirty_bytes_at_end = 0;      // written but still dirty in L2 when the kernels end
+};
+
+// Times the trace. `paper_total` (the paper-mode counts) sizes the L2 granule.
+TimedRun run_timing(const Trace& t, const GpuSpec& g, const SimOptions& o, const Counters& paper_total);
 
 // The L2 granule run_timing uses: SimOptions::l2_granule_bytes when set; else the line for runs
 // moving up to 256 MiB through global memory; else the largest power of two times the line, up

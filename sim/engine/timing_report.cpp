@@ -32,7 +32,8 @@ const char* resource_words(const std::string& k) {
 
 }  // namespace
 
-void fill_timing_report(RunResult& r, const std::vector<KernelSimStats>& stats, double tensor_flops_per_s) {
+void fill_timing_report(RunResult& r, const std::vector<KernelSimStats>& stats, double tensor_flops_per_s,
+                        const EngineProps& engine) {
     const GpuSpec& g = r.gpu;
     Timing& tm = r.timing;
     const Counters& c = r.counts;
@@ -113,7 +114,7 @@ void fill_timing_report(RunResult& r, const std::vector<KernelSimStats>& stats, 
     }
     if (r.schedule.stages > 1) tm.hidden_seconds["prefetch"] = prefetch;
     if (sharing > 0) tm.hidden_seconds["ctas_sharing_an_sm"] = sharing;
-    if (r.schedule.algo == Algorithm::fa3) tm.hidden_seconds["fa3_pingpong_and_intra_warpgroup"] = pingpong;
+    if (engine.pingpong()) tm.hidden_seconds["fa3_pingpong_and_intra_warpgroup"] = pingpong;
 
     // One line: the bound, how close to it, and the largest loss.
     std::string worst;

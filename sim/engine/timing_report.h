@@ -6,10 +6,13 @@
 
 #include "sim/engine/kernel_sim.h"
 #include "sim/result/run_result.h"
+#include "sim/trace/trace.h"
 
 namespace flashsim {
 
-// Needs r.counts, r.gpu, r.timing.cycles/seconds/kernels already set.
-void fill_timing_report(RunResult& r, const std::vector<KernelSimStats>& stats, double tensor_flops_per_s);
+// Needs r.counts, r.gpu, r.timing.cycles/seconds/kernels already set; `engine` is the trace's
+// (the algorithm table's) engine properties.
+void fill_timing_report(RunResult& r, const std::vector<KernelSimStats>& stats, double tensor_flops_per_s,
+                        const EngineProps& engine);
 
 }  // namespace flashsim

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <limits>
 
+#include "sim/algorithms/algorithm.h"
 #include "sim/core/errors.h"
 #include "sim/core/seeded_inputs.h"
 
@@ -157,6 +158,13 @@ void BackwardMemory::atomic_add(Tensor t, int64_t bh, int64_t r0, int64_t c0, co
 }
 
 FunctionalBackward run_backward_functional(const AttentionProblem& p, const Schedule& s, const BackwardInputs& in) {
+    const AlgorithmInfo& a = algorithm_info(s.algo);
+    if (!a.run_functional_backward) {
+        std::string with;
+        for (const AlgorithmInfo* b : all_algorithms())
+            if (b->run_functional_backward) with += std::string(with.empty() ? "" : ", ") + b->name;
+        throw ConfigError(std::string("algo=") + a.name + ": " + a.no_backward_reason + "; allowed: " + with);
+    }
     BackwardMemory mem(p);
     for (int64_t bh = 0; bh < p.heads(); ++bh) {
         const size_t h = size_t(bh);
@@ -166,24 +174,18 @@ FunctionalBackward run_backward_functional(const AttentionProblem& p, const Sche
         mem.raw(Tensor::V, bh) = in.V[h].cast<float>();
         mem.raw(Tensor::dO, bh) = in.dO[h].cast<float>();
         mem.raw(Tensor::O, bh) = f.O.cast<float>();
-        switch (s.algo) {
-            case Algorithm::vanilla: mem.raw(Tensor::P, bh) = f.P.cast<float>(); break;
-            case Algorithm::fa1:
+        switch (a.saved) {  // what the forward left in HBM
+            case SavedStatistics::probabilities: mem.raw(Tensor::P, bh) = f.P.cast<float>(); break;
+            case SavedStatistics::row_max_sum:
                 mem.raw(Tensor::m, bh) = f.m.cast<float>();
                 mem.raw(Tensor::l, bh) = f.l.cast<float>();
                 break;
-            case Algorithm::fa2:
+            case SavedStatistics::logsumexp:
                 mem.raw(Tensor::LSE, bh) = (f.m.array() + f.l.array().log()).matrix().cast<float>();
                 break;
-            case Algorithm::fa3:
-                throw ConfigError("algo=fa3: the FlashAttention-3 backward is not modelled; allowed: vanilla, fa1, fa2");
         }
     }
-    switch (s.algo) {
-        case Algorithm::vanilla: vanilla_backward_tiles(p, s, mem); break;
-        case Algorithm::fa1: fa1_backward_tiles(p, s, mem); break;
-        default: fa2_backward_tiles(p, s, mem); break;
-    }
+    a.run_functional_backward(p, s, mem);
     FunctionalBackward r;
     r.traffic = mem.traffic();
     for (int64_t bh = 0; bh < p.heads(); ++bh) {

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 
+#include "sim/algorithms/algorithm.h"
 #include "sim/core/errors.h"
 #include "sim/core/seeded_inputs.h"
 #include "sim/functional/element_types.h"
@@ -70,10 +71,24 @@ void check_functional_size(const AttentionProblem& p, Algorithm algo) {
         throw ConfigError("functional run of " + p.describe() + ": B*H*N*N_kv*d = " + std::to_string(int64_t(work)) +
                           " is too large to execute; allowed: at most 2^32 = 4294967296 (try a smaller N, d or H)");
     const double scores = double(p.heads()) * double(p.N) * double(p.Nk());
-    if (algo == Algorithm::vanilla && scores > double(int64_t(1) << 26))
-        throw ConfigError("functional run of vanilla, " + p.describe() + ": B*H*N*N_kv = " +
+    if (algorithm_info(algo).unfused && scores > double(int64_t(1) << 26))
+        throw ConfigError("functional run of " + std::string(to_string(algo)) + ", " + p.describe() + ": B*H*N*N_kv = " +
                           std::to_string(int64_t(scores)) + " elements of S and P; allowed: at most 2^26 = 67108864");
 }
+
+namespace {
+
+// "naive tiles apply to the tiled algorithms; allowed with --algo fa1, fa2 or fa3, not vanilla"
+std::string naive_tiles_error(const AlgorithmInfo& a) {
+    std::string tiled;
+    for (const AlgorithmInfo* b : all_algorithms())
+        if (!b->unfused) tiled += std::string(tiled.empty() ? "" : ", ") + b->name;
+    const size_t last = tiled.rfind(", ");
+    if (last != std::string::npos) tiled.replace(last, 2, " or ");
+    return "naive tiles apply to the tiled algorithms; allowed with --algo " + tiled + ", not " + a.name;
+}
+
+}  // namespace
 
 FunctionalResult run_functional(const AttentionProblem& p, const Schedule& resolved, const GpuSpec& g, uint64_t seed) {
     FunctionalOptions o;
@@ -91,8 +106,8 @@ FunctionalResult run_functional(const AttentionProblem& p, const Schedule& s, co
     if (s.Bc < 1 || s.Bc > p.Nk())
         throw ConfigError("functional run: Bc=" + std::to_string(s.Bc) + " is out of range; allowed: 1 to N_kv=" +
                           std::to_string(p.Nk()));
-    if (o.naive_tiles && s.algo == Algorithm::vanilla)
-        throw ConfigError("naive tiles apply to the tiled algorithms; allowed with --algo fa1, fa2 or fa3, not vanilla");
+    const AlgorithmInfo& a = algorithm_info(s.algo);
+    if (o.naive_tiles && a.unfused) throw ConfigError(naive_tiles_error(a));
     check_functional_size(p, s.algo);
 
     GlobalMemory hbm(p);
@@ -100,21 +115,16 @@ FunctionalResult run_functional(const AttentionProblem& p, const Schedule& s, co
     hbm.array(Tensor::K) = seeded_tensor(p, kSeedK, o.seed);
     hbm.array(Tensor::V) = seeded_tensor(p, kSeedV, o.seed);
     FunctionalContext cx{p, s, g, hbm, o.naive_tiles};
-    switch (s.algo) {
-        case Algorithm::vanilla: run_vanilla(cx); break;
-        case Algorithm::fa1: run_fa1(cx); break;
-        case Algorithm::fa2:
-        case Algorithm::fa3: run_fa2(cx); break;
-    }
+    a.run_functional(cx);
 
     FunctionalResult r;
     r.O = hbm.array(Tensor::O);
-    if (!o.naive_tiles && s.algo == Algorithm::fa1) {
+    if (!o.naive_tiles && a.saved == SavedStatistics::row_max_sum) {
         const auto& l = hbm.array(Tensor::l);
         const auto& m = hbm.array(Tensor::m);
         r.LSE.resize(l.size());
         for (size_t n = 0; n < l.size(); ++n) r.LSE[n] = m[n] + std::log(l[n]);
-    } else if (!o.naive_tiles && s.algo != Algorithm::vanilla) {
+    } else if (!o.naive_tiles && a.saved == SavedStatistics::logsumexp) {
         r.LSE = hbm.array(Tensor::LSE);
     }
     hbm.counts.total = Traffic{};

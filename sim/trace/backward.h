@@ -1,5 +1,5 @@
 // backward.h: the backward-pass trace generators, one per algorithm, and their listings.
-// append_backward (generators.h) dispatches to them. For pass=bwd the forward's outputs (O, and
+// The algorithm table (sim/algorithms/) refers to them. For pass=bwd the forward's outputs (O, and
 // P for vanilla, l and m for FA1, LSE for FA2) are inputs already in HBM, as are Q, K, V, dO.
 //
 // FLOPs follow the FA2 paper: the backward runs 5 GEMMs of 2 N N_kv d each where FlashAttention

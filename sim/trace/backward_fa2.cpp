@@ -16,111 +16,129 @@
 // An atomic add is a read-modify-write, so paper mode counts its bytes as read and written.
 // Causal: query blocks entirely above the diagonal of key block j are skipped; only diagonal
 // blocks are masked. tau = 1/sqrt(d).
-#include "sim/gpu/gpu_spec.h"
 #include "sim/trace/backward.h"
 #include "sim/trace/emit.h"
 #include "sim/trace/generators.h"
 
 namespace flashsim {
 
+namespace {
+
+enum class Line : uint8_t {
+    divide = 1, dot_do_o, zero_dqacc, for_j, load_kv, init_dkv, for_i, load_rows, compute_s, compute_p, dv, dp, ds,
+    dq_atomic, dk, end_for_i, write_dkv, end_for_j, convert_dq, return_grads
+};
+
+struct Shape {
+    int64_t N, Nk, d, Br, Bc, Tr, es;
+    bool causal;
+};
+
+// Kernel 1, CTA i: Di = rowsum(dOi o Oi) to HBM, and dQacc_i zeroed.
+CtaProgram fa2_bwd_dot_do_o_cta(Emitter& e, Shape k, int64_t i) {
+    const BlockRange r = block(i, k.Br, k.N);
+    e.load_rows(Tensor::O, Line::dot_do_o, r.begin, r.size);
+    e.load_rows(Tensor::dO, Line::dot_do_o, r.begin, r.size);
+    e.vector(Line::dot_do_o, 2 * r.size * k.d, 0, 2 * r.size * k.d * k.es);
+    e.store_rows(Tensor::D, Line::dot_do_o, r.begin, r.size);
+    e.store_rows(Tensor::dQacc, Line::zero_dqacc, r.begin, r.size);  // zeros
+    co_return;
+}
+
+// Kernel 2, CTA j: key block j of a head, FA2 paper Algorithm 2, lines 5-17.
+CtaProgram fa2_bwd_cta(Emitter& e, Shape k, int64_t j) {
+    const int64_t d = k.d;
+    const BlockRange c = block(j, k.Bc, k.Nk);
+    const int64_t C = c.size;
+    e.load_rows(Tensor::K, Line::load_kv, c.begin, C);                   // line 5: load Kj, Vj
+    e.load_rows(Tensor::V, Line::load_kv, c.begin, C);
+    e.vector(Line::init_dkv, 0, 0);                                      // line 6: dKj = dVj = 0 (registers)
+    for (int64_t i = k.causal ? first_query_block(j, k.Br, k.Bc) : 0; i < k.Tr; ++i) {  // line 7
+        co_await e.room();
+        const BlockRange r = block(i, k.Br, k.N);
+        const int64_t R = r.size;
+        for (Tensor x : {Tensor::Q, Tensor::dO, Tensor::LSE, Tensor::D})
+            e.load_rows(x, Line::load_rows, r.begin, R);                 // line 8: Qi, dOi, Li, Di
+        e.barrier(Line::compute_s);
+        e.matmul(Line::compute_s, R, C, d, (R + C) * d * k.es, kOpRecompute);  // line 9: Sij = Qi Kj^T
+        if (k.causal && block_needs_mask(r.begin, c.begin, C)) e.vector(Line::compute_s, R * C, 0, 0, kOpRecompute);
+        e.vector(Line::compute_p, 2 * R * C, R * C, 0, kOpRecompute);   // line 10: exp(tau Sij - Li)
+        e.matmul(Line::dv, C, d, R, (R * C + R * d) * k.es);            // line 11: dVj += Pij^T dOi
+        e.matmul(Line::dp, R, C, d, (R + C) * d * k.es);                // line 12: dPij = dOi Vj^T
+        e.vector(Line::ds, 2 * R * C, 0);                               // line 13: dSij = Pij o (dPij - Di)
+        e.barrier(Line::ds);                                            //   dSij to SRAM for both GEMMs
+        e.matmul(Line::dq_atomic, R, d, C, (R * C + C * d) * k.es);     // line 14: dSij Kj,
+        e.atomic_add(Tensor::dQacc, Line::dq_atomic, r.begin, R, 0, d); //   added atomically into dQacc_i
+        e.matmul(Line::dk, C, d, R, (R * C + R * d) * k.es);            // line 15: dKj += dSij^T Qi
+        e.barrier(Line::dk);
+    }
+    co_await e.room();
+    e.vector(Line::write_dkv, C * d, 0);                                 // line 17: dKj scaled by tau
+    e.store_rows(Tensor::dK, Line::write_dkv, c.begin, C);               //   write dKj, dVj
+    e.store_rows(Tensor::dV, Line::write_dkv, c.begin, C);
+}
+
+// Kernel 3, CTA i: dQi = tau dQacc_i, cast to the element type.
+CtaProgram fa2_bwd_convert_dq_cta(Emitter& e, Shape k, int64_t i) {
+    const BlockRange r = block(i, k.Br, k.N);
+    e.load_rows(Tensor::dQacc, Line::convert_dq, r.begin, r.size);
+    e.vector(Line::convert_dq, r.size * k.d, 0);  // scale by tau, cast to the element type
+    e.store_rows(Tensor::dQ, Line::convert_dq, r.begin, r.size);
+    co_return;
+}
+
+}  // namespace
+
 Listing fa2_backward_listing() {
-    return {"FlashAttention-2 backward (FA2 paper, Algorithm 2, as the released kernels run it)",
-            {"Divide Q, O, dO into Tr blocks of Br rows; K, V into Tc blocks Kj, Vj; L, D into Tr blocks Li, Di.",
-             "Kernel 1, per query block: load Oi, dOi, compute Di = rowsum(dOi o Oi), write Di to HBM.",
-             "Kernel 1: initialize the fp32 accumulator dQacc = (0) in global memory.",
-             "Kernel 2: for 1 <= j <= Tc do  (in parallel: one CTA per key block, head and batch)",
-             "  Load Kj, Vj from HBM to on-chip SRAM.",
-             "  Initialize dKj = (0), dVj = (0) on chip.",
-             "  for 1 <= i <= Tr do",
-             "    Load Qi, dOi, Li, Di from HBM to on-chip SRAM.",
-             "    On chip, compute Sij = Qi Kj^T (recomputed; masked if causal).",
-             "    On chip, compute Pij = exp(tau Sij - Li) (recomputed).",
-             "    On chip, compute dVj <- dVj + Pij^T dOi.",
-             "    On chip, compute dPij = dOi Vj^T.",
-             "    On chip, compute dSij = Pij o (dPij - Di).",
-             "    On chip, compute dSij Kj; add it atomically into dQacc_i in global memory.",
-             "    On chip, compute dKj <- dKj + dSij^T Qi.",
-             "  end for",
-             "  Write dKj <- tau dKj, dVj to HBM.",
-             "end for",
-             "Kernel 3, per query block: load dQacc_i, write dQi = tau dQacc_i to HBM.",
-             "Return dQ, dK, dV."}};
+    return make_listing<Line>(
+        "FlashAttention-2 backward (FA2 paper, Algorithm 2, as the released kernels run it)",
+        {{Line::divide, "Divide Q, O, dO into Tr blocks of Br rows; K, V into Tc blocks Kj, Vj; L, D into Tr blocks Li, Di."},
+         {Line::dot_do_o, "Kernel 1, per query block: load Oi, dOi, compute Di = rowsum(dOi o Oi), write Di to HBM.",
+          moves(Tensor::O, Tensor::dO, Tensor::D) | on_chip()},
+         {Line::zero_dqacc, "Kernel 1: initialize the fp32 accumulator dQacc = (0) in global memory.", moves(Tensor::dQacc)},
+         {Line::for_j, "Kernel 2: for 1 <= j <= Tc do  (in parallel: one CTA per key block, head and batch)"},
+         {Line::load_kv, "  Load Kj, Vj from HBM to on-chip SRAM.", moves(Tensor::K, Tensor::V)},
+         {Line::init_dkv, "  Initialize dKj = (0), dVj = (0) on chip.", on_chip()},
+         {Line::for_i, "  for 1 <= i <= Tr do"},
+         {Line::load_rows, "    Load Qi, dOi, Li, Di from HBM to on-chip SRAM.",
+          moves(Tensor::Q, Tensor::dO, Tensor::LSE, Tensor::D)},
+         {Line::compute_s, "    On chip, compute Sij = Qi Kj^T (recomputed; masked if causal).", on_chip()},
+         {Line::compute_p, "    On chip, compute Pij = exp(tau Sij - Li) (recomputed).", on_chip()},
+         {Line::dv, "    On chip, compute dVj <- dVj + Pij^T dOi.", on_chip()},
+         {Line::dp, "    On chip, compute dPij = dOi Vj^T.", on_chip()},
+         {Line::ds, "    On chip, compute dSij = Pij o (dPij - Di).", on_chip()},
+         {Line::dq_atomic, "    On chip, compute dSij Kj; add it atomically into dQacc_i in global memory.",
+          moves(Tensor::dQacc) | on_chip()},
+         {Line::dk, "    On chip, compute dKj <- dKj + dSij^T Qi.", on_chip()},
+         {Line::end_for_i, "  end for"},
+         {Line::write_dkv, "  Write dKj <- tau dKj, dVj to HBM.", moves(Tensor::dK, Tensor::dV) | on_chip()},
+         {Line::end_for_j, "end for"},
+         {Line::convert_dq, "Kernel 3, per query block: load dQacc_i, write dQi = tau dQacc_i to HBM.",
+          moves(Tensor::dQacc, Tensor::dQ) | on_chip()},
+         {Line::return_grads, "Return dQ, dK, dV."}});
 }
 
 void append_fa2_backward(Trace& t, const GpuSpec& g) {
     const AttentionProblem& p = t.problem;
     const Schedule& s = t.schedule;
-    const int64_t N = p.N, Nk = p.Nk(), d = p.d, Br = s.Br, Bc = s.Bc, es = p.es();
-    const int64_t Tr = s.Tr(p), Tc = s.Tc(p), H = p.heads();
-    const bool causal = p.causal;
-    const TensorShapes shapes = t.shapes;
+    const Shape k{p.N, p.Nk(), p.d, s.Br, s.Bc, s.Tr(p), p.es(), p.causal};
+    const int64_t Br = s.Br, d = p.d, es = p.es();
 
     // Kernels 1 and 3 stream row blocks: their footprint is the tiles they hold.
     Footprint rows_fp;
     rows_fp.sram_bytes = 2 * Br * d * es;
     rows_fp.sram_arithmetic = "Oi, dOi " + std::to_string(Br) + "x" + std::to_string(d) + " x2 = " +
                               format_bytes(rows_fp.sram_bytes);
-
-    t.kernels.push_back(make_kernel("fa2_bwd_dot_do_o", Tr, H, s.warps, rows_fp, [=](int64_t bh, int64_t i) {
-        return make_step_stream(shapes, uint32_t(bh), 1, [=](int64_t, Emitter& e) {
-            const BlockRange r = block(i, Br, N);
-            e.load_rows(Tensor::O, 2, r.begin, r.size);
-            e.load_rows(Tensor::dO, 2, r.begin, r.size);
-            e.vector(2, 2 * r.size * d, 0, 2 * r.size * d * es);
-            e.store_rows(Tensor::D, 2, r.begin, r.size);
-            e.store_rows(Tensor::dQacc, 3, r.begin, r.size);  // zeros
-        });
-    }));
-
-    t.kernels.push_back(make_kernel("fa2_bwd", Tc, H, s.warps, backward_footprint(s, p, g), [=](int64_t bh, int64_t j) {
-        const BlockRange c = block(j, Bc, Nk);
-        const int64_t C = c.size;
-        auto range = [=](int64_t) { return std::pair<int64_t, int64_t>(causal ? first_query_block(j, Br, Bc) : 0, Tr); };
-        auto pro = [=](int64_t, Emitter& e) {
-            e.load_rows(Tensor::K, 5, c.begin, C);
-            e.load_rows(Tensor::V, 5, c.begin, C);
-            e.vector(6, 0, 0);  // zero the dKj, dVj accumulators (registers)
-        };
-        auto body = [=](int64_t, int64_t i, Emitter& e) {
-            const BlockRange r = block(i, Br, N);
-            const int64_t R = r.size;
-            e.load_rows(Tensor::Q, 8, r.begin, R);
-            e.load_rows(Tensor::dO, 8, r.begin, R);
-            e.load_rows(Tensor::LSE, 8, r.begin, R);
-            e.load_rows(Tensor::D, 8, r.begin, R);
-            e.barrier(8);
-            e.matmul(9, R, C, d, (R + C) * d * es, kOpRecompute);
-            if (causal && block_needs_mask(r.begin, c.begin, C)) e.vector(9, R * C, 0, 0, kOpRecompute);
-            e.vector(10, 2 * R * C, R * C, 0, kOpRecompute);         // tau Sij - Li (one FMA), exp
-            e.matmul(11, C, d, R, (R * C + R * d) * es);             // dVj += Pij^T dOi
-            e.matmul(12, R, C, d, (R + C) * d * es);                 // dPij = dOi Vj^T
-            e.vector(13, 2 * R * C, 0);                              // dSij = Pij o (dPij - Di)
-            e.barrier(13);                                           // dSij to SRAM for both GEMMs
-            e.matmul(14, R, d, C, (R * C + C * d) * es);             // dSij Kj
-            e.atomic_add(Tensor::dQacc, 14, r.begin, R, 0, d);
-            e.matmul(15, C, d, R, (R * C + R * d) * es);             // dKj += dSij^T Qi
-            e.barrier(15);
-        };
-        auto epi = [=](int64_t, Emitter& e) {
-            e.vector(17, C * d, 0);  // dKj scaled by tau
-            e.store_rows(Tensor::dK, 17, c.begin, C);
-            e.store_rows(Tensor::dV, 17, c.begin, C);
-        };
-        return make_nested_stream(shapes, uint32_t(bh), 1, range, pro, body, epi);
-    }));
-
+    add_kernel(t, "fa2_bwd_dot_do_o", k.Tr, s.warps, rows_fp,
+               [k](Emitter& e, int64_t i) { return fa2_bwd_dot_do_o_cta(e, k, i); });
+    add_kernel(t, "fa2_bwd", s.Tc(p), s.warps, backward_footprint(s, p, g),
+               [k](Emitter& e, int64_t j) { return fa2_bwd_cta(e, k, j); });
     Footprint acc_fp;
     acc_fp.sram_bytes = Br * d * kAccumBytes;
     acc_fp.sram_arithmetic = "dQacc_i " + std::to_string(Br) + "x" + std::to_string(d) + " x 4 B = " +
                              format_bytes(acc_fp.sram_bytes);
-    t.kernels.push_back(make_kernel("fa2_bwd_convert_dq", Tr, H, s.warps, acc_fp, [=](int64_t bh, int64_t i) {
-        return make_step_stream(shapes, uint32_t(bh), 1, [=](int64_t, Emitter& e) {
-            const BlockRange r = block(i, Br, N);
-            e.load_rows(Tensor::dQacc, 19, r.begin, r.size);
-            e.vector(19, r.size * d, 0);  // scale by tau, cast to the element type
-            e.store_rows(Tensor::dQ, 19, r.begin, r.size);
-        });
-    }));
+    add_kernel(t, "fa2_bwd_convert_dq", k.Tr, s.warps, acc_fp,
+               [k](Emitter& e, int64_t i) { return fa2_bwd_convert_dq_cta(e, k, i); });
 }
 
 }  // namespace flashsim

@@ -1,17 +1,22 @@
-// emit.h: helpers the trace generators share: an Emitter that appends ops with their bytes
-// computed from the tensor shapes, and StepStream, a CtaStream made of numbered steps (each step
-// one iteration of the algorithm's loop, at most kMaxOpsPerStep ops), so a generator is a
-// function of the step index and keeps no state but its loop counters.
+// emit.h: what the trace generators share, so that each reads as its paper's listing:
+//   - Emitter appends ops with their bytes computed from the tensor shapes;
+//   - CtaProgram is a C++20 coroutine that runs one CTA's loops as the paper writes them
+//     (`for j in Tc: load Kj, Vj; for i in Tr: ...`) and stays lazy: it suspends at
+//     `co_await e.room()` when the batch being filled has no room for another step, and the
+//     consumer (counting, timing, viewer) resumes it for the next batch. A step, the ops between
+//     two `co_await e.room()`, emits at most Emitter::kMaxOpsPerStep ops.
 #pragma once
 #include <algorithm>
+#include <coroutine>
 #include <cstdint>
+#include <exception>
 #include <utility>
 
 #include "sim/trace/trace.h"
 
 namespace flashsim {
 
-// [begin, end) of block k of size B over n elements: the last block may be partial.
+// [begin, begin + size) of block k of size B over n elements: the last block may be partial.
 struct BlockRange {
     int64_t begin, size;
 };
@@ -22,27 +27,45 @@ inline BlockRange block(int64_t k, int64_t B, int64_t n) {
 
 class Emitter {
 public:
-    Emitter(Op* out, const TensorShapes& shapes, uint32_t bh) : out_(out), shapes_(shapes), bh_(bh) {}
+    static constexpr size_t kMaxOpsPerStep = 32;
+
+    Emitter(const TensorShapes& shapes, uint32_t bh) : shapes_(shapes), bh_(bh) {}
+    // The batch the next ops go to.
+    void begin_batch(Op* out, size_t cap) {
+        out_ = out;
+        cap_ = cap;
+        n_ = 0;
+    }
     size_t count() const { return n_; }
 
-    void load(Tensor t, uint8_t line, int64_t row0, int64_t rows, int64_t col0, int64_t cols, uint8_t flags = 0) {
+    // `co_await e.room()`: go on when the batch has room for a step, otherwise suspend until the
+    // consumer asks for the next batch.
+    struct Room {
+        const Emitter* e;
+        bool await_ready() const noexcept { return e->cap_ - e->n_ >= kMaxOpsPerStep; }
+        void await_suspend(std::coroutine_handle<>) const noexcept {}
+        void await_resume() const noexcept {}
+    };
+    Room room() const { return Room{this}; }
+
+    void load(Tensor t, LineId line, int64_t row0, int64_t rows, int64_t col0, int64_t cols, uint8_t flags = 0) {
         move(OpKind::load, t, line, row0, rows, col0, cols, flags);
     }
-    void store(Tensor t, uint8_t line, int64_t row0, int64_t rows, int64_t col0, int64_t cols) {
+    void store(Tensor t, LineId line, int64_t row0, int64_t rows, int64_t col0, int64_t cols) {
         move(OpKind::store, t, line, row0, rows, col0, cols, 0);
     }
-    void atomic_add(Tensor t, uint8_t line, int64_t row0, int64_t rows, int64_t col0, int64_t cols) {
+    void atomic_add(Tensor t, LineId line, int64_t row0, int64_t rows, int64_t col0, int64_t cols) {
         move(OpKind::atomic_add, t, line, row0, rows, col0, cols, 0);
     }
     // Whole rows [row0, row0 + rows) of a tensor.
-    void load_rows(Tensor t, uint8_t line, int64_t row0, int64_t rows, uint8_t flags = 0) {
+    void load_rows(Tensor t, LineId line, int64_t row0, int64_t rows, uint8_t flags = 0) {
         load(t, line, row0, rows, 0, shapes_[size_t(t)].cols, flags);
     }
-    void store_rows(Tensor t, uint8_t line, int64_t row0, int64_t rows, uint8_t flags = 0) {
+    void store_rows(Tensor t, LineId line, int64_t row0, int64_t rows, uint8_t flags = 0) {
         move(OpKind::store, t, line, row0, rows, 0, shapes_[size_t(t)].cols, flags);
     }
     // C (M x N) += A (M x K) . B (K x N): 2MNK FLOPs, reading both operands from SRAM.
-    void matmul(uint8_t line, int64_t M, int64_t N, int64_t K, int64_t operand_bytes, uint8_t flags = 0) {
+    void matmul(LineId line, int64_t M, int64_t N, int64_t K, int64_t operand_bytes, uint8_t flags = 0) {
         Op& o = next(OpKind::matmul, line);
         o.flags = flags;
         o.flops = uint64_t(2 * M * N * K);
@@ -52,29 +75,29 @@ public:
     }
     // The same GEMM as scalar fp32 FMAs on CUDA cores, each thread holding an rm x rn block of C:
     // per step of K a thread loads rm elements of A and rn of B (fp32) from SRAM (schedule.h).
-    void matmul_fma(uint8_t line, int64_t M, int64_t N, int64_t K, int64_t rm, int64_t rn, uint8_t flags = 0) {
+    void matmul_fma(LineId line, int64_t M, int64_t N, int64_t K, int64_t rm, int64_t rn, uint8_t flags = 0) {
         const int64_t fmas = M * N * K;
         matmul(line, M, N, K, 4 * (fmas / rn + fmas / rm), uint8_t(flags | kOpCudaCore));
     }
-    void vector(uint8_t line, int64_t flops, int64_t exps, int64_t sram_bytes = 0, uint8_t flags = 0) {
+    void vector(LineId line, int64_t flops, int64_t exps, int64_t sram_bytes = 0, uint8_t flags = 0) {
         Op& o = next(OpKind::vector, line);
         o.flags = flags;
         o.flops = uint64_t(flops);
         o.exps = uint64_t(exps);
         o.bytes = uint64_t(sram_bytes);
     }
-    void barrier(uint8_t line) { next(OpKind::barrier, line); }
+    void barrier(LineId line) { next(OpKind::barrier, line); }
 
 private:
-    Op& next(OpKind k, uint8_t line) {
+    Op& next(OpKind k, LineId line) {
         Op& o = out_[n_++];
         o = Op{};
         o.kind = k;
-        o.line = line;
+        o.line = line.value;
         o.bh = bh_;
         return o;
     }
-    void move(OpKind k, Tensor t, uint8_t line, int64_t row0, int64_t rows, int64_t col0, int64_t cols, uint8_t flags) {
+    void move(OpKind k, Tensor t, LineId line, int64_t row0, int64_t rows, int64_t col0, int64_t cols, uint8_t flags) {
         Op& o = next(k, line);
         o.tensor = t;
         o.flags = flags;
@@ -84,117 +107,104 @@ private:
         o.cols = uint32_t(cols);
         o.bytes = uint64_t(rows * cols * shapes_[size_t(t)].elem_bytes);
     }
-    Op* out_;
     const TensorShapes& shapes_;
     uint32_t bh_;
-    size_t n_ = 0;
+    Op* out_ = nullptr;
+    size_t cap_ = 0, n_ = 0;
 };
 
-// A CtaStream of `steps` steps; Step is a callable (int64_t step, Emitter&).
-template <class Step>
-class StepStream final : public CtaStream {
+// The coroutine of one CTA's ops. It starts suspended; each resume runs until the batch is full
+// (a `co_await e.room()` that suspends) or the CTA is done.
+class CtaProgram {
 public:
-    static constexpr size_t kMaxOpsPerStep = 32;
-    StepStream(const TensorShapes& shapes, uint32_t bh, int64_t steps, Step step)
-        : shapes_(shapes), bh_(bh), steps_(steps), step_(std::move(step)) {}
+    struct promise_type {
+        CtaProgram get_return_object() { return CtaProgram(std::coroutine_handle<promise_type>::from_promise(*this)); }
+        std::suspend_always initial_suspend() noexcept { return {}; }
+        std::suspend_always final_suspend() noexcept { return {}; }
+        void return_void() noexcept {}
+        void unhandled_exception() { throw; }
+    };
+    CtaProgram(CtaProgram&& o) noexcept : h_(std::exchange(o.h_, {})) {}
+    CtaProgram(const CtaProgram&) = delete;
+    CtaProgram& operator=(const CtaProgram&) = delete;
+    ~CtaProgram() {
+        if (h_) h_.destroy();
+    }
+    bool done() const { return h_.done(); }
+    void resume() { h_.resume(); }
+
+private:
+    explicit CtaProgram(std::coroutine_handle<promise_type> h) : h_(h) {}
+    std::coroutine_handle<promise_type> h_;
+};
+
+// A CtaStream that runs a CtaProgram; `make(Emitter&)` starts the program with the stream's
+// emitter (the program keeps a reference to it: the stream owns both and never moves).
+template <class Make>
+class ProgramStream final : public CtaStream {
+public:
+    ProgramStream(const TensorShapes& shapes, uint32_t bh, Make make)
+        : shapes_(shapes), e_(shapes_, bh), program_(make(e_)) {}
     size_t fill(Op* out, size_t cap) override {
-        Emitter e(out, shapes_, bh_);
-        while (next_ < steps_ && e.count() + kMaxOpsPerStep <= cap) step_(next_++, e);
-        return e.count();
+        e_.begin_batch(out, cap);
+        if (!program_.done()) program_.resume();
+        return e_.count();
     }
 
 private:
     TensorShapes shapes_;  // a copy: streams may outlive a moved Trace
-    uint32_t bh_;
-    int64_t steps_;
-    int64_t next_ = 0;
-    Step step_;
+    Emitter e_;
+    CtaProgram program_;
 };
 
-template <class Step>
-std::unique_ptr<CtaStream> make_step_stream(const TensorShapes& shapes, uint32_t bh, int64_t steps, Step step) {
-    return std::make_unique<StepStream<Step>>(shapes, bh, steps, step);
+template <class Make>
+std::unique_ptr<CtaStream> make_program_stream(const TensorShapes& shapes, uint32_t bh, Make make) {
+    return std::make_unique<ProgramStream<Make>>(shapes, bh, std::move(make));
 }
 
-// A KernelTrace whose streams come from a factory (int64_t bh, int64_t block) -> CtaStream.
-template <class Factory>
-class LambdaKernel final : public KernelTrace {
+// A KernelTrace whose CTA c runs program(e, bh, block) with bh = c / ctas_per_head and
+// block = c % ctas_per_head (the launch order of the real kernels: blocks of one head first).
+template <class Program>
+class ProgramKernel final : public KernelTrace {
 public:
-    explicit LambdaKernel(Factory f) : factory_(f) {}
+    ProgramKernel(TensorShapes shapes, Program program) : shapes_(shapes), program_(std::move(program)) {}
     std::unique_ptr<CtaStream> stream(int64_t cta) const override {
-        return factory_(cta / ctas_per_head, cta % ctas_per_head);
+        const int64_t bh = cta / ctas_per_head, blk = cta % ctas_per_head;
+        const Program& program = program_;
+        return make_program_stream(shapes_, uint32_t(bh), [&program, blk](Emitter& e) { return program(e, blk); });
     }
 
 private:
-    Factory factory_;
+    TensorShapes shapes_;
+    Program program_;
 };
 
-template <class Factory>
-std::unique_ptr<KernelTrace> make_kernel(std::string name, int64_t ctas_per_head, int64_t heads, int64_t warps,
-                                         Footprint fp, Factory f) {
-    auto k = std::make_unique<LambdaKernel<Factory>>(f);
+// Adds a kernel whose CTAs run `program(Emitter&, int64_t block) -> CtaProgram`, with
+// `ctas_per_head` blocks per head; its ops name lines of the trace's last listing (the pass's).
+// `program` should call a coroutine that takes its parameters by value (not be one itself), so
+// the CTA's state lives in the coroutine frame whatever becomes of the kernel.
+template <class Program>
+void add_kernel(Trace& t, std::string name, int64_t ctas_per_head, int64_t warps, Footprint fp, Program program) {
+    auto k = std::make_unique<ProgramKernel<Program>>(t.shapes, std::move(program));
     k->name = std::move(name);
     k->ctas_per_head = ctas_per_head;
-    k->heads = heads;
+    k->heads = t.problem.heads();
     k->warps = warps;
     k->footprint = std::move(fp);
-    return k;
+    k->listing = t.listings.empty() ? 0 : t.listings.size() - 1;  // the pass's listing, appended first
+    t.kernels.push_back(std::move(k));
 }
 
 // Causal masking helpers (query block rows [r0, r0 + rows), key block cols [c0, c0 + cols)).
 // A block is skipped when every key is after every query; masked when some are.
 inline bool block_fully_masked(int64_t r0, int64_t rows, int64_t c0) { return c0 > r0 + rows - 1; }
 inline bool block_needs_mask(int64_t r0, int64_t c0, int64_t cols) { return c0 + cols - 1 > r0; }
-
-}  // namespace flashsim
-
-namespace flashsim {
-
-// A CtaStream for two nested loops: for o in [0, outer): prologue(o); for in in range(o):
-// body(o, in); epilogue(o). `range(o)` returns {begin, end} of the inner loop (causal masking
-// shortens it). Each callback emits at most StepStream's kMaxOpsPerStep ops.
-template <class Range, class Pro, class Body, class Epi>
-class NestedStream final : public CtaStream {
-public:
-    static constexpr size_t kMaxOpsPerStep = 32;
-    NestedStream(const TensorShapes& shapes, uint32_t bh, int64_t outer, Range range, Pro pro, Body body, Epi epi)
-        : shapes_(shapes), bh_(bh), outer_(outer), range_(range), pro_(pro), body_(body), epi_(epi) {}
-    size_t fill(Op* out, size_t cap) override {
-        Emitter e(out, shapes_, bh_);
-        while (o_ < outer_ && e.count() + kMaxOpsPerStep <= cap) {
-            if (state_ == 0) {  // prologue of outer iteration o_
-                auto r = range_(o_);
-                in_ = r.first;
-                end_ = r.second;
-                pro_(o_, e);
-                state_ = 1;
-            } else if (in_ < end_) {
-                body_(o_, in_++, e);
-            } else {
-                epi_(o_, e);
-                state_ = 0;
-                ++o_;
-            }
-        }
-        return e.count();
-    }
-
-private:
-    TensorShapes shapes_;
-    uint32_t bh_;
-    int64_t outer_;
-    Range range_;
-    Pro pro_;
-    Body body_;
-    Epi epi_;
-    int64_t o_ = 0, in_ = 0, end_ = 0;
-    int state_ = 0;
-};
-
-template <class Range, class Pro, class Body, class Epi>
-std::unique_ptr<CtaStream> make_nested_stream(const TensorShapes& shapes, uint32_t bh, int64_t outer, Range range,
-                                              Pro pro, Body body, Epi epi) {
-    return std::make_unique<NestedStream<Range, Pro, Body, Epi>>(shapes, bh, outer, range, pro, body, epi);
+// Query blocks i whose rows reach key block j under a causal mask: i >= first_query_block.
+inline int64_t first_query_block(int64_t j, int64_t Br, int64_t Bc) { return (j * Bc) / Br; }
+// Key blocks j that query block i (rows [r0, r0 + rows)) sees under a causal mask: j < end.
+inline int64_t causal_key_block_end(int64_t r0, int64_t rows, int64_t Bc, int64_t Tc) {
+    const int64_t last = (r0 + rows - 1) / Bc;
+    return last + 1 < Tc ? last + 1 : Tc;
 }
 
 }  // namespace flashsim

@@ -8,73 +8,91 @@
 // partly masked pay for the mask on chip.
 #include <algorithm>
 
-#include "sim/gpu/gpu_spec.h"
 #include "sim/trace/emit.h"
 #include "sim/trace/generators.h"
 
 namespace flashsim {
 
+namespace {
+
+enum class Line : uint8_t {
+    set_blocks = 1, init_hbm, divide_qkv, divide_olm, for_j, load_kv, for_i, load_qolm, compute_s,
+    softmax, update_stats, write_o, write_lm, end_for_i, end_for_j, return_o
+};
+
+struct Shape {
+    int64_t N, Nk, d, Br, Bc, Tr, Tc, es;
+    bool causal, fma;
+};
+
+// The one CTA of a head: Algorithm 1, lines 5-15.
+CtaProgram fa1_forward_cta(Emitter& e, Shape k) {
+    const int64_t d = k.d;
+    for (int64_t j = 0; j < k.Tc; ++j) {                                  // line 5: for 1 <= j <= Tc
+        co_await e.room();
+        const BlockRange c = block(j, k.Bc, k.Nk);
+        const int64_t C = c.size;
+        e.load_rows(Tensor::K, Line::load_kv, c.begin, C);               // line 6: load Kj, Vj
+        e.load_rows(Tensor::V, Line::load_kv, c.begin, C);
+        for (int64_t i = k.causal ? first_query_block(j, k.Br, k.Bc) : 0; i < k.Tr; ++i) {  // line 7
+            co_await e.room();
+            const BlockRange r = block(i, k.Br, k.N);
+            const int64_t R = r.size;
+            e.load_rows(Tensor::Q, Line::load_qolm, r.begin, R);         // line 8: load Qi, Oi, li, mi
+            e.load_rows(Tensor::O, Line::load_qolm, r.begin, R);
+            e.load_rows(Tensor::l, Line::load_qolm, r.begin, R);
+            e.load_rows(Tensor::m, Line::load_qolm, r.begin, R);
+            e.barrier(Line::compute_s);
+            if (k.fma) e.matmul_fma(Line::compute_s, R, C, d, 1, 8);     // line 9: Sij = Qi Kj^T
+            else e.matmul(Line::compute_s, R, C, d, (R + C) * d * k.es); //   (fma: 1 x 8 per thread)
+            const int64_t mask = k.causal && block_needs_mask(r.begin, c.begin, C) ? R * C : 0;
+            e.vector(Line::compute_s, R * C + mask, 0);                  //   scale by 1/sqrt(d), mask
+            e.vector(Line::softmax, 3 * R * C, R * C);                   // line 10: rowmax, exp, rowsum
+            e.vector(Line::update_stats, 6 * R, 2 * R);                  // line 11: mi_new, li_new
+            if (k.fma) e.matmul_fma(Line::write_o, R, d, C, 1, std::max<int64_t>(1, d / 4));  // 1 x d/4
+            else e.matmul(Line::write_o, R, d, C, (R * C + C * d) * k.es);  // line 12: P~ij Vj
+            e.vector(Line::write_o, 3 * R * d + 4 * R, 0);               //   rescale, add, divide
+            e.barrier(Line::write_o);
+            e.store_rows(Tensor::O, Line::write_o, r.begin, R, k.fma ? kOpQuarterSectors : 0);  // write Oi
+            e.store_rows(Tensor::l, Line::write_lm, r.begin, R);         // line 13: write li, mi
+            e.store_rows(Tensor::m, Line::write_lm, r.begin, R);
+        }
+        co_await e.room();
+        e.barrier(Line::end_for_i);
+    }
+}
+
+}  // namespace
+
 Listing fa1_listing() {
-    return {"FlashAttention-1 forward (FA1 paper, Algorithm 1)",
-            {"Set block sizes Bc = ceil(M/4d), Br = min(ceil(M/4d), d).",
-             "Initialize O = (0), l = (0), m = (-inf) in HBM.",
-             "Divide Q into Tr = ceil(N/Br) blocks Q1..QTr; K, V into Tc = ceil(N/Bc) blocks.",
-             "Divide O into Tr blocks Oi, l into Tr blocks li, m into Tr blocks mi.",
-             "for 1 <= j <= Tc do",
-             "  Load Kj, Vj from HBM to on-chip SRAM.",
-             "  for 1 <= i <= Tr do",
-             "    Load Qi, Oi, li, mi from HBM to on-chip SRAM.",
-             "    On chip, compute Sij = Qi Kj^T.",
-             "    On chip, compute m~ij = rowmax(Sij), P~ij = exp(Sij - m~ij), l~ij = rowsum(P~ij).",
-             "    On chip, compute mi_new = max(mi, m~ij), li_new = e^(mi-mi_new) li + e^(m~ij-mi_new) l~ij.",
-             "    Write Oi <- diag(li_new)^-1 (diag(li) e^(mi-mi_new) Oi + e^(m~ij-mi_new) P~ij Vj) to HBM.",
-             "    Write li <- li_new, mi <- mi_new to HBM.",
-             "  end for",
-             "end for",
-             "Return O."}};
+    return make_listing<Line>(
+        "FlashAttention-1 forward (FA1 paper, Algorithm 1)",
+        {{Line::set_blocks, "Set block sizes Bc = ceil(M/4d), Br = min(ceil(M/4d), d)."},
+         {Line::init_hbm, "Initialize O = (0), l = (0), m = (-inf) in HBM."},
+         {Line::divide_qkv, "Divide Q into Tr = ceil(N/Br) blocks Q1..QTr; K, V into Tc = ceil(N/Bc) blocks."},
+         {Line::divide_olm, "Divide O into Tr blocks Oi, l into Tr blocks li, m into Tr blocks mi."},
+         {Line::for_j, "for 1 <= j <= Tc do"},
+         {Line::load_kv, "  Load Kj, Vj from HBM to on-chip SRAM.", moves(Tensor::K, Tensor::V)},
+         {Line::for_i, "  for 1 <= i <= Tr do"},
+         {Line::load_qolm, "    Load Qi, Oi, li, mi from HBM to on-chip SRAM.", moves(Tensor::Q, Tensor::O, Tensor::l, Tensor::m)},
+         {Line::compute_s, "    On chip, compute Sij = Qi Kj^T.", on_chip()},
+         {Line::softmax, "    On chip, compute m~ij = rowmax(Sij), P~ij = exp(Sij - m~ij), l~ij = rowsum(P~ij).", on_chip()},
+         {Line::update_stats, "    On chip, compute mi_new = max(mi, m~ij), li_new = e^(mi-mi_new) li + e^(m~ij-mi_new) l~ij.",
+          on_chip()},
+         {Line::write_o, "    Write Oi <- diag(li_new)^-1 (diag(li) e^(mi-mi_new) Oi + e^(m~ij-mi_new) P~ij Vj) to HBM.",
+          moves(Tensor::O) | on_chip()},
+         {Line::write_lm, "    Write li <- li_new, mi <- mi_new to HBM.", moves(Tensor::l, Tensor::m)},
+         {Line::end_for_i, "  end for"},
+         {Line::end_for_j, "end for"},
+         {Line::return_o, "Return O."}});
 }
 
 void append_fa1_forward(Trace& t, const GpuSpec& g) {
     const AttentionProblem& p = t.problem;
     const Schedule& s = t.schedule;
-    const int64_t N = p.N, Nk = p.Nk(), d = p.d, Br = s.Br, Bc = s.Bc, es = p.es();
-    const int64_t Tr = s.Tr(p), Tc = s.Tc(p);
-    const bool causal = p.causal;
-    const bool fma = s.matmul_unit == MatmulUnit::fma;
-    const TensorShapes shapes = t.shapes;
-
-    t.kernels.push_back(make_kernel("fa1_fwd", 1, p.heads(), s.warps, footprint(s, p, g), [=](int64_t bh, int64_t) {
-        auto range = [=](int64_t j) { return std::pair<int64_t, int64_t>(causal ? first_query_block(j, Br, Bc) : 0, Tr); };
-        auto pro = [=](int64_t j, Emitter& e) {
-            const BlockRange c = block(j, Bc, Nk);
-            e.load_rows(Tensor::K, 6, c.begin, c.size);
-            e.load_rows(Tensor::V, 6, c.begin, c.size);
-        };
-        auto body = [=](int64_t j, int64_t i, Emitter& e) {
-            const BlockRange r = block(i, Br, N), c = block(j, Bc, Nk);
-            const int64_t R = r.size, C = c.size;
-            e.load_rows(Tensor::Q, 8, r.begin, R);
-            e.load_rows(Tensor::O, 8, r.begin, R);
-            e.load_rows(Tensor::l, 8, r.begin, R);
-            e.load_rows(Tensor::m, 8, r.begin, R);
-            e.barrier(8);
-            if (fma) e.matmul_fma(9, R, C, d, 1, 8);  // 1 x 8 per thread (4 threads per row)
-            else e.matmul(9, R, C, d, (R + C) * d * es);
-            const int64_t mask = causal && block_needs_mask(r.begin, c.begin, C) ? R * C : 0;
-            e.vector(9, R * C + mask, 0);              // scale by 1/sqrt(d) (and mask)
-            e.vector(10, 3 * R * C, R * C);            // rowmax, subtract, exp, rowsum
-            e.vector(11, 6 * R, 2 * R);                // m_new, l_new
-            if (fma) e.matmul_fma(12, R, d, C, 1, std::max<int64_t>(1, d / 4));  // 1 x d/4 per thread
-            else e.matmul(12, R, d, C, (R * C + C * d) * es);  // P~ij Vj
-            e.vector(12, 3 * R * d + 4 * R, 0);        // rescale old Oi and P~V, add, divide
-            e.barrier(12);
-            e.store_rows(Tensor::O, 12, r.begin, R, fma ? kOpQuarterSectors : 0);
-            e.store_rows(Tensor::l, 13, r.begin, R);
-            e.store_rows(Tensor::m, 13, r.begin, R);
-        };
-        auto epi = [](int64_t, Emitter& e) { e.barrier(14); };
-        return make_nested_stream(shapes, uint32_t(bh), Tc, range, pro, body, epi);
-    }));
+    const Shape k{p.N, p.Nk(), p.d, s.Br, s.Bc, s.Tr(p), s.Tc(p), p.es(), p.causal, s.matmul_unit == MatmulUnit::fma};
+    add_kernel(t, "fa1_fwd", 1, s.warps, forward_footprint(s, p, g),
+               [k](Emitter& e, int64_t) { return fa1_forward_cta(e, k); });
 }
 
 }  // namespace flashsim

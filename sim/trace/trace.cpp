@@ -1,11 +1,30 @@
-// trace.cpp: tensor shapes, names, and the dispatch from (algorithm, pass) to generators.
+// trace.cpp: tensor shapes, names, and the trace of a schedule from the algorithm table.
 #include "sim/trace/trace.h"
 
+#include "sim/algorithms/algorithm.h"
 #include "sim/core/errors.h"
-#include "sim/gpu/gpu_spec.h"
-#include "sim/trace/generators.h"
 
 namespace flashsim {
+
+namespace {
+
+// FP8 training backward is not modelled (the problem's validate() rejects it), nor is a backward
+// the table does not have: both are clear errors, never a silent forward-only result.
+void check_backward_modelled(const AttentionProblem& p, const AlgorithmInfo& a) {
+    if (p.dtype == Dtype::fp8)
+        throw ConfigError(std::string("pass=") + to_string(p.pass) +
+                          " with dtype=fp8: FP8 training backward is not modelled; allowed: fp32, fp16, bf16");
+    if (a.backward.modelled()) return;
+    std::string with;
+    for (const AlgorithmInfo* b : all_algorithms())
+        if (b->backward.modelled()) with += std::string(with.empty() ? "" : ", ") + b->name;
+    const size_t last = with.rfind(", ");
+    if (last != std::string::npos) with.replace(last, 2, " or ");
+    throw ConfigError(std::string("pass=") + to_string(p.pass) + " with algo=" + a.name + ": " + a.no_backward_reason +
+                      "; allowed: --pass fwd with " + a.name + ", or --algo " + with + " for bwd and fwdbwd");
+}
+
+}  // namespace
 
 const char* to_string(Tensor t) {
     static const char* names[kTensorCount] = {"Q", "K", "V", "S", "P", "O", "l", "m",
@@ -50,21 +69,20 @@ TensorShapes tensor_shapes(const AttentionProblem& p) {
 }
 
 Trace make_trace(const AttentionProblem& p, const Schedule& s, const GpuSpec& g) {
+    const AlgorithmInfo& a = algorithm_info(s.algo);
     Trace t;
     t.problem = p;
     t.schedule = s;
     t.shapes = tensor_shapes(p);
+    t.engine = a.engine;
     const bool fwd = p.pass == Pass::fwd || p.pass == Pass::fwdbwd;
     const bool bwd = p.pass == Pass::bwd || p.pass == Pass::fwdbwd;
-    if (fwd) {
-        switch (s.algo) {
-            case Algorithm::vanilla: append_vanilla_forward(t, g); t.listings.push_back(vanilla_listing()); break;
-            case Algorithm::fa1: append_fa1_forward(t, g); t.listings.push_back(fa1_listing()); break;
-            case Algorithm::fa2: append_fa2_forward(t, g); t.listings.push_back(fa2_listing()); break;
-            case Algorithm::fa3: append_fa2_forward(t, g); t.listings.push_back(fa3_listing()); break;
-        }
+    if (bwd) check_backward_modelled(p, a);
+    for (const PassEntry* pass : {fwd ? &a.forward : nullptr, bwd ? &a.backward : nullptr}) {
+        if (!pass) continue;
+        t.listings.push_back(pass->listing());  // before the kernels, which name its lines
+        pass->append(t, g);
     }
-    if (bwd) append_backward(t, g);
     return t;
 }
 

@@ -18,6 +18,7 @@
 
 #include "sim/core/problem.h"
 #include "sim/core/schedule.h"
+#include "sim/trace/listing.h"
 #include "sim/trace/op.h"
 
 namespace flashsim {
@@ -49,26 +50,35 @@ public:
     int64_t heads = 0;
     int64_t warps = 4;
     Footprint footprint;       // on-chip bytes one CTA holds
+    size_t listing = 0;        // index in Trace::listings of the listing whose lines its ops name
     int64_t cta_count() const { return ctas_per_head * heads; }
     virtual std::unique_ptr<CtaStream> stream(int64_t cta) const = 0;
 };
 
-// The algorithm's listing, for reports and for the viewer to highlight the current line.
-struct Listing {
-    std::string title;               // "FlashAttention-2 forward (FA2 paper, Algorithm 1)"
-    std::vector<std::string> lines;  // line k is lines[k - 1]
+// How an algorithm's kernels issue their GEMMs and overlap their work, as the algorithm table
+// declares it (sim/algorithms/): what the timing engine needs to know beyond the ops.
+enum class MmaIssue : uint8_t {
+    warp_mma,       // warp-level mma.sync (FA1/FA2-style kernels): the measured mma.sync rate
+    warpgroup_mma,  // Hopper wgmma (FA3, and cuBLAS for vanilla's GEMMs): the tensor peak
+};
+struct EngineProps {
+    MmaIssue mma = MmaIssue::warpgroup_mma;
+    int consumer_warpgroups = 1;  // 2: FA3's ping-pong between two consumer warpgroups
+    bool pingpong() const { return consumer_warpgroups > 1; }
 };
 
 struct Trace {
     AttentionProblem problem;
     Schedule schedule;  // resolved
     TensorShapes shapes{};
+    EngineProps engine;
     std::vector<std::unique_ptr<KernelTrace>> kernels;
     std::vector<Listing> listings;   // one per pass in the trace (fwd, bwd)
 };
 
-// Builds the trace of a resolved schedule (see resolve_schedule). Throws ConfigError for a
-// combination not modelled (e.g. a backward pass of an algorithm that has none yet).
+// Builds the trace of a resolved schedule (see resolve_schedule) from the algorithm table.
+// Throws ConfigError for a combination not modelled (e.g. a backward pass of an algorithm that
+// has none yet).
 Trace make_trace(const AttentionProblem& p, const Schedule& resolved, const GpuSpec& g);
 
 }  // namespace flashsim

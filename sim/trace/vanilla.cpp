@@ -9,77 +9,54 @@
 // mode HBM sees each operand once: reads 3Nd + 2N^2, writes 2N^2 + Nd elements per head.
 // GemmTiling::tiled issues every re-read to global memory, as a real tiled GEMM does.
 // Causal: S is computed in full and the softmax masks it (what an unfused framework does).
-#include <algorithm>
-#include <cmath>
-
-#include "sim/gpu/gpu_spec.h"
-#include "sim/trace/emit.h"
 #include "sim/trace/generators.h"
+#include "sim/trace/unfused_gemm.h"
 
 namespace flashsim {
 
+namespace {
+
+enum class Line : uint8_t { qk = 1, softmax, pv, return_o };
+
+// Kernel 2: CTA n computes P[n, :] = softmax(S[n, :]) (max, subtract, exp, sum, divide).
+CtaProgram vanilla_softmax_cta(Emitter& e, UnfusedShape k, bool causal, int64_t n) {
+    e.load(Tensor::S, Line::softmax, n, 1, 0, k.Nk);
+    // max, subtract, sum, divide: 4 FLOPs per element; causal adds the mask compare.
+    const int64_t masked = causal ? k.Nk : 0;
+    e.vector(Line::softmax, 4 * k.Nk + masked + 1, k.Nk, 2 * k.Nk * k.es);
+    e.store(Tensor::P, Line::softmax, n, 1, 0, k.Nk);
+    co_return;
+}
+
+}  // namespace
+
 Listing vanilla_listing() {
-    return {"Standard attention (FA paper, Algorithm 0)",
-            {"Load Q, K by blocks from HBM, compute S = QK^T, write S to HBM.",
-             "Read S from HBM, compute P = softmax(S), write P to HBM.",
-             "Load P and V by blocks from HBM, compute O = PV, write O to HBM.",
-             "Return O."}};
+    return make_listing<Line>(
+        "Standard attention (FA paper, Algorithm 0)",
+        {{Line::qk, "Load Q, K by blocks from HBM, compute S = QK^T, write S to HBM.",
+          moves(Tensor::Q, Tensor::K, Tensor::S) | on_chip()},
+         {Line::softmax, "Read S from HBM, compute P = softmax(S), write P to HBM.", moves(Tensor::S, Tensor::P) | on_chip()},
+         {Line::pv, "Load P and V by blocks from HBM, compute O = PV, write O to HBM.",
+          moves(Tensor::P, Tensor::V, Tensor::O) | on_chip()},
+         {Line::return_o, "Return O."}});
 }
 
 void append_vanilla_forward(Trace& t, const GpuSpec& g) {
     const AttentionProblem& p = t.problem;
     const Schedule& s = t.schedule;
-    const int64_t N = p.N, Nk = p.Nk(), d = p.d, Br = s.Br, Bc = s.Bc, es = p.es();
-    const int64_t Tr = s.Tr(p), Tc = s.Tc(p);
-    const bool ideal = s.vanilla_gemm == GemmTiling::ideal;
-    const bool fma = s.matmul_unit == MatmulUnit::fma;
-    const TensorShapes shapes = t.shapes;
-    const Footprint fp = footprint(s, p, g);
-    (void)g;
-
-    // Kernel 1: CTA (i, j) computes Sij = Qi Kj^T / sqrt(d).
-    t.kernels.push_back(make_kernel("vanilla_qk", Tr * Tc, p.heads(), s.warps, fp, [=](int64_t bh, int64_t blk) {
-        const int64_t i = blk / Tc, j = blk % Tc;
-        return make_step_stream(shapes, uint32_t(bh), 1, [=](int64_t, Emitter& e) {
-            const BlockRange r = block(i, Br, N), c = block(j, Bc, Nk);
-            e.load_rows(Tensor::Q, 1, r.begin, r.size, ideal && j > 0 ? kOpReuse : 0);
-            e.load_rows(Tensor::K, 1, c.begin, c.size, ideal && i > 0 ? kOpReuse : 0);
-            e.barrier(1);
-            if (fma) e.matmul_fma(1, r.size, c.size, d, 4, 4);  // 4 x 4 outputs per thread
-            else e.matmul(1, r.size, c.size, d, (r.size + c.size) * d * es);
-            e.vector(1, r.size * c.size, 0);  // scale by 1/sqrt(d)
-            e.store(Tensor::S, 1, r.begin, r.size, c.begin, c.size);
-        });
-    }));
-
-    // Kernel 2: one CTA per row n: P[n, :] = softmax(S[n, :]) (max, subtract, exp, sum, divide).
-    t.kernels.push_back(make_kernel("vanilla_softmax", N, p.heads(), s.warps, fp, [=](int64_t bh, int64_t n) {
-        return make_step_stream(shapes, uint32_t(bh), 1, [=](int64_t, Emitter& e) {
-            e.load(Tensor::S, 2, n, 1, 0, Nk);
-            // max, subtract, sum, divide: 4 FLOPs per element; causal adds the mask compare.
-            const int64_t masked = p.causal ? Nk : 0;
-            e.vector(2, 4 * Nk + masked + 1, Nk, 2 * Nk * es);
-            e.store(Tensor::P, 2, n, 1, 0, Nk);
-        });
-    }));
-
-    // Kernel 3: CTA i computes Oi = sum_j Pij Vj.
-    t.kernels.push_back(make_kernel("vanilla_pv", Tr, p.heads(), s.warps, fp, [=](int64_t bh, int64_t i) {
-        const BlockRange r = block(i, Br, N);
-        return make_step_stream(shapes, uint32_t(bh), Tc + 1, [=](int64_t k, Emitter& e) {
-            if (k == Tc) {
-                e.store_rows(Tensor::O, 3, r.begin, r.size);
-                return;
-            }
-            const BlockRange c = block(k, Bc, Nk);
-            e.load(Tensor::P, 3, r.begin, r.size, c.begin, c.size);
-            e.load_rows(Tensor::V, 3, c.begin, c.size, ideal && i > 0 ? kOpReuse : 0);
-            e.barrier(3);
-            if (fma) e.matmul_fma(3, r.size, d, c.size, 4, std::max<int64_t>(1, d / 16));  // 4 x d/16 per thread
-            else e.matmul(3, r.size, d, c.size, (r.size + d) * c.size * es);
-            e.barrier(3);
-        });
-    }));
+    const UnfusedShape k = unfused_shape(p, s);
+    const Footprint fp = forward_footprint(s, p, g);
+    const bool causal = p.causal;
+    // Kernel 1: CTA (i, j) computes Sij = Qi Kj^T / sqrt(d) and writes it to HBM.
+    add_kernel(t, "vanilla_qk", k.Tr * k.Tc, s.warps, fp, [k](Emitter& e, int64_t blk) {
+        return gemm_tile_cta(e, k, {Tensor::Q, Tensor::K, Tensor::S, true}, Line::qk, blk / k.Tc, blk % k.Tc);
+    });
+    add_kernel(t, "vanilla_softmax", p.N, s.warps, fp,
+               [k, causal](Emitter& e, int64_t n) { return vanilla_softmax_cta(e, k, causal, n); });
+    // Kernel 3: CTA i computes Oi = sum_j Pij Vj and writes it to HBM.
+    add_kernel(t, "vanilla_pv", k.Tr, s.warps, fp, [k](Emitter& e, int64_t i) {
+        return gemm_stream_cta(e, k, {Tensor::P, Tensor::V, Tensor::O, true, false}, Line::pv, i);
+    });
 }
 
 }  // namespace flashsim

@@ -3,6 +3,7 @@
 #pragma once
 #include <vector>
 
+#include "sim/algorithms/algorithm.h"
 #include "sim/engine/simulate.h"
 #include "sim/engine/timing.h"
 #include "sim/trace/trace.h"
@@ -70,6 +71,7 @@ inline HandTrace hand_trace(int64_t ctas, std::vector<Op> ops, int64_t sram_byte
     h.trace.problem.H = ctas;
     h.trace.schedule.algo = Algorithm::fa2;
     h.trace.schedule.stages = 1;
+    h.trace.engine = algorithm_info(Algorithm::fa2).engine;
     h.trace.shapes = tensor_shapes(h.trace.problem);
     auto k = std::make_unique<HandKernel>();
     k->name = "hand";
@@ -88,7 +90,7 @@ inline RunResult time_trace(const Trace& t, const GpuSpec& g, SimOptions o = {})
     r.problem = t.problem;
     r.schedule = t.schedule;
     r.gpu = g;
-    run_timing(t, g, o, r);
+    simulate_trace(t, g, o, r);
     return r;
 }
 

@@ -3,7 +3,7 @@
 #include <doctest/doctest.h>
 
 #include "sim/engine/l2_cache.h"
-#include "sim/engine/l2_reference.h"
+#include "tests/engine/l2_reference.h"
 #include "sim/engine/memory_system.h"
 #include "sim/engine/simulate.h"
 #include "sim/engine/timing.h"

@@ -1,5 +1,5 @@
 // l2_reference.cpp: the sector-by-sector reference L2 (see l2_reference.h).
-#include "sim/engine/l2_reference.h"
+#include "tests/engine/l2_reference.h"
 
 #include <algorithm>
 

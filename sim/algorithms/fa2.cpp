@@ -1,0 +1,70 @@
+// fa2.cpp (algorithm table): FlashAttention-2 (Dao 2023, arXiv 2307.08691): Algorithm 1 forward,
+// one CTA per query block, Oi on chip; Algorithm 2 backward as the released kernels run it.
+#include <algorithm>
+
+#include "sim/algorithms/algorithm.h"
+#include "sim/algorithms/footprint_terms.h"
+#include "sim/analytic/backward.h"
+#include "sim/functional/backward.h"
+#include "sim/functional/kernels.h"
+#include "sim/trace/backward.h"
+#include "sim/trace/generators.h"
+
+namespace flashsim {
+
+namespace {
+
+// As PyTorch's flash backend picks (flash_fwd_launch_template.h): d <= 64 -> 128 x 128,
+// d <= 128 -> 128 x 64, larger d -> 64 x 64; 4 warps. Stages: 2. Real FA2 kernels prefetch:
+// Dao's issues the cp.async of Kj+1 before the P~ij Vj GEMM, and kernels/v5 double-buffers Kj,
+// Vj (2 stages), so a 1-stage default would time a kernel nobody runs. resolve_schedule drops to
+// 1 where 2 stages do not fit in SRAM.
+void fa2_defaults(Schedule& s, const AttentionProblem& p, const GpuSpec&) {
+    const int64_t d = p.d;
+    if (!s.Br) s.Br = d <= 128 ? 128 : 64;
+    if (!s.Bc) s.Bc = d <= 64 ? 128 : 64;
+    if (!s.warps) s.warps = 4;
+    if (!s.stages) s.stages = 2;
+}
+
+// As the released kernel: Qi, dOi, Kj, Vj and the GEMM operands Pij, dSij in SRAM; the
+// accumulators Sij, dPij, dKj, dVj and the dQi partial in fp32 registers.
+Footprint fa2_backward_footprint(const Schedule& s, const AttentionProblem& p, const GpuSpec& g) {
+    FootprintBuilder f(p, g);
+    const int64_t d = p.d, Br = s.Br, Bc = s.Bc;
+    f.sram("Qi", Br, d), f.sram("dOi", Br, d), f.sram("Kj", Bc, d), f.sram("Vj", Bc, d);
+    f.sram("Pij", Br, Bc), f.sram("dSij", Br, Bc);
+    f.acc("Sij", Br, Bc), f.acc("dPij", Br, Bc), f.acc("dKj", Bc, d), f.acc("dVj", Bc, d), f.acc("dQi", Br, d);
+    return f.build();
+}
+
+}  // namespace
+
+// Qi once, Kj and Vj in each of `stages` buffers (prefetch), the accumulators Sij and Oi.
+Footprint fa2_forward_footprint(const Schedule& s, const AttentionProblem& p, const GpuSpec& g) {
+    FootprintBuilder f(p, g);
+    const int64_t d = p.d, Br = s.Br, Bc = s.Bc, stages = std::max<int64_t>(1, s.stages);
+    f.sram("Qi", Br, d);
+    for (int64_t k = 0; k < stages; ++k) f.sram("Kj", Bc, d), f.sram("Vj", Bc, d);
+    f.acc("Sij", Br, Bc), f.acc("Oi", Br, d);
+    return f.build();
+}
+
+const AlgorithmInfo& fa2_algorithm() {
+    static const AlgorithmInfo a{
+        .id = Algorithm::fa2,
+        .name = "fa2",
+        .title = "FlashAttention-2",
+        .summary = "one CTA per query block (FA2 paper, Algorithm 1): Qi loaded once, Kj, Vj streamed, Oi written once",
+        .fill_defaults = fa2_defaults,
+        .forward = {fa2_listing, append_fa2_forward, fa2_forward_footprint, fa2_forward_counts},
+        .backward = {fa2_backward_listing, append_fa2_backward, fa2_backward_footprint, fa2_backward_counts},
+        .engine = {MmaIssue::warp_mma, 1},  // warp-level mma.sync, no ping-pong
+        .run_functional = run_fa2,
+        .run_functional_backward = fa2_backward_tiles,
+        .saved = SavedStatistics::logsumexp,
+    };
+    return a;
+}
+
+}  // namespace flashsim

@@ -1,0 +1,35 @@
+// unfused_gemm.h: the GEMM kernels of unfused (vanilla) attention, forward and backward, as CTA
+// programs. Two shapes cover all of them (sim/trace/vanilla.cpp, backward_vanilla.cpp):
+//   tile:   CTA (i, j) computes the Br x Bc tile Cij = Ai Bj^T (S = QK^T, dP = dO V^T) and
+//           stores it to the N x N_kv matrix in HBM;
+//   stream: CTA b owns Br query rows (by_rows: Oi = sum_j Pij Vj, dQi = sum_j dSij Kj) or Bc key
+//           rows (dVj = sum_i Pij^T dOi, dKj = sum_i dSij^T Qi), streams the N x N_kv tiles
+//           and the operand's rows, and stores its rows of the output once.
+// With GemmTiling::ideal an operand block re-read by a later CTA carries kOpReuse (served on
+// chip: the papers' count of each operand once).
+#pragma once
+#include "sim/trace/emit.h"
+
+namespace flashsim {
+
+struct UnfusedShape {
+    int64_t N, Nk, d, Br, Bc, Tr, Tc, es;
+    bool ideal;     // GemmTiling::ideal
+    bool fma;       // MatmulUnit::fma (scalar kernels' register blocking, schedule.h)
+};
+UnfusedShape unfused_shape(const AttentionProblem& p, const Schedule& s);
+
+struct TileGemm {
+    Tensor a, b, out;         // out[i, j] = a_i b_j^T
+    bool scale = false;       // scale the tile by 1/sqrt(d) on chip
+};
+CtaProgram gemm_tile_cta(Emitter& e, UnfusedShape k, TileGemm g, LineId line, int64_t i, int64_t j);
+
+struct StreamGemm {
+    Tensor tiles, operand, out;
+    bool by_rows = true;      // the CTA owns query rows i (else key rows j, tiles transposed)
+    bool scale = false;       // scale the output by tau = 1/sqrt(d) before storing it
+};
+CtaProgram gemm_stream_cta(Emitter& e, UnfusedShape k, StreamGemm g, LineId line, int64_t own);
+
+}  // namespace flashsim
