@@ -3,13 +3,11 @@
 // head (all_heads=true: every op of every CTA is generated and counted, so ops/s is honest), then
 // once more head-symmetric (one head walked and scaled, what `flashsim run` does). Prints trace
 // ops per second and wall times. Target: >= 30 million ops/s on one core.
-#include <chrono>
 #include <cstdio>
 #include <iostream>
 
+#include "sim/cli/bench.h"
 #include "sim/cli/commands.h"
-#include "sim/cli/options.h"
-#include "sim/core/errors.h"
 #include "sim/engine/counting.h"
 #include "sim/trace/trace.h"
 
@@ -24,32 +22,18 @@ int cmd_bench_counting(int argc, const char* const* argv) {
     o.d = 128;
     o.gpu = "h100";
     int64_t repeats = 1;
-    po::options_description desc("bench-counting options");
-    add_common_options(desc, o);
-    desc.add_options()("repeats", po::value(&repeats)->default_value(repeats), "walks to time (the best is reported)");
-    po::variables_map vm;
-    if (!parse(argc, argv, desc, vm,
-               "usage: flashsim bench-counting [options]\n\n"
-               "Times the counting layer (paper mode) on FA2, B=1, H=32, N=65536, d=128, h100 by default."))
+    if (!parse_bench_options(argc, argv, "bench-counting",
+                             "usage: flashsim bench-counting [options]\n\n"
+                             "Times the counting layer (paper mode) on FA2, B=1, H=32, N=65536, d=128, h100 by default.",
+                             o, repeats))
         return 0;
-    if (repeats < 1 || repeats > 100) throw ConfigError("repeats=" + std::to_string(repeats) + " is out of range; allowed: 1 to 100");
     const AttentionProblem p = o.problem();
     const GpuSpec g = o.gpu_spec();
     const Schedule s = resolve_schedule(o.schedule(), p, g);
     const Trace t = make_trace(p, s, g);
-    using clock = std::chrono::steady_clock;
-    auto time_walk = [&](bool all_heads, CountResult* out) {
-        double best_s = 1e300;
-        for (int64_t k = 0; k < repeats; ++k) {
-            const auto t0 = clock::now();
-            *out = count_paper_mode(t, all_heads);
-            best_s = std::min(best_s, std::chrono::duration<double>(clock::now() - t0).count());
-        }
-        return best_s;
-    };
     CountResult all, sym;
-    const double all_s = time_walk(true, &all);
-    const double sym_s = time_walk(false, &sym);
+    const double all_s = best_wall_seconds(repeats, [&] { all = count_paper_mode(t, true); });
+    const double sym_s = best_wall_seconds(repeats, [&] { sym = count_paper_mode(t, false); });
     const bool same = all.total.total.hbm_read_bytes == sym.total.total.hbm_read_bytes &&
                       all.total.total.hbm_write_bytes == sym.total.total.hbm_write_bytes &&
                       all.total.ops == sym.total.ops;

@@ -2,12 +2,11 @@
 // simulation (wall clock, one core) of a configuration, by default FA2 forward, B=1, H=16,
 // N=16384, d=128 on the h100 preset with the L2 model on, and prints it beside the simulated
 // kernel time, the L2 granule used and the achieved figures. Target: under 1 s.
-#include <chrono>
 #include <cstdio>
 #include <iostream>
 
+#include "sim/cli/bench.h"
 #include "sim/cli/commands.h"
-#include "sim/cli/options.h"
 #include "sim/cli/report.h"
 
 namespace flashsim::cli {
@@ -19,40 +18,27 @@ int cmd_bench_timing(int argc, const char* const* argv) {
     o.heads = 16;
     o.batch = 1;
     o.gpu = "h100";
-    int repeats = 3;
-    po::options_description desc("bench-timing options");
-    add_common_options(desc, o);
-    desc.add_options()("repeats", po::value(&repeats)->default_value(repeats), "runs timed; the fastest is reported");
-    po::variables_map vm;
-    if (!parse(argc, argv, desc, vm,
-               "usage: flashsim bench-timing [options]\n\nTimes the timing layer itself (default: fa2, B=1, H=16, "
-               "N=16384, d=128, h100, L2 model on) and prints wall time next to simulated time."))
+    int64_t repeats = 3;
+    if (!parse_bench_options(argc, argv, "bench-timing",
+                             "usage: flashsim bench-timing [options]\n\nTimes the timing layer itself (default: fa2, B=1, "
+                             "H=16, N=16384, d=128, h100, L2 model on) and prints wall time next to simulated time.",
+                             o, repeats))
         return 0;
-    if (repeats < 1 || repeats > 100) {
-        std::cerr << "flashsim: --repeats=" << repeats << " is out of range; allowed: 1 to 100\n";
-        return 2;
-    }
     const AttentionProblem p = o.problem();
     const Schedule s = o.schedule();
     const GpuSpec g = o.gpu_spec();
     SimOptions so = o.sim_options();
     so.timing = true;
-    double best = 1e30;
     RunResult r;
-    for (int i = 0; i < repeats; ++i) {
-        const auto t0 = std::chrono::steady_clock::now();
-        r = simulate(p, s, g, so);
-        const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        best = std::min(best, wall);
-    }
+    const double best = best_wall_seconds(repeats, [&] { r = simulate(p, s, g, so); });
     const Timing& t = r.timing;
     char line[512];
     std::printf("bench-timing: %s, %s, %s preset, %s\n", p.describe().c_str(), r.schedule.describe().c_str(),
                 g.name.c_str(), r.paper_mode ? "paper mode (no L2)" : "L2 modelled");
     std::printf("  ctas %lld, ops %s, L2 granule %lld B\n", (long long)r.counts.ctas, human_count(double(r.counts.ops)).c_str(),
                 (long long)t.l2_granule_bytes);
-    std::snprintf(line, sizeof line, "  simulation wall time %.3f s (best of %d, one core)   simulated kernel time %s\n", best,
-                  repeats, human_seconds(t.seconds).c_str());
+    std::snprintf(line, sizeof line, "  simulation wall time %.3f s (best of %lld, one core)   simulated kernel time %s\n", best,
+                  (long long)repeats, human_seconds(t.seconds).c_str());
     std::cout << line;
     std::printf("  achieved: %sFLOP/s tensor, HBM %s/s, L2 %s/s; %lld CTAs/SM, %.2f waves\n",
                 human_count(t.tensor_flops_per_s).c_str(), human_bytes(t.hbm_bytes_per_s).c_str(),

@@ -7,21 +7,10 @@
 // Naive tiles (a teaching mistake): each Sij is normalised by its own row max and sum, there is
 // no running max or sum (no li, mi traffic), and the tiles' outputs are simply added into Oi.
 #include <cmath>
-#include <limits>
 
 #include "sim/functional/kernels.h"
 
 namespace flashsim {
-
-namespace {
-
-using Vec = Eigen::Matrix<float, Eigen::Dynamic, 1>;
-constexpr float kMinusInf = -std::numeric_limits<float>::infinity();
-
-// e^(a - b), 0 when a is -inf (a row that has seen no unmasked key yet).
-float exp_diff(float a, float b) { return a == kMinusInf ? 0.0f : std::exp(a - b); }
-
-}  // namespace
 
 void run_fa1(FunctionalContext& cx) {
     const AttentionProblem& p = cx.p;

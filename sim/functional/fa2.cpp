@@ -7,17 +7,10 @@
 // Naive tiles (a teaching mistake): each Sij is normalised by its own row max and sum, there is
 // no running max or sum, the tiles' outputs are simply added, and no LSE is written.
 #include <cmath>
-#include <limits>
 
 #include "sim/functional/kernels.h"
 
 namespace flashsim {
-
-namespace {
-using Vec = Eigen::Matrix<float, Eigen::Dynamic, 1>;
-constexpr float kMinusInf = -std::numeric_limits<float>::infinity();
-float exp_diff(float a, float b) { return a == kMinusInf ? 0.0f : std::exp(a - b); }
-}  // namespace
 
 void run_fa2(FunctionalContext& cx) {
     const AttentionProblem& p = cx.p;
@@ -27,7 +20,7 @@ void run_fa2(FunctionalContext& cx) {
     const float tau = 1.0f / std::sqrt(float(d));
     const bool naive = cx.naive_tiles;
 
-    OnChip chip(cx, cx.s.algo == Algorithm::fa3 ? "fa3_fwd" : "fa2_fwd");
+    OnChip chip(cx, std::string(to_string(cx.s.algo)) + "_fwd");  // FA3 runs this too
     const int q = chip.sram("Qi", Br, d);
     std::vector<int> k(static_cast<size_t>(stages)), v(static_cast<size_t>(stages));
     for (int64_t st = 0; st < stages; ++st) {

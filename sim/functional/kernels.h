@@ -8,6 +8,8 @@
 // ConfigError when they do not fit); row statistics (mi, li and their updates, Br fp32 values
 // each) live in registers and are not counted, as footprint() does not count them.
 #pragma once
+#include <cmath>
+#include <limits>
 #include <string>
 
 #include "sim/core/problem.h"
@@ -43,6 +45,12 @@ private:
     OnChipArena sram_, regs_;
     std::vector<std::pair<bool, int>> ids_;  // (in registers, id in that arena)
 };
+
+// The online softmax's helpers (FA1 and FA2).
+using Vec = Eigen::Matrix<float, Eigen::Dynamic, 1>;
+constexpr float kMinusInf = -std::numeric_limits<float>::infinity();
+// e^(a - b), 0 when a is -inf (a row that has seen no unmasked key yet).
+inline float exp_diff(float a, float b) { return a == kMinusInf ? 0.0f : std::exp(a - b); }
 
 // Causal mask of a tile: entries whose key column is after the query row become -inf.
 void apply_causal_mask(Tile& Sij, int64_t r0, int64_t rows, int64_t c0, int64_t cols);
