@@ -110,7 +110,7 @@ TEST_CASE("the bytes the functional execution moves equal the counted bytes, ten
                 }
 }
 
-TEST_CASE("ideal vanilla reads each operand from HBM once; tiled vanilla re-reads Q Tc times") {
+TEST_CASE("ideal vanilla reads each operand from HBM once, tiled vanilla re-reads Q Tc times") {
     const Config c = kConfigs[0];
     const AttentionProblem p = problem(c, Dtype::fp16, false);
     const GpuSpec g = load_gpu(c.gpu);

@@ -63,7 +63,7 @@ std::string read_bytes(const std::string& path) {
 
 }  // namespace
 
-TEST_CASE("the same seed and student give the same problem set; other students get other numbers") {
+TEST_CASE("the same seed and student give the same problem set, other students get other numbers") {
     const auto a = answer_key(make_problem_set(2024, "ada")), b = answer_key(make_problem_set(2024, "ada"));
     CHECK(a == b);
     CHECK(student_markdown(make_problem_set(2024, "ada")) == student_markdown(make_problem_set(2024, "ada")));
@@ -149,7 +149,7 @@ TEST_CASE("the key's best block sizes fit, and no fitting pair moves fewer bytes
     }
 }
 
-TEST_CASE("a key graded gets full marks; wrong answers lose exactly their points; tolerances hold") {
+TEST_CASE("a key graded gets full marks, wrong answers lose exactly their points, tolerances hold") {
     const ProblemSet ps = make_problem_set(11, "ada");
     auto sub = answer_key(ps);
     const GradeReport full = grade_submission(sub.dump(), "key.json");
@@ -218,7 +218,7 @@ TEST_CASE("a malformed submission is refused with one message naming the field")
     CHECK(grade_error(s6.dump()).find("'model'") != std::string::npos);
 }
 
-TEST_CASE("flashsim homework: generate, fill with the key, grade = full marks; the submission is not changed") {
+TEST_CASE("flashsim homework: generate, fill with the key, grade = full marks, the submission is not changed") {
     namespace fs = std::filesystem;
     const fs::path dir = fs::temp_directory_path() / ("flashsim_hw_" + std::to_string(::getpid()));
     fs::create_directories(dir);
