@@ -8,6 +8,7 @@
 #pragma once
 #include <algorithm>
 #include <coroutine>
+#include <cstddef>
 #include <cstdint>
 #include <exception>
 #include <utility>
@@ -32,17 +33,16 @@ public:
     Emitter(const TensorShapes& shapes, uint32_t bh) : shapes_(shapes), bh_(bh) {}
     // The batch the next ops go to.
     void begin_batch(Op* out, size_t cap) {
-        out_ = out;
-        cap_ = cap;
-        n_ = 0;
+        begin_ = cur_ = out;
+        end_ = out + cap;
     }
-    size_t count() const { return n_; }
+    size_t count() const { return size_t(cur_ - begin_); }
 
     // `co_await e.room()`: go on when the batch has room for a step, otherwise suspend until the
     // consumer asks for the next batch.
     struct Room {
         const Emitter* e;
-        bool await_ready() const noexcept { return e->cap_ - e->n_ >= kMaxOpsPerStep; }
+        bool await_ready() const noexcept { return e->end_ - e->cur_ >= std::ptrdiff_t(kMaxOpsPerStep); }
         void await_suspend(std::coroutine_handle<>) const noexcept {}
         void await_resume() const noexcept {}
     };
@@ -66,12 +66,12 @@ public:
     }
     // C (M x N) += A (M x K) . B (K x N): 2MNK FLOPs, reading both operands from SRAM.
     void matmul(LineId line, int64_t M, int64_t N, int64_t K, int64_t operand_bytes, uint8_t flags = 0) {
-        Op& o = next(OpKind::matmul, line);
-        o.flags = flags;
-        o.flops = uint64_t(2 * M * N * K);
-        o.bytes = uint64_t(operand_bytes);
-        o.rows = uint32_t(M);
-        o.cols = uint32_t(N);
+        Op* __restrict o = next(OpKind::matmul, line);
+        o->flags = flags;
+        o->flops = uint64_t(2 * M * N * K);
+        o->bytes = uint64_t(operand_bytes);
+        o->rows = uint32_t(M);
+        o->cols = uint32_t(N);
     }
     // The same GEMM as scalar fp32 FMAs on CUDA cores, each thread holding an rm x rn block of C:
     // per step of K a thread loads rm elements of A and rn of B (fp32) from SRAM (schedule.h).
@@ -80,37 +80,39 @@ public:
         matmul(line, M, N, K, 4 * (fmas / rn + fmas / rm), uint8_t(flags | kOpCudaCore));
     }
     void vector(LineId line, int64_t flops, int64_t exps, int64_t sram_bytes = 0, uint8_t flags = 0) {
-        Op& o = next(OpKind::vector, line);
-        o.flags = flags;
-        o.flops = uint64_t(flops);
-        o.exps = uint64_t(exps);
-        o.bytes = uint64_t(sram_bytes);
+        Op* __restrict o = next(OpKind::vector, line);
+        o->flags = flags;
+        o->flops = uint64_t(flops);
+        o->exps = uint64_t(exps);
+        o->bytes = uint64_t(sram_bytes);
     }
     void barrier(LineId line) { next(OpKind::barrier, line); }
 
 private:
-    Op& next(OpKind k, LineId line) {
-        Op& o = out_[n_++];
-        o = Op{};
-        o.kind = k;
-        o.line = line.value;
-        o.bh = bh_;
+    // The next slot of the batch, cleared and stamped. Generators write ops through restrict
+    // pointers: the batch aliases nothing the generator keeps, so its state stays in registers.
+    Op* next(OpKind k, LineId line) {
+        Op* __restrict o = cur_++;
+        *o = Op{};
+        o->kind = k;
+        o->line = line.value;
+        o->bh = bh_;
         return o;
     }
     void move(OpKind k, Tensor t, LineId line, int64_t row0, int64_t rows, int64_t col0, int64_t cols, uint8_t flags) {
-        Op& o = next(k, line);
-        o.tensor = t;
-        o.flags = flags;
-        o.row0 = uint32_t(row0);
-        o.rows = uint32_t(rows);
-        o.col0 = uint32_t(col0);
-        o.cols = uint32_t(cols);
-        o.bytes = uint64_t(rows * cols * shapes_[size_t(t)].elem_bytes);
+        const int64_t bytes = rows * cols * shapes_[size_t(t)].elem_bytes;
+        Op* __restrict o = next(k, line);
+        o->tensor = t;
+        o->flags = flags;
+        o->row0 = uint32_t(row0);
+        o->rows = uint32_t(rows);
+        o->col0 = uint32_t(col0);
+        o->cols = uint32_t(cols);
+        o->bytes = uint64_t(bytes);
     }
     const TensorShapes& shapes_;
     uint32_t bh_;
-    Op* out_ = nullptr;
-    size_t cap_ = 0, n_ = 0;
+    Op *begin_ = nullptr, *cur_ = nullptr, *end_ = nullptr;
 };
 
 // The coroutine of one CTA's ops. It starts suspended; each resume runs until the batch is full
