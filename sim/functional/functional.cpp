@@ -78,6 +78,14 @@ void check_functional_size(const AttentionProblem& p, Algorithm algo) {
 
 namespace {
 
+// The algorithms the functional layer executes: "vanilla, fa1, fa2, fa3".
+std::string functional_algorithms() {
+    std::string names;
+    for (const AlgorithmInfo* b : all_algorithms())
+        if (b->run_functional) names += std::string(names.empty() ? "" : ", ") + b->name;
+    return names;
+}
+
 // "naive tiles apply to the tiled algorithms; allowed with --algo fa1, fa2 or fa3, not vanilla"
 std::string naive_tiles_error(const AlgorithmInfo& a) {
     std::string tiled;
@@ -107,6 +115,9 @@ FunctionalResult run_functional(const AttentionProblem& p, const Schedule& s, co
         throw ConfigError("functional run: Bc=" + std::to_string(s.Bc) + " is out of range; allowed: 1 to N_kv=" +
                           std::to_string(p.Nk()));
     const AlgorithmInfo& a = algorithm_info(s.algo);
+    if (!a.run_functional)
+        throw ConfigError(std::string("functional run: algo=") + a.name + " has no functional implementation; allowed: " +
+                          functional_algorithms());
     if (o.naive_tiles && a.unfused) throw ConfigError(naive_tiles_error(a));
     check_functional_size(p, s.algo);
 
