@@ -117,6 +117,17 @@ void write_output(const std::string& path, const std::string& text) {
     const fs::path target(path);
     const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
     check_output_path(path);
+    std::error_code st_ec;
+    const fs::file_status st = fs::status(target, st_ec);
+    if (fs::exists(st) && !fs::is_regular_file(st)) {
+        // A device or a pipe (/dev/null, /dev/stdout, a FIFO): write into it; renaming a file
+        // over it would replace the device.
+        std::ofstream out(target, std::ios::binary);
+        out << text;
+        out.flush();
+        if (!out) throw ConfigError("output '" + path + "': write failed");
+        return;
+    }
     const fs::path tmp = dir / ("." + target.filename().string() + ".tmp" + std::to_string(::getpid()));
     {
         std::ofstream out(tmp, std::ios::binary | std::ios::trunc);

@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <algorithm>
 #include <map>
 #include <set>
 #include <sstream>
@@ -54,13 +55,37 @@ std::string y_label(const std::string& y) {
     return "HBM bytes (read + write)";
 }
 
-std::string y_format(const std::string& y) {
-    if (y == "time") return "%g";
-    switch (display_units()) {
-        case Units::si: return "%.0s %cB";
-        case Units::exact: return "%.0f";
-        default: return "%.0b %BB";  // KiB, MiB (gnuplot's binary prefixes)
+// A tick label in the --units chosen, without trailing zeros: "256 KiB", "4 MiB", "10 MB".
+std::string tick_label(double bytes) {
+    std::string s = format_size(bytes, display_units());
+    const auto sp = s.find(' ');
+    std::string n = s.substr(0, sp);
+    if (n.find('.') != std::string::npos) {
+        while (n.back() == '0') n.pop_back();
+        if (n.back() == '.') n.pop_back();
     }
+    return n + s.substr(sp);
+}
+
+// Byte ticks the reader can name: powers of 2 (IEC, readable) or of 10 (SI, exact) on a log
+// axis, multiples of such a step on a linear one, labelled as the CLI prints sizes.
+std::string byte_ticks(double lo, double hi, bool log) {
+    const bool binary = display_units() == Units::readable || display_units() == Units::iec;
+    const double base = binary ? 2 : 10;
+    std::vector<double> ticks;
+    if (log) {
+        const double e0 = std::floor(std::log(lo) / std::log(base)), e1 = std::ceil(std::log(hi) / std::log(base));
+        double every = 1;
+        while ((e1 - e0) / every > 8) every *= binary ? 2 : 1.0 + every;
+        for (double e = std::floor(e0 / every) * every; e <= e1; e += every) ticks.push_back(std::pow(base, e));
+    } else {
+        double step = std::pow(base, std::ceil(std::log(hi / 6) / std::log(base)));
+        if (!binary && hi / step < 3) step /= 2;
+        for (double v = 0; v <= hi * 1.0001 + step; v += step) ticks.push_back(v);
+    }
+    std::string out = "set ytics (";
+    for (size_t i = 0; i < ticks.size(); ++i) out += (i ? ", " : "") + std::string("'") + tick_label(ticks[i]) + "' " + number_text(ticks[i]);
+    return out + ")\n";
 }
 
 }  // namespace
@@ -68,6 +93,11 @@ std::string y_format(const std::string& y) {
 void check_plot_options(const PlotOptions& o, const std::vector<std::string>& vary_specs) {
     const std::string ext = extension(o.path);
     if (ext != ".png" && ext != ".svg") throw ConfigError("--plot " + o.path + ": allowed: a FILE.png or FILE.svg");
+    std::error_code ec;
+    const auto st = fs::status(o.path, ec);
+    if (fs::exists(st) && !fs::is_regular_file(st)) throw ConfigError("--plot " + o.path + ": exists and is not a regular file");
+    const fs::path dir = fs::path(o.path).has_parent_path() ? fs::path(o.path).parent_path() : fs::path(".");
+    if (!fs::is_directory(dir)) throw ConfigError("--plot " + o.path + ": directory '" + dir.string() + "' does not exist");
     if (o.y != "hbm" && o.y != "hbm-read" && o.y != "hbm-write" && o.y != "time")
         throw ConfigError("--plot-y " + o.y + ": unknown; allowed: hbm, hbm-read, hbm-write, time");
     if (!o.x.empty()) {
@@ -112,12 +142,23 @@ void draw_sweep_plot(const SweepSpec& spec, const std::vector<SweepRow>& rows, c
                          ("." + target.filename().string() + ".tmp" + std::to_string(::getpid()) + ext);
     g << (ext == ".png" ? "set terminal pngcairo size 1100,700 font 'sans,12'\n" : "set terminal svg size 1100,700 font 'sans,12'\n");
     g << "set output '" << tmp.string() << "'\n";
-    g << "set title '" << y_label(o.y) << " against " << spec.axes[xa].key << " on " << spec.gpu.name
-      << (spec.options.paper_mode ? " (paper mode)" : " (L2 modelled)") << "'\n";
+    g << "set title \"" << y_label(o.y) << " against " << spec.axes[xa].key << " on " << spec.gpu.name
+      << (spec.options.paper_mode ? " (paper mode)" : " (L2 modelled)");
+    if (skipped) g << "\\n" << skipped << (skipped == 1 ? " point does" : " points do") << " not run (see the table or the CSV)";
+    g << "\"\n";
     g << "set xlabel '" << spec.axes[xa].key << "'\nset ylabel '" << y_label(o.y) << "'\n";
-    g << "set grid\nset key outside right top\nset format y '" << y_format(o.y) << "'\n";
-    if (o.log) g << "set logscale x 2\nset logscale y 10\nset format x '%g'\n";
-    if (skipped) g << "set label 1 '" << skipped << " points do not run (see the table)' at graph 0.02, graph 0.95\n";
+    g << "set grid\nset key outside right top\nset offsets graph 0.03, graph 0.03, graph 0.05, graph 0.05\n";
+    if (!o.log) g << "set yrange [0:*]\n";
+    if (o.log) g << "set logscale x 2\nset logscale y\nset format x '%g'\n";
+    double lo = 0, hi = 0;
+    for (const auto& se : series)
+        for (const auto* pts : {&se.simulated, &se.formula})
+            for (auto [x, y] : *pts) {
+                if (y > 0 && (lo == 0 || y < lo)) lo = y;
+                hi = std::max(hi, y);
+            }
+    if (o.y != "time" && hi > 0) g << byte_ticks(lo, hi, o.log);
+
     for (size_t i = 0; i < series.size(); ++i) {
         g << "$sim" << i << " << EOD\n";
         for (auto [x, y] : series[i].simulated) g << number_text(x) << " " << number_text(y) << "\n";
