@@ -1,9 +1,10 @@
-// lesson.cpp: `flashsim lesson list | show N [--reveal] | run N [--viz]`, the classroom lessons.
+// lesson.cpp: `flashsim lesson list | show N [--reveal] | run N [--viz] | check [N]`, the classroom lessons.
 #include <algorithm>
 #include <cstring>
 #include <iostream>
 
 #include "sim/cli/commands.h"
+#include "sim/cli/lesson_check.h"
 #include "sim/cli/options.h"
 #include "sim/cli/report.h"
 #include "sim/core/errors.h"
@@ -66,7 +67,7 @@ int cmd_lesson(int argc, const char* const* argv) {
     std::string action, which, only, screenshot;
     bool reveal = false, viz = false;
     po::options_description desc("lesson options");
-    desc.add_options()("action", po::value(&action), "list, show or run")("lesson", po::value(&which), "lesson number, e.g. 5")(
+    desc.add_options()("action", po::value(&action), "list, show, run or check")("lesson", po::value(&which), "lesson number, e.g. 5")(
         "reveal", po::bool_switch(&reveal), "show: include the answers to the predict-then-reveal questions")(
         "viz", po::bool_switch(&viz), "run: open the viewer on the lesson's configuration")(
         "config", po::value(&only), "run: only this configuration of the lesson (file name without .toml)")(
@@ -75,12 +76,15 @@ int cmd_lesson(int argc, const char* const* argv) {
     pos.add("action", 1).add("lesson", 1);
     po::variables_map vm;
     if (!parse(argc, argv, desc, vm,
-               "usage: flashsim lesson list\n       flashsim lesson show N [--reveal]\n       flashsim lesson run N [--viz] [--config NAME]\n\n"
+               "usage: flashsim lesson list\n       flashsim lesson show N [--reveal]\n       flashsim lesson run N [--viz] [--config NAME]\n"
+               "       flashsim lesson check [N]     every claim of the lesson (all lessons) against its commands' results\n\n"
                "The classroom lessons (lessons/ in the source tree, or $FLASHSIM_LESSONS_DIR).",
                &pos))
         return 0;
     if (action.empty() || action == "list") return lesson_list();
-    if (action != "show" && action != "run") throw ConfigError("lesson action '" + action + "' is unknown; allowed: list, show, run");
+    if (action == "check") return lesson_check(which.empty() ? list_lessons(lessons_dir()) : std::vector<Lesson>{find_lesson(lessons_dir(), which)});
+    if (action != "show" && action != "run")
+        throw ConfigError("lesson action '" + action + "' is unknown; allowed: list, show, run, check");
     if (which.empty()) throw ConfigError("flashsim lesson " + action + " needs a lesson number; see `flashsim lesson list`");
     const Lesson l = find_lesson(lessons_dir(), which);
     if (action == "show") {

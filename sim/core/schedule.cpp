@@ -173,10 +173,14 @@ Footprint forward_footprint(const Schedule& s, const AttentionProblem& p, const 
             break;
         case Algorithm::fa2:
         case Algorithm::fa3:
+            // One Kj, Vj buffer per stage: with 2 stages Kj+1, Vj+1 (the next key block) load
+            // while Kj, Vj are in use, and the list names them so.
             sram = {{"Qi", Br, d, es}};
             for (int64_t k = 0; k < st; ++k) {
-                sram.push_back({"Kj", Bc, d, es});
-                sram.push_back({"Vj", Bc, d, es});
+                static const char* const kK[] = {"Kj", "Kj+1", "Kj+2", "Kj+3", "Kj+4", "Kj+5", "Kj+6", "Kj+7"};
+                static const char* const kV[] = {"Vj", "Vj+1", "Vj+2", "Vj+3", "Vj+4", "Vj+5", "Vj+6", "Vj+7"};
+                sram.push_back({kK[std::min<int64_t>(k, 7)], Bc, d, es});
+                sram.push_back({kV[std::min<int64_t>(k, 7)], Bc, d, es});
             }
             acc("Sij", Br, Bc);
             acc("Oi", Br, d);
