@@ -106,7 +106,7 @@ std::string run_report(const RunResult& r) {
     o << "schedule  " << r.schedule.describe() << "  (Tr=" << r.schedule.Tr(p) << ", Tc=" << r.schedule.Tc(p) << ")\n";
     o << "gpu       " << r.gpu.description << (r.paper_mode ? "  [paper mode: no L2]" : "  [L2 modelled]") << "\n";
     o << "units     " << units_note() << "\n";
-    o << "SRAM/CTA  " << r.footprint.sram_arithmetic << "  (of " << format_bytes(r.gpu.sram_bytes_per_sm) << ")\n";
+    o << "SRAM/CTA  " << r.footprint.sram_arithmetic << "  (of " << human_bytes(double(r.gpu.sram_bytes_per_sm)) << ")\n";
     if (!r.footprint.register_arithmetic.empty()) o << "registers " << r.footprint.register_arithmetic << "\n";
     o << "\n" << pad("tensor", 7, false) << pad("HBM read", 12) << pad("HBM write", 12) << pad("L2/global rd", 14)
       << pad("global wr", 12) << "\n";

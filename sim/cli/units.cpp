@@ -50,9 +50,9 @@ Units display_units() { return g_units; }
 
 std::string units_note() {
     switch (g_units) {
-        case Units::readable: return "sizes in KiB/MiB (2^10, 2^20 B), rates in GB/s (10^9 B/s)";
-        case Units::si: return "SI: kB/MB (10^3, 10^6 B), GB/s (10^9 B/s)";
-        case Units::iec: return "IEC: KiB/MiB (2^10, 2^20 B), GiB/s (2^30 B/s)";
+        case Units::readable: return "KiB, MiB = 2^10, 2^20 B; GB/s = 10^9 B/s";
+        case Units::si: return "SI: kB, MB = 10^3, 10^6 B; GB/s = 10^9 B/s";
+        case Units::iec: return "IEC: KiB, MiB = 2^10, 2^20 B; GiB/s = 2^30 B/s";
         case Units::exact: return "exact bytes (B) and bytes per second (B/s)";
     }
     return "";

@@ -15,7 +15,7 @@ enum class Units { readable, si, iec, exact };
 Units parse_units(const std::string& s);  // throws ConfigError naming the allowed values
 void set_display_units(Units u);
 Units display_units();
-// "sizes in KiB/MiB (2^10, 2^20 B), rates in GB/s (10^9 B/s)"
+// "KiB, MiB = 2^10, 2^20 B; GB/s = 10^9 B/s"
 std::string units_note();
 
 std::string format_size(double bytes, Units u);             // "2.00 MiB", "2.10 MB", "2097152 B"

@@ -41,7 +41,7 @@ TEST_CASE("sweep --format table shows exact bytes and readable units, says which
     const long bytes = 2 * N * d * es + Tc * (2 * N * d * es + 8 * N) + Tc * (N * d * es + 8 * N);
     CHECK(r.output.find(" " + std::to_string(bytes) + " ") != std::string::npos);
     CHECK(r.output.find("6.50 MiB") != std::string::npos);
-    CHECK(r.output.find("units: sizes in KiB/MiB") != std::string::npos);
+    CHECK(r.output.find("units: KiB, MiB = 2^10, 2^20 B") != std::string::npos);
     CHECK(r.output.find("does not run: fa1 Br=64 Bc=256") != std::string::npos);
     CHECK(r.output.find("2 points, 1 do not run") != std::string::npos);
     const auto si = run_flashsim(std::string(kBcSweep) + " --format table --units si");
