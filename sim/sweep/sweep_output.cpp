@@ -1,5 +1,6 @@
 // sweep_output.cpp: a sweep's rows as CSV and JSON (columns: sweep.h).
 #include <algorithm>
+#include <cmath>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -74,7 +75,11 @@ nlohmann::json sweep_json(const SweepSpec& spec, const std::vector<SweepRow>& ro
     nlohmann::json arr = nlohmann::json::array();
     for (const auto& r : rows) {
         nlohmann::json varied = nlohmann::json::object();
-        for (size_t a = 0; a < spec.axes.size(); ++a) varied[spec.axes[a].key] = r.point.values[a];
+        for (size_t a = 0; a < spec.axes.size(); ++a) {
+            const double v = r.point.values[a];  // whole values as integers, as the keys are
+            if (v == std::floor(v) && std::fabs(v) < 9.0e15) varied[spec.axes[a].key] = int64_t(v);
+            else varied[spec.axes[a].key] = v;
+        }
         if (r.ok) {
             nlohmann::json j = to_json(r.result);
             j["ok"] = true;

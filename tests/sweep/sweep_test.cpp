@@ -95,6 +95,7 @@ TEST_CASE("a point that does not fit the SRAM is kept as a row with its reason; 
     const auto j = sweep_json(s, rows);
     CHECK(j[1]["ok"] == false);
     CHECK(j[1]["sweep"]["Bc"] == 256);
+    CHECK(j[1]["sweep"]["Bc"].is_number_integer());
     CHECK(j[0]["ok"] == true);
     CHECK(j[0]["counts"]["total"]["hbm_read_bytes"] == rows[0].result.counts.total.hbm_read_bytes);
 }
