@@ -11,7 +11,7 @@ case "$what" in demo|test|build) ;; *) echo "usage: $0 demo|test|build" >&2; exi
 
 packages=(g++ cmake ninja-build pkg-config libeigen3-dev libboost-program-options-dev libspdlog-dev
           doctest-dev libtomlplusplus-dev nlohmann-json3-dev
-          libimgui-dev libstb-dev libglfw3-dev libgl-dev xvfb xauth)
+          libimgui-dev libstb-dev libglfw3-dev libgl-dev xvfb xauth gnuplot-nox)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

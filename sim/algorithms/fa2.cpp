@@ -40,12 +40,15 @@ Footprint fa2_backward_footprint(const Schedule& s, const AttentionProblem& p, c
 
 }  // namespace
 
-// Qi once, Kj and Vj in each of `stages` buffers (prefetch), the accumulators Sij and Oi.
+// Qi once, Kj and Vj in each of `stages` buffers (prefetch), the accumulators Sij and Oi. With 2
+// stages Kj+1, Vj+1 (the next key block) load while Kj, Vj are in use, and the list names them so.
 Footprint fa2_forward_footprint(const Schedule& s, const AttentionProblem& p, const GpuSpec& g) {
+    static const char* const kK[] = {"Kj", "Kj+1", "Kj+2", "Kj+3", "Kj+4", "Kj+5", "Kj+6", "Kj+7"};
+    static const char* const kV[] = {"Vj", "Vj+1", "Vj+2", "Vj+3", "Vj+4", "Vj+5", "Vj+6", "Vj+7"};
     FootprintBuilder f(p, g);
     const int64_t d = p.d, Br = s.Br, Bc = s.Bc, stages = std::max<int64_t>(1, s.stages);
     f.sram("Qi", Br, d);
-    for (int64_t k = 0; k < stages; ++k) f.sram("Kj", Bc, d), f.sram("Vj", Bc, d);
+    for (int64_t k = 0; k < stages; ++k) f.sram(kK[std::min<int64_t>(k, 7)], Bc, d), f.sram(kV[std::min<int64_t>(k, 7)], Bc, d);
     f.acc("Sij", Br, Bc), f.acc("Oi", Br, d);
     return f.build();
 }

@@ -43,7 +43,7 @@ int cmd_demo(int argc, const char* const* argv) {
     std::ostringstream out;
     out << "flashsim: attention " << (p.pass == Pass::fwd ? "forward" : p.pass == Pass::bwd ? "backward" : "forward+backward") << ", " << p.describe() << ", on the " << g.name << " preset\n";
     out << g.description << "\n";
-    out << "SRAM per SM " << format_bytes(g.sram_bytes_per_sm) << " = M of " << g.sram_bytes_per_sm / p.es() << " "
+    out << "SRAM per SM " << human_bytes(double(g.sram_bytes_per_sm)) << " = M of " << g.sram_bytes_per_sm / p.es() << " "
         << to_string(p.dtype) << " elements\n\n";
     out << "1) The papers' IO model (no L2: every global access is an HBM access)\n";
     out << table(paper);
@@ -59,7 +59,7 @@ int cmd_demo(int argc, const char* const* argv) {
         << human_count(paper[0].theta_standard.elements) << " el,\n    FlashAttention Theta(" << paper[0].theta_flash.expression
         << ") = " << human_count(paper[0].theta_flash.elements) << " el\n";
     if (!modelled.empty() && !modelled.front().paper_mode) {
-        out << "\n2) With the " << format_bytes(g.l2_bytes) << " L2 and the timing model\n";
+        out << "\n2) With the " << human_bytes(double(g.l2_bytes)) << " L2 and the timing model\n";
         out << table(modelled);
         for (const auto& r : modelled)
             if (r.l2_dirty_bytes_at_end)

@@ -1,9 +1,11 @@
-// lesson.cpp: `flashsim lesson list | show N [--reveal] | run N [--viz]`, the classroom lessons.
+// lesson.cpp: `flashsim lesson list | show N [--reveal] | run N [--viz] | check [N]`, the classroom lessons.
 #include <algorithm>
 #include <cstring>
 #include <iostream>
 
+#include "sim/algorithms/algorithm.h"
 #include "sim/cli/commands.h"
+#include "sim/cli/lesson_check.h"
 #include "sim/cli/options.h"
 #include "sim/cli/report.h"
 #include "sim/core/errors.h"
@@ -55,7 +57,7 @@ int lesson_run(const Lesson& l, const std::string& only, bool viz, const std::st
         std::cout << run_report(rows.back());
     }
     // The table's ratios are against its first row: vanilla first when the lesson has one.
-    std::stable_partition(rows.begin(), rows.end(), [](const RunResult& r) { return r.schedule.algo == Algorithm::vanilla; });
+    std::stable_partition(rows.begin(), rows.end(), [](const RunResult& r) { return algorithm_info(r.schedule.algo).unfused; });
     if (rows.size() > 1) std::cout << "\n== side by side\n" << comparison_table(rows);
     return 0;
 }
@@ -66,7 +68,7 @@ int cmd_lesson(int argc, const char* const* argv) {
     std::string action, which, only, screenshot;
     bool reveal = false, viz = false;
     po::options_description desc("lesson options");
-    desc.add_options()("action", po::value(&action), "list, show or run")("lesson", po::value(&which), "lesson number, e.g. 5")(
+    desc.add_options()("action", po::value(&action), "list, show, run or check")("lesson", po::value(&which), "lesson number, e.g. 5")(
         "reveal", po::bool_switch(&reveal), "show: include the answers to the predict-then-reveal questions")(
         "viz", po::bool_switch(&viz), "run: open the viewer on the lesson's configuration")(
         "config", po::value(&only), "run: only this configuration of the lesson (file name without .toml)")(
@@ -75,12 +77,15 @@ int cmd_lesson(int argc, const char* const* argv) {
     pos.add("action", 1).add("lesson", 1);
     po::variables_map vm;
     if (!parse(argc, argv, desc, vm,
-               "usage: flashsim lesson list\n       flashsim lesson show N [--reveal]\n       flashsim lesson run N [--viz] [--config NAME]\n\n"
+               "usage: flashsim lesson list\n       flashsim lesson show N [--reveal]\n       flashsim lesson run N [--viz] [--config NAME]\n"
+               "       flashsim lesson check [N]     every claim of the lesson (all lessons) against its commands' results\n\n"
                "The classroom lessons (lessons/ in the source tree, or $FLASHSIM_LESSONS_DIR).",
                &pos))
         return 0;
     if (action.empty() || action == "list") return lesson_list();
-    if (action != "show" && action != "run") throw ConfigError("lesson action '" + action + "' is unknown; allowed: list, show, run");
+    if (action == "check") return lesson_check(which.empty() ? list_lessons(lessons_dir()) : std::vector<Lesson>{find_lesson(lessons_dir(), which)});
+    if (action != "show" && action != "run")
+        throw ConfigError("lesson action '" + action + "' is unknown; allowed: list, show, run, check");
     if (which.empty()) throw ConfigError("flashsim lesson " + action + " needs a lesson number; see `flashsim lesson list`");
     const Lesson l = find_lesson(lessons_dir(), which);
     if (action == "show") {

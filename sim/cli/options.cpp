@@ -7,6 +7,7 @@
 #include <iostream>
 #include <unistd.h>
 
+#include "sim/cli/units.h"
 #include "sim/core/errors.h"
 
 namespace flashsim::cli {
@@ -80,7 +81,10 @@ void add_common_options(po::options_description& desc, CommonOptions& o) {
 bool parse(int argc, const char* const* argv, const po::options_description& desc, po::variables_map& vm,
            const char* usage, const po::positional_options_description* pos) {
     po::options_description all = desc;
-    all.add_options()("help,h", "show this help")("verbose,v", "more log output");
+    std::string units = "readable";
+    all.add_options()("help,h", "show this help")("verbose,v", "more log output")(
+        "units", po::value(&units)->default_value(units),
+        "how bytes print: readable (sizes in KiB/MiB, rates in GB/s), si (kB, MB), iec (KiB, MiB) or exact (bytes)");
     po::command_line_parser parser(argc, argv);
     parser.options(all);
     if (pos) parser.positional(*pos);
@@ -90,6 +94,7 @@ bool parse(int argc, const char* const* argv, const po::options_description& des
         return false;
     }
     po::notify(vm);
+    set_display_units(parse_units(units));
     return true;
 }
 
@@ -112,6 +117,17 @@ void write_output(const std::string& path, const std::string& text) {
     const fs::path target(path);
     const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
     check_output_path(path);
+    std::error_code st_ec;
+    const fs::file_status st = fs::status(target, st_ec);
+    if (fs::exists(st) && !fs::is_regular_file(st)) {
+        // A device or a pipe (/dev/null, /dev/stdout, a FIFO): write into it; renaming a file
+        // over it would replace the device.
+        std::ofstream out(target, std::ios::binary);
+        out << text;
+        out.flush();
+        if (!out) throw ConfigError("output '" + path + "': write failed");
+        return;
+    }
     const fs::path tmp = dir / ("." + target.filename().string() + ".tmp" + std::to_string(::getpid()));
     {
         std::ofstream out(tmp, std::ios::binary | std::ios::trunc);

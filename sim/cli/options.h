@@ -41,6 +41,7 @@ bool parse(int argc, const char* const* argv, const po::options_description& des
 void check_output_path(const std::string& path);
 
 // Writes `text` to `path` atomically (a temporary file renamed into place), or to stdout for "-".
+// A path that is a device or a pipe (/dev/null, a FIFO) is written into, never replaced.
 void write_output(const std::string& path, const std::string& text);
 
 }  // namespace flashsim::cli

@@ -62,10 +62,10 @@ int cmd_verify(int argc, const char* const* argv) {
     std::ostringstream out;
     out << "verify    " << p.describe() << ", " << s.describe() << ", " << g.name << " preset, seed " << seed
         << (naive ? ", NAIVE TILES" : "") << "\n";
-    out << "SRAM      peak " << format_bytes(r.sram_peak_bytes) << " of " << format_bytes(g.sram_bytes_per_sm)
+    out << "SRAM      peak " << human_bytes(double(r.sram_peak_bytes)) << " of " << human_bytes(double(g.sram_bytes_per_sm))
         << " per SM (footprint model: " << fp.sram_arithmetic << ")\n";
     if (g.register_bytes_per_sm > 0)
-        out << "registers peak " << format_bytes(r.register_peak_bytes) << " of " << format_bytes(g.register_bytes_per_sm)
+        out << "registers peak " << human_bytes(double(r.register_peak_bytes)) << " of " << human_bytes(double(g.register_bytes_per_sm))
             << "\n";
     out << "output    max abs err " << sci(r.max_abs_err) << ", max rel err " << sci(r.max_rel_err)
         << " (vs softmax(QK^T/sqrt(d))V in double on the same " << to_string(p.dtype) << " inputs; rel = abs / max|O_ref|)";

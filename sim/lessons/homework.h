@@ -35,6 +35,16 @@ struct AnswerField {
     std::vector<std::string> choices;  // for AnswerKind::choice
     nlohmann::json answer;    // the key
     double points = 1;
+    // Feedback for a wrong answer: the concept the field tests, as a hint that does not give the
+    // answer away, and known wrong answers with what each one suggests the student did
+    // (values computed from the model, like the key: forgetting the bytes per element, rounding
+    // a partial block down, answering one head instead of all).
+    std::string hint;
+    struct Mistake {
+        nlohmann::json value;
+        std::string why;
+    };
+    std::vector<Mistake> mistakes;
     std::string tolerance_text() const;  // "exact", "within 1%", "one of: more, fewer, same"
 };
 
@@ -67,6 +77,7 @@ nlohmann::ordered_json answer_key(const ProblemSet& ps);       // answers filled
 std::string key_markdown(const ProblemSet& ps);
 
 struct FieldGrade {
+    std::string question;  // "q1"
     std::string key;
     double points = 0, max_points = 0;
     bool correct = false;
@@ -83,5 +94,20 @@ struct GradeReport {
 
 // `json_text` is the submission's bytes; `origin` names it in messages. Throws ConfigError.
 GradeReport grade_submission(const std::string& json_text, const std::string& origin);
+
+// The feedback on a wrong answer `given` (of the right type): what was answered, in which
+// direction it is off, and the hint or the known mistake it matches.
+std::string wrong_answer_feedback(const AnswerField& f, const nlohmann::json& given);
+
+// A class's graded submissions side by side: points per student and question, and how many
+// students got each question right.
+struct ClassSummary {
+    std::vector<std::string> questions;  // "q1", "q2", ... in problem-set order
+    std::vector<GradeReport> students;   // sorted by student id
+    std::vector<std::string> refused;    // "FILE: why" for files that could not be graded
+    std::string csv() const;             // student,q1,...,score,max_score,percent (points per question)
+    std::string table() const;           // the same for people, with a per-question line
+};
+ClassSummary summarise_class(std::vector<GradeReport> reports, std::vector<std::string> refused);
 
 }  // namespace flashsim

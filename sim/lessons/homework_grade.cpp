@@ -72,7 +72,35 @@ bool matches(const AnswerField& f, const nlohmann::json& v) {
     return false;
 }
 
+// "by a factor of 2" when `given` is the key times a round factor (a unit or size slip).
+std::string factor_text(double ratio) {
+    const double r = ratio >= 1 ? ratio : 1 / ratio;
+    for (double k : {2.0, 4.0, 8.0, 16.0, 1000.0, 1024.0, 1e6, 1048576.0})
+        if (std::fabs(r / k - 1) < 0.005) return " by a factor of " + num(k);
+    return "";
+}
+
 }  // namespace
+
+std::string wrong_answer_feedback(const AnswerField& f, const nlohmann::json& given) {
+    std::string s = "incorrect: you answered " + value_text(given) + (f.unit.empty() ? "" : " " + f.unit);
+    if (f.kind == AnswerKind::integer || f.kind == AnswerKind::number) {
+        const double key = f.answer.get<double>(), v = given.get<double>();
+        if (key != 0 && v != 0 && (key > 0) == (v > 0)) s += std::string(", which is too ") + (std::fabs(v) > std::fabs(key) ? "large" : "small") + factor_text(v / key);
+        s += f.kind == AnswerKind::integer ? " (an exact answer is expected)." : " (it must be " + f.tolerance_text() + " of the expected value).";
+    } else {
+        s += ".";
+    }
+    for (const auto& m : f.mistakes)
+        if (m.value.type() == f.answer.type() || (m.value.is_number() && f.answer.is_number())) {
+            AnswerField probe = f;
+            probe.answer = m.value;
+            if (probe.kind == AnswerKind::number && probe.rel_tolerance == 0) probe.rel_tolerance = 0.005;
+            if (matches(probe, given)) return s + " " + m.why;
+        }
+    if (!f.hint.empty()) s += " Hint: " + f.hint;
+    return s;
+}
 
 std::string AnswerField::tolerance_text() const {
     switch (kind) {
@@ -185,9 +213,7 @@ GradeReport grade_submission(const std::string& text, const std::string& origin)
                 given[f.key] = ans[f.key];
                 if (!q.check_together) {
                     x.correct = matches(f, ans[f.key]);
-                    x.feedback = x.correct ? "correct (" + f.tolerance_text() + ")"
-                                           : "incorrect: " + value_text(ans[f.key]) + " is not " + f.tolerance_text() +
-                                                 " of the expected value";
+                    x.feedback = x.correct ? "correct (" + f.tolerance_text() + ")" : wrong_answer_feedback(f, ans[f.key]);
                 }
             }
             fg.push_back(x);
@@ -195,15 +221,17 @@ GradeReport grade_submission(const std::string& text, const std::string& origin)
         if (q.check_together && given.size() == q.fields.size()) {
             std::string why;
             const bool ok = q.check_together(given, why);
-            for (auto& x : fg) {
-                x.correct = ok;
-                x.feedback = (ok ? "correct: " : "incorrect: ") + why;
+            for (size_t i = 0; i < fg.size(); ++i) {
+                fg[i].correct = ok;
+                fg[i].feedback = (ok ? "correct: " : "incorrect: ") + why;
+                if (!ok && !q.fields[i].hint.empty()) fg[i].feedback += ". Hint: " + q.fields[i].hint;
             }
         } else if (q.check_together) {
             for (auto& x : fg)
                 if (x.feedback.empty()) x.feedback = "cannot be graded alone: answer every field of " + q.id;
         }
         for (auto& x : fg) {
+            x.question = q.id;
             x.points = x.correct ? x.max_points : 0;
             g.score += x.points;
             g.max_score += x.max_points;
@@ -213,7 +241,7 @@ GradeReport grade_submission(const std::string& text, const std::string& origin)
     for (const auto& [k, v] : ans.items()) {
         bool known = false;
         for (const auto& f : g.fields) known = known || f.key == k;
-        if (!known) g.fields.push_back({k, 0, 0, false, "not a question of this problem set: ignored"});
+        if (!known) g.fields.push_back({"", k, 0, 0, false, "not a question of this problem set: ignored"});
     }
     return g;
 }

@@ -11,8 +11,8 @@
 namespace flashsim {
 
 Question q_naive_memory(Draw& r) {
-    const int64_t N = r.pick<int64_t>({512, 1024, 2048, 4096, 8192});
-    HwRun h = run_of(Algorithm::vanilla, N, r.pick<int64_t>({64, 128}), 1);
+    const int64_t N = 512 + 128 * int64_t(r.next() % 61);  // 512 ... 8192 in steps of 128
+    HwRun h = run_of(Algorithm::vanilla, N, r.pick<int64_t>({32, 64, 96, 128}), 1);
     h.dtype = r.pick({Dtype::fp16, Dtype::fp32, Dtype::bf16});
     h.gpu = "a100-40gb";
     const RunResult v = hw_simulate(h, true, false);
@@ -32,17 +32,25 @@ Question q_naive_memory(Draw& r) {
                     " bytes of S to HBM (N^2 x element bytes). Q and K are N x d each: (2Nd + N^2) elements.";
     q.fields = {make_field("q1_s_bytes", AnswerKind::integer, "bytes", 0, s_bytes),
                 make_field("q1_qks_bytes", AnswerKind::integer, "bytes", 0, qks)};
+    const int64_t es = dtype_bytes(h.dtype);
+    q.fields[0].hint = "S holds one score for every (query, key) pair; count its elements, then their bytes.";
+    q.fields[0].mistakes = {{int64_t(s_bytes) / es, "That is the number of elements of S; each takes " + num(es) + " bytes in " +
+                                                        to_string(h.dtype) + "."},
+                            {h.N * h.d * es, "That is the size of Q (N x d); S = QK^T has one entry per query and key."}};
+    q.fields[1].hint = "Q and K are N x d each and S is N x N; add the three, in bytes.";
+    q.fields[1].mistakes = {{qks / es, "That counts elements; multiply by the " + num(es) + " bytes of " + to_string(h.dtype) + "."},
+                            {int64_t(s_bytes), "That is S alone; Q and K must be held too."}};
     return q;
 }
 
 Question q_sram_footprint(Draw& r) {
     AttentionProblem p;
     p.N = 4096;
-    p.d = r.pick<int64_t>({32, 64, 128});
+    p.d = r.pick<int64_t>({32, 48, 64, 96, 128});
     Schedule s;
     s.algo = Algorithm::fa1;
-    s.Br = r.pick<int64_t>({16, 32, 64, 128});
-    s.Bc = r.pick<int64_t>({16, 32, 64, 128});
+    s.Br = r.pick<int64_t>({16, 32, 48, 64, 96, 128});
+    s.Bc = r.pick<int64_t>({16, 32, 48, 64, 96, 128});
     const GpuSpec g = load_gpu("teaching");
     const Footprint f = footprint(s, p, g);
     Question q;
@@ -57,6 +65,10 @@ Question q_sram_footprint(Draw& r) {
     q.explanation = "footprint(): " + f.sram_arithmetic + "; the unit has " + num(g.sram_bytes_per_sm) + " bytes.";
     q.fields = {make_field("q2_sram_bytes", AnswerKind::integer, "bytes", 0, f.sram_bytes),
                 make_field("q2_fits", AnswerKind::boolean, "", 0, f.sram_bytes <= g.sram_bytes_per_sm)};
+    q.fields[0].hint = "Add the five tiles' elements (Br x Bc, then four tiles of d columns), then 2 bytes each (fp16).";
+    q.fields[0].mistakes = {{f.sram_bytes / 2, "That counts elements; fp16 takes 2 bytes each."},
+                            {f.sram_bytes - p.d * s.Bc * 2, "Kj and Vj are both held: count the Bc x d tile twice."}};
+    q.fields[1].hint = "Compare the bytes one block of work needs with the unit's " + num(g.sram_bytes_per_sm) + " bytes.";
     return q;
 }
 
@@ -75,15 +87,20 @@ Question q_tiles(Draw& r) {
     q.explanation = "Tr = ceil(N / Br), Tc = ceil(N / Bc); the simulator's resolved schedule (" + v.schedule.describe() + ").";
     q.fields = {make_field("q3_Tr", AnswerKind::integer, "", 0, v.schedule.Tr(v.problem)),
                 make_field("q3_Tc", AnswerKind::integer, "", 0, v.schedule.Tc(v.problem))};
+    const char* partial = "You rounded down: the last block is partial (fewer than a full block of rows) but it is still a block.";
+    q.fields[0].hint = "Tr counts the blocks of Br query rows that cover all N rows, the partial last block included.";
+    q.fields[1].hint = "Tc counts the blocks of Bc key rows that cover all N keys, the partial last block included.";
+    if (h.N % h.Br) q.fields[0].mistakes = {{h.N / h.Br, partial}};
+    if (h.N % h.Bc) q.fields[1].mistakes = {{h.N / h.Bc, partial}};
     return q;
 }
 
 Question q_hbm_bytes(Draw& r) {
     // One draw per statement: the order of draws must not depend on the compiler.
     const Algorithm algo = r.pick({Algorithm::vanilla, Algorithm::fa1, Algorithm::fa2});
-    const int64_t N = r.pick<int64_t>({1024, 2048, 4096});
+    const int64_t N = r.pick<int64_t>({1024, 1536, 2048, 3072, 4096});
     const int64_t d = r.pick<int64_t>({64, 128});
-    HwRun h = run_of(algo, N, d, r.pick<int64_t>({1, 4, 8}));
+    HwRun h = run_of(algo, N, d, r.pick<int64_t>({1, 2, 4, 8, 12}));
     if (h.algo != Algorithm::vanilla) {
         h.Br = r.pick<int64_t>({32, 64, 128});
         h.Bc = r.pick<int64_t>({32, 64, 128});
@@ -103,6 +120,11 @@ Question q_hbm_bytes(Draw& r) {
                     " per head; total " + num(int64_t(bytes)) + " bytes (the closed form agrees: " +
                     num(int64_t(v.analytic.hbm_read_bytes + v.analytic.hbm_write_bytes)) + ").";
     q.fields = {make_field("q4_hbm_bytes", AnswerKind::number, "bytes", 0.01, bytes, 2)};
+    q.fields[0].hint = h.algo == Algorithm::vanilla ? "Vanilla writes S and P to HBM and reads them back: count every tensor's reads and writes."
+                       : h.algo == Algorithm::fa1   ? "FA1 reads K and V once, but reads Q, O, l, m and writes O, l, m once per key block (Tc times)."
+                                                    : "FA2 reads Q once and K, V once per query block (Tr times); it writes O and the LSE once.";
+    if (h.heads > 1) q.fields[0].mistakes.push_back({double(bytes) / double(h.heads), "That is one head; the run has " + num(h.heads) + " heads."});
+    q.fields[0].mistakes.push_back({double(v.counts.total.hbm_read_bytes), "That is the reads only; add the writes."});
     return q;
 }
 

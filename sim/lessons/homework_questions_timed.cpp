@@ -9,8 +9,8 @@
 namespace flashsim {
 
 Question q_classroom_time(Draw& r) {
-    const int64_t N = r.pick<int64_t>({512, 1024, 2048});
-    HwRun fa2 = run_of(Algorithm::fa2, N, 64, r.pick<int64_t>({8, 16}));
+    const int64_t N = r.pick<int64_t>({512, 768, 1024, 1536, 2048});
+    HwRun fa2 = run_of(Algorithm::fa2, N, 64, r.pick<int64_t>({4, 8, 16}));
     fa2.Br = fa2.Bc = r.pick<int64_t>({32, 64});
     HwRun fa1 = fa2;
     fa1.algo = Algorithm::fa1;
@@ -42,13 +42,19 @@ Question q_classroom_time(Draw& r) {
     }
     q.fields = {make_field("q5_fa2_us", AnswerKind::number, "microseconds", 0.03, t2 * 1e6),
                 make_field("q5_speedup", AnswerKind::number, "", 0.03, t1 / t2)};
+    q.fields[0].hint = r2.timing.valid ? "Run the command and read its `time` line; convert to microseconds."
+                                       : "Every transfer pays the latency once; the bytes pay 1 / rate cycles each; one cycle is 1 / clock seconds.";
+    q.fields[0].mistakes = {{t2 * 1e9, "That is nanoseconds; the answer is in microseconds."},
+                            {t2 * 1e3, "That is milliseconds; the answer is in microseconds."}};
+    q.fields[1].hint = "Speedup = time of FA1 / time of FA2: above 1 when FA2 is faster.";
+    q.fields[1].mistakes = {{t2 / t1, "That is FA2's time over FA1's, the inverse of the speedup."}};
     return q;
 }
 
 Question q_best_blocks(Draw& r) {
     const Algorithm algo = r.pick({Algorithm::fa1, Algorithm::fa2});
     HwRun base = run_of(algo, 2048, r.pick<int64_t>({32, 64}), 1);
-    const int64_t M = r.pick<int64_t>({16384, 32768, 49152, 65536, 98304});
+    const int64_t M = r.pick<int64_t>({16384, 24576, 32768, 49152, 65536, 98304, 131072});
     base.set = {"sram_bytes_per_sm=" + num(M)};
     static const int64_t kBlocks[] = {16, 32, 64, 128, 256};
     struct Candidate {
@@ -100,6 +106,9 @@ Question q_best_blocks(Draw& r) {
                     " (fewest bytes, then smallest footprint: " + num(table[best].sram_bytes) + " bytes).";
     q.fields = {make_field("q6_Br", AnswerKind::integer, "", 0, best.first),
                 make_field("q6_Bc", AnswerKind::integer, "", 0, best.second)};
+    q.fields[0].hint = q.fields[1].hint =
+        base.algo == Algorithm::fa1 ? "FA1 re-reads Q and O once per key block: make Tc small (Bc large) while the tiles still fit."
+                                    : "FA2 re-reads K and V once per query block: make Tr small (Br large) while the tiles still fit.";
     q.check_together = [table, best_bytes, M](const std::map<std::string, nlohmann::json>& v, std::string& why) {
         const int64_t Br = v.at("q6_Br").get<int64_t>(), Bc = v.at("q6_Bc").get<int64_t>();
         const auto it = table.find({Br, Bc});
@@ -122,7 +131,7 @@ Question q_best_blocks(Draw& r) {
 }
 
 Question q_io_ratio(Draw& r) {
-    const int64_t N = r.pick<int64_t>({1024, 2048, 4096, 8192});
+    const int64_t N = r.pick<int64_t>({1024, 1536, 2048, 3072, 4096, 6144, 8192});
     HwRun fa2 = run_of(Algorithm::fa2, N, r.pick<int64_t>({64, 128}), 1);
     fa2.gpu = "a100-40gb";
     HwRun van = fa2;
@@ -140,6 +149,8 @@ Question q_io_ratio(Draw& r) {
              "Compare with the same command with `--algo vanilla`.";
     q.explanation = "vanilla " + num(va) + " bytes / fa2 " + num(vb) + " bytes (simulate(), paper mode).";
     q.fields = {make_field("q7_io_ratio", AnswerKind::number, "", 0.02, va / vb)};
+    q.fields[0].hint = "Vanilla's bytes grow with N^2 (S and P go to HBM and back); FA2's with N d Tr. Divide vanilla's by FA2's.";
+    q.fields[0].mistakes = {{vb / va, "That is FA2's bytes over vanilla's, the inverse ratio."}};
     return q;
 }
 
@@ -163,6 +174,9 @@ Question q_l2(Draw& r) {
     q.fields = {make_field("q8_prediction", AnswerKind::choice, "", 0, way),
                 make_field("q8_read_ratio", AnswerKind::number, "", 0.05, pr / lr)};
     q.fields[0].choices = {"more", "fewer", "same"};
+    q.fields[0].hint = "Many CTAs read the same Kj, Vj blocks; think about where the second CTA's read is served from.";
+    q.fields[1].hint = "Ratio = reads in the IO model / reads with the L2: above 1 when the L2 saves HBM reads.";
+    q.fields[1].mistakes = {{lr / pr, "That is the inverse: reads with the L2 over reads in the IO model."}};
     return q;
 }
 

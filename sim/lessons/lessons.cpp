@@ -75,7 +75,8 @@ Lesson read_lesson(const fs::path& dir) {
             break;
         }
     for (const auto& e : fs::directory_iterator(dir))
-        if (e.is_regular_file() && e.path().extension() == ".toml") l.config_files.push_back(e.path().string());
+        if (e.is_regular_file() && e.path().extension() == ".toml" && e.path().filename() != "claims.toml")
+            l.config_files.push_back(e.path().string());
     std::sort(l.config_files.begin(), l.config_files.end());
     const fs::path cmds = dir / "commands.txt";
     if (fs::exists(cmds)) l.commands = parse_commands(read_file(cmds), cmds.string());
@@ -135,7 +136,7 @@ std::string lesson_text(const Lesson& l, bool reveal) {
         const std::string t = trim(line);
         if (t == open) {
             hidden = true;
-            if (!reveal) out += "> (answer hidden: `flashsim lesson show " + std::to_string(l.number) + " --reveal` shows it)\n";
+            if (!reveal) out += "> (answer hidden until the reveal in class)\n";
             continue;
         }
         if (hidden && t == close) {

@@ -4,6 +4,7 @@
 //   lesson.md     the text: goal, idea, live demo, predict-then-reveal questions, exercises;
 //                 each answer sits in a <details><summary>Reveal</summary> ... </details> block
 //   *.toml        the configuration(s) the demo loads (see lesson_config.h)
+//   claims.toml   the lesson's quantitative claims as checks on its commands' results (claims.h)
 //   commands.txt  every flashsim command the lesson uses, one a line, which the tests run;
 //                 "# ..." is a comment; "[needs FEATURE] flashsim ..." marks a command that
 //                 needs an optional part (the viewer, a subcommand) and is skipped without it;
@@ -29,7 +30,7 @@ struct Lesson {
     std::string dir;                        // its folder
     std::string title;                      // the first "# " heading of lesson.md
     std::string text;                       // lesson.md, answers included
-    std::vector<std::string> config_files;  // *.toml in the folder, sorted by name
+    std::vector<std::string> config_files;  // *.toml in the folder but claims.toml, sorted by name
     std::vector<LessonCommand> commands;    // commands.txt
 };
 
@@ -38,7 +39,8 @@ std::vector<Lesson> list_lessons(const std::string& dir);
 // "5", "05" or a slug ("05-flashattention-1"); throws ConfigError listing the lessons there are.
 Lesson find_lesson(const std::string& dir, const std::string& which);
 
-// The lesson text with each Reveal block replaced by a one-line note, unless `reveal`.
+// The lesson text with each Reveal block replaced by a one-line note, unless `reveal`. The
+// students' copy does not say how to reveal the answers.
 std::string lesson_text(const Lesson& l, bool reveal);
 // Every line of a fenced code block in `markdown` that starts with "flashsim ".
 std::vector<std::string> commands_in_markdown(const std::string& markdown);

@@ -109,12 +109,13 @@ TEST_CASE("a bad lesson configuration is refused naming the key") {
     CHECK(message("N = [\n").find("malformed TOML") != std::string::npos);
 }
 
-TEST_CASE("show hides the answers unless --reveal is given") {
+TEST_CASE("show hides the answers unless --reveal is given, and the students' copy does not print the reveal command") {
     const Lesson l = find_lesson(kLessons, "2");
     const std::string hidden = lesson_text(l, false), shown = lesson_text(l, true);
     CHECK(hidden.find("2,097,152") == std::string::npos);  // the answer to Q1 of lesson 2
     CHECK(shown.find("2,097,152") != std::string::npos);
-    CHECK(hidden.find("--reveal") != std::string::npos);
+    CHECK(hidden.find("answer hidden") != std::string::npos);
+    CHECK(hidden.find("--reveal") == std::string::npos);  // the students' copy does not say how to reveal
 }
 
 TEST_CASE("every command of every lesson runs through the flashsim binary with the status it promises") {
