@@ -3,6 +3,8 @@
 // animation once a frame.
 #pragma once
 #include <future>
+#include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -49,6 +51,11 @@ struct AppState {
     bool has_measurements = false;
     std::string measurement_error;
     std::string measurement_path;
+    char measurement_path_input[512] = "";  // the path box of the measured panel, as typed
+
+    // GPU presets as loaded for the controls' field list (a name maps to null when it fails).
+    std::map<std::string, std::shared_ptr<const GpuSpec>> presets;
+    const GpuSpec* preset(const std::string& name);
 
     // Timeline view: cycles at the left edge and cycles per pixel (0: fit on the next frame).
     double timeline_t0_cycles = 0, timeline_cycles_per_px = 0;

@@ -30,15 +30,14 @@ void frame(Window& w, AppState& app) {
 }
 
 // Waits for the simulations (and, for the plots, the sweeps) before a headless frame.
-void settle(AppState& app) {
-    SimOutcome o;
+void settle(AppState& app, bool sweeps = false) {
     app.a.outcome = app.a.job.wait();
     app.a.has_outcome = true;
     app.b.outcome = app.b.job.wait();
     app.b.has_outcome = true;
     for (Side* s : {&app.a, &app.b})
         if (s->outcome.result) s->playback.reset(s->outcome.trace, s->outcome.plan);
-    if (app.view == View::plots) {
+    if (app.view == View::plots || sweeps) {
         app.request_sweeps();
         if (app.sweeps_running) {
             app.sweeps = app.sweep_future.get();
@@ -49,7 +48,10 @@ void settle(AppState& app) {
 }
 
 void capture(Window& w, AppState& app, const std::string& png) {
-    // Two frames: ImGui sizes its windows on the first.
+    // Three frames: ImGui sizes its windows on the first, the fonts may change with the size, and
+    // scroll limits settle on the next.
+    frame(w, app);
+    w.swap();
     frame(w, app);
     w.swap();
     frame(w, app);
@@ -103,6 +105,34 @@ int run_headless(AppState& app, int width, int height, const std::string& screen
         capture(w, app, screenshot);
         std::cout << "wrote " << screenshot << " (step " << app.a.playback.step() << ")\n";
     }
+    return 0;
+}
+
+int run_shots(AppState& app, const std::string& dir, const std::vector<std::pair<int, int>>& sizes,
+              const std::vector<View>& views, const std::vector<bool>& modes, int64_t steps) {
+    app.headless = true;
+    app.phase = 0.5;
+    Window w(sizes.front().first, sizes.front().second, "flashsim viewer");
+    app.start();
+    settle(app, std::find(views.begin(), views.end(), View::plots) != views.end());
+    if (!app.a.outcome.error.empty()) std::cerr << "flashsim-viz: note: " << app.a.outcome.error << "\n";
+    std::filesystem::create_directories(dir);
+    app.seek(steps);
+    int n = 0;
+    for (const auto& [width, height] : sizes) {
+        w.resize(width, height);
+        for (bool projector : modes)
+            for (View v : views) {
+                app.view = v;
+                app.projector = projector;
+                app.timeline_cycles_per_px = 0;  // fit the timeline to this width
+                char name[96];
+                std::snprintf(name, sizeof name, "%s%s-%dx%d.png", to_string(v), projector ? "-projector" : "", width, height);
+                capture(w, app, (std::filesystem::path(dir) / name).string());
+                ++n;
+            }
+    }
+    std::cout << "wrote " << n << " screenshots to " << dir << " (step " << app.a.playback.step() << ")\n";
     return 0;
 }
 
