@@ -58,7 +58,7 @@ int main(int argc, char** argv) {
     std::vector<std::string> set;
     int64_t steps = 0;
     int width = 1600, height = 1000;
-    bool projector = false, bench = false;
+    bool projector = false, bench = false, no_png = false;
     po::options_description desc("options");
     // clang-format off
     desc.add_options()
@@ -88,6 +88,7 @@ int main(int argc, char** argv) {
         ("sizes", po::value(&sizes_arg), "with --shots: window sizes, e.g. 1024x768,1920x1080 (default: --width x --height)")
         ("views", po::value(&views_arg), "with --shots: views, comma-separated, or all (default: --view)")
         ("modes", po::value(&modes_arg), "with --shots: normal, projector or both (normal,projector); default: as --projector")
+        ("no-png", po::bool_switch(&no_png), "with --shots: write only the draw records (FILE.png.json), not the images")
         ("steps", po::value(&steps), "animation steps for --screenshot / --record")
         ("width", po::value(&width), "window width in pixels")
         ("height", po::value(&height), "window height in pixels")
@@ -151,7 +152,7 @@ int main(int argc, char** argv) {
     app.projector = projector;
     try {
         if (bench) return run_bench(app, width, height);
-        if (!shots.empty()) return run_shots(app, shots, sizes, views, modes, steps);
+        if (!shots.empty()) return run_shots(app, shots, sizes, views, modes, steps, !no_png);
         if (!screenshot.empty() || !record.empty()) return run_headless(app, width, height, screenshot, record, steps);
         return run_interactive(app, width, height);
     } catch (const ConfigError& e) {

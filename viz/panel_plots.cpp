@@ -65,7 +65,7 @@ LogAxes chart_frame(ImDrawList* dl, Rect box, const char* title, const char* xla
     LogAxes ax{{box.x0 + ylab_w + 14 * s, box.y0 + L + 12 * s, box.x1 - 14 * s, box.y1 - 2 * L - 10 * s}, x_lo, x_hi, y_lo, y_hi};
     dl->AddRect(ImVec2(ax.r.x0, ax.r.y0), ImVec2(ax.r.x1, ax.r.y1), kBoxBorder);
     // x ticks: as many as their labels allow.
-    const float xlab_w = ImGui::CalcTextSize(pow2_x ? "16.4 k" : "8.19 k").x + 12 * s;
+    const float xlab_w = ImGui::CalcTextSize(pow2_x ? "16384" : "8.19 k").x + 12 * s;
     const int max_x = std::max(2, int((ax.r.x1 - ax.r.x0) / xlab_w));
     const std::vector<double> xt = pow2_x ? pow2_ticks(x_lo, x_hi, max_x) : log_ticks(x_lo, x_hi, max_x);
     const Rect xlab_box{box.x0, ax.r.y1, box.x1, box.y1};
@@ -73,7 +73,8 @@ LogAxes chart_frame(ImDrawList* dl, Rect box, const char* title, const char* xla
         const float x = ax.x(v);
         dl->AddLine(ImVec2(x, ax.r.y1), ImVec2(x, ax.r.y1 + 5 * s), kText);
         dl->AddLine(ImVec2(x, ax.r.y0), ImVec2(x, ax.r.y1), rgba(45, 48, 58));
-        const std::string lbl = fmt_count(v);
+        // Block sizes and N as the exact powers of two they are ("1024", not "1.02 k").
+        const std::string lbl = pow2_x && v < 1e6 ? std::to_string(int64_t(v)) : fmt_count(v);
         ui::draw_text(dl, ImVec2(x - ImGui::CalcTextSize(lbl.c_str()).x / 2, ax.r.y1 + 6 * s), kDimText, lbl, xlab_box);
     }
     ui::draw_text(dl, ImVec2((ax.r.x0 + ax.r.x1) / 2 - ImGui::CalcTextSize(xlabel).x / 2, ax.r.y1 + 6 * s + L), kDimText,

@@ -121,7 +121,7 @@ void panel_timeline(AppState& app, const DrawContext& ctx) {
         char lbl[16];
         std::snprintf(lbl, sizeof lbl, "SM %u", i);
         const float ly = y0 + (float(i) + 0.5f) * lane_h - L / 2;
-        ui::draw_text(dl, ImVec2(ctx.p0.x + 4 * s, std::clamp(ly, y0 - L / 2, y1 - L / 2)), busy[i] ? kText : kDimText, lbl,
+        ui::draw_text(dl, ImVec2(ctx.p0.x + 4 * s, std::clamp(ly, y0, std::max(y0, y1 - L))), busy[i] ? kText : kDimText, lbl,
                       {ctx.p0.x, ctx.p0.y, x0 - 4 * s, ctx.p1.y});
     }
     // Axis: cycles and microseconds, 1-2-5 steps leaving room for each label.

@@ -163,6 +163,12 @@ SimOutcome SimJob::wait() {
     return out;
 }
 
+int SimJob::runs_in_flight() {
+    int n = current_ && !current_->done() ? 1 : 0;
+    for (auto& r : superseded_) n += r->done() ? 0 : 1;
+    return n;
+}
+
 bool SimJob::busy() const {
     if (pending_) return true;
     if (!current_) return false;

@@ -49,6 +49,7 @@ public:
     bool poll(SimOutcome& out);
     SimOutcome wait();  // blocks until the latest request's full outcome
     bool busy() const;  // the latest request's full outcome is not delivered yet
+    int runs_in_flight();  // workers still running, the superseded ones included
 
 private:
     using Clock = std::chrono::steady_clock;
