@@ -15,7 +15,7 @@ void panel_compare(AppState& app, const DrawContext& ctx) {
     const ImGuiStyle& st = ImGui::GetStyle();
     // Columns: what | A | B | B / A; A and B share what is left.
     const float what_w = ImGui::CalcTextSize("configuration").x + 2 * st.CellPadding.x;
-    const float ratio_w = ImGui::CalcTextSize("B / A").x + 2 * st.CellPadding.x + 4 * s;
+    const float ratio_w = ImGui::CalcTextSize("000.00x").x + 2 * st.CellPadding.x + 4 * s;
     const float ab_w = std::max(10.0f, (ctx.w() - what_w - ratio_w) / 2 - 2 * st.CellPadding.x);
     const std::string da = "A: " + app.a.config.describe(), db = "B: " + app.b.config.describe();
     const float desc_h = std::max(ImGui::CalcTextSize(da.c_str(), nullptr, false, ab_w).y,

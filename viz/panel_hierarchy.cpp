@@ -252,7 +252,7 @@ void panel_hierarchy(AppState& app, Side& side, const char* side_name, const Dra
     std::vector<Tensor> legend_tensors;
     {
         Scene probe;
-        probe.hbm = {x0, top, x0 + W * 0.54f, ctx.p1.y};
+        probe.hbm = {x0, top, x0 + W * (W > 60 * L ? 0.54f : 0.46f), ctx.p1.y};
         layout_matrices(probe, tr, pb.plan(), s);
         for (const auto& m : probe.matrices) legend_tensors.push_back(m.t);
     }
@@ -260,7 +260,9 @@ void panel_hierarchy(AppState& app, Side& side, const char* side_name, const Dra
     const float y1 = ctx.p1.y - legend_h;
     // The L2 box is wide enough for its size ("40.0 MB"); the HBM box takes about half.
     const float l2_w = std::max(W * 0.07f, ImGui::CalcTextSize("000 MB").x + 14 * s);
-    sc.hbm = {x0, top, x0 + W * 0.54f, y1};
+    // A narrow view (one side of the compare view) gives the SMs more of the width: their text.
+    const float hbm_frac = W > 60 * L ? 0.54f : 0.46f;
+    sc.hbm = {x0, top, x0 + W * hbm_frac, y1};
     sc.l2 = {sc.hbm.x1 + W * 0.02f, top, sc.hbm.x1 + W * 0.02f + l2_w, y1};
     layout_matrices(sc, tr, pb.plan(), s);
     // As many SMs as fit their text (two lines, the tiles and their labels, the bar and its line).
