@@ -37,6 +37,9 @@ struct AppState {
     double speed_steps_per_s = 4.0;
     double phase = 0.5;          // progress of the current op's transfer (0..1), for the packets
     bool projector = false;
+    // The left panel's tab when the window is narrow for its font (listing and counters move there).
+    enum class LeftTab { controls, algorithm, counters } left_tab = LeftTab::controls;
+    bool left_tab_requested = false;  // select left_tab on the next frame (headless, --tab)
     bool show_help = false;
     bool headless = false;
     std::string headless_error;  // set when a headless run must stop with exit code 2

@@ -70,19 +70,23 @@ void draw_frame(AppState& app) {
     ImGui::Separator();
     if (narrow) {
         if (ImGui::BeginTabBar("left tabs")) {
-            if (ImGui::BeginTabItem("Controls")) {
+            auto flags = [&](AppState::LeftTab t) {
+                return app.left_tab_requested && app.left_tab == t ? ImGuiTabItemFlags_SetSelected : 0;
+            };
+            if (ImGui::BeginTabItem("Controls", nullptr, flags(AppState::LeftTab::controls))) {
                 controls(app);
                 ImGui::EndTabItem();
             }
-            if (ImGui::BeginTabItem("Algorithm")) {
+            if (ImGui::BeginTabItem("Algorithm", nullptr, flags(AppState::LeftTab::algorithm))) {
                 panel_listing(app);
                 ImGui::EndTabItem();
             }
-            if (ImGui::BeginTabItem("Counters")) {
+            if (ImGui::BeginTabItem("Counters", nullptr, flags(AppState::LeftTab::counters))) {
                 panel_counters(app);
                 ImGui::EndTabItem();
             }
             ImGui::EndTabBar();
+            app.left_tab_requested = false;  // selected once; the user's clicks rule from here
         }
     } else {
         controls(app);

@@ -51,7 +51,7 @@ std::vector<std::pair<int, int>> parse_sizes(const std::string& s) {
 int main(int argc, char** argv) {
     ViewerConfig a, b;
     std::string config_file, compare_config, view = "hierarchy", screenshot, record, measurements, compare_algo;
-    std::string shots, sizes_arg, views_arg, modes_arg;
+    std::string shots, sizes_arg, views_arg, modes_arg, tab;
     std::vector<std::pair<int, int>> sizes;
     std::vector<View> views;
     std::vector<bool> modes;
@@ -88,6 +88,7 @@ int main(int argc, char** argv) {
         ("sizes", po::value(&sizes_arg), "with --shots: window sizes, e.g. 1024x768,1920x1080 (default: --width x --height)")
         ("views", po::value(&views_arg), "with --shots: views, comma-separated, or all (default: --view)")
         ("modes", po::value(&modes_arg), "with --shots: normal, projector or both (normal,projector); default: as --projector")
+        ("tab", po::value(&tab), "the left panel's tab when the window is narrow: controls, algorithm or counters")
         ("no-png", po::bool_switch(&no_png), "with --shots: write only the draw records (FILE.png.json), not the images")
         ("steps", po::value(&steps), "animation steps for --screenshot / --record")
         ("width", po::value(&width), "window width in pixels")
@@ -135,6 +136,13 @@ int main(int argc, char** argv) {
                     throw ConfigError("--modes '" + m + "' is unknown; allowed: normal, projector");
                 modes.push_back(m == "projector");
             }
+        }
+        if (!tab.empty()) {
+            if (tab == "controls") app.left_tab = AppState::LeftTab::controls;
+            else if (tab == "algorithm") app.left_tab = AppState::LeftTab::algorithm;
+            else if (tab == "counters") app.left_tab = AppState::LeftTab::counters;
+            else throw ConfigError("--tab '" + tab + "' is unknown; allowed: controls, algorithm, counters");
+            app.left_tab_requested = true;
         }
         if (!measurements.empty()) {
             app.load_measurement_file(measurements);

@@ -98,6 +98,26 @@ TEST_CASE("one head on the teaching GPU: every view at every classroom size, nor
     const json tl = frame_of(dir / "shots", "timeline", false, "1600x1000");
     CHECK(has_text(tl, "1 of " + std::to_string(sms) + " SMs busy, " + std::to_string(sms - 1) + " idle"));
     CHECK(has_text(tl, "SM " + std::to_string(sms - 1)));
+    // At 1024x768 the listing and counters are tabs of the left panel: they lay out cleanly too.
+    const AttentionProblem p = c.to_problem();
+    const GpuSpec g = c.to_gpu();
+    const std::string title = make_trace(p, resolve_schedule(c.to_schedule(), p, g), g).listings.at(0).title;
+    for (const char* tab : {"algorithm", "counters"}) {
+        const auto tab_dir = dir / tab;
+        const vizt::RunOut rt = vizt::run_viewer(std::string("--algo fa1 --gpu teaching --N 1024 --heads 1 --paper --steps 5 --shots '") +
+                                                     tab_dir.string() + "' --sizes 1024x768 --views hierarchy --modes normal,projector --no-png --tab " + tab,
+                                                 true, dir, "1024x768");
+        REQUIRE_MESSAGE(rt.code == 0, rt.err);
+        for (bool projector : {false, true}) {
+            const json f = frame_of(tab_dir, "hierarchy", projector, "1024x768");
+            CAPTURE(tab);
+            CAPTURE(projector);
+            const auto problems = vizt::layout_problems(f);
+            for (size_t i = 0; i < problems.size() && i < 5; ++i) MESSAGE(problems[i]);
+            CHECK(problems.empty());
+            CHECK(has_text(f, std::string(tab) == "counters" ? "HBM <-> SRAM (no L2)" : title));
+        }
+    }
     // Paper mode: no L2 level anywhere in the counters.
     const json h = frame_of(dir / "shots", "hierarchy", false, "1600x1000");
     CHECK(has_text(h, "HBM <-> SRAM (no L2)"));
