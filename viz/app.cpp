@@ -3,6 +3,7 @@
 #include "viz/app.h"
 
 #include <cmath>
+#include <cstdio>
 
 #include "sim/core/errors.h"
 
@@ -87,8 +88,22 @@ void AppState::request_sweeps() {
     sweeps_running = true;
 }
 
+const GpuSpec* AppState::preset(const std::string& name) {
+    auto it = presets.find(name);
+    if (it == presets.end()) {
+        std::shared_ptr<const GpuSpec> g;
+        try {
+            g = std::make_shared<const GpuSpec>(load_gpu(name));
+        } catch (const std::exception&) {
+        }
+        it = presets.emplace(name, std::move(g)).first;
+    }
+    return it->second.get();
+}
+
 void AppState::load_measurement_file(const std::string& path) {
     measurement_path = path;
+    if (path != measurement_path_input) std::snprintf(measurement_path_input, sizeof measurement_path_input, "%s", path.c_str());
     try {
         measurements = load_measurements(path);
         has_measurements = true;

@@ -3,6 +3,8 @@
 // animation once a frame.
 #pragma once
 #include <future>
+#include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -35,6 +37,9 @@ struct AppState {
     double speed_steps_per_s = 4.0;
     double phase = 0.5;          // progress of the current op's transfer (0..1), for the packets
     bool projector = false;
+    // The left panel's tab when the window is narrow for its font (listing and counters move there).
+    enum class LeftTab { controls, algorithm, counters } left_tab = LeftTab::controls;
+    bool left_tab_requested = false;  // select left_tab on the next frame (headless, --tab)
     bool show_help = false;
     bool headless = false;
     std::string headless_error;  // set when a headless run must stop with exit code 2
@@ -49,6 +54,11 @@ struct AppState {
     bool has_measurements = false;
     std::string measurement_error;
     std::string measurement_path;
+    char measurement_path_input[512] = "";  // the path box of the measured panel, as typed
+
+    // GPU presets as loaded for the controls' field list (a name maps to null when it fails).
+    std::map<std::string, std::shared_ptr<const GpuSpec>> presets;
+    const GpuSpec* preset(const std::string& name);
 
     // Timeline view: cycles at the left edge and cycles per pixel (0: fit on the next frame).
     double timeline_t0_cycles = 0, timeline_cycles_per_px = 0;

@@ -34,6 +34,15 @@ std::string DrawRecord::to_json() const {
         j["ops"].push_back({{"side", o.side}, {"sm", o.sm}, {"cta", o.cta}, {"ops_done", o.ops_done},
                             {"kind", o.kind}, {"tensor", o.tensor}, {"row0", o.row0}, {"rows", o.rows},
                             {"col0", o.col0}, {"cols", o.cols}, {"line", o.line}});
+    j["width"] = width;
+    j["height"] = height;
+    j["font_px"] = font_px;
+    j["projector"] = projector;
+    j["view"] = view;
+    j["texts"] = json::array();
+    for (const auto& t : texts)
+        j["texts"].push_back({{"text", t.text}, {"window", t.window}, {"rect", rect_json(t.rect)}, {"clip", rect_json(t.clip)},
+                              {"scrolls", t.scrolls}, {"elided", t.elided}});
     return j.dump(1);
 }
 

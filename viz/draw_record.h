@@ -1,5 +1,5 @@
 // draw_record.h: the screen rectangles one frame drew (matrices, tiles, packets) and which op
-// was current. Headless runs write it next to the PNG as JSON, so tests can check the pixels
+// was current, and every text item with its rectangle. Headless runs write it next to the PNG as JSON, so tests can check the pixels
 // where the model says the tile being loaded is.
 #pragma once
 #include <string>
@@ -34,12 +34,25 @@ struct DrawnOp {
     int line = 0;
 };
 
+// One text item as laid out: its rectangle, the rectangle it is clipped to, whether its window
+// scrolls vertically (then text below the fold is reachable) and whether it was elided.
+struct DrawnText {
+    std::string text, window;
+    Rect rect, clip;
+    bool scrolls = false, elided = false;
+};
+
 struct DrawRecord {
     long long step = 0, kernel = 0, local_step = 0;
     std::vector<DrawnMatrix> matrices;
     std::vector<DrawnTile> tiles;
     std::vector<Rect> packets;
     std::vector<DrawnOp> ops;
+    std::vector<DrawnText> texts;
+    int width = 0, height = 0;
+    float font_px = 0;
+    bool projector = false;
+    std::string view;
     unsigned highlight_load_rgb = 0, highlight_store_rgb = 0;
     void clear() { *this = DrawRecord{}; }
     std::string to_json() const;

@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "sim/algorithms/algorithm.h"
 #include "sim/cli/options.h"
 #include "viz/panels.h"
 #include "viz/window.h"
@@ -30,15 +31,14 @@ void frame(Window& w, AppState& app) {
 }
 
 // Waits for the simulations (and, for the plots, the sweeps) before a headless frame.
-void settle(AppState& app) {
-    SimOutcome o;
+void settle(AppState& app, bool sweeps = false) {
     app.a.outcome = app.a.job.wait();
     app.a.has_outcome = true;
     app.b.outcome = app.b.job.wait();
     app.b.has_outcome = true;
     for (Side* s : {&app.a, &app.b})
         if (s->outcome.result) s->playback.reset(s->outcome.trace, s->outcome.plan);
-    if (app.view == View::plots) {
+    if (app.view == View::plots || sweeps) {
         app.request_sweeps();
         if (app.sweeps_running) {
             app.sweeps = app.sweep_future.get();
@@ -48,15 +48,22 @@ void settle(AppState& app) {
     }
 }
 
-void capture(Window& w, AppState& app, const std::string& png) {
-    // Two frames: ImGui sizes its windows on the first.
+// With `write_image` false only the draw record (png + ".json") is written: the layout tests
+// need the frame laid out and drawn, not its pixels.
+void capture(Window& w, AppState& app, const std::string& png, bool write_image = true) {
+    // Three frames: ImGui sizes its windows on the first, the fonts may change with the size, and
+    // scroll limits settle on the next.
     frame(w, app);
     w.swap();
     frame(w, app);
-    int width = 0, height = 0;
-    std::vector<uint8_t> px = w.read_pixels(width, height);
     w.swap();
-    write_png(png, width, height, px);
+    frame(w, app);
+    if (write_image) {
+        int width = 0, height = 0;
+        std::vector<uint8_t> px = w.read_pixels(width, height);
+        write_png(png, width, height, px);
+    }
+    w.swap();
     cli::write_output(png + ".json", app.record.to_json() + "\n");
 }
 
@@ -106,6 +113,34 @@ int run_headless(AppState& app, int width, int height, const std::string& screen
     return 0;
 }
 
+int run_shots(AppState& app, const std::string& dir, const std::vector<std::pair<int, int>>& sizes,
+              const std::vector<View>& views, const std::vector<bool>& modes, int64_t steps, bool write_images) {
+    app.headless = true;
+    app.phase = 0.5;
+    Window w(sizes.front().first, sizes.front().second, "flashsim viewer");
+    app.start();
+    settle(app, std::find(views.begin(), views.end(), View::plots) != views.end());
+    if (!app.a.outcome.error.empty()) std::cerr << "flashsim-viz: note: " << app.a.outcome.error << "\n";
+    std::filesystem::create_directories(dir);
+    app.seek(steps);
+    int n = 0;
+    for (const auto& [width, height] : sizes) {
+        w.resize(width, height);
+        for (bool projector : modes)
+            for (View v : views) {
+                app.view = v;
+                app.projector = projector;
+                app.timeline_cycles_per_px = 0;  // fit the timeline to this width
+                char name[96];
+                std::snprintf(name, sizeof name, "%s%s-%dx%d.png", to_string(v), projector ? "-projector" : "", width, height);
+                capture(w, app, (std::filesystem::path(dir) / name).string(), write_images);
+                ++n;
+            }
+    }
+    std::cout << "wrote " << n << " screenshots to " << dir << " (step " << app.a.playback.step() << ")\n";
+    return 0;
+}
+
 int run_bench(AppState& app, int width, int height) {
     Window w(width, height, "flashsim viewer (bench)");
     app.a.config.N = 8192;
@@ -140,7 +175,8 @@ int run_bench(AppState& app, int width, int height) {
     }
     // 2) From a change of the controls to new totals, with the UI loop running meanwhile.
     app.view = View::hierarchy;
-    std::printf("latency: from a slider change to new totals (background simulation, UI running)\n");
+    std::printf("latency: from a slider change to new totals (paper-mode count first, then the L2 model and timing; "
+                "background threads, UI running)\n");
     struct Change {
         const char* what;
         int64_t N, Br, Bc;
@@ -156,7 +192,7 @@ int run_bench(AppState& app, int width, int height) {
         app.a.config.algo = c.algo;
         const auto requested = Clock::now();
         app.a.request();
-        double worst_frame = 0;
+        double worst_frame = 0, totals_on_screen = -1;
         auto last = Clock::now();
         int frames = 0;
         while (app.a.job.busy()) {
@@ -166,17 +202,33 @@ int run_bench(AppState& app, int width, int height) {
             last = Clock::now();
             frame(w, app);
             w.swap();
+            // The first frame drawn with this request's totals (the paper-mode count).
+            if (totals_on_screen < 0 && app.a.has_outcome && app.a.outcome.config == app.a.config) totals_on_screen = since(requested);
             worst_frame = std::max(worst_frame, since(f0));
             ++frames;
         }
-        const double on_screen = since(requested);
-        frame(w, app);  // the frame that shows the new totals
+        frame(w, app);  // the frame that shows the full result
         w.swap();
-        std::printf("  %-16s simulated in %6.1f ms, on screen after %6.1f ms (%s); %d frames meanwhile, slowest %.1f ms\n",
-                    c.what, app.a.outcome.latency_seconds * 1e3, (since(requested)) * 1e3,
+        const double full_on_screen = since(requested);
+        if (totals_on_screen < 0) totals_on_screen = full_on_screen;
+        std::printf("  %-16s totals on screen after %6.1f ms; L2 and timing after %7.1f ms (%s); %d frames meanwhile, "
+                    "slowest %.1f ms\n",
+                    c.what, totals_on_screen * 1e3, full_on_screen * 1e3,
                     app.a.outcome.error.empty() ? "ok" : app.a.outcome.error.c_str(), frames, worst_frame * 1e3);
-        (void)on_screen;
     }
+    // 3) The first phase alone (what a slider change waits for before totals show), up to the
+    //    slider's largest N.
+    std::printf("paper-mode count (the first phase), %s, heads %lld:\n", app.a.config.gpu.c_str(), (long long)app.a.config.heads);
+    for (const AlgorithmInfo* a : all_algorithms())
+        for (int64_t N : {1024, 8192, 65536}) {
+            const char* algo = a->name;
+            ViewerConfig c = app.a.config;
+            c.algo = algo, c.N = N, c.Br = c.Bc = 0;
+            const auto t0 = Clock::now();
+            const SimOutcome o = run_simulation(c, 4, false, true);
+            std::printf("  %-8s N=%-6lld %7.1f ms%s%s\n", algo, (long long)N, since(t0) * 1e3, o.error.empty() ? "" : "  ",
+                        o.error.c_str());
+        }
     return 0;
 }
 

@@ -2,7 +2,9 @@
 // (under Xvfb) and exit; --bench prints frame rate and re-simulation latency. Every bad input
 // (options, --config file, --measurements file) is one line on stderr and exit code 2.
 #include <boost/program_options.hpp>
+#include <cstdio>
 #include <iostream>
+#include <sstream>
 
 #include "sim/core/errors.h"
 #include "viz/app.h"
@@ -18,17 +20,45 @@ const char* kUsage =
     "usage: flashsim-viz [options]       (or: flashsim viz [options])\n\n"
     "The flashsim viewer: tiles moving through the memory hierarchy, live counters, compare,\n"
     "timeline and plots. Keys: space play/pause, arrows step, 1-4 views, P projector, H help.\n"
-    "Headless (under xvfb-run): --screenshot FILE.png --steps N, or --record DIR --steps N.";
+    "Headless (under xvfb-run): --screenshot FILE.png --steps N, --record DIR --steps N, or\n"
+    "--shots DIR --sizes 1024x768,1920x1080 --views all --modes normal,projector.";
+
+std::vector<std::string> split(const std::string& s) {
+    std::vector<std::string> out;
+    std::stringstream in(s);
+    for (std::string item; std::getline(in, item, ',');)
+        if (!item.empty()) out.push_back(item);
+    if (out.empty()) throw ConfigError("an empty list: '" + s + "'");
+    return out;
+}
+
+// "1024x768,1920x1080": each within the range --width/--height allow.
+std::vector<std::pair<int, int>> parse_sizes(const std::string& s) {
+    std::vector<std::pair<int, int>> out;
+    for (const auto& item : split(s)) {
+        int w = 0, h = 0;
+        char x = 0, extra = 0;
+        if (std::sscanf(item.c_str(), "%d%c%d%c", &w, &x, &h, &extra) != 3 || x != 'x' || w < 640 || h < 400 || w > 8192 ||
+            h > 8192)
+            throw ConfigError("--sizes '" + item + "' must be WIDTHxHEIGHT within 640x400 to 8192x8192");
+        out.emplace_back(w, h);
+    }
+    return out;
+}
 
 }  // namespace
 
 int main(int argc, char** argv) {
     ViewerConfig a, b;
     std::string config_file, compare_config, view = "hierarchy", screenshot, record, measurements, compare_algo;
+    std::string shots, sizes_arg, views_arg, modes_arg, tab;
+    std::vector<std::pair<int, int>> sizes;
+    std::vector<View> views;
+    std::vector<bool> modes;
     std::vector<std::string> set;
     int64_t steps = 0;
     int width = 1600, height = 1000;
-    bool projector = false, bench = false;
+    bool projector = false, bench = false, no_png = false;
     po::options_description desc("options");
     // clang-format off
     desc.add_options()
@@ -54,6 +84,12 @@ int main(int argc, char** argv) {
         ("projector", po::bool_switch(&projector), "projector mode: large fonts, high contrast")
         ("screenshot", po::value(&screenshot), "headless: render after --steps steps, write this PNG (and FILE.json), exit")
         ("record", po::value(&record), "headless: write DIR/step_00000.png ... for steps 0..--steps, exit")
+        ("shots", po::value(&shots), "headless: write DIR/VIEW[-projector]-WxH.png for every --sizes, --views and --modes, exit")
+        ("sizes", po::value(&sizes_arg), "with --shots: window sizes, e.g. 1024x768,1920x1080 (default: --width x --height)")
+        ("views", po::value(&views_arg), "with --shots: views, comma-separated, or all (default: --view)")
+        ("modes", po::value(&modes_arg), "with --shots: normal, projector or both (normal,projector); default: as --projector")
+        ("tab", po::value(&tab), "the left panel's tab when the window is narrow: controls, algorithm or counters")
+        ("no-png", po::bool_switch(&no_png), "with --shots: write only the draw records (FILE.png.json), not the images")
         ("steps", po::value(&steps), "animation steps for --screenshot / --record")
         ("width", po::value(&width), "window width in pixels")
         ("height", po::value(&height), "window height in pixels")
@@ -90,6 +126,24 @@ int main(int argc, char** argv) {
         if (width < 640 || height < 400 || width > 8192 || height > 8192)
             throw ConfigError("--width/--height " + std::to_string(width) + "x" + std::to_string(height) +
                               " out of range; allowed: 640x400 to 8192x8192");
+        if (!shots.empty()) {
+            sizes = parse_sizes(sizes_arg.empty() ? std::to_string(width) + "x" + std::to_string(height) : sizes_arg);
+            for (const auto& v : split(views_arg.empty() ? view : views_arg))
+                if (v == "all") views.insert(views.end(), {View::hierarchy, View::compare, View::timeline, View::plots});
+                else views.push_back(parse_view(v));
+            for (const auto& m : split(modes_arg.empty() ? (projector ? "projector" : "normal") : modes_arg)) {
+                if (m != "normal" && m != "projector")
+                    throw ConfigError("--modes '" + m + "' is unknown; allowed: normal, projector");
+                modes.push_back(m == "projector");
+            }
+        }
+        if (!tab.empty()) {
+            if (tab == "controls") app.left_tab = AppState::LeftTab::controls;
+            else if (tab == "algorithm") app.left_tab = AppState::LeftTab::algorithm;
+            else if (tab == "counters") app.left_tab = AppState::LeftTab::counters;
+            else throw ConfigError("--tab '" + tab + "' is unknown; allowed: controls, algorithm, counters");
+            app.left_tab_requested = true;
+        }
         if (!measurements.empty()) {
             app.load_measurement_file(measurements);
             if (!app.measurement_error.empty()) throw ConfigError(app.measurement_error);
@@ -106,6 +160,7 @@ int main(int argc, char** argv) {
     app.projector = projector;
     try {
         if (bench) return run_bench(app, width, height);
+        if (!shots.empty()) return run_shots(app, shots, sizes, views, modes, steps, !no_png);
         if (!screenshot.empty() || !record.empty()) return run_headless(app, width, height, screenshot, record, steps);
         return run_interactive(app, width, height);
     } catch (const ConfigError& e) {

@@ -3,12 +3,12 @@
 // the background; errors of the last one are shown here.
 #include <cstdarg>
 #include <cstdio>
-#include <map>
 
 #include "sim/algorithms/algorithm.h"
 #include "sim/core/errors.h"
 #include "viz/palette.h"
 #include "viz/panels.h"
+#include "viz/ui_text.h"
 
 namespace flashsim::viz {
 
@@ -88,26 +88,14 @@ const std::vector<std::string>& algorithm_choices() {
     return names;
 }
 
-const GpuSpec* preset(const std::string& name) {
-    static std::map<std::string, GpuSpec> cache;
-    auto it = cache.find(name);
-    if (it == cache.end()) {
-        try {
-            it = cache.emplace(name, load_gpu(name)).first;
-        } catch (const std::exception&) {
-            return nullptr;
-        }
-    }
-    return &it->second;
-}
-
 }  // namespace
 
 void panel_controls(AppState& app, Side& side, const char* id) {
-    (void)app;
     ViewerConfig& c = side.config;
     bool changed = false;
     ImGui::PushID(id);
+    // Widgets leave room for the longest label on their right.
+    ImGui::PushItemWidth(-(ImGui::CalcTextSize("algorithm").x + ImGui::GetStyle().ItemInnerSpacing.x + 2));
     changed |= combo("algorithm", c.algo, algorithm_choices());
     if (ImGui::IsItemHovered()) {
         try {
@@ -115,35 +103,53 @@ void panel_controls(AppState& app, Side& side, const char* id) {
         } catch (const std::exception&) {
         }
     }
+    ui::note_item("algorithm");
     changed |= combo("pass", c.pass, {"fwd", "bwd", "fwdbwd"});
+    ui::note_item("pass");
     int log2N = 0;
     while ((int64_t(1) << (log2N + 1)) <= c.N) ++log2N;
     char nlabel[32];
     std::snprintf(nlabel, sizeof nlabel, "N = %lld", (long long)c.N);
-    if (ImGui::SliderInt("N (2^k)", &log2N, 6, 16, nlabel)) {
+    if (ImGui::SliderInt("N", &log2N, 6, 16, nlabel)) {
         c.N = int64_t(1) << log2N;
         changed = true;
     }
+    ui::note_item("N");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("sequence length N, in powers of two");
     std::string dtext = std::to_string(c.d);
     if (combo("d", dtext, {"32", "64", "96", "128", "256"})) {
         c.d = std::stoll(dtext);
         changed = true;
     }
+    ui::note_item("d");
     changed |= block_combo("Br", c.Br);
+    ui::note_item("Br");
     changed |= block_combo("Bc", c.Bc);
+    ui::note_item("Bc");
     changed |= ImGui::Checkbox("causal", &c.causal);
-    ImGui::SameLine();
+    ui::note_item("causal");
+    // On the same line when it fits.
+    const float paper_w = ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x + ImGui::CalcTextSize("paper mode (no L2)").x;
+    if (ImGui::GetContentRegionAvail().x - ImGui::GetItemRectSize().x - ImGui::GetStyle().ItemSpacing.x >= paper_w) ImGui::SameLine();
     changed |= ImGui::Checkbox("paper mode (no L2)", &c.paper_mode);
+    ui::note_item("paper mode (no L2)");
     changed |= combo("dtype", c.dtype, {"fp32", "fp16", "bf16", "fp8"});
+    ui::note_item("dtype");
     int heads = int(c.heads), batch = int(c.batch);
-    if (ImGui::InputInt("heads H", &heads) && heads >= 1) c.heads = heads, changed = true;
-    if (ImGui::InputInt("batch B", &batch) && batch >= 1) c.batch = batch, changed = true;
+    if (ImGui::InputInt("heads", &heads) && heads >= 1) c.heads = heads, changed = true;
+    ui::note_item("heads");
+    if (ImGui::InputInt("batch", &batch) && batch >= 1) c.batch = batch, changed = true;
+    ui::note_item("batch");
     if (combo("GPU", c.gpu, preset_names())) {
         c.set.clear();
         changed = true;
     }
-    if (ImGui::CollapsingHeader("GPU fields (override the preset)")) {
-        const GpuSpec* base = preset(c.gpu);
+    ui::note_item("GPU");
+    ImGui::PopItemWidth();
+    const bool fields_open = ImGui::CollapsingHeader("GPU fields (override the preset)");
+    ui::note_item("GPU fields (override the preset)");
+    if (fields_open) {
+        const GpuSpec* base = app.preset(c.gpu);
         for (const auto& f : gpu_fields()) {
             std::string value = base ? base->get(f.key) : "";
             bool overridden = false;
@@ -151,8 +157,11 @@ void panel_controls(AppState& app, Side& side, const char* id) {
                 if (k == f.key) value = v, overridden = true;
             char buf[64];
             std::snprintf(buf, sizeof buf, "%s", value.c_str());
+            // The field's name above its box: the names are long for a narrow panel.
+            ui::text_elided(f.key, overridden ? kLoadHighlight : 0);
             if (overridden) ImGui::PushStyleColor(ImGuiCol_Text, kLoadHighlight);
-            if (ImGui::InputText(f.key, buf, sizeof buf, ImGuiInputTextFlags_EnterReturnsTrue)) {
+            ImGui::SetNextItemWidth(-1);
+            if (ImGui::InputText((std::string("##") + f.key).c_str(), buf, sizeof buf, ImGuiInputTextFlags_EnterReturnsTrue)) {
                 bool found = false;
                 for (auto& [k, v] : c.set)
                     if (k == f.key) v = buf, found = true;
@@ -166,17 +175,19 @@ void panel_controls(AppState& app, Side& side, const char* id) {
             c.set.clear();
             changed = true;
         }
+        if (!c.set.empty()) ui::note_item("reset to the preset");
     }
     if (changed) side.request();
-    if (side.job.busy()) text_colored(kDimText, "simulating in the background...");
+    if (side.job.busy())
+        ui::text_wrapped_colored(kDimText, "%s", side.has_outcome && side.outcome.partial
+                                                       ? "paper-mode totals shown; L2 and timing simulating..."
+                                                       : "simulating in the background...");
     if (side.has_outcome && !side.outcome.error.empty()) {
-        ImGui::PushStyleColor(ImGuiCol_Text, kOverflowRed);
-        ImGui::TextWrapped("%s", side.outcome.error.c_str());
-        ImGui::PopStyleColor();
+        ui::text_wrapped_colored(kOverflowRed, "%s", side.outcome.error.c_str());
     } else if (side.has_outcome && side.outcome.result) {
         const auto& s = side.outcome.result->schedule;
-        text_colored(kDimText, "resolved: Br=%lld Bc=%lld warps=%lld; %s", (long long)s.Br, (long long)s.Bc,
-                     (long long)s.warps, fmt_seconds(side.outcome.latency_seconds).c_str());
+        ui::text_wrapped_colored(kDimText, "resolved: Br=%lld Bc=%lld warps=%lld; %s", (long long)s.Br, (long long)s.Bc,
+                                 (long long)s.warps, fmt_seconds(side.outcome.latency_seconds).c_str());
         if (ImGui::IsItemHovered()) ImGui::SetTooltip("time from the last change to these results");
     }
     ImGui::PopID();

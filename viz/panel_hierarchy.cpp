@@ -3,23 +3,19 @@
 // tile a CTA is loading is yellow in HBM and travels (a packet) to the SM; a tile being stored is
 // white and travels back. Prepare (layout into a Scene), then draw, then record the rectangles.
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <string>
 #include <vector>
 
+#include "viz/hierarchy_matrices.h"
 #include "viz/palette.h"
 #include "viz/panels.h"
+#include "viz/ui_text.h"
 
 namespace flashsim::viz {
 
 namespace {
-
-struct MatrixBox {
-    Tensor t;
-    Rect r;
-    int64_t rows, cols, row_block, col_block;
-    bool in_hbm;  // false: the algorithm never writes it to HBM (S, P of FlashAttention)
-};
 
 struct Quad {
     Tensor t;
@@ -54,99 +50,10 @@ Op res_op(const Resident& r, Tensor t) {
     return o;
 }
 
-Rect tile_rect(const MatrixBox& m, int64_t row0, int64_t rows, int64_t col0, int64_t cols) {
-    const float w = m.r.x1 - m.r.x0, h = m.r.y1 - m.r.y0;
-    return {m.r.x0 + w * float(col0) / float(m.cols), m.r.y0 + h * float(row0) / float(m.rows),
-            m.r.x0 + w * float(col0 + cols) / float(m.cols), m.r.y0 + h * float(row0 + rows) / float(m.rows)};
-}
-
 const MatrixBox* find_matrix(const Scene& sc, Tensor t) {
     for (const auto& m : sc.matrices)
         if (m.t == t) return &m;
     return nullptr;
-}
-
-void layout_matrices(Scene& sc, const Trace& tr, const PlaybackPlan& plan, float s) {
-    const AttentionProblem& p = tr.problem;
-    const int64_t Br = tr.schedule.Br, Bc = tr.schedule.Bc;
-    auto touched = [&](Tensor t) { return plan.touched[size_t(t)]; };
-    std::vector<Tensor> tall = {Tensor::Q, Tensor::K, Tensor::V, Tensor::O};
-    for (Tensor t : {Tensor::dO, Tensor::dQ, Tensor::dQacc, Tensor::dK, Tensor::dV})
-        if (touched(t)) tall.push_back(t);
-    std::vector<Tensor> stats;
-    for (Tensor t : {Tensor::l, Tensor::m, Tensor::LSE, Tensor::D})
-        if (touched(t)) stats.push_back(t);
-    std::vector<Tensor> squares = {Tensor::S, Tensor::P};
-    for (Tensor t : {Tensor::dS, Tensor::dP})
-        if (touched(t)) squares.push_back(t);
-
-    const float label_h = 20 * s, pad = 10 * s;
-    const float x0 = sc.hbm.x0 + pad, x1 = sc.hbm.x1 - pad, y0 = sc.hbm.y0 + 28 * s, y1 = sc.hbm.y1 - pad;
-    const float top_h = (y1 - y0) * 0.48f;
-    const float stat_w = 18 * s;
-    const float avail = x1 - x0 - float(stats.size()) * (stat_w + pad);
-    const float col_w = std::min(70 * s, avail / float(tall.size()) - pad);
-    auto block_of = [&](Tensor t) {
-        const bool kv = t == Tensor::K || t == Tensor::V || t == Tensor::dK || t == Tensor::dV;
-        return kv ? Bc : Br;
-    };
-    float x = x0;
-    for (Tensor t : tall) {
-        const auto& sh = tr.shapes[size_t(t)];
-        sc.matrices.push_back({t, {x, y0 + label_h, x + col_w, y0 + top_h}, sh.rows, sh.cols, block_of(t), sh.cols, true});
-        x += col_w + pad;
-    }
-    for (Tensor t : stats) {
-        const auto& sh = tr.shapes[size_t(t)];
-        sc.matrices.push_back({t, {x, y0 + label_h, x + stat_w, y0 + top_h}, sh.rows, sh.cols, Br, 1, true});
-        x += stat_w + pad;
-    }
-    const float sq_y0 = y0 + top_h + pad + label_h;
-    const float side = std::min(y1 - sq_y0, (x1 - x0 - pad * float(squares.size() - 1)) / float(squares.size()));
-    x = x0;
-    for (Tensor t : squares) {
-        const auto& sh = tr.shapes[size_t(t)];
-        sc.matrices.push_back({t, {x, sq_y0, x + side, sq_y0 + side}, sh.rows, sh.cols, Br, Bc, touched(t)});
-        x += side + pad;
-    }
-    (void)p;
-}
-
-void draw_matrix(ImDrawList* dl, const MatrixBox& m, float s) {
-    const Rgba c = tensor_color(m.t);
-    const ImVec2 a = v(m.r.x0, m.r.y0), b = v(m.r.x1, m.r.y1);
-    char label[64];
-    std::snprintf(label, sizeof label, "%s  %lldx%lld", to_string(m.t), (long long)m.rows, (long long)m.cols);
-    if (m.r.x1 - m.r.x0 < 40 * s) std::snprintf(label, sizeof label, "%s", to_string(m.t));
-    dl->AddText(v(m.r.x0, m.r.y0 - 18 * s), c, label);
-    if (!m.in_hbm) {
-        dl->AddRectFilled(a, b, rgba(45, 45, 52));
-        for (float d = 0; d < (b.x - a.x) + (b.y - a.y); d += 14 * s) {
-            const float x0 = a.x + std::max(0.0f, d - (b.y - a.y)), y0 = a.y + std::min(d, b.y - a.y);
-            const float x1 = a.x + std::min(d, b.x - a.x), y1 = a.y + std::max(0.0f, d - (b.x - a.x));
-            dl->AddLine(v(x0, y0), v(x1, y1), rgba(70, 70, 80));
-        }
-        const char* msg = "never in HBM:";
-        const char* msg2 = "tiles stay on chip";
-        dl->AddText(v(a.x + 8 * s, (a.y + b.y) / 2 - 18 * s), kText, msg);
-        dl->AddText(v(a.x + 8 * s, (a.y + b.y) / 2 + 2 * s), kText, msg2);
-        dl->AddRect(a, b, with_alpha(c, 200), 0, 0, 2 * s);
-        return;
-    }
-    dl->AddRectFilled(a, b, with_alpha(c, 60));
-    const Rgba grid = with_alpha(c, 120);
-    const int64_t nr = (m.rows + m.row_block - 1) / m.row_block, nc = (m.cols + m.col_block - 1) / m.col_block;
-    if (nr > 1 && nr <= 128)
-        for (int64_t i = 1; i < nr; ++i) {
-            const float y = m.r.y0 + (m.r.y1 - m.r.y0) * float(i * m.row_block) / float(m.rows);
-            dl->AddLine(v(a.x, y), v(b.x, y), grid);
-        }
-    if (nc > 1 && nc <= 128)
-        for (int64_t j = 1; j < nc; ++j) {
-            const float x = m.r.x0 + (m.r.x1 - m.r.x0) * float(j * m.col_block) / float(m.cols);
-            dl->AddLine(v(x, a.y), v(x, b.y), grid);
-        }
-    dl->AddRect(a, b, c, 0, 0, 1.5f * s);
 }
 
 std::string op_text(const Op& op) {
@@ -169,27 +76,6 @@ std::string op_text(const Op& op) {
     return buf;
 }
 
-void legend(ImDrawList* dl, const Scene& sc, float x, float y, float x_max, float s) {
-    auto item = [&](Rgba c, const char* text, bool outline) {
-        const float w = ImGui::CalcTextSize(text).x + 28 * s;
-        if (x + w > x_max) {
-            x = sc.hbm.x0;
-            y += 22 * s;
-        }
-        dl->AddRectFilled(v(x, y + 3 * s), v(x + 16 * s, y + 17 * s), c);
-        if (outline) dl->AddRect(v(x, y + 3 * s), v(x + 16 * s, y + 17 * s), kBoxBorder);
-        dl->AddText(v(x + 20 * s, y), kText, text);
-        x += w;
-    };
-    for (const auto& m : sc.matrices) item(tensor_color(m.t), to_string(m.t), false);
-    x += 12 * s;
-    item(kLoadHighlight, "loading HBM->SRAM", true);
-    item(kStoreHighlight, "storing SRAM->HBM", true);
-    item(with_alpha(tensor_color(Tensor::Q), 60), "in HBM", true);
-    item(tensor_color(Tensor::Q), "resident in an SM's SRAM", true);
-    item(kComputeGreen, "SM computing", true);
-}
-
 }  // namespace
 
 void panel_hierarchy(AppState& app, Side& side, const char* side_name, const DrawContext& ctx) {
@@ -197,30 +83,32 @@ void panel_hierarchy(AppState& app, Side& side, const char* side_name, const Dra
     const float s = ctx.s;
     dl->AddRectFilled(ctx.p0, ctx.p1, kPanelBg);
     const SimOutcome& out = side.outcome;
+    const Rect whole{ctx.p0.x, ctx.p0.y, ctx.p1.x, ctx.p1.y};
     if (!side.has_outcome) {
-        dl->AddText(v(ctx.p0.x + 20 * s, ctx.p0.y + 20 * s), kText, "simulating...");
+        ui::draw_text(dl, v(ctx.p0.x + 20 * s, ctx.p0.y + 20 * s), kText, "simulating...", whole);
         return;
     }
     if (!out.result) {
         // The configuration was refused: say why, and show the SRAM overflow when it is one.
+        const float L = ImGui::GetTextLineHeight();
+        const Rect inner{ctx.p0.x + 20 * s, ctx.p0.y, ctx.p1.x - 20 * s, ctx.p1.y};
         float y = ctx.p0.y + 20 * s;
-        dl->AddText(nullptr, 0, v(ctx.p0.x + 20 * s, y), kOverflowRed, out.error.c_str(), nullptr, ctx.w() - 40 * s);
-        y += 90 * s;
+        y += ui::draw_text_wrapped(dl, v(ctx.p0.x + 20 * s, y), kOverflowRed, out.error, inner) + L;
         if (out.has_footprint && out.sram_bytes_per_sm > 0) {
             const float x0 = ctx.p0.x + 20 * s, x1 = ctx.p1.x - 20 * s;
             const double total = double(std::max<int64_t>(out.footprint.sram_bytes, out.sram_bytes_per_sm));
             const float xcap = x0 + (x1 - x0) * float(double(out.sram_bytes_per_sm) / total);
             const float xneed = x0 + (x1 - x0) * float(double(out.footprint.sram_bytes) / total);
-            dl->AddText(v(x0, y), kText, "SRAM budget of one SM");
-            y += 22 * s;
+            ui::draw_text(dl, v(x0, y), kText, "SRAM budget of one SM", inner);
+            y += L + 4 * s;
             dl->AddRectFilled(v(x0, y), v(std::min(xcap, xneed), y + 30 * s), tensor_color(Tensor::Q));
             if (xneed > xcap) dl->AddRectFilled(v(xcap, y), v(xneed, y + 30 * s), kOverflowRed);
             dl->AddRect(v(x0, y), v(xcap, y + 30 * s), kText, 0, 0, 2 * s);
             y += 40 * s;
             const std::string need = "needs " + format_bytes(out.footprint.sram_bytes) + ": " + out.footprint.sram_arithmetic;
             const std::string have = "has " + format_bytes(out.sram_bytes_per_sm) + " per SM (red: the overflow)";
-            dl->AddText(nullptr, 0, v(x0, y), kText, need.c_str(), nullptr, x1 - x0);
-            dl->AddText(v(x0, y + 44 * s), kText, have.c_str());
+            y += ui::draw_text_wrapped(dl, v(x0, y), kText, need, inner) + 4 * s;
+            ui::draw_text_wrapped(dl, v(x0, y), kText, have, inner);
         }
         return;
     }
@@ -231,25 +119,42 @@ void panel_hierarchy(AppState& app, Side& side, const char* side_name, const Dra
 
     // Prepare.
     Scene sc;
-    const float top = ctx.p0.y + 26 * s, legend_h = 50 * s;
-    const float x0 = ctx.p0.x + 8 * s, x1 = ctx.p1.x - 8 * s, y1 = ctx.p1.y - legend_h;
+    const float L = ImGui::GetTextLineHeight();
+    const float x0 = ctx.p0.x + 8 * s, x1 = ctx.p1.x - 8 * s;
+    const float top = ctx.p0.y + L + 8 * s;
     const float W = x1 - x0;
-    sc.hbm = {x0, top, x0 + W * 0.54f, y1};
-    sc.l2 = {sc.hbm.x1 + W * 0.02f, top, sc.hbm.x1 + W * 0.09f, y1};
-    layout_matrices(sc, tr, pb.plan(), s);
-    const int nsm = int(pb.sms().size());
-    const float smx0 = sc.l2.x1 + W * 0.02f, gap = 8 * s;
+    // The legend's height depends on the width (it flows over rows), so measure it first.
+    std::vector<Tensor> legend_tensors;
+    {
+        const Rect probe{x0, top, x0 + W * (W > 60 * L ? 0.54f : 0.46f), ctx.p1.y};
+        for (const auto& m : layout_matrices(probe, tr, pb.plan(), s)) legend_tensors.push_back(m.t);
+    }
+    const float legend_h = legend(dl, legend_tensors, x0, 0, x1, s, false) + 6 * s;
+    const float y1 = ctx.p1.y - legend_h;
+    // The L2 box is wide enough for its size ("40.0 MB"); the HBM box takes about half.
+    const float l2_w = std::max(W * 0.07f, ImGui::CalcTextSize("000 MB").x + 14 * s);
+    // A narrow view (one side of the compare view) gives the SMs more of the width: their text.
+    const float hbm_frac = W > 60 * L ? 0.54f : 0.46f;
+    sc.hbm = {x0, top, x0 + W * hbm_frac, y1};
+    sc.l2 = {sc.hbm.x1 + W * 0.02f, top, sc.hbm.x1 + W * 0.02f + l2_w, y1};
+    sc.matrices = layout_matrices(sc.hbm, tr, pb.plan(), s);
+    // As many SMs as fit their text (two lines, the tiles and their labels, the bar and its line).
+    const float gap = 8 * s, sm_need_h = 4 * L + 16 * s + 22 * s + 8 * s + 20 * s;
+    const int fit = int(std::max(1.0f, std::floor((y1 - top + gap) / (sm_need_h + gap))));
+    const int nsm = std::min(int(pb.sms().size()), fit);
+    const float smx0 = sc.l2.x1 + W * 0.02f;
     const float smh = (y1 - top - gap * float(nsm - 1)) / float(std::max(1, nsm));
     const double cap = double(r.gpu.sram_bytes_per_sm);
     for (int i = 0; i < nsm; ++i) {
         SmBox b{};
         b.view = &pb.sms()[size_t(i)];
         b.box = {smx0, top + float(i) * (smh + gap), x1, top + float(i) * (smh + gap) + smh};
-        b.bar = {b.box.x0 + 8 * s, b.box.y1 - 52 * s, b.box.x1 - 8 * s, b.box.y1 - 30 * s};
+        const float bar_h = std::max(14 * s, L + 2 * s);
+        b.bar = {b.box.x0 + 8 * s, b.box.y1 - L - 8 * s - bar_h, b.box.x1 - 8 * s, b.box.y1 - L - 8 * s};
         // The tiles in SRAM, drawn to shape (rows down, columns across) on one scale for all SMs,
         // and the same tiles as segments of the SRAM budget bar.
         float bx = b.bar.x0, cx = b.box.x0 + 10 * s;
-        const float chip_y0 = b.box.y0 + 46 * s, chip_h = std::max(8 * s, b.bar.y0 - chip_y0 - 22 * s);
+        const float chip_y0 = b.box.y0 + 2 * L + 10 * s, chip_h = std::max(8 * s, b.bar.y0 - chip_y0 - L - 8 * s);
         for (int t = 0; t < kTensorCount; ++t) {
             const Resident& res = b.view->resident[size_t(t)];
             if (!res.present) continue;
@@ -262,10 +167,10 @@ void panel_hierarchy(AppState& app, Side& side, const char* side_name, const Dra
             const float px_per_el = chip_h / float(std::max<int64_t>(128, std::max(tr.schedule.Br, tr.schedule.Bc)));
             const float ch = std::max(3 * s, float(res.rows) * px_per_el);
             const float cw = std::clamp(float(res.cols) * px_per_el, 3 * s, 160 * s);
+            b.tensor_x[t] = std::min(cx + cw / 2, b.box.x1 - 10 * s);
+            b.tensor_y[t] = chip_y0 + ch / 2;
             if (cx + cw > b.box.x1 - 10 * s) continue;
             sc.quads.push_back({Tensor(t), {cx, chip_y0, cx + cw, chip_y0 + ch}, fill, "sram", i, res_op(res, Tensor(t))});
-            b.tensor_x[t] = cx + cw / 2;
-            b.tensor_y[t] = chip_y0 + ch / 2;
             cx += std::max(cw, ImGui::CalcTextSize("Qi 128x128").x) + 12 * s;
         }
         // Tiles in HBM: resident ones in full colour, the current op's in the highlight colour.
@@ -312,19 +217,31 @@ void panel_hierarchy(AppState& app, Side& side, const char* side_name, const Dra
     std::snprintf(title, sizeof title, "%s%skernel %d/%zu: %s  |  step %lld/%lld  |  %s", side_name,
                   side_name[0] ? ":  " : "", pb.kernel() + 1, pb.plan().kernels.size(), kp.name.c_str(),
                   (long long)pb.step(), (long long)pb.total_steps(), r.schedule.describe().c_str());
-    dl->AddText(v(x0, ctx.p0.y + 4 * s), kText, title);
+    ui::draw_text(dl, v(x0, ctx.p0.y + 4 * s), kText, title, whole);
     dl->AddRect(v(sc.hbm.x0, sc.hbm.y0), v(sc.hbm.x1, sc.hbm.y1), kBoxBorder, 4 * s, 0, 2 * s);
     char hbm_label[128];
     std::snprintf(hbm_label, sizeof hbm_label, "HBM  %s/s  (one head: bh = 0)", fmt_bytes(r.gpu.hbm_bytes_per_s).c_str());
-    dl->AddText(v(sc.hbm.x0 + 8 * s, sc.hbm.y0 + 4 * s), kText, hbm_label);
-    for (const auto& m : sc.matrices) draw_matrix(dl, m, s);
+    ui::draw_text(dl, v(sc.hbm.x0 + 8 * s, sc.hbm.y0 + 4 * s), kText, hbm_label, {sc.hbm.x0, sc.hbm.y0, sc.hbm.x1 - 4 * s, sc.hbm.y1});
+    for (size_t k = 0; k < sc.matrices.size(); ++k) {
+        // A label may run over the gap to the next matrix on its row, never into its label.
+        const MatrixBox& m = sc.matrices[k];
+        float label_x1 = sc.hbm.x1 - 4 * s;
+        if (k + 1 < sc.matrices.size() && sc.matrices[k + 1].r.y0 == m.r.y0) label_x1 = sc.matrices[k + 1].r.x0 - 4 * s;
+        draw_matrix(dl, m, label_x1, s);
+    }
 
     dl->AddRectFilled(v(sc.l2.x0, sc.l2.y0), v(sc.l2.x1, sc.l2.y1), rgba(38, 40, 50), 4 * s);
     dl->AddRect(v(sc.l2.x0, sc.l2.y0), v(sc.l2.x1, sc.l2.y1), kBoxBorder, 4 * s, 0, 2 * s);
-    dl->AddText(v(sc.l2.x0 + 6 * s, sc.l2.y0 + 4 * s), kText, "L2");
+    const Rect l2_in{sc.l2.x0, sc.l2.y0, sc.l2.x1 - 4 * s, sc.l2.y1};
+    // Paper mode has no L2: global accesses go straight to HBM.
+    const bool has_l2 = !r.paper_mode && r.gpu.l2_bytes > 0;
+    ui::draw_text(dl, v(sc.l2.x0 + 6 * s, sc.l2.y0 + 4 * s), has_l2 ? kText : kDimText, "L2", l2_in);
     const std::string l2txt = r.gpu.l2_bytes > 0 ? format_bytes(r.gpu.l2_bytes) : std::string("none");
-    dl->AddText(v(sc.l2.x0 + 6 * s, sc.l2.y0 + 24 * s), kDimText, l2txt.c_str());
-    if (r.paper_mode) dl->AddText(v(sc.l2.x0 + 6 * s, sc.l2.y0 + 44 * s), kDimText, "paper");
+    ui::draw_text(dl, v(sc.l2.x0 + 6 * s, sc.l2.y0 + 4 * s + L), kDimText, l2txt, l2_in);
+    // Paper mode: off. A partial outcome (paper-mode count first): the L2 model is still running.
+    if (r.paper_mode)
+        ui::draw_text(dl, v(sc.l2.x0 + 6 * s, sc.l2.y0 + 4 * s + 2 * L), side.outcome.partial ? kLoadHighlight : kDimText,
+                      side.outcome.partial ? "running" : "off", l2_in);
 
     for (const auto& b : sc.sms) {
         const SmView& smv = *b.view;
@@ -338,14 +255,12 @@ void panel_hierarchy(AppState& app, Side& side, const char* side_name, const Dra
             std::snprintf(line1, sizeof line1, "SM %d   CTA %lld (head %u)   op %lld/%lld", i, (long long)smv.cta, smv.bh,
                           (long long)smv.ops_done, (long long)kp.cta_ops[size_t(smv.cta)]);
         else
-            std::snprintf(line1, sizeof line1, "SM %d   idle: this kernel has %lld CTA(s) drawn", i, (long long)kp.drawn_ctas);
-        dl->PushClipRect(v(b.box.x0, b.box.y0), v(b.box.x1 - 2 * s, b.box.y1), true);
-        dl->AddText(v(b.box.x0 + 8 * s, b.box.y0 + 4 * s), kText, line1);
+            std::snprintf(line1, sizeof line1, "SM %d   idle: this kernel has %lld CTA(s)", i, (long long)kp.drawn_ctas);
+        const Rect in{b.box.x0 + 4 * s, b.box.y0, b.box.x1 - 6 * s, b.box.y1};
+        ui::draw_text(dl, v(b.box.x0 + 8 * s, b.box.y0 + 4 * s), kText, line1, in);
         const std::string line2 = smv.cta < 0 ? std::string("") : smv.has_op ? op_text(smv.op) : std::string("done: waits for the kernel to end");
-        dl->AddText(v(b.box.x0 + 8 * s, b.box.y0 + 24 * s), smv.has_op && smv.op.moves_data() ? kLoadHighlight : kText,
-                    line2.c_str());
-        if (smv.has_op && smv.op.moves_data() && smv.op.kind != OpKind::load)
-            dl->AddText(v(b.box.x0 + 8 * s, b.box.y0 + 24 * s), kStoreHighlight, line2.c_str());
+        const Rgba line2_color = !(smv.has_op && smv.op.moves_data()) ? kText : smv.op.kind == OpKind::load ? kLoadHighlight : kStoreHighlight;
+        ui::draw_text(dl, v(b.box.x0 + 8 * s, b.box.y0 + 6 * s + L), line2_color, line2, in);
         // SRAM budget bar.
         dl->AddRectFilled(v(b.bar.x0, b.bar.y0), v(b.bar.x1, b.bar.y1), rgba(50, 52, 62));
         const float fx = b.bar.x0 + (b.bar.x1 - b.bar.x0) * float(std::min(1.0, double(r.footprint.sram_bytes) / cap));
@@ -353,19 +268,19 @@ void panel_hierarchy(AppState& app, Side& side, const char* side_name, const Dra
         std::snprintf(line3, sizeof line3, "SRAM: %s tiles, footprint %s of %s",
                       format_bytes(int64_t(smv.resident_bytes())).c_str(), format_bytes(r.footprint.sram_bytes).c_str(),
                       format_bytes(r.gpu.sram_bytes_per_sm).c_str());
-        dl->AddText(v(b.bar.x0, b.bar.y1 + 4 * s), kDimText, line3);
-        dl->PopClipRect();
+        ui::draw_text(dl, v(b.bar.x0, b.bar.y1 + 4 * s), kDimText, line3, in);
     }
     for (const auto& q : sc.quads) {
         dl->AddRectFilled(v(q.r.x0, q.r.y0), v(q.r.x1, q.r.y1), q.fill);
-        if (std::string(q.state) == "bar" && q.r.x1 - q.r.x0 > 22 * s)
-            dl->AddText(v(q.r.x0 + 3 * s, q.r.y0 + 2 * s), rgba(0, 0, 0), to_string(q.t));
+        if (std::string(q.state) == "bar" && q.r.x1 - q.r.x0 > ImGui::CalcTextSize(to_string(q.t)).x + 6 * s)
+            ui::draw_text(dl, v(q.r.x0 + 3 * s, (q.r.y0 + q.r.y1 - L) / 2), rgba(0, 0, 0), to_string(q.t), q.r);
         if (std::string(q.state) == "sram") {
             const bool kv = q.t == Tensor::K || q.t == Tensor::V || q.t == Tensor::dK || q.t == Tensor::dV;
             const bool rowblock = q.t != Tensor::S && q.t != Tensor::P && q.t != Tensor::dS && q.t != Tensor::dP;
             char lbl[48];
             std::snprintf(lbl, sizeof lbl, "%s%s %ux%u", to_string(q.t), rowblock ? (kv ? "j" : "i") : "ij", q.op.rows, q.op.cols);
-            dl->AddText(v(q.r.x0, q.r.y1 + 2 * s), tensor_color(q.t), lbl);
+            const SmBox& b = sc.sms[size_t(q.sm)];
+            ui::draw_text(dl, v(q.r.x0, q.r.y1 + 2 * s), tensor_color(q.t), lbl, {q.r.x0, q.r.y1, b.box.x1 - 6 * s, b.bar.y0});
         }
     }
     for (const auto& b : sc.sms) dl->AddRect(v(b.bar.x0, b.bar.y0), v(b.bar.x1, b.bar.y1), kBoxBorder);
@@ -373,7 +288,7 @@ void panel_hierarchy(AppState& app, Side& side, const char* side_name, const Dra
         dl->AddRectFilled(v(r_.x0, r_.y0), v(r_.x1, r_.y1), c, 3 * s);
         dl->AddRect(v(r_.x0, r_.y0), v(r_.x1, r_.y1), rgba(0, 0, 0), 3 * s, 0, 1.5f * s);
     }
-    legend(dl, sc, sc.hbm.x0, y1 + 6 * s, x1, s);
+    legend(dl, legend_tensors, sc.hbm.x0, y1 + 6 * s, x1, s, true);
 
     // Record what was drawn.
     DrawRecord& rec = app.record;

@@ -4,36 +4,36 @@
 
 #include "viz/palette.h"
 #include "viz/panels.h"
+#include "viz/ui_text.h"
 
 namespace flashsim::viz {
 
 void panel_measured(AppState& app) {
-    static char path[512] = "";
-    if (!app.measurement_path.empty() && !path[0]) std::snprintf(path, sizeof path, "%s", app.measurement_path.c_str());
-    ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x * 0.75f);
-    ImGui::InputTextWithHint("##mpath", "kernels/measurements/....json", path, sizeof path);
+    char* path = app.measurement_path_input;
+    const float load_w = ImGui::CalcTextSize("load").x + 2 * ImGui::GetStyle().FramePadding.x;
+    ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x - load_w - ImGui::GetStyle().ItemSpacing.x);
+    ImGui::InputTextWithHint("##mpath", "kernels/measurements/....json", path, sizeof app.measurement_path_input);
     ImGui::SameLine();
     if (ImGui::Button("load")) app.load_measurement_file(path);
+    ui::note_item("load");
     if (!app.measurement_error.empty()) {
-        ImGui::PushStyleColor(ImGuiCol_Text, kOverflowRed);
-        ImGui::TextWrapped("%s", app.measurement_error.c_str());
-        ImGui::PopStyleColor();
+        ui::text_wrapped_colored(kOverflowRed, "%s", app.measurement_error.c_str());
         return;
     }
     if (!app.has_measurements) {
-        ImGui::TextDisabled("no measurement file loaded");
+        ui::text_wrapped_colored(kDimText, "no measurement file loaded");
         return;
     }
     const MeasurementFile& f = app.measurements;
     auto gpu = f.provenance.find("gpu");
-    ImGui::Text("%zu runs%s%s", f.runs.size(), gpu != f.provenance.end() ? " on " : "",
-                gpu != f.provenance.end() ? gpu->second.c_str() : "");
+    ui::text_wrapped("%zu runs%s%s", f.runs.size(), gpu != f.provenance.end() ? " on " : "",
+                     gpu != f.provenance.end() ? gpu->second.c_str() : "");
     const Side& a = app.a;
     if (!a.has_outcome || !a.outcome.result) return;
     const RunResult& r = *a.outcome.result;
     const MeasuredRun* m = find_run(f, a.config, r.schedule.Br, r.schedule.Bc);
     if (!m) {
-        ImGui::TextWrapped("No measured run for %s (B=%lld H=%lld Br=%lld Bc=%lld). Runs in the file:", a.config.describe().c_str(),
+        ui::text_wrapped("No measured run for %s (B=%lld H=%lld Br=%lld Bc=%lld). Runs in the file:", a.config.describe().c_str(),
                            (long long)a.config.batch, (long long)a.config.heads, (long long)r.schedule.Br, (long long)r.schedule.Bc);
         for (size_t i = 0; i < f.runs.size() && i < 12; ++i) {
             const auto& x = f.runs[i];
@@ -41,7 +41,9 @@ void panel_measured(AppState& app) {
             std::snprintf(label, sizeof label, "%s %s N=%lld d=%lld Br=%lld Bc=%lld B=%lld H=%lld%s##%zu", x.algo.c_str(),
                           x.dtype.c_str(), (long long)x.N, (long long)x.d, (long long)x.Br, (long long)x.Bc, (long long)x.B,
                           (long long)x.H, x.causal ? " causal" : "", i);
-            if (ImGui::Selectable(label)) {
+            const bool picked = ImGui::Selectable(label);
+            ui::note_item(label);
+            if (picked) {
                 ViewerConfig& c = app.a.config;
                 c.algo = x.algo, c.dtype = x.dtype, c.N = x.N, c.d = x.d, c.Br = x.Br, c.Bc = x.Bc, c.batch = x.B,
                 c.heads = x.H, c.causal = x.causal;
@@ -51,18 +53,16 @@ void panel_measured(AppState& app) {
         return;
     }
     if (ImGui::BeginTable("meas", 3, ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_RowBg)) {
-        ImGui::TableSetupColumn("");
-        ImGui::TableSetupColumn("measured");
-        ImGui::TableSetupColumn("simulated");
-        ImGui::TableHeadersRow();
+        const char* headers[] = {"", "measured", "simulated"};
+        ui::table_headers(headers, 3);
         auto row = [](const char* what, const std::string& meas, const std::string& sim) {
             ImGui::TableNextRow();
             ImGui::TableNextColumn();
-            ImGui::TextUnformatted(what);
+            ui::text_elided(what);
             ImGui::TableNextColumn();
-            ImGui::TextUnformatted(meas.c_str());
+            ui::text_elided(meas);
             ImGui::TableNextColumn();
-            ImGui::TextUnformatted(sim.c_str());
+            ui::text_elided(sim);
         };
         row("time (median)", fmt_seconds(m->time_ms_median * 1e-3),
             r.timing.valid ? fmt_seconds(r.timing.seconds) : std::string("not available"));
@@ -74,7 +74,7 @@ void panel_measured(AppState& app) {
         }
         ImGui::EndTable();
     }
-    ImGui::TextDisabled("kernel %s", m->version.c_str());
+    ui::text_wrapped_colored(kDimText, "kernel %s", m->version.c_str());
 }
 
 }  // namespace flashsim::viz

@@ -1,6 +1,8 @@
 // panel_plots.cpp: HBM bytes and time vs block size (Br = Bc) and vs N, computed by simulate() in
 // the background, and a roofline with the current configuration's point, which moves as the
-// controls change. Drawn with ImGui primitives on log-log axes.
+// controls change. Drawn with ImGui primitives on log-log axes with real ticks (viz/ticks.h); the
+// current configuration is a ringed point on each curve; labels never overlap (each is placed
+// where it clears the ones already placed).
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -9,16 +11,12 @@
 
 #include "viz/palette.h"
 #include "viz/panels.h"
+#include "viz/ticks.h"
+#include "viz/ui_text.h"
 
 namespace flashsim::viz {
 
 namespace {
-
-struct Series {
-    std::vector<std::pair<double, double>> pts;
-    Rgba color;
-    const char* label;
-};
 
 struct LogAxes {
     Rect r;
@@ -27,77 +25,124 @@ struct LogAxes {
     float y(double v) const { return r.y1 - float((std::log(v) - std::log(y_lo)) / (std::log(y_hi) - std::log(y_lo))) * (r.y1 - r.y0); }
 };
 
+bool overlaps(const Rect& a, const Rect& b) { return a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1; }
+
+// Labels placed so far in one chart: a new one tries a few spots near its anchor and takes the
+// first that clears them and stays inside the plot area.
+struct LabelPlacer {
+    Rect area;
+    std::vector<Rect> taken;
+    // `below_first`: try the spots under the anchor first (for a label on a line, such as the roof).
+    bool place(ImDrawList* dl, ImVec2 anchor, ImU32 color, const std::string& text, float s, bool below_first = false) {
+        const ImVec2 sz = ImGui::CalcTextSize(text.c_str());
+        const float d = 10 * s;
+        std::vector<ImVec2> spots = {{anchor.x + d, anchor.y - sz.y / 2},       {anchor.x - d - sz.x, anchor.y - sz.y / 2},
+                                     {anchor.x + d, anchor.y + d},               {anchor.x - d - sz.x, anchor.y + d},
+                                     {anchor.x + d, anchor.y - d - sz.y},        {anchor.x - d - sz.x, anchor.y - d - sz.y},
+                                     {anchor.x - sz.x / 2, anchor.y + d + sz.y}, {anchor.x - sz.x / 2, anchor.y - d - 2 * sz.y}};
+        if (below_first) std::rotate(spots.begin(), spots.begin() + 2, spots.begin() + 4);
+        for (const ImVec2& p : spots) {
+            const Rect r{p.x, p.y, p.x + sz.x, p.y + sz.y};
+            if (r.x0 < area.x0 || r.x1 > area.x1 || r.y0 < area.y0 || r.y1 > area.y1) continue;
+            if (std::any_of(taken.begin(), taken.end(), [&](const Rect& t) { return overlaps(t, r); })) continue;
+            taken.push_back(r);
+            ui::draw_text(dl, p, color, text, area);
+            return true;
+        }
+        return false;  // no free spot: the label is left out rather than drawn over another
+    }
+};
+
 LogAxes chart_frame(ImDrawList* dl, Rect box, const char* title, const char* xlabel, double x_lo, double x_hi, double y_lo,
-                    double y_hi, float s, std::string (*yfmt)(double)) {
+                    double y_hi, float s, std::string (*yfmt)(double), bool pow2_x) {
+    const float L = ImGui::GetTextLineHeight();
     dl->AddRectFilled(ImVec2(box.x0, box.y0), ImVec2(box.x1, box.y1), rgba(30, 32, 40));
-    dl->AddText(ImVec2(box.x0 + 8 * s, box.y0 + 4 * s), kText, title);
-    LogAxes ax{{box.x0 + 70 * s, box.y0 + 28 * s, box.x1 - 14 * s, box.y1 - 40 * s}, x_lo, x_hi, y_lo, y_hi};
+    ui::draw_text(dl, ImVec2(box.x0 + 8 * s, box.y0 + 4 * s), kText, title, {box.x0, box.y0, box.x1 - 4 * s, box.y1});
+    // Room on the left for the widest y label.
+    std::vector<double> yt = log_ticks(y_lo, y_hi, std::max(2, int((box.y1 - box.y0 - 2 * L) / (2.2f * L))));
+    float ylab_w = 0;
+    for (double v : yt) ylab_w = std::max(ylab_w, ImGui::CalcTextSize(yfmt(v).c_str()).x);
+    LogAxes ax{{box.x0 + ylab_w + 14 * s, box.y0 + L + 12 * s, box.x1 - 14 * s, box.y1 - 2 * L - 10 * s}, x_lo, x_hi, y_lo, y_hi};
     dl->AddRect(ImVec2(ax.r.x0, ax.r.y0), ImVec2(ax.r.x1, ax.r.y1), kBoxBorder);
-    // Powers of two, spaced so that at most about 9 labels fit.
-    const double factor = std::pow(2.0, std::max(1.0, std::ceil(std::log2(x_hi / x_lo) / 9)));
-    for (double v = std::pow(2.0, std::ceil(std::log2(x_lo))); v <= x_hi * 1.001; v *= factor) {
+    // x ticks: as many as their labels allow.
+    const float xlab_w = ImGui::CalcTextSize(pow2_x ? "16384" : "8.19 k").x + 12 * s;
+    const int max_x = std::max(2, int((ax.r.x1 - ax.r.x0) / xlab_w));
+    const std::vector<double> xt = pow2_x ? pow2_ticks(x_lo, x_hi, max_x) : log_ticks(x_lo, x_hi, max_x);
+    const Rect xlab_box{box.x0, ax.r.y1, box.x1, box.y1};
+    for (double v : xt) {
         const float x = ax.x(v);
         dl->AddLine(ImVec2(x, ax.r.y1), ImVec2(x, ax.r.y1 + 5 * s), kText);
-        dl->AddText(ImVec2(x - 10 * s, ax.r.y1 + 6 * s), kDimText, fmt_count(v).c_str());
+        dl->AddLine(ImVec2(x, ax.r.y0), ImVec2(x, ax.r.y1), rgba(45, 48, 58));
+        // Block sizes and N as the exact powers of two they are ("1024", not "1.02 k").
+        const std::string lbl = pow2_x && v < 1e6 ? std::to_string(int64_t(v)) : fmt_count(v);
+        ui::draw_text(dl, ImVec2(x - ImGui::CalcTextSize(lbl.c_str()).x / 2, ax.r.y1 + 6 * s), kDimText, lbl, xlab_box);
     }
-    dl->AddText(ImVec2((ax.r.x0 + ax.r.x1) / 2 - 20 * s, ax.r.y1 + 20 * s), kDimText, xlabel);
-    const double e0 = std::floor(std::log10(y_lo)), e1 = std::ceil(std::log10(y_hi));
-    const double estep = std::max(1.0, std::ceil((e1 - e0) / 6));
-    for (double e = e0; e <= e1; e += estep) {
-        const double v = std::pow(10.0, e);
-        if (v < y_lo || v > y_hi) continue;
+    ui::draw_text(dl, ImVec2((ax.r.x0 + ax.r.x1) / 2 - ImGui::CalcTextSize(xlabel).x / 2, ax.r.y1 + 6 * s + L), kDimText,
+                  xlabel, xlab_box);
+    for (double v : yt) {
         const float y = ax.y(v);
-        dl->AddLine(ImVec2(ax.r.x0, y), ImVec2(ax.r.x1, y), rgba(55, 58, 68));
-        dl->AddText(ImVec2(box.x0 + 4 * s, y - 8 * s), kDimText, yfmt(v).c_str());
+        dl->AddLine(ImVec2(ax.r.x0 - 5 * s, y), ImVec2(ax.r.x1, y), rgba(55, 58, 68));
+        const std::string lbl = yfmt(v);
+        ui::draw_text(dl, ImVec2(ax.r.x0 - 8 * s - ImGui::CalcTextSize(lbl.c_str()).x, y - L / 2), kDimText, lbl,
+                      {box.x0, box.y0, ax.r.x0, box.y1});
     }
     return ax;
-}
-
-void draw_series(ImDrawList* dl, const LogAxes& ax, const Series& se, float s) {
-    for (size_t i = 0; i < se.pts.size(); ++i) {
-        const ImVec2 p(ax.x(se.pts[i].first), ax.y(se.pts[i].second));
-        dl->AddCircleFilled(p, 4 * s, se.color);
-        if (i > 0) dl->AddLine(ImVec2(ax.x(se.pts[i - 1].first), ax.y(se.pts[i - 1].second)), p, se.color, 2 * s);
-    }
 }
 
 std::string bytes_label(double v) { return fmt_bytes(v); }
 std::string seconds_label(double v) { return fmt_seconds(v); }
 std::string flops_label(double v) { return fmt_count(v) + "FLOP/s"; }
 
+// One sweep as a line of points; the point at `current_x` (the configuration shown) is ringed.
 void sweep_chart(ImDrawList* dl, Rect box, const char* title, const char* xlabel, const std::vector<SweepPoint>& pts,
-                 bool time, double current_x, float s) {
-    Series se{{}, time ? kComputeGreen : tensor_color(Tensor::Q), title};
+                 bool time, int64_t current_x, const char* note, float s) {
+    std::vector<std::pair<double, double>> xy;
     for (const auto& p : pts)
-        if (p.ok && (time ? p.seconds : p.hbm_bytes) > 0) se.pts.emplace_back(double(p.x), time ? p.seconds : p.hbm_bytes);
-    if (se.pts.empty()) {
+        if (p.ok && (time ? p.seconds : p.hbm_bytes) > 0) xy.emplace_back(double(p.x), time ? p.seconds : p.hbm_bytes);
+    const Rect inner{box.x0, box.y0, box.x1 - 4 * s, box.y1};
+    if (xy.empty()) {
         dl->AddRectFilled(ImVec2(box.x0, box.y0), ImVec2(box.x1, box.y1), rgba(30, 32, 40));
-        dl->AddText(ImVec2(box.x0 + 8 * s, box.y0 + 4 * s), kText, title);
-        dl->AddText(ImVec2(box.x0 + 8 * s, box.y0 + 30 * s), kDimText,
-                    time ? "timing not available" : "no point fits (see the controls' error)");
+        ui::draw_text(dl, ImVec2(box.x0 + 8 * s, box.y0 + 4 * s), kText, title, inner);
+        ui::draw_text(dl, ImVec2(box.x0 + 8 * s, box.y0 + 30 * s), kDimText,
+                      time ? "timing not available" : "no point fits (see the controls' error)", inner);
         return;
     }
     double ylo = 1e300, yhi = 0;
-    for (const auto& [x, y] : se.pts) ylo = std::min(ylo, y), yhi = std::max(yhi, y);
-    const LogAxes ax = chart_frame(dl, box, title, xlabel, double(pts.front().x) / 1.3, double(pts.back().x) * 1.3, ylo / 2,
-                                   yhi * 2, s, time ? seconds_label : bytes_label);
-    draw_series(dl, ax, se, s);
-    if (current_x > 0) {
-        const float x = ax.x(current_x);
-        dl->AddLine(ImVec2(x, ax.r.y0), ImVec2(x, ax.r.y1), kLoadHighlight, 1.5f * s);
+    for (const auto& [x, y] : xy) ylo = std::min(ylo, y), yhi = std::max(yhi, y);
+    const LogAxes ax = chart_frame(dl, box, title, xlabel, xy.front().first / 1.3, xy.back().first * 1.3, ylo / 2, yhi * 2, s,
+                                   time ? seconds_label : bytes_label, true);
+    const Rgba c = time ? kComputeGreen : tensor_color(Tensor::Q);
+    for (size_t i = 0; i < xy.size(); ++i) {
+        const ImVec2 p(ax.x(xy[i].first), ax.y(xy[i].second));
+        dl->AddCircleFilled(p, 4 * s, c);
+        if (i > 0) dl->AddLine(ImVec2(ax.x(xy[i - 1].first), ax.y(xy[i - 1].second)), p, c, 2 * s);
     }
+    LabelPlacer labels{ax.r, {}};
+    for (const auto& [x, y] : xy)
+        if (int64_t(x) == current_x) {
+            const ImVec2 p(ax.x(x), ax.y(y));
+            dl->AddCircle(p, 9 * s, kLoadHighlight, 0, 2.5f * s);
+            labels.place(dl, p, kLoadHighlight, "current: " + (time ? fmt_seconds(y) : fmt_bytes(y)), s);
+        }
+    if (note) ui::draw_text(dl, ImVec2(ax.r.x0 + 6 * s, ax.r.y0 + 4 * s), kDimText, note, ax.r);
 }
 
 void roofline(ImDrawList* dl, Rect box, const AppState& app, float s) {
     const Side& a = app.a;
     const RunResult& r = *a.outcome.result;
     const double peak = r.gpu.tensor_flops_per_s(r.problem.dtype), bw = r.gpu.hbm_bytes_per_s;
-    const LogAxes ax = chart_frame(dl, box, "Roofline: matmul FLOP/s vs arithmetic intensity (FLOP per HBM byte)",
-                                   "FLOP / byte", 0.25, 8192, peak / 2e4, peak * 3, s, flops_label);
+    const LogAxes ax = chart_frame(dl, box, "Roofline: matmul FLOP/s vs FLOP per HBM byte", "FLOP / HBM byte", 0.25, 8192,
+                                   peak / 2e4, peak * 3, s, flops_label, false);
     const double ridge = peak / bw;
     dl->AddLine(ImVec2(ax.x(0.25), ax.y(0.25 * bw)), ImVec2(ax.x(ridge), ax.y(peak)), kText, 2 * s);
     dl->AddLine(ImVec2(ax.x(ridge), ax.y(peak)), ImVec2(ax.x(8192), ax.y(peak)), kText, 2 * s);
-    dl->AddText(ImVec2(ax.x(ridge) + 4 * s, ax.y(peak) + 4 * s), kDimText, ("ridge " + fmt_count(ridge) + " FLOP/B").c_str());
+    LabelPlacer labels{ax.r, {}};
+    struct Pt {
+        ImVec2 p;
+        Rgba c;
+        std::string label;
+    };
+    std::vector<Pt> pts;
     auto point = [&](const Side& sd, const char* name, Rgba c) {
         if (!sd.has_outcome || !sd.outcome.result) return;
         const RunResult& x = *sd.outcome.result;
@@ -108,40 +153,49 @@ void roofline(ImDrawList* dl, Rect box, const AppState& app, float s) {
         if (timed) dl->AddCircleFilled(p, 7 * s, c);
         else dl->AddCircle(p, 7 * s, c, 0, 2.5f * s);
         char lbl[160];
-        std::snprintf(lbl, sizeof lbl, "%s %s: %.1f FLOP/B%s", name, x.schedule.describe().c_str(), x.arithmetic_intensity(),
-                      timed ? "" : " (on the roof: no timing)");
-        const float tw = ImGui::CalcTextSize(lbl).x;
-        const float lx = p.x + 10 * s + tw > ax.r.x1 ? p.x - 10 * s - tw : p.x + 10 * s;
-        dl->AddText(ImVec2(lx, p.y - 8 * s), c, lbl);
+        std::snprintf(lbl, sizeof lbl, "%s %s: %.1f FLOP/B%s", name, to_string(x.schedule.algo), x.arithmetic_intensity(),
+                      timed ? "" : " (no timing: on the roof)");
+        pts.push_back({p, c, lbl});
+        // Keep the point itself clear of labels.
+        labels.taken.push_back({p.x - 8 * s, p.y - 8 * s, p.x + 8 * s, p.y + 8 * s});
     };
     point(a, "A", kLoadHighlight);
     if (app.view == View::plots && app.b.has_outcome) point(app.b, "B", tensor_color(Tensor::P));
+    for (const auto& p : pts) labels.place(dl, p.p, p.c, p.label, s);
+    labels.place(dl, ImVec2(ax.x(ridge), ax.y(peak)), kDimText, "ridge " + fmt_count(ridge) + " FLOP/B", s, true);
 }
 
 }  // namespace
 
 void panel_plots(AppState& app, const DrawContext& ctx) {
     ImDrawList* dl = ctx.dl;
-    const float s = ctx.s;
+    const float s = ctx.s, L = ImGui::GetTextLineHeight();
     dl->AddRectFilled(ctx.p0, ctx.p1, kPanelBg);
     app.request_sweeps();
-    const float mx = (ctx.p0.x + ctx.p1.x) / 2, my = (ctx.p0.y + ctx.p1.y) / 2, g = 6 * s;
-    const Rect q[4] = {{ctx.p0.x, ctx.p0.y, mx - g, my - g}, {mx + g, ctx.p0.y, ctx.p1.x, my - g},
+    const Rect whole{ctx.p0.x, ctx.p0.y, ctx.p1.x, ctx.p1.y};
+    // One line saying what was swept, then four charts.
+    const float top = ctx.p0.y + L + 8 * s;
+    const float mx = (ctx.p0.x + ctx.p1.x) / 2, my = (top + ctx.p1.y) / 2, g = 6 * s;
+    const Rect q[4] = {{ctx.p0.x, top, mx - g, my - g}, {mx + g, top, ctx.p1.x, my - g},
                        {ctx.p0.x, my + g, mx - g, ctx.p1.y}, {mx + g, my + g, ctx.p1.x, ctx.p1.y}};
     if (app.has_sweeps) {
         const Sweeps& sw = app.sweeps;
-        const double cur_b = app.a.outcome.result ? double(app.a.outcome.result->schedule.Bc) : 0;
+        ui::draw_text(dl, ImVec2(ctx.p0.x + 6 * s, ctx.p0.y + 4 * s), kDimText,
+                      "Sweeps of " + sw.config.describe() + (app.sweeps_running ? "  (updating...)" : ""), whole);
         const bool timed = std::any_of(sw.vs_block.begin(), sw.vs_block.end(), [](const SweepPoint& p) { return p.seconds > 0; });
-        sweep_chart(dl, q[0], "HBM bytes vs block size (Br = Bc)", "Br = Bc", sw.vs_block, false, cur_b, s);
-        if (timed) sweep_chart(dl, q[1], "Time vs block size (Br = Bc)", "Br = Bc", sw.vs_block, true, cur_b, s);
-        else sweep_chart(dl, q[1], "HBM bytes vs N", "N", sw.vs_N, false, double(sw.config.N), s);
-        sweep_chart(dl, q[2], timed ? "Time vs N" : "Time vs N (timing not available)", "N", sw.vs_N, true,
-                    double(sw.config.N), s);
-        char lbl[200];
-        std::snprintf(lbl, sizeof lbl, "sweeps of %s%s", sw.config.describe().c_str(), app.sweeps_running ? " (updating...)" : "");
-        dl->AddText(ImVec2(q[2].x0 + 8 * s, q[2].y1 - 18 * s), kDimText, lbl);
+        char note[96] = "";
+        if (!sw.current_block && sw.current_Br)
+            std::snprintf(note, sizeof note, "current Br=%lld, Bc=%lld: not on this curve", (long long)sw.current_Br,
+                          (long long)sw.current_Bc);
+        sweep_chart(dl, q[0], "HBM bytes vs block size (Br = Bc)", "Br = Bc", sw.vs_block, false, sw.current_block,
+                    note[0] ? note : nullptr, s);
+        if (timed)
+            sweep_chart(dl, q[1], "Time vs block size (Br = Bc)", "Br = Bc", sw.vs_block, true, sw.current_block,
+                        note[0] ? note : nullptr, s);
+        else sweep_chart(dl, q[1], "HBM bytes vs N", "N", sw.vs_N, false, sw.config.N, nullptr, s);
+        sweep_chart(dl, q[2], timed ? "Time vs N" : "Time vs N (timing not available)", "N", sw.vs_N, true, sw.config.N, nullptr, s);
     } else {
-        dl->AddText(ImVec2(q[0].x0 + 8 * s, q[0].y0 + 8 * s), kText, "computing the sweeps in the background...");
+        ui::draw_text(dl, ImVec2(q[0].x0 + 8 * s, q[0].y0 + 8 * s), kText, "computing the sweeps in the background...", q[0]);
     }
     if (app.a.has_outcome && app.a.outcome.result) roofline(dl, q[3], app, s);
 }

@@ -1,21 +1,28 @@
 // sim_job.cpp: the background simulation and the sweeps.
 #include "viz/sim_job.h"
 
+#include <algorithm>
+#include <atomic>
+#include <mutex>
+
 #include "sim/core/errors.h"
 #include "sim/engine/simulate.h"
 
 namespace flashsim::viz {
 
-SimOutcome run_simulation(const ViewerConfig& c, int shown_sms, bool timeline) {
+SimOutcome run_simulation(const ViewerConfig& c, int shown_sms, bool timeline, bool paper_count_only) {
     SimOutcome out;
     out.config = c;
+    out.partial = paper_count_only;
     try {
         const AttentionProblem p = c.to_problem();
         const GpuSpec g = c.to_gpu();
         out.sram_bytes_per_sm = g.sram_bytes_per_sm;
         const Schedule requested = c.to_schedule();
         try {
-            auto r = std::make_shared<RunResult>(simulate(p, requested, g, c.to_options(timeline)));
+            SimOptions o = c.to_options(timeline);
+            if (paper_count_only) o.paper_mode = true, o.timing = false, o.timeline = false;
+            auto r = std::make_shared<RunResult>(simulate(p, requested, g, o));
             auto t = std::make_shared<Trace>(make_trace(p, r->schedule, g));
             const int sms = int(std::min<int64_t>(shown_sms, g.sm_count));
             out.plan = make_plan(*t, sms);
@@ -33,53 +40,140 @@ SimOutcome run_simulation(const ViewerConfig& c, int shown_sms, bool timeline) {
         out.error = e.what();
         out.result.reset();
         out.trace.reset();
+        out.partial = false;  // an error is final
     }
     return out;
 }
 
+struct SimJob::Run {
+    std::thread worker;
+    std::mutex mu;
+    std::optional<SimOutcome> partial, full;  // set by the worker
+    std::atomic<bool> superseded{false};      // the full phase is not wanted any more
+    bool partial_taken = false, full_taken = false;
+    bool done() {
+        std::lock_guard<std::mutex> lock(mu);
+        return full.has_value();
+    }
+};
+
 SimJob::~SimJob() {
-    if (fut_.valid()) fut_.wait();
+    if (current_) {
+        current_->superseded = true;
+        if (current_->worker.joinable()) current_->worker.join();
+    }
+    for (auto& r : superseded_) r->worker.join();
 }
 
 void SimJob::launch(const ViewerConfig& c, Clock::time_point requested_at) {
-    running_ = true;
+    auto run = std::make_shared<Run>();
     const int sms = shown_sms_;
-    fut_ = std::async(std::launch::async, [c, sms, requested_at] {
-        SimOutcome o = run_simulation(c, sms, true);
-        o.latency_seconds = std::chrono::duration<double>(Clock::now() - requested_at).count();
-        return o;
+    Run* r = run.get();
+    run->worker = std::thread([r, c, sms, requested_at] {
+        auto since = [&] { return std::chrono::duration<double>(Clock::now() - requested_at).count(); };
+        SimOutcome first = run_simulation(c, sms, false, true);
+        first.latency_seconds = since();
+        const bool final_now = !first.partial;  // an error: no second phase
+        {
+            std::lock_guard<std::mutex> lock(r->mu);
+            if (final_now) r->full = std::move(first);
+            else r->partial = std::move(first);
+        }
+        if (final_now) return;
+        SimOutcome second;
+        if (r->superseded) {
+            second.error = "superseded";
+        } else {
+            second = run_simulation(c, sms, true);
+            second.latency_seconds = since();
+        }
+        std::lock_guard<std::mutex> lock(r->mu);
+        r->full = std::move(second);
     });
+    current_ = std::move(run);
+}
+
+void SimJob::reap() {
+    for (size_t i = 0; i < superseded_.size();)
+        if (superseded_[i]->done()) {
+            superseded_[i]->worker.join();
+            superseded_.erase(superseded_.begin() + long(i));
+        } else {
+            ++i;
+        }
 }
 
 void SimJob::request(const ViewerConfig& c) {
-    if (running_) {
-        pending_ = c;
-        pending_at_ = Clock::now();
-    } else {
-        launch(c, Clock::now());
+    reap();
+    if (current_ && !current_->done()) {
+        if (!superseded_.empty()) {
+            // One superseded run already keeps a core busy: wait for it, keep only the latest.
+            pending_ = c;
+            pending_at_ = Clock::now();
+            return;
+        }
+        current_->superseded = true;
+        superseded_.push_back(std::move(current_));
+    } else if (current_) {
+        current_->worker.join();
     }
+    pending_.reset();
+    launch(c, Clock::now());
 }
 
 bool SimJob::poll(SimOutcome& out) {
-    if (!running_ || fut_.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return false;
-    out = fut_.get();
-    running_ = false;
-    if (pending_) {
-        // A newer configuration arrived meanwhile: this outcome is stale, run the newer one.
-        launch(*pending_, pending_at_);
+    reap();
+    if (pending_ && superseded_.empty()) {
+        const ViewerConfig c = *pending_;
+        const auto at = pending_at_;
+        if (current_ && !current_->done()) {
+            current_->superseded = true;
+            superseded_.push_back(std::move(current_));
+        } else if (current_) {
+            current_->worker.join();
+        }
         pending_.reset();
+        launch(c, at);
         return false;
     }
-    return true;
+    if (!current_ || pending_) return false;
+    std::lock_guard<std::mutex> lock(current_->mu);
+    if (current_->full && !current_->full_taken) {
+        out = *current_->full;
+        current_->full_taken = current_->partial_taken = true;
+        return true;
+    }
+    if (current_->partial && !current_->partial_taken) {
+        out = *current_->partial;
+        current_->partial_taken = true;
+        return true;
+    }
+    return false;
 }
 
 SimOutcome SimJob::wait() {
-    SimOutcome out;
+    SimOutcome out, got;
     while (busy()) {
-        if (fut_.valid()) fut_.wait();
-        if (poll(out)) return out;
+        if (poll(got)) {
+            if (!got.partial) return got;
+            continue;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
     return out;
+}
+
+int SimJob::runs_in_flight() {
+    int n = current_ && !current_->done() ? 1 : 0;
+    for (auto& r : superseded_) n += r->done() ? 0 : 1;
+    return n;
+}
+
+bool SimJob::busy() const {
+    if (pending_) return true;
+    if (!current_) return false;
+    std::lock_guard<std::mutex> lock(current_->mu);
+    return !current_->full_taken;
 }
 
 namespace {
@@ -103,13 +197,28 @@ SweepPoint sweep_point(const ViewerConfig& c, int64_t x) {
 Sweeps run_sweeps(const ViewerConfig& base) {
     Sweeps s;
     s.config = base;
-    for (int64_t b : {16, 32, 64, 128, 256}) {
+    try {
+        const AttentionProblem p = base.to_problem();
+        const GpuSpec g = base.to_gpu();
+        const Schedule r = resolve_schedule(base.to_schedule(), p, g);
+        s.current_Br = r.Br, s.current_Bc = r.Bc;
+        if (r.Br == r.Bc) s.current_block = r.Br;
+    } catch (const std::exception&) {
+    }
+    std::vector<int64_t> blocks = {16, 32, 64, 128, 256}, Ns = {256, 512, 1024, 2048, 4096, 8192, 16384};
+    if (s.current_block > 0) blocks.push_back(s.current_block);
+    Ns.push_back(base.N);
+    for (auto* v : {&blocks, &Ns}) {
+        std::sort(v->begin(), v->end());
+        v->erase(std::unique(v->begin(), v->end()), v->end());
+    }
+    for (int64_t b : blocks) {
         ViewerConfig c = base;
         c.Br = c.Bc = b;
         if (b > c.N) break;
         s.vs_block.push_back(sweep_point(c, b));
     }
-    for (int64_t n : {256, 512, 1024, 2048, 4096, 8192, 16384}) {
+    for (int64_t n : Ns) {
         ViewerConfig c = base;
         c.N = n;
         if (c.Br > n || c.Bc > n) continue;

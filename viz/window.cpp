@@ -6,6 +6,8 @@
 #include <imgui.h>
 #include <imgui_impl_glfw.h>
 #include <imgui_impl_opengl3.h>
+#include <algorithm>
+#include <cmath>
 #include <stb_image_write.h>
 #include <stdexcept>
 #include <sys/stat.h>
@@ -20,11 +22,13 @@ const char* kFont = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
 
 void glfw_error(int code, const char* what) { (void)code, (void)what; }
 
-void style(bool projector) {
+void style(bool projector, float scale) {
     ImGuiStyle& st = ImGui::GetStyle();
+    st = ImGuiStyle();
     ImGui::StyleColorsDark(&st);
     st.WindowRounding = 0;
     st.FrameRounding = 3;
+    st.ScaleAllSizes(scale);
     if (projector) {
         // High contrast for a projector: black background, white text, brighter frames.
         st.Colors[ImGuiCol_WindowBg] = ImVec4(0, 0, 0, 1);
@@ -55,20 +59,48 @@ Window::Window(int width, int height, const char* title) {
     ImGui::CreateContext();
     ImGuiIO& io = ImGui::GetIO();
     io.IniFilename = nullptr;  // the same layout every start (and every screenshot)
-    struct stat st {};
-    if (::stat(kFont, &st) == 0) {
-        normal_ = io.Fonts->AddFontFromFileTTF(kFont, 16.0f);
-        large_ = io.Fonts->AddFontFromFileTTF(kFont, 24.0f);
-    }
-    if (!normal_) {
-        normal_ = io.Fonts->AddFontDefault();
-        ImFontConfig big;
-        big.SizePixels = 26.0f;
-        large_ = io.Fonts->AddFontDefault(&big);
-    }
-    style(false);
     ImGui_ImplGlfw_InitForOpenGL(win_, true);
     ImGui_ImplOpenGL3_Init("#version 330");
+}
+
+float ui_font_px(int width, int height, float content_scale, bool projector) {
+    const float cs = content_scale > 0 ? content_scale : 1.0f;
+    // The window in logical pixels (as at 100 %), against the 1600x1000 the layout was drawn for.
+    const float fit = std::min(float(width) / cs / 1600.0f, float(height) / cs / 1000.0f);
+    const float px = 16.0f * std::clamp(fit, 0.8f, 3.0f) * cs * (projector ? 1.35f : 1.0f);
+    return std::max(13.0f, std::round(px));
+}
+
+void Window::set_fonts(float px, bool projector) {
+    // One font at the size in use: rebuilding the atlas on a size change keeps glyphs sharp.
+    ImGuiIO& io = ImGui::GetIO();
+    io.Fonts->Clear();
+    ImFont* f = nullptr;
+    struct stat st {};
+    if (::stat(kFont, &st) == 0) f = io.Fonts->AddFontFromFileTTF(kFont, px);
+    if (!f) {
+        ImFontConfig cfg;
+        cfg.SizePixels = px;
+        f = io.Fonts->AddFontDefault(&cfg);
+    }
+    io.FontDefault = f;
+    ImGui_ImplOpenGL3_DestroyFontsTexture();
+    ImGui_ImplOpenGL3_CreateFontsTexture();
+    style(projector, px / 16.0f);
+    font_px_ = px;
+    projector_ = projector;
+}
+
+void Window::resize(int width, int height) {
+    glfwSetWindowSize(win_, width, height);
+    for (int i = 0; i < 200; ++i) {
+        int w = 0, h = 0;
+        glfwGetFramebufferSize(win_, &w, &h);
+        if (w == width && h == height) return;
+        glfwWaitEventsTimeout(0.01);
+    }
+    throw std::runtime_error("the window could not be resized to " + std::to_string(width) + "x" + std::to_string(height) +
+                             " (is the X screen large enough?)");
 }
 
 Window::~Window() {
@@ -87,11 +119,12 @@ void Window::poll(bool wait, double timeout_s) {
 }
 
 void Window::begin_frame(bool projector) {
-    if (projector != projector_) {
-        projector_ = projector;
-        style(projector);
-    }
-    ImGui::GetIO().FontDefault = projector ? large_ : normal_;
+    int w = 0, h = 0;
+    glfwGetFramebufferSize(win_, &w, &h);
+    float xs = 1, ys = 1;
+    glfwGetWindowContentScale(win_, &xs, &ys);
+    const float px = ui_font_px(w, h, std::max(xs, ys), projector);
+    if (px != font_px_ || projector != projector_) set_fonts(px, projector);
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();
     ImGui::NewFrame();

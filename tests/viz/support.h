@@ -33,10 +33,11 @@ inline std::filesystem::path temp_dir(const std::string& name) {
     return d;
 }
 
-// Runs the viewer with `args` (under xvfb-run when `xvfb`).
-inline RunOut run_viewer(const std::string& args, bool xvfb, const std::filesystem::path& dir) {
+// Runs the viewer with `args` (under xvfb-run when `xvfb`, on an X screen of `screen` pixels).
+inline RunOut run_viewer(const std::string& args, bool xvfb, const std::filesystem::path& dir,
+                         const std::string& screen = "1600x1000") {
     const std::string out = (dir / "stdout.txt").string(), err = (dir / "stderr.txt").string();
-    std::string cmd = std::string(xvfb ? "xvfb-run -a -s '-screen 0 1600x1000x24' " : "") + "'" FLASHSIM_VIEWER "' " + args +
+    std::string cmd = std::string(xvfb ? "xvfb-run -a -s '-screen 0 " + screen + "x24' " : "") + "'" FLASHSIM_VIEWER "' " + args +
                       " >'" + out + "' 2>'" + err + "'";
     const int st = std::system(cmd.c_str());
     RunOut r;
