@@ -45,14 +45,6 @@ std::set<int64_t> parse_versions(const std::string& list) {
     return v;
 }
 
-// Keeps the runs (and dumped outputs) of the chosen versions.
-void keep_versions(MeasurementFile& m, const std::set<int64_t>& keep) {
-    auto drop = [&](const auto& x) { return !keep.count(x.version); };
-    m.runs.erase(std::remove_if(m.runs.begin(), m.runs.end(), drop), m.runs.end());
-    m.outputs.erase(std::remove_if(m.outputs.begin(), m.outputs.end(), drop), m.outputs.end());
-    if (m.runs.empty()) throw ConfigError("--versions: the file has no runs of those versions");
-}
-
 }  // namespace
 
 int cmd_crosscheck(int argc, const char* const* argv) {

@@ -10,6 +10,7 @@
 #pragma once
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -111,5 +112,9 @@ MeasurementFile load_measurement(const std::string& path);                      
 
 // Reads a whole file; throws ConfigError naming the path when it cannot be read.
 std::string read_text_file(const std::string& path);
+
+// Keeps the runs (and dumped outputs) of the chosen kernel versions; throws ConfigError when
+// none is left.
+void keep_versions(MeasurementFile& m, const std::set<int64_t>& versions);
 
 }  // namespace flashsim::crosscheck
