@@ -11,7 +11,7 @@ case "$what" in demo|test|build) ;; *) echo "usage: $0 demo|test|build" >&2; exi
 
 packages=(g++ cmake ninja-build pkg-config libeigen3-dev libboost-program-options-dev libspdlog-dev
           doctest-dev libtomlplusplus-dev nlohmann-json3-dev
-          libimgui-dev libstb-dev libglfw3-dev libgl-dev xvfb xauth)
+          libimgui-dev libstb-dev libglfw3-dev libgl-dev xvfb xauth gnuplot-nox)
 missing=()
 # The Python module (pybind11), its tests and the lessons' notebooks.
 packages+=(python3-dev pybind11-dev python3-pybind11 python3-pandas python3-matplotlib python3-pytest

@@ -54,9 +54,9 @@ int cmd_bench_timing(int argc, const char* const* argv) {
     std::snprintf(line, sizeof line, "  simulation wall time %.3f s (best of %d, one core)   simulated kernel time %s\n", best,
                   repeats, human_seconds(t.seconds).c_str());
     std::cout << line;
-    std::printf("  achieved: %sFLOP/s tensor, HBM %s/s, L2 %s/s; %lld CTAs/SM, %.2f waves\n",
-                human_count(t.tensor_flops_per_s).c_str(), human_bytes(t.hbm_bytes_per_s).c_str(),
-                human_bytes(t.l2_bytes_per_s).c_str(), (long long)t.ctas_per_sm, t.waves);
+    std::printf("  achieved: %sFLOP/s tensor, HBM %s, L2 %s; %lld CTAs/SM, %.2f waves\n",
+                human_count(t.tensor_flops_per_s).c_str(), human_rate(t.hbm_bytes_per_s).c_str(),
+                human_rate(t.l2_bytes_per_s).c_str(), (long long)t.ctas_per_sm, t.waves);
     std::printf("  bound by %s\n", t.bottleneck.c_str());
     std::printf("  target: < 1 s wall time: %s\n", best < 1.0 ? "met" : "NOT met");
     return 0;

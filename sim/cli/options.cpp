@@ -8,6 +8,7 @@
 #include <iostream>
 #include <unistd.h>
 
+#include "sim/cli/units.h"
 #include "sim/core/errors.h"
 
 namespace flashsim::cli {
@@ -42,7 +43,10 @@ void add_common_options(po::options_description& desc, CommonOptions& o) {
 bool parse(int argc, const char* const* argv, const po::options_description& desc, po::variables_map& vm,
            const char* usage, const po::positional_options_description* pos) {
     po::options_description all = desc;
-    all.add_options()("help,h", "show this help")("verbose,v", "more log output");
+    std::string units = "readable";
+    all.add_options()("help,h", "show this help")("verbose,v", "more log output")(
+        "units", po::value(&units)->default_value(units),
+        "how bytes print: readable (sizes in KiB/MiB, rates in GB/s), si (kB, MB), iec (KiB, MiB) or exact (bytes)");
     po::command_line_parser parser(argc, argv);
     parser.options(all);
     if (pos) parser.positional(*pos);
@@ -52,6 +56,7 @@ bool parse(int argc, const char* const* argv, const po::options_description& des
         return false;
     }
     po::notify(vm);
+    set_display_units(parse_units(units));
     return true;
 }
 

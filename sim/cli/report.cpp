@@ -1,6 +1,7 @@
 // report.cpp: terminal tables for people.
 #include "sim/cli/report.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <sstream>
@@ -39,10 +40,8 @@ std::string formula_mark(const RunResult& r) {
 
 }  // namespace
 
-std::string human_bytes(double b) {
-    static const char* u[] = {"B", "kB", "MB", "GB", "TB", "PB"};
-    return scaled(b, u, 6, 1000);
-}
+std::string human_bytes(double b) { return format_size(b, display_units()); }
+std::string human_rate(double b) { return format_rate(b, display_units()); }
 
 std::string human_count(double n) {
     static const char* u[] = {"", "k", "M", "G", "T", "P"};
@@ -56,28 +55,46 @@ std::string human_seconds(double s) {
     return fmt("%.3g ns", s * 1e9);
 }
 
+namespace {
+
+// A row's name in a comparison: the algorithm, and what else tells two rows of it apart.
+std::string row_label(const RunResult& r) {
+    std::string s = to_string(r.schedule.algo);
+    if (r.problem.causal) s += " causal";
+    return s;
+}
+
+}  // namespace
+
 std::string comparison_table(const std::vector<RunResult>& rows) {
     std::ostringstream o;
     const bool timed = !rows.empty() && rows.front().timing.valid;
-    // At most 100 columns: 82 without time, 100 with it.
-    o << pad("algorithm", 9, false) << pad("Br x Bc", 10) << pad("SRAM/CTA", 9) << pad("HBM read", 10)
-      << pad("HBM write", 10) << pad("vs vanilla", 11) << pad("matmul", 8) << pad("non-mm", 8) << pad("exp", 7);
+    size_t w = 9;
+    for (const auto& r : rows) w = std::max(w, row_label(r).size() + 1);
+    const std::string base_name = rows.empty() ? "first" : row_label(rows.front());
+    // At most 100 columns: 82 without time, 100 with it (plus what longer row names need).
+    o << pad("algorithm", w, false) << pad("Br x Bc", 10) << pad("SRAM/CTA", 9) << pad("HBM read", 10)
+      << pad("HBM write", 10) << pad("vs " + base_name, std::max<size_t>(11, base_name.size() + 4)) << pad("matmul", 8)
+      << pad("non-mm", 8) << pad("exp", 7);
     if (timed) o << pad("time", 10) << pad("speedup", 8);
-    o << "\n" << std::string(timed ? 100 : 82, '-') << "\n";
+    const size_t width = (timed ? 100 : 82) + (w - 9) + (std::max<size_t>(11, base_name.size() + 4) - 11);
+    o << "\n" << std::string(width, '-') << "\n";
     const double base = rows.empty() ? 1 : double(rows.front().counts.total.hbm_read_bytes + rows.front().counts.total.hbm_write_bytes);
     const double base_t = rows.empty() ? 1 : rows.front().timing.seconds;
     for (const auto& r : rows) {
         const double hbm = double(r.counts.total.hbm_read_bytes + r.counts.total.hbm_write_bytes);
-        o << pad(to_string(r.schedule.algo), 9, false)
+        o << pad(row_label(r), w, false)
           << pad(std::to_string(r.schedule.Br) + " x " + std::to_string(r.schedule.Bc), 10)
-          << pad(format_bytes(r.footprint.sram_bytes), 9)
+          << pad(human_bytes(double(r.footprint.sram_bytes)), 9)
           << pad(human_bytes(double(r.counts.total.hbm_read_bytes)), 10)
-          << pad(human_bytes(double(r.counts.total.hbm_write_bytes)), 10) << pad(fmt("%.3fx", hbm / base), 11)
+          << pad(human_bytes(double(r.counts.total.hbm_write_bytes)), 10)
+          << pad(fmt("%.3fx", hbm / base), std::max<size_t>(11, base_name.size() + 4))
           << pad(human_count(double(r.counts.matmul_flops)), 8) << pad(human_count(double(r.counts.vector_flops)), 8)
           << pad(human_count(double(r.counts.exps)), 7);
         if (timed) o << pad(human_seconds(r.timing.seconds), 10) << pad(fmt("%.2fx", base_t / r.timing.seconds), 8);
         o << "\n";
     }
+    o << "ratios against the first row (" << base_name << "); units: " << units_note() << "\n";
     return o.str();
 }
 
@@ -88,6 +105,7 @@ std::string run_report(const RunResult& r) {
     o << "problem   " << p.describe() << "\n";
     o << "schedule  " << r.schedule.describe() << "  (Tr=" << r.schedule.Tr(p) << ", Tc=" << r.schedule.Tc(p) << ")\n";
     o << "gpu       " << r.gpu.description << (r.paper_mode ? "  [paper mode: no L2]" : "  [L2 modelled]") << "\n";
+    o << "units     " << units_note() << "\n";
     o << "SRAM/CTA  " << r.footprint.sram_arithmetic << "  (of " << format_bytes(r.gpu.sram_bytes_per_sm) << ")\n";
     if (!r.footprint.register_arithmetic.empty()) o << "registers " << r.footprint.register_arithmetic << "\n";
     o << "\n" << pad("tensor", 7, false) << pad("HBM read", 12) << pad("HBM write", 12) << pad("L2/global rd", 14)
@@ -123,10 +141,10 @@ std::string run_report(const RunResult& r) {
         const Timing& t = r.timing;
         o << "\ntime      " << human_seconds(t.seconds) << "  (" << human_count(t.cycles) << " cycles; " << t.ctas_per_sm
           << " CTAs/SM, " << fmt("%.2f", t.waves) << " waves)\n";
-        o << "achieved  HBM " << human_bytes(t.hbm_bytes_per_s) << "/s, L2 " << human_bytes(t.l2_bytes_per_s) << "/s, tensor "
+        o << "achieved  HBM " << human_rate(t.hbm_bytes_per_s) << ", L2 " << human_rate(t.l2_bytes_per_s) << ", tensor "
           << human_count(t.tensor_flops_per_s) << "FLOP/s\n";
         if (!t.bottleneck.empty()) o << "bound by  " << t.bottleneck << "\n";
-        for (const auto& [k, v] : t.breakdown_seconds) o << "  " << pad(k, 22, false) << human_seconds(v) << "\n";
+        for (const auto& [k, v] : t.breakdown_seconds) o << "  " << pad(k, 24, false) << human_seconds(v) << "\n";
     }
     return o.str();
 }
