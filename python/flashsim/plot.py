@@ -37,6 +37,13 @@ def _axes(ax, figsize=(6.4, 4.4)):
     return ax
 
 
+def _plain_x(ax):
+    """A base-2 log x axis labelled 512, 1024, 2048 rather than 2^9 (the values people type)."""
+    from matplotlib.ticker import FuncFormatter
+
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+
+
 def _plain_ticks(ax):
     """Log axes labelled 100, 200, 500 rather than 10^2 (the values people read)."""
     from matplotlib.ticker import FuncFormatter
@@ -76,7 +83,8 @@ def bytes_vs(df, x: str = "N", y: str = "hbm_bytes", by: str = "algo", closed_fo
     """Bytes against a swept field (N, Bc, Br, d, sram_bytes_per_sm, ...), log-log.
 
     Simulated values are points joined by a line; with closed_form, the papers' exact count for the
-    same configurations (formula_hbm_*_bytes) is a dashed line, labelled with its log-log slope.
+    same configurations (formula_hbm_*_bytes) is a wide pale line under them, labelled with its
+    log-log slope over the plotted range.
     """
     ax = _axes(ax)
     if "ok" in df.columns:
@@ -85,7 +93,7 @@ def bytes_vs(df, x: str = "N", y: str = "hbm_bytes", by: str = "algo", closed_fo
         g = g.sort_values(x)
         color = f"C{i}"
         ys = _column(g, y)
-        ax.plot(g[x], ys, "o-", color=color, label=f"{name} simulated".strip())
+        ax.plot(g[x], ys, "o-", color=color, lw=1.2, zorder=3, label=f"{name} simulated".strip())
         formula = {"hbm_bytes": ("formula_hbm_read_bytes", "formula_hbm_write_bytes"),
                    "hbm_read_bytes": ("formula_hbm_read_bytes",),
                    "hbm_write_bytes": ("formula_hbm_write_bytes",)}.get(y)
@@ -94,10 +102,13 @@ def bytes_vs(df, x: str = "N", y: str = "hbm_bytes", by: str = "algo", closed_fo
             ok = fy.notna() & (fy > 0)
             if ok.any():
                 s = loglog_slope(g[x][ok], fy[ok])
-                ax.plot(g[x][ok], fy[ok], "--", color=color, alpha=0.8,
+                # A wide pale band under the points: where the count equals the formula (paper
+                # mode) both stay visible.
+                ax.plot(g[x][ok], fy[ok], "-", color=color, lw=7, alpha=0.25, zorder=2,
                         label=f"{name} closed form, slope {s:.2f}".strip())
     ax.set_xscale("log", base=2)
     ax.set_yscale("log")
+    _plain_x(ax)
     ax.set_xlabel(_LABELS.get(x, x))
     ax.set_ylabel(_LABELS.get(y, y))
     ax.grid(True, which="both", alpha=0.3)
@@ -120,6 +131,7 @@ def time_vs(df, x: str = "N", by: str = "algo", ax=None, title=None):
         ax.plot(g[x], us, "o-", color=f"C{i}", label=f"{name}, slope {loglog_slope(g[x], us):.2f}".strip(" ,"))
     ax.set_xscale("log", base=2)
     ax.set_yscale("log")
+    _plain_x(ax)
     ax.set_xlabel(_LABELS.get(x, x))
     ax.set_ylabel("simulated time (µs)")
     ax.grid(True, which="both", alpha=0.3)

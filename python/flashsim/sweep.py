@@ -39,9 +39,13 @@ def _progress_bar(total: int, enabled):
     if enabled is False or (enabled is None and total < 8):
         return None
     try:
+        import ipywidgets  # noqa: F401 (tqdm's notebook widget needs it)
         from tqdm.auto import tqdm
     except ImportError:
-        return None
+        try:
+            from tqdm.std import tqdm  # text bar: terminals, and notebooks without ipywidgets
+        except ImportError:
+            return None
     return tqdm(total=total, desc="flashsim sweep", unit="run", file=sys.stderr, leave=False)
 
 
