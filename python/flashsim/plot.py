@@ -46,10 +46,11 @@ def _plain_x(ax):
 
 def _plain_ticks(ax):
     """Log axes labelled 100, 200, 500 rather than 10^2 (the values people read)."""
-    from matplotlib.ticker import FuncFormatter
+    from matplotlib.ticker import FuncFormatter, LogLocator
 
     fmt = FuncFormatter(lambda v, _: f"{v:g}")
     for axis in (ax.xaxis, ax.yaxis):
+        axis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
         axis.set_major_formatter(fmt)
         axis.set_minor_formatter(FuncFormatter(lambda v, _: ""))
 
