@@ -1,4 +1,4 @@
-"""flashsim.crosscheck: measured kernels (kernels/measurements/*.json) against the simulator.
+"""flashsim.crosscheck: measured kernels (stored measurements or ncu CSV exports) against the simulator.
 
     cc = flashsim.crosscheck("kernels/measurements/nvidia-h200-2026-11-21.json", versions=[5])
     cc.runs        # DataFrame, one row per measured run (`flashsim crosscheck --csv`)
@@ -49,12 +49,15 @@ class Crosscheck:
         return "<pre>" + self.text.replace("&", "&amp;").replace("<", "&lt;") + "</pre>"
 
 
-def crosscheck(path, versions=None, wide: bool = False, **kwargs) -> Crosscheck:
-    """Compares a measurement file with the simulator, as `flashsim crosscheck FILE` does.
+def crosscheck(path, versions=None, kernel_regex: str = "", wide: bool = False, **kwargs) -> Crosscheck:
+    """Compares measured kernels with the simulator, as `flashsim crosscheck FILE` does.
 
-    versions: the kernel versions to compare (default: all). gpu: the preset (default: the one the
-    file's provenance names). Other options as run()'s (e.g. paper=True, set={...}).
+    path: a stored measurement (kernels/measurements/*.json), which describes its own runs and GPU;
+    versions picks kernel versions (default: all), gpu overrides the preset its provenance names.
+    Or an `ncu --csv` export of your own kernel: give its configuration as run()'s options (algo,
+    N, d, heads, batch, causal, Br, Bc, dtype) and gpu; kernel_regex sums only matching kernels.
+    Other options as run()'s (e.g. paper=True, set={...}).
     """
     if versions is not None and not isinstance(versions, (list, tuple, set)):
         versions = [versions]
-    return Crosscheck(_core.crosscheck(str(path), options(**kwargs), sorted(versions or []), wide))
+    return Crosscheck(_core.crosscheck(str(path), options(**kwargs), sorted(versions or []), kernel_regex, wide))
