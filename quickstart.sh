@@ -13,6 +13,9 @@ packages=(g++ cmake ninja-build pkg-config libeigen3-dev libboost-program-option
           doctest-dev libtomlplusplus-dev nlohmann-json3-dev
           libimgui-dev libstb-dev libglfw3-dev libgl-dev xvfb xauth gnuplot-nox)
 missing=()
+# The Python module (pybind11), its tests and the lessons' notebooks.
+packages+=(python3-dev pybind11-dev python3-pybind11 python3-pandas python3-matplotlib python3-pytest
+           jupyter-nbconvert python3-ipykernel python3-tqdm)
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done

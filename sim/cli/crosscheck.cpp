@@ -22,11 +22,6 @@ namespace {
 
 using namespace flashsim::crosscheck;
 
-bool looks_like_json(const std::string& text) {
-    const auto p = text.find_first_not_of(" \t\r\n");
-    return p != std::string::npos && text[p] == '{';
-}
-
 // "5,6" -> {5, 6}.
 std::set<int64_t> parse_versions(const std::string& list) {
     std::set<int64_t> v;
@@ -43,14 +38,6 @@ std::set<int64_t> parse_versions(const std::string& list) {
     }
     if (v.empty()) throw ConfigError("--versions '" + list + "': no versions");
     return v;
-}
-
-// Keeps the runs (and dumped outputs) of the chosen versions.
-void keep_versions(MeasurementFile& m, const std::set<int64_t>& keep) {
-    auto drop = [&](const auto& x) { return !keep.count(x.version); };
-    m.runs.erase(std::remove_if(m.runs.begin(), m.runs.end(), drop), m.runs.end());
-    m.outputs.erase(std::remove_if(m.outputs.begin(), m.outputs.end(), drop), m.outputs.end());
-    if (m.runs.empty()) throw ConfigError("--versions: the file has no runs of those versions");
 }
 
 }  // namespace
@@ -89,7 +76,7 @@ int cmd_crosscheck(int argc, const char* const* argv) {
     MeasurementFile m;
     std::optional<NcuCsv> ncu;
     CrosscheckReport report;
-    if (looks_like_json(text)) {
+    if (looks_like_measurement(text)) {
         for (const char* k : {"algo", "N", "N-kv", "d", "heads", "batch", "causal", "Br", "Bc", "dtype", "kernel-regex"})
             if (vm.count(k) && !vm[k].defaulted())
                 throw ConfigError(std::string("--") + k + " applies to ncu CSV exports only; '" + file +
@@ -101,18 +88,7 @@ int cmd_crosscheck(int argc, const char* const* argv) {
     } else {
         if (!versions.empty()) throw ConfigError("--versions applies to measurement files only; '" + file + "' is an ncu CSV export");
         ncu = parse_ncu_csv(text, file);
-        if (o.gpu.empty()) throw ConfigError("an ncu CSV export names no GPU; pass --gpu PRESET (see `flashsim presets`)");
-        const GpuSpec g = o.gpu_spec();
-        MeasuredRun run;
-        const AttentionProblem p = o.problem();
-        run.algo = o.algo;
-        run.B = p.B, run.H = p.H, run.N = p.N, run.d = p.d, run.dtype = o.dtype, run.causal = p.causal;
-        run.Br = o.Br, run.Bc = o.Bc, run.warps = o.warps, run.stages = o.stages;
-        run.ncu = sum_ncu_launches(*ncu, kernel_regex);
-        run.kernel = std::to_string(run.ncu->kernels.size()) + " kernels";
-        const SimConfig cfg{p, o.schedule(), ""};
-        const std::string label = "ncu " + ncu->layout + ": " + run.kernel + (kernel_regex.empty() ? "" : " ~ /" + kernel_regex + "/");
-        report = build_report(file, {compare_run(label, run, cfg, g, o.sim_options())}, g);
+        report = build_ncu_report(file, *ncu, kernel_regex, o);
     }
     if (!json_path.empty()) write_output(json_path, to_json(report).dump(2) + "\n");
     if (!csv_path.empty()) write_output(csv_path, to_csv(report));

@@ -1,4 +1,5 @@
-// options.cpp: the shared options, their conversion to model objects, and atomic output.
+// options.cpp: the shared options (converted to model objects by sim/config/run_options.cpp) and
+// atomic output.
 #include "sim/cli/options.h"
 
 #include <cstdio>
@@ -11,45 +12,6 @@
 #include "sim/core/errors.h"
 
 namespace flashsim::cli {
-
-AttentionProblem CommonOptions::problem() const {
-    AttentionProblem p;
-    p.B = batch;
-    p.H = heads;
-    p.N = N;
-    p.N_kv = N_kv;
-    p.d = d;
-    p.dtype = parse_dtype(dtype);
-    p.causal = causal;
-    p.pass = parse_pass(pass);
-    p.validate();
-    return p;
-}
-
-Schedule CommonOptions::schedule() const {
-    Schedule s;
-    s.algo = parse_algorithm(algo);
-    s.Br = Br;
-    s.Bc = Bc;
-    s.warps = warps;
-    s.stages = stages;
-    s.vanilla_gemm = parse_gemm_tiling(vanilla_gemm);
-    s.matmul_unit = parse_matmul_unit(matmul_unit);
-    return s;
-}
-
-GpuSpec CommonOptions::gpu_spec() const {
-    GpuSpec g = load_gpu(gpu);
-    for (const auto& kv : set) apply_override(g, kv);
-    return g;
-}
-
-SimOptions CommonOptions::sim_options() const {
-    SimOptions o;
-    o.paper_mode = paper;
-    o.timing = !no_timing;
-    return o;
-}
 
 void add_common_options(po::options_description& desc, CommonOptions& o) {
     // clang-format off

@@ -6,28 +6,14 @@
 #include <string>
 #include <vector>
 
-#include "sim/core/problem.h"
-#include "sim/core/schedule.h"
-#include "sim/engine/simulate.h"
-#include "sim/gpu/gpu_spec.h"
+#include "sim/config/run_options.h"
 
 namespace flashsim::cli {
 
 namespace po = boost::program_options;
 
-struct CommonOptions {
-    std::string algo = "fa2";
-    int64_t N = 1024, N_kv = 0, d = 64, heads = 16, batch = 1;
-    int64_t Br = 0, Bc = 0, warps = 0, stages = 0;
-    std::string dtype = "fp16", pass = "fwd", gpu = "a100-40gb", vanilla_gemm = "ideal", matmul_unit = "tensor";
-    bool causal = false, paper = false, no_timing = false;
-    std::vector<std::string> set;
-
-    AttentionProblem problem() const;
-    Schedule schedule() const;      // unresolved: 0 knobs mean "default"
-    GpuSpec gpu_spec() const;       // preset or file, with --set applied
-    SimOptions sim_options() const;
-};
+// The shared options; their conversion to model objects lives in the library (run_options.h).
+using CommonOptions = RunOptions;
 
 // Adds the shared options to `desc`, bound to `o`.
 void add_common_options(po::options_description& desc, CommonOptions& o);

@@ -10,7 +10,7 @@
 #include "sim/cli/options.h"
 #include "sim/cli/sweep_view.h"
 #include "sim/core/errors.h"
-#include "sim/sweep/sweep.h"
+#include "sim/sweep/sweep_options.h"
 
 namespace flashsim::cli {
 
@@ -84,15 +84,7 @@ int cmd_sweep(int argc, const char* const* argv) {
     if (!plot.path.empty()) check_plot_options(plot, vary);
     if (vary.empty()) throw ConfigError("sweep needs at least one --vary KEY=RANGE (see flashsim sweep --help)");
 
-    SweepSpec spec;
-    for (const auto& a : algos) spec.algorithms.push_back(parse_algorithm(a));
-    spec.problem = o.problem();
-    spec.schedule = o.schedule();
-    spec.gpu = o.gpu_spec();
-    spec.options = o.sim_options();
-    spec.threads = threads;
-    for (const auto& v : vary) spec.axes.push_back(parse_sweep_axis(v));
-    expand_sweep(spec);  // refuse a bad axis before any work
+    const SweepSpec spec = make_sweep_spec(o, algos, vary, threads);  // refuses a bad axis before any work
 
     ProgressBar bar;
     SweepProgress progress;

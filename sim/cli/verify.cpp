@@ -12,9 +12,7 @@
 #include "sim/cli/options.h"
 #include "sim/cli/report.h"
 #include "sim/core/errors.h"
-#include "sim/engine/counting.h"
-#include "sim/functional/functional.h"
-#include "sim/trace/trace.h"
+#include "sim/functional/verify.h"
 
 namespace flashsim::cli {
 
@@ -51,13 +49,14 @@ int cmd_verify(int argc, const char* const* argv) {
     check_functional_size(p, requested.algo);  // before any work
     check_output_path(dump_path);
     const GpuSpec g = o.gpu_spec();
-    const Schedule s = resolve_schedule(requested, p, g);
     FunctionalOptions fo;
     fo.seed = seed;
     fo.naive_tiles = naive;
-    const FunctionalResult r = run_functional(p, s, g, fo);
-    const Counters counted = count_paper_mode(make_trace(p, s, g)).total;
-    const Footprint fp = footprint(s, p, g);
+    const Verification v = verify_functional(p, requested, g, fo);
+    const Schedule& s = v.schedule;
+    const FunctionalResult& r = v.functional;
+    const Counters& counted = v.counted;
+    const Footprint& fp = v.footprint;
 
     std::ostringstream out;
     out << "verify    " << p.describe() << ", " << s.describe() << ", " << g.name << " preset, seed " << seed
@@ -71,26 +70,19 @@ int cmd_verify(int argc, const char* const* argv) {
         << " (vs softmax(QK^T/sqrt(d))V in double on the same " << to_string(p.dtype) << " inputs; rel = abs / max|O_ref|)";
     if (!r.LSE.empty()) out << "; LSE max abs err " << sci(r.lse_max_abs_err);
     out << "\n";
-    const double tol = functional_tolerance(p.dtype);
-    out << "          " << (r.max_rel_err <= tol ? "matches" : "does NOT match") << " the reference (" << to_string(p.dtype)
+    const double tol = v.tolerance;
+    out << "          " << (v.output_matches ? "matches" : "does NOT match") << " the reference (" << to_string(p.dtype)
         << " tolerance: max rel err <= " << sci(tol) << ")\n";
 
     // Bytes: the functional execution against the counting layer, per tensor.
-    bool equal = true;
+    const bool equal = v.bytes_equal;
     std::string diffs;
-    for (int t = 0; t < kTensorCount; ++t) {
-        const Tensor tensor = Tensor(t);
-        const bool stat = tensor == Tensor::l || tensor == Tensor::m || tensor == Tensor::LSE;
-        if (naive && stat) continue;  // the naive variant keeps no statistics
-        const Traffic& a = r.counts.per_tensor[size_t(t)];
-        const Traffic& b = counted.per_tensor[size_t(t)];
-        if (a.hbm_read_bytes != b.hbm_read_bytes || a.hbm_write_bytes != b.hbm_write_bytes ||
-            a.global_read_bytes != b.global_read_bytes || a.global_write_bytes != b.global_write_bytes) {
-            equal = false;
-            diffs += std::string(" ") + to_string(tensor) + ": functional " + std::to_string(a.hbm_read_bytes) + " rd " +
-                     std::to_string(a.hbm_write_bytes) + " wr, counted " + std::to_string(b.hbm_read_bytes) + " rd " +
-                     std::to_string(b.hbm_write_bytes) + " wr;";
-        }
+    for (const Tensor tensor : v.differing) {
+        const Traffic& a = r.counts.per_tensor[size_t(tensor)];
+        const Traffic& b = counted.per_tensor[size_t(tensor)];
+        diffs += std::string(" ") + to_string(tensor) + ": functional " + std::to_string(a.hbm_read_bytes) + " rd " +
+                 std::to_string(a.hbm_write_bytes) + " wr, counted " + std::to_string(b.hbm_read_bytes) + " rd " +
+                 std::to_string(b.hbm_write_bytes) + " wr;";
     }
     out << "bytes     functional " << (equal ? "==" : "!=") << " counted (paper mode, per tensor"
         << (naive ? ", statistics l, m, LSE left out" : "") << "): HBM read "

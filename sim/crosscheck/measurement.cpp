@@ -1,6 +1,7 @@
 // measurement.cpp: strict reading of "flashsim-measurement/1" files (see measurement.h).
 #include "sim/crosscheck/measurement.h"
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <limits>
@@ -276,5 +277,17 @@ std::string read_text_file(const std::string& path) {
 }
 
 MeasurementFile load_measurement(const std::string& path) { return parse_measurement(read_text_file(path), path); }
+
+bool looks_like_measurement(const std::string& text) {
+    const auto p = text.find_first_not_of(" \t\r\n");
+    return p != std::string::npos && text[p] == '{';
+}
+
+void keep_versions(MeasurementFile& m, const std::set<int64_t>& versions) {
+    auto drop = [&](const auto& x) { return !versions.count(x.version); };
+    m.runs.erase(std::remove_if(m.runs.begin(), m.runs.end(), drop), m.runs.end());
+    m.outputs.erase(std::remove_if(m.outputs.begin(), m.outputs.end(), drop), m.outputs.end());
+    if (m.runs.empty()) throw ConfigError("--versions: the file has no runs of those versions");
+}
 
 }  // namespace flashsim::crosscheck

@@ -10,6 +10,7 @@
 #pragma once
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -109,7 +110,14 @@ inline constexpr const char* kMeasurementSchema = "flashsim-measurement/1";
 MeasurementFile parse_measurement(const std::string& text, const std::string& origin);  // throws ConfigError
 MeasurementFile load_measurement(const std::string& path);                              // throws ConfigError
 
+// Whether a file's text is a measurement (JSON) rather than an ncu CSV export.
+bool looks_like_measurement(const std::string& text);
+
 // Reads a whole file; throws ConfigError naming the path when it cannot be read.
 std::string read_text_file(const std::string& path);
+
+// Keeps the runs (and dumped outputs) of the chosen kernel versions; throws ConfigError when
+// none is left.
+void keep_versions(MeasurementFile& m, const std::set<int64_t>& versions);
 
 }  // namespace flashsim::crosscheck

@@ -10,7 +10,9 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "sim/config/run_options.h"
 #include "sim/crosscheck/compare.h"
+#include "sim/crosscheck/ncu_csv.h"
 
 namespace flashsim::crosscheck {
 
@@ -28,6 +30,13 @@ struct CrosscheckReport {
 // Runs everything for a measurement file (or, with file == nullptr, for given comparisons).
 CrosscheckReport build_report(const MeasurementFile& f, const GpuSpec& g, const SimOptions& o);
 CrosscheckReport build_report(const std::string& source, std::vector<Comparison> cs, const GpuSpec& g);
+
+// An `ncu --csv` export of one's own kernel against the simulator: the configuration (algo, N, d,
+// heads, batch, dtype, causal, Br, Bc, warps, stages) and the GPU come from `o`, which must name a
+// GPU (o.gpu or o.gpu_toml); metrics are summed over the kernels whose name matches kernel_regex
+// ("" = all). Throws ConfigError.
+CrosscheckReport build_ncu_report(const std::string& source, const NcuCsv& ncu, const std::string& kernel_regex,
+                                  const RunOptions& o);
 
 std::string format_text(const CrosscheckReport& r, bool wide);
 nlohmann::json to_json(const CrosscheckReport& r);

@@ -1,0 +1,45 @@
+// run_options.cpp: the shared run options converted into a problem, a schedule, a GPU and options.
+#include "sim/config/run_options.h"
+
+namespace flashsim {
+
+AttentionProblem RunOptions::problem() const {
+    AttentionProblem p;
+    p.B = batch;
+    p.H = heads;
+    p.N = N;
+    p.N_kv = N_kv;
+    p.d = d;
+    p.dtype = parse_dtype(dtype);
+    p.causal = causal;
+    p.pass = parse_pass(pass);
+    p.validate();
+    return p;
+}
+
+Schedule RunOptions::schedule() const {
+    Schedule s;
+    s.algo = parse_algorithm(algo);
+    s.Br = Br;
+    s.Bc = Bc;
+    s.warps = warps;
+    s.stages = stages;
+    s.vanilla_gemm = parse_gemm_tiling(vanilla_gemm);
+    s.matmul_unit = parse_matmul_unit(matmul_unit);
+    return s;
+}
+
+GpuSpec RunOptions::gpu_spec() const {
+    GpuSpec g = gpu_toml.empty() ? load_gpu(gpu) : parse_gpu_toml(gpu_toml, gpu);
+    for (const auto& kv : set) apply_override(g, kv);
+    return g;
+}
+
+SimOptions RunOptions::sim_options() const {
+    SimOptions o;
+    o.paper_mode = paper;
+    o.timing = !no_timing;
+    return o;
+}
+
+}  // namespace flashsim
