@@ -6,6 +6,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "sim/algorithms/algorithm.h"
 #include "sim/core/errors.h"
 #include "viz/app.h"
 #include "viz/headless.h"
@@ -64,7 +65,7 @@ int main(int argc, char** argv) {
     desc.add_options()
         ("help,h", "show this help")
         ("config", po::value(&config_file), "a lesson's configuration (TOML: algo, N, d, Br, Bc, heads, batch, dtype, causal, pass, gpu, [set])")
-        ("algo", po::value(&a.algo), "algorithm: vanilla, fa1, fa2, fa3 (overrides --config)")
+        ("algo", po::value(&a.algo), ("algorithm: " + algorithm_names() + " (overrides --config)").c_str())
         ("N", po::value(&a.N), "sequence length")
         ("d", po::value(&a.d), "head dimension")
         ("Br", po::value(&a.Br), "query rows per block; 0 = default")

@@ -8,6 +8,7 @@
 #include <iostream>
 #include <unistd.h>
 
+#include "sim/algorithms/algorithm.h"
 #include "sim/cli/units.h"
 #include "sim/core/errors.h"
 
@@ -16,7 +17,7 @@ namespace flashsim::cli {
 void add_common_options(po::options_description& desc, CommonOptions& o) {
     // clang-format off
     desc.add_options()
-        ("algo", po::value(&o.algo)->default_value(o.algo), "algorithm: vanilla, fa1, fa2, fa3")
+        ("algo", po::value(&o.algo)->default_value(o.algo), ("algorithm: " + algorithm_names()).c_str())
         ("N", po::value(&o.N)->default_value(o.N), "sequence length (queries)")
         ("N-kv", po::value(&o.N_kv)->default_value(o.N_kv), "key/value length; 0 = N")
         ("d", po::value(&o.d)->default_value(o.d), "head dimension")
