@@ -190,6 +190,38 @@ TEST_CASE("a configuration the simulator refuses is recorded with its reason, no
     CHECK_FALSE(c.at(Metric::hbm_read).simulated.has_value());
 }
 
+TEST_CASE("cycles pair ncu's elapsed SM cycles with the simulated cycles at the preset's clock") {
+    MeasuredRun r = run_of(5, "fa2");
+    r.N = 1024, r.Br = 128, r.Bc = 64;
+    NcuMetrics n;
+    n.gpu_time_ns = 240000;
+    n.sm_clock_hz = 1.75e9;
+    n.sm_cycles_max = 420000;
+    n.issue_active_pct = 44.9;
+    n.tensor_active_pct = 47.6;
+    n.inst_executed = 94855168;
+    n.inst_xu = 8683520;
+    r.ncu = n;
+    const GpuSpec g = load_gpu("h200");
+    const Comparison c = compare_run(r.label(), r, g, crosscheck_sim_options());
+    REQUIRE(c.sim_error.empty());
+    CHECK(*c.at(Metric::cycles).measured == *n.sm_cycles_max);
+    REQUIRE(c.at(Metric::cycles).simulated.has_value());
+    CHECK(*c.at(Metric::cycles).simulated == doctest::Approx(*c.at(Metric::time_ncu).simulated * g.clock_hz));
+    CHECK(std::string(metric_unit(Metric::cycles)) == "cycles");
+    const std::string text = format_text(build_report("t.json", {c}, g), false);
+    CHECK(text.find("clock and cycles") != std::string::npos);
+    CHECK(text.find("1.750") != std::string::npos);  // the measured clock in GHz
+    CHECK(text.find("instructions per pipe") != std::string::npos);
+    // A run of schema 1 (no clock) shows neither table.
+    MeasuredRun old = r;
+    old.ncu = NcuMetrics{};
+    old.ncu->gpu_time_ns = 240000;
+    const std::string text1 = format_text(build_report("t.json", {compare_run(old.label(), old, g, crosscheck_sim_options())}, g), false);
+    CHECK(text1.find("clock and cycles") == std::string::npos);
+    CHECK(text1.find("instructions per pipe") == std::string::npos);
+}
+
 TEST_CASE("throughput per shape comes from the file's own times") {
     const MeasurementFile f = load_measurement(kFixture);
     const std::vector<ShapeThroughput> ts = throughput_by_shape(f);
