@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """profile.py: run the validation matrix on this machine's GPU and write ONE measurement file,
-<out>/<gpu>-<date>.json (schema "flashsim-measurement/1", read by `flashsim crosscheck`).
+<out>/<gpu>-<date>.json (schema "flashsim-measurement/2", read by `flashsim crosscheck`).
 
 For every configuration of the matrix:
   1. fa_bench checks the output against the CPU reference and times it with CUDA events
@@ -8,15 +8,21 @@ For every configuration of the matrix:
   2. fa_bench --profile-once runs under Nsight Compute with --profile-from-start off: the one
      launch() of the version inside cudaProfilerStart/Stop is profiled, i.e. exactly the version's
      own kernels (3 for vanilla, with cuBLAS's internal kernels for v2; 1 for FA1/FA2), never the
-     input generation, the NaN poisoning, the warm-up run or the L2 flush. Metrics are summed over
-     the kernels of that range.
+     input generation, the NaN poisoning, the warm-up run or the L2 flush. Counts are summed over
+     the kernels of that range, rates and percentages averaged with the kernels' times (or cycles)
+     as weights; every kernel's own values are kept under ncu.per_kernel.
 Then PyTorch's SDPA flash backend is timed on the same shapes (torch_reference.py), the sanitizers
 run on a small shape for every version, and small outputs are dumped for the functional model.
 
 Python standard library only (torch is used by torch_reference.py, in its own process).
 usage: python3 kernels/profile.py --bench BUILD/fa_bench [--out DIR] [--quick] [--phases ...]
                                  [--versions 6 --tag v6]   (a subset, written to <gpu>-<date>-v6.json)
-Only versions that this fa_bench lists in --help are run (version 6 exists only in Hopper builds).
+                                 [--N 1024,4096]           (a subset of the sequence lengths)
+The versions and their declared properties come from `fa_bench --list-versions` (version 6 exists
+only in Hopper builds); the table is stored in the file's provenance. Schema 2 adds, per run, the
+version's pass and matmul unit, and, under ncu, the SM clock, elapsed cycles, instructions per pipe,
+tensor-pipe activity and issue-slot use (metric names checked against `ncu --query-metrics`; the
+names used and those this ncu lacks are in provenance.ncu_metrics / ncu_metrics_missing).
 An existing measurement file is never overwritten: the script stops instead.
 """
 import argparse
@@ -33,20 +39,47 @@ import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-METRICS = [
+METRICS = [  # bytes and time: the cross-check's first metrics (schema 1)
     "dram__bytes_read.sum", "dram__bytes_write.sum", "lts__t_bytes.sum", "lts__t_sectors_op_read.sum",
     "lts__t_sectors_op_write.sum", "lts__t_sectors_op_atom.sum", "lts__t_sectors_op_red.sum",
     "l1tex__data_pipe_lsu_wavefronts_mem_shared.sum", "gpu__time_duration.sum",
 ]
+# The timing evidence (schema 2): clock, cycles, instructions per pipe, pipe activity, issue. Each is
+# kept only when `ncu --query-metrics` lists its base name on this GPU.
+TIMING_METRICS = [
+    "sm__cycles_elapsed.avg.per_second", "sm__cycles_elapsed.max", "sm__cycles_elapsed.avg",
+    "smsp__inst_executed.sum", "smsp__issue_active.avg.pct_of_peak_sustained_active",
+    "sm__warps_active.avg.pct_of_peak_sustained_active",
+    "smsp__inst_executed_pipe_tensor_op_hmma.sum", "smsp__inst_executed_pipe_tensor_op_gmma.sum",
+    "smsp__inst_executed_pipe_fma.sum", "smsp__inst_executed_pipe_fmaheavy.sum", "smsp__inst_executed_pipe_alu.sum",
+    "smsp__inst_executed_pipe_xu.sum", "smsp__inst_executed_pipe_lsu.sum", "smsp__inst_executed_pipe_uniform.sum",
+    "smsp__inst_executed_pipe_adu.sum", "smsp__inst_executed_pipe_cbu.sum",
+    "smsp__inst_executed_op_shared_ld.sum", "smsp__inst_executed_op_shared_st.sum", "smsp__inst_executed_op_ldsm.sum",
+    "smsp__inst_executed_op_global_ld.sum", "smsp__inst_executed_op_ldgsts.sum",
+    # tensor pipe: op_hmma counts wgmma (HGMMA) too on Hopper, and HFMA2.MMA moves in scalar kernels
+    "sm__pipe_tensor_op_hmma_cycles_active.avg.pct_of_peak_sustained_active",
+    "sm__pipe_tensor_cycles_active.avg.pct_of_peak_sustained_active",
+    "sm__pipe_fma_cycles_active.avg.pct_of_peak_sustained_active",
+    "sm__pipe_alu_cycles_active.avg.pct_of_peak_sustained_active",
+    # warp-cycles stalled, by reason (no counter of barrier instructions exists; the SASS mix has them)
+    "smsp__warps_issue_stalled_barrier.sum", "smsp__warps_issue_stalled_long_scoreboard.sum",
+    "smsp__warps_issue_stalled_short_scoreboard.sum", "smsp__warps_issue_stalled_math_pipe_throttle.sum",
+    "smsp__warps_issue_stalled_mio_throttle.sum", "smsp__warps_issue_stalled_wait.sum",
+    "smsp__warps_issue_stalled_not_selected.sum", "smsp__warps_issue_stalled_selected.sum",
+    "smsp__warps_active.sum",
+]
 NCU_SETTINGS = "--cache-control all --clock-control none"  # never change the GPU's clocks
 UNIT_SCALE = {"byte": 1, "Kbyte": 1e3, "Mbyte": 1e6, "Gbyte": 1e9, "Tbyte": 1e12, "KB": 1e3, "MB": 1e6,
-              "nsecond": 1, "usecond": 1e3, "msecond": 1e6, "second": 1e9, "ns": 1, "us": 1e3, "ms": 1e6}
+              "nsecond": 1, "usecond": 1e3, "msecond": 1e6, "second": 1e9, "ns": 1, "us": 1e3, "ms": 1e6,
+              "hz": 1, "Khz": 1e3, "Mhz": 1e6, "Ghz": 1e9, "cycle/second": 1, "cycle/msecond": 1e3,
+              "cycle/usecond": 1e6, "cycle/nsecond": 1e9}  # to bytes, ns, and per second
 
 # (B, H) per N: B·H·N = 262144 tokens for every N, so each shape fills the GPU with FA2's Tr·B·H
 # CTAs (2048 CTAs of 128 queries), and vanilla's S and P (2·B·H·N² fp16 = 17.2 GB at N=16384) fit.
 # FA1 gets only B·H CTAs (256, 64, 16): that is the FA1 design, recorded as such.
 SHAPES = {1024: (16, 16), 4096: (4, 16), 16384: (1, 16)}
-CONFIGS = [(1, False), (2, False), (3, False), (4, False), (5, False), (5, True), (6, False), (6, True)]  # (version, causal)
+# Causal runs for the tensor-core versions (the scalar ones show the same dataflow, minutes slower).
+CAUSAL_MATMUL_UNITS = ("mma_sync", "wgmma")
 SPEED_VERSIONS = (5, 6)  # versions compared with torch in the summary
 SMALL = dict(B=1, H=2, N=100, d=64)  # sanitizer and dumped-output shape (N not a multiple of any block)
 
@@ -84,7 +117,9 @@ def provenance(bench, command):
                       "(not locked). ncu: --profile-from-start off, the profiled range is one launch() of the version "
                       "between cudaProfilerStart/Stop (all kernels it launches, cuBLAS internals included; input "
                       "generation, NaN poisoning, warm-up and L2 flush excluded); --cache-control all flushes caches "
-                      "before each profiled kernel; metrics summed over the kernels of the range. Shapes: B*H*N = "
+                      "before each profiled kernel; counts summed over the kernels of the range (sm__cycles_elapsed.max: "
+                      "the sum of each kernel's max), per-second rates time-weighted and percentages cycle-weighted "
+                      "over them, each kernel's own values under ncu.per_kernel. Shapes: B*H*N = "
                       "262144 for every N (B,H = 16,16 at N=1024; 4,16 at 4096; 1,16 at 16384). Inputs: "
                       "flashsim::seeded_value, seed 1, rounded to nearest even; torch reference uses torch.rand "
                       "in [-1,1) of the same shapes. tflops = 4*B*H*N^2*d (halved for causal) / median time.")}
@@ -95,20 +130,46 @@ def bench_args(v, causal, B, H, N, d, dtype="fp16"):
             "--causal", str(int(causal)), "--dtype", dtype, "--seed", "1"]
 
 
-def available_versions(bench):
-    """The version ids that fa_bench --help lists (its one table of versions)."""
-    out = subprocess.run([bench, "--help"], capture_output=True, text=True).stdout
-    return {int(m.group(1)) for m in re.finditer(r"^\s+(\d+)\s+\S+\s+\[", out, re.M)}
+def list_versions(bench):
+    """fa_bench's table of versions (fa_bench --list-versions): id, kernel, algo, pass, matmul unit, tiles."""
+    return json.loads(subprocess.check_output([bench, "--list-versions"], text=True))
 
 
-def parse_ncu_csv(text):
-    """Sum METRICS over all kernel rows of `ncu --csv --page raw` output."""
+def ncu_metric_bases():
+    """The base metric names this ncu knows for this GPU (`ncu --query-metrics`)."""
+    rc, out, _ = run(["ncu", "--query-metrics"], timeout=300)
+    return {m.group(1) for m in re.finditer(r"^([a-z0-9]+__[a-z0-9_]+)\s", out, re.M)}
+
+
+def choose_metrics(bases):
+    """METRICS, plus the TIMING_METRICS whose base name exists; returns (chosen, missing)."""
+    chosen, missing = list(METRICS), []
+    for m in TIMING_METRICS:
+        (chosen if m.split(".")[0] in bases else missing).append(m)
+    return chosen, missing
+
+
+def aggregate(metric, values, times_ns, cycles):
+    """One value for the run from the kernels' values: counts add (kernels run one after another),
+    a rate per second is time-weighted, a percentage cycle-weighted (time-weighted without cycles)."""
+    pairs = [(v, i) for i, v in enumerate(values) if v is not None]
+    if not pairs:
+        return None
+    if metric.endswith(".per_second") or ".pct_of_peak" in metric:
+        w = cycles if ".pct_of_peak" in metric and all(c for c in cycles) else times_ns
+        total = sum(w[i] for _, i in pairs)
+        return sum(v * w[i] for v, i in pairs) / total if total else None
+    return sum(v for v, _ in pairs)
+
+
+def parse_ncu_csv(text, metrics):
+    """`ncu --csv --page raw` output -> per-kernel values and the run's aggregate of each metric."""
     lines = text.splitlines()
     start = next((i for i, l in enumerate(lines) if l.startswith('"ID"')), None)
     if start is None:
         raise RuntimeError("no ncu CSV header in output:\n" + text[-2000:])
     rows = list(csv.reader(io.StringIO("\n".join(lines[start:]))))
-    header, units, totals, kernels = rows[0], {}, {m: 0.0 for m in METRICS}, []
+    header, units, per_kernel = rows[0], {}, []
     for row in rows[1:]:
         if len(row) != len(header):
             continue
@@ -116,26 +177,34 @@ def parse_ncu_csv(text):
         if not rec["ID"].strip().isdigit():  # the units row
             units = rec
             continue
-        kernels.append(rec.get("Kernel Name", "?"))
-        for m in METRICS:
+        k = {"name": rec.get("Kernel Name", "?")}
+        for m in metrics:
             raw = rec.get(m, "").replace(",", "").strip()
             if raw in ("", "n/a"):
+                k[m] = None
                 continue
-            totals[m] += float(raw) * UNIT_SCALE.get(units.get(m, "").strip(), 1)
-    out = {"kernels": kernels}
-    for m in METRICS:
-        out[m] = int(round(totals[m])) if m != "gpu__time_duration.sum" else totals[m]
-    out["units_as_reported"] = {m: units.get(m, "") for m in METRICS}
+            unit = units.get(m, "").strip()
+            k[m] = float(raw) * UNIT_SCALE.get(unit, 1) if unit in UNIT_SCALE else float(raw)
+        per_kernel.append(k)
+    out = {"kernels": [k["name"] for k in per_kernel]}
+    times = [k.get("gpu__time_duration.sum") or 0 for k in per_kernel]
+    cycles = [k.get("sm__cycles_elapsed.avg") or 0 for k in per_kernel]
+    for m in metrics:
+        v = aggregate(m, [k[m] for k in per_kernel], times, cycles)
+        exact_count = m.endswith(".sum") and m != "gpu__time_duration.sum"
+        out[m] = int(round(v)) if v is not None and exact_count else v
+    out["units_as_reported"] = {m: units.get(m, "") for m in metrics}
+    out["per_kernel"] = per_kernel
     return out
 
 
-def profile_config(bench, v, causal, N, d, repeats, tmp):
+def profile_config(bench, v, causal, N, d, repeats, tmp, metrics):
     B, H = SHAPES[N]
     args = bench_args(v, causal, B, H, N, d)
     jpath = os.path.join(tmp, "run.json")
     rc, out, secs = run([bench] + args + ["--repeats", str(repeats), "--json", jpath], timeout=300)
     log(f"  v{v} causal={int(causal)} N={N} d={d} B={B} H={H}: rc={rc} {secs:.1f}s")
-    if rc not in (0, 3) or not os.path.exists(jpath):
+    if rc not in (0, 3) or not os.path.exists(jpath):  # 3: the check failed, nothing timed
         log(out[-3000:])
         return {"version": v, "B": B, "H": H, "N": N, "d": d, "causal": causal, "dtype": "fp16", "error": out[-1000:]}
     res = json.load(open(jpath))
@@ -144,16 +213,22 @@ def profile_config(bench, v, causal, N, d, repeats, tmp):
     for l in out.splitlines():
         if l.startswith(("check:", "time:")) or "mismatch" in l:
             log("    " + l)
+    if rc == 3:  # a wrong kernel is recorded as such, and not profiled
+        return res
     csv_path = os.path.join(tmp, "ncu.csv")
     ncu = (["ncu", "--profile-from-start", "off"] + NCU_SETTINGS.split() +
-           ["--metrics", ",".join(METRICS), "--csv", "--page", "raw", "--print-units", "base", "--log-file", csv_path,
+           ["--metrics", ",".join(metrics), "--csv", "--page", "raw", "--print-units", "base", "--log-file", csv_path,
             bench] + args + ["--profile-once", "--no-check"])
     rc, out, secs = run(ncu, timeout=400)
     try:
         text = open(csv_path).read() if os.path.exists(csv_path) else ""
-        res["ncu"] = parse_ncu_csv(text if '"ID"' in text else out)
-        log(f"    ncu {secs:.1f}s: {len(res['ncu']['kernels'])} kernels, dram read "
-            f"{res['ncu']['dram__bytes_read.sum'] / 1e6:.1f} MB, write {res['ncu']['dram__bytes_write.sum'] / 1e6:.1f} MB")
+        n = res["ncu"] = parse_ncu_csv(text if '"ID"' in text else out, metrics)
+        passes = re.findall(r"(\d+) pass", text + out)
+        clock = n.get("sm__cycles_elapsed.avg.per_second")
+        issue = n.get("smsp__issue_active.avg.pct_of_peak_sustained_active")
+        log(f"    ncu {secs:.1f}s ({passes[-1] if passes else '?'} passes): {len(n['kernels'])} kernels, dram read "
+            f"{(n['dram__bytes_read.sum'] or 0) / 1e6:.1f} MB, write {(n['dram__bytes_write.sum'] or 0) / 1e6:.1f} MB, "
+            f"clock {clock / 1e9 if clock else 0:.3f} GHz, issue {issue or 0:.1f}%")
     except Exception as e:
         res["ncu"] = {"error": str(e)[:2000]}
         log(f"    ncu failed rc={rc}: {e}\n{out[-2000:]}")
@@ -203,30 +278,46 @@ def main():
     ap.add_argument("--repeats", type=int, default=20)
     ap.add_argument("--versions", default="", help="comma-separated subset of versions, e.g. 6 (default: all built)")
     ap.add_argument("--tag", default="", help="file name suffix, e.g. v6 -> <gpu>-<date>-v6.json")
+    ap.add_argument("--N", default="", help="comma-separated subset of the sequence lengths, e.g. 1024,4096")
     a = ap.parse_args()
     bench = os.path.abspath(a.bench)
     command = " ".join(shlex.quote(x) for x in [os.path.basename(sys.executable)] + sys.argv)
     phases = a.phases.split(",")
-    doc = {"schema": "flashsim-measurement/1", "provenance": provenance(bench, command), "sanitizer": [],
+    doc = {"schema": "flashsim-measurement/2", "provenance": provenance(bench, command), "sanitizer": [],
            "runs": [], "reference": [], "outputs": []}
+    table = list_versions(bench)
+    doc["provenance"]["versions"] = table
     gpu = re.sub(r"[^a-z0-9]+", "-", doc["provenance"]["gpu"].lower()).strip("-")
     os.makedirs(a.out, exist_ok=True)
     tag = (f"-{a.tag}" if a.tag else "") + ("-quick" if a.quick else "")
     path = os.path.join(a.out, f"{gpu}-{doc['provenance']['date'][:10]}{tag}.json")
     if os.path.exists(path):
         sys.exit(f"profile.py: {path} exists; measurement files are never overwritten (pass --tag to name a new one)")
-    built = available_versions(bench)
+    built = {t["version"] for t in table}
     wanted = {int(x) for x in a.versions.split(",") if x.strip()} if a.versions else built
     if wanted - built:
         sys.exit(f"profile.py: --versions={a.versions}: this fa_bench has versions {sorted(built)}")
-    configs = [(v, c) for v, c in CONFIGS if v in wanted]
+    configs = [(t["version"], c) for t in table if t["version"] in wanted
+               for c in ((False, True) if t["matmul_unit"] in CAUSAL_MATMUL_UNITS else (False,))]
+    Ns = sorted(SHAPES)
+    if a.N:
+        Ns = sorted({int(x) for x in a.N.split(",") if x.strip()})
+        if set(Ns) - set(SHAPES):
+            sys.exit(f"profile.py: --N={a.N}: the matrix has N in {sorted(SHAPES)}")
+    if a.quick:
+        Ns = Ns[:1]
+    metrics, missing = METRICS, []
+    if "runs" in phases:
+        metrics, missing = choose_metrics(ncu_metric_bases())
+        log(f"ncu metrics: {len(metrics)} used; missing on this GPU/ncu: {missing or 'none'}")
+    doc["provenance"]["ncu_metrics"] = metrics
+    doc["provenance"]["ncu_metrics_missing"] = missing
 
     def save():
         with open(path, "w") as f:
             json.dump(doc, f, indent=1)
             f.write("\n")
 
-    Ns = [1024] if a.quick else sorted(SHAPES)
     repeats = 5 if a.quick else a.repeats
     versions = sorted({v for v, _ in configs})
     with tempfile.TemporaryDirectory() as tmp:
@@ -243,7 +334,7 @@ def main():
             for N in Ns:
                 for d in (64, 128):
                     for v, causal in configs:
-                        doc["runs"].append(profile_config(bench, v, causal, N, d, repeats, tmp))
+                        doc["runs"].append(profile_config(bench, v, causal, N, d, repeats, tmp, metrics))
                         save()
         if "reference" in phases:
             log("reference (torch sdpa flash):")
@@ -266,7 +357,7 @@ def main():
             continue
         t = ref.get((r["N"], r["d"], r["causal"]))
         ratio = f"{t['time_ms_median'] / r['time_ms_median']:.2f}" if t and r["version"] in SPEED_VERSIONS else ""
-        hbm = r.get("ncu", {}).get("dram__bytes_read.sum", 0) + r.get("ncu", {}).get("dram__bytes_write.sum", 0)
+        hbm = (r.get("ncu", {}).get("dram__bytes_read.sum") or 0) + (r.get("ncu", {}).get("dram__bytes_write.sum") or 0)
         log(f"{r['version']:>3} {int(r['causal']):>6} {r['N']:>6} {r['d']:>4} {str(r['correct']):>5} "
             f"{r['time_ms_median']:>9.3f} {r['tflops']:>8.1f} {ratio:>8} {hbm / 1e6:>9.1f}")
     for t in doc["reference"]:

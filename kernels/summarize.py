@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
-"""summarize.py: print a measurement file (flashsim-measurement/1) as Markdown tables, numbers
-copied from the file, nothing computed but ratios. With --readme, replace the block between
+"""summarize.py: print a measurement file (flashsim-measurement/1 or /2) as Markdown tables, numbers
+copied from the file, nothing computed but ratios (and unit changes). Schema 2 files get a second
+table of the timing evidence ncu recorded: SM clock, cycles, issue-slot use, pipe activity and
+instructions per pipe. With --readme, replace the block between
 <!-- results:begin --> and <!-- results:end --> of kernels/README.md.
 
 usage: python3 kernels/summarize.py kernels/measurements/FILE.json [--readme [--block NAME]]
@@ -48,12 +50,45 @@ def summarize(path):
     for r in sorted(doc["reference"], key=lambda r: (r["N"], r["d"], r["causal"])):
         out.append(f"| {r['N']} | {r['d']} | {'yes' if r['causal'] else 'no'} | {r['B']}×{r['H']} | "
                    f"{r['time_ms_median']:.3f} | {r['tflops']:.1f} |")
+    out += timing_table(doc["runs"])
     san = doc["sanitizer"]
     bad = [s for s in san if not s["clean"]]
+    if not san:
+        out += ["", "compute-sanitizer: not run for this file."]
+        return "\n".join(out)
     out += ["", f"compute-sanitizer: {len(san) - len(bad)} of {len(san)} runs clean "
                 f"(memcheck and racecheck, versions {sorted({s['version'] for s in san})}, shape {san[0]['shape'] if san else '-'}"
                 f" and causal)." + (" Not clean: " + ", ".join(f"v{s['version']} {s['tool']}" for s in bad) if bad else "")]
     return "\n".join(out)
+
+
+def timing_table(runs):
+    """Schema 2: clock, cycles, issue, pipe activity and instructions per pipe, per run."""
+    key = "sm__cycles_elapsed.avg.per_second"
+    runs = [r for r in runs if (r.get("ncu") or {}).get(key) is not None]
+    if not runs:
+        return []
+    out = ["", "Timing evidence (ncu, same runs): SM clock (sm__cycles_elapsed.avg.per_second), elapsed cycles "
+               "(sm__cycles_elapsed.max), issue slots used and tensor pipe active (% of peak while the SM is active), "
+               "occupancy (warps active, %), and executed warp-instructions per pipe in millions (tensor counts "
+               "mma.sync and wgmma; xu is MUFU: ex2 and others).", "",
+           "| N | d | version | causal | SM GHz | Mcycles | issue % | tensor % | warps % | inst M | tensor M | fma M | "
+           "alu M | xu M | lsu M |",
+           "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    for r in sorted(runs, key=lambda r: (r["N"], r["d"], r["version"], r["causal"])):
+        n = r["ncu"]
+        def m(name, scale=1e-6, f="{:.1f}"):
+            v = n.get(name)
+            return f.format(v * scale) if v is not None else "-"
+        out.append(f"| {r['N']} | {r['d']} | {NAMES.get(r['version'], r['version'])} | {'yes' if r['causal'] else 'no'} | "
+                   f"{m(key, 1e-9, '{:.3f}')} | {m('sm__cycles_elapsed.max', 1e-6, '{:.2f}')} | "
+                   f"{m('smsp__issue_active.avg.pct_of_peak_sustained_active', 1)} | "
+                   f"{m('sm__pipe_tensor_cycles_active.avg.pct_of_peak_sustained_active', 1)} | "
+                   f"{m('sm__warps_active.avg.pct_of_peak_sustained_active', 1)} | {m('smsp__inst_executed.sum')} | "
+                   f"{m('smsp__inst_executed_pipe_tensor_op_hmma.sum')} | {m('smsp__inst_executed_pipe_fma.sum')} | "
+                   f"{m('smsp__inst_executed_pipe_alu.sum')} | {m('smsp__inst_executed_pipe_xu.sum')} | "
+                   f"{m('smsp__inst_executed_pipe_lsu.sum')} |")
+    return out
 
 
 def main():

@@ -1,5 +1,9 @@
-// versions.h: the one table of kernel versions. --help prints it and the dispatcher runs
-// from it, so the two cannot drift.
+// versions.h: the one table of kernel versions. --help and --list-versions print it, the
+// dispatcher runs from it and the measurement JSON carries each run's row, so they cannot drift.
+//
+// Each row declares what the cross-check needs to stand for the kernel in the simulator:
+// algorithm, pass, matmul unit, and the default schedule (Br, Bc, warps, stages) per head dim.
+// fa_bench checks, on every run with default blocks, that plan() chose the declared schedule.
 //
 // Contract for a version:
 //   plan(problem, config, device): fills config's defaults (Br, Bc, warps, stages, SRAM
@@ -10,14 +14,22 @@
 #pragma once
 #include "common.cuh"
 
+// The schedule plan() chooses when Br, Bc are not given, at head dim d (d = 0: every d the
+// version supports).
+struct DeclaredTiles {
+    int d, Br, Bc, warps, stages;
+};
+
 struct VersionInfo {
     int id;
     const char* name;         // kernel family, as in the measurement file
-    const char* algo;         // vanilla | fa1 | fa2
-    const char* vanilla_gemm; // tiled | cublas | nullptr
+    const char* algo;         // vanilla | fa1 | fa2 | fa3
+    const char* pass;         // fwd (every version today is a forward pass)
+    const char* matmul_unit;  // fma (CUDA cores, fp32) | mma_sync | wgmma | cublas (cuBLAS picks its own)
     bool writes_lse;
     const char* dtypes;       // storage types it supports
     const char* summary;      // one line for --help
+    DeclaredTiles tiles[2];   // per head dim; a row with d = -1 is unused
     std::string (*plan)(const AttnProblem&, AttnConfig&, const cudaDeviceProp&);
     size_t (*workspace_bytes)(const AttnProblem&, const AttnConfig&);
     void (*launch)(const AttnProblem&, const AttnConfig&, const AttnBuffers&, cudaStream_t);
@@ -25,6 +37,10 @@ struct VersionInfo {
 
 const VersionInfo* find_version(int id);
 const VersionInfo* all_versions(int* count);
+// The declared default schedule of `v` at head dim d, or nullptr when it declares none for d.
+const DeclaredTiles* declared_tiles(const VersionInfo& v, int d);
+// The table as JSON (fa_bench --list-versions; profile.py reads it).
+std::string versions_json();
 
 // Declarations of each version's entry points (defined in vN_*.cu).
 #define DECLARE_VERSION(ns)                                                                     \

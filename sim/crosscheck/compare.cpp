@@ -15,16 +15,19 @@
 namespace flashsim::crosscheck {
 
 const char* metric_key(Metric m) {
-    static const char* k[] = {"hbm_read", "hbm_write", "l2_traffic", "l2_requests", "time_ncu", "time_events"};
+    static const char* k[] = {"hbm_read", "hbm_write", "l2_traffic", "l2_requests", "time_ncu", "time_events", "cycles"};
     return k[size_t(m)];
 }
 
 const char* metric_name(Metric m) {
-    static const char* k[] = {"HBM read", "HBM write", "L2 traffic", "L2 requests", "time (ncu)", "time (events)"};
+    static const char* k[] = {"HBM read", "HBM write", "L2 traffic", "L2 requests", "time (ncu)", "time (events)",
+                              "SM cycles"};
     return k[size_t(m)];
 }
 
 bool metric_is_time(Metric m) { return m == Metric::time_ncu || m == Metric::time_events; }
+
+const char* metric_unit(Metric m) { return metric_is_time(m) ? "seconds" : m == Metric::cycles ? "cycles" : "bytes"; }
 
 std::optional<double> MetricPair::rel_err() const {
     if (!measured || !simulated || *measured == 0) return std::nullopt;
@@ -55,6 +58,7 @@ Comparison compare_impl(const std::string& label, const MeasuredRun& run, const 
         M[size_t(Metric::l2_traffic)].measured = n.lts_bytes;
         M[size_t(Metric::l2_requests)].measured = n.l2_request_bytes();
         if (n.gpu_time_ns) M[size_t(Metric::time_ncu)].measured = *n.gpu_time_ns * 1e-9;
+        M[size_t(Metric::cycles)].measured = n.sm_cycles_max;
     }
     if (run.time_ms_median) M[size_t(Metric::time_events)].measured = *run.time_ms_median * 1e-3;
     // Simulated side.
@@ -74,6 +78,7 @@ Comparison compare_impl(const std::string& label, const MeasuredRun& run, const 
             c.sim_timing = true;
             M[size_t(Metric::time_ncu)].simulated = r.timing.seconds;
             M[size_t(Metric::time_events)].simulated = r.timing.seconds;
+            M[size_t(Metric::cycles)].simulated = r.timing.cycles;
             c.sim_bottleneck = r.timing.bottleneck;
             c.sim_tflops = double(r.useful_matmul_flops()) / r.timing.seconds / 1e12;
         }

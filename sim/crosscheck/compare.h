@@ -15,6 +15,7 @@
 //   l2_requests   (lts__t_sectors_op_{read,write,atom,red}) x 32   global read + write bytes
 //   time_ncu      gpu__time_duration.sum                  timing.seconds
 //   time_events   CUDA-event median (L2 flushed)          timing.seconds
+//   cycles        sm__cycles_elapsed.max (schema 2)       timing.cycles (the preset's clock)
 #pragma once
 #include <array>
 #include <map>
@@ -29,11 +30,12 @@
 
 namespace flashsim::crosscheck {
 
-enum class Metric : uint8_t { hbm_read, hbm_write, l2_traffic, l2_requests, time_ncu, time_events };
-inline constexpr size_t kMetricCount = 6;
+enum class Metric : uint8_t { hbm_read, hbm_write, l2_traffic, l2_requests, time_ncu, time_events, cycles };
+inline constexpr size_t kMetricCount = 7;
 const char* metric_key(Metric m);   // "hbm_read"
 const char* metric_name(Metric m);  // "HBM read"
-bool metric_is_time(Metric m);      // values in seconds (else bytes)
+bool metric_is_time(Metric m);      // values in seconds
+const char* metric_unit(Metric m);  // "bytes", "seconds" or "cycles"
 
 struct MetricPair {
     std::optional<double> measured, simulated;

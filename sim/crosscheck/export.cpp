@@ -44,9 +44,17 @@ json comparison_json(const Comparison& c) {
     for (size_t i = 0; i < kMetricCount; ++i) {
         const MetricPair& p = c.metrics[i];
         m[metric_key(Metric(i))] = {{"measured", opt(p.measured)}, {"simulated", opt(p.simulated)}, {"rel_err", opt(p.rel_err())},
-                                    {"unit", metric_is_time(Metric(i)) ? "seconds" : "bytes"}};
+                                    {"unit", metric_unit(Metric(i))}};
     }
     j["metrics"] = m;
+    // The kernel version's declared properties (schema 2) and every ncu metric the run has.
+    j["pass"] = r.pass;
+    j["matmul_unit"] = r.matmul_unit;
+    json n = json::object();
+    if (r.ncu)
+        for (const auto& f : ncu_metric_fields())
+            if ((*r.ncu).*(f.field)) n[f.name] = *((*r.ncu).*(f.field));
+    j["ncu_metrics"] = n;
     return j;
 }
 

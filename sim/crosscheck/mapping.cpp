@@ -5,10 +5,14 @@
 #include <cctype>
 
 #include "sim/core/errors.h"
+#include "sim/crosscheck/kernel_properties.h"
 
 namespace flashsim::crosscheck {
 
 SimConfig sim_config_for(const MeasuredRun& r) {
+    if (r.algo.empty())
+        throw ConfigError(r.label() + ": the run records no algorithm" + (r.error.empty() ? "" : " (it failed: " + r.error.substr(0, 80) + ")"));
+    const KernelProperties k = declared_properties(r);
     SimConfig c;
     AttentionProblem& p = c.problem;
     p.B = r.B;
@@ -17,32 +21,29 @@ SimConfig sim_config_for(const MeasuredRun& r) {
     p.d = r.d;
     p.dtype = parse_dtype(r.dtype);
     p.causal = r.causal;
-    p.pass = Pass::fwd;
+    p.pass = parse_pass(k.pass);
     p.validate();
-    if (r.algo.empty())
-        throw ConfigError(r.label() + ": the run records no algorithm" + (r.error.empty() ? "" : " (it failed: " + r.error.substr(0, 80) + ")"));
     Schedule& s = c.schedule;
-    s.algo = parse_algorithm(r.algo);
+    s.algo = parse_algorithm(k.algo);
     s.Br = r.Br;
     s.Bc = r.Bc;
     s.warps = r.warps;
     s.stages = r.stages;
-    // Versions 1, 3 and 4 are scalar fp32 kernels: their GEMMs are FMAs on CUDA cores.
-    const bool scalar = (s.algo == Algorithm::vanilla && r.vanilla_gemm != "cublas") ||
-                        r.kernel == "fa1" || r.kernel == "fa2_scalar";
-    if (scalar) s.matmul_unit = MatmulUnit::fma;
+    if (k.matmul_unit == "fma") s.matmul_unit = MatmulUnit::fma;
+    else if (k.matmul_unit == "mma_sync" || k.matmul_unit == "wgmma" || k.matmul_unit == "cublas") s.matmul_unit = MatmulUnit::tensor;
+    else throw ConfigError(r.label() + ": matmul_unit='" + k.matmul_unit + "' is unknown; allowed: fma, mma_sync, wgmma, cublas");
     if (s.algo == Algorithm::vanilla) {
         // Real GEMMs issue every operand re-read to global memory; the L2 decides what reaches HBM.
         s.vanilla_gemm = GemmTiling::tiled;
-        if (r.vanilla_gemm == "cublas") {
+        if (k.matmul_unit == "cublas") {
             // A GEMM tile never exceeds its matrix (small shapes: cuBLAS picks smaller tiles too).
             s.Br = std::min(kCublasTileAssumed, p.N);
             s.Bc = std::min(kCublasTileAssumed, p.Nk());
             s.warps = 0;  // cuBLAS's warps are unknown too: the simulator's default
             c.note = "cuBLAS tiles assumed " + std::to_string(kCublasTileAssumed) + "x" + std::to_string(kCublasTileAssumed);
-        } else if (!r.vanilla_gemm.empty() && r.vanilla_gemm != "tiled") {
-            throw ConfigError(r.label() + ": vanilla_gemm='" + r.vanilla_gemm + "' is unknown; allowed: tiled, cublas");
         }
+    } else if (k.matmul_unit == "cublas") {
+        throw ConfigError(r.label() + ": matmul_unit='cublas' is known for vanilla only, not algo='" + k.algo + "'");
     }
     return c;
 }

@@ -1,20 +1,19 @@
 // mapping.h: which simulator configuration stands for a measured kernel run, and which GPU
 // preset stands for the GPU that ran it.
 //
-// Kernel versions (kernels/versions.cu) map to the simulator as follows:
-//   1 vanilla, tiled 64x64 GEMM  -> vanilla, vanilla_gemm=tiled, the run's Br=Bc=64, matmul_unit=fma
-//   2 vanilla with cuBLAS         -> vanilla, vanilla_gemm=tiled, Br=Bc=kCublasTileAssumed: cuBLAS
-//                                    picks its own CTA tiles, which the file does not record (it
-//                                    writes 64x64 to match v1); 128x128 is what cuBLAS's fp16
-//                                    tensor-core GEMMs commonly use on A100 and H100 for large
-//                                    M, N. The tile only changes L2 traffic (operand re-reads),
-//                                    not HBM bytes once re-reads hit in L2.
-//   3 FlashAttention-1            -> fa1 with the run's Br, Bc (one CTA per (batch, head)), matmul_unit=fma
-//   4, 5 FlashAttention-2         -> fa2 with the run's Br, Bc, warps, stages; v4 (kernel fa2_scalar)
-//                                    with matmul_unit=fma: scalar fp32 GEMMs on CUDA cores
-//   6 FlashAttention-3            -> fa3 with the run's knobs
-// The mapping goes by the run's `algo` and `vanilla_gemm` fields, so a new version of a known
-// algorithm needs no change here.
+// A run maps by the properties its kernel version declares (kernel_properties.h: from the file,
+// or for files before schema 2 from the legacy table), never by its name:
+//   algo              -> the simulator's algorithm, with the run's Br, Bc, warps, stages
+//   pass              -> the problem's pass
+//   matmul_unit fma   -> matmul_unit=fma: scalar fp32 GEMMs on CUDA cores (versions 1, 3, 4)
+//               mma_sync, wgmma -> matmul_unit=tensor
+//               cublas -> matmul_unit=tensor, and for vanilla Br=Bc=kCublasTileAssumed: cuBLAS
+//                         picks its own CTA tiles, which the file does not record (it writes
+//                         64x64 to match v1); 128x128 is what cuBLAS's fp16 tensor-core GEMMs
+//                         commonly use on A100 and H100 for large M, N. The tile only changes L2
+//                         traffic (operand re-reads), not HBM bytes once re-reads hit in L2.
+//   vanilla           -> vanilla_gemm=tiled: real GEMMs issue every operand re-read to global memory
+// So a new version of a known algorithm and unit needs no change here.
 #pragma once
 #include <string>
 
@@ -32,7 +31,8 @@ struct SimConfig {
     std::string note;   // an assumption the mapping made ("cuBLAS tiles assumed 128x128"), or ""
 };
 
-// Throws ConfigError when the run has no algorithm (it failed before planning) or an unknown one.
+// Throws ConfigError when the run has no algorithm (it failed before planning), an unknown one, or
+// no declared properties.
 SimConfig sim_config_for(const MeasuredRun& r);
 
 // The preset for a GPU name as nvidia-smi prints it: H100 -> h100, H200 -> h200, A100 -> a100-80gb

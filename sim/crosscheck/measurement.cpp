@@ -106,15 +106,15 @@ NcuMetrics parse_ncu(const Obj& o) {
             m.kernels.push_back((*k)[i].get<std::string>());
         }
     }
-    for (const auto& name : ncu_metric_names())
-        if (auto v = o.number(name.c_str())) {
-            if (*v < 0) o.fail(name.c_str(), "negative value " + std::to_string(*v));
-            set_ncu_metric(m, name, *v);
+    for (const auto& f : ncu_metric_fields())
+        if (auto v = o.number(f.name)) {
+            if (*v < 0) o.fail(f.name, "negative value " + std::to_string(*v));
+            m.*(f.field) = *v;
         }
     return m;
 }
 
-MeasuredRun parse_run(const Obj& o) {
+MeasuredRun parse_run(const Obj& o, bool schema2) {
     MeasuredRun r;
     r.version = positive(o, "version");
     r.B = positive(o, "B");
@@ -126,6 +126,9 @@ MeasuredRun parse_run(const Obj& o) {
     r.kernel = o.string("kernel");
     r.algo = o.string("algo", r.error.empty());  // a failed run may stop before planning
     r.vanilla_gemm = o.string("vanilla_gemm");
+    // Schema 2: the version's declared properties, on every run that got as far as planning.
+    r.pass = o.string("pass", schema2 && r.error.empty());
+    r.matmul_unit = o.string("matmul_unit", schema2 && r.error.empty());
     if (auto dt = o.string("dtype"); !dt.empty()) r.dtype = dt;
     r.Br = o.integer("Br").value_or(0);
     r.Bc = o.integer("Bc").value_or(0);
@@ -151,35 +154,6 @@ MeasuredRun parse_run(const Obj& o) {
 
 }  // namespace
 
-std::optional<double> NcuMetrics::l2_request_bytes() const {
-    if (!lts_read_sectors || !lts_write_sectors || !lts_atom_sectors || !lts_red_sectors) return std::nullopt;
-    return 32.0 * (*lts_read_sectors + *lts_write_sectors + *lts_atom_sectors + *lts_red_sectors);
-}
-
-const std::vector<std::string>& ncu_metric_names() {
-    static const std::vector<std::string> names = {
-        "dram__bytes_read.sum", "dram__bytes_write.sum", "lts__t_bytes.sum", "lts__t_sectors_op_read.sum",
-        "lts__t_sectors_op_write.sum", "lts__t_sectors_op_atom.sum", "lts__t_sectors_op_red.sum",
-        "l1tex__data_pipe_lsu_wavefronts_mem_shared.sum", "gpu__time_duration.sum"};
-    return names;
-}
-
-bool set_ncu_metric(NcuMetrics& m, const std::string& metric, double value) {
-    std::optional<double>* f = metric == "dram__bytes_read.sum"                             ? &m.dram_read_bytes
-                               : metric == "dram__bytes_write.sum"                          ? &m.dram_write_bytes
-                               : metric == "lts__t_bytes.sum"                               ? &m.lts_bytes
-                               : metric == "lts__t_sectors_op_read.sum"                     ? &m.lts_read_sectors
-                               : metric == "lts__t_sectors_op_write.sum"                    ? &m.lts_write_sectors
-                               : metric == "lts__t_sectors_op_atom.sum"                     ? &m.lts_atom_sectors
-                               : metric == "lts__t_sectors_op_red.sum"                      ? &m.lts_red_sectors
-                               : metric == "l1tex__data_pipe_lsu_wavefronts_mem_shared.sum" ? &m.shared_wavefronts
-                               : metric == "gpu__time_duration.sum"                         ? &m.gpu_time_ns
-                                                                                            : nullptr;
-    if (!f) return false;
-    *f = value;
-    return true;
-}
-
 std::string MeasuredRun::label() const {
     return "v" + std::to_string(version) + " N=" + std::to_string(N) + " d=" + std::to_string(d) +
            (causal ? " causal" : "");
@@ -197,8 +171,10 @@ MeasurementFile parse_measurement(const std::string& text, const std::string& or
     f.origin = origin;
     const Obj top{doc, "", f.origin};
     f.schema = top.string("schema", true);
-    if (f.schema != kMeasurementSchema)
-        top.fail("schema", "'" + f.schema + "' is not supported; expected '" + kMeasurementSchema + "'");
+    if (f.schema != kMeasurementSchema && f.schema != kMeasurementSchemaV1)
+        top.fail("schema", "'" + f.schema + "' is not supported; expected '" + kMeasurementSchema + "' or '" +
+                               kMeasurementSchemaV1 + "'");
+    const bool schema2 = f.schema == kMeasurementSchema;
 
     const Obj pv{*top.object("provenance", true), "provenance", f.origin};
     Provenance& p = f.provenance;
@@ -222,7 +198,7 @@ MeasurementFile parse_measurement(const std::string& text, const std::string& or
             f.sanitizer.push_back({o.integer("version").value_or(0), o.string("tool"), o.string("shape"), o.boolean("clean")});
         }
     const json* runs = top.array("runs", true);
-    for (size_t i = 0; i < runs->size(); ++i) f.runs.push_back(parse_run(element(*runs, i, "runs", f.origin)));
+    for (size_t i = 0; i < runs->size(); ++i) f.runs.push_back(parse_run(element(*runs, i, "runs", f.origin), schema2));
 
     if (const json* a = top.array("reference"))
         for (size_t i = 0; i < a->size(); ++i) {

@@ -1,10 +1,12 @@
-// measurement.h: a stored measurement of the real CUDA kernels ("flashsim-measurement/1", written
-// by kernels/profile.py) and the Nsight Compute metrics the cross-check compares.
+// measurement.h: a stored measurement of the real CUDA kernels ("flashsim-measurement/1" and "/2",
+// written by kernels/profile.py) and the Nsight Compute metrics the cross-check compares.
 //
 // Contract: parse_measurement() is strict about what is there and lenient about what is not. A
 // file that is not JSON, has the wrong schema, lacks a required field (provenance.gpu; a run's
 // version, B, H, N, d, causal) or has a field of the wrong type throws ConfigError naming the
-// file and the field ("runs[3].N: expected an integer, got string"). An optional field that is
+// file and the field ("runs[3].N: expected an integer, got string"). Schema 2 also requires, of a
+// run that did not fail, its kernel version's declared pass and matmul_unit (kernels/versions.cu);
+// schema 1 files have none (kernel_properties.h gives them). An optional field that is
 // absent or null (a run profiled without ncu, an unchecked output) is simply left empty, and
 // the reports show it as "-". Unknown keys are ignored, so newer writers stay readable.
 #pragma once
@@ -14,32 +16,9 @@
 #include <string>
 #include <vector>
 
+#include "sim/crosscheck/ncu_metrics.h"
+
 namespace flashsim::crosscheck {
-
-// Nsight Compute metrics of one measured run, summed over the run's kernels. Bytes are bytes,
-// time is nanoseconds (gpu__time_duration.sum), sector counts are 32-byte sectors.
-struct NcuMetrics {
-    std::vector<std::string> kernels;          // kernel names, one per profiled launch
-    std::optional<double> dram_read_bytes;     // dram__bytes_read.sum: L2 <- HBM
-    std::optional<double> dram_write_bytes;    // dram__bytes_write.sum: L2 -> HBM
-    std::optional<double> lts_bytes;           // lts__t_bytes.sum: all L2 tag traffic
-    std::optional<double> lts_read_sectors;    // lts__t_sectors_op_read.sum
-    std::optional<double> lts_write_sectors;   // lts__t_sectors_op_write.sum
-    std::optional<double> lts_atom_sectors;    // lts__t_sectors_op_atom.sum
-    std::optional<double> lts_red_sectors;     // lts__t_sectors_op_red.sum
-    std::optional<double> shared_wavefronts;   // l1tex__data_pipe_lsu_wavefronts_mem_shared.sum
-    std::optional<double> gpu_time_ns;         // gpu__time_duration.sum
-
-    // Bytes the SMs asked of L2 (read + write + atomic + reduction sectors x 32), when all four
-    // sector counts are there.
-    std::optional<double> l2_request_bytes() const;
-};
-
-// The ncu metric names, in the order reports list them.
-const std::vector<std::string>& ncu_metric_names();
-// Sets the field of `m` named by an ncu metric; returns false for a metric the cross-check
-// does not use.
-bool set_ncu_metric(NcuMetrics& m, const std::string& metric, double value);
 
 struct Provenance {
     std::string gpu;  // "NVIDIA H100 80GB HBM3" (required)
@@ -58,7 +37,9 @@ struct MeasuredRun {
     int64_t version = 0;
     std::string kernel;        // "fa2_tc"
     std::string algo;          // vanilla | fa1 | fa2 | fa3 ("" when the run failed before planning)
-    std::string vanilla_gemm;  // tiled | cublas | ""
+    std::string pass;          // fwd | bwd: the version's declared pass ("" before schema 2)
+    std::string matmul_unit;   // fma | mma_sync | wgmma | cublas: declared ("" before schema 2)
+    std::string vanilla_gemm;  // tiled | cublas | "": schema 1 only (schema 2 says matmul_unit)
     std::string dtype = "fp16";
     int64_t B = 1, H = 1, N = 0, d = 0;
     bool causal = false;
@@ -105,7 +86,9 @@ struct MeasurementFile {
     std::vector<DumpedOutput> outputs;
 };
 
-inline constexpr const char* kMeasurementSchema = "flashsim-measurement/1";
+// The schema kernels/profile.py writes, and the older one still read (kernel_properties.h).
+inline constexpr const char* kMeasurementSchema = "flashsim-measurement/2";
+inline constexpr const char* kMeasurementSchemaV1 = "flashsim-measurement/1";
 
 MeasurementFile parse_measurement(const std::string& text, const std::string& origin);  // throws ConfigError
 MeasurementFile load_measurement(const std::string& path);                              // throws ConfigError

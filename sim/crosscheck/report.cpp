@@ -101,8 +101,45 @@ void time_table(std::ostringstream& o, const std::vector<Comparison>& cs) {
     }
 }
 
+// Measured by ncu (schema 2): the SM clock the kernel ran at, its cycles beside the simulated ones
+// (the preset's one clock), issue-slot use, tensor-pipe activity and occupancy.
+void clock_table(std::ostringstream& o, const std::vector<Comparison>& cs) {
+    o << "clock and cycles (ncu: sm__cycles_elapsed .avg.per_second and .max; sim: cycles at the preset's clock);\n"
+         "issue = issue slots used, tensor = tensor pipe active, warps = occupancy, % of peak while active\n";
+    o << kKeyHead << "  ncu ms  meas GHz  meas Mcyc  sim Mcyc     err  sim GHz  issue%  tensor%  warps%\n";
+    auto pct = [](const std::optional<double>& v) { return v ? fmt("%.1f", *v) : std::string("-"); };
+    for (const auto& c : cs) {
+        if (!c.run.ncu) continue;
+        const NcuMetrics& n = *c.run.ncu;
+        const MetricPair& cy = c.at(Metric::cycles);
+        const std::optional<double>& sim_s = c.at(Metric::time_ncu).simulated;
+        const std::string sim_ghz = cy.simulated && sim_s && *sim_s > 0 ? fmt("%.3f", *cy.simulated / *sim_s * 1e-9) : "-";
+        o << run_key(c) << pad(num(scaled(n.gpu_time_ns, 1e-6)), 8) << pad(n.sm_clock_hz ? fmt("%.3f", *n.sm_clock_hz * 1e-9) : "-", 10)
+          << pad(num(scaled(cy.measured, 1e-6)), 11) << pad(num(scaled(cy.simulated, 1e-6)), 10) << pad(format_rel_err(cy.rel_err()), 8)
+          << pad(sim_ghz, 9) << pad(pct(n.issue_active_pct), 8) << pad(pct(n.tensor_active_pct), 9)
+          << pad(pct(n.warps_active_pct), 8) << "\n";
+    }
+}
+
+// Measured by ncu (schema 2): warp-instructions per pipe, in millions; the simulator does not
+// count instructions yet.
+void instruction_table(std::ostringstream& o, const std::vector<Comparison>& cs) {
+    o << "instructions per pipe, measured (ncu smsp__inst_executed*, millions of warp-instructions;\n"
+         "tensor = mma.sync and wgmma, xu = MUFU (ex2), shd ld = shared loads, ldsm = ldmatrix; not simulated yet)\n";
+    o << kKeyHead << "    total   tensor      fma      alu       xu      lsu   shd ld     ldsm   ldgsts\n";
+    for (const auto& c : cs) {
+        if (!c.run.ncu || !c.run.ncu->inst_executed) continue;
+        const NcuMetrics& n = *c.run.ncu;
+        o << run_key(c);
+        for (const auto& v : {n.inst_executed, n.inst_tensor, n.inst_fma, n.inst_alu, n.inst_xu, n.inst_lsu, n.inst_shared_ld,
+                              n.inst_ldsm, n.inst_ldgsts})
+            o << pad(num(scaled(v, 1e-6)), 9);
+        o << "\n";
+    }
+}
+
 void wide_table(std::ostringstream& o, const std::vector<Comparison>& cs) {
-    o << "bytes in MB (1e6), times in ms; err = (sim - meas) / meas\n" << kKeyHead;
+    o << "bytes in MB (1e6), times in ms, cycles in millions; err = (sim - meas) / meas\n" << kKeyHead;
     for (size_t mi = 0; mi < kMetricCount; ++mi)
         o << "  " << pad(metric_key(Metric(mi)), 12) << pad("sim", 9) << pad("err", 8) << (Metric(mi) == Metric::hbm_write ? "   dirty" : "");
     o << "  sim schedule\n";
@@ -226,6 +263,17 @@ std::string format_text(const CrosscheckReport& r, bool wide) {
         bytes_table(o, r.comparisons);
         o << "\n";
         time_table(o, r.comparisons);
+        bool clock = false, inst = false;
+        for (const auto& c : r.comparisons)
+            if (c.run.ncu) clock |= c.run.ncu->sm_clock_hz.has_value(), inst |= c.run.ncu->inst_executed.has_value();
+        if (clock) {
+            o << "\n";
+            clock_table(o, r.comparisons);
+        }
+        if (inst) {
+            o << "\n";
+            instruction_table(o, r.comparisons);
+        }
     }
     // Notes: what the simulator refused, what the mapping assumed, runs that failed or lacked ncu.
     std::set<std::string> assumed;

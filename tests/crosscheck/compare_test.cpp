@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sim/core/errors.h"
+#include "sim/crosscheck/kernel_properties.h"
 #include "sim/crosscheck/report.h"
 
 using namespace flashsim;
@@ -15,11 +16,13 @@ namespace {
 
 const std::string kFixture = std::string(FLASHSIM_SOURCE_DIR) + "/tests/crosscheck/fixtures/synthetic_measurement.json";
 
-MeasuredRun run_of(int64_t version, const char* algo, const char* gemm = "") {
+// A run of schema 2: its version declares algo, pass and matmul unit.
+MeasuredRun run_of(int64_t version, const char* algo, const char* matmul_unit = "mma_sync") {
     MeasuredRun r;
     r.version = version;
     r.algo = algo;
-    r.vanilla_gemm = gemm;
+    r.pass = "fwd";
+    r.matmul_unit = matmul_unit;
     r.B = 2, r.H = 3, r.N = 512, r.d = 64, r.causal = true;
     r.Br = 64, r.Bc = 32, r.warps = 4, r.stages = 2;
     return r;
@@ -51,21 +54,24 @@ TEST_CASE("GPU names map to presets, and an unknown GPU asks for --gpu") {
 }
 
 TEST_CASE("each kernel version maps to the simulator's algorithm with the run's own knobs") {
-    const SimConfig v1 = sim_config_for(run_of(1, "vanilla", "tiled"));
+    const SimConfig v1 = sim_config_for(run_of(1, "vanilla", "fma"));
     CHECK(v1.schedule.algo == Algorithm::vanilla);
     CHECK(v1.schedule.vanilla_gemm == GemmTiling::tiled);
+    CHECK(v1.schedule.matmul_unit == MatmulUnit::fma);
     CHECK(v1.schedule.Br == 64);
     CHECK(v1.schedule.Bc == 32);
     CHECK(v1.note.empty());
 
     const SimConfig v2 = sim_config_for(run_of(2, "vanilla", "cublas"));
     CHECK(v2.schedule.vanilla_gemm == GemmTiling::tiled);
+    CHECK(v2.schedule.matmul_unit == MatmulUnit::tensor);
     CHECK(v2.schedule.Br == kCublasTileAssumed);
     CHECK(v2.schedule.Bc == kCublasTileAssumed);
     CHECK(v2.note.find("cuBLAS") != std::string::npos);
 
     const SimConfig v5 = sim_config_for(run_of(5, "fa2"));
     CHECK(v5.schedule.algo == Algorithm::fa2);
+    CHECK(v5.schedule.matmul_unit == MatmulUnit::tensor);
     CHECK(v5.schedule.Br == 64);
     CHECK(v5.schedule.warps == 4);
     CHECK(v5.schedule.stages == 2);
@@ -74,11 +80,47 @@ TEST_CASE("each kernel version maps to the simulator's algorithm with the run's 
     CHECK(v5.problem.causal);
     CHECK(v5.problem.pass == Pass::fwd);
 
-    CHECK(sim_config_for(run_of(3, "fa1")).schedule.algo == Algorithm::fa1);
+    CHECK(sim_config_for(run_of(3, "fa1", "fma")).schedule.algo == Algorithm::fa1);
+    CHECK(sim_config_for(run_of(3, "fa1", "fma")).schedule.matmul_unit == MatmulUnit::fma);
+    CHECK(sim_config_for(run_of(6, "fa3", "wgmma")).schedule.matmul_unit == MatmulUnit::tensor);
     CHECK_THROWS_WITH_AS(sim_config_for(run_of(9, "")), doctest::Contains("records no algorithm"), ConfigError);
     CHECK_THROWS_WITH_AS(sim_config_for(run_of(9, "fa9")), doctest::Contains("algo='fa9'"), ConfigError);
-    CHECK_THROWS_WITH_AS(sim_config_for(run_of(9, "vanilla", "magic")), doctest::Contains("vanilla_gemm='magic'"),
+    CHECK_THROWS_WITH_AS(sim_config_for(run_of(9, "vanilla", "magic")), doctest::Contains("matmul_unit='magic'"),
                          ConfigError);
+    CHECK_THROWS_WITH_AS(sim_config_for(run_of(9, "fa2", "cublas")), doctest::Contains("vanilla only"), ConfigError);
+}
+
+TEST_CASE("a new kernel name maps by its declared properties, not by its name") {
+    MeasuredRun r = run_of(7, "fa2", "fma");
+    r.kernel = "fa2_scalar_v2";  // a name no table knows
+    CHECK(sim_config_for(r).schedule.matmul_unit == MatmulUnit::fma);
+    r.matmul_unit = "wgmma";
+    CHECK(sim_config_for(r).schedule.matmul_unit == MatmulUnit::tensor);
+}
+
+TEST_CASE("files before schema 2 take their properties from the legacy table, by version and kernel") {
+    struct Row { int64_t version; const char* kernel; const char* algo; const char* unit; MatmulUnit sim; };
+    for (const Row& row : {Row{1, "vanilla_tiled", "vanilla", "fma", MatmulUnit::fma},
+                           Row{2, "vanilla_cublas", "vanilla", "cublas", MatmulUnit::tensor},
+                           Row{3, "fa1", "fa1", "fma", MatmulUnit::fma}, Row{4, "fa2_scalar", "fa2", "fma", MatmulUnit::fma},
+                           Row{5, "fa2_tc", "fa2", "mma_sync", MatmulUnit::tensor},
+                           Row{6, "fa3_hopper", "fa3", "wgmma", MatmulUnit::tensor}}) {
+        INFO("v" << row.version << " " << row.kernel);
+        MeasuredRun r = run_of(row.version, row.algo, "");
+        r.pass = "";
+        r.kernel = row.kernel;
+        const KernelProperties k = declared_properties(r);
+        CHECK(k.algo == row.algo);
+        CHECK(k.pass == "fwd");
+        CHECK(k.matmul_unit == row.unit);
+        CHECK(sim_config_for(r).schedule.matmul_unit == row.sim);
+    }
+    MeasuredRun unknown = run_of(4, "fa2", "");
+    unknown.kernel = "fa2_scalar_v2";
+    CHECK_THROWS_WITH_AS(sim_config_for(unknown), doctest::Contains("declares no matmul unit"), ConfigError);
+    MeasuredRun mismatch = run_of(5, "fa1", "");
+    mismatch.kernel = "fa2_tc";
+    CHECK_THROWS_WITH_AS(sim_config_for(mismatch), doctest::Contains("records algo='fa1'"), ConfigError);
 }
 
 TEST_CASE("the relative error is (sim - meas) / meas, and missing when either side is") {
@@ -146,6 +188,38 @@ TEST_CASE("a configuration the simulator refuses is recorded with its reason, no
     const Comparison c = compare_run(r.label(), r, load_gpu("h100"), crosscheck_sim_options());
     CHECK(c.sim_error.find("Br=4096") != std::string::npos);
     CHECK_FALSE(c.at(Metric::hbm_read).simulated.has_value());
+}
+
+TEST_CASE("cycles pair ncu's elapsed SM cycles with the simulated cycles at the preset's clock") {
+    MeasuredRun r = run_of(5, "fa2");
+    r.N = 1024, r.Br = 128, r.Bc = 64;
+    NcuMetrics n;
+    n.gpu_time_ns = 240000;
+    n.sm_clock_hz = 1.75e9;
+    n.sm_cycles_max = 420000;
+    n.issue_active_pct = 44.9;
+    n.tensor_active_pct = 47.6;
+    n.inst_executed = 94855168;
+    n.inst_xu = 8683520;
+    r.ncu = n;
+    const GpuSpec g = load_gpu("h200");
+    const Comparison c = compare_run(r.label(), r, g, crosscheck_sim_options());
+    REQUIRE(c.sim_error.empty());
+    CHECK(*c.at(Metric::cycles).measured == *n.sm_cycles_max);
+    REQUIRE(c.at(Metric::cycles).simulated.has_value());
+    CHECK(*c.at(Metric::cycles).simulated == doctest::Approx(*c.at(Metric::time_ncu).simulated * g.clock_hz));
+    CHECK(std::string(metric_unit(Metric::cycles)) == "cycles");
+    const std::string text = format_text(build_report("t.json", {c}, g), false);
+    CHECK(text.find("clock and cycles") != std::string::npos);
+    CHECK(text.find("1.750") != std::string::npos);  // the measured clock in GHz
+    CHECK(text.find("instructions per pipe") != std::string::npos);
+    // A run of schema 1 (no clock) shows neither table.
+    MeasuredRun old = r;
+    old.ncu = NcuMetrics{};
+    old.ncu->gpu_time_ns = 240000;
+    const std::string text1 = format_text(build_report("t.json", {compare_run(old.label(), old, g, crosscheck_sim_options())}, g), false);
+    CHECK(text1.find("clock and cycles") == std::string::npos);
+    CHECK(text1.find("instructions per pipe") == std::string::npos);
 }
 
 TEST_CASE("throughput per shape comes from the file's own times") {

@@ -108,6 +108,93 @@ inline const std::vector<FidelityBound>& fidelity_bounds() {
         {"nvidia-h200-2026-11-21.json", 3, Metric::time_events, "l2", 0.87},  // median 0.774, worst 0.786
         {"nvidia-h200-2026-11-21.json", 4, Metric::time_events, "l2", 0.60},  // median 0.388, worst 0.542
         {"nvidia-h200-2026-11-21.json", 5, Metric::time_events, "l2", 0.30},  // median 0.188, worst 0.272
+        // The H200 measurements of schema 2 (nvidia-h200-2026-12-01-{n1024-4096,n16384}.json, versions
+        // 1-6, same ncu settings), set the same way from this branch's model; `cycles` pairs ncu's
+        // sm__cycles_elapsed.max with the simulated cycles at the preset's clock.
+        {"nvidia-h200-2026-12-01-n1024-4096.json", 1, Metric::hbm_read, "l2", 0.01},  // median 0.002, worst 0.005
+        {"nvidia-h200-2026-12-01-n1024-4096.json", 2, Metric::hbm_read, "l2", 0.01},  // median 0.000, worst 0.003
+        {"nvidia-h200-2026-12-01-n1024-4096.json", 3, Metric::hbm_read, "l2", 0.35},  // median 0.157, worst 0.313
+        {"nvidia-h200-2026-12-01-n1024-4096.json", 4, Metric::hbm_read, "l2", 0.01},  // median 0.002, worst 0.003
+        {"nvidia-h200-2026-12-01-n1024-4096.json", 5, Metric::hbm_read, "l2", 0.01},  // median 0.001, worst 0.003
+        {"nvidia-h200-2026-12-01-n1024-4096.json", 6, Metric::hbm_read, "l2", 0.01},  // median 0.000, worst 0.000
+        {"nvidia-h200-2026-12-01-n1024-4096.json", 1, Metric::hbm_write, "l2", 0.06},  // median 0.028, worst 0.050
+        {"nvidia-h200-2026-12-01-n1024-4096.json", 2, Metric::hbm_write, "l2", 0.05},  // median 0.027, worst 0.044
+        {"nvidia-h200-2026-12-01-n1024-4096.json", 3, Metric::hbm_write, "l2", 0.42},  // median 0.186, worst 0.379
+        {"nvidia-h200-2026-12-01-n1024-4096.json", 4, Metric::hbm_write, "l2", 0.54},  // median 0.347, worst 0.484
+        {"nvidia-h200-2026-12-01-n1024-4096.json", 5, Metric::hbm_write, "l2", 0.44},  // median 0.266, worst 0.395
+        {"nvidia-h200-2026-12-01-n1024-4096.json", 6, Metric::hbm_write, "l2", 0.42},  // median 0.263, worst 0.381
+        {"nvidia-h200-2026-12-01-n1024-4096.json", 1, Metric::l2_traffic, "l2", 0.23},  // median 0.170, worst 0.203
+        {"nvidia-h200-2026-12-01-n1024-4096.json", 2, Metric::l2_traffic, "l2", 0.21},  // median 0.125, worst 0.185
+        {"nvidia-h200-2026-12-01-n1024-4096.json", 3, Metric::l2_traffic, "l2", 0.34},  // median 0.301, worst 0.309
+        {"nvidia-h200-2026-12-01-n1024-4096.json", 4, Metric::l2_traffic, "l2", 0.13},  // median 0.075, worst 0.114
+        {"nvidia-h200-2026-12-01-n1024-4096.json", 5, Metric::l2_traffic, "l2", 0.18},  // median 0.111, worst 0.162
+        {"nvidia-h200-2026-12-01-n1024-4096.json", 6, Metric::l2_traffic, "l2", 0.33},  // median 0.150, worst 0.298
+        {"nvidia-h200-2026-12-01-n1024-4096.json", 1, Metric::l2_requests, "l2", 0.23},  // median 0.169, worst 0.202
+        {"nvidia-h200-2026-12-01-n1024-4096.json", 2, Metric::l2_requests, "l2", 0.20},  // median 0.119, worst 0.179
+        {"nvidia-h200-2026-12-01-n1024-4096.json", 3, Metric::l2_requests, "l2", 0.34},  // median 0.301, worst 0.309
+        {"nvidia-h200-2026-12-01-n1024-4096.json", 4, Metric::l2_requests, "l2", 0.13},  // median 0.076, worst 0.114
+        {"nvidia-h200-2026-12-01-n1024-4096.json", 5, Metric::l2_requests, "l2", 0.18},  // median 0.113, worst 0.160
+        {"nvidia-h200-2026-12-01-n1024-4096.json", 6, Metric::l2_requests, "l2", 0.37},  // median 0.165, worst 0.331
+        {"nvidia-h200-2026-12-01-n1024-4096.json", 1, Metric::time_ncu, "l2", 0.59},  // median 0.472, worst 0.528
+        {"nvidia-h200-2026-12-01-n1024-4096.json", 2, Metric::time_ncu, "l2", 0.59},  // median 0.511, worst 0.531
+        {"nvidia-h200-2026-12-01-n1024-4096.json", 3, Metric::time_ncu, "l2", 0.87},  // median 0.728, worst 0.782
+        {"nvidia-h200-2026-12-01-n1024-4096.json", 4, Metric::time_ncu, "l2", 0.59},  // median 0.388, worst 0.533
+        {"nvidia-h200-2026-12-01-n1024-4096.json", 5, Metric::time_ncu, "l2", 0.30},  // median 0.214, worst 0.271
+        {"nvidia-h200-2026-12-01-n1024-4096.json", 6, Metric::time_ncu, "l2", 0.50},  // median 0.338, worst 0.452
+        {"nvidia-h200-2026-12-01-n1024-4096.json", 1, Metric::time_events, "l2", 0.59},  // median 0.473, worst 0.528
+        {"nvidia-h200-2026-12-01-n1024-4096.json", 2, Metric::time_events, "l2", 0.59},  // median 0.517, worst 0.535
+        {"nvidia-h200-2026-12-01-n1024-4096.json", 3, Metric::time_events, "l2", 0.87},  // median 0.728, worst 0.782
+        {"nvidia-h200-2026-12-01-n1024-4096.json", 4, Metric::time_events, "l2", 0.59},  // median 0.387, worst 0.534
+        {"nvidia-h200-2026-12-01-n1024-4096.json", 5, Metric::time_events, "l2", 0.30},  // median 0.208, worst 0.271
+        {"nvidia-h200-2026-12-01-n1024-4096.json", 6, Metric::time_events, "l2", 0.50},  // median 0.333, worst 0.449
+        {"nvidia-h200-2026-12-01-n1024-4096.json", 1, Metric::cycles, "l2", 0.62},  // median 0.512, worst 0.564
+        {"nvidia-h200-2026-12-01-n1024-4096.json", 2, Metric::cycles, "l2", 0.61},  // median 0.526, worst 0.551
+        {"nvidia-h200-2026-12-01-n1024-4096.json", 3, Metric::cycles, "l2", 0.88},  // median 0.748, worst 0.799
+        {"nvidia-h200-2026-12-01-n1024-4096.json", 4, Metric::cycles, "l2", 0.63},  // median 0.435, worst 0.569
+        {"nvidia-h200-2026-12-01-n1024-4096.json", 5, Metric::cycles, "l2", 0.27},  // median 0.197, worst 0.238
+        {"nvidia-h200-2026-12-01-n1024-4096.json", 6, Metric::cycles, "l2", 0.48},  // median 0.311, worst 0.430
+        {"nvidia-h200-2026-12-01-n16384.json", 1, Metric::hbm_read, "l2", 0.01},  // median 0.006, worst 0.008
+        {"nvidia-h200-2026-12-01-n16384.json", 2, Metric::hbm_read, "l2", 0.03},  // median 0.013, worst 0.019
+        {"nvidia-h200-2026-12-01-n16384.json", 3, Metric::hbm_read, "l2", 0.35},  // median 0.159, worst 0.315
+        {"nvidia-h200-2026-12-01-n16384.json", 4, Metric::hbm_read, "l2", 0.02},  // median 0.006, worst 0.011
+        {"nvidia-h200-2026-12-01-n16384.json", 5, Metric::hbm_read, "l2", 0.05},  // median 0.002, worst 0.037
+        {"nvidia-h200-2026-12-01-n16384.json", 6, Metric::hbm_read, "l2", 0.01},  // median 0.001, worst 0.009
+        {"nvidia-h200-2026-12-01-n16384.json", 1, Metric::hbm_write, "l2", 0.01},  // median 0.004, worst 0.004
+        {"nvidia-h200-2026-12-01-n16384.json", 2, Metric::hbm_write, "l2", 0.01},  // median 0.003, worst 0.003
+        {"nvidia-h200-2026-12-01-n16384.json", 3, Metric::hbm_write, "l2", 0.35},  // median 0.161, worst 0.314
+        {"nvidia-h200-2026-12-01-n16384.json", 4, Metric::hbm_write, "l2", 0.58},  // median 0.399, worst 0.520
+        {"nvidia-h200-2026-12-01-n16384.json", 5, Metric::hbm_write, "l2", 0.43},  // median 0.280, worst 0.388
+        {"nvidia-h200-2026-12-01-n16384.json", 6, Metric::hbm_write, "l2", 0.44},  // median 0.256, worst 0.398
+        {"nvidia-h200-2026-12-01-n16384.json", 1, Metric::l2_traffic, "l2", 0.19},  // median 0.121, worst 0.169
+        {"nvidia-h200-2026-12-01-n16384.json", 2, Metric::l2_traffic, "l2", 0.19},  // median 0.104, worst 0.168
+        {"nvidia-h200-2026-12-01-n16384.json", 3, Metric::l2_traffic, "l2", 0.35},  // median 0.307, worst 0.312
+        {"nvidia-h200-2026-12-01-n16384.json", 4, Metric::l2_traffic, "l2", 0.97},  // median 0.443, worst 0.877
+        {"nvidia-h200-2026-12-01-n16384.json", 5, Metric::l2_traffic, "l2", 0.12},  // median 0.043, worst 0.105
+        {"nvidia-h200-2026-12-01-n16384.json", 6, Metric::l2_traffic, "l2", 0.24},  // median 0.065, worst 0.212
+        {"nvidia-h200-2026-12-01-n16384.json", 1, Metric::l2_requests, "l2", 0.19},  // median 0.121, worst 0.169
+        {"nvidia-h200-2026-12-01-n16384.json", 2, Metric::l2_requests, "l2", 0.18},  // median 0.100, worst 0.163
+        {"nvidia-h200-2026-12-01-n16384.json", 3, Metric::l2_requests, "l2", 0.35},  // median 0.307, worst 0.312
+        {"nvidia-h200-2026-12-01-n16384.json", 4, Metric::l2_requests, "l2", 0.97},  // median 0.443, worst 0.877
+        {"nvidia-h200-2026-12-01-n16384.json", 5, Metric::l2_requests, "l2", 0.12},  // median 0.044, worst 0.106
+        {"nvidia-h200-2026-12-01-n16384.json", 6, Metric::l2_requests, "l2", 0.25},  // median 0.074, worst 0.219
+        {"nvidia-h200-2026-12-01-n16384.json", 1, Metric::time_ncu, "l2", 0.63},  // median 0.521, worst 0.569
+        {"nvidia-h200-2026-12-01-n16384.json", 2, Metric::time_ncu, "l2", 0.82},  // median 0.726, worst 0.738
+        {"nvidia-h200-2026-12-01-n16384.json", 3, Metric::time_ncu, "l2", 0.86},  // median 0.773, worst 0.779
+        {"nvidia-h200-2026-12-01-n16384.json", 4, Metric::time_ncu, "l2", 0.49},  // median 0.388, worst 0.440
+        {"nvidia-h200-2026-12-01-n16384.json", 5, Metric::time_ncu, "l2", 0.23},  // median 0.156, worst 0.204
+        {"nvidia-h200-2026-12-01-n16384.json", 6, Metric::time_ncu, "l2", 0.35},  // median 0.264, worst 0.311
+        {"nvidia-h200-2026-12-01-n16384.json", 1, Metric::time_events, "l2", 0.63},  // median 0.521, worst 0.569
+        {"nvidia-h200-2026-12-01-n16384.json", 2, Metric::time_events, "l2", 0.82},  // median 0.727, worst 0.739
+        {"nvidia-h200-2026-12-01-n16384.json", 3, Metric::time_events, "l2", 0.86},  // median 0.773, worst 0.779
+        {"nvidia-h200-2026-12-01-n16384.json", 4, Metric::time_events, "l2", 0.49},  // median 0.388, worst 0.440
+        {"nvidia-h200-2026-12-01-n16384.json", 5, Metric::time_events, "l2", 0.26},  // median 0.147, worst 0.235
+        {"nvidia-h200-2026-12-01-n16384.json", 6, Metric::time_events, "l2", 0.34},  // median 0.260, worst 0.309
+        {"nvidia-h200-2026-12-01-n16384.json", 1, Metric::cycles, "l2", 0.67},  // median 0.557, worst 0.601
+        {"nvidia-h200-2026-12-01-n16384.json", 2, Metric::cycles, "l2", 0.83},  // median 0.740, worst 0.754
+        {"nvidia-h200-2026-12-01-n16384.json", 3, Metric::cycles, "l2", 0.88},  // median 0.790, worst 0.796
+        {"nvidia-h200-2026-12-01-n16384.json", 4, Metric::cycles, "l2", 0.54},  // median 0.434, worst 0.482
+        {"nvidia-h200-2026-12-01-n16384.json", 5, Metric::cycles, "l2", 0.22},  // median 0.142, worst 0.192
+        {"nvidia-h200-2026-12-01-n16384.json", 6, Metric::cycles, "l2", 0.33},  // median 0.240, worst 0.297
     };
     // clang-format on
     return table;

@@ -1,8 +1,10 @@
-// Reading "flashsim-measurement/1" files: the synthetic fixture parses field by field; malformed
+// Reading "flashsim-measurement/1" and "/2" files: the synthetic fixture parses field by field; malformed
 // files, missing required fields and wrong types fail with one line naming the field.
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <memory>
+#include <set>
 #include <nlohmann/json.hpp>
 
 #include "sim/core/errors.h"
@@ -35,7 +37,7 @@ bool contains(const std::string& s, const std::string& part) { return s.find(par
 TEST_CASE("the synthetic fixture parses with every field where the file puts it") {
     const json doc = fixture();
     const MeasurementFile f = load_measurement(kFixture);
-    CHECK(f.schema == kMeasurementSchema);
+    CHECK(f.schema == kMeasurementSchemaV1);
     CHECK(f.provenance.gpu == doc["provenance"]["gpu"].get<std::string>());
     CHECK(f.provenance.sm_count == doc["provenance"]["sm_count"].get<int64_t>());
     REQUIRE(f.runs.size() == doc["runs"].size());
@@ -62,6 +64,51 @@ TEST_CASE("the synthetic fixture parses with every field where the file puts it"
     REQUIRE(f.outputs[0].O.size() == 4);
     CHECK(f.outputs[0].O[0] == 0.5f);
     CHECK(std::isnan(f.outputs[0].O[2]));  // null: an element the kernel never wrote
+}
+
+TEST_CASE("schema 2 requires each run's declared pass and matmul unit and reads the timing evidence") {
+    json doc = fixture();
+    doc["schema"] = kMeasurementSchema;
+    CHECK(contains(error_of(doc), "runs[0].pass: required field is missing"));
+    for (auto& r : doc["runs"])
+        if (!r.contains("error")) r["pass"] = "fwd", r["matmul_unit"] = "mma_sync";
+    doc["runs"][0].erase("matmul_unit");
+    CHECK(contains(error_of(doc), "runs[0].matmul_unit: required field is missing"));
+    doc["runs"][0]["matmul_unit"] = "fma";
+    json& n = doc["runs"][0]["ncu"];
+    n["sm__cycles_elapsed.avg.per_second"] = 1.75e9;
+    n["sm__cycles_elapsed.max"] = 420000;
+    n["smsp__issue_active.avg.pct_of_peak_sustained_active"] = 44.9;
+    n["smsp__inst_executed_pipe_xu.sum"] = 8683520;
+    n["sm__pipe_tensor_cycles_active.avg.pct_of_peak_sustained_active"] = 47.6;
+    const MeasurementFile f = parse_measurement(doc.dump(), "v2.json");
+    const MeasuredRun& r = f.runs[0];
+    CHECK(r.pass == "fwd");
+    CHECK(r.matmul_unit == "fma");
+    REQUIRE(r.ncu.has_value());
+    CHECK(*r.ncu->sm_clock_hz == 1.75e9);
+    CHECK(*r.ncu->sm_cycles_max == 420000);
+    CHECK(*r.ncu->issue_active_pct == 44.9);
+    CHECK(*r.ncu->inst_xu == 8683520);
+    CHECK(*r.ncu->tensor_active_pct == 47.6);
+    CHECK_FALSE(r.ncu->inst_alu.has_value());  // absent: not recorded
+    n["sm__cycles_elapsed.max"] = -1;
+    CHECK(contains(error_of(doc), "runs[0].ncu.sm__cycles_elapsed.max: negative value"));
+}
+
+TEST_CASE("every ncu metric of the table fills its own field") {
+    std::set<std::string> names;
+    for (const auto& f : ncu_metric_fields()) {
+        INFO(f.name);
+        CHECK(names.insert(f.name).second);  // each name once
+        NcuMetrics m;
+        CHECK(set_ncu_metric(m, f.name, 7.0));
+        CHECK(m.*(f.field) == 7.0);
+        int set = 0;
+        for (const auto& g : ncu_metric_fields()) set += (m.*(g.field)).has_value();
+        CHECK(set == 1);  // and no other
+    }
+    CHECK_FALSE(set_ncu_metric(*std::make_unique<NcuMetrics>(), "sm__not_a_metric.sum", 1.0));
 }
 
 TEST_CASE("a file that is not JSON fails with one line naming the file") {

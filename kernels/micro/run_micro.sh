@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# run_micro.sh BUILD_DIR OUT_DIR [NAME...]: runs the microbenchmarks of kernels/micro/ built in
+# BUILD_DIR (cmake -S kernels -B BUILD_DIR; all of them, or the NAMEs given) and writes each one's
+# raw output, provenance first, to OUT_DIR/micro-<gpu>-<date>-<name>.txt, the name
+# kernels/measurements/ stores it under.
+set -u
+B=${1:?usage: run_micro.sh BUILD_DIR OUT_DIR}
+O=${2:?usage: run_micro.sh BUILD_DIR OUT_DIR}
+mkdir -p "$O"
+gpu=$(nvidia-smi --query-gpu=name --format=csv,noheader | head -1)
+slug=$(echo "$gpu" | tr 'A-Z' 'a-z' | sed -E 's/[^a-z0-9]+/-/g; s/^-//; s/-$//')
+day=$(date -u +%Y-%m-%d)
+shift 2
+names=${*:-mem_latency_bw clock_under_load launch_cost mma_rate ldmatrix_mma_mix}
+for name in $names; do
+    exe="$B/micro_$name"
+    if [ ! -x "$exe" ]; then echo "skip $name (not built)"; continue; fi
+    f="$O/micro-$slug-$day-$name.txt"
+    {
+        echo "# kernels/micro/$name.cu, raw output (never edited)"
+        echo "# date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+        echo "# gpu, driver, SM clock now, max SM clock: $(nvidia-smi --query-gpu=name,driver_version,clocks.sm,clocks.max.sm --format=csv,noheader)"
+        echo "# cuda: $(nvcc --version | grep release)"
+        echo "# ncu: $(ncu --version 2>/dev/null | tail -1)"
+        echo "# command: $exe   (built by cmake -S kernels -B $B -DCMAKE_CUDA_ARCHITECTURES=90; run by kernels/micro/run_micro.sh $B OUT $name)"
+        "$exe" 2>&1
+        echo "# exit code: $?"
+    } > "$f"
+    cat "$f"
+done
