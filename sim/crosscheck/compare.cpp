@@ -10,6 +10,7 @@
 #include <set>
 #include <tuple>
 
+#include "sim/algorithms/algorithm.h"
 #include "sim/core/errors.h"
 
 namespace flashsim::crosscheck {
@@ -180,7 +181,7 @@ std::vector<ShapeThroughput> throughput_by_shape(const MeasurementFile& f) {
             if (!r.time_ms_median || r.B != s.B || r.H != s.H || r.N != s.N || r.d != s.d || r.causal != s.causal ||
                 r.dtype != s.dtype || r.algo.empty())
                 continue;
-            auto& best = r.algo == "vanilla" ? vanilla : flash;
+            auto& best = is_unfused(r.algo) ? vanilla : flash;
             best = best ? std::min(*best, *r.time_ms_median) : *r.time_ms_median;
         }
         if (vanilla && flash) s.flash_over_vanilla = *vanilla / *flash;

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "sim/algorithms/algorithm.h"
 #include "sim/core/errors.h"
 #include "sim/crosscheck/kernel_properties.h"
 
@@ -32,7 +33,7 @@ SimConfig sim_config_for(const MeasuredRun& r) {
     if (k.matmul_unit == "fma") s.matmul_unit = MatmulUnit::fma;
     else if (k.matmul_unit == "mma_sync" || k.matmul_unit == "wgmma" || k.matmul_unit == "cublas") s.matmul_unit = MatmulUnit::tensor;
     else throw ConfigError(r.label() + ": matmul_unit='" + k.matmul_unit + "' is unknown; allowed: fma, mma_sync, wgmma, cublas");
-    if (s.algo == Algorithm::vanilla) {
+    if (algorithm_info(s.algo).unfused) {
         // Real GEMMs issue every operand re-read to global memory; the L2 decides what reaches HBM.
         s.vanilla_gemm = GemmTiling::tiled;
         if (k.matmul_unit == "cublas") {
@@ -43,7 +44,7 @@ SimConfig sim_config_for(const MeasuredRun& r) {
             c.note = "cuBLAS tiles assumed " + std::to_string(kCublasTileAssumed) + "x" + std::to_string(kCublasTileAssumed);
         }
     } else if (k.matmul_unit == "cublas") {
-        throw ConfigError(r.label() + ": matmul_unit='cublas' is known for vanilla only, not algo='" + k.algo + "'");
+        throw ConfigError(r.label() + ": matmul_unit='cublas' is known for unfused attention only, not algo='" + k.algo + "'");
     }
     return c;
 }
