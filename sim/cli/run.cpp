@@ -8,6 +8,7 @@
 #include "sim/cli/options.h"
 #include "sim/cli/report.h"
 #include "sim/core/errors.h"
+#include "sim/core/work_estimate.h"
 
 namespace flashsim::cli {
 
@@ -135,23 +136,46 @@ int cmd_sweep(int argc, const char* const* argv) {
         points *= axes.back().values.size();
         if (points * algos.size() > 1000000) throw ConfigError("sweep: more than 1000000 points; narrow the ranges");
     }
+    // Visits every (point, algorithm) of the grid, in output order.
+    const auto for_each_point = [&](const auto& visit) {
+        std::vector<size_t> idx(axes.size(), 0);
+        for (size_t n = 0; n < points; ++n) {
+            for (const auto& algo : algos) {
+                CommonOptions pt = o;
+                pt.algo = algo;
+                for (size_t a = 0; a < axes.size(); ++a) apply_axis(pt, axes[a].key, axes[a].values[idx[a]]);
+                visit(pt);
+            }
+            for (size_t a = axes.size(); a-- > 0;) {  // odometer over the grid
+                if (++idx[a] < axes[a].values.size()) break;
+                idx[a] = 0;
+            }
+        }
+    };
+    // The whole grid's work is estimated before the first point runs: a sweep that would take
+    // hours is refused now, with the point that dominates, not after the first hour.
+    double total_s = 0, worst_s = -1;
+    std::string worst;
+    for_each_point([&](const CommonOptions& pt) {
+        const AttentionProblem p = pt.problem();
+        const GpuSpec g = pt.gpu_spec();
+        const SimOptions so = pt.sim_options();
+        const WorkEstimate w = check_work(p, resolve_schedule(pt.schedule(), p, g), so.timing,
+                                          so.timing && !so.paper_mode && g.l2_bytes > 0);
+        total_s += w.seconds;
+        if (w.seconds > worst_s) worst_s = w.seconds, worst = p.describe() + " " + pt.algo + ": " + w.arithmetic;
+    });
+    if (total_s > kMaxWorkSeconds)
+        throw ConfigError("sweep: " + std::to_string(points * algos.size()) + " points estimated at about " +
+                          std::to_string(int64_t(total_s / 60)) + " minutes in all (the largest: " + worst +
+                          "); allowed: sweeps estimated under 1 hour");
     std::string csv = csv_header() + "\n";
     nlohmann::json arr = nlohmann::json::array();
-    std::vector<size_t> idx(axes.size(), 0);
-    for (size_t n = 0; n < points; ++n) {
-        for (const auto& algo : algos) {
-            CommonOptions pt = o;
-            pt.algo = algo;
-            for (size_t a = 0; a < axes.size(); ++a) apply_axis(pt, axes[a].key, axes[a].values[idx[a]]);
-            const RunResult r = simulate(pt.problem(), pt.schedule(), pt.gpu_spec(), pt.sim_options());
-            csv += csv_row(r) + "\n";
-            if (!json_path.empty()) arr.push_back(to_json(r));
-        }
-        for (size_t a = axes.size(); a-- > 0;) {  // odometer over the grid
-            if (++idx[a] < axes[a].values.size()) break;
-            idx[a] = 0;
-        }
-    }
+    for_each_point([&](const CommonOptions& pt) {
+        const RunResult r = simulate(pt.problem(), pt.schedule(), pt.gpu_spec(), pt.sim_options());
+        csv += csv_row(r) + "\n";
+        if (!json_path.empty()) arr.push_back(to_json(r));
+    });
     if (!json_path.empty()) write_output(json_path, arr.dump(2) + "\n");
     if (!csv_path.empty() && !(json_path == "-" && csv_path == "-")) write_output(csv_path, csv);
     return 0;

@@ -217,6 +217,9 @@ Schedule resolve_schedule(Schedule s, const AttentionProblem& p, const GpuSpec& 
     for (const auto& [key, v] : {std::pair<const char*, int64_t>{"Br", s.Br}, {"Bc", s.Bc}, {"warps", s.warps}, {"stages", s.stages}})
         if (v < 0)
             throw ConfigError(std::string(key) + "=" + std::to_string(v) + " is out of range; allowed: >= 1, or 0 for the default");
+    // Fixed ranges first: shrinking blocks to fit an absurd stage count would walk for minutes.
+    if (s.warps > 32) throw ConfigError("warps=" + std::to_string(s.warps) + " is out of range; allowed: 1 to 32");
+    if (s.stages > 8) throw ConfigError("stages=" + std::to_string(s.stages) + " is out of range; allowed: 1 to 8");
     const int64_t d = p.d;
     switch (s.algo) {
         case Algorithm::vanilla:
