@@ -35,12 +35,13 @@ WorkEstimate estimate_work(const AttentionProblem& p, const Schedule& s, bool ti
     WorkEstimate w;
     w.tile_steps = heads * Tr * Tc * passes;
     if (timing && l2_model) {
-        // Global bytes per head, as the traces move them: vanilla writes and re-reads S and P
-        // (about 7 N Nk elements in all); tiled kernels read Kj, Vj once per query block (fa1
-        // also reads and writes Oi once per key block), and Q and O once.
+        // Global elements per head, as the traces move them: vanilla writes and re-reads S and P
+        // (about 7 N Nk in all); fa1 (outer loop over key blocks) reads Kj, Vj once and Qi, Oi
+        // once per key block and writes Oi back; fa2 and fa3 (outer loop over query blocks) read
+        // Kj, Vj once per query block and Qi, Oi once.
         const double per_head = s.algo == Algorithm::vanilla ? 7 * N * Nk + 3 * N * d + 2 * Nk * d
-                                                              : 2 * Tr * Nk * d + 2 * N * d +
-                                                                    (s.algo == Algorithm::fa1 ? 3 * Tc * N * d : 0);
+                                : s.algo == Algorithm::fa1   ? 2 * Nk * d + 3 * Tc * N * d
+                                                             : 2 * Tr * Nk * d + 2 * N * d;
         w.l2_model_bytes = all * es * per_head * passes;
     }
     w.seconds = w.tile_steps / kTileStepsPerSecond + w.l2_model_bytes / kL2ModelBytesPerSecond;
