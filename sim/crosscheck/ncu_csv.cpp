@@ -13,7 +13,7 @@ namespace flashsim::crosscheck {
 namespace {
 
 // Bounds that keep every later step finite and bounded: values (after unit scaling), kernel
-// names (matched with std::regex, whose matcher recurses once per character) and the pattern.
+// names and the pattern matched against them.
 constexpr double kMaxNcuValue = 1e30;
 constexpr size_t kMaxKernelNameBytes = 4096;
 constexpr size_t kMaxKernelRegexBytes = 256;
@@ -205,22 +205,39 @@ NcuMetrics sum_ncu_launches(const NcuCsv& csv, const std::string& kernel_regex) 
     if (kernel_regex.size() > kMaxKernelRegexBytes)
         throw ConfigError("--kernel-regex is " + std::to_string(kernel_regex.size()) + " characters long; allowed: at most " +
                           std::to_string(kMaxKernelRegexBytes));
+    // The matcher must stay linear in the name: libstdc++'s default (depth-first) executor
+    // backtracks, so '(a*)*b' on a long name runs for hours, and recurses once per character.
+    // Its breadth-first executor (the __polynomial option) is O(name x pattern) and iterative;
+    // it has no back-references, which kernel names do not need.
+#if defined(__GLIBCXX__)
+    constexpr auto kLinearTime = std::regex_constants::__polynomial;
+#else
+    constexpr auto kLinearTime = std::regex_constants::syntax_option_type{};
+#endif
     std::regex re;
     try {
-        re = std::regex(kernel_regex.empty() ? std::string(".*") : kernel_regex, std::regex::ECMAScript);
+        re = std::regex(kernel_regex.empty() ? std::string(".*") : kernel_regex, std::regex::ECMAScript | kLinearTime);
     } catch (const std::regex_error& e) {
         throw ConfigError("--kernel-regex '" + kernel_regex + "' is not a valid regular expression (" + e.what() + ")");
     }
     NcuMetrics m;
     std::map<std::string, double> sum;
     for (const auto& k : csv.launches) {
-        if (!std::regex_search(k.name, re)) continue;
+        bool match = false;
+        try {
+            match = std::regex_search(k.name, re);
+        } catch (const std::regex_error& e) {
+            throw ConfigError("--kernel-regex '" + kernel_regex + "' cannot be matched (" + e.what() +
+                              "); allowed: a regular expression without back-references");
+        }
+        if (!match) continue;
         m.kernels.push_back(k.name);
         for (const auto& [name, v] : k.metrics) sum[name] += v;
     }
     if (m.kernels.empty()) {
+        const auto shown = [](const std::string& n) { return n.size() > 60 ? n.substr(0, 57) + "..." : n; };
         std::string names;
-        for (size_t i = 0; i < csv.launches.size() && i < 4; ++i) names += (i ? ", " : "") + csv.launches[i].name;
+        for (size_t i = 0; i < csv.launches.size() && i < 4; ++i) names += (i ? ", " : "") + shown(csv.launches[i].name);
         throw ConfigError("--kernel-regex '" + kernel_regex + "' matches none of the " +
                           std::to_string(csv.launches.size()) + " kernels in '" + csv.origin + "' (" + names +
                           (csv.launches.size() > 4 ? ", ..." : "") + ")");

@@ -156,6 +156,10 @@ std::vector<Row> table() {
              write("scale.csv", "\"ID\",\"Kernel Name\",\"Metric Name\",\"Metric Unit\",\"Metric Value\"\n"
                                 "\"0\",\"fa2\",\"dram__bytes_read.sum\",\"Gbyte\",\"1e29\"\n");
          }, {"crosscheck", "scale.csv", "--gpu", "h100"}, "dram__bytes_read.sum: 1e29 Gbyte is out of range"},
+        {"ncu CSV: a backtracking pattern on a 4096-character name", [] { write("bt.csv", ncu_details(std::string(4096, 'a'), "1")); },
+         {"crosscheck", "bt.csv", "--gpu", "h100", "--kernel-regex", "(a*)*b"}, "'(a*)*b' matches none of the 1 kernels"},
+        {"ncu CSV: a back-reference", [] { write("br.csv", ncu_details("fa2", "1")); },
+         {"crosscheck", "br.csv", "--gpu", "h100", "--kernel-regex", "(a)\\1"}, "is not a valid regular expression"},
         {"ncu CSV: 300-character pattern", [] { write("ok.csv", ncu_details("fa2", "1")); },
          {"crosscheck", "ok.csv", "--gpu", "h100", "--kernel-regex", std::string(300, 'a')}, "--kernel-regex is 300 characters long"},
         // Work without bounds: refused (with the estimate) before it starts.
