@@ -1,6 +1,7 @@
 // run.cpp: `flashsim run` (one configuration) and `flashsim sweep` (a grid of them).
 #include <cmath>
 #include <iostream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -155,20 +156,27 @@ int cmd_sweep(int argc, const char* const* argv) {
     // The whole grid's work is estimated before the first point runs: a sweep that would take
     // hours is refused now, with the point that dominates, not after the first hour.
     double total_s = 0, worst_s = -1;
+    size_t estimated = 0;
     std::string worst;
+    std::map<std::string, GpuSpec> gpus;  // by preset and overrides: most grids vary no GPU field
     for_each_point([&](const CommonOptions& pt) {
         const AttentionProblem p = pt.problem();
-        const GpuSpec g = pt.gpu_spec();
+        std::string gpu_key = pt.gpu;
+        for (const auto& kv : pt.set) gpu_key += '\n' + kv;
+        auto it = gpus.find(gpu_key);
+        if (it == gpus.end()) it = gpus.emplace(gpu_key, pt.gpu_spec()).first;
+        const GpuSpec& g = it->second;
         const SimOptions so = pt.sim_options();
         const WorkEstimate w = check_work(p, resolve_schedule(pt.schedule(), p, g), so.timing,
                                           so.timing && !so.paper_mode && g.l2_bytes > 0);
         total_s += w.seconds;
         if (w.seconds > worst_s) worst_s = w.seconds, worst = p.describe() + " " + pt.algo + ": " + w.arithmetic;
+        ++estimated;
+        if (total_s > kMaxWorkSeconds)  // no need to look further
+            throw ConfigError("sweep: the first " + std::to_string(estimated) + " of " + std::to_string(points * algos.size()) +
+                              " points are estimated at about " + std::to_string(int64_t(total_s / 60)) +
+                              " minutes in all (the largest: " + worst + "); allowed: sweeps estimated under 1 hour");
     });
-    if (total_s > kMaxWorkSeconds)
-        throw ConfigError("sweep: " + std::to_string(points * algos.size()) + " points estimated at about " +
-                          std::to_string(int64_t(total_s / 60)) + " minutes in all (the largest: " + worst +
-                          "); allowed: sweeps estimated under 1 hour");
     std::string csv = csv_header() + "\n";
     nlohmann::json arr = nlohmann::json::array();
     for_each_point([&](const CommonOptions& pt) {

@@ -44,7 +44,8 @@ WorkEstimate estimate_work(const AttentionProblem& p, const Schedule& s, bool ti
                                                              : 2 * Tr * Nk * d + 2 * N * d;
         w.l2_model_bytes = all * es * per_head * passes;
     }
-    w.seconds = w.tile_steps / kTileStepsPerSecond + w.l2_model_bytes / kL2ModelBytesPerSecond;
+    w.seconds = w.tile_steps / kTileStepsPerSecond + w.l2_model_bytes / kL2ModelBytesPerSecond +
+                (timing && l2_model ? kRunSecondsWithL2Model : kRunSecondsWithoutL2Model);
     w.arithmetic = num(heads) + (timing ? (heads == 1 ? " head" : " heads") : " head (counting only)") + " x Tr=" + num(Tr) + " x Tc=" + num(Tc) +
                    " x " + num(passes) + (passes == 1 ? " pass" : " passes") + " = " + num(w.tile_steps) + " tile steps";
     if (w.l2_model_bytes > 0) w.arithmetic += " and " + num(w.l2_model_bytes) + " bytes through the L2 model";

@@ -23,6 +23,10 @@ namespace flashsim {
 // tile steps per second, and global bytes per second through the L2 model at line granules.
 inline constexpr double kTileStepsPerSecond = 2e6;
 inline constexpr double kL2ModelBytesPerSecond = 3e8;
+// Fixed cost of one run: setting up the L2 model (8 ms for the H100's 50 MiB, measured as 1000
+// one-tile runs), or the rest of the pipeline without it. What a sweep of many points adds up.
+inline constexpr double kRunSecondsWithL2Model = 1e-2;
+inline constexpr double kRunSecondsWithoutL2Model = 2e-4;
 inline constexpr double kWarnWorkSeconds = 30;
 inline constexpr double kMaxWorkSeconds = 3600;
 
@@ -30,6 +34,7 @@ struct WorkEstimate {
     double tile_steps = 0;      // (i, j) block pairs walked, all passes and heads walked
     double l2_model_bytes = 0;  // global bytes through the L2 model (0 when it does not run)
     double seconds = 0;         // tile_steps / kTileStepsPerSecond + l2_model_bytes / kL2ModelBytesPerSecond
+                                // + the fixed cost of one run
     std::string arithmetic;     // "16 heads x Tr=8 x Tc=8 x 1 pass = 1024 tile steps, about 0 s"
 };
 

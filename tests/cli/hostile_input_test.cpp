@@ -170,6 +170,8 @@ std::vector<Row> table() {
         {"N = 2^24, one head, counting only", none, {"run", "--N", "16777216", "--heads", "1", "--no-timing"}, "1 head (counting only)"},
         {"Br = Bc = 1", none, {"run", "--N", "65536", "--Br", "1", "--Bc", "1"}, "Tr=65536 x Tc=65536"},
         {"sweep up to N = 2^24", none, {"sweep", "--heads", "1", "--vary", "N=4096:16777216"}, "tile steps"},
+        {"sweep of a million one-tile points with the L2 model", none,
+         {"sweep", "--N", "64", "--heads", "1", "--gpu", "h100", "--vary", "d=1:1000:+1", "--vary", "batch=1:1000:+1"}, "minutes in all"},
         {"sweep of many slow points", none, {"sweep", "--N", "65536", "--heads", "1", "--gpu", "h100", "--vary", "batch=1:20:+1"}, "minutes in all"},
         // Output paths: never replaced unless a regular file; stray and empty arguments refused.
         {"--json symlink", [] {

@@ -23,7 +23,8 @@ TEST_CASE("the estimate counts B*H*Tr*Tc tile steps per pass, one head when only
     CHECK(estimate_work(p, s, true, false).tile_steps == 3 * p.B * p.H * Tr * Tc);
     const WorkEstimate w = estimate_work(p, s, true, true);
     CHECK(w.l2_model_bytes > 0);
-    CHECK(w.seconds == doctest::Approx(w.tile_steps / kTileStepsPerSecond + w.l2_model_bytes / kL2ModelBytesPerSecond));
+    CHECK(w.seconds == doctest::Approx(w.tile_steps / kTileStepsPerSecond + w.l2_model_bytes / kL2ModelBytesPerSecond +
+                                       kRunSecondsWithL2Model));
 }
 
 TEST_CASE("a run estimated over the bound is refused at once, with the arithmetic") {
