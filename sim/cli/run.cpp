@@ -155,6 +155,21 @@ int cmd_sweep(int argc, const char* const* argv) {
     };
     // The whole grid's work is estimated before the first point runs: a sweep that would take
     // hours is refused now, with the point that dominates, not after the first hour.
+    // First the fixed cost of every run alone, when no axis changes the GPU: a million tiny
+    // points are refused without looking at each.
+    bool gpu_varies = false;
+    for (const auto& a : axes)
+        for (const auto& f : gpu_fields()) gpu_varies = gpu_varies || a.key == f.key;
+    if (!gpu_varies) {
+        const GpuSpec g = o.gpu_spec();
+        const SimOptions so = o.sim_options();
+        const double per_run = so.timing && !so.paper_mode && g.l2_bytes > 0 ? kRunSecondsWithL2Model : kRunSecondsWithoutL2Model;
+        const double runs = double(points) * double(algos.size());
+        if (runs * per_run > kMaxWorkSeconds)
+            throw ConfigError("sweep: " + std::to_string(points * algos.size()) + " points at about " + std::to_string(int64_t(per_run * 1e3)) +
+                              " ms each before any tile are about " + std::to_string(int64_t(runs * per_run / 60)) +
+                              " minutes in all; allowed: sweeps estimated under 1 hour");
+    }
     double total_s = 0, worst_s = -1;
     size_t estimated = 0;
     std::string worst;

@@ -125,6 +125,9 @@ std::vector<Row> table() {
         {"--gpu 2 MiB file", [] { write("big.toml", std::string(2 << 20, '#')); }, {"run", "--gpu", "big.toml"}, "big.toml' is 2097152 bytes; allowed: at most 1 MiB"},
         {"crosscheck /dev/zero", none, {"crosscheck", "/dev/zero"}, "'/dev/zero' is a character device"},
         {"crosscheck FIFO", [] { ::mkfifo(at("fifo.json").c_str(), 0600); }, {"crosscheck", "fifo.json"}, "fifo.json' is a FIFO"},
+        {"viz --config directory", [] { fs::create_directories(dir() / "config-dir"); }, {"viz", "--config", "config-dir"},
+         fs::exists(fs::path(FLASHSIM_BINARY).parent_path() / "flashsim-viz") ? "--config 'config-dir' is a directory"
+                                                                               : "the viewer is not built"},
         {"homework grade FIFO", [] { ::mkfifo(at("fifo-answers.json").c_str(), 0600); }, {"homework", "grade", "fifo-answers.json"}, "fifo-answers.json' is a FIFO"},
         {"homework grade /dev/zero", none, {"homework", "grade", "/dev/zero"}, "'/dev/zero' is a character device"},
         // Deep or long input: bounded recursion, no regex on unbounded text.
@@ -222,7 +225,7 @@ TEST_CASE("hostile input: one line naming the problem, exit 2, no signal, no han
         CHECK_FALSE(std::regex_search(r.out, nonfinite));
         if (row.rc == 2) {
             CHECK(r.err.find(row.names) != std::string::npos);
-            CHECK(r.err.rfind("flashsim: error: ", 0) == 0);
+            CHECK((r.err.rfind("flashsim: error: ", 0) == 0 || r.err.rfind("flashsim-viz: error: ", 0) == 0));
             CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
         } else {
             CHECK(r.err.empty());
