@@ -3,7 +3,7 @@
 #   ./quickstart.sh demo   install what is missing, build, run the classroom demo
 #   ./quickstart.sh test   install what is missing, build, run the whole test suite, then the
 #                          robustness step (tests/robustness.sh: the unit and hostile-input tests
-#                          under ASan+UBSan, and every fuzzer for FUZZ_SECONDS, default 15)
+#                          under ASan+UBSan, and every fuzzer for FUZZ_SECONDS, default 12)
 #   ./quickstart.sh build  install and build only
 # Environment: BUILD_DIR (default build), JOBS (default: all cores), ROBUSTNESS=0 skips the
 # robustness step (its build goes to BUILD_DIR-asan).

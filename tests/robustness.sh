@@ -7,7 +7,7 @@
 #   3. runs the unit tests under the sanitizers, all but the slow replay of the stored
 #      measurements (which the main suite runs), the hostile-input table included, against the
 #      sanitized binary;
-#   4. runs every fuzzer FUZZ_SECONDS (default 15) seconds (tests/fuzz/run_fuzzers.sh).
+#   4. runs every fuzzer FUZZ_SECONDS (default 12) seconds (tests/fuzz/run_fuzzers.sh).
 # Environment: JOBS (default: all cores), FUZZ_SECONDS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,5 +25,5 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:ha
   "$build/tests/flashsim_tests" --test-case-exclude="*stored measurements replay*" --duration=false
 tested=$(date +%s)
 echo "robustness: unit and hostile-input tests under ASan+UBSan $((tested - built)) s"
-tests/fuzz/run_fuzzers.sh "$build" "${FUZZ_SECONDS:-15}"
+tests/fuzz/run_fuzzers.sh "$build" "${FUZZ_SECONDS:-12}"
 echo "robustness: fuzzing $(( $(date +%s) - tested )) s; total $(( $(date +%s) - start )) s"
