@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # quickstart.sh: the README's two commands, on a fresh Debian 12 machine (as root, or with sudo).
 #   ./quickstart.sh demo   install what is missing, build, run the classroom demo
-#   ./quickstart.sh test   install what is missing, build, run the whole test suite
+#   ./quickstart.sh test   install what is missing, build, run the whole test suite, then the
+#                          robustness step (tests/robustness.sh: the unit and hostile-input tests
+#                          under ASan+UBSan, and every fuzzer for FUZZ_SECONDS, default 12)
 #   ./quickstart.sh build  install and build only
-# Environment: BUILD_DIR (default build), JOBS (default: all cores).
+# Environment: BUILD_DIR (default build), JOBS (default: all cores), ROBUSTNESS=0 skips the
+# robustness step (its build goes to BUILD_DIR-asan).
 set -euo pipefail
 cd "$(dirname "$0")"
 what=${1:-demo}
@@ -12,6 +15,8 @@ case "$what" in demo|test|build) ;; *) echo "usage: $0 demo|test|build" >&2; exi
 packages=(g++ cmake ninja-build pkg-config libeigen3-dev libboost-program-options-dev libspdlog-dev
           doctest-dev libtomlplusplus-dev nlohmann-json3-dev
           libimgui-dev libstb-dev libglfw3-dev libgl-dev xvfb xauth gnuplot-nox)
+# The test command's robustness step builds with clang (ASan, UBSan, libFuzzer).
+if [ "$what" = test ]; then packages+=(clang libclang-rt-14-dev); fi
 missing=()
 # The Python module (pybind11), its tests and the lessons' notebooks.
 packages+=(python3-dev pybind11-dev python3-pybind11 python3-pandas python3-matplotlib python3-pytest
@@ -33,6 +38,8 @@ cmake --build "$build" -j "$jobs"
 
 case "$what" in
   demo) "$build/sim/flashsim" ;;
-  test) ctest --test-dir "$build" --output-on-failure -j "$jobs" ;;
+  test)
+    ctest --test-dir "$build" --output-on-failure -j "$jobs"
+    if [ "${ROBUSTNESS:-1}" != 0 ]; then JOBS=$jobs tests/robustness.sh "$build-asan"; fi ;;
   build) ;;
 esac

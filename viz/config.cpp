@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "sim/core/errors.h"
+#include "sim/core/input_file.h"
 #include "sim/lessons/lesson_config.h"
 
 namespace flashsim::viz {
@@ -99,11 +100,7 @@ ViewerConfig parse_config_toml(const std::string& text, const std::string& origi
 }
 
 ViewerConfig load_config_toml(const std::string& path, const ViewerConfig& base) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw ConfigError("--config '" + path + "': cannot open the file");
-    std::ostringstream s;
-    s << in.rdbuf();
-    return parse_config_toml(s.str(), path, base);
+    return parse_config_toml(read_input_file(path, "--config", kMaxConfigFileBytes), path, base);
 }
 
 }  // namespace flashsim::viz

@@ -9,25 +9,15 @@
 #include "sim/cli/commands.h"
 #include "sim/cli/options.h"
 #include "sim/core/errors.h"
+#include "sim/core/input_file.h"
 #include "sim/lessons/homework.h"
 
 namespace flashsim::cli {
 
 namespace {
 
-constexpr std::uintmax_t kMaxSubmissionBytes = 1 << 20;
-
-std::string read_submission(const std::string& path) {
-    namespace fs = std::filesystem;
-    std::error_code ec;
-    if (!fs::is_regular_file(path, ec)) throw ConfigError("submission '" + path + "' is not a readable file");
-    if (fs::file_size(path, ec) > kMaxSubmissionBytes) throw ConfigError("submission '" + path + "' is larger than 1 MiB; not an answer file");
-    std::ifstream in(path, std::ios::in | std::ios::binary);  // read-only
-    if (!in) throw ConfigError("submission '" + path + "' cannot be read");
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
+// Read-only, a regular file of at most 1 MiB (an answer file is a few KiB).
+std::string read_submission(const std::string& path) { return read_input_file(path, "submission", kMaxConfigFileBytes); }
 
 // Grades every answers-*.json in `dir`; a file that cannot be graded is listed, not fatal.
 int grade_class(const std::string& dir, const std::string& out_dir) {

@@ -4,6 +4,7 @@
 #include <boost/program_options.hpp>
 #include <cstring>
 #include <iostream>
+#include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include "sim/cli/commands.h"
@@ -22,6 +23,8 @@ void usage() {
 }  // namespace
 
 int main(int argc, char** argv) {
+    // Log lines go to stderr: stdout carries results (`--json -` must stay parseable).
+    spdlog::set_default_logger(spdlog::stderr_logger_mt("flashsim"));
     spdlog::set_pattern("flashsim: %l: %v");
     spdlog::set_level(spdlog::level::warn);
     for (int i = 1; i < argc; ++i)

@@ -2,10 +2,14 @@
 // atomic output.
 #include "sim/cli/options.h"
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
+#include <fcntl.h>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <limits>
 #include <unistd.h>
 
 #include "sim/algorithms/algorithm.h"
@@ -48,13 +52,30 @@ bool parse(int argc, const char* const* argv, const po::options_description& des
     all.add_options()("help,h", "show this help")("verbose,v", "more log output")(
         "units", po::value(&units)->default_value(units),
         "how bytes print: readable (sizes in KiB/MiB, rates in GB/s), si (kB, MB), iec (KiB, MiB) or exact (bytes)");
+    // Arguments no option or positional takes land in a hidden catch-all, refused below by name
+    // (Program_options would otherwise drop them silently: `flashsim run extra`).
+    constexpr const char* kStray = "unexpected-argument";
+    po::options_description with_stray = all;
+    with_stray.add_options()(kStray, po::value<std::vector<std::string>>(), "");
+    po::positional_options_description positional = pos ? *pos : po::positional_options_description();
+    if (positional.max_total_count() != std::numeric_limits<unsigned>::max()) positional.add(kStray, -1);
     po::command_line_parser parser(argc, argv);
-    parser.options(all);
-    if (pos) parser.positional(*pos);
+    parser.options(with_stray);
+    parser.positional(positional);
     po::store(parser.run(), vm);
     if (vm.count("help")) {
         std::cout << usage << "\n\n" << all << "\n";
         return false;
+    }
+    if (vm.count(kStray)) {
+        const auto& stray = vm[kStray].as<std::vector<std::string>>();
+        throw ConfigError("unexpected argument '" + stray.front() + "'; allowed: the options and arguments --help lists");
+    }
+    // An option given an empty value ("--json ''", "--gpu ''") is a mistake, not "not given".
+    for (const auto& [name, value] : vm) {
+        if (value.defaulted() || name == "kernel-regex") continue;  // "" is a documented regex: every kernel
+        const auto* s = boost::any_cast<std::string>(&value.value());
+        if (s && s->empty()) throw ConfigError("--" + name + "='': an empty value; allowed: a non-empty value (see --help)");
     }
     po::notify(vm);
     set_display_units(parse_units(units));
@@ -66,8 +87,23 @@ void check_output_path(const std::string& path) {
     namespace fs = std::filesystem;
     const fs::path target(path);
     const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
-    if (!fs::is_directory(dir)) throw ConfigError("output '" + path + "': directory '" + dir.string() + "' does not exist");
-    if (fs::is_directory(target)) throw ConfigError("output '" + path + "' is a directory; allowed: a file path or -");
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec)) throw ConfigError("output '" + path + "': directory '" + dir.string() + "' does not exist");
+    // What the path itself names, not what a link points to: only a regular file (or nothing) is
+    // replaced; a symbolic link, FIFO, device or socket is refused, never replaced or written through.
+    const fs::file_status st = fs::symlink_status(target, ec);
+    if (ec && st.type() != fs::file_type::not_found)
+        throw ConfigError("output '" + path + "' cannot be inspected: " + ec.message());
+    switch (st.type()) {
+        case fs::file_type::not_found:
+        case fs::file_type::regular: return;
+        case fs::file_type::directory: throw ConfigError("output '" + path + "' is a directory; allowed: a file path or -");
+        case fs::file_type::symlink:
+            throw ConfigError("output '" + path +
+                              "' is a symbolic link; allowed: a regular file or a new path (links are not followed)");
+        default:
+            throw ConfigError("output '" + path + "' is a FIFO, device or socket; allowed: a regular file, a new path or -");
+    }
 }
 
 void write_output(const std::string& path, const std::string& text) {
@@ -80,28 +116,22 @@ void write_output(const std::string& path, const std::string& text) {
     const fs::path target(path);
     const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
     check_output_path(path);
-    std::error_code st_ec;
-    const fs::file_status st = fs::status(target, st_ec);
-    if (fs::exists(st) && !fs::is_regular_file(st)) {
-        // A device or a pipe (/dev/null, /dev/stdout, a FIFO): write into it; renaming a file
-        // over it would replace the device.
-        std::ofstream out(target, std::ios::binary);
-        out << text;
-        out.flush();
-        if (!out) throw ConfigError("output '" + path + "': write failed");
-        return;
-    }
+    // O_EXCL | O_NOFOLLOW: the temporary name is created fresh, never opened through a link.
     const fs::path tmp = dir / ("." + target.filename().string() + ".tmp" + std::to_string(::getpid()));
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        if (!out) throw ConfigError("output '" + path + "' cannot be written");
-        out << text;
-        out.flush();
-        if (!out) {
-            std::error_code ec;
-            fs::remove(tmp, ec);
-            throw ConfigError("output '" + path + "': write failed");
-        }
+    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+    if (fd < 0) throw ConfigError("output '" + path + "' cannot be written: " + std::strerror(errno));
+    size_t done = 0;
+    while (done < text.size()) {
+        const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        done += size_t(n);
+    }
+    const bool closed = ::close(fd) == 0;
+    if (done != text.size() || !closed) {
+        const std::string why = std::strerror(errno);
+        ::unlink(tmp.c_str());
+        throw ConfigError("output '" + path + "': write failed: " + why);
     }
     std::error_code ec;
     fs::rename(tmp, target, ec);

@@ -22,12 +22,19 @@ void add_common_options(po::options_description& desc, CommonOptions& o);
 bool parse(int argc, const char* const* argv, const po::options_description& desc, po::variables_map& vm,
            const char* usage, const po::positional_options_description* pos = nullptr);
 
-// Throws ConfigError when `path` cannot be an output file (its directory does not exist), so a
-// command can refuse before doing any work or writing any other file. "-" and "" always pass.
+// Parsing also refuses, in one line naming it, an argument no option or positional takes
+// ("flashsim run extra") and an option given an empty value ("--json ''").
+
+// Throws ConfigError when `path` cannot be an output file: its directory does not exist, or it
+// names something other than a regular file (a directory, a symbolic link, a FIFO, a device, a
+// socket). Links are refused rather than followed, so `--json /dev/null` or a link planted
+// where an output goes is never replaced or written through. A command calls it for every
+// output before doing any work, so nothing is written when one is bad. "-" and "" pass.
 void check_output_path(const std::string& path);
 
-// Writes `text` to `path` atomically (a temporary file renamed into place), or to stdout for "-".
-// A path that is a device or a pipe (/dev/null, a FIFO) is written into, never replaced.
+// Writes `text` to `path` atomically (a temporary file in the same directory, renamed into
+// place, so a reader sees the old file or the new one, never half of it), or to stdout for "-".
+// Checks `path` as check_output_path() does first.
 void write_output(const std::string& path, const std::string& text);
 
 }  // namespace flashsim::cli

@@ -92,6 +92,15 @@ Schedule resolve_schedule(Schedule s, const AttentionProblem& p, const GpuSpec& 
     for (const auto& [key, v] : {std::pair<const char*, int64_t>{"Br", s.Br}, {"Bc", s.Bc}, {"warps", s.warps}, {"stages", s.stages}})
         if (v < 0)
             throw ConfigError(std::string(key) + "=" + std::to_string(v) + " is out of range; allowed: >= 1, or 0 for the default");
+    // Fixed ranges first: shrinking blocks to fit an absurd stage count would walk for minutes.
+    if (s.warps > 32) throw ConfigError("warps=" + std::to_string(s.warps) + " is out of range; allowed: 1 to 32");
+    if (s.stages > 8) throw ConfigError("stages=" + std::to_string(s.stages) + " is out of range; allowed: 1 to 8");
+    // User-given blocks before any footprint is computed from them (64-bit products).
+    if (s.Br > p.N)
+        throw ConfigError("Br=" + std::to_string(s.Br) + " is larger than N=" + std::to_string(p.N) + "; allowed: 1 to N");
+    if (s.Bc > p.Nk())
+        throw ConfigError("Bc=" + std::to_string(s.Bc) + " is larger than " + (p.N_kv ? "N_kv=" : "N=") +
+                          std::to_string(p.Nk()) + "; allowed: 1 to " + (p.N_kv ? "N_kv" : "N"));
     const int64_t d = p.d;
     algorithm_info(s.algo).fill_defaults(s, p, g);
     // A defaulted block size never exceeds the sequence (the user's own choice is checked below).
@@ -99,11 +108,6 @@ Schedule resolve_schedule(Schedule s, const AttentionProblem& p, const GpuSpec& 
     if (defaulted_Bc) s.Bc = std::min(s.Bc, p.Nk());
     if (defaulted_blocks) shrink_to_fit(s, p, g, true, defaulted_stages);  // documented: shrink until it fits
     else if (defaulted_stages) shrink_to_fit(s, p, g, false, true);
-    if (s.Br > p.N)
-        throw ConfigError("Br=" + std::to_string(s.Br) + " is larger than N=" + std::to_string(p.N) + "; allowed: 1 to N");
-    if (s.Bc > p.Nk())
-        throw ConfigError("Bc=" + std::to_string(s.Bc) + " is larger than " + (p.N_kv ? "N_kv=" : "N=") +
-                          std::to_string(p.Nk()) + "; allowed: 1 to " + (p.N_kv ? "N_kv" : "N"));
     if (s.warps > 32) throw ConfigError("warps=" + std::to_string(s.warps) + " is out of range; allowed: 1 to 32");
     if (s.warps > g.max_warps_per_sm)
         throw ConfigError("warps=" + std::to_string(s.warps) + " exceeds the " + g.name + " preset's max_warps_per_sm=" +

@@ -8,7 +8,10 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "sim/core/checked_math.h"
 #include "sim/core/errors.h"
+#include "sim/core/input_file.h"
+#include "sim/core/json_input.h"
 
 namespace flashsim::crosscheck {
 
@@ -56,7 +59,10 @@ struct Obj {
     std::optional<double> number(const char* key, bool required = false) const {
         const json* v = find(key, required);
         if (!v) return std::nullopt;
-        if (v->is_number()) return v->get<double>();
+        // Measured bytes, counts and times: finite and below 1e30, so every ratio a report
+        // prints stays finite.
+        if (v->is_number() && std::fabs(v->get<double>()) <= 1e30) return v->get<double>();
+        if (v->is_number()) fail(key, v->dump() + " is out of range; allowed: |x| <= 1e30");
         fail(key, "expected a number, got " + type_of(*v));
     }
     std::optional<bool> boolean(const char* key, bool required = false) const {
@@ -91,6 +97,9 @@ Obj element(const json& arr, size_t i, const std::string& name, const std::strin
         throw ConfigError("measurement '" + origin + "': " + where + ": expected an object, got " + Obj::type_of(arr[i]));
     return Obj{arr[i], where, origin};
 }
+
+// A measured time below a picosecond is not a measurement (and would make ratios overflow).
+constexpr double kMinTimeMs = 1e-9;
 
 int64_t positive(const Obj& o, const char* key) {
     const int64_t v = *o.integer(key, true);
@@ -143,7 +152,8 @@ MeasuredRun parse_run(const Obj& o, bool schema2) {
     r.time_ms_min = o.number("time_ms_min");
     r.repeats = o.integer("repeats");
     r.tflops = o.number("tflops");
-    if (r.time_ms_median && *r.time_ms_median <= 0) o.fail("time_ms_median", "must be > 0");
+    for (const auto* t : {&r.time_ms_median, &r.time_ms_min})
+        if (*t && !(**t >= kMinTimeMs)) o.fail(t == &r.time_ms_median ? "time_ms_median" : "time_ms_min", "must be >= 1e-9 ms");
     if (const json* n = o.object("ncu")) {
         const Obj no{*n, o.field("ncu"), o.origin};
         r.ncu_error = no.string("error");
@@ -160,12 +170,7 @@ std::string MeasuredRun::label() const {
 }
 
 MeasurementFile parse_measurement(const std::string& text, const std::string& origin) {
-    json doc;
-    try {
-        doc = json::parse(text);
-    } catch (const json::parse_error& e) {
-        throw ConfigError("measurement '" + origin + "': not valid JSON (" + std::string(e.what()) + ")");
-    }
+    const json doc = parse_json_input(text, "measurement '" + origin + "'");
     if (!doc.is_object()) throw ConfigError("measurement '" + origin + "': expected a JSON object at the top level");
     MeasurementFile f;
     f.origin = origin;
@@ -212,6 +217,7 @@ MeasurementFile parse_measurement(const std::string& text, const std::string& or
             r.d = positive(o, "d");
             r.causal = *o.boolean("causal", true);
             r.time_ms_median = o.number("time_ms_median");
+            if (r.time_ms_median && !(*r.time_ms_median >= kMinTimeMs)) o.fail("time_ms_median", "must be >= 1e-9 ms");
             r.tflops = o.number("tflops");
             f.reference.push_back(r);
         }
@@ -229,28 +235,24 @@ MeasurementFile parse_measurement(const std::string& text, const std::string& or
             d.causal = o.boolean("causal").value_or(false);
             d.seed = uint64_t(o.integer("seed").value_or(0));
             const json* O = o.array("O", true);
-            const uint64_t expect = uint64_t(d.B * d.H * d.N * d.d);
-            if (O->size() != expect)
-                o.fail("O", "has " + std::to_string(O->size()) + " elements; B*H*N*d = " + std::to_string(expect));
+            const auto expect = checked_product({d.B, d.H, d.N, d.d});
+            if (!expect) o.fail("O", "B*H*N*d overflows 64 bits; B, H, N and d cannot all be that large");
+            if (O->size() != uint64_t(*expect))
+                o.fail("O", "has " + std::to_string(O->size()) + " elements; B*H*N*d = " + std::to_string(*expect));
             d.O.reserve(O->size());
             for (size_t k = 0; k < O->size(); ++k) {
                 const json& v = (*O)[k];
                 if (v.is_null()) d.O.push_back(std::numeric_limits<float>::quiet_NaN());
-                else if (v.is_number()) d.O.push_back(v.get<float>());
-                else o.fail("O", "element " + std::to_string(k) + " is " + Obj::type_of(v) + ", not a number or null");
+                else if (v.is_number() && std::fabs(v.get<double>()) <= std::numeric_limits<float>::max())
+                    d.O.push_back(float(v.get<double>()));
+                else o.fail("O", "element " + std::to_string(k) + " is " + Obj::type_of(v) + ", not a number in float's range or null");
             }
             f.outputs.push_back(std::move(d));
         }
     return f;
 }
 
-std::string read_text_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw ConfigError("file '" + path + "' cannot be read (missing or not readable)");
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
+std::string read_text_file(const std::string& path) { return read_input_file(path, "file", kMaxMeasurementFileBytes); }
 
 MeasurementFile load_measurement(const std::string& path) { return parse_measurement(read_text_file(path), path); }
 

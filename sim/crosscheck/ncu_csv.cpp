@@ -1,6 +1,7 @@
 // ncu_csv.cpp: the two CSV layouts of `ncu --csv` (see ncu_csv.h).
 #include "sim/crosscheck/ncu_csv.h"
 
+#include <charconv>
 #include <cmath>
 #include <regex>
 #include <set>
@@ -10,6 +11,12 @@
 namespace flashsim::crosscheck {
 
 namespace {
+
+// Bounds that keep every later step finite and bounded: values (after unit scaling), kernel
+// names and the pattern matched against them.
+constexpr double kMaxNcuValue = 1e30;
+constexpr size_t kMaxKernelNameBytes = 4096;
+constexpr size_t kMaxKernelRegexBytes = 256;
 
 // RFC 4180 records: fields in double quotes may hold commas, newlines and "" for a quote.
 struct Record {
@@ -77,22 +84,27 @@ bool convert(const std::string& origin, size_t line, const std::string& metric, 
     } catch (const ConfigError& e) {
         fail(origin, line, e.what());
     }
+    if (!(out <= kMaxNcuValue)) fail(origin, line, metric + ": " + v + " " + trim(unit) + " is out of range; allowed: at most 1e30 base units");
     return true;
 }
 
 }  // namespace
 
 double parse_ncu_number(const std::string& text, const std::string& what) {
+    // A measured count or time: plain decimal digits, an optional fraction and exponent. No sign
+    // (nothing ncu counts is negative), no hex floats, no inf or nan.
     std::string s;
     for (char c : trim(text))
         if (c != ',') s += c;  // thousands separators
-    try {
-        size_t used = 0;
-        const double v = std::stod(s, &used);
-        if (used == s.size() && std::isfinite(v)) return v;
-    } catch (const std::logic_error&) {
+    const bool decimal = !s.empty() && s.size() <= 64 && (std::isdigit((unsigned char)s[0]) || s[0] == '.') &&
+                         s.find_first_not_of("0123456789.eE+-") == std::string::npos;
+    double v = 0;
+    if (decimal) {
+        const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v, std::chars_format::general);
+        if (ec == std::errc() && end == s.data() + s.size() && std::isfinite(v) && v <= kMaxNcuValue) return v;
     }
-    throw ConfigError(what + ": value '" + text + "' is not a number");
+    const std::string shown = text.size() > 40 ? text.substr(0, 40) + "..." : text;
+    throw ConfigError(what + ": value '" + shown + "' is not a number; allowed: a decimal count or time from 0 to 1e30");
 }
 
 double ncu_unit_scale(const std::string& unit) {
@@ -165,6 +177,9 @@ NcuCsv parse_ncu_csv(const std::string& text, const std::string& origin) {
         if (f.size() != head.size())
             fail(origin, rec.line, "has " + std::to_string(f.size()) + " cells; the header has " + std::to_string(head.size()));
         const std::string id = trim(f[size_t(c_id)]);
+        if (f[size_t(c_name)].size() > kMaxKernelNameBytes)
+            fail(origin, rec.line, "a kernel name of " + std::to_string(f[size_t(c_name)].size()) + " characters; allowed: at most " +
+                                       std::to_string(kMaxKernelNameBytes));
         if (details) {
             const std::string metric = trim(f[size_t(c_mname)]);
             NcuKernelRow& k = launch(id, f[size_t(c_name)]);
@@ -187,22 +202,46 @@ NcuCsv parse_ncu_csv(const std::string& text, const std::string& origin) {
 }
 
 NcuMetrics sum_ncu_launches(const NcuCsv& csv, const std::string& kernel_regex) {
+    if (kernel_regex.size() > kMaxKernelRegexBytes)
+        throw ConfigError("--kernel-regex is " + std::to_string(kernel_regex.size()) + " characters long; allowed: at most " +
+                          std::to_string(kMaxKernelRegexBytes));
+    // The matcher must stay linear in the name: libstdc++'s default (depth-first) executor
+    // backtracks, so '(a*)*b' on a long name runs for hours, and recurses once per character.
+    // Its breadth-first executor (the __polynomial option) is O(name x pattern) and iterative,
+    // for one match; regex_search would restart it at every position (quadratic), so the
+    // search is one regex_match of "anything, the pattern, anything". No back-references,
+    // which kernel names do not need.
+#if defined(__GLIBCXX__)
+    constexpr auto kLinearTime = std::regex_constants::__polynomial;
+#else
+    constexpr auto kLinearTime = std::regex_constants::syntax_option_type{};
+#endif
     std::regex re;
     try {
-        re = std::regex(kernel_regex.empty() ? std::string(".*") : kernel_regex, std::regex::ECMAScript);
+        re = std::regex("[\\s\\S]*(?:" + kernel_regex + ")[\\s\\S]*",
+                        std::regex::ECMAScript | kLinearTime);
+        std::regex(kernel_regex, std::regex::ECMAScript);  // the pattern alone must be valid too ("a)(b")
     } catch (const std::regex_error& e) {
         throw ConfigError("--kernel-regex '" + kernel_regex + "' is not a valid regular expression (" + e.what() + ")");
     }
     NcuMetrics m;
     std::map<std::string, double> sum;
     for (const auto& k : csv.launches) {
-        if (!std::regex_search(k.name, re)) continue;
+        bool match = false;
+        try {
+            match = std::regex_match(k.name, re);
+        } catch (const std::regex_error& e) {
+            throw ConfigError("--kernel-regex '" + kernel_regex + "' cannot be matched (" + e.what() +
+                              "); allowed: a regular expression without back-references");
+        }
+        if (!match) continue;
         m.kernels.push_back(k.name);
         for (const auto& [name, v] : k.metrics) sum[name] += v;
     }
     if (m.kernels.empty()) {
+        const auto shown = [](const std::string& n) { return n.size() > 60 ? n.substr(0, 57) + "..." : n; };
         std::string names;
-        for (size_t i = 0; i < csv.launches.size() && i < 4; ++i) names += (i ? ", " : "") + csv.launches[i].name;
+        for (size_t i = 0; i < csv.launches.size() && i < 4; ++i) names += (i ? ", " : "") + shown(csv.launches[i].name);
         throw ConfigError("--kernel-regex '" + kernel_regex + "' matches none of the " +
                           std::to_string(csv.launches.size()) + " kernels in '" + csv.origin + "' (" + names +
                           (csv.launches.size() > 4 ? ", ..." : "") + ")");

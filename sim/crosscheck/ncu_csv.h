@@ -38,8 +38,9 @@ struct NcuCsv {
 NcuCsv parse_ncu_csv(const std::string& text, const std::string& origin);  // throws ConfigError
 
 // Sums the cross-check's metrics over the launches whose name matches `kernel_regex`
-// (ECMAScript, searched anywhere in the name; "" takes every launch). Throws ConfigError when
-// the regex is invalid or matches no launch.
+// (ECMAScript without back-references, at most 256 characters, searched anywhere in the name in
+// time linear in its length; "" takes every launch). Throws ConfigError when the regex is
+// invalid or matches no launch.
 NcuMetrics sum_ncu_launches(const NcuCsv& csv, const std::string& kernel_regex);
 
 // Scale of an ncu unit to the base unit (bytes, nanoseconds, or the count itself):

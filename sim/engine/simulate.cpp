@@ -1,6 +1,9 @@
 // simulate.cpp: resolve, trace, count, time, and merge what the L2 model counted.
 #include "sim/engine/simulate.h"
 
+#include <spdlog/spdlog.h>
+
+#include "sim/core/work_estimate.h"
 #include "sim/engine/counting.h"
 #include "sim/engine/timing.h"
 #include "sim/engine/timing_report.h"
@@ -13,6 +16,10 @@ RunResult simulate(const AttentionProblem& p, const Schedule& requested, const G
     r.problem = p;
     r.gpu = g;
     r.schedule = resolve_schedule(requested, p, g);
+    // Refuse (or announce) a walk of hours before it starts.
+    const bool l2_model = o.timing && !o.paper_mode && g.l2_bytes > 0;
+    if (const WorkEstimate w = check_work(p, r.schedule, o.timing, l2_model); w.seconds > kWarnWorkSeconds)
+        spdlog::warn("{}, {}: {}", p.describe(), r.schedule.describe(), w.arithmetic);
     r.footprint = footprint(r.schedule, p, g);
     const Trace t = make_trace(p, r.schedule, g);
     r.listings = t.listings;

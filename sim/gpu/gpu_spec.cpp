@@ -3,12 +3,13 @@
 
 #include <cmath>
 #include <cstddef>
-#include <fstream>
 #include <map>
 #include <sstream>
 #include <toml++/toml.h>
 
+#include "sim/core/checked_math.h"
 #include "sim/core/errors.h"
+#include "sim/core/input_file.h"
 #include "sim/core/problem.h"
 
 namespace flashsim {
@@ -21,33 +22,49 @@ struct FieldAccess {
     double GpuSpec::*r = nullptr;
 };
 
-#define FS_INT(k, u, h) FieldAccess{{#k, true, u, h}, &GpuSpec::k, nullptr}
-#define FS_REAL(k, u, h) FieldAccess{{#k, false, u, h}, nullptr, &GpuSpec::k}
+// FS_INT/FS_REAL(key, unit, help, min, max, zero meaning or nullptr); FS_*_DEFAULT adds the
+// value a preset that leaves the key out gets. A default is given only where it is the neutral
+// value ("not modelled", "the tensor rate") or what every modelled GPU shares (128-byte L2
+// lines of 32-byte sectors); everything that differs between GPUs must be stated by the preset.
+#define FS_INT(k, u, h, lo, hi, z) FieldAccess{{#k, true, u, h, lo, hi, z, false, 0}, &GpuSpec::k, nullptr}
+#define FS_REAL(k, u, h, lo, hi, z) FieldAccess{{#k, false, u, h, lo, hi, z, false, 0}, nullptr, &GpuSpec::k}
+#define FS_INT_DEFAULT(k, u, h, lo, hi, z, def) FieldAccess{{#k, true, u, h, lo, hi, z, true, def}, &GpuSpec::k, nullptr}
+#define FS_REAL_DEFAULT(k, u, h, lo, hi, z, def) FieldAccess{{#k, false, u, h, lo, hi, z, true, def}, nullptr, &GpuSpec::k}
+
+// Plausible ranges: today's GPUs sit well inside them (132 SMs, 1.98 GHz, 228 KiB SRAM/SM,
+// 50-126 MiB L2, 3-8 TB/s HBM, ~2 PFLOP/s fp8). The upper ends keep every derived size and time
+// finite and in 64 bits; SRAM and registers go to 1 TiB so tests can model "unlimited" SRAM.
+constexpr double kTiB = 1099511627776.0;
 
 const std::vector<FieldAccess>& access_table() {
     static const std::vector<FieldAccess> t = {
-        FS_INT(sm_count, "SMs", "streaming multiprocessors (compute units)"),
-        FS_REAL(clock_hz, "Hz", "SM clock; converts cycles to seconds"),
-        FS_INT(max_ctas_per_sm, "CTAs", "resident thread blocks per SM at most"),
-        FS_INT(max_warps_per_sm, "warps", "resident warps per SM at most"),
-        FS_INT(sram_bytes_per_sm, "bytes", "shared memory (SRAM) a kernel may use per SM"),
-        FS_INT(register_bytes_per_sm, "bytes", "register file per SM; 0 = tiles all count as SRAM"),
-        FS_REAL(sram_latency_cycles, "cycles", "latency of an SRAM access"),
-        FS_REAL(sram_bytes_per_cycle_per_sm, "bytes/cycle", "SRAM bandwidth per SM; 0 = unlimited"),
-        FS_INT(l2_bytes, "bytes", "L2 capacity; 0 = no L2 (paper mode)"),
-        FS_INT(l2_line_bytes, "bytes", "L2 line (tag) size"),
-        FS_INT(l2_sector_bytes, "bytes", "L2 sector, the unit of HBM transfers"),
-        FS_INT(l2_ways, "ways", "L2 associativity"),
-        FS_REAL(l2_latency_cycles, "cycles", "latency of an L2 hit"),
-        FS_REAL(l2_bytes_per_s, "bytes/s", "L2 bandwidth, whole GPU"),
-        FS_REAL(hbm_bytes_per_s, "bytes/s", "HBM (DRAM) bandwidth, whole GPU"),
-        FS_REAL(hbm_latency_cycles, "cycles", "latency of an HBM access"),
-        FS_REAL(tensor_flops_per_s_fp16, "FLOP/s", "dense fp16/bf16 matmul rate (tensor cores)"),
-        FS_REAL(tensor_flops_per_s_fp8, "FLOP/s", "dense fp8 matmul rate; 0 = not supported"),
-        FS_REAL(tensor_flops_per_s_fp32, "FLOP/s", "matmul rate on fp32 inputs"),
-        FS_REAL(warp_mma_flops_per_s_fp16, "FLOP/s", "fp16/bf16 rate of warp-level mma.sync (FA1/FA2 kernels); 0 = the tensor rate"),
-        FS_REAL(vector_flops_per_s, "FLOP/s", "fp32 non-matmul rate"),
-        FS_REAL(exp_per_s, "exp/s", "special-function (exp) rate"),
+        FS_INT(sm_count, "SMs", "streaming multiprocessors (compute units)", 1, 4096, nullptr),
+        FS_REAL(clock_hz, "Hz", "SM clock; converts cycles to seconds", 1e6, 1e11, nullptr),
+        FS_INT(max_ctas_per_sm, "CTAs", "resident thread blocks per SM at most", 1, 1024, nullptr),
+        FS_INT(max_warps_per_sm, "warps", "resident warps per SM at most", 1, 1024, nullptr),
+        FS_INT(sram_bytes_per_sm, "bytes", "shared memory (SRAM) a kernel may use per SM", 1, kTiB, nullptr),
+        FS_INT_DEFAULT(register_bytes_per_sm, "bytes", "register file per SM; 0 = tiles all count as SRAM", 1, kTiB,
+                       "registers not modelled", 0),
+        FS_REAL(sram_latency_cycles, "cycles", "latency of an SRAM access", 0, 1e6, nullptr),
+        FS_REAL_DEFAULT(sram_bytes_per_cycle_per_sm, "bytes/cycle", "SRAM bandwidth per SM; 0 = unlimited", 0.01, 1e6,
+                        "unlimited", 0),
+        FS_INT(l2_bytes, "bytes", "L2 capacity; 0 = no L2 (paper mode)", 1, 1073741824.0, "no L2"),
+        FS_INT_DEFAULT(l2_line_bytes, "bytes", "L2 line (tag) size", 1, 65536, nullptr, 128),
+        FS_INT_DEFAULT(l2_sector_bytes, "bytes", "L2 sector, the unit of HBM transfers", 1, 4096, nullptr, 32),
+        FS_INT_DEFAULT(l2_ways, "ways", "L2 associativity", 1, 65536, nullptr, 16),
+        FS_REAL_DEFAULT(l2_latency_cycles, "cycles", "latency of an L2 hit", 0, 1e6, nullptr, 0),
+        FS_REAL_DEFAULT(l2_bytes_per_s, "bytes/s", "L2 bandwidth, whole GPU", 1e6, 1e16, "only when l2_bytes = 0", 0),
+        FS_REAL(hbm_bytes_per_s, "bytes/s", "HBM (DRAM) bandwidth, whole GPU", 1e6, 1e16, nullptr),
+        FS_REAL(hbm_latency_cycles, "cycles", "latency of an HBM access", 0, 1e7, nullptr),
+        FS_REAL(tensor_flops_per_s_fp16, "FLOP/s", "dense fp16/bf16 matmul rate (tensor cores)", 1e6, 1e18, nullptr),
+        FS_REAL_DEFAULT(tensor_flops_per_s_fp8, "FLOP/s", "dense fp8 matmul rate; 0 = not supported", 1e6, 1e18,
+                        "no fp8 tensor cores", 0),
+        FS_REAL(tensor_flops_per_s_fp32, "FLOP/s", "matmul rate on fp32 inputs", 1e6, 1e18, nullptr),
+        FS_REAL_DEFAULT(warp_mma_flops_per_s_fp16, "FLOP/s",
+                        "fp16/bf16 rate of warp-level mma.sync (FA1/FA2 kernels); 0 = the tensor rate", 1e6, 1e18,
+                        "the tensor rate", 0),
+        FS_REAL(vector_flops_per_s, "FLOP/s", "fp32 non-matmul rate", 1e6, 1e18, nullptr),
+        FS_REAL(exp_per_s, "exp/s", "special-function (exp) rate", 1e6, 1e18, nullptr),
     };
     return t;
 }
@@ -97,38 +114,36 @@ double GpuSpec::matmul_flops_per_s(Dtype t, bool warp_mma) const {
     return tensor_flops_per_s(t);
 }
 
+std::string GpuField::allowed() const {
+    const auto num = [&](double v) { return integer ? std::to_string(int64_t(v)) : fmt_real(v); };
+    std::string s = num(min) + " to " + num(max) + " " + unit;
+    if (zero) s = "0 (" + std::string(zero) + ") or " + s;
+    return s;
+}
+
 void GpuSpec::validate() const {
-    auto bad = [&](const char* key, const std::string& v, const char* allowed) {
+    auto bad = [&](const std::string& key, const std::string& v, const std::string& allowed) {
         throw ConfigError("gpu '" + name + "': " + key + "=" + v + " is out of range; allowed: " + allowed);
     };
-    if (sm_count < 1 || sm_count > 4096) bad("sm_count", std::to_string(sm_count), "1 to 4096");
-    if (!(clock_hz > 0)) bad("clock_hz", fmt_real(clock_hz), "> 0");
-    if (max_ctas_per_sm < 1) bad("max_ctas_per_sm", std::to_string(max_ctas_per_sm), ">= 1");
-    if (max_warps_per_sm < 1) bad("max_warps_per_sm", std::to_string(max_warps_per_sm), ">= 1");
-    if (sram_bytes_per_sm < 1) bad("sram_bytes_per_sm", std::to_string(sram_bytes_per_sm), ">= 1");
-    if (register_bytes_per_sm < 0) bad("register_bytes_per_sm", std::to_string(register_bytes_per_sm), ">= 0");
-    if (sram_latency_cycles < 0) bad("sram_latency_cycles", fmt_real(sram_latency_cycles), ">= 0");
-    if (sram_bytes_per_cycle_per_sm < 0) bad("sram_bytes_per_cycle_per_sm", fmt_real(sram_bytes_per_cycle_per_sm), ">= 0");
-    if (l2_bytes < 0) bad("l2_bytes", std::to_string(l2_bytes), ">= 0");
+    // Every field: finite and in its plausible range (the table's), whatever the source.
+    for (const auto& f : access_table()) {
+        const double v = f.field.integer ? double(this->*(f.i)) : this->*(f.r);
+        const bool ok = std::isfinite(v) && ((v == 0 && f.field.zero) || (v >= f.field.min && v <= f.field.max));
+        if (!ok) bad(f.field.key, get(f.field.key), f.field.allowed());
+    }
+    // The L2 geometry the cache model needs (l2_cache.h), in checked arithmetic.
     if (l2_bytes > 0) {
-        if (l2_sector_bytes < 1 || (l2_sector_bytes & (l2_sector_bytes - 1)))
+        if (l2_sector_bytes & (l2_sector_bytes - 1))
             bad("l2_sector_bytes", std::to_string(l2_sector_bytes), "a power of two");
-        if (l2_line_bytes < l2_sector_bytes || l2_line_bytes % l2_sector_bytes)
-            bad("l2_line_bytes", std::to_string(l2_line_bytes), "a multiple of l2_sector_bytes");
-        if (l2_ways < 1) bad("l2_ways", std::to_string(l2_ways), ">= 1");
-        if (l2_bytes % (l2_line_bytes * l2_ways))
-            bad("l2_bytes", std::to_string(l2_bytes), "a multiple of l2_line_bytes * l2_ways");
+        if (l2_line_bytes < l2_sector_bytes || l2_line_bytes % l2_sector_bytes || l2_line_bytes / l2_sector_bytes > 128)
+            bad("l2_line_bytes", std::to_string(l2_line_bytes),
+                "a multiple of l2_sector_bytes=" + std::to_string(l2_sector_bytes) + " holding at most 128 sectors");
+        const auto set_bytes = checked_mul(l2_line_bytes, l2_ways);
+        if (!set_bytes || l2_bytes < *set_bytes || l2_bytes % *set_bytes)
+            bad("l2_bytes", std::to_string(l2_bytes),
+                "a multiple of l2_line_bytes * l2_ways = " + std::to_string(l2_line_bytes) + " * " + std::to_string(l2_ways));
         if (!(l2_bytes_per_s > 0)) bad("l2_bytes_per_s", fmt_real(l2_bytes_per_s), "> 0 when l2_bytes > 0");
     }
-    if (l2_latency_cycles < 0) bad("l2_latency_cycles", fmt_real(l2_latency_cycles), ">= 0");
-    if (!(hbm_bytes_per_s > 0)) bad("hbm_bytes_per_s", fmt_real(hbm_bytes_per_s), "> 0");
-    if (hbm_latency_cycles < 0) bad("hbm_latency_cycles", fmt_real(hbm_latency_cycles), ">= 0");
-    if (!(tensor_flops_per_s_fp16 > 0)) bad("tensor_flops_per_s_fp16", fmt_real(tensor_flops_per_s_fp16), "> 0");
-    if (tensor_flops_per_s_fp8 < 0) bad("tensor_flops_per_s_fp8", fmt_real(tensor_flops_per_s_fp8), ">= 0");
-    if (!(tensor_flops_per_s_fp32 > 0)) bad("tensor_flops_per_s_fp32", fmt_real(tensor_flops_per_s_fp32), "> 0");
-    if (warp_mma_flops_per_s_fp16 < 0) bad("warp_mma_flops_per_s_fp16", fmt_real(warp_mma_flops_per_s_fp16), ">= 0 (0: the tensor rate)");
-    if (!(vector_flops_per_s > 0)) bad("vector_flops_per_s", fmt_real(vector_flops_per_s), "> 0");
-    if (!(exp_per_s > 0)) bad("exp_per_s", fmt_real(exp_per_s), "> 0");
 }
 
 void GpuSpec::set(const std::string& key, const std::string& value) {
@@ -180,6 +195,11 @@ GpuSpec parse_gpu_toml(const std::string& text, const std::string& origin) {
     }
     for (const auto& f : access_table()) {
         const toml::node* n = tbl.get(f.field.key);
+        if (!n && f.field.has_default) {
+            if (f.field.integer) g.*(f.i) = int64_t(f.field.default_value);
+            else g.*(f.r) = f.field.default_value;
+            continue;
+        }
         if (!n) throw ConfigError(origin + ": missing key '" + std::string(f.field.key) + "' (" + f.field.unit + ")");
         if (f.field.integer) {
             auto v = n->value_exact<int64_t>();
@@ -191,7 +211,11 @@ GpuSpec parse_gpu_toml(const std::string& text, const std::string& origin) {
             g.*(f.r) = *v;
         }
     }
-    g.validate();
+    try {
+        g.validate();
+    } catch (const ConfigError& e) {
+        throw ConfigError(origin + ": " + e.what());
+    }
     return g;
 }
 
@@ -205,11 +229,7 @@ GpuSpec load_gpu(const std::string& preset_or_file) {
         for (const auto& n : preset_names()) names += (names.empty() ? "" : ", ") + n;
         throw ConfigError("gpu='" + preset_or_file + "' is neither a preset nor a .toml file; presets: " + names);
     }
-    std::ifstream in(preset_or_file);
-    if (!in) throw ConfigError("gpu file '" + preset_or_file + "' cannot be read");
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return parse_gpu_toml(ss.str(), preset_or_file);
+    return parse_gpu_toml(read_input_file(preset_or_file, "gpu file", kMaxConfigFileBytes), preset_or_file);
 }
 
 void apply_override(GpuSpec& gpu, const std::string& kv) {

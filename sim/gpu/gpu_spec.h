@@ -1,10 +1,14 @@
 // gpu_spec.h: every parameter of the machine model, with its unit in its name.
 //
 // Contract: a GpuSpec comes from a TOML preset (sim/presets/*.toml, embedded in the binary, or
-// a user's file). Every field must be present; an unknown or missing key, a wrong type or a
-// value out of range throws ConfigError naming the key. set("key", "value") overrides one field
-// (the CLI's --set) with the same checks. Fields are listed once, in kGpuFields, which drives
-// loading, --set, `flashsim presets show` and the JSON output, so they cannot drift.
+// a user's file). A field with a default (gpu_fields(): has_default) may be left out of a file;
+// every other field must be present. An unknown or missing key, a wrong type or a value out of
+// its field's range throws ConfigError naming the key, the value and the range. set("key",
+// "value") overrides one field (the CLI's --set, lesson files' [set], the viewer). Fields are
+// listed once, in one table (gpu_spec.cpp), which drives loading, defaults, ranges, --set,
+// `flashsim presets show` and the JSON output, so they cannot drift; validate() is the one
+// place every source's values are checked (finite, in the field's plausible range, and the
+// cross-field rules of the L2 geometry).
 #pragma once
 #include <cstdint>
 #include <string>
@@ -62,11 +66,19 @@ struct GpuSpec {
     std::string get(const std::string& key) const;
 };
 
+// One field of the table. Values must be finite and within [min, max] (plausible bounds for a
+// GPU, wide enough for any real one, narrow enough that no derived size or time overflows);
+// when `zero` is set, 0 is also allowed and means what it says ("unlimited").
 struct GpuField {
     const char* key;
     bool integer;
     const char* unit;
     const char* help;
+    double min = 0, max = 0;
+    const char* zero = nullptr;  // the meaning of 0 when 0 lies outside [min, max]; nullptr: not allowed
+    bool has_default = false;    // a preset may leave the key out
+    double default_value = 0;
+    std::string allowed() const;  // "1 to 4096", "0 (unlimited) or 0.01 to 1e+06"
 };
 const std::vector<GpuField>& gpu_fields();
 

@@ -2,6 +2,7 @@
 #include <cmath>
 #include <sstream>
 
+#include "sim/core/json_input.h"
 #include "sim/core/errors.h"
 #include "sim/lessons/homework.h"
 #include "sim/lessons/homework_model.h"
@@ -172,12 +173,7 @@ std::string key_markdown(const ProblemSet& ps) {
 }
 
 GradeReport grade_submission(const std::string& text, const std::string& origin) {
-    nlohmann::json j;
-    try {
-        j = nlohmann::json::parse(text);
-    } catch (const nlohmann::json::parse_error& e) {
-        throw ConfigError(origin + ": not valid JSON (" + std::string(e.what()) + ")");
-    }
+    nlohmann::json j = parse_json_input(text, origin);
     if (!j.is_object()) throw ConfigError(origin + ": expected a JSON object with seed, student and answers");
     auto need = [&](const char* key, bool ok, const char* what) {
         if (!j.contains(key)) throw ConfigError(origin + ": missing field '" + key + "' (" + what + ")");

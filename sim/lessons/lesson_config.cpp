@@ -3,11 +3,11 @@
 #include "sim/lessons/lesson_config.h"
 
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 #include <toml++/toml.h>
 
 #include "sim/core/errors.h"
+#include "sim/core/input_file.h"
 
 namespace flashsim {
 
@@ -115,11 +115,7 @@ LessonConfig parse_lesson_config(const std::string& text, const std::string& ori
 }
 
 LessonConfig load_lesson_config(const std::string& path, const LessonConfig& base) {
-    std::ifstream in(path);
-    if (!in) throw ConfigError("configuration file '" + path + "' cannot be read");
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return parse_lesson_config(ss.str(), path, base);
+    return parse_lesson_config(read_input_file(path, "configuration file", kMaxConfigFileBytes), path, base);
 }
 
 GpuSpec LessonConfig::gpu_spec() const {

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "sim/core/errors.h"
+#include "sim/core/input_file.h"
 
 #ifndef FLASHSIM_LESSONS_DEFAULT_DIR
 #define FLASHSIM_LESSONS_DEFAULT_DIR ""
@@ -19,13 +20,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string read_file(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    if (!in) throw ConfigError("lesson file '" + p.string() + "' cannot be read");
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
+std::string read_file(const fs::path& p) { return read_input_file(p.string(), "lesson file", kMaxConfigFileBytes); }
 
 std::string trim(const std::string& s) {
     const auto a = s.find_first_not_of(" \t\r");

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "sim/core/errors.h"
+#include "sim/core/work_estimate.h"
 
 namespace flashsim {
 
@@ -160,8 +161,49 @@ void apply_sweep_point(const SweepSpec& spec, const SweepPoint& pt, AttentionPro
     p.validate();
 }
 
+void check_sweep_work(const SweepSpec& spec, const std::vector<SweepPoint>& pts) {
+    // First the fixed cost of every run alone, when no axis changes the GPU: a million tiny points
+    // are refused without looking at each.
+    bool gpu_varies = false;
+    for (const auto& a : spec.axes) gpu_varies = gpu_varies || is_gpu_sweep_key(a.key);
+    const bool l2_model = spec.options.timing && !spec.options.paper_mode && spec.gpu.l2_bytes > 0;
+    if (!gpu_varies) {
+        const double per_run = l2_model ? kRunSecondsWithL2Model : kRunSecondsWithoutL2Model;
+        const double runs = double(pts.size());
+        if (runs * per_run > kMaxWorkSeconds)
+            throw ConfigError("sweep: " + std::to_string(pts.size()) + " points at about " + std::to_string(int64_t(per_run * 1e3)) +
+                              " ms each before any tile are about " + std::to_string(int64_t(runs * per_run / 60)) +
+                              " minutes in all; allowed: sweeps estimated under 1 hour");
+    }
+    // Then every point's own estimate; a point that does not resolve becomes a row with its reason.
+    double total_s = 0, worst_s = -1;
+    size_t estimated = 0;
+    std::string worst;
+    for (const SweepPoint& pt : pts) {
+        AttentionProblem p;
+        Schedule s;
+        GpuSpec g;
+        WorkEstimate w;
+        try {
+            apply_sweep_point(spec, pt, p, s, g);
+            const bool l2 = spec.options.timing && !spec.options.paper_mode && g.l2_bytes > 0;
+            w = estimate_work(p, resolve_schedule(s, p, g), spec.options.timing, l2);
+        } catch (const ConfigError&) {
+            continue;
+        }
+        total_s += w.seconds;
+        if (w.seconds > worst_s) worst_s = w.seconds, worst = p.describe() + " " + to_string(pt.algo) + ": " + w.arithmetic;
+        ++estimated;
+        if (total_s > kMaxWorkSeconds)  // no need to look further
+            throw ConfigError("sweep: the first " + std::to_string(estimated) + " of " + std::to_string(pts.size()) +
+                              " points are estimated at about " + std::to_string(int64_t(total_s / 60)) +
+                              " minutes in all (the largest: " + worst + "); allowed: sweeps estimated under 1 hour");
+    }
+}
+
 std::vector<SweepRow> run_sweep(const SweepSpec& spec, const SweepProgress& progress) {
     const std::vector<SweepPoint> pts = expand_sweep(spec);
+    check_sweep_work(spec, pts);
     std::vector<SweepRow> rows(pts.size());
     std::atomic<size_t> next{0};
     size_t done = 0;

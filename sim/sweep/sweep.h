@@ -72,7 +72,11 @@ using SweepProgress = std::function<void(size_t done, size_t total)>;
 std::vector<SweepPoint> expand_sweep(const SweepSpec& spec);
 // The problem, schedule and GPU of one point. Throws ConfigError (e.g. a GPU field out of range).
 void apply_sweep_point(const SweepSpec& spec, const SweepPoint& pt, AttentionProblem& p, Schedule& s, GpuSpec& g);
-// Evaluates every point on spec.threads threads. Throws ConfigError for a bad spec.
+// Refuses (ConfigError, with the arithmetic) a grid whose estimated work is over an hour, before
+// any point runs (sim/core/work_estimate.h); points that do not resolve are left to their rows.
+void check_sweep_work(const SweepSpec& spec, const std::vector<SweepPoint>& pts);
+// Evaluates every point on spec.threads threads. Throws ConfigError for a bad spec or a grid
+// check_sweep_work refuses.
 std::vector<SweepRow> run_sweep(const SweepSpec& spec, const SweepProgress& progress = {});
 
 // Outputs. The CSV is csv_header()'s columns (the same names, same order), then one column per

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# robustness.sh [BUILD_DIR]: the sanitizer and fuzzing step of the test command (quickstart.sh
+# test runs it after the main suite; tests/fuzz/README.md explains it).
+#   1. configures BUILD_DIR (default build-asan) with clang and -DFLASHSIM_FUZZ=ON: every object
+#      built with AddressSanitizer + UndefinedBehaviorSanitizer (and fuzzing coverage);
+#   2. builds the flashsim binary, the unit-test binary and the fuzzers (not the viewer);
+#   3. runs the unit tests under the sanitizers, all but the slow replay of the stored
+#      measurements (which the main suite runs), the hostile-input table included, against the
+#      sanitized binary;
+#   4. runs every fuzzer FUZZ_SECONDS (default 12) seconds (tests/fuzz/run_fuzzers.sh).
+# Environment: JOBS (default: all cores), FUZZ_SECONDS.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=${1:-build-asan}
+jobs=${JOBS:-$(nproc)}
+start=$(date +%s)
+CC=clang CXX=clang++ cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=None -DCMAKE_CXX_FLAGS="-O1 -gline-tables-only" \
+  -DFLASHSIM_FUZZ=ON -DFLASHSIM_BUILD_VIZ=OFF -DFLASHSIM_BUILD_KERNELS=OFF >/dev/null
+cmake --build "$build" -j "$jobs" --target flashsim flashsim_tests fuzzers
+built=$(date +%s)
+echo "robustness: sanitizer build $((built - start)) s"
+# The replay of the stored measurements simulates every measured run (minutes under ASan): the
+# main suite covers it. Every other test case runs here.
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  "$build/tests/flashsim_tests" --test-case-exclude="*stored measurements replay*" --duration=false
+tested=$(date +%s)
+echo "robustness: unit and hostile-input tests under ASan+UBSan $((tested - built)) s"
+tests/fuzz/run_fuzzers.sh "$build" "${FUZZ_SECONDS:-12}"
+echo "robustness: fuzzing $(( $(date +%s) - tested )) s; total $(( $(date +%s) - start )) s"
