@@ -15,6 +15,17 @@
 
 namespace flashsim::crosscheck {
 
+namespace {
+
+// Unfused (vanilla-class) attention as the algorithm table says; a name it does not know is not.
+bool is_unfused(const std::string& algo) {
+    for (const AlgorithmInfo* a : all_algorithms())
+        if (algo == a->name) return a->unfused;
+    return false;
+}
+
+}  // namespace
+
 const char* metric_key(Metric m) {
     static const char* k[] = {"hbm_read", "hbm_write", "l2_traffic", "l2_requests", "time_ncu", "time_events", "cycles"};
     return k[size_t(m)];
