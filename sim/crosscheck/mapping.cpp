@@ -44,7 +44,7 @@ SimConfig sim_config_for(const MeasuredRun& r) {
             c.note = "cuBLAS tiles assumed " + std::to_string(kCublasTileAssumed) + "x" + std::to_string(kCublasTileAssumed);
         }
     } else if (k.matmul_unit == "cublas") {
-        throw ConfigError(r.label() + ": matmul_unit='cublas' is known for unfused attention only, not algo='" + k.algo + "'");
+        throw ConfigError(r.label() + ": matmul_unit='cublas' is known for vanilla only (unfused attention), not algo='" + k.algo + "'");
     }
     return c;
 }

@@ -174,7 +174,7 @@ std::vector<Row> table() {
         {"Br = Bc = 1", none, {"run", "--N", "65536", "--Br", "1", "--Bc", "1"}, "Tr=65536 x Tc=65536"},
         {"sweep up to N = 2^24", none, {"sweep", "--heads", "1", "--vary", "N=4096:16777216"}, "tile steps"},
         {"sweep of a million one-tile points with the L2 model", none,
-         {"sweep", "--N", "64", "--heads", "1", "--gpu", "h100", "--vary", "d=1:1000:+1", "--vary", "batch=1:1000:+1"}, "minutes in all"},
+         {"sweep", "--N", "64", "--heads", "1", "--gpu", "h100", "--vary", "d=1:1000:+1", "--vary", "batch=1:1000:+1"}, "more than 100000 points"},
         {"sweep of many slow points", none, {"sweep", "--N", "65536", "--heads", "1", "--gpu", "h100", "--vary", "batch=1:20:+1"}, "minutes in all"},
         // Output paths: never replaced unless a regular file; stray and empty arguments refused.
         {"--json symlink", [] {
@@ -193,7 +193,7 @@ std::vector<Row> table() {
         {"sweep extra", none, {"sweep", "--vary", "N=512", "extra"}, "unexpected argument 'extra'"},
         {"crosscheck two files", none, {"crosscheck", "a.json", "b.json"}, "unexpected argument 'b.json'"},
         {"homework grade two files", none, {"homework", "grade", "a.json", "b.json"}, "unexpected argument 'b.json'"},
-        {"presets list extra", none, {"presets", "list", "extra"}, "presets: expected 'list', 'show NAME' or 'fields'"},
+        {"presets list extra", none, {"presets", "list", "extra"}, "presets: expected 'list', 'show NAME', NAME or 'fields'"},
         // Extreme values that are allowed: they run, and every number they print is finite.
         {"slowest allowed GPU", none,
          {"run", "--N", "256", "--set", "clock_hz=1e6", "--set", "hbm_latency_cycles=1e7", "--set", "hbm_bytes_per_s=1e6",

@@ -49,7 +49,7 @@ TEST_CASE("a check compares expressions over the runs' results, or places one in
     CHECK(shown.shown.find("800") != std::string::npos);
 }
 
-TEST_CASE("a check on something the results do not hold fails with the reason; a malformed check is refused") {
+TEST_CASE("a check on something the results do not hold fails with the reason, and a malformed check is refused") {
     const auto r = two_runs();
     const CheckResult missing = evaluate_check("van.seconds < 1", r);
     CHECK_FALSE(missing.ok);

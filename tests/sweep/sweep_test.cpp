@@ -77,7 +77,7 @@ TEST_CASE("each row of a sweep is the simulation of its point, in order, on any 
     }
 }
 
-TEST_CASE("a point that does not fit the SRAM is kept as a row with its reason; the others run") {
+TEST_CASE("a point that does not fit the SRAM is kept as a row with its reason, and the others run") {
     SweepSpec s = teaching_spec();
     s.algorithms = {Algorithm::fa1};
     s.schedule.Br = 64;
