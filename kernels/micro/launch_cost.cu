@@ -14,15 +14,8 @@
 #include <cstdlib>
 #include <vector>
 #include <cuda_runtime.h>
+#include "micro_common.cuh"
 
-#define CHECK(x)                                                                                   \
-    do {                                                                                           \
-        cudaError_t e_ = (x);                                                                      \
-        if (e_ != cudaSuccess) {                                                                   \
-            std::fprintf(stderr, "%s:%d: CUDA error %s\n", __FILE__, __LINE__, cudaGetErrorString(e_)); \
-            std::exit(1);                                                                          \
-        }                                                                                          \
-    } while (0)
 
 __global__ void empty_kernel(int* sink) {
     if (sink && threadIdx.x == 1023) *sink = 1;  // never (fewer threads): the kernel does nothing
