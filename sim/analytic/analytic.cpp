@@ -43,14 +43,10 @@ AnalyticCounts vanilla_forward_counts(const AttentionProblem& p, const Schedule&
 
 AnalyticCounts fa1_forward_counts(const AttentionProblem& p, const Schedule& s) {
     AnalyticCounts a;
-    const u64 N = u64(p.N), Nk = u64(p.Nk()), d = u64(p.d), es = u64(p.es()), st = u64(kStatBytes), H = u64(p.heads());
+    const u64 Nk = u64(p.Nk()), d = u64(p.d), es = u64(p.es()), st = u64(kStatBytes), H = u64(p.heads());
     // For key block j, the query rows that run: all N, or under a causal mask the rows of
-    // blocks i >= floor(j Bc / Br).
-    u64 rows_total = 0;
-    for (int64_t j = 0; j < s.Tc(p); ++j) {
-        const int64_t i0 = p.causal ? (j * s.Bc) / s.Br : 0;
-        rows_total += N - u64(i0 * s.Br);
-    }
+    // blocks i >= floor(j Bc / Br); summed over j (as Algorithm 4's inner loop runs them too).
+    const u64 rows_total = backward_query_rows(p, s);
     a.hbm_read_bytes = H * (es * 2 * Nk * d + rows_total * (2 * d * es + 2 * st));
     a.hbm_write_bytes = H * rows_total * (d * es + 2 * st);
     a.read_formula = p.causal ? "es*2Nd + sum_j rows_j (2d es + 2*4)" : "es*(2Nd + Tc 2Nd) + 4*Tc 2N";

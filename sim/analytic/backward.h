@@ -14,8 +14,8 @@
 
 namespace flashsim {
 
-// Query rows the inner loops of FA1's and FA2's backward run, summed over key blocks j: under a
-// causal mask, the rows of query blocks i >= floor(j Bc / Br).
+// Query rows the inner loops over query blocks run (FA1's forward and backward, FA2's backward),
+// summed over key blocks j: under a causal mask, the rows of query blocks i >= floor(j Bc / Br).
 uint64_t backward_query_rows(const AttentionProblem& p, const Schedule& s);
 
 // The backward alone (p.pass is ignored); available = false where the table models no backward.
