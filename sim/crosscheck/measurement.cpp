@@ -123,13 +123,19 @@ NcuMetrics parse_ncu(const Obj& o) {
     return m;
 }
 
+// The problem shape every run, reference run and dumped output records: B, H, N, d (each >= 1).
+template <class Record>
+void parse_shape(const Obj& o, Record& x) {
+    x.B = positive(o, "B");
+    x.H = positive(o, "H");
+    x.N = positive(o, "N");
+    x.d = positive(o, "d");
+}
+
 MeasuredRun parse_run(const Obj& o, bool schema2) {
     MeasuredRun r;
     r.version = positive(o, "version");
-    r.B = positive(o, "B");
-    r.H = positive(o, "H");
-    r.N = positive(o, "N");
-    r.d = positive(o, "d");
+    parse_shape(o, r);
     r.causal = *o.boolean("causal", true);
     r.error = o.string("error");
     r.kernel = o.string("kernel");
@@ -211,10 +217,7 @@ MeasurementFile parse_measurement(const std::string& text, const std::string& or
             ReferenceRun r;
             r.impl = o.string("impl");
             if (auto dt = o.string("dtype"); !dt.empty()) r.dtype = dt;
-            r.B = positive(o, "B");
-            r.H = positive(o, "H");
-            r.N = positive(o, "N");
-            r.d = positive(o, "d");
+            parse_shape(o, r);
             r.causal = *o.boolean("causal", true);
             r.time_ms_median = o.number("time_ms_median");
             if (r.time_ms_median && !(*r.time_ms_median >= kMinTimeMs)) o.fail("time_ms_median", "must be >= 1e-9 ms");
@@ -227,10 +230,7 @@ MeasurementFile parse_measurement(const std::string& text, const std::string& or
             const Obj o = element(*a, i, "outputs", f.origin);
             DumpedOutput d;
             d.version = positive(o, "version");
-            d.B = positive(o, "B");
-            d.H = positive(o, "H");
-            d.N = positive(o, "N");
-            d.d = positive(o, "d");
+            parse_shape(o, d);
             if (auto dt = o.string("dtype"); !dt.empty()) d.dtype = dt;
             d.causal = o.boolean("causal").value_or(false);
             d.seed = uint64_t(o.integer("seed").value_or(0));
