@@ -11,19 +11,25 @@ gpu=$(nvidia-smi --query-gpu=name --format=csv,noheader | head -1)
 slug=$(echo "$gpu" | tr 'A-Z' 'a-z' | sed -E 's/[^a-z0-9]+/-/g; s/^-//; s/-$//')
 day=$(date -u +%Y-%m-%d)
 shift 2
-names=${*:-mem_latency_bw clock_under_load launch_cost mma_rate ldmatrix_mma_mix}
+names=${*:-mem_latency_bw clock_under_load launch_cost mma_rate ldmatrix_mma_mix issue_latency l2_writeback}
 for name in $names; do
     exe="$B/micro_$name"
     if [ ! -x "$exe" ]; then echo "skip $name (not built)"; continue; fi
     f="$O/micro-$slug-$day-$name.txt"
+    # l2_writeback only launches; Nsight Compute measures its kernels (HBM bytes written per kernel).
+    runner=()
+    if [ "$name" = l2_writeback ]; then
+        runner=(ncu --metrics dram__bytes_write.sum,lts__t_sectors_op_write.sum,gpu__time_duration.sum
+                --cache-control all --clock-control none --csv)
+    fi
     {
         echo "# kernels/micro/$name.cu, raw output (never edited)"
         echo "# date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
         echo "# gpu, driver, SM clock now, max SM clock: $(nvidia-smi --query-gpu=name,driver_version,clocks.sm,clocks.max.sm --format=csv,noheader)"
         echo "# cuda: $(nvcc --version | grep release)"
         echo "# ncu: $(ncu --version 2>/dev/null | tail -1)"
-        echo "# command: $exe   (built by cmake -S kernels -B $B -DCMAKE_CUDA_ARCHITECTURES=90; run by kernels/micro/run_micro.sh $B OUT $name)"
-        "$exe" 2>&1
+        echo "# command: ${runner[*]} $exe   (built by cmake -S kernels -B $B -DCMAKE_CUDA_ARCHITECTURES=90; run by kernels/micro/run_micro.sh $B OUT $name)"
+        "${runner[@]}" "$exe" 2>&1
         echo "# exit code: $?"
     } > "$f"
     cat "$f"
