@@ -29,6 +29,13 @@ void fa1_defaults(Schedule& s, const AttentionProblem& p, const GpuSpec& g) {
 Footprint fa1_forward_footprint(const Schedule& s, const AttentionProblem& p, const GpuSpec& g) {
     FootprintBuilder f(p, g);
     const int64_t d = p.d, Br = s.Br, Bc = s.Bc;
+    if (s.matmul_unit == MatmulUnit::fma) {
+        // The scalar kernel (kernels/v3): padded fp32 tiles in SRAM, Oi in registers.
+        f.scalar_sram("Qi", Br, d, 4), f.scalar_sram("Kj", Bc, d, 4), f.scalar_sram("Vj", Bc, d, 4);
+        f.scalar_sram("Sij", Br, Bc, 1);
+        f.acc("Oi", Br, d);
+        return f.build();
+    }
     f.sram("Sij", Br, Bc), f.sram("Qi", Br, d), f.sram("Kj", Bc, d), f.sram("Vj", Bc, d), f.sram("Oi", Br, d);
     return f.build();
 }

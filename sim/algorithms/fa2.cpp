@@ -47,6 +47,14 @@ Footprint fa2_forward_footprint(const Schedule& s, const AttentionProblem& p, co
     static const char* const kV[] = {"Vj", "Vj+1", "Vj+2", "Vj+3", "Vj+4", "Vj+5", "Vj+6", "Vj+7"};
     FootprintBuilder f(p, g);
     const int64_t d = p.d, Br = s.Br, Bc = s.Bc, stages = std::max<int64_t>(1, s.stages);
+    if (s.matmul_unit == MatmulUnit::fma) {
+        // The scalar kernels (kernels/v4): padded fp32 tiles, Sij in SRAM, Oi in registers.
+        f.scalar_sram("Qi", Br, d, 4);
+        for (int64_t k = 0; k < stages; ++k) f.scalar_sram(kK[std::min<int64_t>(k, 7)], Bc, d, 4), f.scalar_sram(kV[std::min<int64_t>(k, 7)], Bc, d, 4);
+        f.scalar_sram("Sij", Br, Bc, 1);
+        f.acc("Oi", Br, d);
+        return f.build();
+    }
     f.sram("Qi", Br, d);
     for (int64_t k = 0; k < stages; ++k) f.sram(kK[std::min<int64_t>(k, 7)], Bc, d), f.sram(kV[std::min<int64_t>(k, 7)], Bc, d);
     f.acc("Sij", Br, Bc), f.acc("Oi", Br, d);

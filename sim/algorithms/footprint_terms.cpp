@@ -12,11 +12,13 @@ int64_t sum_terms(const std::vector<FootprintTerm>& terms, std::string* text) {
     bool same_size = true;
     int64_t elems = 0;
     for (const auto& t : terms) {
-        bytes += t.rows * t.cols * t.elem_bytes;
-        elems += t.rows * t.cols;
+        const int64_t cols = t.cols + t.pad_cols;
+        bytes += t.rows * cols * t.elem_bytes;
+        elems += t.rows * cols;
         same_size = same_size && t.elem_bytes == terms.front().elem_bytes;
         if (!s.empty()) s += " + ";
-        s += std::string(t.name) + " " + std::to_string(t.rows) + "x" + std::to_string(t.cols);
+        s += std::string(t.name) + " " + std::to_string(t.rows) + "x" +
+             (t.pad_cols ? "(" + std::to_string(t.cols) + "+" + std::to_string(t.pad_cols) + ")" : std::to_string(t.cols));
         if (!same_size || t.elem_bytes != terms.front().elem_bytes) s += "x" + std::to_string(t.elem_bytes) + "B";
     }
     if (same_size && !terms.empty())

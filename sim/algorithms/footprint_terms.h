@@ -15,14 +15,20 @@ namespace flashsim {
 struct FootprintTerm {
     const char* name;
     int64_t rows, cols, elem_bytes;
+    int64_t pad_cols = 0;  // columns a kernel adds to each row (bank-conflict padding)
 };
 
 class FootprintBuilder {
 public:
-    FootprintBuilder(const AttentionProblem& p, const GpuSpec& g) : es_(p.es()), regs_(g.register_bytes_per_sm > 0) {}
+    FootprintBuilder(const AttentionProblem& p, const GpuSpec& g)
+        : es_(p.es()), regs_(g.register_bytes_per_sm > 0) {}
     bool registers_modelled() const { return regs_; }
     int64_t es() const { return es_; }
     void sram(const char* name, int64_t rows, int64_t cols) { sram_.push_back({name, rows, cols, es_}); }
+    // CUDA-core (MatmulUnit::fma) kernels convert their tiles to fp32 as they store them in SRAM
+    // and pad each row against bank conflicts (kernels/scalar_tiles.cuh: d + 4 floats for the
+    // d-wide tiles, Bc + 1 for Sij); scalar_sram(name, rows, cols, pad) adds such a tile.
+    void scalar_sram(const char* name, int64_t rows, int64_t cols, int64_t pad) { sram_.push_back({name, rows, cols, 4, pad}); }
     void sram(FootprintTerm t) { sram_.push_back(t); }
     void reg(FootprintTerm t) { reg_.push_back(t); }
     // An fp32 accumulator: registers when modelled, else an element-type tile in SRAM.

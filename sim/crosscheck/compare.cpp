@@ -77,7 +77,9 @@ Comparison compare_impl(const std::string& label, const MeasuredRun& run, const 
     if (!config) return c;
     c.config = *config;
     try {
-        const RunResult r = simulate(c.config.problem, c.config.schedule, g, o);
+        SimOptions so = o;
+        so.intra_warpgroup_pipeline = c.config.intra_warpgroup_pipeline;
+        const RunResult r = simulate(c.config.problem, c.config.schedule, g, so);
         c.sim_schedule = r.schedule.describe();
         c.sim_paper_mode = r.paper_mode;
         const Traffic& t = r.counts.total;

@@ -43,6 +43,8 @@ SimConfig sim_config_for(const MeasuredRun& r) {
             s.warps = 0;  // cuBLAS's warps are unknown too: the simulator's default
             c.note = "cuBLAS tiles assumed " + std::to_string(kCublasTileAssumed) + "x" + std::to_string(kCublasTileAssumed);
         }
+    } else if (algorithm_info(s.algo).engine.pingpong()) {
+        c.intra_warpgroup_pipeline = r.intra_warpgroup_pipeline.value_or(false);
     } else if (k.matmul_unit == "cublas") {
         throw ConfigError(r.label() + ": matmul_unit='cublas' is known for vanilla only (unfused attention), not algo='" + k.algo + "'");
     }

@@ -29,6 +29,9 @@ struct SimConfig {
     AttentionProblem problem;
     Schedule schedule;  // unresolved: 0 knobs take the simulator's defaults
     std::string note;   // an assumption the mapping made ("cuBLAS tiles assumed 128x128"), or ""
+    // fa3: the kernel's intra-warpgroup pipeline as it declares it; undeclared: none (kernels/v6
+    // has ping-pong only, its header says).
+    bool intra_warpgroup_pipeline = true;
 };
 
 // Throws ConfigError when the run has no algorithm (it failed before planning), an unknown one, or

@@ -39,6 +39,9 @@ struct MeasuredRun {
     std::string algo;          // vanilla | fa1 | fa2 | fa3 ("" when the run failed before planning)
     std::string pass;          // fwd | bwd: the version's declared pass ("" before schema 2)
     std::string matmul_unit;   // fma | mma_sync | wgmma | cublas: declared ("" before schema 2)
+    // FA3-style kernels: whether the kernel declares FA3's intra-warpgroup pipeline (softmax of
+    // block j under the Q K^T GEMM of block j + 1); absent: not declared (kernels/v6 has none).
+    std::optional<bool> intra_warpgroup_pipeline;
     std::string vanilla_gemm;  // tiled | cublas | "": schema 1 only (schema 2 says matmul_unit)
     std::string dtype = "fp16";
     int64_t B = 1, H = 1, N = 0, d = 0;

@@ -102,9 +102,10 @@ void time_table(std::ostringstream& o, const std::vector<Comparison>& cs) {
 }
 
 // Measured by ncu (schema 2): the SM clock the kernel ran at, its cycles beside the simulated ones
-// (the preset's one clock), issue-slot use, tensor-pipe activity and occupancy.
+// (each kernel's clock under load, GpuSpec::clock_hz_under_*), issue-slot use, tensor-pipe
+// activity and occupancy.
 void clock_table(std::ostringstream& o, const std::vector<Comparison>& cs) {
-    o << "clock and cycles (ncu: sm__cycles_elapsed .avg.per_second and .max; sim: cycles at the preset's clock);\n"
+    o << "clock and cycles (ncu: sm__cycles_elapsed .avg.per_second and .max; sim: cycles at each kernel's clock under load);\n"
          "issue = issue slots used, tensor = tensor pipe active, warps = occupancy, % of peak while active\n";
     o << kKeyHead << "  ncu ms  meas GHz  meas Mcyc  sim Mcyc     err  sim GHz  issue%  tensor%  warps%\n";
     auto pct = [](const std::optional<double>& v) { return v ? fmt("%.1f", *v) : std::string("-"); };

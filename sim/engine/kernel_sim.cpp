@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <queue>
 
 namespace flashsim {
@@ -46,6 +47,7 @@ struct Iteration {
 
 struct SmPipes {
     Server tensor, vector, sram;
+    Server launch;  // starts the SM's CTAs one after another (cta_launch_ns each)
 };
 
 struct Cta {
@@ -121,11 +123,18 @@ public:
         exp_pc_ = g.exp_per_s / sms / clock;
         sram_bpc_ = g.sram_bytes_per_cycle_per_sm;
         pipes_.assign(size_t(g.sm_count), SmPipes{});
+        s_.clock_hz = cfg.clock_hz > 0 ? cfg.clock_hz : clock;
+        cta_launch_cycles_ = g.cta_launch_ns * 1e-9 * s_.clock_hz;
         mem_.reset_servers(g.sm_count);
     }
 
     KernelSimStats run() {
         s_.occ = occupancy(k_, g_);
+        // CUDA-core GEMM code: the issue rate of a sub-partition with this many resident warps.
+        const int64_t resident = std::min(s_.occ.ctas_per_sm, (k_.cta_count() + g_.sm_count - 1) / g_.sm_count);
+        const double warps_per_subpartition = std::ceil(double(resident * k_.warps) / double(g_.sm_subpartitions));
+        cycles_per_inst_ = warps_per_subpartition <= 1 ? g_.cuda_core_cycles_per_inst_one_warp : g_.cuda_core_cycles_per_inst;
+        cycles_per_inst_one_warp_ = g_.cuda_core_cycles_per_inst_one_warp;
         s_.slots = g_.sm_count * s_.occ.ctas_per_sm;
         const int64_t total = k_.cta_count();
         s_.waves = double(total) / double(s_.slots);
@@ -171,22 +180,44 @@ private:
         Iteration& it = c.it(k);
         it.loads_issue = t;
         it.loads_done = t;
+        const bool elementwise = k_.issue.elementwise_loads();
+        const double in_flight = double(k_.warps * 32) * double(k_.issue.load_bytes_per_request) * k_.issue.loads_in_flight;
+        double chain = t;  // elementwise: when the last round trip so far is back
         for (const Op& op : it.loads) {
+            // The bandwidth is claimed when the step starts (the servers take requests in time
+            // order); the round trips of elementwise loads come back one after another.
             const TransferTiming x = mem_.transfer(op, c.sm, t, c_);
-            double done = x.done_cycles;
+            double done = x.done_cycles, latency = x.latency_cycles;
+            const double start = elementwise ? chain : t;
+            if (elementwise) {
+                // Each thread has a few requests out: the tile arrives in round trips, each the
+                // access's latency plus the instructions a thread issues for its elements of the
+                // trip, and the next tile's loads start when this one is in (KernelIssue). Those
+                // instructions take the SM's issue slots too.
+                const double trips = std::ceil(double(op.bytes) / in_flight);
+                const double per_thread = double(op.bytes) / double(k_.issue.load_bytes_per_request) / double(k_.warps * 32);
+                const double insts = per_thread * k_.issue.insts_per_load_element;  // per warp
+                latency = trips * x.latency_cycles + insts * cycles_per_inst_one_warp_;
+                if (cycles_per_inst_ > 0)
+                    pipes_[size_t(c.sm)].vector.serve(t, insts * double(k_.warps) * cycles_per_inst_ / double(g_.sm_subpartitions));
+                done = std::max(done, chain + latency);
+                chain = done;
+            }
             // The tile is written into SRAM as it arrives.
             if (sram_bpc_ > 0) done = std::max(done, pipes_[size_t(c.sm)].sram.serve(t, double(op.bytes) / sram_bpc_));
             it.loads_done = std::max(it.loads_done, done);
-            it.loads_latency = std::max(it.loads_latency, x.latency_cycles);
-            record(c, op, t, done);
+            it.loads_latency = elementwise ? it.loads_latency + latency : std::max(it.loads_latency, latency);
+            record(c, op, start, done);
         }
     }
 
-    void start(uint32_t slot, double t) {
+    void start(uint32_t slot, double t0) {
         Cta& c = ctas_[slot];
         c = Cta{};
         c.index = pending_[slot];
         c.sm = int64_t(slot) % g_.sm_count;
+        const double t = pipes_[size_t(c.sm)].launch.serve(t0, cta_launch_cycles_);
+        s_.cta_launch_cycles += t - t0;
         c.stream = k_.stream(c.index);
         c.buf.resize(256);
         c.ring.resize(size_t(cfg_.stages + 1));
@@ -212,7 +243,13 @@ private:
         if (op.kind == OpKind::matmul && (op.flags & kOpCudaCore)) {
             // Scalar GEMM on CUDA cores: FMAs at the fp32 rate on the vector pipe; op.bytes are the
             // SRAM bytes its threads load (register blocking, schedule.h), already per warp.
-            const double busy = vector_fpc_ > 0 ? double(op.flops) * share / vector_fpc_ : 0;
+            double busy = vector_fpc_ > 0 ? double(op.flops) * share / vector_fpc_ : 0;
+            // ... or the warp-instructions its loops issue (KernelIssue::insts_per_fma per FMA, 32 FMAs
+            // per FFMA) at the sub-partitions' issue rate for the resident warps.
+            if (cycles_per_inst_ > 0) {
+                const double insts = double(op.flops) * share / 2 / 32 * k_.issue.insts_per_fma;
+                busy = std::max(busy, insts * cycles_per_inst_ / double(g_.sm_subpartitions));
+            }
             const double sram = sram_bpc_ > 0 ? double(op.bytes) * share / sram_bpc_ : 0;
             return std::max(p.vector.serve(dep, busy), p.sram.serve(dep, sram)) + g_.sram_latency_cycles;
         }
@@ -271,7 +308,8 @@ private:
                     end = std::max(end, e);
                 }
             }
-            if (it.compute.empty()) gate = end;
+            // Without the intra-warpgroup pipeline the next iteration waits for all of this one.
+            if (it.compute.empty() || !cfg_.intra_warpgroup_pipeline) gate = end;
             s_.wg_serial_cycles += serial;
             s_.wg_span_cycles += end - t;
         }
@@ -324,7 +362,8 @@ private:
     MemorySystem& mem_;
     const KernelSimConfig& cfg_;
     Counters& c_;
-    double tensor_fpc_, vector_fpc_, exp_pc_, sram_bpc_;
+    double tensor_fpc_, vector_fpc_, exp_pc_, sram_bpc_, cta_launch_cycles_ = 0, cycles_per_inst_ = 0,
+           cycles_per_inst_one_warp_ = 0;
     std::vector<SmPipes> pipes_;
     std::vector<Cta> ctas_;
     std::vector<double> last_retire_;

@@ -10,6 +10,15 @@
 //     iteration k + stages are issued when the compute of iteration k ends (stages = 1: load,
 //     then compute; stages >= 2: prefetch); iteration k computes once its loads have arrived
 //     and iteration k - 1 is done;
+//   - CTAs start one after another on an SM, each after GpuSpec::cta_launch_ns (the first wave
+//     too); peak rates are stated at GpuSpec::clock_hz and run per clock, bandwidths in bytes/s
+//     per cycle of the kernel's clock under load (cfg.clock_hz);
+//   - a kernel whose threads load element by element (KernelIssue::elementwise_loads) gets a tile
+//     in round trips of threads x bytes per request x requests in flight, each costing the
+//     access's latency, and loads its tiles one after the other (Little's law per CTA);
+//   - a CUDA-core GEMM takes the longer of its FMAs at the vector rate and its warp-instructions
+//     (KernelIssue::insts_per_fma) at the issue rate of a sub-partition with the kernel's resident
+//     warps (GpuSpec::cuda_core_cycles_per_inst*);
 //   - compute ops run on the SM's tensor, vector (FP32 and special-function) and SRAM pipes,
 //     shared first-come-first-served by the CTAs resident on that SM, so one CTA's softmax runs
 //     under another's GEMMs;
@@ -36,6 +45,8 @@ Occupancy occupancy(const KernelTrace& k, const GpuSpec& g);
 struct KernelSimConfig {
     int64_t stages = 1;
     int warpgroups = 1;  // 2: FA3 ping-pong
+    bool intra_warpgroup_pipeline = true;  // FA3: the next iteration's first GEMM under this softmax
+    double clock_hz = 0;  // the kernel's clock under load (cycles of it); 0: GpuSpec::clock_hz
     double tensor_flops_per_s = 0;
     uint32_t kernel_index = 0;
     std::vector<TimelineEvent>* timeline = nullptr;  // null: no timeline
@@ -58,6 +69,8 @@ struct KernelSimStats {
     double wg_serial_cycles = 0;         // FA3: compute ops one after another
     double wg_span_cycles = 0;           // FA3: compute as scheduled over two warpgroups
     double tensor_busy_cycles = 0;       // summed over SMs
+    double cta_launch_cycles = 0;        // CTAs waiting for their SM to start them (cta_launch_ns)
+    double clock_hz = 0;                 // the clock the cycles count
 };
 
 KernelSimStats simulate_kernel(const KernelTrace& k, const GpuSpec& g, MemorySystem& mem, const KernelSimConfig& cfg,

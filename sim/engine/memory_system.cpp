@@ -18,13 +18,17 @@ AddressMap::AddressMap(const TensorShapes& shapes, int64_t heads) : shapes_(shap
 
 MemorySystem::MemorySystem(const GpuSpec& g, const TensorShapes& shapes, int64_t heads, bool with_l2, int64_t granule_bytes)
     : g_(g), map_(shapes, heads) {
-    if (with_l2) l2_ = std::make_unique<L2Cache>(g.l2_bytes, g.l2_line_bytes, g.l2_sector_bytes, g.l2_ways, granule_bytes);
-    hbm_bytes_per_cycle_ = g.hbm_bytes_per_s / g.clock_hz;
+    if (with_l2) l2_ = std::make_unique<L2Cache>(g.l2_data_bytes(), g.l2_line_bytes, g.l2_sector_bytes, g.l2_ways, granule_bytes);
+    set_clock(g.clock_hz);
+    reset_servers(g.sm_count);
+}
+
+void MemorySystem::set_clock(double clock_hz) {
+    hbm_bytes_per_cycle_ = g_.hbm_bytes_per_s / clock_hz;
     // l2_bytes_per_s = 0 means unlimited. Each SM's port to L2 gets an even share of the L2
     // bandwidth: an SM alone cannot pull the whole L2's bandwidth (A100: ~47 B/clk/SM of 5120).
-    l2_bytes_per_cycle_ = g.l2_bytes_per_s > 0 ? g.l2_bytes_per_s / g.clock_hz : 0;
-    port_bytes_per_cycle_ = l2_bytes_per_cycle_ > 0 ? l2_bytes_per_cycle_ / double(g.sm_count) : 0;
-    reset_servers(g.sm_count);
+    l2_bytes_per_cycle_ = g_.l2_bytes_per_s > 0 ? g_.l2_bytes_per_s / clock_hz : 0;
+    port_bytes_per_cycle_ = l2_bytes_per_cycle_ > 0 ? l2_bytes_per_cycle_ / double(g_.sm_count) : 0;
 }
 
 void MemorySystem::reset_servers(int64_t sm_count) {

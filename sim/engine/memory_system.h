@@ -9,7 +9,8 @@
 //   MemorySystem  global loads, stores and atomics of one SM: through the L2 model (when on) to
 //                 HBM, each costing latency + bytes over the share of bandwidth it gets.
 //
-// Contract: every time is in cycles of GpuSpec::clock_hz. A load that reads HBM costs
+// Contract: every time is in cycles of the clock set_clock() gave (GpuSpec::clock_hz unless the
+// engine sets a kernel's clock under load). A load that reads HBM costs
 // hbm_latency_cycles (pointer-chasing latency from the SM, L2 lookup included), one served by L2
 // costs l2_latency_cycles; the bandwidth part is the latest of the SM's L2 port, the L2 and HBM
 // servers. Without an L2 (teaching preset, paper mode) a transfer costs exactly
@@ -88,6 +89,9 @@ public:
     uint64_t end_kernel(Counters& c, bool flush);
     uint64_t dirty_bytes() const { return l2_ ? l2_->dirty_bytes() : 0; }
     void reset_servers(int64_t sm_count);
+    // The SM clock cycles are counted in (a kernel's clock under load): bandwidths in bytes/s
+    // become bytes per cycle of it. The constructor sets GpuSpec::clock_hz.
+    void set_clock(double clock_hz);
     bool with_l2() const { return bool(l2_); }
     int64_t granule_bytes() const { return l2_ ? l2_->granule_bytes() : 0; }
 

@@ -18,6 +18,9 @@ struct SimOptions {
     // ones, see docs/timing.md). Must be a multiple of l2_line_bytes holding <= 128 sectors.
     int64_t l2_granule_bytes = 0;
     size_t timeline_max_events = 200000;  // the timeline stops here (timeline_truncated)
+    // FA3's intra-warpgroup pipeline (EngineProps); false: a kernel that has only the ping-pong
+    // (kernels/v6, which says so in its header).
+    bool intra_warpgroup_pipeline = true;
 };
 
 RunResult simulate(const AttentionProblem& p, const Schedule& requested, const GpuSpec& g, const SimOptions& o);

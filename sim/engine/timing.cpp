@@ -35,7 +35,25 @@ uint64_t shortest_run_bytes(const Trace& t) {
     return shortest;
 }
 
+// What a kernel's GEMMs run on, from its first CTA's ops (every CTA of a kernel is alike).
+enum class KernelUnit : uint8_t { cuda_cores, tensor };
+KernelUnit kernel_unit(const KernelTrace& k) {
+    std::vector<Op> buf(256);
+    auto st = k.stream(0);
+    for (size_t n; (n = st->fill(buf.data(), buf.size())) != 0;)
+        for (size_t i = 0; i < n; ++i)
+            if (buf[i].kind == OpKind::matmul && !(buf[i].flags & kOpCudaCore)) return KernelUnit::tensor;
+    return KernelUnit::cuda_cores;
+}
+
 }  // namespace
+
+double kernel_clock_hz(const KernelTrace& k, const EngineProps& e, const GpuSpec& g) {
+    double hz = g.clock_hz_under_fma;
+    if (kernel_unit(k) == KernelUnit::tensor)
+        hz = e.mma == MmaIssue::warp_mma ? g.clock_hz_under_mma_sync : g.clock_hz_under_wgmma;
+    return hz > 0 ? hz : g.clock_hz;
+}
 
 int64_t l2_granule_for(const Trace& t, const GpuSpec& g, const SimOptions& o, uint64_t global_bytes) {
     if (o.l2_granule_bytes > 0) return o.l2_granule_bytes;
@@ -72,8 +90,11 @@ TimedRun run_timing(const Trace& t, const GpuSpec& g, const SimOptions& o, const
     for (size_t i = 0; i < t.kernels.size(); ++i) {
         const KernelTrace& k = *t.kernels[i];
         KernelSimConfig cfg;
+        cfg.clock_hz = kernel_clock_hz(k, t.engine, g);
+        mem.set_clock(cfg.clock_hz);
         cfg.stages = std::max<int64_t>(1, t.schedule.stages);
         cfg.warpgroups = t.engine.consumer_warpgroups;
+        cfg.intra_warpgroup_pipeline = t.engine.intra_warpgroup_pipeline && o.intra_warpgroup_pipeline;
         cfg.tensor_flops_per_s = run.tensor_flops_per_s;
         cfg.kernel_index = uint32_t(i);
         if (o.timeline) {
@@ -88,13 +109,15 @@ TimedRun run_timing(const Trace& t, const GpuSpec& g, const SimOptions& o, const
         KernelTiming kt;
         kt.name = k.name;
         kt.cycles = s.cycles;
-        kt.seconds = s.cycles / g.clock_hz;
+        kt.seconds = s.cycles / cfg.clock_hz;
+        kt.clock_hz = cfg.clock_hz;
         kt.ctas = k.cta_count();
         kt.ctas_per_sm = s.occ.ctas_per_sm;
         kt.occupancy_limited_by = s.occ.limited_by;
         kt.waves = s.waves;
         tm.kernels.push_back(kt);
         tm.cycles += s.cycles;
+        tm.seconds += kt.seconds;
         run.stats.push_back(s);
     }
     if (run.l2_modelled && !o.l2_flush_between_kernels) run.l2_dirty_bytes_at_end = mem.dirty_bytes();
@@ -102,7 +125,6 @@ TimedRun run_timing(const Trace& t, const GpuSpec& g, const SimOptions& o, const
         run.l2_kernel_counts.clear();
         run.l2_dirty_bytes_at_end = 0;
     }
-    tm.seconds = tm.cycles / g.clock_hz;
     return run;
 }
 

@@ -22,6 +22,11 @@ struct TimedRun {
     uint64_t l2_dirty_bytes_at_end = 0;      // written but still dirty in L2 when the kernels end
 };
 
+// The clock kernel `k` runs at under load: GpuSpec::clock_hz_under_* by what its GEMMs run on
+// (tensor cores: mma.sync or wgmma as the algorithm issues them; CUDA cores or no GEMM: FMA),
+// clock_hz where the preset gives none.
+double kernel_clock_hz(const KernelTrace& k, const EngineProps& e, const GpuSpec& g);
+
 // Times the trace. `paper_total` (the paper-mode counts) sizes the L2 granule.
 TimedRun run_timing(const Trace& t, const GpuSpec& g, const SimOptions& o, const Counters& paper_total);
 

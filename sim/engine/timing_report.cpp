@@ -3,6 +3,7 @@
 // The breakdown sums to the simulated seconds:
 //   peak_<resource>       the busiest resource's time at its peak rate (the roofline bound)
 //   wave_quantization     SM slots idle at the end of each kernel (the last, partial wave)
+//   cta_launch            SM slots waiting for their SM to start the next CTA (cta_launch_ns)
 //   latency, contention, compute_not_overlapped
 //                         the rest, shared in proportion to what CTAs spent waiting for the
 //                         latency of loads, waiting for bandwidth behind other transfers, and
@@ -10,6 +11,7 @@
 #include "sim/engine/timing_report.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 namespace flashsim {
@@ -46,16 +48,24 @@ void fill_timing_report(RunResult& r, const std::vector<KernelSimStats>& stats, 
     tm.l2_bytes_per_s = l2_bytes / T;
     tm.sram_bytes_per_s = sram_bytes / T;
     tm.tensor_flops_per_s = double(c.matmul_flops) / T;
-    tm.peak_tensor_flops_per_s = tensor_flops_per_s;
+
+    // The longest kernel: its occupancy, waves and clock under load stand for the run's.
+    size_t longest = 0;
+    for (size_t i = 0; i < tm.kernels.size(); ++i)
+        if (tm.kernels[i].seconds > tm.kernels[longest].seconds) longest = i;
+    // The SM's peak rates (stated at clock_hz) scale with the clock the kernel runs at.
+    const double clock = !tm.kernels.empty() && tm.kernels[longest].clock_hz > 0 ? tm.kernels[longest].clock_hz : g.clock_hz;
+    const double scale = clock / g.clock_hz;
+    tm.peak_tensor_flops_per_s = tensor_flops_per_s * scale;
 
     // Roofline bounds: each resource at its peak.
     auto& rs = tm.resource_seconds;
     rs["hbm"] = hbm_bytes / g.hbm_bytes_per_s;
     if (!r.paper_mode && g.l2_bytes_per_s > 0) rs["l2"] = l2_bytes / g.l2_bytes_per_s;
-    if (sram_peak > 0) rs["sram"] = sram_bytes / sram_peak;
-    rs["tensor"] = double(c.matmul_flops) / tensor_flops_per_s;
+    if (sram_peak > 0) rs["sram"] = sram_bytes / (sram_peak * scale);
+    rs["tensor"] = double(c.matmul_flops) / tm.peak_tensor_flops_per_s;
     rs["vector"] = std::max(g.vector_flops_per_s > 0 ? double(c.vector_flops) / g.vector_flops_per_s : 0.0,
-                            g.exp_per_s > 0 ? double(c.exps) / g.exp_per_s : 0.0);
+                            g.exp_per_s > 0 ? double(c.exps) / g.exp_per_s : 0.0) / scale;
     std::string bound = "hbm";
     for (const auto& [k, v] : rs)
         if (v > rs[bound]) bound = k;
@@ -66,18 +76,15 @@ void fill_timing_report(RunResult& r, const std::vector<KernelSimStats>& stats, 
         p.bytes = bytes;
         p.intensity_flops_per_byte = bytes > 0 ? double(c.matmul_flops) / bytes : 0;
         p.peak_bytes_per_s = peak;
-        p.attainable_flops_per_s = peak > 0 ? std::min(tensor_flops_per_s, p.intensity_flops_per_byte * peak) : tensor_flops_per_s;
+        p.attainable_flops_per_s = peak > 0 ? std::min(tm.peak_tensor_flops_per_s, p.intensity_flops_per_byte * peak)
+                                            : tm.peak_tensor_flops_per_s;
         p.achieved_flops_per_s = tm.tensor_flops_per_s;
         tm.roofline.push_back(p);
     };
     point("HBM", hbm_bytes, g.hbm_bytes_per_s);
     if (!r.paper_mode && g.l2_bytes > 0) point("L2", l2_bytes, g.l2_bytes_per_s);
-    point("SRAM", sram_bytes, sram_peak);
+    point("SRAM", sram_bytes, sram_peak * scale);
 
-    // Occupancy and waves of the longest kernel.
-    size_t longest = 0;
-    for (size_t i = 0; i < tm.kernels.size(); ++i)
-        if (tm.kernels[i].cycles > tm.kernels[longest].cycles) longest = i;
     if (!tm.kernels.empty()) {
         tm.ctas_per_sm = tm.kernels[longest].ctas_per_sm;
         tm.waves = tm.kernels[longest].waves;
@@ -85,25 +92,28 @@ void fill_timing_report(RunResult& r, const std::vector<KernelSimStats>& stats, 
     }
 
     // Losses, in seconds of the whole GPU (slot sums divided by the slot count).
-    double wave = 0, lat = 0, wait = 0, comp = 0, prefetch = 0, sharing = 0, pingpong = 0;
+    double wave = 0, lat = 0, wait = 0, comp = 0, prefetch = 0, sharing = 0, pingpong = 0, launch = 0;
     for (size_t i = 0; i < stats.size(); ++i) {
         const KernelSimStats& s = stats[i];
-        const double per_slot = 1.0 / (double(s.slots) * g.clock_hz);
+        const double hz = s.clock_hz > 0 ? s.clock_hz : g.clock_hz;
+        const double per_slot = 1.0 / (double(s.slots) * hz);
         wave += s.tail_idle_slot_cycles * per_slot;
+        launch += s.cta_launch_cycles * per_slot;
         lat += s.stall_latency_cycles * per_slot;
         wait += s.stall_transfer_cycles * per_slot;
         comp += s.compute_exposed_cycles * per_slot;
         prefetch += s.prefetch_hidden_cycles * per_slot;
         pingpong += std::max(0.0, s.wg_serial_cycles - s.wg_span_cycles) * per_slot;
         if (s.occ.ctas_per_sm > 1)
-            sharing += std::max(0.0, s.cta_lifetime_cycles / double(g.sm_count) - s.cycles) / g.clock_hz;
+            sharing += std::max(0.0, s.cta_lifetime_cycles / double(g.sm_count) - s.cycles) / hz;
     }
     const double at_peak = std::min(rs[bound], tm.seconds);
     const double loss = tm.seconds - at_peak;
     auto& b = tm.breakdown_seconds;
     b["peak_" + bound] = at_peak;
     b["wave_quantization"] = std::min(wave, loss);
-    const double rest = loss - b["wave_quantization"];
+    if (launch > 0) b["cta_launch"] = std::min(launch, loss - b["wave_quantization"]);
+    const double rest = loss - b["wave_quantization"] - (launch > 0 ? b["cta_launch"] : 0.0);
     const double ind = lat + wait + comp;
     if (ind > 0) {
         b["latency"] = rest * lat / ind;
@@ -125,6 +135,11 @@ void fill_timing_report(RunResult& r, const std::vector<KernelSimStats>& stats, 
             worst_s = v;
         }
     tm.bottleneck = std::string(resource_words(bound)) + " (" + pct(at_peak / T) + " of the time at peak)";
+    if (std::abs(scale - 1) > 0.01) {
+        char b2[64];
+        std::snprintf(b2, sizeof b2, "; clock %.2f GHz under load", clock * 1e-9);
+        tm.bottleneck += b2;
+    }
     if (worst_s > 0.02 * T) {
         std::string why = worst;
         std::replace(why.begin(), why.end(), '_', ' ');

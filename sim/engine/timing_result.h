@@ -34,6 +34,7 @@ struct RooflinePoint {
 struct KernelTiming {
     std::string name;
     double cycles = 0, seconds = 0;
+    double clock_hz = 0;                  // the SM clock under this kernel's load
     int64_t ctas = 0, ctas_per_sm = 0;
     std::string occupancy_limited_by;     // "SRAM", "registers", "warps", "max CTAs per SM"
     double waves = 0;
@@ -41,8 +42,8 @@ struct KernelTiming {
 
 struct Timing {
     bool valid = false;        // false when timing was not asked for
-    double cycles = 0;
-    double seconds = 0;
+    double cycles = 0;         // summed over kernels, each at its own clock
+    double seconds = 0;        // summed over kernels: cycles / the kernel's clock
     int64_t ctas_per_sm = 0;   // occupancy of the longest kernel
     double waves = 0;          // CTAs / (SMs * CTAs per SM) of the longest kernel
     // Achieved rates over the whole run.

@@ -42,6 +42,14 @@ const std::vector<FieldAccess>& access_table() {
         FS_REAL(clock_hz, "Hz", "SM clock; converts cycles to seconds", 1e6, 1e11, nullptr),
         FS_INT(max_ctas_per_sm, "CTAs", "resident thread blocks per SM at most", 1, 1024, nullptr),
         FS_INT(max_warps_per_sm, "warps", "resident warps per SM at most", 1, 1024, nullptr),
+        FS_REAL_DEFAULT(clock_hz_under_fma, "Hz", "SM clock under CUDA-core (FMA) load; 0 = clock_hz", 1e6, 1e11,
+                        "clock_hz", 0),
+        FS_REAL_DEFAULT(clock_hz_under_mma_sync, "Hz", "SM clock under mma.sync tensor load; 0 = clock_hz", 1e6, 1e11,
+                        "clock_hz", 0),
+        FS_REAL_DEFAULT(clock_hz_under_wgmma, "Hz", "SM clock under wgmma tensor load; 0 = clock_hz", 1e6, 1e11,
+                        "clock_hz", 0),
+        FS_REAL_DEFAULT(cta_launch_ns, "ns", "fixed cost of a CTA on its SM, one after another; 0 = free", 0.001, 1e6,
+                        "free", 0),
         FS_INT(sram_bytes_per_sm, "bytes", "shared memory (SRAM) a kernel may use per SM", 1, kTiB, nullptr),
         FS_INT_DEFAULT(register_bytes_per_sm, "bytes", "register file per SM; 0 = tiles all count as SRAM", 1, kTiB,
                        "registers not modelled", 0),
@@ -52,6 +60,9 @@ const std::vector<FieldAccess>& access_table() {
         FS_INT_DEFAULT(l2_line_bytes, "bytes", "L2 line (tag) size", 1, 65536, nullptr, 128),
         FS_INT_DEFAULT(l2_sector_bytes, "bytes", "L2 sector, the unit of HBM transfers", 1, 4096, nullptr, 32),
         FS_INT_DEFAULT(l2_ways, "ways", "L2 associativity", 1, 65536, nullptr, 16),
+        FS_INT_DEFAULT(l2_partitions, "partitions",
+                       "L2 partitions; a line used from both sides is held in each, data sees l2_bytes / partitions",
+                       1, 16, nullptr, 1),
         FS_REAL_DEFAULT(l2_latency_cycles, "cycles", "latency of an L2 hit", 0, 1e6, nullptr, 0),
         FS_REAL_DEFAULT(l2_bytes_per_s, "bytes/s", "L2 bandwidth, whole GPU", 1e6, 1e16, "only when l2_bytes = 0", 0),
         FS_REAL(hbm_bytes_per_s, "bytes/s", "HBM (DRAM) bandwidth, whole GPU", 1e6, 1e16, nullptr),
@@ -65,6 +76,14 @@ const std::vector<FieldAccess>& access_table() {
                         "the tensor rate", 0),
         FS_REAL(vector_flops_per_s, "FLOP/s", "fp32 non-matmul rate", 1e6, 1e18, nullptr),
         FS_REAL(exp_per_s, "exp/s", "special-function (exp) rate", 1e6, 1e18, nullptr),
+        FS_INT_DEFAULT(sm_subpartitions, "sub-partitions", "warp schedulers per SM (one warp-instruction per clock each)",
+                       1, 64, nullptr, 4),
+        FS_REAL_DEFAULT(cuda_core_cycles_per_inst_one_warp, "cycles",
+                        "CUDA-core GEMM code: cycles per warp-instruction per sub-partition, one warp on it; 0 = not modelled",
+                        0.01, 1000, "not modelled", 0),
+        FS_REAL_DEFAULT(cuda_core_cycles_per_inst, "cycles",
+                        "CUDA-core GEMM code: cycles per warp-instruction per sub-partition, two or more warps; 0 = not modelled",
+                        0.01, 1000, "not modelled", 0),
     };
     return t;
 }
@@ -142,6 +161,10 @@ void GpuSpec::validate() const {
         if (!set_bytes || l2_bytes < *set_bytes || l2_bytes % *set_bytes)
             bad("l2_bytes", std::to_string(l2_bytes),
                 "a multiple of l2_line_bytes * l2_ways = " + std::to_string(l2_line_bytes) + " * " + std::to_string(l2_ways));
+        const auto part_bytes = checked_mul(*set_bytes, l2_partitions);
+        if (!part_bytes || l2_bytes % *part_bytes)
+            bad("l2_partitions", std::to_string(l2_partitions),
+                "a divisor of l2_bytes / (l2_line_bytes * l2_ways) = " + std::to_string(l2_bytes / *set_bytes));
         if (!(l2_bytes_per_s > 0)) bad("l2_bytes_per_s", fmt_real(l2_bytes_per_s), "> 0 when l2_bytes > 0");
     }
 }

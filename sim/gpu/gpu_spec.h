@@ -27,6 +27,16 @@ struct GpuSpec {
     double clock_hz = 0;
     int64_t max_ctas_per_sm = 0;
     int64_t max_warps_per_sm = 0;
+    // The SM clock a kernel runs at under load (power-limited), by the unit its GEMMs use: CUDA
+    // cores or none (FMA loop), warp-level mma.sync, Hopper wgmma (kernels/micro/clock_under_load).
+    // 0: clock_hz. Peak rates (tensor_flops_per_s_*, ...) are stated at clock_hz; the engine
+    // turns them into per-clock rates and counts a kernel's cycles at its clock under load.
+    double clock_hz_under_fma = 0;
+    double clock_hz_under_mma_sync = 0;
+    double clock_hz_under_wgmma = 0;
+    // Fixed cost of starting a CTA on an SM (scheduling, launch, retirement), one after the other
+    // per SM (kernels/micro/launch_cost: empty CTAs). 0: free.
+    double cta_launch_ns = 0;
 
     // On-chip memory of one SM.
     int64_t sram_bytes_per_sm = 0;       // software-managed shared memory a kernel may use
@@ -39,6 +49,10 @@ struct GpuSpec {
     int64_t l2_line_bytes = 0;
     int64_t l2_sector_bytes = 0;
     int64_t l2_ways = 0;
+    // Partitions of the L2 (H100/H200, A100: two, joined by a crossbar). A line that SMs on both
+    // sides use is held in each partition, so the data a kernel shares over all SMs sees
+    // l2_bytes / l2_partitions (kernels/micro/l2_writeback: an H200 keeps 28 of its 60 MiB dirty).
+    int64_t l2_partitions = 1;
     double l2_latency_cycles = 0;
     double l2_bytes_per_s = 0;
 
@@ -54,12 +68,21 @@ struct GpuSpec {
     // is below the warpgroup (wgmma) peak above. 0: the same as tensor_flops_per_s_fp16.
     double warp_mma_flops_per_s_fp16 = 0;
     double vector_flops_per_s = 0;       // fp32 non-matmul work
+    // CUDA-core GEMM code (loads of the operands from SRAM, FFMAs, addressing; KernelIssue says how
+    // many instructions per FMA a kernel issues): cycles per warp-instruction per SM sub-partition
+    // with one resident warp per sub-partition (latency-limited) and with two or more
+    // (kernels/micro/issue_latency "mix"). 0: not modelled, FMAs at vector_flops_per_s.
+    int64_t sm_subpartitions = 4;        // warp schedulers per SM, one warp-instruction per clock each
+    double cuda_core_cycles_per_inst_one_warp = 0;
+    double cuda_core_cycles_per_inst = 0;
     double exp_per_s = 0;                // special-function unit (exp2) results per second
 
     double tensor_flops_per_s(Dtype t) const;
     // The rate a kernel's GEMMs run at: warp_mma = true for warp-level mma.sync kernels.
     double matmul_flops_per_s(Dtype t, bool warp_mma) const;
     double cycles_per_s() const { return clock_hz; }
+    // The L2 capacity the data of one kernel sees (l2_bytes / l2_partitions).
+    int64_t l2_data_bytes() const { return l2_partitions > 1 ? l2_bytes / l2_partitions : l2_bytes; }
 
     void validate() const;                                  // throws ConfigError
     void set(const std::string& key, const std::string& value);  // throws ConfigError

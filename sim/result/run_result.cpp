@@ -115,7 +115,7 @@ nlohmann::json to_json(const RunResult& r) {
         tj["roofline"] = roof;
         nlohmann::json ks = nlohmann::json::array();
         for (const auto& k : t.kernels)
-            ks.push_back({{"name", k.name}, {"cycles", k.cycles}, {"seconds", k.seconds}, {"ctas", k.ctas},
+            ks.push_back({{"name", k.name}, {"cycles", k.cycles}, {"seconds", k.seconds}, {"clock_hz", k.clock_hz}, {"ctas", k.ctas},
                           {"ctas_per_sm", k.ctas_per_sm}, {"occupancy_limited_by", k.occupancy_limited_by}, {"waves", k.waves}});
         tj["kernels"] = ks;
         tj["timeline_truncated"] = t.timeline_truncated;

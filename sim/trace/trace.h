@@ -18,6 +18,7 @@
 
 #include "sim/core/problem.h"
 #include "sim/core/schedule.h"
+#include "sim/trace/kernel_issue.h"
 #include "sim/trace/listing.h"
 #include "sim/trace/op.h"
 
@@ -51,6 +52,7 @@ public:
     int64_t warps = 4;
     Footprint footprint;       // on-chip bytes one CTA holds
     size_t listing = 0;        // index in Trace::listings of the listing whose lines its ops name
+    KernelIssue issue;         // how its threads issue loads and CUDA-core GEMMs (kernel_issue.h)
     int64_t cta_count() const { return ctas_per_head * heads; }
     virtual std::unique_ptr<CtaStream> stream(int64_t cta) const = 0;
 };
@@ -64,6 +66,9 @@ enum class MmaIssue : uint8_t {
 struct EngineProps {
     MmaIssue mma = MmaIssue::warpgroup_mma;
     int consumer_warpgroups = 1;  // 2: FA3's ping-pong between two consumer warpgroups
+    // FA3 (paper section 3.2): a warpgroup issues the next block's Q K^T GEMM while this block's
+    // softmax runs. A kernel without it (kernels/v6) is simulated with SimOptions.
+    bool intra_warpgroup_pipeline = true;
     bool pingpong() const { return consumer_warpgroups > 1; }
 };
 

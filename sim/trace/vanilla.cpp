@@ -51,12 +51,17 @@ void append_vanilla_forward(Trace& t, const GpuSpec& g) {
     add_kernel(t, "vanilla_qk", k.Tr * k.Tc, s.warps, fp, [k](Emitter& e, int64_t blk) {
         return gemm_tile_cta(e, k, {Tensor::Q, Tensor::K, Tensor::S, true}, Line::qk, blk / k.Tc, blk % k.Tc);
     });
-    add_kernel(t, "vanilla_softmax", p.N, s.warps, fp,
+    if (k.fma) t.kernels.back()->issue = scalar_qk_gemm_issue(p.es());
+    // Kernel 2: one CTA per row, a thread per element (the softmax of kernels/ v1 and v2; GEMMs on
+    // tensor cores stand for cuBLAS, which leaves the softmax to such a kernel).
+    add_kernel(t, "vanilla_softmax", p.N, kRowSoftmaxWarps, fp,
                [k, causal](Emitter& e, int64_t n) { return vanilla_softmax_cta(e, k, causal, n); });
+    t.kernels.back()->issue = row_softmax_issue(p.es());
     // Kernel 3: CTA i computes Oi = sum_j Pij Vj and writes it to HBM.
     add_kernel(t, "vanilla_pv", k.Tr, s.warps, fp, [k](Emitter& e, int64_t i) {
         return gemm_stream_cta(e, k, {Tensor::P, Tensor::V, Tensor::O, true, false}, Line::pv, i);
     });
+    if (k.fma) t.kernels.back()->issue = scalar_pv_gemm_issue(p.es());
 }
 
 }  // namespace flashsim

@@ -10,6 +10,10 @@ using namespace flashsim::test;
 
 namespace {
 GpuSpec preset(const char* name) { return load_gpu(name); }
+// A kernel with no tensor-core GEMM counts its cycles at the clock under CUDA-core load, and its
+// first CTA starts after one CTA launch.
+double cuda_core_clock(const GpuSpec& g) { return g.clock_hz_under_fma > 0 ? g.clock_hz_under_fma : g.clock_hz; }
+double cta_launch_cycles(const GpuSpec& g) { return g.cta_launch_ns * 1e-9 * cuda_core_clock(g); }
 double tensor_per_sm_cycle(const GpuSpec& g, Dtype t) { return g.tensor_flops_per_s(t) / double(g.sm_count) / g.clock_hz; }
 }  // namespace
 
@@ -27,11 +31,12 @@ TEST_CASE("a single load through a cold L2 costs hbm latency plus bytes over the
     HandTrace h = hand_trace(1, {});
     h.kernel->ops = {load_rows(Tensor::Q, 0, 64, h.trace.shapes)};
     const RunResult r = time_trace(h.trace, g);
-    const double bytes = 64 * 64 * 2;
+    const double bytes = 64 * 64 * 2, clock = cuda_core_clock(g);
     // One SM alone: its port (an even share of L2 bandwidth) is the narrowest of port, L2 and HBM.
-    const double port = g.l2_bytes_per_s / g.clock_hz / double(g.sm_count);
-    CHECK(port < g.hbm_bytes_per_s / g.clock_hz);
-    CHECK(r.timing.cycles == doctest::Approx(g.hbm_latency_cycles + bytes / port));
+    const double port = g.l2_bytes_per_s / clock / double(g.sm_count);
+    CHECK(port < g.hbm_bytes_per_s / clock);
+    CHECK(r.timing.cycles == doctest::Approx(cta_launch_cycles(g) + g.hbm_latency_cycles + bytes / port));
+    CHECK(r.timing.seconds == doctest::Approx(r.timing.cycles / clock));
     CHECK(r.counts.total.hbm_read_bytes == uint64_t(bytes));
 }
 
@@ -42,8 +47,12 @@ TEST_CASE("a second load of the same tile hits in L2 and costs l2 latency") {
     const Op mm = matmul(0, 0);  // separates the two loads into two iterations
     h.kernel->ops = {q, mm, q};
     const RunResult r = time_trace(h.trace, g);
-    const double bytes = 64 * 64 * 2, port = g.l2_bytes_per_s / g.clock_hz / double(g.sm_count);
-    CHECK(r.timing.cycles == doctest::Approx(g.hbm_latency_cycles + bytes / port + g.l2_latency_cycles + bytes / port));
+    // The (empty) GEMM between the loads is a tensor-core one: the clock under mma.sync load.
+    const double clock = kernel_clock_hz(*h.kernel, h.trace.engine, g);
+    CHECK(clock == g.clock_hz_under_mma_sync);
+    const double bytes = 64 * 64 * 2, port = g.l2_bytes_per_s / clock / double(g.sm_count);
+    CHECK(r.timing.cycles == doctest::Approx(g.cta_launch_ns * 1e-9 * clock + g.hbm_latency_cycles + bytes / port +
+                                             g.l2_latency_cycles + bytes / port));
     CHECK(r.counts.total.hbm_read_bytes == uint64_t(bytes));
     CHECK(r.counts.total.global_read_bytes == uint64_t(2 * bytes));
 }

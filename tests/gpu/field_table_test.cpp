@@ -117,9 +117,14 @@ TEST_CASE("nan, inf and values outside a field's range are refused whatever set 
             std::ostringstream toml;
             toml << key << " = " << (std::isnan(bad) ? "nan" : std::isinf(bad) ? (bad > 0 ? "inf" : "-inf") : std::to_string(bad));
             std::string text;
+            bool replaced = false;
             std::istringstream in(preset_toml("h100"));
-            for (std::string line; std::getline(in, line);)
-                text += (line.rfind(key + " ", 0) == 0 ? toml.str() : line) + "\n";
+            for (std::string line; std::getline(in, line);) {
+                const bool here = line.rfind(key + " ", 0) == 0;
+                replaced = replaced || here;
+                text += (here ? toml.str() : line) + "\n";
+            }
+            if (!replaced) text += toml.str() + "\n";  // a field the preset leaves to its default
             CHECK_THROWS_WITH_AS(parse_gpu_toml(text, "mine.toml"), doctest::Contains(("mine.toml: gpu 'h100': " + key + "=").c_str()),
                                  ConfigError);
             CHECK_THROWS_WITH_AS(parse_gpu_toml(text, "mine.toml"), doctest::Contains(("allowed: " + f.allowed()).c_str()), ConfigError);

@@ -1,0 +1,55 @@
+// kernel_issue.h: how a kernel's threads issue their global loads and CUDA-core GEMMs, as the
+// kernels that implement the algorithm do it. The timing engine needs it where the hardware is
+// latency-bound rather than bandwidth-bound (docs/timing.md, "Latency-bound loads").
+//
+// Every figure comes from the static SASS of kernels/ (cuobjdump -sass, stored as
+// kernels/measurements/sass-fa_bench-2026-12-02.txt.gz; its loops, one trip each, in
+// kernels/measurements/sass-loops-fa_bench-2026-12-02.txt, written by kernels/sass_loops.py).
+#pragma once
+#include <cstdint>
+
+namespace flashsim {
+
+struct KernelIssue {
+    // Global loads. 0: bulk (cp.async, TMA or vector loads unrolled: a whole tile in flight, so a
+    // tile costs one latency plus its bytes over the bandwidth share). > 0: each thread requests
+    // this many bytes at a time with `loads_in_flight` requests outstanding, so a tile of B bytes
+    // takes ceil(B / (threads x load_bytes_per_request x loads_in_flight)) round trips, one after
+    // another, and the tiles of one step are loaded one after the other.
+    int64_t load_bytes_per_request = 0;
+    double loads_in_flight = 1;
+    // Elementwise loads: warp-instructions the load loop issues per element a thread loads
+    // (addressing, the load, conversion, the store to SRAM); each round trip issues them too.
+    double insts_per_load_element = 0;
+    // CUDA-core GEMMs (MatmulUnit::fma): warp-instructions issued per FMA (the FFMA itself, the
+    // shared-memory loads of the operands, addressing, the loop's epilogue).
+    double insts_per_fma = 1;
+    bool elementwise_loads() const { return load_bytes_per_request > 0; }
+};
+
+// The scalar tile kernels v3 and v4 (kernels/scalar_tiles.cuh), 4 threads per query row:
+// - tile loads (load_rows_hbm_to_sram): one 2-byte element per thread per trip, each LDG waiting
+//   for the one before ("LDG 4 in 4 round trips"), 136-157 instructions per 4 elements: 37 each;
+// - Sij = Qi Kj^T (compute_Sij_row): per 8 keys of a thread, d/8 trips of 113 instructions
+//   (64 FFMA) and a 108-instruction epilogue: (113 d/8 + 108) / (8 d) per FMA;
+// - Pij Vj (accumulate_PV): 199 instructions per 4 keys, each key 32 output columns of which d/4
+//   are the thread's (kOCols = 32 whatever d): 199 / d per FMA.
+// The two GEMMs have the same FMAs (Br x Bc x d), so a kernel's GEMMs issue the mean per FMA.
+inline KernelIssue scalar_tile_kernel_issue(int64_t elem_bytes, int64_t d) {
+    const double dd = double(d > 0 ? d : 1);
+    const double s = (113.0 * dd / 8 + 108.0) / (8 * dd), pv = 199.0 / dd;
+    return {elem_bytes, 1.0, 37.0, (s + pv) / 2};
+}
+// The scalar GEMM kernels of v1 (v1_vanilla_tiled.cu), 4 x 4 outputs per thread: Q, K tiles
+// "LDG 8 in 6 round trips" (1.33 in flight), 170 instructions per 8 elements; the k loop 201
+// instructions per 128 FMAs. P, V tiles "LDG 4 in 2" (2 in flight), 102 and 141 per 4 elements;
+// the k loop 210 per 128 FMAs.
+inline KernelIssue scalar_qk_gemm_issue(int64_t elem_bytes) { return {elem_bytes, 8.0 / 6.0, 170.0 / 8, 201.0 / 128}; }
+inline KernelIssue scalar_pv_gemm_issue(int64_t elem_bytes) { return {elem_bytes, 2.0, 243.0 / 8, 210.0 / 128}; }
+// The row softmax of v1 and v2 (row_softmax_kernel): one element per thread per trip, "LDG 1 in
+// 1 round trip", 13 instructions per element (the row is kept in SRAM for the later passes) ...
+inline KernelIssue row_softmax_issue(int64_t elem_bytes) { return {elem_bytes, 1.0, 13.0, 1.0}; }
+// ... launched with 256 threads per row (v1_vanilla_tiled.cu kThreads), whatever the GEMMs' warps.
+inline constexpr int64_t kRowSoftmaxWarps = 8;
+
+}  // namespace flashsim

@@ -1,0 +1,126 @@
+// issue_latency_test.cpp: the timing mechanisms beyond peak rates, each against a hand computation
+// in the model's own symbols: elementwise loads in round trips (Little's law per CTA), CUDA-core
+// GEMMs at the issue rate of the resident warps, clocks under load, CTA launch cost, and the
+// L2's two partitions.
+#include <doctest/doctest.h>
+
+#include <cmath>
+
+#include "tests/engine/hand_trace.h"
+
+using namespace flashsim;
+using namespace flashsim::test;
+
+namespace {
+
+// The classroom GPU: no L2, one clock, no launch cost, unlimited SRAM bandwidth.
+GpuSpec teaching() { return load_gpu("teaching"); }
+
+Op cuda_core_matmul(uint64_t flops) {
+    Op o = matmul(flops, 0);
+    o.flags = kOpCudaCore;
+    return o;
+}
+
+}  // namespace
+
+TEST_CASE("elementwise loads arrive in round trips of threads x bytes per request x requests in flight, tile after tile") {
+    const GpuSpec g = teaching();
+    REQUIRE(g.l2_bytes == 0);
+    HandTrace h = hand_trace(1, {});
+    const Op q = load_rows(Tensor::Q, 0, 64, h.trace.shapes), k = load_rows(Tensor::K, 0, 64, h.trace.shapes);
+    h.kernel->ops = {q, k};
+    const double bytes = double(q.bytes), bw = g.hbm_bytes_per_s / g.clock_hz;
+    // Bulk loads: both tiles in flight at once, one latency, the bytes over the bandwidth.
+    const RunResult bulk = time_trace(h.trace, g);
+    CHECK(bulk.timing.cycles == doctest::Approx(g.hbm_latency_cycles + 2 * bytes / bw));
+    // 4 warps, 2 bytes per request, 2 requests in flight: 128 threads x 2 B x 2 = 512 B per trip.
+    h.kernel->issue = KernelIssue{2, 2.0, 0.0, 1.0};
+    const double in_flight = 4 * 32 * 2 * 2.0, trips = std::ceil(bytes / in_flight);
+    const RunResult chained = time_trace(h.trace, g);
+    CHECK(trips == 16);
+    CHECK(chained.timing.cycles == doctest::Approx(2 * trips * g.hbm_latency_cycles));
+    // Twice the requests in flight: half the round trips.
+    h.kernel->issue.loads_in_flight = 4;
+    CHECK(time_trace(h.trace, g).timing.cycles == doctest::Approx(trips * g.hbm_latency_cycles));
+}
+
+TEST_CASE("a CUDA-core GEMM takes its warp-instructions at the issue rate of the sub-partitions' resident warps") {
+    GpuSpec g = teaching();
+    apply_override(g, "cuda_core_cycles_per_inst_one_warp=4");
+    apply_override(g, "cuda_core_cycles_per_inst=3");
+    apply_override(g, "max_ctas_per_sm=8");  // the classroom GPU runs one CTA per SM
+    const double flops = 64.0 * 64 * 64 * 2 * 4, insts_per_fma = 1.6;
+    const double vector_cycles = flops / (g.vector_flops_per_s / double(g.sm_count) / g.clock_hz);
+    auto cycles_of = [&](int64_t ctas) {
+        HandTrace h = hand_trace(ctas, {cuda_core_matmul(uint64_t(flops))});
+        h.kernel->issue.insts_per_fma = insts_per_fma;
+        return time_trace(h.trace, g).timing.cycles;
+    };
+    // warp-instructions per CTA: FMAs / 32 lanes x instructions per FMA, over 4 sub-partitions.
+    const double insts = flops / 2 / 32 * insts_per_fma;
+    REQUIRE(insts * 4 / 4 > vector_cycles);  // issue-bound, not FMA-rate-bound
+    // One CTA of 4 warps per SM: one warp per sub-partition, latency-limited.
+    // (A CUDA-core GEMM reads its operands from SRAM: one SRAM latency at the end.)
+    CHECK(cycles_of(g.sm_count) == doctest::Approx(insts * 4 / 4 + g.sram_latency_cycles));
+    // Two CTAs per SM: two warps per sub-partition; the SM runs both CTAs' instructions.
+    CHECK(cycles_of(2 * g.sm_count) == doctest::Approx(2 * insts * 3 / 4 + g.sram_latency_cycles));
+}
+
+TEST_CASE("a kernel's cycles count at its clock under load, by what its GEMMs run on") {
+    const GpuSpec g = load_gpu("h200");
+    REQUIRE(g.clock_hz_under_mma_sync > 0);
+    REQUIRE(g.clock_hz_under_fma > g.clock_hz_under_mma_sync);
+    const double flops = 1e9;
+    HandTrace h = hand_trace(g.sm_count, {matmul(uint64_t(flops), 0)});
+    REQUIRE(h.trace.engine.mma == MmaIssue::warp_mma);  // FA2's mma.sync
+    const RunResult r = time_trace(h.trace, g);
+    // The peak is stated at clock_hz; per clock it is the same at any clock.
+    const double per_sm_cycle = g.warp_mma_flops_per_s_fp16 / double(g.sm_count) / g.clock_hz;
+    const double launch = g.cta_launch_ns * 1e-9 * g.clock_hz_under_mma_sync;
+    CHECK(r.timing.cycles == doctest::Approx(launch + flops / per_sm_cycle));
+    CHECK(r.timing.seconds == doctest::Approx(r.timing.cycles / g.clock_hz_under_mma_sync));
+    REQUIRE(r.timing.kernels.size() == 1);
+    CHECK(r.timing.kernels[0].clock_hz == g.clock_hz_under_mma_sync);
+    CHECK(r.timing.bottleneck.find("clock 1.80 GHz under load") != std::string::npos);
+    // No tensor-core GEMM: the CUDA-core clock.
+    h.kernel->ops = {cuda_core_matmul(uint64_t(flops))};
+    CHECK(time_trace(h.trace, g).timing.kernels[0].clock_hz == g.clock_hz_under_fma);
+}
+
+TEST_CASE("CTAs start one after another on their SM, cta_launch_ns each") {
+    GpuSpec g = teaching();
+    apply_override(g, "cta_launch_ns=100");  // 100 cycles at the teaching GPU's 1 GHz
+    apply_override(g, "max_ctas_per_sm=8");
+    REQUIRE(g.clock_hz == 1e9);
+    const int per_sm = 4;
+    HandTrace h = hand_trace(per_sm * g.sm_count, {matmul(1000, 0)});
+    const RunResult r = time_trace(h.trace, g);
+    const double op = 1000 / (g.tensor_flops_per_s_fp16 / double(g.sm_count) / g.clock_hz);
+    REQUIRE(g.max_ctas_per_sm >= per_sm);
+    // The SM's last CTA starts after per_sm launches, then runs its op (the SM's tensor pipe is
+    // shared, so the ops of its CTAs queue if they overlap: they do not here, op < 100 cycles).
+    REQUIRE(op < 100);
+    CHECK(r.timing.cycles == doctest::Approx(per_sm * 100 + op));
+    CHECK(r.timing.breakdown_seconds.count("cta_launch") == 1);
+}
+
+TEST_CASE("two L2 partitions: data used by all SMs sees half the L2, so a write stream keeps half of it dirty") {
+    GpuSpec g = load_gpu("h200");
+    REQUIRE(g.l2_partitions == 2);
+    // 90 heads of O (4096 x 64 fp16 = 512 KiB each): 45 MiB, 3/4 of the L2, 1.5 x what data sees.
+    const int64_t heads = 90;
+    HandTrace h = hand_trace(heads, {});
+    h.kernel->ops = {store_rows(Tensor::O, 0, 4096, h.trace.shapes)};
+    const double written = double(heads) * 4096 * 64 * 2, data = double(g.l2_data_bytes());
+    CHECK(data == double(g.l2_bytes) / 2);
+    const RunResult two = time_trace(h.trace, g);
+    const double dirty = double(two.l2_dirty_bytes_at_end), hbm = double(two.counts.total.hbm_write_bytes);
+    CHECK(dirty + hbm == doctest::Approx(written));  // every byte is written back or still dirty
+    CHECK(dirty <= data);
+    CHECK(dirty >= 0.9 * data);  // LRU per hashed set: a few sets fill before others
+    // One partition: the whole L2 holds the stream, nearly nothing is written back yet.
+    apply_override(g, "l2_partitions=1");
+    const RunResult one = time_trace(h.trace, g);
+    CHECK(double(one.l2_dirty_bytes_at_end) >= 0.9 * written);
+}
