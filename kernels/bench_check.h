@@ -22,3 +22,10 @@ std::vector<float> download_as_float(const void* dev, size_t n, DType t);
 // mismatches.
 CheckResult check_output(const AttnProblem& p, uint64_t seed, const std::vector<float>& O,
                          const std::vector<float>* LSE);
+
+// dQ, dK, dV: (B, H, N, d), downloaded, of the backward of softmax(scale·QKᵀ)V with upstream
+// gradient dO (flashsim::kSeeddO). Checks every element when heads·N²·d <= 2^28, else the rows of
+// the same stated sample (query rows of dQ, key rows of dK and dV); tolerance atol·max|ref| +
+// rtol·|ref| per tensor. max_err: the largest absolute error of dQ, dK, dV.
+CheckResult check_backward(const AttnProblem& p, uint64_t seed, const std::vector<float>& dQ,
+                           const std::vector<float>& dK, const std::vector<float>& dV, double max_err[3]);

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # check_device.sh: on a GPU machine, build fa_bench, check every version on several shapes (N not a
-# multiple of the blocks included, all storage types), and time v5 against PyTorch's flash SDPA.
+# multiple of the blocks included, all storage types; the backward, v7, on two: check_v7.sh has the
+# rest), and time v5 against PyTorch's flash SDPA.
 # usage: kernels/check_device.sh [BUILD_DIR] [ARCHS]      (from the repository root)
 set -u
 BUILD=${1:-build-kernels}
@@ -31,6 +32,7 @@ check 4 fp32 1 2 300 64 1 --Br 32 --Bc 16
 check 4 fp16 1 2 300 128 0 --Br 8 --Bc 40
 for c in 0 1; do check 5 fp16 2 16 4096 128 $c; check 5 bf16 2 16 4097 64 $c; check 4 fp16 1 4 4096 64 $c; done
 check 1 fp16 1 2 16384 64 1
+for c in 0 1; do check 7 fp16 1 2 100 64 $c; check 7 bf16 2 3 257 128 $c; done  # the backward (check_v7.sh: more)
 echo "correctness failures: $fails"
 echo "--- quick timings (fp16) ---"
 for d in 64 128; do for c in 0 1; do

@@ -45,7 +45,7 @@ template <> __host__ __device__ inline __nv_bfloat16 from_float<__nv_bfloat16>(f
     return __float2bfloat16_rn(x);
 }
 
-// One attention forward problem. Q, K, V, O: (B, H, N, d), row-major, element type `dtype`.
+// One attention problem (forward, or the backward of that forward). Q, K, V, O: (B, H, N, d), row-major, element type `dtype`.
 struct AttnProblem {
     int B = 1, H = 1, N = 128, d = 64;
     bool causal = false;
@@ -71,6 +71,11 @@ struct AttnBuffers {
     void* O = nullptr;        // (B, H, N, d)
     float* LSE = nullptr;     // (B, H, N) fp32, written by versions with writes_lse
     void* workspace = nullptr;  // version-specific (S and P for vanilla, l and m for FA1)
+    // backward versions (pass bwd): read Q, K, V, O, LSE (from a forward run) and dO; write dQ, dK, dV
+    const void* dO = nullptr;  // (B, H, N, d)
+    void* dQ = nullptr;        // (B, H, N, d)
+    void* dK = nullptr;        // (B, H, N, d)
+    void* dV = nullptr;        // (B, H, N, d)
 };
 
 inline int ceil_div(int a, int b) { return (a + b - 1) / b; }

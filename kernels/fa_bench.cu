@@ -9,6 +9,9 @@
 //   4. time: warm-up, then per repeat flush L2 (write a buffer of 2× L2) and time one run with
 //      CUDA events; report median and min
 //   5. write JSON (--json) and optionally the output O (--dump-output)
+// A backward version (pass bwd) gets dO as well (flashsim::kSeeddO); its check runs version 5's
+// forward first (O and LSE, not timed), then the version, and checks dQ, dK, dV against the CPU
+// backward (bench_check_bwd.cu); times and --profile-once cover the backward's launch alone.
 // --profile-once replaces 4 with one run between cudaProfilerStart/Stop, for
 // `ncu --profile-from-start off`: only the version's own kernels (and cuBLAS's) are profiled,
 // never input generation or the L2 flush.
@@ -48,7 +51,7 @@ std::string tiles_text(const VersionInfo& v) {
 
 void print_help() {
     std::printf(
-        "fa_bench: run, check and time one attention-forward kernel version.\n\n"
+        "fa_bench: run, check and time one attention kernel version (forward, or backward: pass bwd).\n\n"
         "  --version V       kernel version (table below)\n"
         "  --B --H --N --d   batch, heads, sequence length, head dimension\n"
         "  --causal 0|1      causal mask (key > query masked)\n"
@@ -57,7 +60,7 @@ void print_help() {
         "  --seed S          input seed (flashsim::seeded_value)\n"
         "  --repeats R       timed repeats, L2 flushed before each (median reported)\n"
         "  --json FILE       write the result as JSON\n"
-        "  --dump-output FILE  write O as JSON for the simulator's functional model\n"
+        "  --dump-output FILE  write O as JSON for the simulator's functional model (forward versions)\n"
         "  --no-check        skip the CPU reference check\n"
         "  --profile-once    one run inside cudaProfilerStart/Stop, no timing (for ncu)\n"
         "  --info            print the device as JSON and exit\n"
@@ -148,6 +151,7 @@ struct Bench {
     void* flush = nullptr;
     size_t flush_bytes = 0;
     cudaStream_t stream = nullptr;
+    bool bwd = false;  // the version's pass is bwd: buffers dO, dQ, dK, dV; O and LSE from version 5
 };
 
 struct Timing {
@@ -169,6 +173,8 @@ void plan_step(const Args& a, Bench& b) {
     b.cfg.Bc = a.Bc;
     const std::string err = b.ver->plan(p, b.cfg, b.dev);
     if (!err.empty()) { std::fprintf(stderr, "fa_bench: version %d: %s\n", b.ver->id, err.c_str()); std::exit(2); }
+    b.bwd = std::strcmp(b.ver->pass, "bwd") == 0;
+    if (b.bwd && !a.dump.empty()) usage_error("--dump-output: version " + std::to_string(b.ver->id) + " is a backward pass");
     const DeclaredTiles* t = declared_tiles(*b.ver, p.d);
     const AttnConfig& c = b.cfg;
     if (!a.Br && !a.Bc && (!t || t->Br != c.Br || t->Bc != c.Bc || t->warps != c.warps || t->stages != c.stages)) {
@@ -187,7 +193,13 @@ void alloc_step(const Args& a, Bench& b) {
     size_t free_b = 0, total_b = 0;
     CUDA_CHECK(cudaMemGetInfo(&free_b, &total_b));
     b.flush_bytes = 2 * size_t(b.dev.l2CacheSize);
-    const size_t need = 4 * n_qkv * elem + p.heads() * p.N * 4 + ws_bytes + b.flush_bytes;
+    size_t need = (b.bwd ? 8 : 4) * n_qkv * elem + p.heads() * p.N * 4 + ws_bytes + b.flush_bytes;
+    AttnConfig fwd_cfg;  // the forward that makes O and LSE for a backward version
+    if (b.bwd) {
+        const std::string err = find_version(5)->plan(p, fwd_cfg, b.dev);
+        if (!err.empty()) { std::fprintf(stderr, "fa_bench: the forward (version 5): %s\n", err.c_str()); std::exit(2); }
+        need += find_version(5)->workspace_bytes(p, fwd_cfg);
+    }
     if (need > free_b) {
         std::fprintf(stderr, "fa_bench: B=%d H=%d N=%d d=%d needs %.2f GiB of device memory (workspace %.2f GiB); "
                      "%.2f GiB free\n", p.B, p.H, p.N, p.d, need / 1073741824.0, ws_bytes / 1073741824.0,
@@ -204,27 +216,45 @@ void alloc_step(const Args& a, Bench& b) {
     CUDA_CHECK(cudaMalloc(&b.flush, b.flush_bytes));
     CUDA_CHECK(cudaStreamCreate(&b.stream));
     b.buf.Q = Q; b.buf.K = K; b.buf.V = V; b.buf.O = O;
+    if (b.bwd) {
+        void *dO, *dQ, *dK, *dV;
+        CUDA_CHECK(cudaMalloc(&dO, n_qkv * elem));
+        CUDA_CHECK(cudaMalloc(&dQ, n_qkv * elem));
+        CUDA_CHECK(cudaMalloc(&dK, n_qkv * elem));
+        CUDA_CHECK(cudaMalloc(&dV, n_qkv * elem));
+        b.buf.dO = dO; b.buf.dQ = dQ; b.buf.dK = dK; b.buf.dV = dV;
+    }
     dispatch_dtype(p.dtype, [&](auto tag) {
         using T = decltype(tag);
         const unsigned blocks = unsigned(std::min<size_t>((n_qkv + 255) / 256, 65535));
-        for (auto [ptr, tensor] : {std::pair{Q, flashsim::kSeedQ}, {K, flashsim::kSeedK}, {V, flashsim::kSeedV}}) {
+        for (auto [ptr, tensor] : {std::pair{Q, flashsim::kSeedQ}, {K, flashsim::kSeedK}, {V, flashsim::kSeedV},
+                                   {const_cast<void*>(b.buf.dO), flashsim::kSeeddO}}) {
+            if (!ptr) continue;  // dO: backward versions only
             generate_input_kernel<T><<<blocks, 256, 0, b.stream>>>(static_cast<T*>(ptr), a.seed, tensor, n_qkv);
             CHECK_LAST_LAUNCH();
         }
     });
+    if (b.bwd) {  // O and LSE by version 5's forward (checked by its own runs), once, not timed
+        find_version(5)->launch(p, fwd_cfg, b.buf, b.stream);
+        CUDA_CHECK(cudaStreamSynchronize(b.stream));
+    }
 }
 
 void free_step(Bench& b) {
     for (const void* ptr : {b.buf.Q, b.buf.K, b.buf.V, static_cast<const void*>(b.buf.O),
                             static_cast<const void*>(b.buf.LSE), static_cast<const void*>(b.buf.workspace),
-                            static_cast<const void*>(b.flush)})
+                            static_cast<const void*>(b.flush), b.buf.dO, static_cast<const void*>(b.buf.dQ),
+                            static_cast<const void*>(b.buf.dK), static_cast<const void*>(b.buf.dV)})
         if (ptr) CUDA_CHECK(cudaFree(const_cast<void*>(ptr)));
     CUDA_CHECK(cudaStreamDestroy(b.stream));
 }
 
 // Step 3: poison O and LSE (0xFF bytes are NaN in fp32, fp16 and bf16, so unwritten elements fail
 // the check), run once, and check against the CPU reference when asked. O_host receives O.
-CheckResult check_step(const Args& a, Bench& b, std::vector<float>& O_host) {
+CheckResult check_step_bwd(const Args& a, Bench& b, double max_err[3]);
+
+CheckResult check_step(const Args& a, Bench& b, std::vector<float>& O_host, double bwd_err[3]) {
+    if (b.bwd) return check_step_bwd(a, b, bwd_err);
     const AttnProblem& p = b.p;
     const size_t n_qkv = p.qkv_elems();
     CUDA_CHECK(cudaMemsetAsync(b.buf.O, 0xFF, n_qkv * dtype_bytes(p.dtype), b.stream));
@@ -243,6 +273,25 @@ CheckResult check_step(const Args& a, Bench& b, std::vector<float>& O_host) {
     chk = check_output(p, a.seed, O_host, b.ver->writes_lse ? &lse_host : nullptr);
     std::printf("check: %s, max_abs_err %.3g, %zu mismatches of %zu elements checked (%s)\n",
                 chk.correct ? "PASS" : "FAIL", chk.max_abs_err, chk.mismatches, chk.checked_elems, chk.checked.c_str());
+    return chk;
+}
+
+// Step 3 of a backward version: poison dQ, dK, dV, run once, check them against the CPU backward.
+CheckResult check_step_bwd(const Args& a, Bench& b, double max_err[3]) {
+    const AttnProblem& p = b.p;
+    const size_t n_qkv = p.qkv_elems(), bytes = n_qkv * dtype_bytes(p.dtype);
+    for (void* g : {b.buf.dQ, b.buf.dK, b.buf.dV}) CUDA_CHECK(cudaMemsetAsync(g, 0xFF, bytes, b.stream));
+    b.ver->launch(p, b.cfg, b.buf, b.stream);
+    CUDA_CHECK(cudaStreamSynchronize(b.stream));
+    CheckResult chk;
+    chk.checked = "not checked";
+    if (!a.check) return chk;
+    chk = check_backward(p, a.seed, download_as_float(b.buf.dQ, n_qkv, p.dtype),
+                         download_as_float(b.buf.dK, n_qkv, p.dtype), download_as_float(b.buf.dV, n_qkv, p.dtype),
+                         max_err);
+    std::printf("check: %s, max_abs_err dQ %.3g dK %.3g dV %.3g, %zu mismatches of %zu elements checked (%s)\n",
+                chk.correct ? "PASS" : "FAIL", max_err[0], max_err[1], max_err[2], chk.mismatches, chk.checked_elems,
+                chk.checked.c_str());
     return chk;
 }
 
@@ -276,7 +325,8 @@ Timing time_step(const Args& a, Bench& b) {
     t.median_ms = n % 2 ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]);
     t.min_ms = s.front();
     const AttnProblem& p = b.p;
-    const double flops = 4.0 * p.heads() * double(p.N) * p.N * p.d * (p.causal ? 0.5 : 1.0);
+    // forward: 2 GEMMs of 2·N²·d per head; backward: 5 (S, dV, dP, dQ, dK), 2.5 times as many
+    const double flops = (b.bwd ? 10.0 : 4.0) * p.heads() * double(p.N) * p.N * p.d * (p.causal ? 0.5 : 1.0);
     t.tflops = flops / (t.median_ms * 1e-3) / 1e12;
     std::printf("time: median %.4f ms, min %.4f ms over %zu repeats (L2 flushed), %.1f TFLOP/s\n", t.median_ms,
                 t.min_ms, n, t.tflops);
@@ -296,7 +346,7 @@ void profile_once_step(Bench& b) {
 // Step 5: the run as JSON: the version's declared properties, the problem, the schedule, the check
 // and (when timed) the times. Returns false when the file cannot be written.
 bool write_json_step(const std::string& path, const Args& a, const Bench& b, const CheckResult& chk,
-                     const Timing* t) {
+                     const Timing* t, const double bwd_err[3]) {
     FILE* f = std::fopen(path.c_str(), "w");
     if (!f) { std::fprintf(stderr, "fa_bench: cannot write %s\n", path.c_str()); return false; }
     const VersionInfo& v = *b.ver;
@@ -313,6 +363,10 @@ bool write_json_step(const std::string& path, const Args& a, const Bench& b, con
         if (std::isfinite(chk.max_abs_err)) std::fprintf(f, "\"max_abs_err\": %.6g, ", chk.max_abs_err);
         else std::fprintf(f, "\"max_abs_err\": null, ");  // NaN or inf in O: JSON has neither
         std::fprintf(f, "\"checked\": \"%s\", ", chk.checked.c_str());
+        const char* names[3] = {"dq", "dk", "dv"};
+        for (int x = 0; x < 3 && b.bwd; ++x)
+            if (std::isfinite(bwd_err[x])) std::fprintf(f, "\"max_abs_err_%s\": %.6g, ", names[x], bwd_err[x]);
+            else std::fprintf(f, "\"max_abs_err_%s\": null, ", names[x]);
     } else
         std::fprintf(f, "\"correct\": null, \"max_abs_err\": null, \"checked\": \"not checked\", ");
     if (t)
@@ -357,9 +411,10 @@ int main(int argc, char** argv) {
                 b.cfg.Bc, b.cfg.warps, b.cfg.stages, fmt_kib(b.cfg.smem_bytes).c_str(), b.dev.name);
 
     std::vector<float> O_host;
-    const CheckResult chk = check_step(a, b, O_host);
+    double bwd_err[3] = {0, 0, 0};
+    const CheckResult chk = check_step(a, b, O_host, bwd_err);
     if (a.check && !chk.correct) {  // a wrong kernel is never timed
-        if (!a.json.empty()) write_json_step(a.json, a, b, chk, nullptr);
+        if (!a.json.empty()) write_json_step(a.json, a, b, chk, nullptr, bwd_err);
         std::fprintf(stderr, "fa_bench: the output check failed; nothing timed\n");
         free_step(b);
         return 3;
@@ -369,7 +424,7 @@ int main(int argc, char** argv) {
     else t = time_step(a, b);
 
     int rc = 0;
-    if (!a.json.empty() && !write_json_step(a.json, a, b, chk, a.profile_once ? nullptr : &t)) rc = 1;
+    if (!a.json.empty() && !write_json_step(a.json, a, b, chk, a.profile_once ? nullptr : &t, bwd_err)) rc = 1;
     if (!a.dump.empty() && rc == 0) rc = write_dump_step(a.dump, a, b, O_host);
     free_step(b);
     return rc;

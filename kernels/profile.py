@@ -13,6 +13,10 @@ For every configuration of the matrix:
      as weights; every kernel's own values are kept under ncu.per_kernel.
 Then PyTorch's SDPA flash backend is timed on the same shapes (torch_reference.py), the sanitizers
 run on a small shape for every version, and small outputs are dumped for the functional model.
+Backward versions (pass "bwd", version 7) run at the validation shapes N = 1024 and 4096 only (BWD_N),
+causal and not; fa_bench makes their O and LSE with version 5's forward outside the timed and
+profiled range, so times and counters are the backward's kernels alone; their reference entries
+time PyTorch's flash backward ("pass": "bwd").
 
 Python standard library only (torch is used by torch_reference.py, in its own process).
 usage: python3 kernels/profile.py --bench BUILD/fa_bench [--out DIR] [--quick] [--phases ...]
@@ -80,7 +84,8 @@ UNIT_SCALE = {"byte": 1, "Kbyte": 1e3, "Mbyte": 1e6, "Gbyte": 1e9, "Tbyte": 1e12
 SHAPES = {1024: (16, 16), 4096: (4, 16), 16384: (1, 16)}
 # Causal runs for the tensor-core versions (the scalar ones show the same dataflow, minutes slower).
 CAUSAL_MATMUL_UNITS = ("mma_sync", "wgmma")
-SPEED_VERSIONS = (5, 6)  # versions compared with torch in the summary
+SPEED_VERSIONS = (5, 6, 7)  # versions compared with torch in the summary
+BWD_N = (1024, 4096)  # the backward's validation shapes (B, H from SHAPES)
 SMALL = dict(B=1, H=2, N=100, d=64)  # sanitizer and dumped-output shape (N not a multiple of any block)
 
 
@@ -299,6 +304,7 @@ def main():
         sys.exit(f"profile.py: --versions={a.versions}: this fa_bench has versions {sorted(built)}")
     configs = [(t["version"], c) for t in table if t["version"] in wanted
                for c in ((False, True) if t["matmul_unit"] in CAUSAL_MATMUL_UNITS else (False,))]
+    passes = {t["version"]: t.get("pass", "fwd") for t in table}
     Ns = sorted(SHAPES)
     if a.N:
         Ns = sorted({int(x) for x in a.N.split(",") if x.strip()})
@@ -327,19 +333,23 @@ def main():
             save()
         if "outputs" in phases:
             log("outputs:")
-            doc["outputs"] = dump_outputs(bench, versions, tmp)
+            doc["outputs"] = dump_outputs(bench, [v for v in versions if passes[v] != "bwd"], tmp)
             save()
         if "runs" in phases:
             log("runs:")
             for N in Ns:
                 for d in (64, 128):
                     for v, causal in configs:
+                        if passes[v] == "bwd" and N not in BWD_N:
+                            continue
                         doc["runs"].append(profile_config(bench, v, causal, N, d, repeats, tmp, metrics))
                         save()
         if "reference" in phases:
             log("reference (torch sdpa flash):")
-            shapes = [dict(B=SHAPES[N][0], H=SHAPES[N][1], N=N, d=d, causal=c) for N in Ns for d in (64, 128)
-                      for c in (False, True)]
+            wanted_passes = {passes[v] for v in versions}
+            shapes = [dict(B=SHAPES[N][0], H=SHAPES[N][1], N=N, d=d, causal=c, **{"pass": ps})
+                      for ps in ("fwd", "bwd") if ps in wanted_passes for N in Ns
+                      if ps == "fwd" or N in BWD_N for d in (64, 128) for c in (False, True)]
             rc, out, secs = run([sys.executable, os.path.join(HERE, "torch_reference.py"), json.dumps(shapes),
                                  str(repeats)], timeout=600)
             try:
@@ -349,19 +359,19 @@ def main():
             save()
     # summary: v5 vs torch
     log(f"\nwrote {path}")
-    ref = {(r["N"], r["d"], r["causal"]): r for r in doc["reference"]}
+    ref = {(r.get("pass", "fwd"), r["N"], r["d"], r["causal"]): r for r in doc["reference"]}
     log(f"{'ver':>3} {'causal':>6} {'N':>6} {'d':>4} {'ok':>5} {'ms':>9} {'TFLOP/s':>8} {'vs torch':>8} {'HBM MB':>9}")
     for r in doc["runs"]:
         if "time_ms_median" not in r:
             log(f"{r['version']:>3} {int(r['causal']):>6} {r['N']:>6} {r['d']:>4} error")
             continue
-        t = ref.get((r["N"], r["d"], r["causal"]))
+        t = ref.get((r.get("pass", "fwd"), r["N"], r["d"], r["causal"]))
         ratio = f"{t['time_ms_median'] / r['time_ms_median']:.2f}" if t and r["version"] in SPEED_VERSIONS else ""
         hbm = (r.get("ncu", {}).get("dram__bytes_read.sum") or 0) + (r.get("ncu", {}).get("dram__bytes_write.sum") or 0)
         log(f"{r['version']:>3} {int(r['causal']):>6} {r['N']:>6} {r['d']:>4} {str(r['correct']):>5} "
             f"{r['time_ms_median']:>9.3f} {r['tflops']:>8.1f} {ratio:>8} {hbm / 1e6:>9.1f}")
     for t in doc["reference"]:
-        log(f"torch causal={int(t['causal'])} N={t['N']} d={t['d']}: {t['time_ms_median']:.3f} ms {t['tflops']:.1f} TFLOP/s")
+        log(f"torch {t.get('pass', 'fwd')} causal={int(t['causal'])} N={t['N']} d={t['d']}: {t['time_ms_median']:.3f} ms {t['tflops']:.1f} TFLOP/s")
 
 
 if __name__ == "__main__":

@@ -14,8 +14,8 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 NAMES = {1: "v1 vanilla tiled", 2: "v2 vanilla cuBLAS", 3: "v3 FA1", 4: "v4 FA2 scalar", 5: "v5 FA2 tensor cores",
-         6: "v6 FA3-style Hopper"}
-SPEED_VERSIONS = (5, 6)  # versions whose throughput is compared with torch
+         6: "v6 FA3-style Hopper", 7: "v7 FA2 backward, tensor cores"}
+SPEED_VERSIONS = (5, 6, 7)  # versions whose throughput is compared with torch (7: with its flash backward)
 
 
 def summarize(path):
@@ -25,11 +25,12 @@ def summarize(path):
            f"{pv['driver']}, CUDA {pv['cuda_runtime']}, {pv['ncu_version']}, torch {pv['torch']}, {pv['date']}; "
            f"ncu `{pv['ncu_settings']}`. File: `measurements/{os.path.basename(path)}`.", "",
            "fp16 storage, fp32 accumulate. Time: CUDA events, L2 flushed, median. TFLOP/s = 4·B·H·N²·d (halved "
-           "for causal) / time. HBM = ncu dram__bytes_read.sum + dram__bytes_write.sum over the version's kernels "
+           "for causal) / time; for the backward (v7) 10·B·H·N²·d (five GEMMs), its time and HBM the backward's "
+           "kernels alone (O and LSE from v5, not counted), torch its flash backward. HBM = ncu dram__bytes_read.sum + dram__bytes_write.sum over the version's kernels "
            "(cold L2: --cache-control all). B·H·N = 262144 for every N. vs v1, vs v2: time of v1 (v2) over time of "
            "this version, same shape. ÷ torch: throughput of v5 (v6) relative to PyTorch's flash SDPA (torch time over "
            "the version's time; the goal is >= 0.7).", ""]
-    ref = {(r["N"], r["d"], r["causal"]): r for r in doc["reference"]}
+    ref = {(r.get("pass", "fwd"), r["N"], r["d"], r["causal"]): r for r in doc["reference"]}
     runs = {(r["version"], r["N"], r["d"], r["causal"]): r for r in doc["runs"] if "time_ms_median" in r}
     out.append("| N | d | version | causal | B×H | correct | time ms | TFLOP/s | HBM MB | L2 MB | vs v1 | vs v2 | ÷ torch |")
     out.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
@@ -40,15 +41,15 @@ def summarize(path):
         base1, base2 = runs.get((1, N, d, False)), runs.get((2, N, d, False))
         s1 = f"{base1['time_ms_median'] / r['time_ms_median']:.2f}×" if base1 and not c and v != 1 else ""
         s2 = f"{base2['time_ms_median'] / r['time_ms_median']:.2f}×" if base2 and not c and v not in (1, 2) else ""
-        t = ref.get((N, d, c))
+        t = ref.get((r.get("pass", "fwd"), N, d, c))
         tr = f"{t['time_ms_median'] / r['time_ms_median']:.2f}" if t and v in SPEED_VERSIONS else ""
         out.append(f"| {N} | {d} | {NAMES.get(v, v)} | {'yes' if c else 'no'} | {r['B']}×{r['H']} | "
                    f"{'yes' if r['correct'] else 'NO'} | {r['time_ms_median']:.3f} | {r['tflops']:.1f} | {hbm:.1f} | "
                    f"{l2:.1f} | {s1} | {s2} | {tr} |")
     out += ["", "PyTorch `scaled_dot_product_attention`, flash backend (same run, same method):", "",
-            "| N | d | causal | B×H | time ms | TFLOP/s |", "|---|---|---|---|---|---|"]
-    for r in sorted(doc["reference"], key=lambda r: (r["N"], r["d"], r["causal"])):
-        out.append(f"| {r['N']} | {r['d']} | {'yes' if r['causal'] else 'no'} | {r['B']}×{r['H']} | "
+            "| pass | N | d | causal | B×H | time ms | TFLOP/s |", "|---|---|---|---|---|---|---|"]
+    for r in sorted(doc["reference"], key=lambda r: (r.get("pass", "fwd") == "bwd", r["N"], r["d"], r["causal"])):
+        out.append(f"| {r.get('pass', 'fwd')} | {r['N']} | {r['d']} | {'yes' if r['causal'] else 'no'} | {r['B']}×{r['H']} | "
                    f"{r['time_ms_median']:.3f} | {r['tflops']:.1f} |")
     out += timing_table(doc["runs"])
     san = doc["sanitizer"]

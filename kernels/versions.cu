@@ -30,6 +30,11 @@ const VersionInfo kVersions[] = {
      "FlashAttention-2 on tensor cores: mma.sync m16n8k16 + ldmatrix, cp.async double buffer, swizzle",
      {{64, 128, 128, 4, 2}, {128, 128, 64, 4, 2}},
      v5_fa2_tc::plan, v5_fa2_tc::workspace_bytes, v5_fa2_tc::launch},
+    // the backward of version 5's forward; Br = query rows, Bc = key rows (FA2's paper notation)
+    {7, "fa2_bwd", "fa2", "bwd", "mma_sync", false, "fp16 bf16",
+     "FlashAttention-2 backward on tensor cores: one CTA per key block, dKj dVj on chip, dQ fp32 atomics",
+     {{64, 128, 128, 8, 2}, {128, 64, 128, 8, 2}},
+     v7_fa2_bwd::plan, v7_fa2_bwd::workspace_bytes, v7_fa2_bwd::launch},
 #ifdef FLASHSIM_KERNELS_V6  // sm_90a code: absent when the build targets no Hopper architecture
     {6, "fa3_hopper", "fa3", "fwd", "wgmma", true, "fp16 bf16",
      "FA3-style, Hopper only (sm_90a): TMA producer warpgroup, 2-stage mbarrier ring, wgmma, ping-pong",

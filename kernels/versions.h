@@ -24,7 +24,7 @@ struct VersionInfo {
     int id;
     const char* name;         // kernel family, as in the measurement file
     const char* algo;         // vanilla | fa1 | fa2 | fa3
-    const char* pass;         // fwd (every version today is a forward pass)
+    const char* pass;         // fwd | bwd (reads O, LSE of a version-5 forward and dO; writes dQ, dK, dV)
     const char* matmul_unit;  // fma (CUDA cores, fp32) | mma_sync | wgmma | cublas (cuBLAS picks its own)
     bool writes_lse;
     const char* dtypes;       // storage types it supports
@@ -54,6 +54,7 @@ DECLARE_VERSION(v2_vanilla_cublas)
 DECLARE_VERSION(v3_fa1)
 DECLARE_VERSION(v4_fa2_scalar)
 DECLARE_VERSION(v5_fa2_tc)
+DECLARE_VERSION(v7_fa2_bwd)
 DECLARE_VERSION(v6_fa3_hopper)  // built only when CMAKE_CUDA_ARCHITECTURES has 90 (FLASHSIM_KERNELS_V6)
 #undef DECLARE_VERSION
 

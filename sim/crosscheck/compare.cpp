@@ -172,35 +172,43 @@ std::vector<MetricSummary> summarize(const std::vector<Comparison>& cs) {
 
 std::string ShapeThroughput::label() const {
     return "B" + std::to_string(B) + " H" + std::to_string(H) + " N" + std::to_string(N) + " d" + std::to_string(d) +
-           (causal ? " c" : "");
+           (causal ? " c" : "") + (pass == "bwd" ? " bwd" : "");
 }
 
 std::vector<ShapeThroughput> throughput_by_shape(const MeasurementFile& f) {
     std::vector<ShapeThroughput> out;
-    auto find = [&](int64_t B, int64_t H, int64_t N, int64_t d, bool causal, const std::string& dtype) -> ShapeThroughput& {
+    // a run's pass: schema 1 files record none, and every one of their versions is a forward
+    auto pass_of = [](const MeasuredRun& r) { return r.pass == "bwd" ? std::string("bwd") : std::string("fwd"); };
+    auto find = [&](int64_t B, int64_t H, int64_t N, int64_t d, bool causal, const std::string& dtype,
+                    const std::string& pass) -> ShapeThroughput& {
         for (auto& s : out)
-            if (s.B == B && s.H == H && s.N == N && s.d == d && s.causal == causal && s.dtype == dtype) return s;
-        out.push_back({B, H, N, d, causal, dtype, {}, {}, {}, {}});
+            if (s.B == B && s.H == H && s.N == N && s.d == d && s.causal == causal && s.dtype == dtype && s.pass == pass)
+                return s;
+        ShapeThroughput s;
+        s.B = B, s.H = H, s.N = N, s.d = d, s.causal = causal, s.dtype = dtype, s.pass = pass;
+        out.push_back(s);
         return out.back();
     };
     for (const auto& r : f.runs)
-        if (r.time_ms_median) find(r.B, r.H, r.N, r.d, r.causal, r.dtype).version_ms[r.version] = *r.time_ms_median;
+        if (r.time_ms_median) find(r.B, r.H, r.N, r.d, r.causal, r.dtype, pass_of(r)).version_ms[r.version] = *r.time_ms_median;
     for (const auto& t : f.reference)
-        if (t.time_ms_median) find(t.B, t.H, t.N, t.d, t.causal, t.dtype).torch_ms = *t.time_ms_median;
+        if (t.time_ms_median) find(t.B, t.H, t.N, t.d, t.causal, t.dtype, t.pass).torch_ms = *t.time_ms_median;
     for (auto& s : out) {
-        if (s.torch_ms && s.version_ms.count(5)) s.v5_over_torch = *s.torch_ms / s.version_ms.at(5);
+        if (s.torch_ms && s.version_ms.count(5) && s.pass == "fwd") s.v5_over_torch = *s.torch_ms / s.version_ms.at(5);
         std::optional<double> vanilla, flash;
         for (const auto& r : f.runs) {
             if (!r.time_ms_median || r.B != s.B || r.H != s.H || r.N != s.N || r.d != s.d || r.causal != s.causal ||
-                r.dtype != s.dtype || r.algo.empty())
+                r.dtype != s.dtype || r.algo.empty() || pass_of(r) != s.pass)
                 continue;
             auto& best = is_unfused(r.algo) ? vanilla : flash;
             best = best ? std::min(*best, *r.time_ms_median) : *r.time_ms_median;
         }
         if (vanilla && flash) s.flash_over_vanilla = *vanilla / *flash;
+        if (s.pass == "bwd" && s.torch_ms && flash) s.bwd_over_torch = *s.torch_ms / *flash;
     }
     std::stable_sort(out.begin(), out.end(), [](const ShapeThroughput& a, const ShapeThroughput& b) {
-        return std::tie(a.causal, a.d, a.N) < std::tie(b.causal, b.d, b.N);
+        const bool a_bwd = a.pass == "bwd", b_bwd = b.pass == "bwd";  // forward shapes first
+        return std::tie(a_bwd, a.causal, a.d, a.N) < std::tie(b_bwd, b.causal, b.d, b.N);
     });
     return out;
 }

@@ -79,16 +79,18 @@ struct MetricSummary {
 // Per metric: one row per kernel version present, then "all". Metrics with no pair are left out.
 std::vector<MetricSummary> summarize(const std::vector<Comparison>& cs);
 
-// The file's own numbers per shape: each version's median time, torch's, the v5/torch
-// throughput ratio (torch ms / v5 ms) and the flash-vs-vanilla speedup (fastest vanilla ms over
-// fastest flash ms).
+// The file's own numbers per shape and pass: each version's median time, torch's, the v5/torch
+// throughput ratio (torch ms / v5 ms), for a backward shape the ratio of PyTorch's flash backward to
+// the fastest fused backward version (torch ms / version ms), and the flash-vs-vanilla speedup
+// (fastest vanilla ms over fastest flash ms).
 struct ShapeThroughput {
     int64_t B = 1, H = 1, N = 0, d = 0;
     bool causal = false;
     std::string dtype;
+    std::string pass = "fwd";              // fwd | bwd
     std::map<int64_t, double> version_ms;  // version -> time_ms_median
-    std::optional<double> torch_ms, v5_over_torch, flash_over_vanilla;
-    std::string label() const;  // "B16 H16 N1024 d64 c"
+    std::optional<double> torch_ms, v5_over_torch, bwd_over_torch, flash_over_vanilla;
+    std::string label() const;  // "B16 H16 N1024 d64 c", " bwd" appended for the backward
 };
 std::vector<ShapeThroughput> throughput_by_shape(const MeasurementFile& f);
 

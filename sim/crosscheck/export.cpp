@@ -98,9 +98,11 @@ nlohmann::json to_json(const CrosscheckReport& r) {
                                    {"d", t.d},
                                    {"causal", t.causal},
                                    {"dtype", t.dtype},
+                                   {"pass", t.pass},
                                    {"time_ms_median", v},
                                    {"torch_ms", opt(t.torch_ms)},
                                    {"v5_over_torch", opt(t.v5_over_torch)},
+                                   {"bwd_over_torch", opt(t.bwd_over_torch)},
                                    {"flash_over_vanilla", opt(t.flash_over_vanilla)}});
     }
     json outs = json::array();

@@ -217,6 +217,10 @@ MeasurementFile parse_measurement(const std::string& text, const std::string& or
             const Obj o = element(*a, i, "reference", f.origin);
             ReferenceRun r;
             r.impl = o.string("impl");
+            if (auto ps = o.string("pass"); !ps.empty()) {
+                if (ps != "fwd" && ps != "bwd") o.fail("pass", "expected fwd or bwd, got '" + ps + "'");
+                r.pass = ps;
+            }
             if (auto dt = o.string("dtype"); !dt.empty()) r.dtype = dt;
             parse_shape(o, r);
             r.causal = *o.boolean("causal", true);

@@ -62,6 +62,7 @@ struct MeasuredRun {
 // PyTorch's SDPA (flash backend) on the same shapes, for the throughput comparison.
 struct ReferenceRun {
     std::string impl;  // "torch.sdpa.flash"
+    std::string pass = "fwd";  // fwd | bwd (PyTorch's flash backward alone); absent in older files: fwd
     std::string dtype = "fp16";
     int64_t B = 1, H = 1, N = 0, d = 0;
     bool causal = false;

@@ -170,18 +170,23 @@ void throughput_table(std::ostringstream& o, const std::vector<ShapeThroughput>&
     std::set<int64_t> versions;
     for (const auto& t : ts)
         for (const auto& [v, ms] : t.version_ms) versions.insert(v);
+    bool bwd = false;
+    for (const auto& t : ts) bwd |= t.pass == "bwd";
     o << "measured times (the file's own numbers, CUDA-event medians in ms); v5/torch = torch ms / v5 ms;\n"
-         "flash/vanilla = fastest vanilla ms / fastest flash ms\n";
-    o << pad("shape", 20, false);
+      << (bwd ? "bwd/torch (backward shapes, torch = PyTorch's flash backward) = torch ms / fastest fused backward ms;\n" : "")
+      << "flash/vanilla = fastest vanilla ms / fastest flash ms\n";
+    const size_t w = bwd ? 25 : 20;  // "B16 H16 N1024 d128 c bwd"
+    o << pad("shape", w, false);
     for (int64_t v : versions) o << pad("v" + std::to_string(v), 8);
-    o << pad("torch", 8) << pad("v5/torch", 9) << pad("flash/vanilla", 14) << "\n";
+    o << pad("torch", 8) << pad("v5/torch", 9) << (bwd ? pad("bwd/torch", 10) : "") << pad("flash/vanilla", 14) << "\n";
     for (const auto& t : ts) {
-        o << pad(t.label(), 20, false);
+        o << pad(t.label(), w, false);
         for (int64_t v : versions) {
             auto it = t.version_ms.find(v);
             o << pad(it == t.version_ms.end() ? "-" : num(it->second), 8);
         }
         o << pad(num(t.torch_ms), 8) << pad(t.v5_over_torch ? fmt("%.2fx", *t.v5_over_torch) : "-", 9)
+          << (bwd ? pad(t.bwd_over_torch ? fmt("%.2fx", *t.bwd_over_torch) : "-", 10) : "")
           << pad(t.flash_over_vanilla ? fmt("%.1fx", *t.flash_over_vanilla) : "-", 14) << "\n";
     }
 }
@@ -258,22 +263,32 @@ CrosscheckReport build_report(const std::string& source, std::vector<Comparison>
 std::string format_text(const CrosscheckReport& r, bool wide) {
     std::ostringstream o;
     header(o, r);
-    if (wide) {
-        wide_table(o, r.comparisons);
-    } else {
-        bytes_table(o, r.comparisons);
+    // forward runs, then backward runs (pass bwd) in tables of their own
+    std::vector<Comparison> by_pass[2];
+    for (const auto& c : r.comparisons) by_pass[c.run.pass == "bwd" ? 1 : 0].push_back(c);
+    for (int pass = 0; pass < 2; ++pass) {
+        const std::vector<Comparison>& cs = by_pass[pass];
+        if (cs.empty()) continue;
+        if (pass == 1)
+            o << (by_pass[0].empty() ? "" : "\n")
+              << "backward pass (runs of pass bwd; simulated as --pass bwd with the run's Br, Bc, warps, stages):\n\n";
+        if (wide) {
+            wide_table(o, cs);
+            continue;
+        }
+        bytes_table(o, cs);
         o << "\n";
-        time_table(o, r.comparisons);
+        time_table(o, cs);
         bool clock = false, inst = false;
-        for (const auto& c : r.comparisons)
+        for (const auto& c : cs)
             if (c.run.ncu) clock |= c.run.ncu->sm_clock_hz.has_value(), inst |= c.run.ncu->inst_executed.has_value();
         if (clock) {
             o << "\n";
-            clock_table(o, r.comparisons);
+            clock_table(o, cs);
         }
         if (inst) {
             o << "\n";
-            instruction_table(o, r.comparisons);
+            instruction_table(o, cs);
         }
     }
     // Notes: what the simulator refused, what the mapping assumed, runs that failed or lacked ncu.

@@ -272,3 +272,40 @@ TEST_CASE("the JSON and CSV exports hold one entry per measured run") {
     for (size_t nl; (nl = text.find('\n', start)) != std::string::npos; start = nl + 1) widest = std::max(widest, nl - start);
     CHECK(widest <= 100);
 }
+
+TEST_CASE("a backward run maps to the simulator's backward with its own blocks, and its shape is its own row") {
+    MeasuredRun bwd = run_of(7, "fa2");
+    bwd.pass = "bwd";
+    bwd.Br = 128, bwd.Bc = 128, bwd.warps = 8;
+    bwd.time_ms_median = 3.0;
+    const SimConfig c = sim_config_for(bwd);
+    CHECK(c.problem.pass == Pass::bwd);
+    CHECK(c.schedule.algo == Algorithm::fa2);
+    CHECK(c.schedule.Br == 128);
+    CHECK(c.schedule.Bc == 128);
+    CHECK(c.schedule.warps == 8);
+
+    // the same shape forward (v5) and backward (v7), each with its torch reference
+    MeasurementFile f;
+    MeasuredRun fwd = run_of(5, "fa2");
+    fwd.time_ms_median = 1.0;
+    f.runs = {fwd, bwd};
+    ReferenceRun tf, tb;
+    for (ReferenceRun* t : {&tf, &tb})
+        t->B = fwd.B, t->H = fwd.H, t->N = fwd.N, t->d = fwd.d, t->causal = fwd.causal, t->dtype = fwd.dtype;
+    tf.time_ms_median = 1.1;
+    tb.pass = "bwd";
+    tb.time_ms_median = 2.4;
+    f.reference = {tf, tb};
+    const std::vector<ShapeThroughput> ts = throughput_by_shape(f);
+    REQUIRE(ts.size() == 2);
+    CHECK(ts[0].pass == "fwd");  // forward shapes first
+    CHECK(*ts[0].v5_over_torch == doctest::Approx(1.1 / 1.0));
+    CHECK_FALSE(ts[0].bwd_over_torch.has_value());
+    CHECK(ts[0].version_ms.count(7) == 0);
+    CHECK(ts[1].pass == "bwd");
+    CHECK(ts[1].label().find(" bwd") != std::string::npos);
+    CHECK(*ts[1].bwd_over_torch == doctest::Approx(2.4 / 3.0));
+    CHECK_FALSE(ts[1].v5_over_torch.has_value());
+    CHECK(ts[1].version_ms.at(7) == 3.0);
+}

@@ -196,3 +196,13 @@ TEST_CASE("optional fields may be absent or null and are then left empty") {
 TEST_CASE("a measurement file that does not exist fails naming the path") {
     CHECK_THROWS_WITH_AS(load_measurement("/nonexistent/m.json"), doctest::Contains("/nonexistent/m.json"), ConfigError);
 }
+
+TEST_CASE("a reference entry's pass is read (fwd when absent) and anything but fwd or bwd is refused") {
+    json doc = fixture();
+    REQUIRE_FALSE(doc["reference"].empty());
+    CHECK(parse_measurement(doc.dump(), "a.json").reference[0].pass == "fwd");
+    doc["reference"][0]["pass"] = "bwd";
+    CHECK(parse_measurement(doc.dump(), "b.json").reference[0].pass == "bwd");
+    doc["reference"][0]["pass"] = "sideways";
+    CHECK(contains(error_of(doc), "reference[0].pass: expected fwd or bwd, got 'sideways'"));
+}

@@ -1,0 +1,162 @@
+// bench_check_bwd.cu: the CPU reference check of a backward version (see bench_check.h).
+//
+// Per checked head, in double precision from the same rounded inputs (Q, K, V, dO):
+//   A. every query row: S = scale·q Kᵀ, LSE = m + log l, O = softmax(S) V, D = dO·O   (2·N²·d)
+//   B. checked key rows k: Pqk = exp(Sqk - LSEq), dPqk = dOq·Vk, dSqk = Pqk (dPqk - Dq),
+//      dVk = Σq Pqk dOq, dKk = scale Σq dSqk Qq
+//   C. checked query rows q: dQq = scale Σk dSqk Kk
+// Work is split over the host's cores (std::thread).
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <functional>
+#include <thread>
+#include "bench_check.h"
+#include "seeded_inputs.h"
+
+namespace {
+
+double host_value(DType t, uint64_t seed, uint32_t tensor, size_t i) {
+    const float x = flashsim::seeded_value(seed, tensor, i);
+    if (t == DType::fp16) return __half2float(__float2half_rn(x));
+    if (t == DType::bf16) return __bfloat162float(__float2bfloat16_rn(x));
+    return x;
+}
+
+// err <= atol·max|ref| (over the checked elements of that tensor) + rtol·|ref|: gradients sum
+// N terms of both signs, so an element near zero is judged against the tensor's scale.
+void tolerances(DType t, double* atol, double* rtol) {
+    if (t == DType::fp16) { *atol = 1e-2; *rtol = 1e-2; }
+    else { *atol = 5e-2; *rtol = 5e-2; }
+}
+
+// f(i) for i in [0, n), over the host's cores
+void parallel_for(int n, const std::function<void(int)>& f) {
+    const int workers = std::max(1, std::min<int>(n, int(std::thread::hardware_concurrency())));
+    std::atomic<int> next{0};
+    std::vector<std::thread> pool;
+    for (int w = 0; w < workers; ++w)
+        pool.emplace_back([&] {
+            for (int i = next++; i < n; i = next++) f(i);
+        });
+    for (std::thread& th : pool) th.join();
+}
+
+}  // namespace
+
+CheckResult check_backward(const AttnProblem& p, uint64_t seed, const std::vector<float>& dQ,
+                           const std::vector<float>& dK, const std::vector<float>& dV, double max_err[3]) {
+    CheckResult res;
+    const size_t heads = p.heads();
+    const int N = p.N, d = p.d;
+    const bool full = double(heads) * N * N * d <= 268435456.0;  // 2^28: B and C cost ~3.5x A
+    std::vector<size_t> hs;
+    std::vector<int> rows;
+    if (full) {
+        for (size_t h = 0; h < heads; ++h) hs.push_back(h);
+        for (int r = 0; r < N; ++r) rows.push_back(r);
+        res.checked = "all " + std::to_string(heads) + " heads x all " + std::to_string(N) + " rows x d of dQ, dK, dV";
+    } else {
+        hs = {0, heads / 2, heads - 1};
+        hs.erase(std::unique(hs.begin(), hs.end()), hs.end());
+        for (int r = 0; r < std::min(N, 16); ++r) rows.push_back(r);
+        for (int k = 1; k <= 32; ++k) rows.push_back(int(size_t(N) * k / 33));
+        for (int r = std::max(0, N - 16); r < N; ++r) rows.push_back(r);
+        std::sort(rows.begin(), rows.end());
+        rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
+        res.checked = "sample: heads {first, middle, last} = " + std::to_string(hs.size()) + " of " +
+                      std::to_string(heads) + " x " + std::to_string(rows.size()) + " of " + std::to_string(N) +
+                      " query rows of dQ and key rows of dK, dV (first 16, 32 evenly spaced, last 16) x d";
+    }
+    const double scale = 1.0 / std::sqrt(double(d));
+    const size_t nd = size_t(N) * d;
+    std::vector<double> Qh(nd), Kh(nd), Vh(nd), dOh(nd), lse(N), Dq(N);
+    // reference values of the checked elements, in the order (tensor, head, row, c)
+    std::vector<double> ref[3], got[3];
+    const std::vector<float>* out[3] = {&dQ, &dK, &dV};
+    for (size_t h : hs) {
+        for (size_t e = 0; e < nd; ++e) {
+            Qh[e] = host_value(p.dtype, seed, flashsim::kSeedQ, h * nd + e);
+            Kh[e] = host_value(p.dtype, seed, flashsim::kSeedK, h * nd + e);
+            Vh[e] = host_value(p.dtype, seed, flashsim::kSeedV, h * nd + e);
+            dOh[e] = host_value(p.dtype, seed, flashsim::kSeeddO, h * nd + e);
+        }
+        auto dot = [&](const std::vector<double>& a, int ra, const std::vector<double>& b, int rb) {
+            double s = 0;
+            for (int c = 0; c < d; ++c) s += a[size_t(ra) * d + c] * b[size_t(rb) * d + c];
+            return s;
+        };
+        // A: LSE and D for every query row
+        parallel_for(N, [&](int q) {
+            const int keys = p.causal ? q + 1 : N;
+            std::vector<double> s(keys), o(d, 0.0);
+            double m = -INFINITY;
+            for (int k = 0; k < keys; ++k) m = std::max(m, s[k] = scale * dot(Qh, q, Kh, k));
+            double l = 0;
+            for (int k = 0; k < keys; ++k) {
+                const double e = std::exp(s[k] - m);
+                l += e;
+                for (int c = 0; c < d; ++c) o[c] += e * Vh[size_t(k) * d + c];
+            }
+            double D = 0;
+            for (int c = 0; c < d; ++c) D += dOh[size_t(q) * d + c] * o[c] / l;
+            lse[q] = m + std::log(l);
+            Dq[q] = D;
+        });
+        auto dS = [&](int q, int k, double* P) {
+            *P = std::exp(scale * dot(Qh, q, Kh, k) - lse[q]);
+            return *P * (dot(dOh, q, Vh, k) - Dq[q]);
+        };
+        // B and C: per checked row, its d values of dQ (query row), dK and dV (key row)
+        const int R = int(rows.size());
+        std::vector<double> r3[3];
+        for (auto& v : r3) v.assign(size_t(R) * d, 0.0);
+        parallel_for(R, [&](int ri) {
+            const int r = rows[ri];
+            double P = 0;
+            for (int q = p.causal ? r : 0; q < N; ++q) {  // key r: queries q >= r when causal
+                const double ds = dS(q, r, &P);
+                for (int c = 0; c < d; ++c) {
+                    r3[1][size_t(ri) * d + c] += scale * ds * Qh[size_t(q) * d + c];
+                    r3[2][size_t(ri) * d + c] += P * dOh[size_t(q) * d + c];
+                }
+            }
+            const int keys = p.causal ? r + 1 : N;  // query r
+            for (int k = 0; k < keys; ++k) {
+                const double ds = dS(r, k, &P);
+                for (int c = 0; c < d; ++c) r3[0][size_t(ri) * d + c] += scale * ds * Kh[size_t(k) * d + c];
+            }
+        });
+        for (int x = 0; x < 3; ++x)
+            for (int ri = 0; ri < R; ++ri)
+                for (int c = 0; c < d; ++c) {
+                    ref[x].push_back(r3[x][size_t(ri) * d + c]);
+                    got[x].push_back((*out[x])[(h * N + rows[ri]) * d + c]);
+                }
+    }
+    double atol, rtol;
+    tolerances(p.dtype, &atol, &rtol);
+    const char* names[3] = {"dQ", "dK", "dV"};
+    for (int x = 0; x < 3; ++x) {
+        double ref_max = 0;
+        for (double v : ref[x]) ref_max = std::max(ref_max, std::fabs(v));
+        max_err[x] = 0;
+        for (size_t e = 0; e < ref[x].size(); ++e) {
+            const double err = std::fabs(got[x][e] - ref[x][e]);
+            ++res.checked_elems;
+            if (!(err <= atol * ref_max + rtol * std::fabs(ref[x][e]))) {  // NaN fails too
+                if (res.mismatches < 10) {
+                    const size_t per_head = rows.size() * size_t(d);
+                    std::printf("  mismatch %s[head #%zu, row %d, c=%zu]: got %.6f, ref %.6f (max |ref| %.4f)\n",
+                                names[x], e / per_head, rows[(e % per_head) / d], e % d, got[x][e], ref[x][e],
+                                ref_max);
+                }
+                ++res.mismatches;
+                res.correct = false;
+            }
+            max_err[x] = err == err ? std::max(max_err[x], err) : INFINITY;
+        }
+        res.max_abs_err = std::max(res.max_abs_err, max_err[x]);
+    }
+    return res;
+}
