@@ -6,6 +6,9 @@
 //   mma   every SM, 2 CTAs x 8 warps, 8 independent mma.sync m16n8k16 fp16->fp32 chains per warp
 //   wgmma every SM, 1 CTA of 2 warpgroups, wgmma m64n128k16 fp16->fp32 from SRAM, 4 in a group
 //   idle  twice again, after the heavy loads (the clock comes back up slowly)
+//   mma+F, wgmma+F  the mma and wgmma loops with F fp32 FMAs per thread after each step (8 chains
+//         of F/8), F = 32, 128, 512: the tensor pipe busy part of the time only (its duty cycle
+//         is the TFLOP/s over the F = 0 rate at the same clock), the clock as it follows
 // Prints per load the clock (mean, min and max over CTAs) and the work rate achieved.
 // sm_90a only (wgmma): built by kernels/CMakeLists.txt (micro_clock_under_load) when the build
 // targets Hopper, or nvcc -O3 -gencode=arch=compute_90a,code=sm_90a -I kernels -o clock_under_load ...
@@ -52,26 +55,41 @@ __global__ void fma_kernel(long long iters, Span* out, float* sink) {
     record(out, c0, t0);
 }
 
+// F fp32 FMAs per thread in 8 independent chains (the non-tensor part of a duty-cycle loop).
+template <int F>
+__device__ __forceinline__ void fma_filler(float (&x)[8]) {
+#pragma unroll
+    for (int r = 0; r < F / 8; ++r)
+#pragma unroll
+        for (int k = 0; k < 8; ++k) x[k] = fmaf(x[k], 0.999f, 1e-4f);
+}
+
+template <int F>
 __global__ void mma_kernel(long long iters, Span* out, float* sink) {
     uint32_t a[4] = {0x3c003c00u ^ threadIdx.x, 0x3c003c00u, 0x3c003c00u, 0x3c003c00u};
     uint32_t b[2] = {0x3c003c00u, 0x3c003c00u ^ blockIdx.x};
     float c[8][4] = {};
+    float x[8];
+    for (int k = 0; k < 8; ++k) x[k] = 1e-3f * (threadIdx.x + k);
     const long long c0 = clock64();
     const uint64_t t0 = globaltimer_ns();
-    for (long long i = 0; i < iters; ++i)
+    for (long long i = 0; i < iters; ++i) {
 #pragma unroll
         for (int k = 0; k < 8; ++k)
             asm volatile("mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, {%0,%1,%2,%3};\n"
                          : "+f"(c[k][0]), "+f"(c[k][1]), "+f"(c[k][2]), "+f"(c[k][3])
                          : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]));
+        fma_filler<F>(x);
+    }
     float s = 0;
-    for (int k = 0; k < 8; ++k) s += c[k][0] + c[k][3];
+    for (int k = 0; k < 8; ++k) s += c[k][0] + c[k][3] + x[k];
     if (s == 12345.f) *sink = s;
     record(out, c0, t0);
 }
 
 // A: 64 x 64 fp16 (8 KiB), B: 128 x 64 fp16 (16 KiB), both 128-byte-swizzled K-major tiles of
 // small values; D = A B^T over k = 64 (4 wgmma of k16) per iteration, per warpgroup.
+template <int F>
 __global__ void __launch_bounds__(256, 1) wgmma_kernel(long long iters, Span* out, float* sink) {
     extern __shared__ __align__(1024) unsigned char smem_raw[];
     unsigned char* smem = reinterpret_cast<unsigned char*>((reinterpret_cast<uintptr_t>(smem_raw) + 1023) & ~uintptr_t(1023));
@@ -83,6 +101,8 @@ __global__ void __launch_bounds__(256, 1) wgmma_kernel(long long iters, Span* ou
     __syncthreads();
     float d[64];
     for (int k = 0; k < 64; ++k) d[k] = 0.f;
+    float x[8];
+    for (int k = 0; k < 8; ++k) x[k] = 1e-3f * (threadIdx.x + k);
     const uint32_t a_addr = smem_u32(A), b_addr = smem_u32(B);
     const long long c0 = clock64();
     const uint64_t t0 = globaltimer_ns();
@@ -93,9 +113,11 @@ __global__ void __launch_bounds__(256, 1) wgmma_kernel(long long iters, Span* ou
             Wgmma<__half, 128>::ss(d, make_desc_sw128(a_addr + kk * 32, 16, 1024), make_desc_sw128(b_addr + kk * 32, 16, 1024), 1);
         wgmma_commit();
         wgmma_wait<0>();
+        fma_filler<F>(x);
     }
     float s = 0;
     for (int k = 0; k < 64; ++k) s += d[k];
+    for (int k = 0; k < 8; ++k) s += x[k];
     if (s == 12345.f) *sink = s;
     record(out, c0, t0);
 }
@@ -135,7 +157,7 @@ void measure(const char* name, Kernel k, int ctas, int threads, size_t smem, dou
         sum += ghz, lo = std::min(lo, ghz), hi = std::max(hi, ghz);
     }
     const double rate = work_per_cta_iter * ctas * double(iters) / (ms * 1e-3);
-    std::printf("%-6s %4d CTAs x %4d thr: %8.1f ms  SM clock mean %.3f GHz (min %.3f, max %.3f over CTAs)  %10.2f %s\n",
+    std::printf("%-9s %4d CTAs x %4d thr: %8.1f ms  SM clock mean %.3f GHz (min %.3f, max %.3f over CTAs)  %10.2f %s\n",
                 name, ctas, threads, ms, sum / h.size(), lo, hi, rate / 1e12, unit);
 }
 
@@ -149,14 +171,24 @@ int main() {
     CHECK(cudaMalloc(&dspan, sizeof(Span) * sms * 8));
     CHECK(cudaMalloc(&sink, 4));
     const size_t wg_smem = 8192 + 16384 + 1024;
-    CHECK(cudaFuncSetAttribute(wgmma_kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, int(wg_smem)));
+    for (Kernel k : {wgmma_kernel<0>, wgmma_kernel<32>, wgmma_kernel<128>, wgmma_kernel<512>})
+        CHECK(cudaFuncSetAttribute(k, cudaFuncAttributeMaxDynamicSharedMemorySize, int(wg_smem)));
     const double T = 500;  // ms per load
     measure("idle", idle_kernel, 1, 32, 0, 0, "-", T, dspan, sink, 200000);
     measure("fma", fma_kernel, 4 * sms, 256, 0, 256.0 * 8 * 2, "TFLOP/s", T, dspan, sink);
-    measure("mma", mma_kernel, 2 * sms, 256, 0, 8.0 * 8 * 4096, "TFLOP/s", T, dspan, sink);
-    measure("wgmma", wgmma_kernel, sms, 256, wg_smem, 2.0 * 4 * 2 * 64 * 128 * 16, "TFLOP/s", T, dspan, sink);
+    const double mma_work = 8.0 * 8 * 4096, wgmma_work = 2.0 * 4 * 2 * 64 * 128 * 16;
+    measure("mma", mma_kernel<0>, 2 * sms, 256, 0, mma_work, "TFLOP/s", T, dspan, sink);
+    measure("wgmma", wgmma_kernel<0>, sms, 256, wg_smem, wgmma_work, "TFLOP/s", T, dspan, sink);
     measure("idle", idle_kernel, 1, 32, 0, 0, "-", T, dspan, sink, 200000);
     measure("idle", idle_kernel, 1, 32, 0, 0, "-", T, dspan, sink, 200000);
+    measure("mma+32", mma_kernel<32>, 2 * sms, 256, 0, mma_work, "TFLOP/s", T, dspan, sink);
+    measure("mma+128", mma_kernel<128>, 2 * sms, 256, 0, mma_work, "TFLOP/s", T, dspan, sink);
+    measure("mma+512", mma_kernel<512>, 2 * sms, 256, 0, mma_work, "TFLOP/s", T, dspan, sink);
+    measure("wgmma+32", wgmma_kernel<32>, sms, 256, wg_smem, wgmma_work, "TFLOP/s", T, dspan, sink);
+    measure("wgmma+128", wgmma_kernel<128>, sms, 256, wg_smem, wgmma_work, "TFLOP/s", T, dspan, sink);
+    measure("wgmma+512", wgmma_kernel<512>, sms, 256, wg_smem, wgmma_work, "TFLOP/s", T, dspan, sink);
+    measure("mma", mma_kernel<0>, 2 * sms, 256, 0, mma_work, "TFLOP/s", T, dspan, sink);
+    measure("wgmma", wgmma_kernel<0>, sms, 256, wg_smem, wgmma_work, "TFLOP/s", T, dspan, sink);
     CHECK(cudaFree(dspan));
     CHECK(cudaFree(sink));
     return 0;

@@ -261,8 +261,17 @@ private:
             const double busy = double(op.flops) * share / tensor_fpc_;
             return std::max(p.tensor.serve(dep, busy), p.sram.serve(dep, sram)) + lat;
         }
-        const double busy = std::max(vector_fpc_ > 0 ? double(op.flops) * share / vector_fpc_ : 0,
-                                     exp_pc_ > 0 ? double(op.exps) * share / exp_pc_ : 0);
+        double busy = std::max(vector_fpc_ > 0 ? double(op.flops) * share / vector_fpc_ : 0,
+                               exp_pc_ > 0 ? double(op.exps) * share / exp_pc_ : 0);
+        // ... or its warp-instructions (KernelIssue) at the issue rate of the resident warps.
+        if (cycles_per_inst_ > 0 && k_.issue.vector_issue_modelled()) {
+            const KernelIssue& ki = k_.issue;
+            double insts = (double(op.flops) * ki.insts_per_vector_flop + double(op.exps) * ki.insts_per_exp) / 32;
+            // FA3: the consumer warpgroups' warps run the softmax, the producer's do not.
+            const double softmax_warps = cfg_.warpgroups > 1 ? 4.0 * cfg_.warpgroups : double(k_.warps);
+            if (op.exps > 0) insts += softmax_warps * ki.insts_per_softmax_step;
+            busy = std::max(busy, insts * share * cycles_per_inst_ / double(g_.sm_subpartitions));
+        }
         // Without a ping-pong schedule the CTAs of an SM do not hide one's softmax under another's
         // GEMMs: the SM runs them one after the other (docs/timing.md, "Compute").
         Server& pipe = cfg_.warpgroups > 1 ? p.vector : p.tensor;

@@ -51,9 +51,19 @@ KernelUnit kernel_unit(const KernelTrace& k) {
 double kernel_clock_hz(const KernelTrace& k, const EngineProps& e, const GpuSpec& g) {
     double hz = g.clock_hz_under_fma;
     if (kernel_unit(k) == KernelUnit::tensor)
-        hz = e.mma == MmaIssue::warp_mma ? g.clock_hz_under_mma_sync : g.clock_hz_under_wgmma;
+        hz = e.mma == MmaIssue::warp_mma || g.wgmma_clock_knee_duty > 0 ? g.clock_hz_under_mma_sync : g.clock_hz_under_wgmma;
     return hz > 0 ? hz : g.clock_hz;
 }
+
+namespace {
+// wgmma kernels: the clock their tensor duty cycle sets (GpuSpec::wgmma_clock_hz), from the
+// duty the kernel had at the clock it was simulated at; the cycles stand, the seconds follow.
+double duty_clock_hz(const KernelTrace& k, const EngineProps& e, const GpuSpec& g, const KernelSimStats& s, double hz) {
+    if (e.mma != MmaIssue::warpgroup_mma || !(g.wgmma_clock_knee_duty > 0) || kernel_unit(k) != KernelUnit::tensor) return hz;
+    const double duty = s.cycles > 0 ? s.tensor_busy_cycles / (s.cycles * double(g.sm_count)) : 0;
+    return g.wgmma_clock_hz(duty);
+}
+}  // namespace
 
 int64_t l2_granule_for(const Trace& t, const GpuSpec& g, const SimOptions& o, uint64_t global_bytes) {
     if (o.l2_granule_bytes > 0) return o.l2_granule_bytes;
@@ -109,8 +119,9 @@ TimedRun run_timing(const Trace& t, const GpuSpec& g, const SimOptions& o, const
         KernelTiming kt;
         kt.name = k.name;
         kt.cycles = s.cycles;
-        kt.seconds = s.cycles / cfg.clock_hz;
-        kt.clock_hz = cfg.clock_hz;
+        kt.clock_hz = duty_clock_hz(k, t.engine, g, s, cfg.clock_hz);
+        s.clock_hz = kt.clock_hz;
+        kt.seconds = s.cycles / kt.clock_hz;
         kt.ctas = k.cta_count();
         kt.ctas_per_sm = s.occ.ctas_per_sm;
         kt.occupancy_limited_by = s.occ.limited_by;

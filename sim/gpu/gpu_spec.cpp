@@ -1,6 +1,7 @@
 // gpu_spec.cpp: the field table, TOML loading (toml++) and --set overrides.
 #include "sim/gpu/gpu_spec.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <map>
@@ -48,6 +49,9 @@ const std::vector<FieldAccess>& access_table() {
                         "clock_hz", 0),
         FS_REAL_DEFAULT(clock_hz_under_wgmma, "Hz", "SM clock under wgmma tensor load; 0 = clock_hz", 1e6, 1e11,
                         "clock_hz", 0),
+        FS_REAL_DEFAULT(wgmma_clock_knee_duty, "fraction",
+                        "tensor duty up to which wgmma keeps the mma.sync clock; 0 = the wgmma clock at any duty", 0.001,
+                        0.999, "the wgmma clock at any duty", 0),
         FS_REAL_DEFAULT(cta_launch_ns, "ns", "fixed cost of a CTA on its SM, one after another; 0 = free", 0.001, 1e6,
                         "free", 0),
         FS_INT(sram_bytes_per_sm, "bytes", "shared memory (SRAM) a kernel may use per SM", 1, kTiB, nullptr),
@@ -126,6 +130,15 @@ double GpuSpec::tensor_flops_per_s(Dtype t) const {
         case Dtype::fp8: return tensor_flops_per_s_fp8;
     }
     return 0;
+}
+
+double GpuSpec::wgmma_clock_hz(double duty) const {
+    const double full = clock_hz_under_wgmma > 0 ? clock_hz_under_wgmma : clock_hz;
+    const double cap = clock_hz_under_mma_sync > 0 ? clock_hz_under_mma_sync : clock_hz;
+    if (!(wgmma_clock_knee_duty > 0)) return full;
+    const double u = std::clamp(duty, 0.0, 1.0);
+    if (u <= wgmma_clock_knee_duty) return cap;
+    return cap - (u - wgmma_clock_knee_duty) / (1 - wgmma_clock_knee_duty) * (cap - full);
 }
 
 double GpuSpec::matmul_flops_per_s(Dtype t, bool warp_mma) const {

@@ -32,8 +32,13 @@ struct GpuSpec {
     // 0: clock_hz. Peak rates (tensor_flops_per_s_*, ...) are stated at clock_hz; the engine
     // turns them into per-clock rates and counts a kernel's cycles at its clock under load.
     double clock_hz_under_fma = 0;
-    double clock_hz_under_mma_sync = 0;
-    double clock_hz_under_wgmma = 0;
+    double clock_hz_under_mma_sync = 0;  // any tensor-core load: mma.sync at any duty, wgmma below the knee
+    double clock_hz_under_wgmma = 0;     // wgmma keeping the tensor pipe busy all the time
+    // wgmma's clock falls with the tensor pipe's duty cycle u (busy / elapsed): clock_hz_under_mma_sync
+    // up to u = wgmma_clock_knee_duty, then linearly down to clock_hz_under_wgmma at u = 1. 0: the
+    // wgmma clock at any duty.
+    double wgmma_clock_knee_duty = 0;
+    double wgmma_clock_hz(double duty) const;
     // Fixed cost of starting a CTA on an SM (scheduling, launch, retirement), one after the other
     // per SM (kernels/micro/launch_cost: empty CTAs). 0: free.
     double cta_launch_ns = 0;

@@ -24,8 +24,31 @@ struct KernelIssue {
     // CUDA-core GEMMs (MatmulUnit::fma): warp-instructions issued per FMA (the FFMA itself, the
     // shared-memory loads of the operands, addressing, the loop's epilogue).
     double insts_per_fma = 1;
+    // Non-matmul work (softmax, rescaling) on CUDA cores, in warp-instructions: per FLOP and per
+    // exponential of a vector op (per element, over 32 lanes), plus per warp for each vector op
+    // with exponentials (the softmax step: addressing, loop and barrier code, ldmatrix of the GEMM
+    // operands). 0, 0, 0: not modelled (the op runs at the FP32 and exp rates alone).
+    double insts_per_vector_flop = 0, insts_per_exp = 0, insts_per_softmax_step = 0;
     bool elementwise_loads() const { return load_bytes_per_request > 0; }
+    bool vector_issue_modelled() const { return insts_per_vector_flop > 0 || insts_per_exp > 0 || insts_per_softmax_step > 0; }
 };
+
+// The tensor-core FlashAttention kernels v5 (mma.sync) and v6 (wgmma): their main loop, per warp
+// and key block (kernels/measurements/sass-loops-fa_bench-2026-12-02.txt, the unmasked path):
+// per score element a thread issues 2 FFMA/FADD (scale and subtract the max, the row sum), 1 FMNMX
+// (the row max), 1 MUFU.EX2 and half an F2FP (P~ to fp16 in pairs); per output element 1 FMUL
+// (rescaling Oi): 1 per FLOP of the trace's softmax (4 per score) and rescale (1 per element),
+// 0.5 per exponential. Per warp and block, independent of the tile: ~350 integer, move and control
+// instructions (v5 d=64: 256 INT + 50 IMAD + 47 other; v6 d=64: 224 INT + 36 IMAD + 33 MOV + 40),
+// and for mma.sync kernels the ldmatrix of Kj and Vj, 2 Bc d / 256 per warp (v5: 72 at Bc=128,
+// d=64; 80 at Bc=64, d=128).
+inline KernelIssue tensor_fa_kernel_issue(bool warp_mma, int64_t Bc, int64_t d) {
+    KernelIssue k;
+    k.insts_per_vector_flop = 1.0;
+    k.insts_per_exp = 0.5;
+    k.insts_per_softmax_step = 350.0 + (warp_mma ? 2.0 * double(Bc) * double(d) / 256 : 0.0);
+    return k;
+}
 
 // The scalar tile kernels v3 and v4 (kernels/scalar_tiles.cuh), 4 threads per query row:
 // - tile loads (load_rows_hbm_to_sram): one 2-byte element per thread per trip, each LDG waiting

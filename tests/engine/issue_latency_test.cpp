@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <cstdio>
 
 #include "tests/engine/hand_trace.h"
 
@@ -82,7 +83,9 @@ TEST_CASE("a kernel's cycles count at its clock under load, by what its GEMMs ru
     CHECK(r.timing.seconds == doctest::Approx(r.timing.cycles / g.clock_hz_under_mma_sync));
     REQUIRE(r.timing.kernels.size() == 1);
     CHECK(r.timing.kernels[0].clock_hz == g.clock_hz_under_mma_sync);
-    CHECK(r.timing.bottleneck.find("clock 1.80 GHz under load") != std::string::npos);
+    char clock[64];
+    std::snprintf(clock, sizeof clock, "clock %.2f GHz under load", g.clock_hz_under_mma_sync * 1e-9);
+    CHECK(r.timing.bottleneck.find(clock) != std::string::npos);
     // No tensor-core GEMM: the CUDA-core clock.
     h.kernel->ops = {cuda_core_matmul(uint64_t(flops))};
     CHECK(time_trace(h.trace, g).timing.kernels[0].clock_hz == g.clock_hz_under_fma);
@@ -123,4 +126,46 @@ TEST_CASE("two L2 partitions: data used by all SMs sees half the L2, so a write 
     apply_override(g, "l2_partitions=1");
     const RunResult one = time_trace(h.trace, g);
     CHECK(double(one.l2_dirty_bytes_at_end) >= 0.9 * written);
+}
+
+TEST_CASE("wgmma's clock holds the tensor clock up to the knee of its duty cycle, then falls linearly to the full-duty clock") {
+    GpuSpec g = load_gpu("h200");
+    REQUIRE(g.wgmma_clock_knee_duty > 0);
+    const double cap = g.clock_hz_under_mma_sync, full = g.clock_hz_under_wgmma, knee = g.wgmma_clock_knee_duty;
+    CHECK(g.wgmma_clock_hz(0) == cap);
+    CHECK(g.wgmma_clock_hz(knee) == cap);
+    CHECK(g.wgmma_clock_hz(1) == doctest::Approx(full));
+    CHECK(g.wgmma_clock_hz((knee + 1) / 2) == doctest::Approx((cap + full) / 2));
+    // A kernel of wgmma GEMMs alone keeps the tensor pipe busy: the full-duty clock.
+    HandTrace h = hand_trace(g.sm_count, {matmul(uint64_t(1e10), 0)});
+    h.trace.engine = algorithm_info(Algorithm::fa3).engine;
+    h.trace.engine.consumer_warpgroups = 1;
+    const RunResult busy = time_trace(h.trace, g);
+    CHECK(busy.timing.kernels[0].clock_hz == doctest::Approx(full).epsilon(0.01));
+    CHECK(busy.timing.seconds == doctest::Approx(busy.timing.cycles / busy.timing.kernels[0].clock_hz));
+    // Without a knee, the full-duty clock at any duty.
+    apply_override(g, "wgmma_clock_knee_duty=0");
+    CHECK(g.wgmma_clock_hz(0.1) == full);
+}
+
+TEST_CASE("softmax work takes its warp-instructions at the issue rate when they outlast the FP32 and exp pipes") {
+    GpuSpec g = teaching();
+    apply_override(g, "cuda_core_cycles_per_inst_one_warp=2");
+    apply_override(g, "cuda_core_cycles_per_inst=2");
+    Op softmax;
+    softmax.kind = OpKind::vector;
+    softmax.flops = 4 * 128 * 128;
+    softmax.exps = 128 * 128;
+    HandTrace h = hand_trace(g.sm_count, {softmax});
+    const double exp_cycles = double(softmax.exps) / (g.exp_per_s / double(g.sm_count) / g.clock_hz);
+    const double flop_cycles = double(softmax.flops) / (g.vector_flops_per_s / double(g.sm_count) / g.clock_hz);
+    const double base = std::max(exp_cycles, flop_cycles);
+    CHECK(time_trace(h.trace, g).timing.cycles == doctest::Approx(base));  // no instruction counts: the pipes
+    h.kernel->issue.insts_per_vector_flop = 1;
+    h.kernel->issue.insts_per_exp = 0.5;
+    h.kernel->issue.insts_per_softmax_step = 350;
+    // warp-instructions: (flops x 1 + exps x 0.5) / 32 lanes + 4 warps x 350, over 4 sub-partitions
+    const double insts = (double(softmax.flops) + 0.5 * double(softmax.exps)) / 32 + 4 * 350;
+    REQUIRE(insts * 2 / 4 > base);
+    CHECK(time_trace(h.trace, g).timing.cycles == doctest::Approx(insts * 2 / 4));
 }
