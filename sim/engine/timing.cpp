@@ -72,7 +72,7 @@ TimedRun run_timing(const Trace& t, const GpuSpec& g, const SimOptions& o, const
     for (size_t i = 0; i < t.kernels.size(); ++i) {
         const KernelTrace& k = *t.kernels[i];
         KernelSimConfig cfg;
-        cfg.stages = std::max<int64_t>(1, t.schedule.stages);
+        cfg.stages = std::max<int64_t>(1, k.stages);  // its pass's stages
         cfg.warpgroups = t.engine.consumer_warpgroups;
         cfg.tensor_flops_per_s = run.tensor_flops_per_s;
         cfg.kernel_index = uint32_t(i);
