@@ -94,6 +94,13 @@ std::string comparison_table(const std::vector<RunResult>& rows) {
         if (timed) o << pad(human_seconds(r.timing.seconds), 10) << pad(fmt("%.2fx", base_t / r.timing.seconds), 8);
         o << "\n";
     }
+    // Br x Bc above is the forward's; a backward runs its own blocks, listed here.
+    std::string bwd_blocks;
+    for (const auto& r : rows)
+        if (r.problem.pass == Pass::fwdbwd)
+            bwd_blocks += (bwd_blocks.empty() ? "" : ", ") + row_label(r) + " " + std::to_string(r.schedule.bwd_Br) + " x " +
+                          std::to_string(r.schedule.bwd_Bc);
+    if (!bwd_blocks.empty()) o << "the backward's own Br x Bc: " << bwd_blocks << "\n";
     o << "ratios against the first row (" << base_name << "); units: " << units_note() << "\n";
     return o.str();
 }

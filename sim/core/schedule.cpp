@@ -96,11 +96,18 @@ bool fits(const PassRule& r, const Schedule& s, const AttentionProblem& p, const
     return f.sram_bytes <= g.sram_bytes_per_sm && f.register_bytes <= g.register_bytes_per_sm;
 }
 
-// Drops stages (when `stages` may change), then (when `blocks` may change) halves the larger
-// block (Bc on ties), until the schedule fits.
+// Drops stages that take room (when `stages` may change), then (when `blocks` may change) halves
+// the larger block (Bc on ties), until the schedule fits.
 void shrink_to_fit(const PassRule& r, Schedule& s, const AttentionProblem& p, const GpuSpec& g, bool blocks, bool stages) {
+    const auto smaller = [&](const Schedule& a, const Schedule& b) {
+        const Footprint fa = r.footprint(a, p, g), fb = r.footprint(b, p, g);
+        return fa.sram_bytes < fb.sram_bytes || fa.register_bytes < fb.register_bytes;
+    };
     while (!fits(r, s, p, g)) {
-        if (stages && s.stages > 1) --s.stages;
+        Schedule fewer = s;
+        --fewer.stages;
+        // A stage is dropped only where it frees room (FA2's backward footprint has no stages).
+        if (stages && s.stages > 1 && smaller(fewer, s)) s = fewer;
         else if (!blocks) break;
         else if (s.Bc >= s.Br && s.Bc > 1) s.Bc = (s.Bc + 1) / 2;
         else if (s.Br > 1) s.Br = (s.Br + 1) / 2;
