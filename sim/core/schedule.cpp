@@ -142,7 +142,8 @@ void resolve_pass(const PassRule& r, Schedule& s, const AttentionProblem& p, con
     if (defaulted_Bc) s.Bc = std::min(s.Bc, p.Nk());
     if (defaulted_blocks) shrink_to_fit(r, s, p, g, true, defaulted_stages);  // documented: shrink until it fits
     else if (defaulted_stages) shrink_to_fit(r, s, p, g, false, true);
-    const std::string pass = std::string("the ") + r.name + " (pass=" + to_string(p.pass) + "): ";
+    // With a backward in the run, the message names the pass whose tiles do not fit.
+    const std::string pass = p.pass == Pass::fwd ? "" : std::string("the ") + r.name + " (pass=" + to_string(p.pass) + "): ";
     if (s.warps > 32) throw ConfigError(pass + "warps=" + std::to_string(s.warps) + " is out of range; allowed: 1 to 32");
     if (s.warps > g.max_warps_per_sm)
         throw ConfigError(pass + "warps=" + std::to_string(s.warps) + " exceeds the " + g.name + " preset's max_warps_per_sm=" +
