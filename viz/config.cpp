@@ -37,13 +37,17 @@ SimOptions ViewerConfig::to_options(bool timeline) const {
 std::string ViewerConfig::describe() const {
     std::ostringstream s;
     s << algo << " " << pass << " N=" << N << " d=" << d << " Br=" << (Br ? std::to_string(Br) : "auto")
-      << " Bc=" << (Bc ? std::to_string(Bc) : "auto") << " " << dtype << (causal ? " causal" : "") << " " << gpu;
+      << " Bc=" << (Bc ? std::to_string(Bc) : "auto");
+    if (pass == "fwdbwd")
+        s << " bwd Br=" << (bwd_Br ? std::to_string(bwd_Br) : "auto") << " Bc=" << (bwd_Bc ? std::to_string(bwd_Bc) : "auto");
+    s << " " << dtype << (causal ? " causal" : "") << " " << gpu;
     for (const auto& [k, v] : set) s << " " << k << "=" << v;
     return s.str();
 }
 
 bool ViewerConfig::operator==(const ViewerConfig& o) const {
-    return algo == o.algo && N == o.N && d == o.d && Br == o.Br && Bc == o.Bc && heads == o.heads &&
+    return algo == o.algo && N == o.N && d == o.d && Br == o.Br && Bc == o.Bc && bwd_Br == o.bwd_Br && bwd_Bc == o.bwd_Bc &&
+           heads == o.heads &&
            batch == o.batch && dtype == o.dtype && pass == o.pass && gpu == o.gpu && causal == o.causal &&
            paper_mode == o.paper_mode && set == o.set;
 }
@@ -63,6 +67,7 @@ LessonConfig to_lesson(const ViewerConfig& v) {
     l.schedule.algo = parse_algorithm(v.algo);
     l.schedule.Br = v.Br;
     l.schedule.Bc = v.Bc;
+    if (l.problem.pass == Pass::fwdbwd) l.schedule.bwd_Br = v.bwd_Br, l.schedule.bwd_Bc = v.bwd_Bc;
     l.gpu = v.gpu;
     l.set = v.set;
     l.paper = v.paper_mode;
@@ -76,6 +81,12 @@ ViewerConfig from_lesson(const LessonConfig& l) {
     v.d = l.problem.d;
     v.Br = l.schedule.Br;
     v.Bc = l.schedule.Bc;
+    v.bwd_Br = l.schedule.bwd_Br;
+    v.bwd_Bc = l.schedule.bwd_Bc;
+    if (l.problem.pass == Pass::bwd) {  // one pass: its blocks are the controls' Br, Bc
+        if (!v.Br) v.Br = v.bwd_Br;
+        if (!v.Bc) v.Bc = v.bwd_Bc;
+    }
     v.heads = l.problem.H;
     v.batch = l.problem.B;
     v.dtype = to_string(l.problem.dtype);

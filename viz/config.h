@@ -1,7 +1,7 @@
 // config.h: one configuration the viewer shows (problem, schedule, GPU and its overrides), as
 // the controls edit it and as a lesson's TOML file (--config) gives it.
 //
-// Contract: the fields are the CLI's (algo, N, d, Br, Bc, heads, batch, dtype, causal, pass,
+// Contract: the fields are the CLI's (algo, N, d, Br, Bc, bwd_Br, bwd_Bc, heads, batch, dtype, causal, pass,
 // gpu, [set]); to_problem/to_schedule/to_gpu throw ConfigError naming the bad key, and so does
 // load_config_toml for a malformed file, an unknown key or a wrong type.
 #pragma once
@@ -20,6 +20,8 @@ namespace flashsim::viz {
 struct ViewerConfig {
     std::string algo = "fa2";
     int64_t N = 1024, d = 64, Br = 0, Bc = 0, heads = 16, batch = 1;
+    // The backward's blocks, used with pass fwdbwd (with pass bwd, Br and Bc are the backward's).
+    int64_t bwd_Br = 0, bwd_Bc = 0;
     std::string dtype = "fp16", pass = "fwd", gpu = "a100-40gb";
     bool causal = false;
     bool paper_mode = false;

@@ -31,7 +31,7 @@ std::vector<MatrixBox> layout_matrices(const Rect& hbm, const Trace& tr, const P
     for (Tensor t : {Tensor::l, Tensor::m, Tensor::LSE, Tensor::D})
         if (touched(t)) stats.push_back(t);
     std::vector<Tensor> squares = {Tensor::S, Tensor::P};
-    for (Tensor t : {Tensor::dS, Tensor::dP})
+    for (Tensor t : {Tensor::dS, Tensor::dP, Tensor::Pdrop, Tensor::Z})  // Pdrop, Z: standard attention's dropout
         if (touched(t)) squares.push_back(t);
 
     const float L = ImGui::GetTextLineHeight();

@@ -64,12 +64,14 @@ int main(int argc, char** argv) {
     // clang-format off
     desc.add_options()
         ("help,h", "show this help")
-        ("config", po::value(&config_file), "a lesson's configuration (TOML: algo, N, d, Br, Bc, heads, batch, dtype, causal, pass, gpu, [set])")
+        ("config", po::value(&config_file), "a lesson's configuration (TOML: algo, N, d, Br, Bc, bwd_Br, bwd_Bc, heads, batch, dtype, causal, pass, gpu, [set])")
         ("algo", po::value(&a.algo), ("algorithm: " + algorithm_names() + " (overrides --config)").c_str())
         ("N", po::value(&a.N), "sequence length")
         ("d", po::value(&a.d), "head dimension")
         ("Br", po::value(&a.Br), "query rows per block; 0 = default")
         ("Bc", po::value(&a.Bc), "key columns per block; 0 = default")
+        ("bwd-Br", po::value(&a.bwd_Br), "the backward's query rows per block (pass fwdbwd); 0 = its default")
+        ("bwd-Bc", po::value(&a.bwd_Bc), "the backward's key columns per block (pass fwdbwd); 0 = its default")
         ("heads", po::value(&a.heads), "heads H")
         ("batch", po::value(&a.batch), "batch B")
         ("dtype", po::value(&a.dtype), "fp32, fp16, bf16, fp8")
@@ -118,7 +120,7 @@ int main(int argc, char** argv) {
         a.to_gpu();
         a.to_schedule();
         b = a;
-        b.Br = b.Bc = 0;
+        b.Br = b.Bc = b.bwd_Br = b.bwd_Bc = 0;
         b.algo = compare_algo.empty() ? (a.algo == "vanilla" ? "fa2" : "vanilla") : compare_algo;
         if (!compare_config.empty()) b = load_config_toml(compare_config, a);
         b.to_schedule();

@@ -22,6 +22,8 @@ Rgba tensor_color(Tensor t) {
         case Tensor::dP: return rgba(215, 150, 240);  // light purple
         case Tensor::D: return rgba(160, 160, 160);   // grey
         case Tensor::dQacc: return rgba(90, 120, 200); // dark blue (dQ's fp32 accumulator)
+        case Tensor::Pdrop: return rgba(150, 60, 190); // dark purple (P after dropout)
+        case Tensor::Z: return rgba(150, 150, 90);     // olive (the dropout mask, 1 byte per element)
         default: return rgba(128, 128, 128);
     }
 }

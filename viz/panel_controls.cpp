@@ -126,6 +126,12 @@ void panel_controls(AppState& app, Side& side, const char* id) {
     ui::note_item("Br");
     changed |= block_combo("Bc", c.Bc);
     ui::note_item("Bc");
+    if (c.pass == "fwdbwd") {  // the backward's own blocks (with pass bwd, Br and Bc are the backward's)
+        changed |= block_combo("bwd Br", c.bwd_Br);
+        ui::note_item("bwd Br");
+        changed |= block_combo("bwd Bc", c.bwd_Bc);
+        ui::note_item("bwd Bc");
+    }
     changed |= ImGui::Checkbox("causal", &c.causal);
     ui::note_item("causal");
     // On the same line when it fits.
@@ -186,8 +192,14 @@ void panel_controls(AppState& app, Side& side, const char* id) {
         ui::text_wrapped_colored(kOverflowRed, "%s", side.outcome.error.c_str());
     } else if (side.has_outcome && side.outcome.result) {
         const auto& s = side.outcome.result->schedule;
-        ui::text_wrapped_colored(kDimText, "resolved: Br=%lld Bc=%lld warps=%lld; %s", (long long)s.Br, (long long)s.Bc,
-                                 (long long)s.warps, fmt_seconds(side.outcome.latency_seconds).c_str());
+        const Pass pass = side.outcome.result->problem.pass;
+        if (pass == Pass::fwdbwd)
+            ui::text_wrapped_colored(kDimText, "resolved: fwd Br=%lld Bc=%lld warps=%lld, bwd Br=%lld Bc=%lld warps=%lld; %s",
+                                     (long long)s.Br, (long long)s.Bc, (long long)s.warps, (long long)s.bwd_Br,
+                                     (long long)s.bwd_Bc, (long long)s.bwd_warps, fmt_seconds(side.outcome.latency_seconds).c_str());
+        else
+            ui::text_wrapped_colored(kDimText, "resolved: Br=%lld Bc=%lld warps=%lld; %s", (long long)s.Br, (long long)s.Bc,
+                                     (long long)s.warps, fmt_seconds(side.outcome.latency_seconds).c_str());
         if (ImGui::IsItemHovered()) ImGui::SetTooltip("time from the last change to these results");
     }
     ImGui::PopID();

@@ -6,7 +6,8 @@
 
 vary: {KEY: RANGE} or ["KEY=RANGE", ...] with the CLI's ranges ("a:b" doubles from a to b,
 "a:b:+s" steps by s, "a:b:*f" multiplies by f, "v1,v2", or a list of values); KEY is N, N-kv
-(or N_kv), d, Br, Bc, heads, batch, warps, stages or any GPU field. The last axis varies
+(or N_kv), d, Br, Bc, heads, batch, warps, stages, bwd_Br, bwd_Bc, bwd_warps, bwd_stages (or
+bwd-Br, ...) or any GPU field. The last axis varies
 fastest; at each point every algorithm runs in the order given. The columns are the CLI's
 (`flashsim sweep --csv`): a row that does not fit (SRAM, ranges) is kept with ok = False and
 its reason. Other options as run()'s.
@@ -27,6 +28,8 @@ def _axis_specs(vary) -> list[str]:
         specs = []
         for k, v in vary.items():
             key = "N-kv" if k == "N_kv" else str(k)
+            if key.startswith("bwd_"):
+                key = "bwd-" + key[4:]  # the CLI's spelling: bwd_Br -> bwd-Br
             if isinstance(v, (list, tuple, range)):
                 v = ",".join(repr(x) if isinstance(x, float) else str(x) for x in v)
             specs.append(f"{key}={v}")

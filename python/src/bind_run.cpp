@@ -30,6 +30,8 @@ const std::vector<Key>& keys() {
         {"heads", &RunOptions::heads},              {"batch", &RunOptions::batch},
         {"Br", &RunOptions::Br},                    {"Bc", &RunOptions::Bc},
         {"warps", &RunOptions::warps},              {"stages", &RunOptions::stages},
+        {"bwd_Br", &RunOptions::bwd_Br},            {"bwd_Bc", &RunOptions::bwd_Bc},
+        {"bwd_warps", &RunOptions::bwd_warps},      {"bwd_stages", &RunOptions::bwd_stages},
         {"dtype", nullptr, &RunOptions::dtype},     {"pass", nullptr, &RunOptions::pass},
         {"gpu", nullptr, &RunOptions::gpu},         {"gpu_toml", nullptr, &RunOptions::gpu_toml},
         {"vanilla_gemm", nullptr, &RunOptions::vanilla_gemm},
@@ -193,6 +195,10 @@ py::dict config(const std::string& path) {
     d["Bc"] = c.schedule.Bc;
     if (c.schedule.warps) d["warps"] = c.schedule.warps;
     if (c.schedule.stages) d["stages"] = c.schedule.stages;
+    if (c.schedule.bwd_Br) d["bwd_Br"] = c.schedule.bwd_Br;
+    if (c.schedule.bwd_Bc) d["bwd_Bc"] = c.schedule.bwd_Bc;
+    if (c.schedule.bwd_warps) d["bwd_warps"] = c.schedule.bwd_warps;
+    if (c.schedule.bwd_stages) d["bwd_stages"] = c.schedule.bwd_stages;
     d["dtype"] = to_string(c.problem.dtype);
     d["causal"] = c.problem.causal;
     d["pass"] = to_string(c.problem.pass);

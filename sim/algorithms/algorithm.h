@@ -7,7 +7,8 @@
 // Contract:
 //   - all_algorithms() lists every entry in Algorithm's order; algorithm_info(a) is a's entry;
 //   - a pass that is not modelled has a null generator and a reason (no_backward_reason);
-//   - fill_defaults() sets only the knobs that are 0 (resolve_schedule then validates them).
+//   - fill_defaults() (fill_backward_defaults() for the backward's view) sets only the knobs that
+//     are 0 (resolve_schedule then validates each pass).
 // Adding an algorithm: a value in Algorithm (sim/core/schedule.h), its entry file here, a row in
 // table.cpp, and its tests (docs/algorithms.md).
 #pragma once
@@ -47,6 +48,9 @@ struct AlgorithmInfo {
     // Sets the knobs left 0 (Br, Bc, warps, stages) to the algorithm's defaults for the problem,
     // the sources cited in the entry's file.
     void (*fill_defaults)(Schedule& s, const AttentionProblem& p, const GpuSpec& g) = nullptr;
+    // The backward's defaults, filled into the backward's view (Schedule::backward()); null: the
+    // backward chooses as the forward does (fill_defaults).
+    void (*fill_backward_defaults)(Schedule& s, const AttentionProblem& p, const GpuSpec& g) = nullptr;
     PassEntry forward, backward;
     const char* no_backward_reason = "";  // when the backward is not modelled
     EngineProps engine;

@@ -15,7 +15,8 @@ namespace flashsim {
 namespace {
 
 // FA1 paper, Algorithm 1 line 1: Bc = ceil(M / 4d), Br = min(ceil(M / 4d), d), M the SRAM size
-// in elements; 4 warps (kernels/v3_fa1.cu).
+// in elements; 4 warps (kernels/v3_fa1.cu). The backward (Algorithm 4, line 1) sets the same
+// block sizes, so the entry has no backward defaults of its own.
 void fa1_defaults(Schedule& s, const AttentionProblem& p, const GpuSpec& g) {
     const int64_t M = g.sram_bytes_per_sm / p.es(), d = p.d;
     const int64_t b = (M + 4 * d - 1) / (4 * d);

@@ -27,6 +27,33 @@ void fa2_defaults(Schedule& s, const AttentionProblem& p, const GpuSpec&) {
     if (!s.stages) s.stages = 2;
 }
 
+// The backward's own tiles, as FA2's backward kernels pick them (Dao-AILab/flash-attention,
+// csrc/flash_attn/src/flash_bwd_launch_template.h, run_mha_bwd_hdim*: Flash_bwd_kernel_traits<
+// d, kBlockM = Br, kBlockN = Bc, kNWarps, ..., No_double_buffer>), keyed on the opt-in shared
+// memory per block (sram_bytes_per_sm stands for it: 163 KiB on the A100, 227 KiB on Hopper):
+//   d <= 32:  128 x 128;  d <= 64: 128 x 128 with >= 144 KiB, else 64 x 128;  d <= 96: 64 x 128;
+//   d <= 128: 64 x 128 with >= 144 KiB, else 64 x 64;  d <= 192: 64 x 64;
+//   d <= 256: 64 x 64 with >= 144 KiB, else 64 x 32;
+// always 8 warps; Qi, dOi double-buffered (2 stages) but where the kernel sets No_double_buffer
+// (1 stage): d <= 192 below 136 KiB, d <= 256 below 176 KiB.
+// resolve_schedule shrinks them where the preset's SRAM is smaller (the teaching GPU).
+void fa2_backward_defaults(Schedule& s, const AttentionProblem& p, const GpuSpec& g) {
+    const int64_t d = p.d;
+    const bool big_smem = g.sram_bytes_per_sm >= 144 * 1024;
+    int64_t Br = 64, Bc = 64;
+    if (d <= 32) Br = 128, Bc = 128;
+    else if (d <= 64) Br = big_smem ? 128 : 64, Bc = 128;
+    else if (d <= 96) Bc = 128;
+    else if (d <= 128) Bc = big_smem ? 128 : 64;
+    else if (d > 192 && !big_smem) Bc = 32;
+    const bool one_buffer = (d > 160 && d <= 192 && g.sram_bytes_per_sm < 136 * 1024) ||
+                            (d > 192 && g.sram_bytes_per_sm < 176 * 1024);
+    if (!s.Br) s.Br = Br;
+    if (!s.Bc) s.Bc = Bc;
+    if (!s.warps) s.warps = 8;
+    if (!s.stages) s.stages = one_buffer ? 1 : 2;
+}
+
 // As the released kernel: Qi, dOi, Kj, Vj and the GEMM operands Pij, dSij in SRAM; the
 // accumulators Sij, dPij, dKj, dVj and the dQi partial in fp32 registers.
 Footprint fa2_backward_footprint(const Schedule& s, const AttentionProblem& p, const GpuSpec& g) {
@@ -68,6 +95,7 @@ const AlgorithmInfo& fa2_algorithm() {
         .title = "FlashAttention-2",
         .summary = "one CTA per query block (FA2 paper, Algorithm 1): Qi loaded once, Kj, Vj streamed, Oi written once",
         .fill_defaults = fa2_defaults,
+        .fill_backward_defaults = fa2_backward_defaults,
         .forward = {fa2_listing, append_fa2_forward, fa2_forward_footprint, fa2_forward_counts},
         .backward = {fa2_backward_listing, append_fa2_backward, fa2_backward_footprint, fa2_backward_counts},
         .engine = {MmaIssue::warp_mma, 1},  // warp-level mma.sync, no ping-pong

@@ -10,10 +10,12 @@ const AlgorithmInfo& vanilla_algorithm();
 const AlgorithmInfo& fa1_algorithm();
 const AlgorithmInfo& fa2_algorithm();
 const AlgorithmInfo& fa3_algorithm();
+const AlgorithmInfo& standard_algorithm();
 
 const std::vector<const AlgorithmInfo*>& all_algorithms() {
     static const std::vector<const AlgorithmInfo*> table = [] {
-        std::vector<const AlgorithmInfo*> t = {&vanilla_algorithm(), &fa1_algorithm(), &fa2_algorithm(), &fa3_algorithm()};
+        std::vector<const AlgorithmInfo*> t = {&vanilla_algorithm(), &fa1_algorithm(), &fa2_algorithm(), &fa3_algorithm(),
+                                                  &standard_algorithm()};
         for (size_t i = 0; i < t.size(); ++i)
             if (size_t(t[i]->id) != i) throw std::logic_error(std::string("algorithm table: ") + t[i]->name + " out of order");
         return t;

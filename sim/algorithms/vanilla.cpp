@@ -12,9 +12,9 @@
 
 namespace flashsim {
 
-namespace {
-
-// The GEMM kernels' tiles: 64 x 64 output tiles, 4 warps (kernels/v1_vanilla_tiled.cu).
+// The GEMM kernels' tiles: 64 x 64 output tiles, 4 warps (kernels/v1_vanilla_tiled.cu); the
+// backward's GEMMs use the same tiles (no backward defaults of its own). The standard-attention
+// entry (standard.cpp) shares these and the footprints below: its GEMMs are the same kernels.
 void vanilla_defaults(Schedule& s, const AttentionProblem&, const GpuSpec&) {
     if (!s.Br) s.Br = 64;
     if (!s.Bc) s.Bc = 64;
@@ -54,8 +54,6 @@ Footprint vanilla_backward_footprint(const Schedule& s, const AttentionProblem& 
     f.acc("dVj(acc)", Bc, d);
     return f.build();
 }
-
-}  // namespace
 
 const AlgorithmInfo& vanilla_algorithm() {
     static const AlgorithmInfo a{

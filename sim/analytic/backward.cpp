@@ -68,7 +68,7 @@ AnalyticCounts exact_backward_counts(const AttentionProblem& p, const Schedule& 
 }
 
 AnalyticCounts exact_counts_with_backward(const AttentionProblem& p, const Schedule& s) {
-    AnalyticCounts b = exact_backward_counts(p, s);
+    AnalyticCounts b = exact_backward_counts(p, s.backward());  // the backward's own blocks
     if (p.pass != Pass::fwdbwd || !b.available) return b;
     AttentionProblem fwd = p;
     fwd.pass = Pass::fwd;

@@ -52,6 +52,13 @@ std::string training_table(const std::vector<RunResult>& rows) {
         if (timed) o << pad(human_seconds(r.timing.seconds), 10) << pad(fixed("%.2fx", base_t / r.timing.seconds), 8);
         o << "\n";
     }
+    // Br x Bc is the first pass's; with fwdbwd the backward runs its own blocks.
+    std::string bwd_blocks;
+    for (const auto& r : rows)
+        if (r.problem.pass == Pass::fwdbwd)
+            bwd_blocks += (bwd_blocks.empty() ? "" : ", ") + std::string(to_string(r.schedule.algo)) + " " +
+                          std::to_string(r.schedule.bwd_Br) + " x " + std::to_string(r.schedule.bwd_Bc);
+    if (!bwd_blocks.empty()) o << "Br x Bc is the forward's; the backward's own: " << bwd_blocks << "\n";
     return o.str();
 }
 

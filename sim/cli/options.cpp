@@ -30,10 +30,17 @@ void add_common_options(po::options_description& desc, CommonOptions& o) {
         ("dtype", po::value(&o.dtype)->default_value(o.dtype), "element type: fp32, fp16, bf16, fp8")
         ("causal", po::bool_switch(&o.causal), "causal mask")
         ("pass", po::value(&o.pass)->default_value(o.pass), "fwd, bwd or fwdbwd")
-        ("Br", po::value(&o.Br)->default_value(o.Br), "query rows per block; 0 = the algorithm's default")
+        ("Br", po::value(&o.Br)->default_value(o.Br),
+            "query rows per block of the forward (of the backward with --pass bwd); 0 = the algorithm's default")
         ("Bc", po::value(&o.Bc)->default_value(o.Bc), "key columns per block; 0 = the algorithm's default")
         ("warps", po::value(&o.warps)->default_value(o.warps), "warps per CTA; 0 = default")
         ("stages", po::value(&o.stages)->default_value(o.stages), "SRAM buffers for Kj, Vj; 0 = default")
+        ("bwd-Br", po::value(&o.bwd_Br)->default_value(o.bwd_Br),
+            "the backward's query rows per block; 0 = the backward's own default (never --Br's, but with --pass bwd)")
+        ("bwd-Bc", po::value(&o.bwd_Bc)->default_value(o.bwd_Bc), "the backward's key columns per block; 0 = its default")
+        ("bwd-warps", po::value(&o.bwd_warps)->default_value(o.bwd_warps), "the backward's warps per CTA; 0 = its default")
+        ("bwd-stages", po::value(&o.bwd_stages)->default_value(o.bwd_stages),
+            "the backward's SRAM buffers for its streamed tiles; 0 = its default")
         ("vanilla-gemm", po::value(&o.vanilla_gemm)->default_value(o.vanilla_gemm),
             "vanilla's GEMMs: ideal (operands cross HBM once) or tiled (every re-read issued)")
         ("matmul-unit", po::value(&o.matmul_unit)->default_value(o.matmul_unit),

@@ -94,6 +94,13 @@ std::string comparison_table(const std::vector<RunResult>& rows) {
         if (timed) o << pad(human_seconds(r.timing.seconds), 10) << pad(fmt("%.2fx", base_t / r.timing.seconds), 8);
         o << "\n";
     }
+    // Br x Bc above is the forward's; a backward runs its own blocks, listed here.
+    std::string bwd_blocks;
+    for (const auto& r : rows)
+        if (r.problem.pass == Pass::fwdbwd)
+            bwd_blocks += (bwd_blocks.empty() ? "" : ", ") + row_label(r) + " " + std::to_string(r.schedule.bwd_Br) + " x " +
+                          std::to_string(r.schedule.bwd_Bc);
+    if (!bwd_blocks.empty()) o << "the backward's own Br x Bc: " << bwd_blocks << "\n";
     o << "ratios against the first row (" << base_name << "); units: " << units_note() << "\n";
     return o.str();
 }
@@ -103,11 +110,28 @@ std::string run_report(const RunResult& r) {
     const auto& p = r.problem;
     const auto& c = r.counts;
     o << "problem   " << p.describe() << "\n";
-    o << "schedule  " << r.schedule.describe() << "  (Tr=" << r.schedule.Tr(p) << ", Tc=" << r.schedule.Tc(p) << ")\n";
+    // Each pass has its own schedule: fwdbwd shows both, with their on-chip footprints.
+    const bool both = p.pass == Pass::fwdbwd;
+    Schedule fwd = r.schedule;
+    fwd.bwd_Br = fwd.bwd_Bc = fwd.bwd_warps = fwd.bwd_stages = 0;
+    const Schedule bwd = r.schedule.backward();
+    const auto schedule_line = [&](const char* label, const Schedule& s) {
+        o << label << s.describe() << "  (Tr=" << s.Tr(p) << ", Tc=" << s.Tc(p) << ")\n";
+    };
+    if (both) schedule_line("schedule  fwd ", fwd), schedule_line("          bwd ", bwd);
+    else schedule_line("schedule  ", fwd);
     o << "gpu       " << r.gpu.description << (r.paper_mode ? "  [paper mode: no L2]" : "  [L2 modelled]") << "\n";
     o << "units     " << units_note() << "\n";
-    o << "SRAM/CTA  " << r.footprint.sram_arithmetic << "  (of " << human_bytes(double(r.gpu.sram_bytes_per_sm)) << ")\n";
-    if (!r.footprint.register_arithmetic.empty()) o << "registers " << r.footprint.register_arithmetic << "\n";
+    const auto footprint_lines = [&](const char* pass, const Footprint& f) {
+        o << "SRAM/CTA  " << pass << f.sram_arithmetic << "  (of " << human_bytes(double(r.gpu.sram_bytes_per_sm)) << ")\n";
+        if (!f.register_arithmetic.empty()) o << "registers " << pass << f.register_arithmetic << "\n";
+    };
+    if (both) {
+        footprint_lines("fwd ", forward_footprint(fwd, p, r.gpu));
+        footprint_lines("bwd ", backward_footprint(bwd, p, r.gpu));
+    } else {
+        footprint_lines("", r.footprint);
+    }
     o << "\n" << pad("tensor", 7, false) << pad("HBM read", 12) << pad("HBM write", 12) << pad("L2/global rd", 14)
       << pad("global wr", 12) << "\n";
     for (int i = 0; i < kTensorCount; ++i) {

@@ -48,8 +48,13 @@ std::string sweep_table(const SweepSpec& spec, const std::vector<SweepRow>& rows
         head.push_back(a.key);
         left.push_back(false);
     }
-    for (const char* h : {"algo", "Br x Bc", "SRAM/CTA", "HBM bytes"}) head.push_back(h);
+    // fwdbwd: the backward's own blocks beside the forward's.
+    const bool both = spec.problem.pass == Pass::fwdbwd;
+    for (const char* h : {"algo", "Br x Bc"}) head.push_back(h);
+    if (both) head.push_back("bwd Br x Bc");
+    for (const char* h : {"SRAM/CTA", "HBM bytes"}) head.push_back(h);
     left.insert(left.end(), {true, false, false, false});
+    if (both) left.push_back(false);
     if (!exact) {
         head.push_back("HBM");
         left.push_back(false);
@@ -70,6 +75,7 @@ std::string sweep_table(const SweepSpec& spec, const std::vector<SweepRow>& rows
             const RunResult& x = r.result;
             const double hbm = double(x.counts.total.hbm_read_bytes + x.counts.total.hbm_write_bytes);
             c.push_back(std::to_string(x.schedule.Br) + " x " + std::to_string(x.schedule.Bc));
+            if (both) c.push_back(std::to_string(x.schedule.bwd_Br) + " x " + std::to_string(x.schedule.bwd_Bc));
             c.push_back(human_bytes(double(x.footprint.sram_bytes)));
             c.push_back(number_text(hbm));
             if (!exact) c.push_back(human_bytes(hbm));
@@ -78,6 +84,7 @@ std::string sweep_table(const SweepSpec& spec, const std::vector<SweepRow>& rows
         } else {
             ++skipped;
             c.insert(c.end(), {"-", "-", "-"});
+            if (both) c.push_back("-");
             if (!exact) c.push_back("-");
             if (timed) c.push_back("-");
             c.push_back("does not run: " + r.reason);

@@ -24,6 +24,10 @@ Schedule RunOptions::schedule() const {
     s.Bc = Bc;
     s.warps = warps;
     s.stages = stages;
+    s.bwd_Br = bwd_Br;
+    s.bwd_Bc = bwd_Bc;
+    s.bwd_warps = bwd_warps;
+    s.bwd_stages = bwd_stages;
     s.vanilla_gemm = parse_gemm_tiling(vanilla_gemm);
     s.matmul_unit = parse_matmul_unit(matmul_unit);
     return s;

@@ -1,5 +1,6 @@
 // run_options.h: one run as a person asks for it, by the names the CLI's options and the Python
-// module's keyword arguments share (algo, N, d, Br, Bc, heads, dtype, pass, gpu, set, paper, ...),
+// module's keyword arguments share (algo, N, d, Br, Bc, bwd_Br, bwd_Bc, heads, dtype, pass, gpu,
+// set, paper, ...),
 // and their conversion into the model's objects. The CLI (sim/cli/options.h) and the Python
 // module both build their runs here, so the same words give the same run.
 //
@@ -22,6 +23,7 @@ struct RunOptions {
     std::string algo = "fa2";
     int64_t N = 1024, N_kv = 0, d = 64, heads = 16, batch = 1;
     int64_t Br = 0, Bc = 0, warps = 0, stages = 0;
+    int64_t bwd_Br = 0, bwd_Bc = 0, bwd_warps = 0, bwd_stages = 0;  // the backward's; 0 = its default
     std::string dtype = "fp16", pass = "fwd", gpu = "a100-40gb", vanilla_gemm = "ideal", matmul_unit = "tensor";
     bool causal = false, paper = false, no_timing = false;
     std::vector<std::string> set;  // GPU field overrides, "KEY=VALUE"

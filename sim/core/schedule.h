@@ -16,7 +16,7 @@ struct GpuSpec;
 
 // The algorithms; each has its entry in the algorithm table (sim/algorithms/algorithm.h), which
 // says everything else about it.
-enum class Algorithm : uint8_t { vanilla, fa1, fa2, fa3 };
+enum class Algorithm : uint8_t { vanilla, fa1, fa2, fa3, standard };
 // How vanilla's two GEMMs move their operands:
 //   ideal: each operand crosses HBM once (the papers' Algorithm 0 accounting);
 //   tiled: a grid of Br x Bc output tiles, each CTA re-reading its operand rows from HBM
@@ -45,18 +45,30 @@ Algorithm parse_algorithm(const std::string& s);  // throws ConfigError
 GemmTiling parse_gemm_tiling(const std::string& s);
 MatmulUnit parse_matmul_unit(const std::string& s);  // throws ConfigError
 
+// Each pass has its own knobs, as the real kernels choose them (FA2's backward runs other blocks
+// and warps than its forward). Br, Bc, warps, stages are the forward's; bwd_* the backward's.
+// With pass=bwd the backward is the only pass: a knob given in either place sets it (both given
+// and different is an error), and once resolved both places hold the backward's values, so
+// Br, Bc, Tr and Tc always describe the first pass run. The backward never inherits the
+// forward's explicit blocks: it uses its own defaults unless bwd_* are given.
 struct Schedule {
     Algorithm algo = Algorithm::fa2;
     int64_t Br = 0;      // query rows per block; 0 = default
     int64_t Bc = 0;      // key columns per block; 0 = default
     int64_t warps = 0;   // warps per CTA; 0 = default
     int64_t stages = 0;  // SRAM buffers for Kj, Vj (prefetch depth); 0 = default
+    int64_t bwd_Br = 0, bwd_Bc = 0, bwd_warps = 0, bwd_stages = 0;  // the backward's; 0 = its default
     GemmTiling vanilla_gemm = GemmTiling::ideal;
     MatmulUnit matmul_unit = MatmulUnit::tensor;
 
     int64_t Tr(const AttentionProblem& p) const { return (p.N + Br - 1) / Br; }
     int64_t Tc(const AttentionProblem& p) const { return (p.Nk() + Bc - 1) / Bc; }
-    std::string describe() const;  // "fa2 Br=128 Bc=64 warps=4 stages=1"
+    // This schedule as the backward runs it: bwd_* moved into Br, Bc, warps, stages (a bwd_* knob
+    // left 0, as in a schedule built by hand for one pass, keeps the other's value).
+    Schedule backward() const;
+    // "fa2 Br=128 Bc=64 warps=4 stages=1", then ", bwd Br=64 Bc=128 warps=8 stages=2" when the
+    // backward's knobs are set and differ from the forward's.
+    std::string describe() const;
 };
 
 // On-chip bytes one CTA of the schedule keeps, split as the hardware holds them. Where the
@@ -67,15 +79,18 @@ struct Footprint {
     std::string sram_arithmetic;      // "Qi 64x64 + Kj 128x64 + ... = 32768 el x 2 B = 64 KiB"
     std::string register_arithmetic;  // "" when registers are not modelled
 };
-// For a pass with a backward (bwd, fwdbwd), footprint() is the backward's, the larger: one schedule
-// serves both passes (as in the FA1 paper), so its blocks must fit the backward's working set.
+// footprint() takes a resolved schedule: the forward's for pass=fwd, the backward's (with its own
+// knobs) for pass=bwd, and for fwdbwd the larger of the two in SRAM bytes.
 Footprint footprint(const Schedule& s, const AttentionProblem& p, const GpuSpec& g);
+// One pass's footprint from the schedule's Br, Bc, warps, stages: give backward_footprint the
+// backward's view (s.backward()).
 Footprint forward_footprint(const Schedule& s, const AttentionProblem& p, const GpuSpec& g);
 Footprint backward_footprint(const Schedule& s, const AttentionProblem& p, const GpuSpec& g);
 
 // Fills defaults from the algorithm table (FA1: Bc = ceil(M/4d), Br = min(ceil(M/4d), d), M the
-// SRAM size in elements; FA2/FA3: the real kernels' tiles), shrinks defaulted blocks and stages
-// until they fit, then validates. Throws ConfigError.
+// SRAM size in elements; FA2/FA3: the real kernels' tiles; each pass its own), shrinks defaulted
+// blocks and stages until they fit, then validates each pass the problem runs against its own
+// footprint. Throws ConfigError naming the pass. bwd_* given with pass=fwd are refused.
 Schedule resolve_schedule(Schedule s, const AttentionProblem& p, const GpuSpec& g);
 
 std::string format_bytes(int64_t bytes);  // "64 KiB", "1.5 MiB", "288 KiB"

@@ -102,7 +102,7 @@ TimedRun run_timing(const Trace& t, const GpuSpec& g, const SimOptions& o, const
         KernelSimConfig cfg;
         cfg.clock_hz = kernel_clock_hz(k, t.engine, g);
         mem.set_clock(cfg.clock_hz);
-        cfg.stages = std::max<int64_t>(1, t.schedule.stages);
+        cfg.stages = std::max<int64_t>(1, k.stages);  // its pass's stages
         cfg.warpgroups = t.engine.consumer_warpgroups;
         cfg.intra_warpgroup_pipeline = t.engine.intra_warpgroup_pipeline && o.intra_warpgroup_pipeline;
         cfg.tensor_flops_per_s = run.tensor_flops_per_s;

@@ -14,7 +14,7 @@ namespace flashsim {
 namespace {
 
 // The viewer (flashsim viz --config) reads the same keys.
-const char* const kKnownKeys = "algo, N, d, Br, Bc, heads, batch, dtype, causal, pass, gpu, paper, [set]";
+const char* const kKnownKeys = "algo, N, d, Br, Bc, bwd_Br, bwd_Bc, bwd_warps, bwd_stages, heads, batch, dtype, causal, pass, gpu, paper, [set]";
 
 int64_t get_int(const toml::table& t, const char* key, int64_t fallback, const std::string& origin) {
     const toml::node* n = t.get(key);
@@ -62,8 +62,8 @@ LessonConfig parse_lesson_config(const std::string& text, const std::string& ori
         throw ConfigError(origin + ":" + std::to_string(at.line) + ":" + std::to_string(at.column) +
                           ": malformed TOML: " + std::string(e.description()));
     }
-    static const char* const keys[] = {"algo",  "N",     "d",      "Br",   "Bc",  "heads", "batch",
-                                       "dtype", "causal", "pass", "gpu", "paper", "set"};
+    static const char* const keys[] = {"algo",  "N",      "d",    "Br",  "Bc",    "bwd_Br", "bwd_Bc", "bwd_warps",
+                                       "bwd_stages", "heads", "batch", "dtype", "causal", "pass", "gpu", "paper", "set"};
     for (const auto& [k, node] : tbl) {
         bool known = false;
         for (const char* key : keys) known = known || k.str() == key;
@@ -83,6 +83,10 @@ LessonConfig parse_lesson_config(const std::string& text, const std::string& ori
     if (tbl.get("algo")) s.algo = parse_algorithm(get_str(tbl, "algo", "", origin));
     s.Br = get_int(tbl, "Br", s.Br, origin);
     s.Bc = get_int(tbl, "Bc", s.Bc, origin);
+    s.bwd_Br = get_int(tbl, "bwd_Br", s.bwd_Br, origin);
+    s.bwd_Bc = get_int(tbl, "bwd_Bc", s.bwd_Bc, origin);
+    s.bwd_warps = get_int(tbl, "bwd_warps", s.bwd_warps, origin);
+    s.bwd_stages = get_int(tbl, "bwd_stages", s.bwd_stages, origin);
     c.gpu = get_str(tbl, "gpu", c.gpu, origin);
     c.paper = get_bool(tbl, "paper", c.paper, origin);
     // A relative path to a GPU file is relative to the configuration file.
@@ -140,6 +144,10 @@ std::vector<std::string> LessonConfig::to_flags() const {
     if (schedule.Bc) f.insert(f.end(), {"--Bc", std::to_string(schedule.Bc)});
     if (schedule.warps) f.insert(f.end(), {"--warps", std::to_string(schedule.warps)});
     if (schedule.stages) f.insert(f.end(), {"--stages", std::to_string(schedule.stages)});
+    if (schedule.bwd_Br) f.insert(f.end(), {"--bwd-Br", std::to_string(schedule.bwd_Br)});
+    if (schedule.bwd_Bc) f.insert(f.end(), {"--bwd-Bc", std::to_string(schedule.bwd_Bc)});
+    if (schedule.bwd_warps) f.insert(f.end(), {"--bwd-warps", std::to_string(schedule.bwd_warps)});
+    if (schedule.bwd_stages) f.insert(f.end(), {"--bwd-stages", std::to_string(schedule.bwd_stages)});
     if (p.dtype != Dtype::fp16) f.insert(f.end(), {"--dtype", to_string(p.dtype)});
     if (p.causal) f.push_back("--causal");
     if (p.pass != Pass::fwd) f.insert(f.end(), {"--pass", to_string(p.pass)});

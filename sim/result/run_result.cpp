@@ -50,6 +50,16 @@ nlohmann::json counters_json(const Counters& c) {
             {"ctas", c.ctas}};
 }
 
+// The backward's own schedule and footprint; null for a forward-only run.
+nlohmann::json backward_json(const RunResult& r) {
+    const AttentionProblem& p = r.problem;
+    if (p.pass == Pass::fwd) return nullptr;
+    const Schedule b = r.schedule.backward();
+    const Footprint f = backward_footprint(b, p, r.gpu);
+    return {{"Br", b.Br}, {"Bc", b.Bc}, {"Tr", b.Tr(p)}, {"Tc", b.Tc(p)}, {"warps", b.warps}, {"stages", b.stages},
+            {"sram_bytes", f.sram_bytes}, {"register_bytes", f.register_bytes}, {"sram_arithmetic", f.sram_arithmetic}};
+}
+
 }  // namespace
 
 nlohmann::json to_json(const RunResult& r) {
@@ -70,7 +80,8 @@ nlohmann::json to_json(const RunResult& r) {
           {"causal", p.causal}, {"pass", to_string(p.pass)}}},
         {"schedule",
          {{"algo", to_string(s.algo)}, {"Br", s.Br}, {"Bc", s.Bc}, {"Tr", s.Tr(p)}, {"Tc", s.Tc(p)},
-          {"warps", s.warps}, {"stages", s.stages}, {"vanilla_gemm", to_string(s.vanilla_gemm)}, {"matmul_unit", to_string(s.matmul_unit)}}},
+          {"warps", s.warps}, {"stages", s.stages}, {"vanilla_gemm", to_string(s.vanilla_gemm)}, {"matmul_unit", to_string(s.matmul_unit)},
+          {"bwd", backward_json(r)}}},
         {"gpu", gpu},
         {"paper_mode", r.paper_mode},
         {"footprint",
@@ -134,7 +145,7 @@ nlohmann::json to_json(const RunResult& r) {
 namespace {
 const char* kCsvColumns[] = {
     "algo", "pass", "gpu", "paper_mode", "B", "H", "N", "d", "dtype", "causal", "Br", "Bc", "Tr", "Tc", "warps", "stages",
-    "sram_footprint_bytes", "hbm_read_bytes", "hbm_write_bytes", "global_read_bytes", "global_write_bytes",
+    "bwd_Br", "bwd_Bc", "bwd_Tr", "bwd_Tc", "bwd_warps", "bwd_stages", "sram_footprint_bytes", "hbm_read_bytes", "hbm_write_bytes", "global_read_bytes", "global_write_bytes",
     "l2_dirty_bytes_at_end", "sram_read_bytes", "sram_write_bytes", "matmul_flops", "vector_flops", "exps",
     "formula_hbm_read_bytes", "formula_hbm_write_bytes", "cycles", "seconds"};
 }
@@ -153,8 +164,14 @@ std::string csv_row(const RunResult& r) {
     o.precision(10);
     o << to_string(s.algo) << ',' << to_string(p.pass) << ',' << r.gpu.name << ',' << (r.paper_mode ? 1 : 0) << ','
       << p.B << ',' << p.H << ',' << p.N << ',' << p.d << ',' << to_string(p.dtype) << ',' << (p.causal ? 1 : 0)
-      << ',' << s.Br << ',' << s.Bc << ',' << s.Tr(p) << ',' << s.Tc(p) << ',' << s.warps << ',' << s.stages << ','
-      << r.footprint.sram_bytes << ',' << c.total.hbm_read_bytes << ',' << c.total.hbm_write_bytes << ','
+      << ',' << s.Br << ',' << s.Bc << ',' << s.Tr(p) << ',' << s.Tc(p) << ',' << s.warps << ',' << s.stages << ',';
+    if (p.pass != Pass::fwd) {
+        const Schedule b = s.backward();
+        o << b.Br << ',' << b.Bc << ',' << b.Tr(p) << ',' << b.Tc(p) << ',' << b.warps << ',' << b.stages << ',';
+    } else {
+        o << ",,,,,,";
+    }
+    o << r.footprint.sram_bytes << ',' << c.total.hbm_read_bytes << ',' << c.total.hbm_write_bytes << ','
       << c.total.global_read_bytes << ',' << c.total.global_write_bytes << ',' << r.l2_dirty_bytes_at_end << ','
       << c.sram_read_bytes << ',' << c.sram_write_bytes << ',' << c.matmul_flops << ',' << c.vector_flops << ','
       << c.exps << ',';

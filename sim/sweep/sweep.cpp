@@ -84,7 +84,8 @@ SweepAxis parse_sweep_axis(const std::string& spec) {
 }
 
 const std::vector<std::string>& sweep_problem_keys() {
-    static const std::vector<std::string> keys = {"N", "N-kv", "d", "Br", "Bc", "heads", "batch", "warps", "stages"};
+    static const std::vector<std::string> keys = {"N",     "N-kv",  "d",      "Br",     "Bc",        "heads",
+                                                         "batch", "warps", "stages", "bwd-Br", "bwd-Bc", "bwd-warps", "bwd-stages"};
     return keys;
 }
 
@@ -98,6 +99,7 @@ std::string sweep_column(const std::string& key) {
     if (key == "heads") return "H";
     if (key == "batch") return "B";
     if (key == "N-kv") return "N_kv";
+    if (key.rfind("bwd-", 0) == 0) return "bwd_" + key.substr(4);  // bwd-Br -> bwd_Br
     return key;
 }
 
@@ -155,6 +157,10 @@ void apply_sweep_point(const SweepSpec& spec, const SweepPoint& pt, AttentionPro
         else if (key == "batch") p.B = as_int(key, v);
         else if (key == "warps") s.warps = as_int(key, v);
         else if (key == "stages") s.stages = as_int(key, v);
+        else if (key == "bwd-Br") s.bwd_Br = as_int(key, v);
+        else if (key == "bwd-Bc") s.bwd_Bc = as_int(key, v);
+        else if (key == "bwd-warps") s.bwd_warps = as_int(key, v);
+        else if (key == "bwd-stages") s.bwd_stages = as_int(key, v);
         else g.set(key, number_text(v));
     }
     g.validate();

@@ -3,7 +3,8 @@
 //
 // Contract:
 // - A SweepSpec is a base configuration (problem, schedule, GPU, options), the algorithms to run
-//   at every point and the axes (`KEY=RANGE`): N, N-kv, d, Br, Bc, heads, batch, warps, stages or
+//   at every point and the axes (`KEY=RANGE`): N, N-kv, d, Br, Bc, heads, batch, warps, stages,
+//   the backward's bwd-Br, bwd-Bc, bwd-warps, bwd-stages (pass bwd or fwdbwd; columns bwd_Br, ...) or
 //   any GPU field (gpu_fields()). The axes form a grid; the last axis varies fastest, and at each
 //   grid point every algorithm runs in the order given.
 // - expand_sweep() checks the keys, values and the number of points before anything runs and
@@ -86,7 +87,7 @@ std::string sweep_csv(const SweepSpec& spec, const std::vector<SweepRow>& rows);
 // A JSON array: each run row is to_json(result) plus "ok": true and "sweep": {key: value}; a row
 // that did not run is {"ok": false, "reason", "sweep", "problem", "schedule": {"algo"}}.
 nlohmann::json sweep_json(const SweepSpec& spec, const std::vector<SweepRow>& rows);
-// The column name a varied key has in the CSV ("heads" -> "H", "N-kv" -> "N_kv").
+// The column name a varied key has in the CSV ("heads" -> "H", "N-kv" -> "N_kv", "bwd-Br" -> "bwd_Br").
 std::string sweep_column(const std::string& key);
 
 }  // namespace flashsim

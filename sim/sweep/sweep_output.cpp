@@ -47,7 +47,8 @@ std::string unrun_row(const SweepSpec& spec, const SweepRow& r, size_t n_cols) {
     std::vector<std::string> v = {to_string(r.point.algo), to_string(p.pass), spec.gpu.name, spec.options.paper_mode ? "1" : "0",
                                   std::to_string(p.B), std::to_string(p.H), std::to_string(p.N), std::to_string(p.d),
                                   to_string(p.dtype), p.causal ? "1" : "0", knob(s.Br), knob(s.Bc), "", "",
-                                  knob(s.warps), knob(s.stages)};
+                                  knob(s.warps), knob(s.stages), knob(s.bwd_Br), knob(s.bwd_Bc), "", "",
+                                  knob(s.bwd_warps), knob(s.bwd_stages)};
     v.resize(n_cols);
     std::string out;
     for (size_t i = 0; i < v.size(); ++i) out += (i ? "," : "") + v[i];

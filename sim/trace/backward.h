@@ -13,9 +13,11 @@ namespace flashsim {
 void append_vanilla_backward(Trace& t, const GpuSpec& g);
 void append_fa1_backward(Trace& t, const GpuSpec& g);
 void append_fa2_backward(Trace& t, const GpuSpec& g);
+void append_standard_backward(Trace& t, const GpuSpec& g);  // sim/trace/standard.cpp
 
 Listing vanilla_backward_listing();
 Listing fa1_backward_listing();
 Listing fa2_backward_listing();
+Listing standard_backward_listing();
 
 }  // namespace flashsim

@@ -13,10 +13,13 @@ void append_fa2_forward(Trace& t, const GpuSpec& g);
 // differs is when: producer warps prefetch into `stages` buffers while consumer warpgroups
 // compute, which the timing engine models. Its ops name the lines of FA3's own listing.
 void append_fa3_forward(Trace& t, const GpuSpec& g);
+// Standard attention as PyTorch runs it (scale, mask, softmax, dropout as kernels of their own).
+void append_standard_forward(Trace& t, const GpuSpec& g);
 
 Listing vanilla_listing();
 Listing fa1_listing();
 Listing fa2_listing();
 Listing fa3_listing();
+Listing standard_listing();
 
 }  // namespace flashsim

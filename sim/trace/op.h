@@ -12,11 +12,16 @@ namespace flashsim {
 
 // Bytes per element of an fp32 accumulator kept in global memory (FA2 backward's dQacc).
 constexpr int64_t kAccumBytes = 4;
+// Bytes per element of a stored boolean mask (the dropout mask Z).
+constexpr int64_t kMaskBytes = 1;
 
 // The matrices of attention, forward and backward. Per head: Q, O, dO, dQ are N x d; K, V, dK,
 // dV are N_kv x d; S, P, dS, dP are N x N_kv; l, m, LSE, D are N x 1 (fp32); dQacc is N x d in
 // fp32, the accumulator FA2's backward adds dQ into atomically before converting it to dQ.
-enum class Tensor : uint8_t { Q, K, V, S, P, O, l, m, LSE, dO, dQ, dK, dV, dS, dP, D, dQacc, kCount };
+// Standard attention with dropout (the FA1 paper's Figure 2 baseline) adds Pdrop = P o Z / (1 - p),
+// N x N_kv, and the dropout mask Z, N x N_kv stored one byte per element (a bool tensor, as
+// PyTorch's dropout keeps it for the backward).
+enum class Tensor : uint8_t { Q, K, V, S, P, O, l, m, LSE, dO, dQ, dK, dV, dS, dP, D, dQacc, Pdrop, Z, kCount };
 constexpr int kTensorCount = int(Tensor::kCount);
 const char* to_string(Tensor t);
 

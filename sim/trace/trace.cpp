@@ -1,6 +1,9 @@
 // trace.cpp: tensor shapes, names, and the trace of a schedule from the algorithm table.
 #include "sim/trace/trace.h"
 
+#include <algorithm>
+#include <utility>
+
 #include "sim/algorithms/algorithm.h"
 #include "sim/core/errors.h"
 
@@ -28,7 +31,7 @@ void check_backward_modelled(const AttentionProblem& p, const AlgorithmInfo& a) 
 
 const char* to_string(Tensor t) {
     static const char* names[kTensorCount] = {"Q", "K", "V", "S", "P", "O", "l", "m",
-                                              "LSE", "dO", "dQ", "dK", "dV", "dS", "dP", "D", "dQacc"};
+                                              "LSE", "dO", "dQ", "dK", "dV", "dS", "dP", "D", "dQacc", "Pdrop", "Z"};
     return names[size_t(t)];
 }
 
@@ -65,6 +68,8 @@ TensorShapes tensor_shapes(const AttentionProblem& p) {
     set(Tensor::dP, N, Nk, es);
     set(Tensor::D, N, 1, st);
     set(Tensor::dQacc, N, d, kAccumBytes);
+    set(Tensor::Pdrop, N, Nk, es);
+    set(Tensor::Z, N, Nk, kMaskBytes);
     return s;
 }
 
@@ -78,11 +83,17 @@ Trace make_trace(const AttentionProblem& p, const Schedule& s, const GpuSpec& g)
     const bool fwd = p.pass == Pass::fwd || p.pass == Pass::fwdbwd;
     const bool bwd = p.pass == Pass::bwd || p.pass == Pass::fwdbwd;
     if (bwd) check_backward_modelled(p, a);
-    for (const PassEntry* pass : {fwd ? &a.forward : nullptr, bwd ? &a.backward : nullptr}) {
+    // Each pass's generator reads its own knobs from t.schedule (the backward its view).
+    const Schedule backward = s.backward();
+    for (const auto& [pass, view] : {std::pair{fwd ? &a.forward : nullptr, &s}, {bwd ? &a.backward : nullptr, &backward}}) {
         if (!pass) continue;
+        t.schedule = *view;
         t.listings.push_back(pass->listing());  // before the kernels, which name its lines
+        const size_t first = t.kernels.size();
         pass->append(t, g);
+        for (size_t k = first; k < t.kernels.size(); ++k) t.kernels[k]->stages = std::max<int64_t>(1, view->stages);
     }
+    t.schedule = s;
     return t;
 }
 

@@ -50,6 +50,7 @@ public:
     int64_t ctas_per_head = 0;
     int64_t heads = 0;
     int64_t warps = 4;
+    int64_t stages = 1;        // its pass's SRAM buffers for the streamed tiles (prefetch depth)
     Footprint footprint;       // on-chip bytes one CTA holds
     size_t listing = 0;        // index in Trace::listings of the listing whose lines its ops name
     KernelIssue issue;         // how its threads issue loads and CUDA-core GEMMs (kernel_issue.h)
@@ -74,7 +75,7 @@ struct EngineProps {
 
 struct Trace {
     AttentionProblem problem;
-    Schedule schedule;  // resolved
+    Schedule schedule;  // resolved, both passes' knobs (each generator reads its pass's view)
     TensorShapes shapes{};
     EngineProps engine;
     std::vector<std::unique_ptr<KernelTrace>> kernels;

@@ -96,6 +96,11 @@ TEST_CASE("the binary rejects block sizes larger than N or not fitting SRAM, sho
     check_rejected("run --algo fa1 --Br 256 --Bc 256 --d 128 --gpu h100",
                    "needs " + std::to_string(kib) + " KiB of SRAM (Sij 256x256 + Qi 256x128 + Kj 256x128 + Vj 256x128 + Oi 256x128");
     check_rejected("run --algo fa1 --Br 256 --Bc 256 --d 128 --gpu h100", "the h100 preset has 228 KiB per SM");
+    // Each pass is checked against its own footprint, and the error names the pass.
+    check_rejected("run --algo fa2 --d 128 --pass fwdbwd --bwd-Br 128 --bwd-Bc 128 --gpu a100-40gb",
+                   "the backward (pass=fwdbwd): fa2 Br=128 Bc=128 warps=8");
+    check_rejected("run --pass fwd --bwd-Br 64", "bwd-Br=64 with pass=fwd");
+    check_rejected("run --pass bwd --Br 64 --bwd-Br 32", "Br=64 and bwd-Br=32 with pass=bwd");
 }
 
 TEST_CASE("the binary rejects unknown algorithms, presets, commands and element types") {

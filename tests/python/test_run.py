@@ -22,6 +22,9 @@ CONFIGS = [
      dict(algo="vanilla", N=512, d=64, heads=2, vanilla_gemm="tiled", matmul_unit="fma", gpu="h200")),
     ("--algo fa2 --N 256 --d 64 --heads 1 --pass bwd --gpu rtx4090 --warps 8",
      {"algo": "fa2", "N": 256, "d": 64, "heads": 1, "pass": "bwd", "gpu": "rtx4090", "warps": 8}),
+    ("--algo standard --N 256 --d 64 --heads 1 --gpu teaching --paper --pass fwdbwd --causal --bwd-Br 32 --bwd-Bc 64",
+     dict(algo="standard", N=256, d=64, heads=1, gpu="teaching", paper=True, passes="fwdbwd", causal=True,
+          bwd_Br=32, bwd_Bc=64)),
     ("", {}),  # the defaults are the CLI's
 ]
 

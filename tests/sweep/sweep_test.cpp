@@ -163,3 +163,29 @@ TEST_CASE("a GPU field out of range at one point is that row's reason, not the s
     CHECK(rows[0].reason.find("hbm_bytes_per_s") != std::string::npos);
     CHECK(rows[1].ok);
 }
+
+TEST_CASE("a sweep of the backward's key block changes the backward alone, and its columns are bwd_Bc") {
+    SweepSpec s = teaching_spec();
+    s.problem.pass = Pass::fwdbwd;
+    s.schedule.algo = Algorithm::fa2;
+    s.schedule.bwd_Br = 16;
+    s.axes = {parse_sweep_axis("bwd-Bc=16,32")};
+    s.threads = 1;
+    const auto rows = run_sweep(s);
+    REQUIRE(rows.size() == 2);
+    REQUIRE(rows[0].ok);
+    REQUIRE(rows[1].ok);
+    for (size_t i = 0; i < 2; ++i) {
+        CHECK(rows[i].result.schedule.bwd_Br == 16);
+        CHECK(rows[i].result.schedule.bwd_Bc == int64_t(s.axes[0].values[i]));
+    }
+    // The forward's blocks are its own defaults at both points.
+    CHECK(rows[0].result.schedule.Br == rows[1].result.schedule.Br);
+    CHECK(rows[0].result.schedule.Bc == rows[1].result.schedule.Bc);
+    // The fp32 accumulator dQacc crosses HBM (Tc + 1) times each way: fewer key blocks, fewer bytes.
+    const auto dqacc = [](const SweepRow& r) { return r.result.counts.per_tensor[size_t(Tensor::dQacc)].hbm_write_bytes; };
+    CHECK(dqacc(rows[0]) == uint64_t(256 / 16 + 1) * 256 * 64 * kAccumBytes);
+    CHECK(dqacc(rows[1]) == uint64_t(256 / 32 + 1) * 256 * 64 * kAccumBytes);
+    const std::string csv = sweep_csv(s, rows);
+    CHECK(csv.substr(0, csv.find('\n')).find(",bwd_Bc,") != std::string::npos);
+}

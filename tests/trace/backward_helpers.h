@@ -46,6 +46,7 @@ inline Counters count_pass(Algorithm a, const BwdShape& sh, bool causal, Pass pa
     s.algo = a;
     s.Br = sh.Br;
     s.Bc = sh.Bc;
+    if (pass == Pass::fwdbwd) s.bwd_Br = sh.Br, s.bwd_Bc = sh.Bc;  // both passes on the shape's blocks
     s.vanilla_gemm = gemm;
     const GpuSpec g = roomy_gpu();
     return count_paper_mode(make_trace(p, resolve_schedule(s, p, g), g)).total;

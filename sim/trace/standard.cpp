@@ -1,0 +1,127 @@
+// standard.cpp: standard attention as PyTorch ran it for the FlashAttention paper's Figure 2
+// (GPT-2's attention module: one kernel per operation, every intermediate through HBM), forward
+// and backward, kernel by kernel (tau = 1/sqrt(d), p the dropout probability):
+//
+//   forward                                   backward (autograd, in reverse)
+//   1  S = Q K^T          tile GEMM           1  dV = Pdrop^T dO             stream GEMM (key rows)
+//   2  S = tau S          per row             2  dP = dO V^T                 tile GEMM
+//   3  S = mask(S)        per row (causal)    3  dP = dP o Z / (1 - p)       per row (dropout)
+//   4  P = softmax(S)     per row             4  dS = P o (dP - rowsum(dP o P))  per row (softmax)
+//   5  Pdrop, Z = dropout(P)  per row         5  dS = mask(dS)               per row (causal)
+//   6  O = Pdrop V        stream GEMM         6  dS = tau dS                 per row
+//                                             7  dQ = dS K, 8  dK = dS^T Q   stream GEMMs
+//
+// The forward keeps what autograd saves: P (for the softmax's backward), Pdrop (for dV) and the
+// mask Z, one byte per element. The backward's softmax reads P and dP (PyTorch's
+// _softmax_backward_data), not dO and O: with dropout, rowsum(dO o O) is not rowsum(dP o P).
+// Known deviations: the causal mask is computed from indices (GPT-2 reads a stored bool buffer
+// shared by every head, which stays in L2); the dropout's random numbers cost 2 FLOPs per
+// element, a stand-in for Philox. The GEMMs are vanilla's (sim/trace/unfused_gemm.h).
+#include "sim/trace/backward.h"
+#include "sim/trace/generators.h"
+#include "sim/trace/unfused_gemm.h"
+
+namespace flashsim {
+
+namespace {
+
+enum class Fwd : uint8_t { qk = 1, scale, mask, softmax, dropout, pv, return_o };
+enum class Bwd : uint8_t { dv = 1, dp, dropout, softmax, mask, scale, dq, dk, return_grads };
+
+// An element-wise kernel over one row n of the N x N_kv matrices: read `in`, compute, write `out`.
+struct RowKernel {
+    Tensor in[2];
+    int n_in;
+    Tensor out[2];
+    int n_out;
+    int64_t flops_per_element, exps_per_element;
+};
+
+CtaProgram row_cta(Emitter& e, UnfusedShape k, RowKernel r, LineId line, int64_t n) {
+    for (int i = 0; i < r.n_in; ++i) e.load(r.in[i], line, n, 1, 0, k.Nk);
+    e.vector(line, r.flops_per_element * k.Nk, r.exps_per_element * k.Nk, (r.n_in + r.n_out) * k.Nk * k.es);
+    for (int i = 0; i < r.n_out; ++i) e.store(r.out[i], line, n, 1, 0, k.Nk);
+    co_return;
+}
+
+void add_row_kernel(Trace& t, const char* name, const UnfusedShape& k, const Footprint& fp, RowKernel r, LineId line) {
+    add_kernel(t, name, k.N, t.schedule.warps, fp, [k, r, line](Emitter& e, int64_t n) { return row_cta(e, k, r, line, n); });
+}
+
+}  // namespace
+
+Listing standard_listing() {
+    return make_listing<Fwd>(
+        "Standard attention as PyTorch runs it (FA paper, Figure 2's baseline)",
+        {{Fwd::qk, "Load Q, K by blocks from HBM, compute S = QK^T, write S to HBM.", moves(Tensor::Q, Tensor::K, Tensor::S) | on_chip()},
+         {Fwd::scale, "Read S from HBM, compute S = tau S, write S to HBM.", moves(Tensor::S) | on_chip()},
+         {Fwd::mask, "If causal: read S from HBM, set S to -inf above the diagonal, write S to HBM.", moves(Tensor::S) | on_chip()},
+         {Fwd::softmax, "Read S from HBM, compute P = softmax(S), write P to HBM.", moves(Tensor::S, Tensor::P) | on_chip()},
+         {Fwd::dropout, "Read P from HBM, draw the mask Z, write Pdrop = P o Z / (1 - p) and Z (1 byte each) to HBM.",
+          moves(Tensor::P, Tensor::Pdrop, Tensor::Z) | on_chip()},
+         {Fwd::pv, "Load Pdrop, V by blocks from HBM, compute O = Pdrop V, write O to HBM.",
+          moves(Tensor::Pdrop, Tensor::V, Tensor::O) | on_chip()},
+         {Fwd::return_o, "Return O."}});
+}
+
+Listing standard_backward_listing() {
+    return make_listing<Bwd>(
+        "Standard attention backward as PyTorch's autograd runs it",
+        {{Bwd::dv, "Load Pdrop, dO by blocks from HBM, compute dV = Pdrop^T dO, write dV to HBM.",
+          moves(Tensor::Pdrop, Tensor::dO, Tensor::dV) | on_chip()},
+         {Bwd::dp, "Load dO, V by blocks from HBM, compute dP = dO V^T, write dP to HBM.",
+          moves(Tensor::dO, Tensor::V, Tensor::dP) | on_chip()},
+         {Bwd::dropout, "Read dP, Z from HBM, compute dP = dP o Z / (1 - p), write dP to HBM.", moves(Tensor::dP, Tensor::Z) | on_chip()},
+         {Bwd::softmax, "Read P, dP from HBM, compute dS = P o (dP - rowsum(dP o P)), write dS to HBM.",
+          moves(Tensor::P, Tensor::dP, Tensor::dS) | on_chip()},
+         {Bwd::mask, "If causal: read dS from HBM, zero it above the diagonal, write dS to HBM.", moves(Tensor::dS) | on_chip()},
+         {Bwd::scale, "Read dS from HBM, compute dS = tau dS, write dS to HBM.", moves(Tensor::dS) | on_chip()},
+         {Bwd::dq, "Load dS, K by blocks from HBM, compute dQ = dS K, write dQ to HBM.", moves(Tensor::dS, Tensor::K, Tensor::dQ) | on_chip()},
+         {Bwd::dk, "Load dS, Q by blocks from HBM, compute dK = dS^T Q, write dK to HBM.", moves(Tensor::dS, Tensor::Q, Tensor::dK) | on_chip()},
+         {Bwd::return_grads, "Return dQ, dK, dV."}});
+}
+
+void append_standard_forward(Trace& t, const GpuSpec& g) {
+    const AttentionProblem& p = t.problem;
+    const Schedule& s = t.schedule;
+    const UnfusedShape k = unfused_shape(p, s);
+    const Footprint fp = forward_footprint(s, p, g);
+    add_kernel(t, "standard_qk", k.Tr * k.Tc, s.warps, fp, [k](Emitter& e, int64_t blk) {
+        return gemm_tile_cta(e, k, {Tensor::Q, Tensor::K, Tensor::S, false}, Fwd::qk, blk / k.Tc, blk % k.Tc);
+    });
+    add_row_kernel(t, "standard_scale", k, fp, {{Tensor::S}, 1, {Tensor::S}, 1, 1, 0}, Fwd::scale);
+    if (p.causal) add_row_kernel(t, "standard_mask", k, fp, {{Tensor::S}, 1, {Tensor::S}, 1, 1, 0}, Fwd::mask);
+    // max, subtract, exp, sum, divide: 4 FLOPs and an exp per element.
+    add_row_kernel(t, "standard_softmax", k, fp, {{Tensor::S}, 1, {Tensor::P}, 1, 4, 1}, Fwd::softmax);
+    add_row_kernel(t, "standard_dropout", k, fp, {{Tensor::P}, 1, {Tensor::Pdrop, Tensor::Z}, 2, 2, 0}, Fwd::dropout);
+    add_kernel(t, "standard_pv", k.Tr, s.warps, fp, [k](Emitter& e, int64_t i) {
+        return gemm_stream_cta(e, k, {Tensor::Pdrop, Tensor::V, Tensor::O, true, false}, Fwd::pv, i);
+    });
+}
+
+void append_standard_backward(Trace& t, const GpuSpec& g) {
+    const AttentionProblem& p = t.problem;
+    const Schedule& s = t.schedule;
+    UnfusedShape k = unfused_shape(p, s);
+    k.fma = false;  // the backward's GEMMs run on tensor cores
+    const Footprint fp = backward_footprint(s, p, g);
+    add_kernel(t, "standard_bwd_dv", k.Tc, s.warps, fp, [k](Emitter& e, int64_t j) {
+        return gemm_stream_cta(e, k, {Tensor::Pdrop, Tensor::dO, Tensor::dV, false, false}, Bwd::dv, j);
+    });
+    add_kernel(t, "standard_bwd_dp", k.Tr * k.Tc, s.warps, fp, [k](Emitter& e, int64_t blk) {
+        return gemm_tile_cta(e, k, {Tensor::dO, Tensor::V, Tensor::dP, false}, Bwd::dp, blk / k.Tc, blk % k.Tc);
+    });
+    add_row_kernel(t, "standard_bwd_dropout", k, fp, {{Tensor::dP, Tensor::Z}, 2, {Tensor::dP}, 1, 2, 0}, Bwd::dropout);
+    // multiply, row sum, subtract, multiply: 4 FLOPs per element.
+    add_row_kernel(t, "standard_bwd_softmax", k, fp, {{Tensor::P, Tensor::dP}, 2, {Tensor::dS}, 1, 4, 0}, Bwd::softmax);
+    if (p.causal) add_row_kernel(t, "standard_bwd_mask", k, fp, {{Tensor::dS}, 1, {Tensor::dS}, 1, 1, 0}, Bwd::mask);
+    add_row_kernel(t, "standard_bwd_scale", k, fp, {{Tensor::dS}, 1, {Tensor::dS}, 1, 1, 0}, Bwd::scale);
+    add_kernel(t, "standard_bwd_dq", k.Tr, s.warps, fp, [k](Emitter& e, int64_t i) {
+        return gemm_stream_cta(e, k, {Tensor::dS, Tensor::K, Tensor::dQ, true, false}, Bwd::dq, i);
+    });
+    add_kernel(t, "standard_bwd_dk", k.Tc, s.warps, fp, [k](Emitter& e, int64_t j) {
+        return gemm_stream_cta(e, k, {Tensor::dS, Tensor::Q, Tensor::dK, false, false}, Bwd::dk, j);
+    });
+}
+
+}  // namespace flashsim
