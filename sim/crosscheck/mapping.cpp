@@ -45,6 +45,7 @@ SimConfig sim_config_for(const MeasuredRun& r) {
         }
     } else if (algorithm_info(s.algo).engine.pingpong()) {
         c.intra_warpgroup_pipeline = r.intra_warpgroup_pipeline.value_or(false);
+        if (!c.intra_warpgroup_pipeline) c.note = "FA3 ping-pong without the intra-warpgroup pipeline (the kernel declares none)";
     } else if (k.matmul_unit == "cublas") {
         throw ConfigError(r.label() + ": matmul_unit='cublas' is known for vanilla only (unfused attention), not algo='" + k.algo + "'");
     }
