@@ -23,7 +23,8 @@ struct RunOptions {
     int64_t N = 1024, N_kv = 0, d = 64, heads = 16, batch = 1;
     int64_t Br = 0, Bc = 0, warps = 0, stages = 0;
     std::string dtype = "fp16", pass = "fwd", gpu = "a100-40gb", vanilla_gemm = "ideal", matmul_unit = "tensor";
-    bool causal = false, paper = false, no_timing = false;
+    bool causal = false, paper = false, no_timing = false, exact = false;
+    int64_t l2_set_sampling = 0;  // SimOptions::l2_set_sampling
     std::vector<std::string> set;  // GPU field overrides, "KEY=VALUE"
     std::string gpu_toml;          // a GPU given as TOML text (then `gpu` only names it in messages)
 

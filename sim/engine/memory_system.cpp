@@ -1,6 +1,8 @@
 // memory_system.cpp: tensor addresses and global transfers through L2 and HBM (memory_system.h).
 #include "sim/engine/memory_system.h"
 
+#include "sim/engine/simulate.h"
+
 namespace flashsim {
 
 namespace {
@@ -16,9 +18,11 @@ AddressMap::AddressMap(const TensorShapes& shapes, int64_t heads) : shapes_(shap
     }
 }
 
-MemorySystem::MemorySystem(const GpuSpec& g, const TensorShapes& shapes, int64_t heads, bool with_l2, int64_t granule_bytes)
+MemorySystem::MemorySystem(const GpuSpec& g, const TensorShapes& shapes, int64_t heads, bool with_l2, int64_t granule_bytes,
+                           int64_t l2_sample_every)
     : g_(g), map_(shapes, heads) {
-    if (with_l2) l2_ = std::make_unique<L2Cache>(g.l2_bytes, g.l2_line_bytes, g.l2_sector_bytes, g.l2_ways, granule_bytes);
+    if (with_l2)
+        l2_ = std::make_unique<L2Cache>(g.l2_bytes, g.l2_line_bytes, g.l2_sector_bytes, g.l2_ways, granule_bytes, l2_sample_every);
     hbm_bytes_per_cycle_ = g.hbm_bytes_per_s / g.clock_hz;
     // l2_bytes_per_s = 0 means unlimited. Each SM's port to L2 gets an even share of the L2
     // bandwidth: an SM alone cannot pull the whole L2's bandwidth (A100: ~47 B/clk/SM of 5120).
@@ -70,6 +74,7 @@ TransferTiming MemorySystem::transfer(const Op& op, int64_t sm, double t, Counte
         a.hit_bytes += x.hit_bytes;
         a.hbm_read_bytes += x.hbm_read_bytes;
         a.hbm_write_bytes += x.hbm_write_bytes;
+        a.sampled_bytes += x.sampled_bytes;
     });
     tt.hbm_read_bytes += a.hbm_read_bytes;  // write-backs are charged to their owners at end_kernel
     // Bytes the SM sends to L2 in requests: a quarter-sector store sends each sector 4 times.
@@ -83,13 +88,44 @@ TransferTiming MemorySystem::transfer(const Op& op, int64_t sm, double t, Counte
     const double waits_before = hbm.wait_cycles + l2.wait_cycles + sm_port[size_t(sm)].wait_cycles;
     double end = sm_port[size_t(sm)].serve(t, per(double(request_bytes), port_bytes_per_cycle_));
     end = std::max(end, l2.serve(t, per(l2_bytes, l2_bytes_per_cycle_)));
-    const double hbm_bytes = double(a.hbm_read_bytes + a.hbm_write_bytes);
+    const HbmEstimate h = hbm_estimate(op, a);
+    const double hbm_bytes = h.read_bytes + h.write_bytes;
     if (hbm_bytes > 0) end = std::max(end, hbm.serve(t, per(hbm_bytes, hbm_bytes_per_cycle_)));
     r.wait_cycles = hbm.wait_cycles + l2.wait_cycles + sm_port[size_t(sm)].wait_cycles - waits_before;
-    r.latency_cycles = a.hbm_read_bytes > 0 ? g_.hbm_latency_cycles : g_.l2_latency_cycles;
+    r.latency_cycles = h.missed ? g_.hbm_latency_cycles : g_.l2_latency_cycles;
     r.done_cycles = end + r.latency_cycles;
     r.hbm_read_bytes = a.hbm_read_bytes;
     return r;
+}
+
+MemorySystem::HbmEstimate MemorySystem::hbm_estimate(const Op& op, const L2Access& a) {
+    HbmEstimate h;
+    if (l2_->sample_every() == 1) {  // the exact model: this transfer's own misses and write-backs
+        h.read_bytes = double(a.hbm_read_bytes);
+        h.write_bytes = double(a.hbm_write_bytes);
+        h.missed = a.hbm_read_bytes > 0;
+        return h;
+    }
+    // Sampled: the counts (scaled) are right on average, but one transfer's share is lumpy (S
+    // times a few granules, or nothing when none of its granules is sampled), and a transfer
+    // timed as a hit because no sampled granule missed would be timed too fast. So the timing
+    // takes the miss and write-back ratios of the granules sampled in this transfer, or, when
+    // none was, those of the tensor's sampled accesses so far, times the transfer's bytes; it
+    // pays HBM latency when half a sector or more is expected to miss.
+    SampledRatio& s = ratio_[size_t(op.tensor)][op.kind == OpKind::load ? 0 : 1];
+    s.sampled_bytes += double(a.sampled_bytes);
+    s.read_bytes += double(a.hbm_read_bytes);
+    s.write_bytes += double(a.hbm_write_bytes);
+    const double bytes = double(op.bytes);
+    if (a.sampled_bytes > 0) {
+        h.read_bytes = bytes * double(a.hbm_read_bytes) / double(a.sampled_bytes);
+        h.write_bytes = bytes * double(a.hbm_write_bytes) / double(a.sampled_bytes);
+    } else if (s.sampled_bytes > 0) {
+        h.read_bytes = bytes * s.read_bytes / s.sampled_bytes;
+        h.write_bytes = bytes * s.write_bytes / s.sampled_bytes;
+    }
+    h.missed = h.read_bytes >= 0.5 * double(g_.l2_sector_bytes);
+    return h;
 }
 
 uint64_t MemorySystem::end_kernel(Counters& c, bool flush) {
@@ -99,6 +135,23 @@ uint64_t MemorySystem::end_kernel(Counters& c, bool flush) {
         l2_->writeback_bytes_by_tensor[size_t(i)] = 0;
     }
     return flush ? l2_->flush() : 0;
+}
+
+int64_t l2_set_sampling_for(const GpuSpec& g, const TensorShapes& shapes, int64_t heads, const SimOptions& o,
+                            int64_t granule_bytes, const Counters& paper_total) {
+    if (o.exact) return 1;
+    if (o.l2_set_sampling > 0) return o.l2_set_sampling;
+    if (g.l2_bytes <= 0 || granule_bytes <= 0) return 1;
+    uint64_t footprint_bytes = 0;
+    for (size_t i = 0; i < kTensorCount; ++i) {
+        const Traffic& t = paper_total.per_tensor[i];
+        footprint_bytes += std::min(uint64_t(heads) * uint64_t(shapes[i].bytes()), t.global_read_bytes + t.global_write_bytes);
+    }
+    const uint64_t granules = footprint_bytes / uint64_t(granule_bytes);
+    const int64_t sets = g.l2_bytes / (granule_bytes * g.l2_ways);
+    int64_t s = 1;
+    while (s * 2 <= kMaxL2SetSampling && sets % (s * 2) == 0 && granules / uint64_t(s * 2) >= kMinSampledGranules) s *= 2;
+    return s;
 }
 
 }  // namespace flashsim

@@ -18,6 +18,12 @@ struct SimOptions {
     // ones, see docs/timing.md). Must be a multiple of l2_line_bytes holding <= 128 sectors.
     int64_t l2_granule_bytes = 0;
     size_t timeline_max_events = 200000;  // the timeline stops here (timeline_truncated)
+    // The exact engine: every L2 set simulated (the reference the fast path is tested against).
+    // Off: large runs simulate a sample of the L2's sets and scale (docs/speed.md).
+    bool exact = false;
+    // L2 set sampling, 1 in this many sets (a power of two dividing the sets); 0 = automatic
+    // (l2_set_sampling_for in memory_system.h), 1 = every set. `exact` wins.
+    int64_t l2_set_sampling = 0;
 };
 
 RunResult simulate(const AttentionProblem& p, const Schedule& requested, const GpuSpec& g, const SimOptions& o);
