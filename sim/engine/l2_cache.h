@@ -63,6 +63,8 @@ public:
     // results): the engine calls it for every row of a tile before the lookups, so the host-memory
     // misses of a tile's rows overlap instead of coming one after another.
     void prefetch(uint64_t addr, uint64_t bytes) const;
+    // Whether prefetch() pays: the tags outgrow the host's caches (a sampled L2's seldom do).
+    bool worth_prefetching() const { return meta_.size() * sizeof(uint64_t) > (size_t(4) << 20); }
 
     uint64_t dirty_bytes() const;
     // Empties the cache (what Nsight Compute's cache control does before a profiled kernel);

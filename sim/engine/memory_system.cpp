@@ -66,7 +66,7 @@ TransferTiming MemorySystem::transfer(const Op& op, int64_t sm, double t, Counte
     L2Access a;
     // Fetch every run's set first, then look up: the host-memory misses of a tile's rows (vanilla's
     // S and P tiles are 64 rows of 128 bytes) overlap. Changes no result.
-    map_.for_each_run(op, [&](uint64_t addr, uint64_t len) { l2_->prefetch(addr, len); });
+    if (l2_->worth_prefetching()) map_.for_each_run(op, [&](uint64_t addr, uint64_t len) { l2_->prefetch(addr, len); });
     map_.for_each_run(op, [&](uint64_t addr, uint64_t len) {
         L2Access x = op.kind == OpKind::load    ? l2_->read(addr, len, op.tensor)
                      : op.kind == OpKind::store ? l2_->write(addr, len, op.tensor)
