@@ -64,6 +64,7 @@ TransferTiming MemorySystem::transfer(const Op& op, int64_t sm, double t, Counte
     // Through the L2: look up every run of the tile, then charge the bandwidths.
     Traffic& tt = c.per_tensor[size_t(op.tensor)];
     L2Access a;
+    uint64_t sector_span_bytes = 0;  // the sectors the op touches (what sampled_bytes samples)
     // Fetch every run's set first, then look up: the host-memory misses of a tile's rows (vanilla's
     // S and P tiles are 64 rows of 128 bytes) overlap. Changes no result.
     if (l2_->worth_prefetching()) map_.for_each_run(op, [&](uint64_t addr, uint64_t len) { l2_->prefetch(addr, len); });
@@ -75,6 +76,8 @@ TransferTiming MemorySystem::transfer(const Op& op, int64_t sm, double t, Counte
         a.hbm_read_bytes += x.hbm_read_bytes;
         a.hbm_write_bytes += x.hbm_write_bytes;
         a.sampled_bytes += x.sampled_bytes;
+        const uint64_t sb = uint64_t(g_.l2_sector_bytes);
+        sector_span_bytes += ((addr + len + sb - 1) / sb - addr / sb) * sb;
     });
     tt.hbm_read_bytes += a.hbm_read_bytes;  // write-backs are charged to their owners at end_kernel
     // Bytes the SM sends to L2 in requests: a quarter-sector store sends each sector 4 times.
@@ -88,7 +91,7 @@ TransferTiming MemorySystem::transfer(const Op& op, int64_t sm, double t, Counte
     const double waits_before = hbm.wait_cycles + l2.wait_cycles + sm_port[size_t(sm)].wait_cycles;
     double end = sm_port[size_t(sm)].serve(t, per(double(request_bytes), port_bytes_per_cycle_));
     end = std::max(end, l2.serve(t, per(l2_bytes, l2_bytes_per_cycle_)));
-    const HbmEstimate h = hbm_estimate(op, a);
+    const HbmEstimate h = hbm_estimate(op, a, sector_span_bytes);
     const double hbm_bytes = h.read_bytes + h.write_bytes;
     if (hbm_bytes > 0) end = std::max(end, hbm.serve(t, per(hbm_bytes, hbm_bytes_per_cycle_)));
     r.wait_cycles = hbm.wait_cycles + l2.wait_cycles + sm_port[size_t(sm)].wait_cycles - waits_before;
@@ -98,7 +101,7 @@ TransferTiming MemorySystem::transfer(const Op& op, int64_t sm, double t, Counte
     return r;
 }
 
-MemorySystem::HbmEstimate MemorySystem::hbm_estimate(const Op& op, const L2Access& a) {
+MemorySystem::HbmEstimate MemorySystem::hbm_estimate(const Op& op, const L2Access& a, uint64_t sector_span_bytes) {
     HbmEstimate h;
     if (l2_->sample_every() == 1) {  // the exact model: this transfer's own misses and write-backs
         h.read_bytes = double(a.hbm_read_bytes);
@@ -110,13 +113,14 @@ MemorySystem::HbmEstimate MemorySystem::hbm_estimate(const Op& op, const L2Acces
     // times a few granules, or nothing when none of its granules is sampled), and a transfer
     // timed as a hit because no sampled granule missed would be timed too fast. So the timing
     // takes the miss and write-back ratios of the granules sampled in this transfer, or, when
-    // none was, those of the tensor's sampled accesses so far, times the transfer's bytes; it
-    // pays HBM latency when half a sector or more is expected to miss.
+    // none was, those of the tensor's sampled accesses so far, times the sectors the transfer
+    // touches (unaligned rows touch more sectors than their bytes); it pays HBM latency when half
+    // a sector or more is expected to miss.
     SampledRatio& s = ratio_[size_t(op.tensor)][op.kind == OpKind::load ? 0 : 1];
     s.sampled_bytes += double(a.sampled_bytes);
     s.read_bytes += double(a.hbm_read_bytes);
     s.write_bytes += double(a.hbm_write_bytes);
-    const double bytes = double(op.bytes);
+    const double bytes = double(sector_span_bytes);
     if (a.sampled_bytes > 0) {
         h.read_bytes = bytes * double(a.hbm_read_bytes) / double(a.sampled_bytes);
         h.write_bytes = bytes * double(a.hbm_write_bytes) / double(a.sampled_bytes);

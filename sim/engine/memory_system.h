@@ -103,7 +103,7 @@ private:
         double read_bytes = 0, write_bytes = 0;
         bool missed = false;
     };
-    HbmEstimate hbm_estimate(const Op& op, const L2Access& a);
+    HbmEstimate hbm_estimate(const Op& op, const L2Access& a, uint64_t sector_span_bytes);
     struct SampledRatio {
         double sampled_bytes = 0, read_bytes = 0, write_bytes = 0;
     };
