@@ -121,7 +121,7 @@ private:
 // trace touches (its footprint: each tensor's size, or its paper-mode global bytes when fewer),
 // which keeps the estimate's relative error near 1 / sqrt(kMinSampledGranules) = 0.14%; 1 (every
 // set) for runs smaller than that.
-constexpr int64_t kMaxL2SetSampling = 16;
+constexpr int64_t kMaxL2SetSampling = 4;
 constexpr uint64_t kMinSampledGranules = uint64_t(1) << 19;
 struct SimOptions;
 int64_t l2_set_sampling_for(const GpuSpec& g, const TensorShapes& shapes, int64_t heads, const SimOptions& o,
