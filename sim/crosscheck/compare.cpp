@@ -134,6 +134,13 @@ std::vector<std::vector<Comparison>> compare_runs(const std::vector<const Measur
         out[fi].resize(files[fi]->runs.size());
         for (size_t ri = 0; ri < files[fi]->runs.size(); ++ri) todo.emplace_back(fi, ri);
     }
+    // Longest first (B*H*N^2*d as the measure of work), so no thread is left with a long run at
+    // the end while the others idle.
+    auto work = [&](const std::pair<size_t, size_t>& x) {
+        const MeasuredRun& r = files[x.first]->runs[x.second];
+        return double(r.B) * double(r.H) * double(r.N) * double(r.N) * double(r.d);
+    };
+    std::stable_sort(todo.begin(), todo.end(), [&](const auto& a, const auto& b) { return work(a) > work(b); });
     std::atomic<size_t> next{0};
     std::vector<std::exception_ptr> errors(todo.size());
     auto worker = [&] {
