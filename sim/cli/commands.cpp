@@ -16,6 +16,7 @@ const std::vector<Command>& commands() {
         {"crosscheck", "measured kernels (kernels/measurements, ncu CSV) vs the simulator", cmd_crosscheck},
         {"viz", "the viewer: tiles moving through the memory hierarchy (flashsim viz --help)", cmd_viz},
         {"bench-timing", "time the timing layer itself (FA2, N=16384, d=128, h100 by default)", cmd_bench_timing},
+        {"bench-fast", "random configurations: the fast engine against --exact, errors and CPU time", cmd_bench_fast},
     };
     return table;
 }

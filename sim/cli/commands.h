@@ -26,5 +26,6 @@ int cmd_bench_counting(int argc, const char* const* argv);
 int cmd_crosscheck(int argc, const char* const* argv);
 int cmd_viz(int argc, const char* const* argv);
 int cmd_bench_timing(int argc, const char* const* argv);
+int cmd_bench_fast(int argc, const char* const* argv);
 
 }  // namespace flashsim::cli

@@ -48,7 +48,10 @@ void add_common_options(po::options_description& desc, CommonOptions& o) {
         ("gpu", po::value(&o.gpu)->default_value(o.gpu), "GPU preset (see `flashsim presets`) or a .toml file")
         ("set", po::value(&o.set)->composing(), "override one GPU field, KEY=VALUE (repeatable)")
         ("paper", po::bool_switch(&o.paper), "paper mode: no L2, counts equal the papers' IO model")
-        ("no-timing", po::bool_switch(&o.no_timing), "count only; skip the timing layer");
+        ("no-timing", po::bool_switch(&o.no_timing), "count only; skip the timing layer")
+        ("exact", po::bool_switch(&o.exact), "the exact engine: every L2 set simulated (large runs otherwise sample the L2's sets)")
+        ("l2-set-sampling", po::value(&o.l2_set_sampling)->default_value(o.l2_set_sampling),
+            "simulate 1 in this many L2 sets (a power of two dividing the sets); 0 = automatic, 1 = every set");
     // clang-format on
 }
 

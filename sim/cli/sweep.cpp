@@ -60,7 +60,8 @@ int cmd_sweep(int argc, const char* const* argv) {
             "what the plot shows: hbm (read + write bytes), hbm-read, hbm-write or time")
         ("plot-x", po::value(&plot.x), "the varied key on the x axis (default: the first --vary)")
         ("log", po::bool_switch(&plot.log), "log-log axes")
-        ("threads", po::value(&threads)->default_value(threads), "threads; 0 = every core")
+        ("jobs,j", po::value(&threads)->default_value(threads), "points simulated at once; 0 = every core")
+        ("threads", po::value(&threads), "the same as --jobs")
         ("no-progress", po::bool_switch(&no_progress), "no progress bar (it is drawn only when stderr is a terminal)");
     // clang-format on
     po::variables_map vm;

@@ -43,6 +43,8 @@ SimOptions RunOptions::sim_options() const {
     SimOptions o;
     o.paper_mode = paper;
     o.timing = !no_timing;
+    o.exact = exact;
+    o.l2_set_sampling = l2_set_sampling;
     return o;
 }
 

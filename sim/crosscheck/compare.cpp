@@ -121,22 +121,43 @@ Comparison compare_run(const std::string& label, const MeasuredRun& run, const S
     return compare_impl(label, run, config, g, o);
 }
 
-std::vector<Comparison> compare_runs(const MeasurementFile& f, const GpuSpec& g, const SimOptions& o) {
-    // The runs are independent simulations: spread them over the cores (each thread takes the
-    // next run not yet taken), keeping the file's order in the result.
-    std::vector<Comparison> out(f.runs.size());
+std::vector<Comparison> compare_runs(const MeasurementFile& f, const GpuSpec& g, const SimOptions& o, unsigned jobs) {
+    return std::move(compare_runs({&f}, {g}, o, jobs).front());
+}
+
+std::vector<std::vector<Comparison>> compare_runs(const std::vector<const MeasurementFile*>& files,
+                                                  const std::vector<GpuSpec>& gpus, const SimOptions& o, unsigned jobs) {
+    // The runs of every file are independent simulations: one queue of (file, run) pairs, taken
+    // by `jobs` threads in turn, each result written to its own slot, so the output is the same
+    // whatever the number of threads.
+    std::vector<std::pair<size_t, size_t>> todo;
+    std::vector<std::vector<Comparison>> out(files.size());
+    for (size_t fi = 0; fi < files.size(); ++fi) {
+        out[fi].resize(files[fi]->runs.size());
+        for (size_t ri = 0; ri < files[fi]->runs.size(); ++ri) todo.emplace_back(fi, ri);
+    }
+    // Longest first (B*H*N^2*d as the measure of work), so no thread is left with a long run at
+    // the end while the others idle.
+    auto work = [&](const std::pair<size_t, size_t>& x) {
+        const MeasuredRun& r = files[x.first]->runs[x.second];
+        return double(r.B) * double(r.H) * double(r.N) * double(r.N) * double(r.d);
+    };
+    std::stable_sort(todo.begin(), todo.end(), [&](const auto& a, const auto& b) { return work(a) > work(b); });
     std::atomic<size_t> next{0};
-    std::vector<std::exception_ptr> errors(f.runs.size());
+    std::vector<std::exception_ptr> errors(todo.size());
     auto worker = [&] {
-        for (size_t i; (i = next.fetch_add(1)) < f.runs.size();) {
+        for (size_t i; (i = next.fetch_add(1)) < todo.size();) {
+            const auto [fi, ri] = todo[i];
+            const MeasuredRun& run = files[fi]->runs[ri];
             try {
-                out[i] = compare_run(f.runs[i].label(), f.runs[i], g, o);
+                out[fi][ri] = compare_run(run.label(), run, gpus[fi], o);
             } catch (...) {
                 errors[i] = std::current_exception();
             }
         }
     };
-    const size_t n_threads = std::max<size_t>(1, std::min<size_t>(std::thread::hardware_concurrency(), f.runs.size()));
+    const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+    const size_t n_threads = std::max<size_t>(1, std::min<size_t>(jobs ? jobs : cores, todo.size()));
     std::vector<std::thread> pool;
     for (size_t k = 1; k < n_threads; ++k) pool.emplace_back(worker);
     worker();

@@ -66,7 +66,12 @@ SimOptions crosscheck_sim_options();  // L2 model on, timing on
 Comparison compare_run(const std::string& label, const MeasuredRun& run, const GpuSpec& g, const SimOptions& o);
 Comparison compare_run(const std::string& label, const MeasuredRun& run, const SimConfig& config, const GpuSpec& g,
                        const SimOptions& o);
-std::vector<Comparison> compare_runs(const MeasurementFile& f, const GpuSpec& g, const SimOptions& o);
+// Every run of a file, on `jobs` threads (0 = every core); the result is in the file's order and
+// the same whatever the number of threads. The second form takes several files, each with its
+// GPU (gpus[i] for files[i]), in one pool of threads.
+std::vector<Comparison> compare_runs(const MeasurementFile& f, const GpuSpec& g, const SimOptions& o, unsigned jobs = 0);
+std::vector<std::vector<Comparison>> compare_runs(const std::vector<const MeasurementFile*>& files,
+                                                  const std::vector<GpuSpec>& gpus, const SimOptions& o, unsigned jobs = 0);
 
 // Absolute relative errors |sim - meas| / meas of one metric over a group of runs.
 struct MetricSummary {

@@ -75,19 +75,24 @@ std::string quoted(const std::string& s) {
 
 }  // namespace
 
+nlohmann::json to_json(const std::vector<MetricSummary>& summary) {
+    json j = json::array();
+    for (const auto& s : summary)
+        j.push_back({{"metric", metric_key(s.metric)},
+                     {"group", s.group},
+                     {"runs", s.runs},
+                     {"median_abs_rel_err", s.median_abs_rel_err},
+                     {"worst_abs_rel_err", s.worst_abs_rel_err},
+                     {"worst_run", s.worst_label}});
+    return j;
+}
+
 nlohmann::json to_json(const CrosscheckReport& r) {
     json j = {{"schema", "flashsim-crosscheck/1"}, {"source", r.source}, {"gpu_preset", r.gpu.name}};
     j["measured_gpu"] = r.file ? json(r.file->provenance.gpu) : json(nullptr);
     j["comparisons"] = json::array();
     for (const auto& c : r.comparisons) j["comparisons"].push_back(comparison_json(c));
-    j["summary"] = json::array();
-    for (const auto& s : r.summary)
-        j["summary"].push_back({{"metric", metric_key(s.metric)},
-                                {"group", s.group},
-                                {"runs", s.runs},
-                                {"median_abs_rel_err", s.median_abs_rel_err},
-                                {"worst_abs_rel_err", s.worst_abs_rel_err},
-                                {"worst_run", s.worst_label}});
+    j["summary"] = to_json(r.summary);
     j["throughput"] = json::array();
     for (const auto& t : r.throughput) {
         json v = json::object();
@@ -112,6 +117,17 @@ nlohmann::json to_json(const CrosscheckReport& r) {
     j["outputs"] = {{"functional_available", r.outputs.functional_available}, {"checks", outs}};
     j["caveats"] = r.caveats;
     return j;
+}
+
+std::string to_csv(const std::vector<CrosscheckReport>& rs) {
+    std::string out;
+    for (size_t i = 0; i < rs.size(); ++i) {
+        std::istringstream in(to_csv(rs[i]));
+        std::string line;
+        if (std::getline(in, line) && i == 0) out += "source," + line + "\n";
+        while (std::getline(in, line)) out += quoted(rs[i].source) + "," + line + "\n";
+    }
+    return out;
 }
 
 std::string to_csv(const CrosscheckReport& r) {

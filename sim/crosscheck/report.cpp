@@ -158,13 +158,18 @@ void wide_table(std::ostringstream& o, const std::vector<Comparison>& cs) {
     }
 }
 
-void summary_table(std::ostringstream& o, const std::vector<MetricSummary>& s) {
-    o << "summary: |sim - meas| / meas over the runs with both values\n";
+}  // namespace
+
+std::string format_summary(const std::vector<MetricSummary>& s) {
+    std::ostringstream o;
     o << "metric         group  runs  median    worst  worst run\n";
     for (const auto& m : s)
         o << pad(metric_name(m.metric), 14, false) << " " << pad(m.group, 5, false) << pad(std::to_string(m.runs), 6)
           << pad(abs_pct(m.median_abs_rel_err), 8) << pad(abs_pct(m.worst_abs_rel_err), 9) << "  " << m.worst_label << "\n";
+    return o.str();
 }
+
+namespace {
 
 void throughput_table(std::ostringstream& o, const std::vector<ShapeThroughput>& ts) {
     std::set<int64_t> versions;
@@ -241,8 +246,12 @@ std::string format_rel_err(const std::optional<double>& e) {
     return fmt(std::fabs(pct) < 99.95 ? "%+.1f%%" : "%+.0f%%", pct);
 }
 
-CrosscheckReport build_report(const MeasurementFile& f, const GpuSpec& g, const SimOptions& o) {
-    CrosscheckReport r = build_report(f.origin, compare_runs(f, g, o), g);
+CrosscheckReport build_report(const MeasurementFile& f, const GpuSpec& g, const SimOptions& o, unsigned jobs) {
+    return build_report(f, g, compare_runs(f, g, o, jobs));
+}
+
+CrosscheckReport build_report(const MeasurementFile& f, const GpuSpec& g, std::vector<Comparison> cs) {
+    CrosscheckReport r = build_report(f.origin, std::move(cs), g);
     r.file = &f;
     r.throughput = throughput_by_shape(f);
     r.outputs = check_outputs(f, g);
@@ -312,7 +321,7 @@ std::string format_text(const CrosscheckReport& r, bool wide) {
         for (const auto& n : notes) o << wrap(n);
     }
     o << "\n";
-    summary_table(o, r.summary);
+    o << "summary: |sim - meas| / meas over the runs with both values\n" << format_summary(r.summary);
     if (!r.throughput.empty()) {
         o << "\n";
         throughput_table(o, r.throughput);

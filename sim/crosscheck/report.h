@@ -28,7 +28,9 @@ struct CrosscheckReport {
 };
 
 // Runs everything for a measurement file (or, with file == nullptr, for given comparisons).
-CrosscheckReport build_report(const MeasurementFile& f, const GpuSpec& g, const SimOptions& o);
+// The runs are simulated on `jobs` threads (0 = every core); the report is the same for any number.
+CrosscheckReport build_report(const MeasurementFile& f, const GpuSpec& g, const SimOptions& o, unsigned jobs = 0);
+CrosscheckReport build_report(const MeasurementFile& f, const GpuSpec& g, std::vector<Comparison> cs);
 CrosscheckReport build_report(const std::string& source, std::vector<Comparison> cs, const GpuSpec& g);
 
 // An `ncu --csv` export of one's own kernel against the simulator: the configuration (algo, N, d,
@@ -39,6 +41,22 @@ CrosscheckReport build_ncu_report(const std::string& source, const NcuCsv& ncu, 
                                   const RunOptions& o);
 
 std::string format_text(const CrosscheckReport& r, bool wide);
+// The summary table (metric, group, runs, median and worst |err|, worst run), without a title.
+std::string format_summary(const std::vector<MetricSummary>& s);
+
+// Several measurement files at once (`flashsim crosscheck kernels/measurements/*.json`): their
+// runs share one pool of `jobs` threads; reports[i] is files[i]'s, on gpus[i].
+std::vector<CrosscheckReport> build_reports(const std::vector<const MeasurementFile*>& files, const std::vector<GpuSpec>& gpus,
+                                            const SimOptions& o, unsigned jobs = 0);
+// The summary over every run of every report, per kernel version and "all"; a run's label is
+// prefixed with its file's name.
+std::vector<MetricSummary> combined_summary(const std::vector<CrosscheckReport>& rs);
+std::string format_combined_summary(const std::vector<CrosscheckReport>& rs);
+// {"schema": "flashsim-crosscheck-set/1", "reports": [to_json(r)...], "summary": [...]}.
+nlohmann::json to_json(const std::vector<CrosscheckReport>& rs);
+nlohmann::json to_json(const std::vector<MetricSummary>& summary);
+// One header; each row of to_csv(r) preceded by a `source` column (the file compared).
+std::string to_csv(const std::vector<CrosscheckReport>& rs);
 nlohmann::json to_json(const CrosscheckReport& r);
 std::string to_csv(const CrosscheckReport& r);
 // The fidelity table of docs/fidelity.md: one Markdown row per run, generated, never hand-edited.

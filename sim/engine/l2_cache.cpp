@@ -21,18 +21,9 @@ SectorMask SectorMask::range(int begin, int end) {
     return m;
 }
 
-uint64_t L2Cache::set_hash(uint64_t block) {
-    // Fold the high bits into the low ones so power-of-two strides (rows of a tensor, heads)
-    // spread over the sets, as the address hashing of real L2s does.
-    uint64_t h = block;
-    h ^= h >> 11;
-    h ^= h >> 23;
-    h *= 0x9E3779B97F4A7C15ull;
-    return h ^ (h >> 32);
-}
-
-L2Cache::L2Cache(int64_t capacity_bytes, int64_t line_bytes, int64_t sector_bytes, int64_t ways, int64_t granule_bytes)
-    : sector_bytes_(sector_bytes), granule_bytes_(granule_bytes), ways_(ways) {
+L2Cache::L2Cache(int64_t capacity_bytes, int64_t line_bytes, int64_t sector_bytes, int64_t ways, int64_t granule_bytes,
+                 int64_t sample_every)
+    : sector_bytes_(sector_bytes), granule_bytes_(granule_bytes), ways_(ways), sample_(sample_every) {
     auto bad = [](const std::string& what) { throw ConfigError("L2 geometry: " + what); };
     if (sector_bytes <= 0 || line_bytes <= 0 || line_bytes % sector_bytes != 0)
         bad("l2_line_bytes=" + std::to_string(line_bytes) + " must be a positive multiple of l2_sector_bytes=" +
@@ -41,10 +32,16 @@ L2Cache::L2Cache(int64_t capacity_bytes, int64_t line_bytes, int64_t sector_byte
         bad("granule=" + std::to_string(granule_bytes) + " B must be a multiple of the " + std::to_string(line_bytes) +
             " B line holding at most 128 sectors");
     if (ways <= 0) bad("l2_ways=" + std::to_string(ways) + " must be at least 1");
-    sets_ = capacity_bytes / (granule_bytes * ways);
-    if (sets_ < 1)
+    full_sets_ = capacity_bytes / (granule_bytes * ways);
+    if (full_sets_ < 1)
         bad("l2_bytes=" + std::to_string(capacity_bytes) + " holds less than one set of " + std::to_string(ways) +
             " ways of " + std::to_string(granule_bytes) + " B");
+    if (sample_ < 1 || (sample_ & (sample_ - 1)) != 0 || full_sets_ % sample_ != 0)
+        bad("set sampling 1/" + std::to_string(sample_) + " must be a power of two dividing the " + std::to_string(full_sets_) +
+            " sets");
+    if (full_sets_ >= (int64_t(1) << 32)) bad("l2_bytes=" + std::to_string(capacity_bytes) + " has 2^32 sets or more");
+    sets_ = full_sets_ / sample_;
+    sets_reciprocal_ = ~__uint128_t(0) / __uint128_t(full_sets_) + 1;
     sectors_per_granule_ = granule_bytes / sector_bytes;
     const size_t n = size_t(sets_ * ways_);
     meta_.assign(2 * n, 0);
@@ -70,11 +67,13 @@ L2Access L2Cache::access(uint64_t addr, uint64_t bytes, Tensor owner, Kind kind)
     const uint64_t first_sector = addr / sb, end_sector = (addr + bytes + sb - 1) / sb;
     const bool first_partial = addr % sb != 0, last_partial = (addr + bytes) % sb != 0;
     for (uint64_t g = first_sector / spg; g * spg < end_sector; ++g) {
+        const size_t set = sampled_set(g);
+        if (set == SIZE_MAX) continue;
+        const size_t base = set * size_t(ways_);
         const uint64_t g0 = g * spg;
         const int s0 = int(std::max(first_sector, g0) - g0), s1 = int(std::min(end_sector, g0 + spg) - g0);
         const SectorMask need = SectorMask::range(s0, s1);
 
-        const size_t set = size_t(set_hash(g) % uint64_t(sets_)), base = set * size_t(ways_);
         const uint64_t* tags = &meta_[2 * base];
         const uint64_t* lru = tags + ways_;
         size_t w = SIZE_MAX;
@@ -90,7 +89,7 @@ L2Access L2Cache::access(uint64_t addr, uint64_t bytes, Tensor owner, Kind kind)
             for (size_t k = 0; k < size_t(ways_); ++k)
                 if (tags[v] != 0 && (tags[k] == 0 || lru[k] < lru[v])) v = k;
             const size_t victim = base + v;
-            const uint64_t wb = uint64_t(masks_[victim].dirty.count()) * sb;
+            const uint64_t wb = uint64_t(masks_[victim].dirty.count()) * sb * uint64_t(sample_);
             if (tags[v] != 0 && wb) {
                 r.hbm_write_bytes += wb;
                 writeback_bytes_by_tensor[size_t(owner_[victim])] += wb;
@@ -103,7 +102,8 @@ L2Access L2Cache::access(uint64_t addr, uint64_t bytes, Tensor owner, Kind kind)
         lru_at(w) = ++clock_;
         Masks& m = masks_[w];
         const SectorMask present = need & m.valid;
-        r.hit_bytes += uint64_t(present.count()) * sb;
+        r.hit_bytes += uint64_t(present.count()) * sb * uint64_t(sample_);
+        r.sampled_bytes += uint64_t(s1 - s0) * sb * uint64_t(sample_);
         SectorMask fetch = need & ~m.valid;
         if (kind == Kind::write) {
             // Full sectors are written without reading HBM; a partly written sector that is not
@@ -115,7 +115,7 @@ L2Access L2Cache::access(uint64_t addr, uint64_t bytes, Tensor owner, Kind kind)
                 partial = partial | SectorMask::range(int(end_sector - 1 - g0), int(end_sector - g0));
             fetch = fetch & partial;
         }
-        r.hbm_read_bytes += uint64_t(fetch.count()) * sb;
+        r.hbm_read_bytes += uint64_t(fetch.count()) * sb * uint64_t(sample_);
         m.valid = m.valid | need;
         if (kind != Kind::read) m.dirty = m.dirty | need;
     }
@@ -125,7 +125,9 @@ L2Access L2Cache::access(uint64_t addr, uint64_t bytes, Tensor owner, Kind kind)
 void L2Cache::prefetch(uint64_t addr, uint64_t bytes) const {
     const uint64_t gb = uint64_t(granule_bytes_);
     for (uint64_t g = addr / gb; g * gb < addr + bytes; ++g) {
-        const char* p = reinterpret_cast<const char*>(&meta_[2 * size_t(set_hash(g) % uint64_t(sets_)) * size_t(ways_)]);
+        const size_t set = sampled_set(g);
+        if (set == SIZE_MAX) continue;
+        const char* p = reinterpret_cast<const char*>(&meta_[2 * set * size_t(ways_)]);
         for (size_t off = 0; off < 2 * size_t(ways_) * sizeof(uint64_t); off += 64) __builtin_prefetch(p + off);
     }
 }
@@ -134,7 +136,7 @@ uint64_t L2Cache::dirty_bytes() const {
     uint64_t n = 0;
     for (size_t i = 0; i < masks_.size(); ++i)
         if (tag_at(i)) n += uint64_t(masks_[i].dirty.count());
-    return n * uint64_t(sector_bytes_);
+    return n * uint64_t(sector_bytes_) * uint64_t(sample_);
 }
 
 uint64_t L2Cache::flush() {

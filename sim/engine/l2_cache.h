@@ -12,7 +12,14 @@
 //     first (a simplification: real L2s keep byte masks); atomic: a read-modify-write at L2,
 //     fetching the old value on a miss and leaving the sector dirty;
 //   - an evicted granule writes back its dirty sectors, charged to the tensor that owns them;
-//   - the set of an address is a hash of its granule number (real L2s hash addresses too).
+//   - the set of an address is a hash of its granule number (real L2s hash addresses too);
+//   - set sampling (Kessler, Hill and Wood): with sample_every = S > 1 (a power of two dividing
+//     the number of sets), only the sets whose index is a multiple of S are kept, each exactly
+//     as the full cache holds it (same ways, same accesses in the same order); accesses to other
+//     sets are skipped, and every byte count returned (hits, misses, write-backs, dirty bytes)
+//     is the sampled sets' count times S: an estimate of the full cache's, unbiased as far as
+//     the hash spreads granules evenly, whose relative error is about 1 / sqrt(granules the
+//     sampled sets see) (docs/speed.md). S = 1 is the exact cache.
 #pragma once
 #include <array>
 #include <cstddef>
@@ -28,6 +35,7 @@ struct L2Access {
     uint64_t hit_bytes = 0;        // sectors found valid in L2
     uint64_t hbm_read_bytes = 0;   // sectors fetched from HBM
     uint64_t hbm_write_bytes = 0;  // dirty sectors written back by evictions this access caused
+    uint64_t sampled_bytes = 0;    // sectors accessed in sampled sets (times S, as the others)
 };
 
 // A mask of up to 128 sectors.
@@ -44,7 +52,8 @@ struct SectorMask {
 class L2Cache {
 public:
     // Throws ConfigError when the geometry is inconsistent (sizes not multiples, < 1 set).
-    L2Cache(int64_t capacity_bytes, int64_t line_bytes, int64_t sector_bytes, int64_t ways, int64_t granule_bytes);
+    L2Cache(int64_t capacity_bytes, int64_t line_bytes, int64_t sector_bytes, int64_t ways, int64_t granule_bytes,
+            int64_t sample_every = 1);
 
     L2Access read(uint64_t addr, uint64_t bytes, Tensor owner);
     L2Access write(uint64_t addr, uint64_t bytes, Tensor owner);
@@ -54,6 +63,8 @@ public:
     // results): the engine calls it for every row of a tile before the lookups, so the host-memory
     // misses of a tile's rows overlap instead of coming one after another.
     void prefetch(uint64_t addr, uint64_t bytes) const;
+    // Whether prefetch() pays: the tags outgrow the host's caches (a sampled L2's seldom do).
+    bool worth_prefetching() const { return meta_.size() * sizeof(uint64_t) > (size_t(4) << 20); }
 
     uint64_t dirty_bytes() const;
     // Empties the cache (what Nsight Compute's cache control does before a profiled kernel);
@@ -64,8 +75,19 @@ public:
     std::array<uint64_t, kTensorCount> writeback_bytes_by_tensor{};
 
     int64_t granule_bytes() const { return granule_bytes_; }
-    int64_t sets() const { return sets_; }
-    static uint64_t set_hash(uint64_t block);  // shared with the reference model
+    int64_t sets() const { return full_sets_; }  // of the full cache
+    int64_t sample_every() const { return sample_; }
+    // Shared with the reference model. Folds the high bits into the low ones so power-of-two
+    // strides (rows of a tensor, heads) spread over the sets, as the address hashing of real L2s does.
+    static uint64_t set_hash(uint64_t block) {
+        uint64_t h = block;
+        h ^= h >> 11;
+        h ^= h >> 23;
+        h *= 0x9E3779B97F4A7C15ull;
+        return h ^ (h >> 32);
+    }
+    // The full cache's set of a granule: set_hash(granule) % sets(), computed without a division.
+    uint64_t set_of(uint64_t granule) const { return mod_sets(set_hash(granule)); }
 
 private:
     enum class Kind { read, write, atomic };
@@ -79,7 +101,22 @@ private:
         SectorMask valid, dirty;
     };
     void reset_way(size_t i);
-    int64_t sector_bytes_, granule_bytes_, ways_, sets_, sectors_per_granule_;
+    // h % full_sets_ without a division (Lemire, Kaser and Kurz, "Faster remainder by direct
+    // computation", 2019: a 128-bit reciprocal is exact for 64-bit h and divisors below 2^32;
+    // a division costs more than the rest of a lookup that hits in the host's caches).
+    uint64_t mod_sets(uint64_t h) const {
+        const __uint128_t low = sets_reciprocal_ * h;
+        const __uint128_t bottom = __uint128_t(uint64_t(low)) * uint64_t(full_sets_);
+        const __uint128_t top = __uint128_t(uint64_t(low >> 64)) * uint64_t(full_sets_);
+        return uint64_t((top + (bottom >> 64)) >> 64);
+    }
+    // The sampled set a granule maps to, or SIZE_MAX when its set is not sampled.
+    size_t sampled_set(uint64_t granule) const {
+        const uint64_t full = mod_sets(set_hash(granule));
+        return full % uint64_t(sample_) ? SIZE_MAX : size_t(full / uint64_t(sample_));
+    }
+    int64_t sector_bytes_, granule_bytes_, ways_, full_sets_, sample_, sets_, sectors_per_granule_;
+    __uint128_t sets_reciprocal_ = 0;  // ceil(2^128 / full_sets_), for mod_sets
     std::vector<uint64_t> meta_;  // per set: ways_ tags, then ways_ LRU stamps
     uint64_t& tag_at(size_t i) { return meta_[i + (i / size_t(ways_)) * size_t(ways_)]; }
     uint64_t tag_at(size_t i) const { return meta_[i + (i / size_t(ways_)) * size_t(ways_)]; }

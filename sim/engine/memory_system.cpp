@@ -1,6 +1,8 @@
 // memory_system.cpp: tensor addresses and global transfers through L2 and HBM (memory_system.h).
 #include "sim/engine/memory_system.h"
 
+#include "sim/engine/simulate.h"
+
 namespace flashsim {
 
 namespace {
@@ -16,9 +18,12 @@ AddressMap::AddressMap(const TensorShapes& shapes, int64_t heads) : shapes_(shap
     }
 }
 
-MemorySystem::MemorySystem(const GpuSpec& g, const TensorShapes& shapes, int64_t heads, bool with_l2, int64_t granule_bytes)
+MemorySystem::MemorySystem(const GpuSpec& g, const TensorShapes& shapes, int64_t heads, bool with_l2, int64_t granule_bytes,
+                           int64_t l2_sample_every)
     : g_(g), map_(shapes, heads) {
-    if (with_l2) l2_ = std::make_unique<L2Cache>(g.l2_data_bytes(), g.l2_line_bytes, g.l2_sector_bytes, g.l2_ways, granule_bytes);
+    if (with_l2)
+        l2_ = std::make_unique<L2Cache>(g.l2_data_bytes(), g.l2_line_bytes, g.l2_sector_bytes, g.l2_ways, granule_bytes,
+                                        l2_sample_every);
     set_clock(g.clock_hz);
     reset_servers(g.sm_count);
 }
@@ -64,9 +69,10 @@ TransferTiming MemorySystem::transfer(const Op& op, int64_t sm, double t, Counte
     // Through the L2: look up every run of the tile, then charge the bandwidths.
     Traffic& tt = c.per_tensor[size_t(op.tensor)];
     L2Access a;
+    uint64_t sector_span_bytes = 0;  // the sectors the op touches (what sampled_bytes samples)
     // Fetch every run's set first, then look up: the host-memory misses of a tile's rows (vanilla's
     // S and P tiles are 64 rows of 128 bytes) overlap. Changes no result.
-    map_.for_each_run(op, [&](uint64_t addr, uint64_t len) { l2_->prefetch(addr, len); });
+    if (l2_->worth_prefetching()) map_.for_each_run(op, [&](uint64_t addr, uint64_t len) { l2_->prefetch(addr, len); });
     map_.for_each_run(op, [&](uint64_t addr, uint64_t len) {
         L2Access x = op.kind == OpKind::load    ? l2_->read(addr, len, op.tensor)
                      : op.kind == OpKind::store ? l2_->write(addr, len, op.tensor)
@@ -74,6 +80,9 @@ TransferTiming MemorySystem::transfer(const Op& op, int64_t sm, double t, Counte
         a.hit_bytes += x.hit_bytes;
         a.hbm_read_bytes += x.hbm_read_bytes;
         a.hbm_write_bytes += x.hbm_write_bytes;
+        a.sampled_bytes += x.sampled_bytes;
+        const uint64_t sb = uint64_t(g_.l2_sector_bytes);
+        sector_span_bytes += ((addr + len + sb - 1) / sb - addr / sb) * sb;
     });
     tt.hbm_read_bytes += a.hbm_read_bytes;  // write-backs are charged to their owners at end_kernel
     // Bytes the SM sends to L2 in requests: a quarter-sector store sends each sector 4 times.
@@ -87,13 +96,45 @@ TransferTiming MemorySystem::transfer(const Op& op, int64_t sm, double t, Counte
     const double waits_before = hbm.wait_cycles + l2.wait_cycles + sm_port[size_t(sm)].wait_cycles;
     double end = sm_port[size_t(sm)].serve(t, per(double(request_bytes), port_bytes_per_cycle_));
     end = std::max(end, l2.serve(t, per(l2_bytes, l2_bytes_per_cycle_)));
-    const double hbm_bytes = double(a.hbm_read_bytes + a.hbm_write_bytes);
+    const HbmEstimate h = hbm_estimate(op, a, sector_span_bytes);
+    const double hbm_bytes = h.read_bytes + h.write_bytes;
     if (hbm_bytes > 0) end = std::max(end, hbm.serve(t, per(hbm_bytes, hbm_bytes_per_cycle_)));
     r.wait_cycles = hbm.wait_cycles + l2.wait_cycles + sm_port[size_t(sm)].wait_cycles - waits_before;
-    r.latency_cycles = a.hbm_read_bytes > 0 ? g_.hbm_latency_cycles : g_.l2_latency_cycles;
+    r.latency_cycles = h.missed ? g_.hbm_latency_cycles : g_.l2_latency_cycles;
     r.done_cycles = end + r.latency_cycles;
     r.hbm_read_bytes = a.hbm_read_bytes;
     return r;
+}
+
+MemorySystem::HbmEstimate MemorySystem::hbm_estimate(const Op& op, const L2Access& a, uint64_t sector_span_bytes) {
+    HbmEstimate h;
+    if (l2_->sample_every() == 1) {  // the exact model: this transfer's own misses and write-backs
+        h.read_bytes = double(a.hbm_read_bytes);
+        h.write_bytes = double(a.hbm_write_bytes);
+        h.missed = a.hbm_read_bytes > 0;
+        return h;
+    }
+    // Sampled: the counts (scaled) are right on average, but one transfer's share is lumpy (S
+    // times a few granules, or nothing when none of its granules is sampled), and a transfer
+    // timed as a hit because no sampled granule missed would be timed too fast. So the timing
+    // takes the miss and write-back ratios of the granules sampled in this transfer, or, when
+    // none was, those of the tensor's sampled accesses so far, times the sectors the transfer
+    // touches (unaligned rows touch more sectors than their bytes); it pays HBM latency when half
+    // a sector or more is expected to miss.
+    SampledRatio& s = ratio_[size_t(op.tensor)][op.kind == OpKind::load ? 0 : 1];
+    s.sampled_bytes += double(a.sampled_bytes);
+    s.read_bytes += double(a.hbm_read_bytes);
+    s.write_bytes += double(a.hbm_write_bytes);
+    const double bytes = double(sector_span_bytes);
+    if (a.sampled_bytes > 0) {
+        h.read_bytes = bytes * double(a.hbm_read_bytes) / double(a.sampled_bytes);
+        h.write_bytes = bytes * double(a.hbm_write_bytes) / double(a.sampled_bytes);
+    } else if (s.sampled_bytes > 0) {
+        h.read_bytes = bytes * s.read_bytes / s.sampled_bytes;
+        h.write_bytes = bytes * s.write_bytes / s.sampled_bytes;
+    }
+    h.missed = h.read_bytes >= 0.5 * double(g_.l2_sector_bytes);
+    return h;
 }
 
 uint64_t MemorySystem::end_kernel(Counters& c, bool flush) {
@@ -103,6 +144,23 @@ uint64_t MemorySystem::end_kernel(Counters& c, bool flush) {
         l2_->writeback_bytes_by_tensor[size_t(i)] = 0;
     }
     return flush ? l2_->flush() : 0;
+}
+
+int64_t l2_set_sampling_for(const GpuSpec& g, const TensorShapes& shapes, int64_t heads, const SimOptions& o,
+                            int64_t granule_bytes, const Counters& paper_total) {
+    if (o.exact) return 1;
+    if (o.l2_set_sampling > 0) return o.l2_set_sampling;
+    if (g.l2_bytes <= 0 || granule_bytes <= 0) return 1;
+    uint64_t footprint_bytes = 0;
+    for (size_t i = 0; i < kTensorCount; ++i) {
+        const Traffic& t = paper_total.per_tensor[i];
+        footprint_bytes += std::min(uint64_t(heads) * uint64_t(shapes[i].bytes()), t.global_read_bytes + t.global_write_bytes);
+    }
+    const uint64_t granules = footprint_bytes / uint64_t(granule_bytes);
+    const int64_t sets = g.l2_data_bytes() / (granule_bytes * g.l2_ways);
+    int64_t s = 1;
+    while (s * 2 <= kMaxL2SetSampling && sets % (s * 2) == 0 && granules / uint64_t(s * 2) >= kMinSampledGranules) s *= 2;
+    return s;
 }
 
 }  // namespace flashsim

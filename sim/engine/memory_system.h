@@ -78,7 +78,9 @@ class MemorySystem {
 public:
     // `with_l2`: run global accesses through the L2 model (else every access is an HBM access,
     // except kOpReuse loads, which the papers' model serves on chip).
-    MemorySystem(const GpuSpec& g, const TensorShapes& shapes, int64_t heads, bool with_l2, int64_t granule_bytes);
+    // `l2_sample_every`: L2 set sampling (1 = every set, the exact model; see l2_cache.h).
+    MemorySystem(const GpuSpec& g, const TensorShapes& shapes, int64_t heads, bool with_l2, int64_t granule_bytes,
+                 int64_t l2_sample_every = 1);
 
     // One global op (load, store or atomic_add) of a CTA on SM `sm` issued at `t`. Adds its
     // L2-mode traffic to `c` when the L2 is on.
@@ -94,15 +96,39 @@ public:
     void set_clock(double clock_hz);
     bool with_l2() const { return bool(l2_); }
     int64_t granule_bytes() const { return l2_ ? l2_->granule_bytes() : 0; }
+    int64_t l2_sample_every() const { return l2_ ? l2_->sample_every() : 1; }
 
     Server hbm, l2;
     std::vector<Server> sm_port;  // each SM's path to L2 (its share of L2 bandwidth)
 
 private:
+    // The HBM bytes and latency a transfer is timed with (exact: its own; sampled: see the .cpp).
+    struct HbmEstimate {
+        double read_bytes = 0, write_bytes = 0;
+        bool missed = false;
+    };
+    HbmEstimate hbm_estimate(const Op& op, const L2Access& a, uint64_t sector_span_bytes);
+    struct SampledRatio {
+        double sampled_bytes = 0, read_bytes = 0, write_bytes = 0;
+    };
+    std::array<std::array<SampledRatio, 2>, kTensorCount> ratio_{};  // per tensor: loads, stores
+
     const GpuSpec& g_;
     AddressMap map_;
     std::unique_ptr<L2Cache> l2_;
     double hbm_bytes_per_cycle_, l2_bytes_per_cycle_, port_bytes_per_cycle_;
 };
+
+// The L2 set sampling of a run (docs/speed.md): SimOptions::l2_set_sampling when set, 1 with
+// SimOptions::exact; else the largest power of two S <= kMaxL2SetSampling dividing the L2's sets
+// such that the sampled sets still see kMinSampledGranules distinct granules of the tensors the
+// trace touches (its footprint: each tensor's size, or its paper-mode global bytes when fewer),
+// which keeps the estimate's relative error near 1 / sqrt(kMinSampledGranules) = 0.14%; 1 (every
+// set) for runs smaller than that.
+constexpr int64_t kMaxL2SetSampling = 4;
+constexpr uint64_t kMinSampledGranules = uint64_t(1) << 19;
+struct SimOptions;
+int64_t l2_set_sampling_for(const GpuSpec& g, const TensorShapes& shapes, int64_t heads, const SimOptions& o,
+                            int64_t granule_bytes, const Counters& paper_total);
 
 }  // namespace flashsim

@@ -21,6 +21,12 @@ struct SimOptions {
     // FA3's intra-warpgroup pipeline (EngineProps); false: a kernel that has only the ping-pong
     // (kernels/v6, which says so in its header).
     bool intra_warpgroup_pipeline = true;
+    // The exact engine: every L2 set simulated (the reference the fast path is tested against).
+    // Off: large runs simulate a sample of the L2's sets and scale (docs/speed.md).
+    bool exact = false;
+    // L2 set sampling, 1 in this many sets (a power of two dividing the sets); 0 = automatic
+    // (l2_set_sampling_for in memory_system.h), 1 = every set. `exact` wins.
+    int64_t l2_set_sampling = 0;
 };
 
 RunResult simulate(const AttentionProblem& p, const Schedule& requested, const GpuSpec& g, const SimOptions& o);

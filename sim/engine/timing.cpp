@@ -91,11 +91,13 @@ TimedRun run_timing(const Trace& t, const GpuSpec& g, const SimOptions& o, const
     const int64_t granule = run.l2_modelled
                                 ? l2_granule_for(t, g, o, paper_total.total.global_read_bytes + paper_total.total.global_write_bytes)
                                 : 0;
-    MemorySystem mem(g, t.shapes, t.problem.heads(), run.l2_modelled, granule);
+    MemorySystem mem(g, t.shapes, t.problem.heads(), run.l2_modelled, granule,
+                     run.l2_modelled ? l2_set_sampling_for(g, t.shapes, t.problem.heads(), o, granule, paper_total) : 1);
 
     Timing& tm = run.timing;
     tm.valid = true;
     tm.l2_granule_bytes = granule;
+    tm.l2_set_sampling = mem.l2_sample_every();
     run.l2_kernel_counts.assign(t.kernels.size(), Counters{});
     for (size_t i = 0; i < t.kernels.size(); ++i) {
         const KernelTrace& k = *t.kernels[i];

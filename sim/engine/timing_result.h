@@ -64,6 +64,7 @@ struct Timing {
     std::string occupancy_limited_by;   // of the longest kernel
     double peak_tensor_flops_per_s = 0;
     int64_t l2_granule_bytes = 0;       // 0: no L2 modelled
+    int64_t l2_set_sampling = 1;        // the L2 simulated 1 in this many sets (1: every set, exact)
     std::vector<TimelineEvent> timeline;  // bounded; empty unless asked for
     bool timeline_truncated = false;
 };

@@ -118,6 +118,7 @@ nlohmann::json to_json(const RunResult& r) {
         tj["occupancy_limited_by"] = t.occupancy_limited_by;
         tj["peak_tensor_flops_per_s"] = t.peak_tensor_flops_per_s;
         tj["l2_granule_bytes"] = t.l2_granule_bytes;
+        tj["l2_set_sampling"] = t.l2_set_sampling;
         nlohmann::json roof = nlohmann::json::array();
         for (const auto& p : t.roofline)
             roof.push_back({{"level", p.level}, {"bytes", p.bytes}, {"intensity_flops_per_byte", p.intensity_flops_per_byte},

@@ -191,7 +191,7 @@ std::vector<Row> table() {
         {"--gpu ''", none, {"run", "--gpu", ""}, "--gpu='': an empty value"},
         {"run extra", none, {"run", "extra"}, "unexpected argument 'extra'"},
         {"sweep extra", none, {"sweep", "--vary", "N=512", "extra"}, "unexpected argument 'extra'"},
-        {"crosscheck two files", none, {"crosscheck", "a.json", "b.json"}, "unexpected argument 'b.json'"},
+        {"crosscheck two files, the first missing", none, {"crosscheck", "a.json", "b.json"}, "file 'a.json' cannot be read"},
         {"homework grade two files", none, {"homework", "grade", "a.json", "b.json"}, "unexpected argument 'b.json'"},
         {"presets list extra", none, {"presets", "list", "extra"}, "presets: expected 'list', 'show NAME', NAME or 'fields'"},
         // Extreme values that are allowed: they run, and every number they print is finite.

@@ -108,3 +108,42 @@ TEST_CASE("an ncu CSV export takes its configuration from the options and needs 
     CHECK(mixed.rc == 2);
     CHECK(mixed.err.find("--N applies to ncu CSV exports only") != std::string::npos);
 }
+
+TEST_CASE("several measurement files give one report each and a combined summary over all their runs") {
+    const std::string f = kFixtures + "synthetic_measurement.json";
+    const std::string copy = write_temp("second.json", flashsim::crosscheck::read_text_file(f));
+    const Result r = run(f + " " + copy);
+    REQUIRE(r.rc == 0);
+    CHECK(r.out.find("flashsim crosscheck: " + f) != std::string::npos);
+    CHECK(r.out.find("flashsim crosscheck: " + copy) != std::string::npos);
+    const size_t combined = r.out.find("combined summary of 2 files");
+    REQUIRE(combined != std::string::npos);
+    // The same runs twice: every group of the combined summary holds twice the runs of one file.
+    const auto one = nlohmann::json::parse(run(f + " --json -").out);
+    const auto both = nlohmann::json::parse(run(f + " " + copy + " --json -").out);
+    CHECK(both["schema"] == "flashsim-crosscheck-set/1");
+    REQUIRE(both["reports"].size() == 2);
+    CHECK(both["reports"][1]["comparisons"] == one["comparisons"]);
+    REQUIRE(both["summary"].size() == one["summary"].size());
+    for (size_t i = 0; i < one["summary"].size(); ++i) {
+        CHECK(both["summary"][i]["runs"] == 2 * one["summary"][i]["runs"].get<int>());
+        CHECK(both["summary"][i]["worst_abs_rel_err"] == one["summary"][i]["worst_abs_rel_err"]);
+    }
+    const std::string csv = run(f + " " + copy + " --csv -").out;
+    CHECK(csv.rfind("source,label,version", 0) == 0);
+    const size_t rows = size_t(std::count(csv.begin(), csv.end(), '\n')) - 1;
+    CHECK(rows == 2 * one["comparisons"].size());
+    // --markdown is one file's table; an ncu CSV export is compared alone.
+    CHECK(run(f + " " + copy + " --markdown " + (temp_dir() / "t.md").string()).rc == 2);
+    CHECK(run(f + " " + kFixtures + "synthetic_ncu_details.csv").rc == 2);
+}
+
+TEST_CASE("the cross-check prints the same bytes on one thread as on several") {
+    const std::string f = kFixtures + "synthetic_measurement.json";
+    const std::string copy = write_temp("third.json", flashsim::crosscheck::read_text_file(f));
+    const Result one = run(f + " " + copy + " --jobs 1");
+    const Result many = run(f + " " + copy + " --jobs 5");
+    REQUIRE(one.rc == 0);
+    CHECK(one.out == many.out);
+    CHECK(run(f + " --jobs 1 --json -").out == run(f + " --jobs 3 --json -").out);
+}

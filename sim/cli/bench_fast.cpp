@@ -1,0 +1,158 @@
+// bench_fast.cpp: `flashsim bench-fast`, the randomised check of the fast engine against the
+// exact one (docs/speed.md). Draws configurations (every algorithm and pass, causal or not, N
+// not a multiple of the blocks, every preset with an L2), sized so that most are large enough
+// for L2 set sampling, runs each with the default (fast) engine and with --exact, and prints the
+// errors and the CPU time of both. Exit status 1 when a case is outside the bounds the fast path
+// is default under: HBM and L2 bytes within 0.5%, time within 1%. Runs outside ctest: its exact
+// runs take seconds each.
+#include <atomic>
+#include <cmath>
+#include <cstdio>
+#include <ctime>
+#include <iostream>
+#include <random>
+#include <thread>
+
+#include "sim/algorithms/algorithm.h"
+#include "sim/cli/commands.h"
+#include "sim/cli/options.h"
+#include "sim/core/errors.h"
+#include "sim/engine/simulate.h"
+
+namespace flashsim::cli {
+
+namespace {
+
+constexpr double kMaxBytesRelErr = 0.005, kMaxTimeRelErr = 0.01;
+
+double thread_cpu_seconds() {
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return double(ts.tv_sec) + 1e-9 * double(ts.tv_nsec);
+}
+
+struct Case {
+    AttentionProblem p;
+    Schedule s;
+    std::string preset;
+    // Results.
+    std::string refused;
+    int64_t sampling = 1;
+    double err_hbm_read = 0, err_hbm_write = 0, err_l2 = 0, err_time = 0, exact_s = 0, fast_s = 0;
+};
+
+double rel(double a, double b) { return b == 0 ? (a == 0 ? 0 : 1) : std::fabs(a - b) / b; }
+
+// A random configuration whose footprint is about `factor` x 2^19 L2 granules, so that the
+// automatic sampling takes about 1 set in `factor` (the unfused algorithms' S and P at line
+// granules; the fused ones' Q, K, V, O at 1 KiB granules).
+Case draw(std::mt19937_64& rng) {
+    const std::vector<const AlgorithmInfo*>& algos = all_algorithms();
+    const char* presets[] = {"a100-40gb", "a100-80gb", "h100", "h200", "rtx4090"};
+    auto pick = [&](int64_t n) { return int64_t(rng() % uint64_t(n)); };
+    Case c;
+    const AlgorithmInfo& a = *algos[size_t(pick(int64_t(algos.size())))];
+    c.s.algo = parse_algorithm(a.name);
+    c.preset = presets[pick(5)];
+    c.p.pass = Pass(pick(3));
+    c.p.causal = pick(2) == 1;
+    c.p.d = pick(2) ? 128 : 64;
+    c.p.dtype = Dtype::fp16;
+    const double factor = double(int64_t(1) << (1 + pick(5)));  // 2 .. 32
+    const double es = 2;
+    if (a.unfused) {
+        c.p.N = 1024 + pick(3072) | 1;  // odd: a partial last tile
+        const double per_head = 2 * double(c.p.N) * double(c.p.N) * es;
+        c.p.H = 16;
+        c.p.B = std::max<int64_t>(1, int64_t(std::ceil(factor * double(1 << 19) * 128 / per_head / 16)));
+    } else {
+        c.p.N = 4096 + pick(12288) | 1;
+        const double per_head = 4 * double(c.p.N) * double(c.p.d) * es;
+        c.p.H = 16;
+        c.p.B = std::max<int64_t>(1, int64_t(std::ceil(factor * double(1 << 19) * 1024 / per_head / 16)));
+    }
+    c.p.B = std::min<int64_t>(c.p.B, 64);  // B*H <= 1024
+    return c;
+}
+
+void run_case(Case& c) {
+    try {
+        const GpuSpec g = load_gpu(c.preset);
+        SimOptions fast, exact;
+        exact.exact = true;
+        double t0 = thread_cpu_seconds();
+        const RunResult f = simulate(c.p, c.s, g, fast);
+        c.fast_s = thread_cpu_seconds() - t0;
+        t0 = thread_cpu_seconds();
+        const RunResult e = simulate(c.p, c.s, g, exact);
+        c.exact_s = thread_cpu_seconds() - t0;
+        c.sampling = f.timing.l2_set_sampling;
+        const Traffic &ft = f.counts.total, &et = e.counts.total;
+        c.err_hbm_read = rel(double(ft.hbm_read_bytes), double(et.hbm_read_bytes));
+        c.err_hbm_write = rel(double(ft.hbm_write_bytes), double(et.hbm_write_bytes));
+        c.err_l2 = rel(double(ft.global_read_bytes + ft.global_write_bytes), double(et.global_read_bytes + et.global_write_bytes));
+        c.err_time = rel(f.timing.seconds, e.timing.seconds);
+    } catch (const ConfigError& e) {
+        c.refused = e.what();
+    }
+}
+
+}  // namespace
+
+int cmd_bench_fast(int argc, const char* const* argv) {
+    int64_t cases = 12;
+    uint64_t seed = 1;
+    unsigned jobs = 0;
+    po::options_description desc("bench-fast options");
+    desc.add_options()("cases", po::value(&cases)->default_value(cases), "random configurations")(
+        "seed", po::value(&seed)->default_value(seed), "random seed (the same seed draws the same cases)")(
+        "jobs,j", po::value(&jobs)->default_value(jobs), "cases run at once; 0 = every core");
+    po::variables_map vm;
+    if (!parse(argc, argv, desc, vm,
+               "usage: flashsim bench-fast [--cases N] [--seed S] [--jobs N]\n\n"
+               "Runs random configurations with the fast engine (the default) and with --exact, and prints\n"
+               "the errors and CPU seconds of both. Exit 1 when HBM or L2 bytes differ by more than 0.5%\n"
+               "or time by more than 1%. Each exact run takes seconds: this is not a test for ctest."))
+        return 0;
+    if (cases < 1 || cases > 1000) throw ConfigError("cases=" + std::to_string(cases) + " is out of range; allowed: 1 to 1000");
+    std::mt19937_64 rng(seed);
+    std::vector<Case> cs;
+    for (int64_t i = 0; i < cases; ++i) cs.push_back(draw(rng));
+    std::atomic<size_t> next{0};
+    auto worker = [&] {
+        for (size_t i; (i = next.fetch_add(1)) < cs.size();) run_case(cs[i]);
+    };
+    const unsigned n = std::max(1u, std::min<unsigned>(jobs ? jobs : std::thread::hardware_concurrency(), unsigned(cs.size())));
+    std::vector<std::thread> pool;
+    for (unsigned k = 1; k < n; ++k) pool.emplace_back(worker);
+    worker();
+    for (auto& t : pool) t.join();
+
+    std::printf("bench-fast: %lld random configurations (seed %llu), fast engine vs --exact; errors are |fast - exact| / exact\n",
+                (long long)cases, (unsigned long long)seed);
+    std::printf("%-58s %-9s %4s %8s %8s %8s %8s %9s %8s %7s\n", "configuration", "preset", "1/S", "HBM rd", "HBM wr", "L2",
+                "time", "exact s", "fast s", "speedup");
+    double worst_bytes = 0, worst_time = 0, exact_total = 0, fast_total = 0;
+    int sampled = 0;
+    for (const Case& c : cs) {
+        std::string what = c.p.describe() + ", " + to_string(c.s.algo);
+        if (!c.refused.empty()) {
+            std::printf("%-58s %-9s refused: %s\n", what.c_str(), c.preset.c_str(), c.refused.substr(0, 60).c_str());
+            continue;
+        }
+        std::printf("%-58s %-9s %4lld %7.3f%% %7.3f%% %7.3f%% %7.3f%% %9.2f %8.2f %6.1fx\n", what.c_str(), c.preset.c_str(),
+                    (long long)c.sampling, 100 * c.err_hbm_read, 100 * c.err_hbm_write, 100 * c.err_l2, 100 * c.err_time,
+                    c.exact_s, c.fast_s, c.exact_s / std::max(c.fast_s, 1e-9));
+        worst_bytes = std::max({worst_bytes, c.err_hbm_read, c.err_hbm_write, c.err_l2});
+        worst_time = std::max(worst_time, c.err_time);
+        exact_total += c.exact_s, fast_total += c.fast_s;
+        sampled += c.sampling > 1;
+    }
+    const bool ok = worst_bytes <= kMaxBytesRelErr && worst_time <= kMaxTimeRelErr;
+    std::printf("%d of %lld cases sampled; worst bytes error %.3f%% (bound 0.5%%), worst time error %.3f%% (bound 1%%): %s\n",
+                sampled, (long long)cases, 100 * worst_bytes, 100 * worst_time, ok ? "within bounds" : "OUT OF BOUNDS");
+    std::printf("CPU seconds: exact %.1f, fast %.1f (%.1fx)\n", exact_total, fast_total, exact_total / std::max(fast_total, 1e-9));
+    return ok ? 0 : 1;
+}
+
+}  // namespace flashsim::cli

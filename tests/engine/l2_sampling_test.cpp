@@ -1,0 +1,133 @@
+// l2_sampling_test.cpp: L2 set sampling (l2_cache.h, docs/speed.md). The sampled sets are the full
+// cache's sets exactly, so a sampled cache's counts are S times the sector-level reference's on
+// the accesses that fall in those sets; the automatic choice follows its rule; and on a run large
+// enough to be sampled, the fast path agrees with the exact engine within the stated bounds.
+#include <doctest/doctest.h>
+
+#include <cmath>
+
+#include "sim/engine/l2_cache.h"
+#include "sim/engine/memory_system.h"
+#include "sim/engine/simulate.h"
+#include "sim/core/errors.h"
+#include "sim/gpu/gpu_spec.h"
+#include "tests/engine/l2_reference.h"
+
+using namespace flashsim;
+
+namespace {
+
+uint64_t lcg(uint64_t& x) { return x = x * 6364136223846793005ull + 1442695040888963407ull, x >> 33; }
+
+}  // namespace
+
+TEST_CASE("the set of a granule is set_hash(granule) % sets, computed without a division") {
+    uint64_t x = 7;
+    for (int64_t sets : {1, 3, 20480, 25600, 30720, 36864, 65535, 1 << 20}) {
+        L2Cache c(sets * 128 * 4, 128, 32, 4, 128);
+        REQUIRE(c.sets() == sets);
+        for (int i = 0; i < 20000; ++i) {
+            const uint64_t g = (lcg(x) << 31) ^ lcg(x) ^ (uint64_t(i) << 50);
+            CHECK(c.set_of(g) == L2Cache::set_hash(g) % uint64_t(sets));
+        }
+        CHECK(c.set_of(~uint64_t(0) >> 1) == L2Cache::set_hash(~uint64_t(0) >> 1) % uint64_t(sets));
+    }
+}
+
+TEST_CASE("a sampled L2 counts S times what the reference counts on the accesses to the sampled sets") {
+    const int64_t line = 128, sector = 32, ways = 4, capacity = 64 * line * ways;  // 64 sets
+    for (int64_t S : {2, 8}) {
+        L2Cache sampled(capacity, line, sector, ways, line, S);
+        L2Reference ref(capacity, line, sector, ways);
+        uint64_t x = 99, read = 0, written = 0, hit = 0;
+        for (int i = 0; i < 30000; ++i) {
+            const int kind = int(lcg(x) % 10);
+            const uint64_t addr = (lcg(x) % (3 * uint64_t(capacity))) & ~uint64_t(i % 3 ? 31 : 0);
+            const uint64_t bytes = 1 + lcg(x) % 700;
+            const Tensor owner = Tensor(lcg(x) % 6);
+            const L2Access a = kind < 6 ? sampled.read(addr, bytes, owner)
+                               : kind < 9 ? sampled.write(addr, bytes, owner)
+                                          : sampled.atomic(addr, bytes, owner);
+            read += a.hbm_read_bytes, written += a.hbm_write_bytes, hit += a.hit_bytes;
+            // The reference sees the same access cut at line boundaries (sector-aligned, so no
+            // sector changes from whole to partial), keeping the lines of sampled sets.
+            for (uint64_t l = addr / line; l * line < addr + bytes; ++l) {
+                if (sampled.set_of(l) % uint64_t(S) != 0) continue;
+                const uint64_t a0 = std::max(addr, l * line), a1 = std::min(addr + bytes, (l + 1) * line);
+                if (kind < 6) ref.read(a0, a1 - a0, owner);
+                else if (kind < 9) ref.write(a0, a1 - a0, owner);
+                else ref.atomic(a0, a1 - a0, owner);
+            }
+        }
+        INFO("sampling 1/" << S);
+        CHECK(read == uint64_t(S) * ref.totals.hbm_read_bytes);
+        CHECK(written == uint64_t(S) * ref.totals.hbm_write_bytes);
+        CHECK(hit == uint64_t(S) * ref.totals.hit_bytes);
+        CHECK(sampled.dirty_bytes() == uint64_t(S) * ref.dirty_bytes());
+        for (size_t t = 0; t < kTensorCount; ++t)
+            CHECK(sampled.writeback_bytes_by_tensor[t] == uint64_t(S) * ref.writeback_bytes_by_tensor[t]);
+        CHECK(ref.totals.hbm_read_bytes > 0);
+    }
+}
+
+TEST_CASE("set sampling must be a power of two dividing the sets") {
+    const int64_t line = 128, ways = 4;
+    CHECK_THROWS_AS(L2Cache(48 * line * ways, line, 32, ways, line, 3), ConfigError);
+    CHECK_THROWS_AS(L2Cache(48 * line * ways, line, 32, ways, line, 32), ConfigError);  // 48 sets
+    CHECK_NOTHROW(L2Cache(48 * line * ways, line, 32, ways, line, 16));
+}
+
+TEST_CASE("the automatic set sampling keeps kMinSampledGranules granules of the footprint per sample") {
+    const GpuSpec g = load_gpu("h100");
+    const int64_t line = g.l2_line_bytes, sets = g.l2_bytes / (line * g.l2_ways);
+    TensorShapes shapes{};
+    Counters paper;
+    auto with_footprint = [&](uint64_t bytes) {
+        shapes[size_t(Tensor::S)] = TensorShape{int64_t(bytes / 2 / 1024), 1024, 2};
+        paper.per_tensor[size_t(Tensor::S)].global_read_bytes = 3 * bytes;  // re-reads do not count
+        return l2_set_sampling_for(g, shapes, 1, SimOptions{}, line, paper);
+    };
+    CHECK(with_footprint(kMinSampledGranules * uint64_t(line)) == 1);
+    CHECK(with_footprint(2 * kMinSampledGranules * uint64_t(line)) == 2);
+    CHECK(with_footprint(5 * kMinSampledGranules * uint64_t(line)) == 4);
+    const int64_t most = with_footprint(uint64_t(1) << 40);
+    CHECK(most <= kMaxL2SetSampling);
+    CHECK(sets % most == 0);
+    const bool largest = sets % (2 * most) != 0 || 2 * most > kMaxL2SetSampling;
+    CHECK(largest);
+    SimOptions exact;
+    exact.exact = true;
+    CHECK(l2_set_sampling_for(g, shapes, 1, exact, line, paper) == 1);
+    // Only bytes the trace touches count: a tensor of 1 TB read for 1 MB adds 1 MB.
+    paper.per_tensor[size_t(Tensor::S)].global_read_bytes = 1 << 20;
+    CHECK(l2_set_sampling_for(g, shapes, 1, SimOptions{}, line, paper) == 1);
+}
+
+TEST_CASE("vanilla sampled on the h100 L2 agrees with the exact engine: HBM bytes within 0.5%, time within 1%") {
+    AttentionProblem p;
+    p.N = 2047;  // partial tiles: rows of S and P start off the sector boundaries
+    p.H = 16;
+    p.d = 64;
+    Schedule s;
+    s.algo = Algorithm::vanilla;
+    const GpuSpec g = load_gpu("h100");
+    SimOptions fast, exact;
+    exact.exact = true;
+    const RunResult f = simulate(p, s, g, fast), e = simulate(p, s, g, exact);
+    REQUIRE(f.timing.l2_set_sampling > 1);  // S and P (2 x 128 MiB) are large enough to sample
+    // Each of the three kernels within 2% (the bound is on the run's time; a kernel's share of
+    // the sampled sets' noise is larger).
+    for (size_t k = 0; k < f.timing.kernels.size(); ++k) {
+        INFO(f.timing.kernels[k].name);
+        CHECK(std::fabs(f.timing.kernels[k].seconds - e.timing.kernels[k].seconds) < 0.02 * e.timing.kernels[k].seconds);
+    }
+    CHECK(e.timing.l2_set_sampling == 1);
+    auto rel = [](double a, double b) { return std::fabs(a - b) / b; };
+    const Traffic &ft = f.counts.total, &et = e.counts.total;
+    CHECK(ft.global_read_bytes == et.global_read_bytes);  // L2 traffic is the trace's: not sampled
+    CHECK(ft.global_write_bytes == et.global_write_bytes);
+    CHECK(rel(double(ft.hbm_read_bytes), double(et.hbm_read_bytes)) < 0.005);
+    CHECK(rel(double(ft.hbm_write_bytes), double(et.hbm_write_bytes)) < 0.005);
+    INFO("time: fast " << f.timing.seconds << " s, exact " << e.timing.seconds << " s");
+    CHECK(rel(f.timing.seconds, e.timing.seconds) < 0.01);
+}
