@@ -197,7 +197,7 @@ private:
                 const double trips = std::ceil(double(op.bytes) / in_flight);
                 const double per_thread = double(op.bytes) / double(k_.issue.load_bytes_per_request) / double(k_.warps * 32);
                 const double insts = per_thread * k_.issue.insts_per_load_element;  // per warp
-                latency = trips * x.latency_cycles + insts * cycles_per_inst_one_warp_;
+                latency = trips * x.mean_latency_cycles + insts * cycles_per_inst_one_warp_;
                 if (cycles_per_inst_ > 0)
                     pipes_[size_t(c.sm)].vector.serve(t, insts * double(k_.warps) * cycles_per_inst_ / double(g_.sm_subpartitions));
                 done = std::max(done, chain + latency);

@@ -52,6 +52,7 @@ TransferTiming MemorySystem::transfer(const Op& op, int64_t sm, double t, Counte
         if (op.kind == OpKind::load && (op.flags & kOpReuse)) {
             const double end = l2_bytes_per_cycle_ > 0 ? l2.serve(t, per(bytes, l2_bytes_per_cycle_)) : t;
             r.latency_cycles = g_.l2_bytes > 0 ? g_.l2_latency_cycles : g_.sram_latency_cycles;
+            r.mean_latency_cycles = r.latency_cycles;
             r.wait_cycles = 0;
             r.done_cycles = end + r.latency_cycles;
             return r;
@@ -61,6 +62,7 @@ TransferTiming MemorySystem::transfer(const Op& op, int64_t sm, double t, Counte
         const double end = hbm.serve(t, per(hbm_bytes, hbm_bytes_per_cycle_));
         r.wait_cycles = hbm.wait_cycles - before;
         r.latency_cycles = g_.hbm_latency_cycles;
+        r.mean_latency_cycles = r.latency_cycles;
         r.done_cycles = end + r.latency_cycles;
         r.hbm_read_bytes = op.kind == OpKind::store ? 0 : op.bytes;
         return r;
@@ -101,6 +103,8 @@ TransferTiming MemorySystem::transfer(const Op& op, int64_t sm, double t, Counte
     if (hbm_bytes > 0) end = std::max(end, hbm.serve(t, per(hbm_bytes, hbm_bytes_per_cycle_)));
     r.wait_cycles = hbm.wait_cycles + l2.wait_cycles + sm_port[size_t(sm)].wait_cycles - waits_before;
     r.latency_cycles = h.missed ? g_.hbm_latency_cycles : g_.l2_latency_cycles;
+    const double missed = op.kind == OpKind::store || bytes <= 0 ? 0.0 : std::min(1.0, h.read_bytes / bytes);
+    r.mean_latency_cycles = g_.l2_latency_cycles + missed * (g_.hbm_latency_cycles - g_.l2_latency_cycles);
     r.done_cycles = end + r.latency_cycles;
     r.hbm_read_bytes = a.hbm_read_bytes;
     return r;

@@ -69,7 +69,10 @@ private:
 // Result of one global transfer.
 struct TransferTiming {
     double done_cycles = 0;       // when the data has arrived (load) or landed (store)
-    double latency_cycles = 0;    // the latency part
+    double latency_cycles = 0;    // the latency part: HBM's when any sector missed, else L2's
+    // The mean latency of this transfer's requests (L2's plus the share that missed times the
+    // extra of HBM's): what one round trip of an elementwise load pays (KernelIssue).
+    double mean_latency_cycles = 0;
     double wait_cycles = 0;       // time spent queued behind other transfers
     uint64_t hbm_read_bytes = 0;  // this transfer's misses
 };
