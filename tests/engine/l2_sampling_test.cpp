@@ -103,7 +103,7 @@ TEST_CASE("the automatic set sampling keeps kMinSampledGranules granules of the 
     CHECK(l2_set_sampling_for(g, shapes, 1, SimOptions{}, line, paper) == 1);
 }
 
-TEST_CASE("vanilla sampled on the h100 L2 keeps HBM bytes within 0.5% of the exact engine; its latency-bound softmax keeps it exact by default") {
+TEST_CASE("vanilla sampled on the h100 L2 keeps HBM bytes within 0.5% of the exact engine, and its latency-bound softmax keeps it exact by default") {
     AttentionProblem p;
     p.N = 2047;  // partial tiles: rows of S and P start off the sector boundaries
     p.H = 16;
