@@ -134,7 +134,6 @@ public:
         const int64_t resident = std::min(s_.occ.ctas_per_sm, (k_.cta_count() + g_.sm_count - 1) / g_.sm_count);
         const double warps_per_subpartition = std::ceil(double(resident * k_.warps) / double(g_.sm_subpartitions));
         cycles_per_inst_ = warps_per_subpartition <= 1 ? g_.cuda_core_cycles_per_inst_one_warp : g_.cuda_core_cycles_per_inst;
-        cycles_per_inst_one_warp_ = g_.cuda_core_cycles_per_inst_one_warp;
         s_.slots = g_.sm_count * s_.occ.ctas_per_sm;
         const int64_t total = k_.cta_count();
         s_.waves = double(total) / double(s_.slots);
@@ -197,7 +196,7 @@ private:
                 const double trips = std::ceil(double(op.bytes) / in_flight);
                 const double per_thread = double(op.bytes) / double(k_.issue.load_bytes_per_request) / double(k_.warps * 32);
                 const double insts = per_thread * k_.issue.insts_per_load_element;  // per warp
-                latency = trips * x.mean_latency_cycles + insts * cycles_per_inst_one_warp_;
+                latency = trips * x.mean_latency_cycles + insts * g_.cuda_core_cycles_per_inst_one_warp;
                 if (cycles_per_inst_ > 0)
                     pipes_[size_t(c.sm)].vector.serve(t, insts * double(k_.warps) * cycles_per_inst_ / double(g_.sm_subpartitions));
                 done = std::max(done, chain + latency);
@@ -371,8 +370,7 @@ private:
     MemorySystem& mem_;
     const KernelSimConfig& cfg_;
     Counters& c_;
-    double tensor_fpc_, vector_fpc_, exp_pc_, sram_bpc_, cta_launch_cycles_ = 0, cycles_per_inst_ = 0,
-           cycles_per_inst_one_warp_ = 0;
+    double tensor_fpc_, vector_fpc_, exp_pc_, sram_bpc_, cta_launch_cycles_ = 0, cycles_per_inst_ = 0;
     std::vector<SmPipes> pipes_;
     std::vector<Cta> ctas_;
     std::vector<double> last_retire_;

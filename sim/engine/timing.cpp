@@ -46,24 +46,27 @@ KernelUnit kernel_unit(const KernelTrace& k) {
     return KernelUnit::cuda_cores;
 }
 
-}  // namespace
-
-double kernel_clock_hz(const KernelTrace& k, const EngineProps& e, const GpuSpec& g) {
+// The clock a kernel whose GEMMs run on `unit` starts at (kernel_clock_hz).
+double clock_for(KernelUnit unit, const EngineProps& e, const GpuSpec& g) {
     double hz = g.clock_hz_under_fma;
-    if (kernel_unit(k) == KernelUnit::tensor)
+    if (unit == KernelUnit::tensor)
         hz = e.mma == MmaIssue::warp_mma || g.wgmma_clock_knee_duty > 0 ? g.clock_hz_under_mma_sync : g.clock_hz_under_wgmma;
     return hz > 0 ? hz : g.clock_hz;
 }
 
-namespace {
 // wgmma kernels: the clock their tensor duty cycle sets (GpuSpec::wgmma_clock_hz), from the
 // duty the kernel had at the clock it was simulated at; the cycles stand, the seconds follow.
-double duty_clock_hz(const KernelTrace& k, const EngineProps& e, const GpuSpec& g, const KernelSimStats& s, double hz) {
-    if (e.mma != MmaIssue::warpgroup_mma || !(g.wgmma_clock_knee_duty > 0) || kernel_unit(k) != KernelUnit::tensor) return hz;
+double duty_clock_hz(KernelUnit unit, const EngineProps& e, const GpuSpec& g, const KernelSimStats& s, double hz) {
+    if (e.mma != MmaIssue::warpgroup_mma || !(g.wgmma_clock_knee_duty > 0) || unit != KernelUnit::tensor) return hz;
     const double duty = s.cycles > 0 ? s.tensor_busy_cycles / (s.cycles * double(g.sm_count)) : 0;
     return g.wgmma_clock_hz(duty);
 }
+
 }  // namespace
+
+double kernel_clock_hz(const KernelTrace& k, const EngineProps& e, const GpuSpec& g) {
+    return clock_for(kernel_unit(k), e, g);
+}
 
 int64_t l2_granule_for(const Trace& t, const GpuSpec& g, const SimOptions& o, uint64_t global_bytes) {
     if (o.l2_granule_bytes > 0) return o.l2_granule_bytes;
@@ -110,7 +113,8 @@ TimedRun run_timing(const Trace& t, const GpuSpec& g, const SimOptions& o, const
     for (size_t i = 0; i < t.kernels.size(); ++i) {
         const KernelTrace& k = *t.kernels[i];
         KernelSimConfig cfg;
-        cfg.clock_hz = kernel_clock_hz(k, t.engine, g);
+        const KernelUnit unit = kernel_unit(k);  // walks the first CTA's ops: once per kernel
+        cfg.clock_hz = clock_for(unit, t.engine, g);
         mem.set_clock(cfg.clock_hz);
         cfg.stages = std::max<int64_t>(1, k.stages);  // its pass's stages
         cfg.warpgroups = t.engine.consumer_warpgroups;
@@ -129,7 +133,7 @@ TimedRun run_timing(const Trace& t, const GpuSpec& g, const SimOptions& o, const
         KernelTiming kt;
         kt.name = k.name;
         kt.cycles = s.cycles;
-        kt.clock_hz = duty_clock_hz(k, t.engine, g, s, cfg.clock_hz);
+        kt.clock_hz = duty_clock_hz(unit, t.engine, g, s, cfg.clock_hz);
         s.clock_hz = kt.clock_hz;
         kt.seconds = s.cycles / kt.clock_hz;
         kt.ctas = k.cta_count();
