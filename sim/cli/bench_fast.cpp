@@ -5,18 +5,17 @@
 // errors and the CPU time of both. Exit status 1 when a case is outside the bounds the fast path
 // is default under: HBM and L2 bytes within 0.5%, time within 1%. Runs outside ctest: its exact
 // runs take seconds each.
-#include <atomic>
 #include <cmath>
 #include <cstdio>
 #include <ctime>
 #include <iostream>
 #include <random>
-#include <thread>
 
 #include "sim/algorithms/algorithm.h"
 #include "sim/cli/commands.h"
 #include "sim/cli/options.h"
 #include "sim/core/errors.h"
+#include "sim/core/parallel.h"
 #include "sim/engine/simulate.h"
 
 namespace flashsim::cli {
@@ -118,15 +117,7 @@ int cmd_bench_fast(int argc, const char* const* argv) {
     std::mt19937_64 rng(seed);
     std::vector<Case> cs;
     for (int64_t i = 0; i < cases; ++i) cs.push_back(draw(rng));
-    std::atomic<size_t> next{0};
-    auto worker = [&] {
-        for (size_t i; (i = next.fetch_add(1)) < cs.size();) run_case(cs[i]);
-    };
-    const unsigned n = std::max(1u, std::min<unsigned>(jobs ? jobs : std::thread::hardware_concurrency(), unsigned(cs.size())));
-    std::vector<std::thread> pool;
-    for (unsigned k = 1; k < n; ++k) pool.emplace_back(worker);
-    worker();
-    for (auto& t : pool) t.join();
+    parallel_for(cs.size(), jobs, [&](size_t i) { run_case(cs[i]); });
 
     std::printf("bench-fast: %lld random configurations (seed %llu), fast engine vs --exact; errors are |fast - exact| / exact\n",
                 (long long)cases, (unsigned long long)seed);

@@ -1,10 +1,6 @@
 // compare.cpp: runs the simulator on measured configurations and computes errors (see compare.h).
 #include "sim/crosscheck/compare.h"
 
-#include <atomic>
-#include <exception>
-#include <thread>
-
 #include <algorithm>
 #include <cmath>
 #include <set>
@@ -12,6 +8,7 @@
 
 #include "sim/algorithms/algorithm.h"
 #include "sim/core/errors.h"
+#include "sim/core/parallel.h"
 
 namespace flashsim::crosscheck {
 
@@ -130,11 +127,11 @@ std::vector<std::vector<Comparison>> compare_runs(const std::vector<const Measur
     // The runs of every file are independent simulations: one queue of (file, run) pairs, taken
     // by `jobs` threads in turn, each result written to its own slot, so the output is the same
     // whatever the number of threads.
-    std::vector<std::pair<size_t, size_t>> todo;
+    std::vector<std::pair<size_t, size_t>> queue;
     std::vector<std::vector<Comparison>> out(files.size());
     for (size_t fi = 0; fi < files.size(); ++fi) {
         out[fi].resize(files[fi]->runs.size());
-        for (size_t ri = 0; ri < files[fi]->runs.size(); ++ri) todo.emplace_back(fi, ri);
+        for (size_t ri = 0; ri < files[fi]->runs.size(); ++ri) queue.emplace_back(fi, ri);
     }
     // Longest first (B*H*N^2*d as the measure of work), so no thread is left with a long run at
     // the end while the others idle.
@@ -142,28 +139,12 @@ std::vector<std::vector<Comparison>> compare_runs(const std::vector<const Measur
         const MeasuredRun& r = files[x.first]->runs[x.second];
         return double(r.B) * double(r.H) * double(r.N) * double(r.N) * double(r.d);
     };
-    std::stable_sort(todo.begin(), todo.end(), [&](const auto& a, const auto& b) { return work(a) > work(b); });
-    std::atomic<size_t> next{0};
-    std::vector<std::exception_ptr> errors(todo.size());
-    auto worker = [&] {
-        for (size_t i; (i = next.fetch_add(1)) < todo.size();) {
-            const auto [fi, ri] = todo[i];
-            const MeasuredRun& run = files[fi]->runs[ri];
-            try {
-                out[fi][ri] = compare_run(run.label(), run, gpus[fi], o);
-            } catch (...) {
-                errors[i] = std::current_exception();
-            }
-        }
-    };
-    const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-    const size_t n_threads = std::max<size_t>(1, std::min<size_t>(jobs ? jobs : cores, todo.size()));
-    std::vector<std::thread> pool;
-    for (size_t k = 1; k < n_threads; ++k) pool.emplace_back(worker);
-    worker();
-    for (auto& t : pool) t.join();
-    for (const auto& e : errors)
-        if (e) std::rethrow_exception(e);
+    std::stable_sort(queue.begin(), queue.end(), [&](const auto& a, const auto& b) { return work(a) > work(b); });
+    parallel_for(queue.size(), jobs, [&](size_t i) {
+        const auto [fi, ri] = queue[i];
+        const MeasuredRun& run = files[fi]->runs[ri];
+        out[fi][ri] = compare_run(run.label(), run, gpus[fi], o);
+    });
     return out;
 }
 
