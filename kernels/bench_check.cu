@@ -40,6 +40,23 @@ std::vector<float> download_as_float(const void* dev, size_t n, DType t) {
     return out;
 }
 
+CheckSample check_sample(size_t heads, int N, bool full) {
+    CheckSample s;
+    if (full) {
+        for (size_t h = 0; h < heads; ++h) s.heads.push_back(h);
+        for (int r = 0; r < N; ++r) s.rows.push_back(r);
+        return s;
+    }
+    s.heads = {0, heads / 2, heads - 1};
+    s.heads.erase(std::unique(s.heads.begin(), s.heads.end()), s.heads.end());
+    for (int r = 0; r < std::min(N, 16); ++r) s.rows.push_back(r);
+    for (int k = 1; k <= 32; ++k) s.rows.push_back(int(size_t(N) * k / 33));
+    for (int r = std::max(0, N - 16); r < N; ++r) s.rows.push_back(r);
+    std::sort(s.rows.begin(), s.rows.end());
+    s.rows.erase(std::unique(s.rows.begin(), s.rows.end()), s.rows.end());
+    return s;
+}
+
 CheckResult check_output(const AttnProblem& p, uint64_t seed, const std::vector<float>& O,
                          const std::vector<float>* LSE) {
     CheckResult res;
@@ -47,20 +64,12 @@ CheckResult check_output(const AttnProblem& p, uint64_t seed, const std::vector<
     const int N = p.N, d = p.d;
     // all of it when the reference costs <= 2^31 multiply-adds, else a sample
     const bool full = double(heads) * N * N * d * 2 <= 2147483648.0;
-    std::vector<size_t> hs;
-    std::vector<int> rows;
+    const CheckSample sample = check_sample(heads, N, full);
+    const std::vector<size_t>& hs = sample.heads;
+    const std::vector<int>& rows = sample.rows;
     if (full) {
-        for (size_t h = 0; h < heads; ++h) hs.push_back(h);
-        for (int r = 0; r < N; ++r) rows.push_back(r);
         res.checked = "all " + std::to_string(heads) + " heads x all " + std::to_string(N) + " rows x d";
     } else {
-        hs = {0, heads / 2, heads - 1};
-        hs.erase(std::unique(hs.begin(), hs.end()), hs.end());
-        for (int r = 0; r < std::min(N, 16); ++r) rows.push_back(r);
-        for (int k = 1; k <= 32; ++k) rows.push_back(int(size_t(N) * k / 33));
-        for (int r = std::max(0, N - 16); r < N; ++r) rows.push_back(r);
-        std::sort(rows.begin(), rows.end());
-        rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
         res.checked = "sample: heads {first, middle, last} = " + std::to_string(hs.size()) + " of " +
                       std::to_string(heads) + " x " + std::to_string(rows.size()) + " of " + std::to_string(N) +
                       " rows (first 16, 32 evenly spaced, last 16) x d";

@@ -13,6 +13,14 @@ struct CheckResult {
     std::string checked;  // what was checked: "all 2 heads x all 100 rows x d" or the sample
 };
 
+// The heads and rows a check compares: all of them when `full`, else heads {first, middle, last}
+// and rows (first 16, 32 evenly spaced, last 16), sorted and without repeats.
+struct CheckSample {
+    std::vector<size_t> heads;
+    std::vector<int> rows;
+};
+CheckSample check_sample(size_t heads, int N, bool full);
+
 // A device buffer of n elements of type t, as floats on the host.
 std::vector<float> download_as_float(const void* dev, size_t n, DType t);
 

@@ -50,20 +50,12 @@ CheckResult check_backward(const AttnProblem& p, uint64_t seed, const std::vecto
     const size_t heads = p.heads();
     const int N = p.N, d = p.d;
     const bool full = double(heads) * N * N * d <= 268435456.0;  // 2^28: B and C cost ~3.5x A
-    std::vector<size_t> hs;
-    std::vector<int> rows;
+    const CheckSample sample = check_sample(heads, N, full);
+    const std::vector<size_t>& hs = sample.heads;
+    const std::vector<int>& rows = sample.rows;
     if (full) {
-        for (size_t h = 0; h < heads; ++h) hs.push_back(h);
-        for (int r = 0; r < N; ++r) rows.push_back(r);
         res.checked = "all " + std::to_string(heads) + " heads x all " + std::to_string(N) + " rows x d of dQ, dK, dV";
     } else {
-        hs = {0, heads / 2, heads - 1};
-        hs.erase(std::unique(hs.begin(), hs.end()), hs.end());
-        for (int r = 0; r < std::min(N, 16); ++r) rows.push_back(r);
-        for (int k = 1; k <= 32; ++k) rows.push_back(int(size_t(N) * k / 33));
-        for (int r = std::max(0, N - 16); r < N; ++r) rows.push_back(r);
-        std::sort(rows.begin(), rows.end());
-        rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
         res.checked = "sample: heads {first, middle, last} = " + std::to_string(hs.size()) + " of " +
                       std::to_string(heads) + " x " + std::to_string(rows.size()) + " of " + std::to_string(N) +
                       " query rows of dQ and key rows of dK, dV (first 16, 32 evenly spaced, last 16) x d";

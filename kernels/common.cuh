@@ -93,6 +93,27 @@ inline std::string fmt_kib(size_t bytes) {
     return buf;
 }
 
+// The plan of a version compiled for blocks Br x Bc at d = 64 and 128 (v5, v7): refuses another d,
+// requested blocks other than the compiled ones and an SRAM need above the device's per-block
+// limit (one line each, "" when it fits); fills c.
+inline std::string plan_compiled_blocks(int version, const AttnProblem& p, AttnConfig& c, const cudaDeviceProp& dev, int Br,
+                                        int Bc, int warps, int stages, size_t smem_bytes) {
+    const std::string v = "version " + std::to_string(version);
+    if (p.d != 64 && p.d != 128) return "d=" + std::to_string(p.d) + ": " + v + " is built for d = 64 and d = 128";
+    if ((c.Br && c.Br != Br) || (c.Bc && c.Bc != Bc))
+        return "Br=" + std::to_string(c.Br) + ", Bc=" + std::to_string(c.Bc) + ": " + v + " at d=" + std::to_string(p.d) +
+               " is compiled for Br=" + std::to_string(Br) + ", Bc=" + std::to_string(Bc);
+    c.Br = Br;
+    c.Bc = Bc;
+    c.warps = warps;
+    c.stages = stages;
+    c.smem_bytes = smem_bytes;
+    if (c.smem_bytes > dev.sharedMemPerBlockOptin)
+        return "Br=" + std::to_string(Br) + ", Bc=" + std::to_string(Bc) + ", d=" + std::to_string(p.d) + " need " +
+               fmt_kib(c.smem_bytes) + " of SRAM; " + dev.name + " allows " + fmt_kib(dev.sharedMemPerBlockOptin);
+    return "";
+}
+
 // Calls f(T{}) with T the storage type of `t`: float, __half or __nv_bfloat16.
 template <typename F>
 inline void dispatch_dtype(DType t, F&& f) {

@@ -239,22 +239,10 @@ static void block_sizes(int d, int* Br, int* Bc) {
 static size_t sram_bytes(int Br, int Bc, int d) { return 2 * (size_t(Br) * d + size_t(kStages) * 2 * Bc * d); }
 
 std::string plan(const AttnProblem& p, AttnConfig& c, const cudaDeviceProp& dev) {
-    if (p.d != 64 && p.d != 128) return "d=" + std::to_string(p.d) + ": version 5 is built for d = 64 and d = 128";
-    int Br, Bc;
-    block_sizes(p.d, &Br, &Bc);
-    if ((c.Br && c.Br != Br) || (c.Bc && c.Bc != Bc))
-        return "Br=" + std::to_string(c.Br) + ", Bc=" + std::to_string(c.Bc) + ": version 5 at d=" + std::to_string(p.d) +
-               " is compiled for Br=" + std::to_string(Br) + ", Bc=" + std::to_string(Bc);
-    c.Br = Br;
-    c.Bc = Bc;
-    c.warps = kWarps;
-    c.stages = kStages;
+    int Br = 0, Bc = 0;
+    if (p.d == 64 || p.d == 128) block_sizes(p.d, &Br, &Bc);
     // SRAM budget: 2 bytes · (Br·d + 2 stages · (Bc·d for Kj + Bc·d for Vj))
-    c.smem_bytes = sram_bytes(Br, Bc, p.d);
-    if (c.smem_bytes > dev.sharedMemPerBlockOptin)
-        return "Br=" + std::to_string(Br) + ", Bc=" + std::to_string(Bc) + ", d=" + std::to_string(p.d) + " need " +
-               fmt_kib(c.smem_bytes) + " of SRAM; " + dev.name + " allows " + fmt_kib(dev.sharedMemPerBlockOptin);
-    return "";
+    return plan_compiled_blocks(5, p, c, dev, Br, Bc, kWarps, kStages, sram_bytes(Br, Bc, p.d));
 }
 
 size_t workspace_bytes(const AttnProblem&, const AttnConfig&) { return 0; }

@@ -322,21 +322,9 @@ static size_t sram_bytes(int Br, int Bc, int d) {
 static int padded_rows(const AttnProblem& p, int Br) { return ceil_div(p.N, Br) * Br; }
 
 std::string plan(const AttnProblem& p, AttnConfig& c, const cudaDeviceProp& dev) {
-    if (p.d != 64 && p.d != 128) return "d=" + std::to_string(p.d) + ": version 7 is built for d = 64 and d = 128";
-    int Br, Bc;
-    block_sizes(p.d, &Br, &Bc);
-    if ((c.Br && c.Br != Br) || (c.Bc && c.Bc != Bc))
-        return "Br=" + std::to_string(c.Br) + ", Bc=" + std::to_string(c.Bc) + ": version 7 at d=" + std::to_string(p.d) +
-               " is compiled for Br=" + std::to_string(Br) + ", Bc=" + std::to_string(Bc);
-    c.Br = Br;
-    c.Bc = Bc;
-    c.warps = kWarps;
-    c.stages = kStages;
-    c.smem_bytes = sram_bytes(Br, Bc, p.d);
-    if (c.smem_bytes > dev.sharedMemPerBlockOptin)
-        return "Br=" + std::to_string(Br) + ", Bc=" + std::to_string(Bc) + ", d=" + std::to_string(p.d) + " need " +
-               fmt_kib(c.smem_bytes) + " of SRAM; " + dev.name + " allows " + fmt_kib(dev.sharedMemPerBlockOptin);
-    return "";
+    int Br = 0, Bc = 0;
+    if (p.d == 64 || p.d == 128) block_sizes(p.d, &Br, &Bc);
+    return plan_compiled_blocks(7, p, c, dev, Br, Bc, kWarps, kStages, sram_bytes(Br, Bc, p.d));
 }
 
 // dQaccum (B·H·N·d fp32), then D and LSE2 ((B·H, Npad) fp32 each)
