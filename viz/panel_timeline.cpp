@@ -126,12 +126,13 @@ void panel_timeline(AppState& app, const DrawContext& ctx) {
     }
     // Axis: cycles and microseconds, 1-2-5 steps leaving room for each label.
     const double c0 = ax.cycles(x0), c1 = ax.cycles(x1);
+    const double clock = r.timing.clock_hz() > 0 ? r.timing.clock_hz() : r.gpu.clock_hz;  // under load
     const float tick_w = ImGui::CalcTextSize("000 k cyc").x + 16 * s;
     const Rect axis_box{x0 - tick_w / 2, y1, ctx.p1.x, ctx.p1.y};
     for (double t : linear_ticks(c0, c1, std::max(2, int((x1 - x0) / tick_w)))) {
         const float x = ax.x(t);
         dl->AddLine(ImVec2(x, y1), ImVec2(x, y1 + 6 * s), kText);
-        const std::string cyc = fmt_count(t) + " cyc", sec = fmt_seconds(t / r.gpu.clock_hz);
+        const std::string cyc = fmt_count(t) + " cyc", sec = fmt_seconds(t / clock);
         ui::draw_text(dl, ImVec2(x - ImGui::CalcTextSize(cyc.c_str()).x / 2, y1 + 6 * s), kDimText, cyc, axis_box);
         ui::draw_text(dl, ImVec2(x - ImGui::CalcTextSize(sec.c_str()).x / 2, y1 + 6 * s + L), kDimText, sec, axis_box);
     }

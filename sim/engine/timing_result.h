@@ -44,6 +44,8 @@ struct Timing {
     bool valid = false;        // false when timing was not asked for
     double cycles = 0;         // summed over kernels, each at its own clock
     double seconds = 0;        // summed over kernels: cycles / the kernel's clock
+    // The clock the cycles were counted at, over all kernels (cycles / seconds); 0 before timing.
+    double clock_hz() const { return seconds > 0 ? cycles / seconds : 0; }
     int64_t ctas_per_sm = 0;   // occupancy of the longest kernel
     double waves = 0;          // CTAs / (SMs * CTAs per SM) of the longest kernel
     // Achieved rates over the whole run.
