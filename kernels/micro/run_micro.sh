@@ -11,7 +11,7 @@ gpu=$(nvidia-smi --query-gpu=name --format=csv,noheader | head -1)
 slug=$(echo "$gpu" | tr 'A-Z' 'a-z' | sed -E 's/[^a-z0-9]+/-/g; s/^-//; s/-$//')
 day=$(date -u +%Y-%m-%d)
 shift 2
-names=${*:-mem_latency_bw clock_under_load launch_cost mma_rate ldmatrix_mma_mix issue_latency l2_writeback}
+names=${*:-mem_latency_bw clock_under_load launch_cost mma_rate ldmatrix_mma_mix issue_latency l2_writeback sram_issue}
 for name in $names; do
     exe="$B/micro_$name"
     if [ ! -x "$exe" ]; then echo "skip $name (not built)"; continue; fi
@@ -33,4 +33,17 @@ for name in $names; do
         echo "# exit code: $?"
     } > "$f"
     cat "$f"
+    # sram_issue: also under Nsight Compute, for its instructions and shared wavefronts per step.
+    if [ "$name" = sram_issue ]; then
+        m=smsp__inst_executed.sum,l1tex__data_pipe_lsu_wavefronts_mem_shared.sum,smsp__inst_executed_op_shared_ld.sum,sm__cycles_elapsed.max
+        {
+            echo "# kernels/micro/sram_issue.cu under ncu, raw output (never edited)"
+            echo "# date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+            echo "# gpu: $(nvidia-smi --query-gpu=name,driver_version --format=csv,noheader)"
+            echo "# ncu: $(ncu --version 2>/dev/null | tail -1)"
+            echo "# command: ncu --metrics $m --csv $exe"
+            ncu --metrics "$m" --csv "$exe" 2>&1
+            echo "# exit code: $?"
+        } > "$O/micro-$slug-$day-$name-ncu.txt"
+    fi
 done
