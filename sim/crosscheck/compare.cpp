@@ -92,6 +92,13 @@ Comparison compare_impl(const std::string& label, const MeasuredRun& run, const 
             M[size_t(Metric::cycles)].simulated = r.timing.cycles;
             c.sim_bottleneck = r.timing.bottleneck;
             c.sim_tflops = double(r.useful_matmul_flops()) / r.timing.seconds / 1e12;
+            double insts = 0;
+            bool all = !r.timing.kernels.empty();
+            for (const KernelTiming& k : r.timing.kernels) {
+                all = all && k.warp_instructions > 0;
+                insts += k.warp_instructions;
+            }
+            if (all) c.sim_instructions = insts;
         }
     } catch (const ConfigError& e) {
         c.sim_error = e.what();

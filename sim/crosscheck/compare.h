@@ -55,6 +55,9 @@ struct Comparison {
     std::array<MetricPair, kMetricCount> metrics{};
     std::optional<double> sim_dirty_bytes;  // l2_dirty_bytes_at_end (L2 model only)
     std::optional<double> sim_tflops;       // the papers' FLOPs over the simulated time
+    // Warp-instructions the issue model counted, when it counts all of every kernel's (kernels
+    // that issue everything on CUDA cores: v1-v4); beside ncu's smsp__inst_executed.sum.
+    std::optional<double> sim_instructions;
 
     const MetricPair& at(Metric m) const { return metrics[size_t(m)]; }
 };

@@ -39,7 +39,9 @@ json comparison_json(const Comparison& c) {
               {"sim_bottleneck", c.sim_bottleneck},
               {"sim_l2_dirty_bytes_at_end", opt(c.sim_dirty_bytes)},
               {"measured_tflops", opt(r.tflops)},
-              {"sim_tflops", opt(c.sim_tflops)}};
+              {"sim_tflops", opt(c.sim_tflops)},
+              {"measured_warp_instructions", r.ncu ? opt(r.ncu->inst_executed) : json(nullptr)},
+              {"sim_warp_instructions", opt(c.sim_instructions)}};
     json m = json::object();
     for (size_t i = 0; i < kMetricCount; ++i) {
         const MetricPair& p = c.metrics[i];

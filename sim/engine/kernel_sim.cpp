@@ -23,8 +23,10 @@ Occupancy occupancy(const KernelTrace& k, const GpuSpec& g) {
         }
     };
     if (k.footprint.sram_bytes > 0) limit(g.sram_bytes_per_sm / k.footprint.sram_bytes, "SRAM");
-    if (g.register_bytes_per_sm > 0 && k.footprint.register_bytes > 0)
-        limit(g.register_bytes_per_sm / k.footprint.register_bytes, "registers");
+    // Registers: the trace's register tiles, or the compiled kernel's registers where known.
+    const int64_t compiled = k.issue.registers_per_thread > 0 ? (k.issue.registers_per_thread + 7) / 8 * 8 * 4 * 32 * k.warps : 0;
+    const int64_t reg_bytes = std::max(k.footprint.register_bytes, compiled);
+    if (g.register_bytes_per_sm > 0 && reg_bytes > 0) limit(g.register_bytes_per_sm / reg_bytes, "registers");
     if (k.warps > 0) limit(g.max_warps_per_sm / k.warps, "warps");
     o.ctas_per_sm = std::max<int64_t>(1, o.ctas_per_sm);
     return o;
@@ -134,6 +136,7 @@ public:
         const int64_t resident = std::min(s_.occ.ctas_per_sm, (k_.cta_count() + g_.sm_count - 1) / g_.sm_count);
         const double warps_per_subpartition = std::ceil(double(resident * k_.warps) / double(g_.sm_subpartitions));
         cycles_per_inst_ = warps_per_subpartition <= 1 ? g_.cuda_core_cycles_per_inst_one_warp : g_.cuda_core_cycles_per_inst;
+        sram_burst_factor_ = 1 + g_.sram_burst_latency_share / std::max(1.0, warps_per_subpartition);
         s_.slots = g_.sm_count * s_.occ.ctas_per_sm;
         const int64_t total = k_.cta_count();
         s_.waves = double(total) / double(s_.slots);
@@ -180,9 +183,13 @@ private:
         it.loads_issue = t;
         it.loads_done = t;
         const bool elementwise = k_.issue.elementwise_loads();
-        const double in_flight = double(k_.warps * 32) * double(k_.issue.load_bytes_per_request) * k_.issue.loads_in_flight;
+        const KernelIssue& ki = k_.issue;
         double chain = t;  // elementwise: when the last round trip so far is back
         for (const Op& op : it.loads) {
+            // FA1's state (Oi, li, mi) may be loaded by other code than the tiles (KernelIssue).
+            const bool state = ki.state_loads_in_flight > 0 && (op.tensor == Tensor::O || op.tensor == Tensor::l || op.tensor == Tensor::m);
+            const double in_flight = double(k_.warps * 32) * double(ki.load_bytes_per_request) *
+                                     (state ? ki.state_loads_in_flight : ki.loads_in_flight);
             // The bandwidth is claimed when the step starts (the servers take requests in time
             // order); the round trips of elementwise loads come back one after another.
             const TransferTiming x = mem_.transfer(op, c.sm, t, c_);
@@ -194,11 +201,12 @@ private:
                 // trip, and the next tile's loads start when this one is in (KernelIssue). Those
                 // instructions take the SM's issue slots too.
                 const double trips = std::ceil(double(op.bytes) / in_flight);
-                const double per_thread = double(op.bytes) / double(k_.issue.load_bytes_per_request) / double(k_.warps * 32);
-                const double insts = per_thread * k_.issue.insts_per_load_element;  // per warp
+                const double per_thread = double(op.bytes) / double(ki.load_bytes_per_request) / double(k_.warps * 32);
+                const double insts = per_thread * (state ? ki.insts_per_state_load_element : ki.insts_per_load_element);  // per warp
                 latency = trips * x.mean_latency_cycles + insts * g_.cuda_core_cycles_per_inst_one_warp;
                 if (cycles_per_inst_ > 0)
                     pipes_[size_t(c.sm)].vector.serve(t, insts * double(k_.warps) * cycles_per_inst_ / double(g_.sm_subpartitions));
+                s_.warp_instructions += insts * double(k_.warps);
                 done = std::max(done, chain + latency);
                 chain = done;
             }
@@ -238,7 +246,9 @@ private:
         return es * (share * M * K + b_readers * K * N);
     }
 
-    double run_op(SmPipes& p, const Op& op, double dep, double share) {
+    // `step` is true for the op that carries the iteration's fixed instructions (KernelIssue::
+    // insts_per_softmax_step): the first with exponentials.
+    double run_op(SmPipes& p, const Op& op, double dep, double share, bool step = false) {
         if (op.kind == OpKind::matmul && (op.flags & kOpCudaCore)) {
             // Scalar GEMM on CUDA cores: FMAs at the fp32 rate on the vector pipe; op.bytes are the
             // SRAM bytes its threads load (register blocking, schedule.h), already per warp.
@@ -248,8 +258,15 @@ private:
             if (cycles_per_inst_ > 0) {
                 const double insts = double(op.flops) * share / 2 / 32 * k_.issue.insts_per_fma;
                 busy = std::max(busy, insts * cycles_per_inst_ / double(g_.sm_subpartitions));
+                s_.warp_instructions += insts;
             }
-            const double sram = sram_bpc_ > 0 ? double(op.bytes) * share / sram_bpc_ : 0;
+            double sram = sram_bpc_ > 0 ? double(op.bytes) * share / sram_bpc_ : 0;
+            // Operands loaded in bursts that the resident warps do not hide: both pipes idle part
+            // of the time (GpuSpec::sram_burst_latency_share).
+            if (sram_burst_factor_ > 1 && sram >= 0.5 * busy) {
+                busy *= sram_burst_factor_;
+                sram *= sram_burst_factor_;
+            }
             return std::max(p.vector.serve(dep, busy), p.sram.serve(dep, sram)) + g_.sram_latency_cycles;
         }
         const double b_readers = cfg_.warpgroups > 1 ? 1.0 : double(std::max<int64_t>(1, k_.warps));
@@ -268,12 +285,15 @@ private:
             double insts = (double(op.flops) * ki.insts_per_vector_flop + double(op.exps) * ki.insts_per_exp) / 32;
             // FA3: the consumer warpgroups' warps run the softmax, the producer's do not.
             const double softmax_warps = cfg_.warpgroups > 1 ? 4.0 * cfg_.warpgroups : double(k_.warps);
-            if (op.exps > 0) insts += softmax_warps * ki.insts_per_softmax_step;
+            if (step) insts += softmax_warps * ki.insts_per_softmax_step;
             busy = std::max(busy, insts * share * cycles_per_inst_ / double(g_.sm_subpartitions));
+            s_.warp_instructions += insts * share;
         }
         // Without a ping-pong schedule the CTAs of an SM do not hide one's softmax under another's
-        // GEMMs: the SM runs them one after the other (docs/timing.md, "Compute").
-        Server& pipe = cfg_.warpgroups > 1 ? p.vector : p.tensor;
+        // GEMMs: the SM runs them one after the other (docs/timing.md, "Compute"). Kernels whose
+        // threads issue everything on CUDA cores (elementwise loads, scalar GEMMs) share one
+        // issue server for all of it.
+        Server& pipe = cfg_.warpgroups > 1 || k_.issue.elementwise_loads() ? p.vector : p.tensor;
         return std::max(pipe.serve(dep, busy), p.sram.serve(dep, sram)) + lat;
     }
 
@@ -287,10 +307,19 @@ private:
         s_.stall_transfer_cycles += std::max(0.0, stall - it.loads_latency);
         SmPipes& p = pipes_[size_t(c.sm)];
         double end = t, gate = t, serial = 0;
+        // The iteration's fixed instructions go with its first op with exponentials; in the CTA's
+        // last iteration every later op with exponentials (the epilogue's LSE) carries them again,
+        // standing for the epilogue's code, which is not counted on its own.
+        size_t step_op = it.compute.size();
+        for (size_t j = 0; j < it.compute.size() && step_op == it.compute.size(); ++j)
+            if (it.compute[j].exps > 0) step_op = j;
+        const bool last = !c.have(k + 1);
+        const auto carries_step = [&](size_t j) { return j == step_op || (last && j > step_op && it.compute[j].exps > 0); };
         if (cfg_.warpgroups == 1) {
             double dep = t;
-            for (const Op& op : it.compute) {
-                const double e = run_op(p, op, dep, 1.0);
+            for (size_t j = 0; j < it.compute.size(); ++j) {
+                const Op& op = it.compute[j];
+                const double e = run_op(p, op, dep, 1.0, carries_step(j));
                 record(c, op, dep, e);
                 dep = e;
             }
@@ -307,7 +336,7 @@ private:
                 for (int w = 0; w < 2; ++w) {
                     const size_t pj = std::min<size_t>(j, kMaxPositions - 1);
                     const double d = std::max(dep[size_t(w)], c.pos_end[size_t(w)][pj]);
-                    const double e = run_op(p, op, d, share);
+                    const double e = run_op(p, op, d, share, carries_step(j));
                     serial += e - d;
                     if (w == 0) record(c, op, d, e);
                     c.pos_end[size_t(w)][pj] = e;
@@ -370,7 +399,7 @@ private:
     MemorySystem& mem_;
     const KernelSimConfig& cfg_;
     Counters& c_;
-    double tensor_fpc_, vector_fpc_, exp_pc_, sram_bpc_, cta_launch_cycles_ = 0, cycles_per_inst_ = 0;
+    double tensor_fpc_, vector_fpc_, exp_pc_, sram_bpc_, cta_launch_cycles_ = 0, cycles_per_inst_ = 0, sram_burst_factor_ = 1;
     std::vector<SmPipes> pipes_;
     std::vector<Cta> ctas_;
     std::vector<double> last_retire_;

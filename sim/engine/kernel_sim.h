@@ -71,6 +71,10 @@ struct KernelSimStats {
     double tensor_busy_cycles = 0;       // summed over SMs
     double cta_launch_cycles = 0;        // CTAs waiting for their SM to start them (cta_launch_ns)
     double clock_hz = 0;                 // the clock the cycles count
+    // Warp-instructions the issue model charged (CUDA-core GEMMs, softmax, elementwise load loops):
+    // every instruction of a kernel whose threads issue everything on CUDA cores (its KernelIssue
+    // has elementwise loads), a part of a tensor-core kernel's (MMA, ldmatrix, TMA not counted).
+    double warp_instructions = 0;
 };
 
 KernelSimStats simulate_kernel(const KernelTrace& k, const GpuSpec& g, MemorySystem& mem, const KernelSimConfig& cfg,

@@ -29,7 +29,7 @@ MemorySystem::MemorySystem(const GpuSpec& g, const TensorShapes& shapes, int64_t
 }
 
 void MemorySystem::set_clock(double clock_hz) {
-    hbm_bytes_per_cycle_ = g_.hbm_bytes_per_s / clock_hz;
+    hbm_bytes_per_cycle_ = g_.hbm_stream_bytes_per_s() / clock_hz;
     // l2_bytes_per_s = 0 means unlimited. Each SM's port to L2 gets an even share of the L2
     // bandwidth: an SM alone cannot pull the whole L2's bandwidth (A100: ~47 B/clk/SM of 5120).
     l2_bytes_per_cycle_ = g_.l2_bytes_per_s > 0 ? g_.l2_bytes_per_s / clock_hz : 0;

@@ -14,7 +14,7 @@
 // hbm_latency_cycles (pointer-chasing latency from the SM, L2 lookup included), one served by L2
 // costs l2_latency_cycles; the bandwidth part is the latest of the SM's L2 port, the L2 and HBM
 // servers. Without an L2 (teaching preset, paper mode) a transfer costs exactly
-// hbm_latency_cycles + bytes / (hbm_bytes_per_s / clock_hz) when it has HBM to itself.
+// hbm_latency_cycles + bytes / (hbm_stream_bytes_per_s() / clock_hz) when it has HBM to itself.
 #pragma once
 #include <algorithm>
 #include <array>

@@ -140,6 +140,7 @@ TimedRun run_timing(const Trace& t, const GpuSpec& g, const SimOptions& o, const
         kt.ctas_per_sm = s.occ.ctas_per_sm;
         kt.occupancy_limited_by = s.occ.limited_by;
         kt.waves = s.waves;
+        if (k.issue.elementwise_loads()) kt.warp_instructions = s.warp_instructions;
         tm.kernels.push_back(kt);
         tm.cycles += s.cycles;
         tm.seconds += kt.seconds;

@@ -60,7 +60,7 @@ void fill_timing_report(RunResult& r, const std::vector<KernelSimStats>& stats, 
 
     // Roofline bounds: each resource at its peak.
     auto& rs = tm.resource_seconds;
-    rs["hbm"] = hbm_bytes / g.hbm_bytes_per_s;
+    rs["hbm"] = hbm_bytes / g.hbm_stream_bytes_per_s();
     if (!r.paper_mode && g.l2_bytes_per_s > 0) rs["l2"] = l2_bytes / g.l2_bytes_per_s;
     if (sram_peak > 0) rs["sram"] = sram_bytes / (sram_peak * scale);
     rs["tensor"] = double(c.matmul_flops) / tm.peak_tensor_flops_per_s;

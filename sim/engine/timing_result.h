@@ -38,6 +38,9 @@ struct KernelTiming {
     int64_t ctas = 0, ctas_per_sm = 0;
     std::string occupancy_limited_by;     // "SRAM", "registers", "warps", "max CTAs per SM"
     double waves = 0;
+    // Warp-instructions the issue model counted (KernelSimStats::warp_instructions) when they are
+    // all of the kernel's (a kernel issuing everything on CUDA cores); 0 otherwise.
+    double warp_instructions = 0;
 };
 
 struct Timing {

@@ -71,6 +71,9 @@ const std::vector<FieldAccess>& access_table() {
         FS_REAL_DEFAULT(l2_bytes_per_s, "bytes/s", "L2 bandwidth, whole GPU", 1e6, 1e16, "only when l2_bytes = 0", 0),
         FS_REAL(hbm_bytes_per_s, "bytes/s", "HBM (DRAM) bandwidth, whole GPU", 1e6, 1e16, nullptr),
         FS_REAL(hbm_latency_cycles, "cycles", "latency of an HBM access", 0, 1e7, nullptr),
+        FS_REAL_DEFAULT(hbm_stream_fraction, "fraction",
+                        "share of hbm_bytes_per_s that streaming loads reach (timing); 1 = the datasheet", 0.05, 1,
+                        nullptr, 1),
         FS_REAL(tensor_flops_per_s_fp16, "FLOP/s", "dense fp16/bf16 matmul rate (tensor cores)", 1e6, 1e18, nullptr),
         FS_REAL_DEFAULT(tensor_flops_per_s_fp8, "FLOP/s", "dense fp8 matmul rate; 0 = not supported", 1e6, 1e18,
                         "no fp8 tensor cores", 0),
@@ -88,6 +91,9 @@ const std::vector<FieldAccess>& access_table() {
         FS_REAL_DEFAULT(cuda_core_cycles_per_inst, "cycles",
                         "CUDA-core GEMM code: cycles per warp-instruction per sub-partition, two or more warps; 0 = not modelled",
                         0.01, 1000, "not modelled", 0),
+        FS_REAL_DEFAULT(sram_burst_latency_share, "fraction",
+                        "CUDA-core GEMMs loading SRAM in bursts take 1 + this / (warps per sub-partition) times max(issue, SRAM)",
+                        0, 100, "not modelled", 0),
     };
     return t;
 }

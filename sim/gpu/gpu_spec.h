@@ -64,6 +64,11 @@ struct GpuSpec {
     // HBM (device memory).
     double hbm_bytes_per_s = 0;
     double hbm_latency_cycles = 0;
+    // The share of hbm_bytes_per_s that loads streaming from HBM reach at best (many warps, wide
+    // requests; kernels/micro/mem_latency_bw). The timing's HBM server runs at it; the roofline
+    // and the papers' formulas keep the datasheet figure.
+    double hbm_stream_fraction = 1;
+    double hbm_stream_bytes_per_s() const { return hbm_bytes_per_s * hbm_stream_fraction; }
 
     // Arithmetic rates of the whole GPU.
     double tensor_flops_per_s_fp16 = 0;  // also bf16; dense, fp32 accumulate
@@ -80,6 +85,12 @@ struct GpuSpec {
     int64_t sm_subpartitions = 4;        // warp schedulers per SM, one warp-instruction per clock each
     double cuda_core_cycles_per_inst_one_warp = 0;
     double cuda_core_cycles_per_inst = 0;
+    // CUDA-core GEMM code that loads its operands from SRAM in bursts (SRAM time at least half the
+    // issue time): with w warps per sub-partition it takes 1 + this / w times the larger of its
+    // issue and SRAM times, the latency of a burst that too few warps hide
+    // (kernels/micro/sram_issue: 1.37 with one warp, 1.25 with two, 1.10 with 3-4, 1.04 with 6-8).
+    // 0: the larger of the two.
+    double sram_burst_latency_share = 0;
     double exp_per_s = 0;                // special-function unit (exp2) results per second
 
     double tensor_flops_per_s(Dtype t) const;

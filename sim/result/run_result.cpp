@@ -128,7 +128,8 @@ nlohmann::json to_json(const RunResult& r) {
         nlohmann::json ks = nlohmann::json::array();
         for (const auto& k : t.kernels)
             ks.push_back({{"name", k.name}, {"cycles", k.cycles}, {"seconds", k.seconds}, {"clock_hz", k.clock_hz}, {"ctas", k.ctas},
-                          {"ctas_per_sm", k.ctas_per_sm}, {"occupancy_limited_by", k.occupancy_limited_by}, {"waves", k.waves}});
+                          {"ctas_per_sm", k.ctas_per_sm}, {"occupancy_limited_by", k.occupancy_limited_by}, {"waves", k.waves},
+                          {"warp_instructions", k.warp_instructions}});
         tj["kernels"] = ks;
         tj["timeline_truncated"] = t.timeline_truncated;
         if (!t.timeline.empty()) {

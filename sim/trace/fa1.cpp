@@ -93,7 +93,7 @@ void append_fa1_forward(Trace& t, const GpuSpec& g) {
     const Shape k{p.N, p.Nk(), p.d, s.Br, s.Bc, s.Tr(p), s.Tc(p), p.es(), p.causal, s.matmul_unit == MatmulUnit::fma};
     add_kernel(t, "fa1_fwd", 1, s.warps, forward_footprint(s, p, g),
                [k](Emitter& e, int64_t) { return fa1_forward_cta(e, k); });
-    if (k.fma) t.kernels.back()->issue = scalar_tile_kernel_issue(p.es(), p.d);
+    if (k.fma) t.kernels.back()->issue = scalar_tile_kernel_issue(p.es(), p.d, ScalarTileKernel::fa1_v3);
 }
 
 }  // namespace flashsim

@@ -59,7 +59,7 @@ void append_fa2_forward_program(Trace& t, const GpuSpec& g, const char* kernel_n
     const Fa2Shape k = fa2_shape(p, s);
     add_kernel(t, kernel_name, s.Tr(p), s.warps, forward_footprint(s, p, g),
                [k](Emitter& e, int64_t i) { return fa2_forward_cta<Lines>(e, k, i); });
-    if (s.matmul_unit == MatmulUnit::fma) t.kernels.back()->issue = scalar_tile_kernel_issue(p.es(), p.d);
+    if (s.matmul_unit == MatmulUnit::fma) t.kernels.back()->issue = scalar_tile_kernel_issue(p.es(), p.d, ScalarTileKernel::fa2_v4);
     else t.kernels.back()->issue = tensor_fa_kernel_issue(t.engine.mma == MmaIssue::warp_mma, s.Bc, p.d);
 }
 

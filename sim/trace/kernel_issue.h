@@ -4,8 +4,10 @@
 //
 // Every figure comes from the static SASS of kernels/ (cuobjdump -sass, stored as
 // kernels/measurements/sass-fa_bench-2026-12-02.txt.gz; its loops, one trip each, in
-// kernels/measurements/sass-loops-fa_bench-2026-12-02.txt, written by kernels/sass_loops.py).
+// kernels/measurements/sass-loops-fa_bench-2026-12-02.txt, written by kernels/sass_loops.py);
+// registers per thread from ptxas (kernels/measurements/ptxas-registers-2026-12-02.txt).
 #pragma once
+#include <algorithm>
 #include <cstdint>
 
 namespace flashsim {
@@ -25,10 +27,19 @@ struct KernelIssue {
     // shared-memory loads of the operands, addressing, the loop's epilogue).
     double insts_per_fma = 1;
     // Non-matmul work (softmax, rescaling) on CUDA cores, in warp-instructions: per FLOP and per
-    // exponential of a vector op (per element, over 32 lanes), plus per warp for each vector op
-    // with exponentials (the softmax step: addressing, loop and barrier code, ldmatrix of the GEMM
-    // operands). 0, 0, 0: not modelled (the op runs at the FP32 and exp rates alone).
+    // exponential of a vector op (per element, over 32 lanes), plus per warp and iteration (the
+    // step's code outside its loops: addressing, loop and barrier code, ldmatrix of the GEMM
+    // operands), issued with the iteration's first op with exponentials. 0, 0, 0: not modelled
+    // (the op runs at the FP32 and exp rates alone).
     double insts_per_vector_flop = 0, insts_per_exp = 0, insts_per_softmax_step = 0;
+    // Registers per thread the kernel was compiled to (ptxas; 0: unknown, the trace's register
+    // tiles alone limit occupancy). A CTA holds warps x 32 threads x this, rounded up to 8 per
+    // thread (the allocation unit of 256 registers per warp).
+    int64_t registers_per_thread = 0;
+    // FA1's running state (Oi, li, mi, read back every step) where the kernel loads it straight
+    // into registers rather than through its tile loader: requests in flight per thread (0: the
+    // tile loader's figures) and instructions per element (counted in the step's code instead).
+    double state_loads_in_flight = 0, insts_per_state_load_element = 0;
     bool elementwise_loads() const { return load_bytes_per_request > 0; }
     bool vector_issue_modelled() const { return insts_per_vector_flop > 0 || insts_per_exp > 0 || insts_per_softmax_step > 0; }
 };
@@ -50,28 +61,64 @@ inline KernelIssue tensor_fa_kernel_issue(bool warp_mma, int64_t Bc, int64_t d) 
     return k;
 }
 
-// The scalar tile kernels v3 and v4 (kernels/scalar_tiles.cuh), 4 threads per query row:
+// The scalar tile kernels v3 (FA1) and v4 (FA2), kernels/scalar_tiles.cuh, 4 threads per query
+// row; per thread, from each kernel's main loop in the SASS (fp16; the paths a d and Bc that are
+// multiples of 8 and 4 take):
 // - tile loads (load_rows_hbm_to_sram): one 2-byte element per thread per trip, each LDG waiting
 //   for the one before ("LDG 4 in 4 round trips"), 136-157 instructions per 4 elements: 37 each;
-// - Sij = Qi Kj^T (compute_Sij_row): per 8 keys of a thread, d/8 trips of 113 instructions
-//   (64 FFMA) and a 108-instruction epilogue: (113 d/8 + 108) / (8 d) per FMA;
-// - Pij Vj (accumulate_PV): 199 instructions per 4 keys, each key 32 output columns of which d/4
-//   are the thread's (kOCols = 32 whatever d): 199 / d per FMA.
+// - Sij = Qi Kj^T (compute_Sij_row): per 8 keys of a thread, floor(d/8) trips of 113 instructions
+//   (64 FFMA), a prologue and epilogue of 169 (v4) or 149 (v3) instructions, and a 77 (76)
+//   instruction remainder when d/4 is odd;
+// - Pij Vj (accumulate_PV): per key, 32 output columns of which d/4 are the thread's (kOCols = 32
+//   whatever d): v4 65 instructions per key (its loop is not unrolled), v3 199 per 4 keys;
+// - the exponentials: v4 71, v3 73 instructions per 4 score elements of a thread (read Sij,
+//   subtract the max, exp, store P~, sum);
+// - per step and warp, the main loop's code outside these loops (shuffles of the row max and sum,
+//   alpha, the rescale of the 32 Oi registers, barriers, addressing), on the path a full,
+//   unmasked block takes: v4 210; v3 615, with its reads of Oi, li, mi straight into registers
+//   (38 LDG in 10 round trips: 3.8 requests in flight per thread) and their stores.
 // The two GEMMs have the same FMAs (Br x Bc x d), so a kernel's GEMMs issue the mean per FMA.
-inline KernelIssue scalar_tile_kernel_issue(int64_t elem_bytes, int64_t d) {
+enum class ScalarTileKernel { fa1_v3, fa2_v4 };
+inline KernelIssue scalar_tile_kernel_issue(int64_t elem_bytes, int64_t d, ScalarTileKernel kernel) {
+    const bool v4 = kernel == ScalarTileKernel::fa2_v4;
     const double dd = double(d > 0 ? d : 1);
-    const double s = (113.0 * dd / 8 + 108.0) / (8 * dd), pv = 199.0 / dd;
-    return {elem_bytes, 1.0, 37.0, (s + pv) / 2};
+    const double sij_trip = 113.0 * double(d / 8) + (v4 ? 169.0 : 149.0) + ((d / 4) % 2 ? (v4 ? 77.0 : 76.0) : 0.0);
+    const double s = sij_trip / (8 * dd), pv = (v4 ? 65.0 : 199.0 / 4) / (dd / 4);
+    KernelIssue k{elem_bytes, 1.0, 37.0, (s + pv) / 2};
+    k.insts_per_exp = (v4 ? 71.0 : 73.0) / 4;
+    k.insts_per_softmax_step = v4 ? 210.0 : 615.0;
+    if (!v4) k.state_loads_in_flight = 38.0 / 10;
+    k.registers_per_thread = v4 ? 102 : 128;
+    return k;
 }
 // The scalar GEMM kernels of v1 (v1_vanilla_tiled.cu), 4 x 4 outputs per thread: Q, K tiles
 // "LDG 8 in 6 round trips" (1.33 in flight), 170 instructions per 8 elements; the k loop 201
 // instructions per 128 FMAs. P, V tiles "LDG 4 in 2" (2 in flight), 102 and 141 per 4 elements;
-// the k loop 210 per 128 FMAs.
-inline KernelIssue scalar_qk_gemm_issue(int64_t elem_bytes) { return {elem_bytes, 8.0 / 6.0, 170.0 / 8, 201.0 / 128}; }
-inline KernelIssue scalar_pv_gemm_issue(int64_t elem_bytes) { return {elem_bytes, 2.0, 243.0 / 8, 210.0 / 128}; }
+// the k loop 210 per 4 keys of 8 column groups of 16 (kMaxD = 128), predicated, not skipped,
+// where a group lies past d: 210 instructions per 4 x 4 x 8 x d / 128 useful FMAs, 210 / d each.
+// Registers: 80 (QK) and 64 (PV) per thread.
+inline KernelIssue scalar_qk_gemm_issue(int64_t elem_bytes) {
+    KernelIssue k{elem_bytes, 8.0 / 6.0, 170.0 / 8, 201.0 / 128};
+    k.registers_per_thread = 80;
+    return k;
+}
+inline KernelIssue scalar_pv_gemm_issue(int64_t elem_bytes, int64_t d) {
+    KernelIssue k{elem_bytes, 2.0, 243.0 / 8, 210.0 / double(std::min<int64_t>(128, std::max<int64_t>(1, d)))};
+    k.registers_per_thread = 64;
+    return k;
+}
 // The row softmax of v1 and v2 (row_softmax_kernel): one element per thread per trip, "LDG 1 in
-// 1 round trip", 13 instructions per element (the row is kept in SRAM for the later passes) ...
-inline KernelIssue row_softmax_issue(int64_t elem_bytes) { return {elem_bytes, 1.0, 13.0, 1.0}; }
+// 1 round trip", 13 instructions per element (the row is kept in SRAM for the later passes); two
+// more passes over the row, 11 (exp, sum) and 17 (exp, scale, convert, store P) instructions per
+// element: 28 per exponential of the trace (one per element); ~105 per warp outside the loops
+// (two block reductions: shuffles, barriers, the first warp's second level) ...
+inline KernelIssue row_softmax_issue(int64_t elem_bytes) {
+    KernelIssue k{elem_bytes, 1.0, 13.0, 1.0};
+    k.insts_per_exp = 28.0;
+    k.insts_per_softmax_step = 105.0;
+    k.registers_per_thread = 19;
+    return k;
+}
 // ... launched with 256 threads per row (v1_vanilla_tiled.cu kThreads), whatever the GEMMs' warps.
 inline constexpr int64_t kRowSoftmaxWarps = 8;
 

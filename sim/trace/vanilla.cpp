@@ -9,6 +9,7 @@
 // mode HBM sees each operand once: reads 3Nd + 2N^2, writes 2N^2 + Nd elements per head.
 // GemmTiling::tiled issues every re-read to global memory, as a real tiled GEMM does.
 // Causal: S is computed in full and the softmax masks it (what an unfused framework does).
+#include "sim/algorithms/footprint_terms.h"
 #include "sim/trace/generators.h"
 #include "sim/trace/unfused_gemm.h"
 
@@ -26,6 +27,18 @@ CtaProgram vanilla_softmax_cta(Emitter& e, UnfusedShape k, bool causal, int64_t 
     e.vector(Line::softmax, 4 * k.Nk + masked + 1, k.Nk, 2 * k.Nk * k.es);
     e.store(Tensor::P, Line::softmax, n, 1, 0, k.Nk);
     co_return;
+}
+
+// The row softmax's SRAM (row_softmax_kernel in kernels/v1_vanilla_tiled.cu): its row of S as
+// fp32 (dynamic, Nk floats) and a 32-float reduction scratch; this, not the GEMMs' tiles, sets
+// how many of its CTAs an SM holds (14 at Nk = 4096 on 228 KiB, 3 at 16384). A row larger than
+// an SM's SRAM cannot launch on the GPU; the simulator then gives it the scratch alone, as a
+// softmax that streams its row three times would hold.
+Footprint row_softmax_footprint(const AttentionProblem& p, const GpuSpec& g, int64_t Nk) {
+    FootprintBuilder f(p, g);
+    const int64_t row = (Nk + 32) * 4;
+    f.scalar_sram(row <= g.sram_bytes_per_sm ? "row(S)+scratch" : "scratch", 1, row <= g.sram_bytes_per_sm ? Nk : 0, 32);
+    return f.build();
 }
 
 }  // namespace
@@ -54,14 +67,14 @@ void append_vanilla_forward(Trace& t, const GpuSpec& g) {
     if (k.fma) t.kernels.back()->issue = scalar_qk_gemm_issue(p.es());
     // Kernel 2: one CTA per row, a thread per element (the softmax of kernels/ v1 and v2; GEMMs on
     // tensor cores stand for cuBLAS, which leaves the softmax to such a kernel).
-    add_kernel(t, "vanilla_softmax", p.N, kRowSoftmaxWarps, fp,
+    add_kernel(t, "vanilla_softmax", p.N, kRowSoftmaxWarps, row_softmax_footprint(p, g, k.Nk),
                [k, causal](Emitter& e, int64_t n) { return vanilla_softmax_cta(e, k, causal, n); });
     t.kernels.back()->issue = row_softmax_issue(p.es());
     // Kernel 3: CTA i computes Oi = sum_j Pij Vj and writes it to HBM.
     add_kernel(t, "vanilla_pv", k.Tr, s.warps, fp, [k](Emitter& e, int64_t i) {
         return gemm_stream_cta(e, k, {Tensor::P, Tensor::V, Tensor::O, true, false}, Line::pv, i);
     });
-    if (k.fma) t.kernels.back()->issue = scalar_pv_gemm_issue(p.es());
+    if (k.fma) t.kernels.back()->issue = scalar_pv_gemm_issue(p.es(), p.d);
 }
 
 }  // namespace flashsim

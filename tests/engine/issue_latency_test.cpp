@@ -6,7 +6,9 @@
 
 #include <cmath>
 #include <cstdio>
+#include <string>
 
+#include "sim/engine/kernel_sim.h"
 #include "tests/engine/hand_trace.h"
 
 using namespace flashsim;
@@ -168,4 +170,135 @@ TEST_CASE("softmax work takes its warp-instructions at the issue rate when they 
     const double insts = (double(softmax.flops) + 0.5 * double(softmax.exps)) / 32 + 4 * 350;
     REQUIRE(insts * 2 / 4 > base);
     CHECK(time_trace(h.trace, g).timing.cycles == doctest::Approx(insts * 2 / 4));
+}
+
+TEST_CASE("the iteration's fixed softmax instructions are issued once, with its first op with exponentials") {
+    GpuSpec g = teaching();
+    apply_override(g, "cuda_core_cycles_per_inst_one_warp=2");
+    apply_override(g, "cuda_core_cycles_per_inst=2");
+    Op softmax;
+    softmax.kind = OpKind::vector;
+    softmax.flops = 4 * 128 * 128;
+    softmax.exps = 128 * 128;
+    auto cycles_of = [&](std::vector<Op> ops) {
+        HandTrace h = hand_trace(g.sm_count, {});
+        const Op k = load_rows(Tensor::K, 0, 64, h.trace.shapes);
+        std::vector<Op> v;
+        for (size_t i = 0; i < ops.size(); ++i) {
+            if (i == 0 || ops[i].kind == OpKind::load) v.push_back(k);
+            if (ops[i].kind != OpKind::load) v.push_back(ops[i]);
+        }
+        h.kernel->ops = v;
+        h.kernel->issue.insts_per_vector_flop = 1;
+        h.kernel->issue.insts_per_exp = 0.5;
+        h.kernel->issue.insts_per_softmax_step = 350;
+        return time_trace(h.trace, g).timing.cycles;
+    };
+    Op next;  // marks the start of the next iteration (a load of Kj)
+    next.kind = OpKind::load;
+    const double per_op = (double(softmax.flops) + 0.5 * double(softmax.exps)) / 32;
+    // A second op with exponentials in a step that is not the CTA's last adds its own instructions
+    // only: 4 sub-partitions at 2 cycles per warp-instruction.
+    const double one = cycles_of({softmax, next, softmax, softmax});
+    const double two = cycles_of({softmax, softmax, next, softmax, softmax});
+    CHECK(two - one == doctest::Approx(per_op * 2 / 4));
+    // In the last step it carries the step's 4 warps x 350 again (the epilogue's code).
+    const double last = cycles_of({softmax, next, softmax});
+    CHECK(one - last == doctest::Approx((per_op + 4 * 350) * 2 / 4));
+}
+
+TEST_CASE("a kernel's compiled registers limit its CTAs per SM: warps x 32 threads x registers rounded up to 8") {
+    const GpuSpec g = load_gpu("h200");
+    REQUIRE(g.register_bytes_per_sm == 65536 * 4);
+    HandTrace h = hand_trace(1, {});
+    h.kernel->warps = 8;
+    CHECK(occupancy(*h.kernel, g).ctas_per_sm == g.max_warps_per_sm / 8);  // registers unknown: warps limit
+    // 102 registers: 104 x 32 x 8 x 4 B = 104 KiB per CTA, 2 in 256 KiB
+    h.kernel->issue.registers_per_thread = 102;
+    const Occupancy o = occupancy(*h.kernel, g);
+    CHECK(o.ctas_per_sm == g.register_bytes_per_sm / (104 * 32 * 8 * 4));
+    CHECK(o.ctas_per_sm == 2);
+    CHECK(std::string(o.limited_by) == "registers");
+}
+
+TEST_CASE("the row softmax's CTAs hold their row of S in SRAM as fp32: (Nk + 32) x 4 bytes set its occupancy") {
+    const GpuSpec g = load_gpu("h200");
+    for (const int64_t N : {int64_t(4096), int64_t(16384)}) {
+        AttentionProblem p;
+        p.N = N;
+        p.d = 64;
+        Schedule s;
+        s.algo = Algorithm::vanilla;
+        const Trace t = make_trace(p, resolve_schedule(s, p, g), g);
+        const KernelTrace* softmax = nullptr;
+        for (const auto& k : t.kernels)
+            if (k->name == "vanilla_softmax") softmax = k.get();
+        REQUIRE(softmax != nullptr);
+        CHECK(softmax->footprint.sram_bytes == (N + 32) * 4);
+        const int64_t by_sram = g.sram_bytes_per_sm / ((N + 32) * 4), by_warps = g.max_warps_per_sm / softmax->warps;
+        CHECK(occupancy(*softmax, g).ctas_per_sm == std::min(by_sram, by_warps));
+    }
+}
+
+TEST_CASE("a kernel that issues everything on CUDA cores runs its softmax on the same issue slots as its GEMMs") {
+    GpuSpec g = teaching();
+    apply_override(g, "cuda_core_cycles_per_inst_one_warp=2");
+    apply_override(g, "cuda_core_cycles_per_inst=2");
+    apply_override(g, "max_ctas_per_sm=2");
+    apply_override(g, "sram_latency_cycles=0");
+    Op softmax;
+    softmax.kind = OpKind::vector;
+    softmax.flops = 4 * 64 * 64;
+    softmax.exps = 64 * 64;
+    const double gemm_flops = 64.0 * 64 * 64 * 2;
+    HandTrace h = hand_trace(2 * g.sm_count, {cuda_core_matmul(uint64_t(gemm_flops)), softmax});
+    h.kernel->issue.insts_per_fma = 4;
+    h.kernel->issue.insts_per_exp = 8;
+    const double G = gemm_flops / 2 / 32 * 4 * 2 / 4, S = double(softmax.exps) / 32 * 8 * 2 / 4;
+    REQUIRE(G > gemm_flops / (g.vector_flops_per_s / double(g.sm_count) / g.clock_hz));
+    // Tensor-core style (loads in bulk): one CTA's softmax overlaps the other's GEMM.
+    CHECK(time_trace(h.trace, g).timing.cycles == doctest::Approx(2 * G + S));
+    // Elementwise loads mark a CUDA-core kernel: both CTAs' GEMMs and softmaxes share the slots.
+    h.kernel->issue.load_bytes_per_request = 2;
+    CHECK(time_trace(h.trace, g).timing.cycles == doctest::Approx(2 * G + 2 * S));
+}
+
+TEST_CASE("FA1's running state loaded straight into registers takes its own requests in flight") {
+    const GpuSpec g = teaching();
+    HandTrace h = hand_trace(1, {});
+    const Op q = load_rows(Tensor::Q, 0, 64, h.trace.shapes), o = load_rows(Tensor::O, 0, 64, h.trace.shapes);
+    h.kernel->ops = {q, o};
+    // 4 warps, 2-byte requests: the Q tile one request in flight per thread, Oi 4
+    h.kernel->issue = KernelIssue{2, 1.0, 0.0, 1.0};
+    const double per_trip = 4 * 32 * 2, q_trips = std::ceil(double(q.bytes) / per_trip);
+    CHECK(time_trace(h.trace, g).timing.cycles == doctest::Approx(2 * q_trips * g.hbm_latency_cycles));
+    h.kernel->issue.state_loads_in_flight = 4;
+    const double o_trips = std::ceil(double(o.bytes) / (per_trip * 4));
+    CHECK(o_trips == q_trips / 4);
+    CHECK(time_trace(h.trace, g).timing.cycles == doctest::Approx((q_trips + o_trips) * g.hbm_latency_cycles));
+}
+
+TEST_CASE("a CUDA-core GEMM that loads SRAM in bursts takes 1 + share / warps per sub-partition times its longer pipe") {
+    GpuSpec g = teaching();
+    apply_override(g, "cuda_core_cycles_per_inst_one_warp=2");
+    apply_override(g, "cuda_core_cycles_per_inst=2");
+    apply_override(g, "sram_bytes_per_cycle_per_sm=128");
+    const double flops = 64.0 * 64 * 64 * 2, insts_per_fma = 4;
+    const double issue = flops / 2 / 32 * insts_per_fma * 2 / 4;  // one CTA of 4 warps: 1 per sub-partition
+    auto cycles_of = [&](double sram_bytes, double share) {
+        GpuSpec gg = g;
+        apply_override(gg, "sram_burst_latency_share=" + std::to_string(share));
+        Op m = cuda_core_matmul(uint64_t(flops));
+        m.bytes = uint64_t(sram_bytes);
+        HandTrace h = hand_trace(g.sm_count, {m});
+        h.kernel->issue.insts_per_fma = insts_per_fma;
+        return time_trace(h.trace, gg).timing.cycles - g.sram_latency_cycles;
+    };
+    const double sram_heavy = 1.5 * issue * 128, sram_light = 0.25 * issue * 128;  // bytes
+    REQUIRE(issue > flops / (g.vector_flops_per_s / double(g.sm_count) / g.clock_hz));
+    CHECK(cycles_of(sram_heavy, 0) == doctest::Approx(1.5 * issue));
+    // one warp per sub-partition: 1 + 0.4 / 1
+    CHECK(cycles_of(sram_heavy, 0.4) == doctest::Approx(1.5 * issue * 1.4));
+    // SRAM under half the issue time: no bursts to wait on, the issue time alone
+    CHECK(cycles_of(sram_light, 0.4) == doctest::Approx(issue));
 }
