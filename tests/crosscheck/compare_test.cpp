@@ -173,12 +173,32 @@ TEST_CASE("a compared run carries exactly the simulator's counts for its mapped 
         const RunResult r = simulate(cfg.problem, cfg.schedule, g, o);
         CHECK(*c.at(Metric::hbm_read).simulated == double(r.counts.total.hbm_read_bytes));
         CHECK(*c.at(Metric::hbm_write).simulated == double(r.counts.total.hbm_write_bytes));
+        // ncu counts a written sector 1.5 times with two L2 partitions (kernels/micro/l2_writeback)
+        REQUIRE(g.l2_partitions <= 2);
+        const double write_seen = g.l2_partitions == 2 ? 1.5 : 1.0;
         CHECK(*c.at(Metric::l2_traffic).simulated ==
-              double(r.counts.total.global_read_bytes + r.counts.total.global_write_bytes));
+              doctest::Approx(double(r.counts.total.global_read_bytes) + write_seen * double(r.counts.total.global_write_bytes)));
         CHECK(c.sim_timing == (r.timing.valid && r.timing.seconds > 0));
         CHECK(c.at(Metric::hbm_read).measured.has_value() == f.runs[i].ncu.has_value());
         if (f.runs[i].ncu) CHECK(*c.at(Metric::hbm_read).measured == *f.runs[i].ncu->dram_read_bytes);
         CHECK(*c.at(Metric::time_events).measured == doctest::Approx(*f.runs[i].time_ms_median * 1e-3));
+    }
+}
+
+TEST_CASE("the L2 traffic compared with ncu's counts a written byte 1 + (partitions - 1) / partitions times") {
+    MeasuredRun r = run_of(5, "fa2");
+    r.N = 1024, r.Br = 128, r.Bc = 64;
+    for (const int64_t partitions : {int64_t(1), int64_t(2)}) {
+        GpuSpec g = load_gpu("h200");
+        apply_override(g, "l2_partitions=" + std::to_string(partitions));
+        const Comparison c = compare_run(r.label(), r, g, crosscheck_sim_options());
+        REQUIRE(c.sim_error.empty());
+        const SimConfig cfg = sim_config_for(r);
+        const RunResult x = simulate(cfg.problem, cfg.schedule, g, crosscheck_sim_options());
+        const double rd = double(x.counts.total.global_read_bytes), wr = double(x.counts.total.global_write_bytes);
+        REQUIRE(wr > 0);
+        CHECK(*c.at(Metric::l2_traffic).simulated == doctest::Approx(rd + (partitions == 2 ? 1.5 : 1.0) * wr));
+        CHECK(*c.at(Metric::l2_requests).simulated == *c.at(Metric::l2_traffic).simulated);
     }
 }
 
