@@ -49,6 +49,7 @@ std::string human_count(double n) {
 }
 
 std::string human_seconds(double s) {
+    if (std::fabs(s) < 5e-13) return "0 ns";  // rounding residue of a breakdown's sums, not a time
     if (s >= 1) return fmt(s >= 100 ? "%.0f s" : "%.2f s", s);
     if (s >= 1e-3) return fmt("%.3g ms", s * 1e3);
     if (s >= 1e-6) return fmt("%.3g us", s * 1e6);
