@@ -102,6 +102,7 @@ Comparison compare_impl(const std::string& label, const MeasuredRun& run, const 
             double insts = 0;
             bool all = !r.timing.kernels.empty();
             for (const KernelTiming& k : r.timing.kernels) {
+                c.sim_kernel_seconds.emplace_back(k.name, k.seconds);
                 all = all && k.warp_instructions > 0;
                 insts += k.warp_instructions;
             }

@@ -21,6 +21,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sim/crosscheck/mapping.h"
@@ -58,6 +59,8 @@ struct Comparison {
     // Warp-instructions the issue model counted, when it counts all of every kernel's (kernels
     // that issue everything on CUDA cores: v1-v4); beside ncu's smsp__inst_executed.sum.
     std::optional<double> sim_instructions;
+    // Each simulated kernel's name and seconds, in launch order.
+    std::vector<std::pair<std::string, double>> sim_kernel_seconds;
 
     const MetricPair& at(Metric m) const { return metrics[size_t(m)]; }
 };

@@ -120,6 +120,18 @@ NcuMetrics parse_ncu(const Obj& o) {
             if (*v < 0) o.fail(f.name, "negative value " + std::to_string(*v));
             m.*(f.field) = *v;
         }
+    // Each kernel's own figures (files of schema 2 for runs of several kernels): name and time.
+    if (const json* k = o.array("per_kernel")) {
+        for (size_t i = 0; i < k->size(); ++i) {
+            const Obj e = element(*k, i, o.field("per_kernel"), o.origin);
+            NcuKernelTime t;
+            t.name = e.string("name", true);
+            const auto ns = e.number("gpu__time_duration.sum", true);
+            if (*ns < 0) e.fail("gpu__time_duration.sum", "negative value " + std::to_string(*ns));
+            t.time_ns = *ns;
+            m.per_kernel.push_back(t);
+        }
+    }
     return m;
 }
 

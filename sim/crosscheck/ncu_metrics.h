@@ -15,8 +15,15 @@
 
 namespace flashsim::crosscheck {
 
+// One profiled kernel of a run that launches several (the measurement's ncu.per_kernel).
+struct NcuKernelTime {
+    std::string name;
+    double time_ns = 0;  // gpu__time_duration.sum
+};
+
 struct NcuMetrics {
     std::vector<std::string> kernels;          // kernel names, one per profiled launch
+    std::vector<NcuKernelTime> per_kernel;     // each kernel's own time, where the file has them
     // Bytes and time (schema 1 on).
     std::optional<double> dram_read_bytes;     // dram__bytes_read.sum: L2 <- HBM
     std::optional<double> dram_write_bytes;    // dram__bytes_write.sum: L2 -> HBM

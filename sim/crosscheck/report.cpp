@@ -103,6 +103,27 @@ void time_table(std::ostringstream& o, const std::vector<Comparison>& cs) {
     }
 }
 
+// Runs of several kernels (vanilla's three, v7's three) whose file has each kernel's ncu time:
+// each beside the simulated kernel in the same launch position.
+void kernel_table(std::ostringstream& o, const std::vector<Comparison>& cs) {
+    o << "per kernel, in ms (ncu gpu__time_duration.sum of each kernel beside the simulated kernel launched in its place)\n";
+    o << kKeyHead << "  kernel (sim)        kernel (ncu)                        ncu      sim     err\n";
+    for (const auto& c : cs) {
+        if (!c.run.ncu || c.run.ncu->per_kernel.size() < 2) continue;
+        const auto& meas = c.run.ncu->per_kernel;
+        if (meas.size() != c.sim_kernel_seconds.size()) {
+            o << run_key(c) << "  " << meas.size() << " kernels measured, " << c.sim_kernel_seconds.size() << " simulated\n";
+            continue;
+        }
+        for (size_t i = 0; i < meas.size(); ++i) {
+            const MetricPair p{meas[i].time_ns * 1e-9, c.sim_kernel_seconds[i].second};
+            o << run_key(c) << "  " << pad(c.sim_kernel_seconds[i].first.substr(0, 18), 18, false) << "  "
+              << pad(meas[i].name.substr(0, 32), 32, false) << pad(num(scaled(p.measured, 1e3)), 9)
+              << pad(num(scaled(p.simulated, 1e3)), 9) << pad(format_rel_err(p.rel_err()), 8) << "\n";
+        }
+    }
+}
+
 // Measured by ncu (schema 2): the SM clock the kernel ran at, its cycles beside the simulated ones
 // (each kernel's clock under load, GpuSpec::clock_hz_under_*), issue-slot use, tensor-pipe
 // activity and occupancy.
@@ -302,9 +323,15 @@ std::string format_text(const CrosscheckReport& r, bool wide) {
         bytes_table(o, cs);
         o << "\n";
         time_table(o, cs);
-        bool clock = false, inst = false;
+        bool clock = false, inst = false, kernels = false;
         for (const auto& c : cs)
-            if (c.run.ncu) clock |= c.run.ncu->sm_clock_hz.has_value(), inst |= c.run.ncu->inst_executed.has_value();
+            if (c.run.ncu)
+                clock |= c.run.ncu->sm_clock_hz.has_value(), inst |= c.run.ncu->inst_executed.has_value(),
+                    kernels |= c.run.ncu->per_kernel.size() >= 2;
+        if (kernels) {
+            o << "\n";
+            kernel_table(o, cs);
+        }
         if (clock) {
             o << "\n";
             clock_table(o, cs);

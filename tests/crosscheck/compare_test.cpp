@@ -210,6 +210,34 @@ TEST_CASE("a configuration the simulator refuses is recorded with its reason, no
     CHECK_FALSE(c.at(Metric::hbm_read).simulated.has_value());
 }
 
+TEST_CASE("a run of several kernels pairs each kernel's ncu time with the simulated kernel launched in its place") {
+    MeasuredRun r = run_of(1, "vanilla", "fma");
+    r.causal = false, r.Br = 64, r.Bc = 64, r.warps = 8, r.stages = 1;
+    NcuMetrics n;
+    n.gpu_time_ns = 3e6;
+    n.per_kernel = {{"qk_gemm_kernel", 1e6}, {"row_softmax_kernel", 0.5e6}, {"pv_gemm_kernel", 1.5e6}};
+    r.ncu = n;
+    const GpuSpec g = load_gpu("h200");
+    const Comparison c = compare_run(r.label(), r, g, crosscheck_sim_options());
+    REQUIRE(c.sim_error.empty());
+    REQUIRE(c.sim_kernel_seconds.size() == 3);
+    CHECK(c.sim_kernel_seconds[0].first == "vanilla_qk");
+    CHECK(c.sim_kernel_seconds[1].first == "vanilla_softmax");
+    CHECK(c.sim_kernel_seconds[2].first == "vanilla_pv");
+    double sum = 0;
+    for (const auto& [name, s] : c.sim_kernel_seconds) sum += s;
+    CHECK(sum == doctest::Approx(*c.at(Metric::time_ncu).simulated));
+    const std::string text = format_text(build_report("t.json", {c}, g), false);
+    CHECK(text.find("per kernel") != std::string::npos);
+    CHECK(text.find("row_softmax_kernel") != std::string::npos);
+    // the softmax's error as printed: (sim - 0.5 ms) / 0.5 ms
+    CHECK(text.find(format_rel_err((c.sim_kernel_seconds[1].second - 0.5e-3) / 0.5e-3)) != std::string::npos);
+    // One kernel: no table.
+    r.ncu->per_kernel.resize(1);
+    CHECK(format_text(build_report("t.json", {compare_run(r.label(), r, g, crosscheck_sim_options())}, g), false).find("per kernel") ==
+          std::string::npos);
+}
+
 TEST_CASE("cycles pair ncu's elapsed SM cycles with the simulated cycles at the kernel's clock under load") {
     MeasuredRun r = run_of(5, "fa2");
     r.N = 1024, r.Br = 128, r.Bc = 64;

@@ -96,6 +96,27 @@ TEST_CASE("schema 2 requires each run's declared pass and matmul unit and reads 
     CHECK(contains(error_of(doc), "runs[0].ncu.sm__cycles_elapsed.max: negative value"));
 }
 
+TEST_CASE("a run's per-kernel ncu times are read in launch order, each with its name") {
+    json doc = fixture();
+    json& n = doc["runs"][0]["ncu"];
+    n["per_kernel"] = json::array({{{"name", "qk"}, {"gpu__time_duration.sum", 1500.0}},
+                                   {{"name", "softmax"}, {"gpu__time_duration.sum", 800.0}, {"dram__bytes_read.sum", 1.0}}});
+    const MeasurementFile f = parse_measurement(doc.dump(), "k.json");
+    REQUIRE(f.runs[0].ncu.has_value());
+    const auto& k = f.runs[0].ncu->per_kernel;
+    REQUIRE(k.size() == 2);
+    CHECK(k[0].name == "qk");
+    CHECK(k[0].time_ns == 1500.0);
+    CHECK(k[1].name == "softmax");
+    CHECK(k[1].time_ns == 800.0);
+    n["per_kernel"][1]["gpu__time_duration.sum"] = -3;
+    CHECK(contains(error_of(doc), "runs[0].ncu.per_kernel[1].gpu__time_duration.sum: negative value"));
+    n["per_kernel"][1] = "softmax";
+    CHECK(contains(error_of(doc), "runs[0].ncu.per_kernel[1]: expected an object, got"));
+    n["per_kernel"] = json::array({{{"gpu__time_duration.sum", 1.0}}});
+    CHECK(contains(error_of(doc), "runs[0].ncu.per_kernel[0].name: required field is missing"));
+}
+
 TEST_CASE("every ncu metric of the table fills its own field") {
     std::set<std::string> names;
     for (const auto& f : ncu_metric_fields()) {
