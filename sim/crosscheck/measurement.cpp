@@ -121,16 +121,23 @@ NcuMetrics parse_ncu(const Obj& o) {
             m.*(f.field) = *v;
         }
     // Each kernel's own figures (files of schema 2 for runs of several kernels): name and time.
+    // A kernel ncu gave no time (null: "n/a") leaves the run without per-kernel times.
     if (const json* k = o.array("per_kernel")) {
+        bool complete = true;
         for (size_t i = 0; i < k->size(); ++i) {
             const Obj e = element(*k, i, o.field("per_kernel"), o.origin);
             NcuKernelTime t;
             t.name = e.string("name", true);
-            const auto ns = e.number("gpu__time_duration.sum", true);
+            const auto ns = e.number("gpu__time_duration.sum");
+            if (!ns) {
+                complete = false;
+                continue;
+            }
             if (*ns < 0) e.fail("gpu__time_duration.sum", "negative value " + std::to_string(*ns));
             t.time_ns = *ns;
             m.per_kernel.push_back(t);
         }
+        if (!complete) m.per_kernel.clear();
     }
     return m;
 }

@@ -115,6 +115,10 @@ TEST_CASE("a run's per-kernel ncu times are read in launch order, each with its 
     CHECK(contains(error_of(doc), "runs[0].ncu.per_kernel[1]: expected an object, got"));
     n["per_kernel"] = json::array({{{"gpu__time_duration.sum", 1.0}}});
     CHECK(contains(error_of(doc), "runs[0].ncu.per_kernel[0].name: required field is missing"));
+    // a kernel without a time (ncu's n/a, written as null): the run keeps no per-kernel times
+    n["per_kernel"] = json::array({{{"name", "qk"}, {"gpu__time_duration.sum", 1500.0}},
+                                   {{"name", "softmax"}, {"gpu__time_duration.sum", nullptr}}});
+    CHECK(parse_measurement(doc.dump(), "k.json").runs[0].ncu->per_kernel.empty());
 }
 
 TEST_CASE("every ncu metric of the table fills its own field") {
