@@ -186,10 +186,10 @@ private:
         const KernelIssue& ki = k_.issue;
         double chain = t;  // elementwise: when the last round trip so far is back
         for (const Op& op : it.loads) {
-            // FA1's state (Oi, li, mi) may be loaded by other code than the tiles (KernelIssue).
-            const bool state = ki.state_loads_in_flight > 0 && (op.tensor == Tensor::O || op.tensor == Tensor::l || op.tensor == Tensor::m);
+            // Loads straight into registers may keep other requests in flight than the tile loader.
+            const bool regs = (op.flags & kOpRegisterLoad) && ki.register_loads_in_flight > 0;
             const double in_flight = double(k_.warps * 32) * double(ki.load_bytes_per_request) *
-                                     (state ? ki.state_loads_in_flight : ki.loads_in_flight);
+                                     (regs ? ki.register_loads_in_flight : ki.loads_in_flight);
             // The bandwidth is claimed when the step starts (the servers take requests in time
             // order); the round trips of elementwise loads come back one after another.
             const TransferTiming x = mem_.transfer(op, c.sm, t, c_);
@@ -202,7 +202,7 @@ private:
                 // instructions take the SM's issue slots too.
                 const double trips = std::ceil(double(op.bytes) / in_flight);
                 const double per_thread = double(op.bytes) / double(ki.load_bytes_per_request) / double(k_.warps * 32);
-                const double insts = per_thread * (state ? ki.insts_per_state_load_element : ki.insts_per_load_element);  // per warp
+                const double insts = per_thread * (regs ? ki.insts_per_register_load_element : ki.insts_per_load_element);  // per warp
                 latency = trips * x.mean_latency_cycles + insts * g_.cuda_core_cycles_per_inst_one_warp;
                 if (cycles_per_inst_ > 0)
                     pipes_[size_t(c.sm)].vector.serve(t, insts * double(k_.warps) * cycles_per_inst_ / double(g_.sm_subpartitions));

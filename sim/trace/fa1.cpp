@@ -39,9 +39,11 @@ CtaProgram fa1_forward_cta(Emitter& e, Shape k) {
             const BlockRange r = block(i, k.Br, k.N);
             const int64_t R = r.size;
             e.load_rows(Tensor::Q, Line::load_qolm, r.begin, R);         // line 8: load Qi, Oi, li, mi
-            e.load_rows(Tensor::O, Line::load_qolm, r.begin, R);
-            e.load_rows(Tensor::l, Line::load_qolm, r.begin, R);
-            e.load_rows(Tensor::m, Line::load_qolm, r.begin, R);
+            // the scalar kernel (v3) loads Oi, li, mi straight into registers
+            const uint8_t to_regs = k.fma ? kOpRegisterLoad : 0;
+            e.load_rows(Tensor::O, Line::load_qolm, r.begin, R, to_regs);
+            e.load_rows(Tensor::l, Line::load_qolm, r.begin, R, to_regs);
+            e.load_rows(Tensor::m, Line::load_qolm, r.begin, R, to_regs);
             e.barrier(Line::compute_s);
             if (k.fma) e.matmul_fma(Line::compute_s, R, C, d, 1, 8);     // line 9: Sij = Qi Kj^T
             else e.matmul(Line::compute_s, R, C, d, (R + C) * d * k.es); //   (fma: 1 x 8 per thread)

@@ -36,10 +36,10 @@ struct KernelIssue {
     // tiles alone limit occupancy). A CTA holds warps x 32 threads x this, rounded up to 8 per
     // thread (the allocation unit of 256 registers per warp).
     int64_t registers_per_thread = 0;
-    // FA1's running state (Oi, li, mi, read back every step) where the kernel loads it straight
-    // into registers rather than through its tile loader: requests in flight per thread (0: the
-    // tile loader's figures) and instructions per element (counted in the step's code instead).
-    double state_loads_in_flight = 0, insts_per_state_load_element = 0;
+    // Loads the trace flags kOpRegisterLoad (straight into registers, not through the tile loader:
+    // FA1's Oi, li, mi): requests in flight per thread (0: the tile loader's figures) and
+    // instructions per element (counted in the step's code instead).
+    double register_loads_in_flight = 0, insts_per_register_load_element = 0;
     bool elementwise_loads() const { return load_bytes_per_request > 0; }
     bool vector_issue_modelled() const { return insts_per_vector_flop > 0 || insts_per_exp > 0 || insts_per_softmax_step > 0; }
 };
@@ -87,7 +87,7 @@ inline KernelIssue scalar_tile_kernel_issue(int64_t elem_bytes, int64_t d, Scala
     KernelIssue k{elem_bytes, 1.0, 37.0, (s + pv) / 2};
     k.insts_per_exp = (v4 ? 71.0 : 73.0) / 4;
     k.insts_per_softmax_step = v4 ? 210.0 : 615.0;
-    if (!v4) k.state_loads_in_flight = 38.0 / 10;
+    if (!v4) k.register_loads_in_flight = 38.0 / 10;
     k.registers_per_thread = v4 ? 102 : 128;
     return k;
 }

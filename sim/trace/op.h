@@ -47,6 +47,9 @@ constexpr uint8_t kOpQuarterSectors = 8;  // store issued by 4 threads per row, 
                                           // store instruction fills a quarter of every 32-byte sector
                                           // it touches, so L2 receives 4x op.bytes in write requests
                                           // (HBM still sees each sector once, merged in L2)
+constexpr uint8_t kOpRegisterLoad = 16;  // load straight into registers, not through the kernel's
+                                         // tile loader (FA1's Oi, li, mi in kernels/v3): timed with
+                                         // KernelIssue::register_loads_in_flight where it is set
 
 struct Op {
     OpKind kind = OpKind::barrier;

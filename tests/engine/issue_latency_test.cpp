@@ -263,16 +263,18 @@ TEST_CASE("a kernel that issues everything on CUDA cores runs its softmax on the
     CHECK(time_trace(h.trace, g).timing.cycles == doctest::Approx(2 * G + 2 * S));
 }
 
-TEST_CASE("FA1's running state loaded straight into registers takes its own requests in flight") {
+TEST_CASE("loads straight into registers (FA1's running state) take their own requests in flight") {
     const GpuSpec g = teaching();
     HandTrace h = hand_trace(1, {});
-    const Op q = load_rows(Tensor::Q, 0, 64, h.trace.shapes), o = load_rows(Tensor::O, 0, 64, h.trace.shapes);
+    const Op q = load_rows(Tensor::Q, 0, 64, h.trace.shapes);
+    Op o = load_rows(Tensor::O, 0, 64, h.trace.shapes);
+    o.flags = kOpRegisterLoad;
     h.kernel->ops = {q, o};
     // 4 warps, 2-byte requests: the Q tile one request in flight per thread, Oi 4
     h.kernel->issue = KernelIssue{2, 1.0, 0.0, 1.0};
     const double per_trip = 4 * 32 * 2, q_trips = std::ceil(double(q.bytes) / per_trip);
     CHECK(time_trace(h.trace, g).timing.cycles == doctest::Approx(2 * q_trips * g.hbm_latency_cycles));
-    h.kernel->issue.state_loads_in_flight = 4;
+    h.kernel->issue.register_loads_in_flight = 4;
     const double o_trips = std::ceil(double(o.bytes) / (per_trip * 4));
     CHECK(o_trips == q_trips / 4);
     CHECK(time_trace(h.trace, g).timing.cycles == doctest::Approx((q_trips + o_trips) * g.hbm_latency_cycles));
