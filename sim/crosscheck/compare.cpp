@@ -176,9 +176,8 @@ std::vector<MetricSummary> summarize(const std::vector<Comparison>& cs) {
                     if (auto e = c.at(m).rel_err()) errs.push_back({std::fabs(*e), c.label});
             if (errs.empty()) return;
             std::sort(errs.begin(), errs.end());
-            const size_t n = errs.size();
-            const double median = n % 2 ? errs[n / 2].first : 0.5 * (errs[n / 2 - 1].first + errs[n / 2].first);
-            out.push_back({m, group, int64_t(n), median, errs.back().first, errs.back().second});
+            const double median = sorted_median(errs, [](const auto& e) { return e.first; });
+            out.push_back({m, group, int64_t(errs.size()), median, errs.back().first, errs.back().second});
         };
         for (int64_t v : versions)
             one(v == 0 ? std::string("csv") : "v" + std::to_string(v), [v](const Comparison& c) { return c.run.version == v; });

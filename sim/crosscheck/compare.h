@@ -90,6 +90,14 @@ struct MetricSummary {
 // Per metric: one row per kernel version present, then "all". Metrics with no pair are left out.
 std::vector<MetricSummary> summarize(const std::vector<Comparison>& cs);
 
+// The median of a non-empty vector sorted ascending by key(element): its middle element, or the
+// mean of the middle two.
+template <class T, class Key>
+double sorted_median(const std::vector<T>& v, Key key) {
+    const size_t n = v.size();
+    return n % 2 ? key(v[n / 2]) : 0.5 * (key(v[n / 2 - 1]) + key(v[n / 2]));
+}
+
 // The file's own numbers per shape and pass: each version's median time, torch's, the v5/torch
 // throughput ratio (torch ms / v5 ms), for a backward shape the ratio of PyTorch's flash backward to
 // the fastest fused backward version (torch ms / version ms), and the flash-vs-vanilla speedup

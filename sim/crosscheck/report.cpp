@@ -168,7 +168,7 @@ void instruction_table(std::ostringstream& o, const std::vector<Comparison>& cs)
     }
     for (auto& [v, e] : errs) {
         std::sort(e.begin(), e.end());
-        const double median = e.size() % 2 ? e[e.size() / 2] : (e[e.size() / 2 - 1] + e[e.size() / 2]) / 2;
+        const double median = sorted_median(e, [](double x) { return x; });
         o << "  v" << v << ": simulated instructions, median |err| " << fmt("%.1f%%", 100 * median) << ", worst "
           << fmt("%.1f%%", 100 * e.back()) << " over " << e.size() << " runs\n";
     }
