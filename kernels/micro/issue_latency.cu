@@ -112,16 +112,8 @@ void measure(const char* name, Kernel k, int ilp, double insts_per_iter, int sms
     long long* cyc;
     CHECK(cudaMalloc(&out, size_t(sms) * 1024 * sizeof(float)));
     CHECK(cudaMalloc(&cyc, size_t(sms) * sizeof(long long)));
-    long long host[1024];
     for (int warps : {1, 2, 4, 8, 16, 32}) {
-        k<<<sms, warps * 32>>>(out, cyc);  // warm-up
-        CHECK(cudaDeviceSynchronize());
-        k<<<sms, warps * 32>>>(out, cyc);
-        CHECK(cudaGetLastError());
-        CHECK(cudaDeviceSynchronize());
-        CHECK(cudaMemcpy(host, cyc, size_t(sms) * sizeof(long long), cudaMemcpyDeviceToHost));
-        double mean = 0;
-        for (int i = 0; i < sms; ++i) mean += double(host[i]) / sms;
+        const double mean = mean_cta_cycles(k, sms, warps * 32, out, cyc);
         // warps spread over the 4 SMSPs: ceil(warps / 4) warps per SMSP
         const double per_smsp = double((warps + 3) / 4);
         const double insts = insts_per_iter * kIters * per_smsp;

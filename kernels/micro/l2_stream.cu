@@ -55,26 +55,13 @@ void run(const char* width, const void* buf, int sms, int warps_per_sm, unsigned
     const size_t per_iter = size_t(ctas) * threads * sizeof(V) * U;
     const int iters = int(std::max<size_t>(16, (size_t(1) << 30) / per_iter));  // about 1 GiB read
     const size_t n_vec = kBufBytes / sizeof(V);
-    cudaEvent_t e0, e1;
-    CHECK(cudaEventCreate(&e0));
-    CHECK(cudaEventCreate(&e1));
-    std::vector<double> ms;
-    for (int rep = 0; rep < 4; ++rep) {
-        CHECK(cudaEventRecord(e0));
-        l2_stream_kernel<V, U><<<ctas, threads>>>(static_cast<const V*>(buf), n_vec, iters, sink, clk);
-        CHECK(cudaEventRecord(e1));
-        CHECK(cudaEventSynchronize(e1));
-        CHECK(cudaGetLastError());
-        float m = 0;
-        CHECK(cudaEventElapsedTime(&m, e0, e1));
-        if (rep) ms.push_back(m);  // rep 0 is the warm-up (and brings the buffer into L2)
-    }
-    std::sort(ms.begin(), ms.end());
+    // the warm-up launch also brings the buffer into L2
+    const auto launch = [&] { l2_stream_kernel<V, U><<<ctas, threads>>>(static_cast<const V*>(buf), n_vec, iters, sink, clk); };
+    const double t_s = median_launch_ms(4, [](int) {}, launch) * 1e-3;
     std::vector<double> hz(static_cast<size_t>(ctas));
     CHECK(cudaMemcpy(hz.data(), clk, hz.size() * sizeof(double), cudaMemcpyDeviceToHost));
     double clock = 0;
     for (double h : hz) clock += h / double(ctas);
-    const double t_s = ms[ms.size() / 2] * 1e-3;
     const double bytes = double(per_iter) * iters;
     const double bps_sm = bytes / t_s / sms;
     const double in_flight = double(warps_per_sm) * 32 * U * sizeof(V);
@@ -83,8 +70,6 @@ void run(const char* width, const void* buf, int sms, int warps_per_sm, unsigned
                 " at %.3f GHz\n",
                 width, U, warps_per_sm, bytes / t_s / 1e9, bps_sm / 1e9, in_flight, lat_ns, lat_ns * clock * 1e-9,
                 clock * 1e-9);
-    CHECK(cudaEventDestroy(e0));
-    CHECK(cudaEventDestroy(e1));
 }
 
 int main() {

@@ -121,31 +121,15 @@ void stream(const char* width, const void* buf, size_t buf_bytes, void* flush, s
     const size_t per_iter = total_threads * sizeof(V) * U;
     const int iters = int(std::max<size_t>(8, std::min<size_t>((size_t(1) << 30) / per_iter, buf_bytes / per_iter)));
     const size_t n_vec = buf_bytes / sizeof(V);
-    cudaEvent_t e0, e1;
-    CHECK(cudaEventCreate(&e0));
-    CHECK(cudaEventCreate(&e1));
-    std::vector<double> ms;
-    for (int rep = 0; rep < 4; ++rep) {
-        CHECK(cudaMemset(flush, rep, flush_bytes));  // flush L2
-        CHECK(cudaEventRecord(e0));
-        stream_kernel<V, U><<<ctas, threads>>>(static_cast<const V*>(buf), n_vec, iters, sink);
-        CHECK(cudaEventRecord(e1));
-        CHECK(cudaEventSynchronize(e1));
-        CHECK(cudaGetLastError());
-        float m = 0;
-        CHECK(cudaEventElapsedTime(&m, e0, e1));
-        if (rep) ms.push_back(m);  // rep 0 is the warm-up
-    }
-    std::sort(ms.begin(), ms.end());
-    const double t_s = ms[ms.size() / 2] * 1e-3;
+    const auto flush_l2 = [&](int rep) { CHECK(cudaMemset(flush, rep, flush_bytes)); };
+    const auto launch = [&] { stream_kernel<V, U><<<ctas, threads>>>(static_cast<const V*>(buf), n_vec, iters, sink); };
+    const double t_s = median_launch_ms(4, flush_l2, launch) * 1e-3;
     const double bytes = double(per_iter) * iters;
     const double bps = bytes / t_s, bps_sm = bps / sms;
     std::printf("stream %-3s U=%d warps/SM %2d (%d CTA/SM x %4d thr): %8.1f GB/s  %6.2f GB/s/SM  in flight/SM %7.0f B"
                 "  (%.3f ms, %.0f MB)\n",
                 width, U, warps_per_sm, ctas_per_sm, threads, bps / 1e9, bps_sm / 1e9, bps_sm * hbm_latency_ns * 1e-9,
                 t_s * 1e3, bytes / 1e6);
-    CHECK(cudaEventDestroy(e0));
-    CHECK(cudaEventDestroy(e1));
 }
 
 int main() {

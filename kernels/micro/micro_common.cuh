@@ -1,9 +1,12 @@
 // micro_common.cuh: what the microbenchmarks share: a CUDA call check that names the file and line,
-// and the GPU's nanosecond timer (%globaltimer), read beside clock64() to get the SM clock.
+// the GPU's nanosecond timer (%globaltimer), read beside clock64() to get the SM clock, and the two
+// ways they time a kernel (CUDA events around repeated launches; clock64() inside each CTA).
 #pragma once
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <vector>
 #include <cuda_runtime.h>
 
 #define CHECK(x)                                                                                   \
@@ -19,4 +22,45 @@ __device__ __forceinline__ uint64_t globaltimer_ns() {
     uint64_t t;
     asm volatile("mov.u64 %0, %%globaltimer;" : "=l"(t));
     return t;
+}
+
+// The median milliseconds of launch() timed with CUDA events, over reps - 1 launches after a first
+// one that warms up; before(rep) runs untimed before each launch (an L2 flush, say).
+template <class Before, class Launch>
+double median_launch_ms(int reps, Before before, Launch launch) {
+    cudaEvent_t e0, e1;
+    CHECK(cudaEventCreate(&e0));
+    CHECK(cudaEventCreate(&e1));
+    std::vector<double> ms;
+    for (int rep = 0; rep < reps; ++rep) {
+        before(rep);
+        CHECK(cudaEventRecord(e0));
+        launch();
+        CHECK(cudaEventRecord(e1));
+        CHECK(cudaEventSynchronize(e1));
+        CHECK(cudaGetLastError());
+        float m = 0;
+        CHECK(cudaEventElapsedTime(&m, e0, e1));
+        if (rep) ms.push_back(m);  // rep 0 is the warm-up
+    }
+    CHECK(cudaEventDestroy(e0));
+    CHECK(cudaEventDestroy(e1));
+    std::sort(ms.begin(), ms.end());
+    return ms[ms.size() / 2];
+}
+
+// k<<<ctas, threads>>>(out, cycles) launched once to warm up and once measured: the mean over the
+// CTAs of the cycles each wrote to cycles[blockIdx.x].
+template <class Kernel>
+double mean_cta_cycles(Kernel k, int ctas, int threads, float* out, long long* cycles) {
+    k<<<ctas, threads>>>(out, cycles);
+    CHECK(cudaDeviceSynchronize());
+    k<<<ctas, threads>>>(out, cycles);
+    CHECK(cudaGetLastError());
+    CHECK(cudaDeviceSynchronize());
+    std::vector<long long> host(static_cast<size_t>(ctas));
+    CHECK(cudaMemcpy(host.data(), cycles, host.size() * sizeof(long long), cudaMemcpyDeviceToHost));
+    double mean = 0;
+    for (long long c : host) mean += double(c) / ctas;
+    return mean;
 }

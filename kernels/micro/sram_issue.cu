@@ -65,16 +65,8 @@ void measure(Kernel k, int L, int F, int sms) {
     long long* cyc;
     CHECK(cudaMalloc(&out, size_t(sms) * 1024 * sizeof(float)));
     CHECK(cudaMalloc(&cyc, size_t(sms) * sizeof(long long)));
-    long long host[1024];
     for (int warps : {2, 4, 8, 12, 16, 24, 32}) {
-        k<<<sms, warps * 32>>>(out, cyc);  // warm-up
-        CHECK(cudaDeviceSynchronize());
-        k<<<sms, warps * 32>>>(out, cyc);
-        CHECK(cudaGetLastError());
-        CHECK(cudaDeviceSynchronize());
-        CHECK(cudaMemcpy(host, cyc, size_t(sms) * sizeof(long long), cudaMemcpyDeviceToHost));
-        double mean = 0;
-        for (int i = 0; i < sms; ++i) mean += double(host[i]) / sms;
+        const double mean = mean_cta_cycles(k, sms, warps * 32, out, cyc);
         const double per_step = mean / kIters;
         const double wavefronts = 4.0 * L * warps;  // per step, per SM
         std::printf("L %2d F %3d  warps/SM %2d: %9.1f cycles per step  SRAM busy %5.1f%%  (%6.1f cycles per step per warp)\n", L, F,
