@@ -19,6 +19,24 @@ namespace {
 // The classroom GPU: no L2, one clock, no launch cost, unlimited SRAM bandwidth.
 GpuSpec teaching() { return load_gpu("teaching"); }
 
+// The classroom GPU issuing CUDA-core instructions at 2 cycles each per sub-partition, one warp
+// or more.
+GpuSpec teaching_at_two_cycles_per_inst() {
+    GpuSpec g = teaching();
+    apply_override(g, "cuda_core_cycles_per_inst_one_warp=2");
+    apply_override(g, "cuda_core_cycles_per_inst=2");
+    return g;
+}
+
+// A softmax over `elements` scores: 4 FLOPs and one exponential each.
+Op softmax_op(uint64_t elements) {
+    Op o;
+    o.kind = OpKind::vector;
+    o.flops = 4 * elements;
+    o.exps = elements;
+    return o;
+}
+
 Op cuda_core_matmul(uint64_t flops) {
     Op o = matmul(flops, 0);
     o.flags = kOpCudaCore;
@@ -151,13 +169,8 @@ TEST_CASE("wgmma's clock holds the tensor clock up to the knee of its duty cycle
 }
 
 TEST_CASE("softmax work takes its warp-instructions at the issue rate when they outlast the FP32 and exp pipes") {
-    GpuSpec g = teaching();
-    apply_override(g, "cuda_core_cycles_per_inst_one_warp=2");
-    apply_override(g, "cuda_core_cycles_per_inst=2");
-    Op softmax;
-    softmax.kind = OpKind::vector;
-    softmax.flops = 4 * 128 * 128;
-    softmax.exps = 128 * 128;
+    GpuSpec g = teaching_at_two_cycles_per_inst();
+    const Op softmax = softmax_op(128 * 128);
     HandTrace h = hand_trace(g.sm_count, {softmax});
     const double exp_cycles = double(softmax.exps) / (g.exp_per_s / double(g.sm_count) / g.clock_hz);
     const double flop_cycles = double(softmax.flops) / (g.vector_flops_per_s / double(g.sm_count) / g.clock_hz);
@@ -173,13 +186,8 @@ TEST_CASE("softmax work takes its warp-instructions at the issue rate when they 
 }
 
 TEST_CASE("the iteration's fixed softmax instructions are issued once, with its first op with exponentials") {
-    GpuSpec g = teaching();
-    apply_override(g, "cuda_core_cycles_per_inst_one_warp=2");
-    apply_override(g, "cuda_core_cycles_per_inst=2");
-    Op softmax;
-    softmax.kind = OpKind::vector;
-    softmax.flops = 4 * 128 * 128;
-    softmax.exps = 128 * 128;
+    GpuSpec g = teaching_at_two_cycles_per_inst();
+    const Op softmax = softmax_op(128 * 128);
     auto cycles_of = [&](std::vector<Op> ops) {
         HandTrace h = hand_trace(g.sm_count, {});
         const Op k = load_rows(Tensor::K, 0, 64, h.trace.shapes);
@@ -241,15 +249,10 @@ TEST_CASE("the row softmax's CTAs hold their row of S in SRAM as fp32: (Nk + 32)
 }
 
 TEST_CASE("a kernel that issues everything on CUDA cores runs its softmax on the same issue slots as its GEMMs") {
-    GpuSpec g = teaching();
-    apply_override(g, "cuda_core_cycles_per_inst_one_warp=2");
-    apply_override(g, "cuda_core_cycles_per_inst=2");
+    GpuSpec g = teaching_at_two_cycles_per_inst();
     apply_override(g, "max_ctas_per_sm=2");
     apply_override(g, "sram_latency_cycles=0");
-    Op softmax;
-    softmax.kind = OpKind::vector;
-    softmax.flops = 4 * 64 * 64;
-    softmax.exps = 64 * 64;
+    const Op softmax = softmax_op(64 * 64);
     const double gemm_flops = 64.0 * 64 * 64 * 2;
     HandTrace h = hand_trace(2 * g.sm_count, {cuda_core_matmul(uint64_t(gemm_flops)), softmax});
     h.kernel->issue.insts_per_fma = 4;
@@ -281,9 +284,7 @@ TEST_CASE("loads straight into registers (FA1's running state) take their own re
 }
 
 TEST_CASE("a CUDA-core GEMM that loads SRAM in bursts takes 1 + share / warps per sub-partition times its longer pipe") {
-    GpuSpec g = teaching();
-    apply_override(g, "cuda_core_cycles_per_inst_one_warp=2");
-    apply_override(g, "cuda_core_cycles_per_inst=2");
+    GpuSpec g = teaching_at_two_cycles_per_inst();
     apply_override(g, "sram_bytes_per_cycle_per_sm=128");
     const double flops = 64.0 * 64 * 64 * 2, insts_per_fma = 4;
     const double issue = flops / 2 / 32 * insts_per_fma * 2 / 4;  // one CTA of 4 warps: 1 per sub-partition
