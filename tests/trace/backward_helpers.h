@@ -1,9 +1,13 @@
 // backward_helpers.h: shared set-up of the backward trace tests: a problem, a schedule resolved
-// on a GPU whose SRAM does not constrain the blocks, and the paper-mode counts of its trace.
+// on a GPU whose SRAM does not constrain the blocks, the paper-mode counts of its trace, and the
+// check that the closed forms equal them.
 #pragma once
+#include <doctest/doctest.h>
+
 #include <algorithm>
 #include <cstdint>
 
+#include "sim/analytic/analytic.h"
 #include "sim/engine/counting.h"
 #include "sim/gpu/gpu_spec.h"
 #include "sim/trace/trace.h"
@@ -50,6 +54,17 @@ inline Counters count_pass(Algorithm a, const BwdShape& sh, bool causal, Pass pa
     s.vanilla_gemm = gemm;
     const GpuSpec g = roomy_gpu();
     return count_paper_mode(make_trace(p, resolve_schedule(s, p, g), g)).total;
+}
+
+// The closed-form HBM bytes (sim/analytic) of schedule s, resolved on g, equal the paper-mode counts
+// of its trace exactly.
+inline void check_closed_form_matches_trace(const AttentionProblem& p, const Schedule& s, const GpuSpec& g) {
+    const Schedule r = resolve_schedule(s, p, g);
+    const AnalyticCounts a = exact_counts(p, r);
+    const Counters c = count_paper_mode(make_trace(p, r, g)).total;
+    REQUIRE(a.available);
+    CHECK(a.hbm_read_bytes == c.total.hbm_read_bytes);
+    CHECK(a.hbm_write_bytes == c.total.hbm_write_bytes);
 }
 
 // Query rows the backward's inner loops run, summed over key blocks j, from the block geometry:

@@ -50,11 +50,6 @@ TEST_CASE("the closed forms of exact_counts equal the simulated vanilla backward
                 s.Bc = sh.Bc;
                 s.vanilla_gemm = gemm;
                 const GpuSpec g = roomy_gpu();
-                const Schedule r = resolve_schedule(s, p, g);
-                const AnalyticCounts a = exact_counts(p, r);
-                const Counters c = count_paper_mode(make_trace(p, r, g)).total;
-                REQUIRE(a.available);
-                CHECK(a.hbm_read_bytes == c.total.hbm_read_bytes);
-                CHECK(a.hbm_write_bytes == c.total.hbm_write_bytes);
+                check_closed_form_matches_trace(p, s, g);
             }
 }

@@ -23,12 +23,7 @@ TEST_CASE("the closed forms of standard attention equal the simulated forward, b
                     s.algo = Algorithm::standard;
                     s.Br = sh.Br, s.Bc = sh.Bc, s.vanilla_gemm = gemm;
                     if (pass == Pass::fwdbwd) s.bwd_Br = sh.Bc, s.bwd_Bc = sh.Br;  // the backward on other blocks
-                    const Schedule r = resolve_schedule(s, p, g);
-                    const AnalyticCounts a = exact_counts(p, r);
-                    const Counters c = count_paper_mode(make_trace(p, r, g)).total;
-                    REQUIRE(a.available);
-                    CHECK(a.hbm_read_bytes == c.total.hbm_read_bytes);
-                    CHECK(a.hbm_write_bytes == c.total.hbm_write_bytes);
+                    check_closed_form_matches_trace(p, s, g);
                 }
 }
 
