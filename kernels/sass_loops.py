@@ -3,7 +3,8 @@
 
 Reads the output of `cuobjdump -sass BINARY` (plain or .gz; kernels/measurements/sass-*.txt.gz
 are such dumps, stored with provenance) and prints, per kernel and per loop (a backward branch
-to an earlier address; loops nest), the instructions one trip of the loop body issues by class
+to an earlier address; loops nest) of the cubin for --arch (default sm_90: what an H100 or
+H200 runs; a binary built for sm_80 and sm_90 holds a copy of each kernel for each), the instructions one trip of the loop body issues by class
 (the classes of sass_mix.py), and the global loads' round trips: a round trip ends where an
 instruction reads a register an outstanding LDG writes, so "LDG 4 in 4 round trips" means each
 load waits for the one before (one request in flight per thread) and "LDG 16 in 1" that all
@@ -11,7 +12,7 @@ sixteen are in flight together. Regions a forward branch may skip are counted wi
 (static counts; the simulator's parameters cite the loop and say which part they use).
 
 Python standard library only.
-usage: python3 kernels/sass_loops.py DUMP [--kernel SUBSTRING] [--out FILE]
+usage: python3 kernels/sass_loops.py DUMP [--arch sm_90] [--kernel SUBSTRING] [--out FILE]
 """
 import argparse
 import collections
@@ -73,21 +74,30 @@ def round_trips(body):
     return loads, trips
 
 
+ARCH = re.compile(r"^\s*arch = (sm_\w+)", re.M)
+
+
 def kernels(text):
-    for chunk in re.split(r"\n\s*Function : ", text)[1:]:
-        name = chunk.split("\n", 1)[0].strip()
-        insts = [(int(m.group(1), 16), m.group(2)) for m in map(INST.match, chunk.split("\n")) if m]
-        yield name, insts
+    """(arch, name, instructions) of every function, arch from the cubin's "arch = " line."""
+    arch = ""
+    for i, chunk in enumerate(re.split(r"\n\s*Function : ", text)):
+        if i > 0:
+            name = chunk.split("\n", 1)[0].strip()
+            insts = [(int(m.group(1), 16), m.group(2)) for m in map(INST.match, chunk.split("\n")) if m]
+            yield arch, name, insts
+        found = ARCH.findall(chunk)  # the cubin the next function belongs to
+        if found:
+            arch = found[-1]
 
 
-def report(name, insts, out):
+def report(arch, name, insts, out):
     index = {a: i for i, (a, _) in enumerate(insts)}
     loops = []
     for i, (a, ins) in enumerate(insts):
         m = re.search(r"\bBRA\b.*?0x([0-9a-f]+)", ins)
         if m and int(m.group(1), 16) <= a and int(m.group(1), 16) in index:
             loops.append((index[int(m.group(1), 16)], i))
-    out.write("## %s (%d instructions, %d loops)\n" % (name, len(insts), len(loops)))
+    out.write("## %s %s (%d instructions, %d loops)\n" % (arch, name, len(insts), len(loops)))
     for lo, hi in sorted(loops):
         body = [ins for _, ins in insts[lo:hi + 1]]
         depth = sum(1 for a, b in loops if a <= lo and hi <= b and (a, b) != (lo, hi))
@@ -104,6 +114,10 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("dump")
     ap.add_argument("--kernel", default="", help="only kernels whose mangled name contains this")
+    ap.add_argument("--arch", default="sm_90",
+                    help="the cubin's architecture (a binary built for several holds one copy of each kernel per "
+                         "arch; the GPU runs the one of its compute capability: sm_90 or sm_90a on an H100 or H200); "
+                         "a kernel built only for sm_90a is taken from it when --arch is sm_90")
     ap.add_argument("--out", help="write provenance and loops here (else stdout)")
     a = ap.parse_args()
     opener = gzip.open if a.dump.endswith(".gz") else open
@@ -116,11 +130,11 @@ def main():
     out.write("# dump: %s (its first line: %s)\n" % (a.dump, first.strip()))
     out.write("# command: %s\n" % " ".join(shlex.quote(x) for x in ["python3"] + sys.argv))
     seen = set()
-    for name, insts in kernels(text):
-        if a.kernel not in name or name in seen:
+    for arch, name, insts in kernels(text):
+        if a.kernel not in name or name in seen or arch.rstrip("a") != a.arch.rstrip("a"):
             continue
         seen.add(name)
-        report(name, insts, out)
+        report(arch, name, insts, out)
     return 0
 
 

@@ -4,7 +4,8 @@
 //
 // Every figure comes from the static SASS of kernels/ (cuobjdump -sass, stored as
 // kernels/measurements/sass-fa_bench-2026-12-02.txt.gz; its loops, one trip each, in
-// kernels/measurements/sass-loops-fa_bench-2026-12-02.txt, written by kernels/sass_loops.py);
+// kernels/measurements/sass-loops-fa_bench-2026-12-02-sm_90.txt, written by kernels/sass_loops.py
+// from the sm_90 cubin, the code an H100 or H200 runs);
 // registers per thread from ptxas (kernels/measurements/ptxas-registers-2026-12-02.txt).
 #pragma once
 #include <algorithm>
@@ -45,7 +46,8 @@ struct KernelIssue {
 };
 
 // The tensor-core FlashAttention kernels v5 (mma.sync) and v6 (wgmma): their main loop, per warp
-// and key block (kernels/measurements/sass-loops-fa_bench-2026-12-02.txt, the unmasked path):
+// and key block (kernels/measurements/sass-loops-fa_bench-2026-12-02.txt, v5's sm_80 code, and
+// -sm_90.txt, v6's sm_90a code; the unmasked path):
 // per score element a thread issues 2 FFMA/FADD (scale and subtract the max, the row sum), 1 FMNMX
 // (the row max), 1 MUFU.EX2 and half an F2FP (P~ to fp16 in pairs); per output element 1 FMUL
 // (rescaling Oi): 1 per FLOP of the trace's softmax (4 per score) and rescale (1 per element),
@@ -62,64 +64,78 @@ inline KernelIssue tensor_fa_kernel_issue(bool warp_mma, int64_t Bc, int64_t d) 
 }
 
 // The scalar tile kernels v3 (FA1) and v4 (FA2), kernels/scalar_tiles.cuh, 4 threads per query
-// row; per thread, from each kernel's main loop in the SASS (fp16; the paths a d and Bc that are
-// multiples of 8 and 4 take):
+// row; per thread, from each kernel's main loop in its sm_90 code (what an H100 or H200 runs:
+// kernels/measurements/sass-loops-fa_bench-2026-12-02-sm_90.txt; fp16; the paths a d and Bc that
+// are multiples of 8 and 4 take):
 // - tile loads (load_rows_hbm_to_sram): one 2-byte element per thread per trip, each LDG waiting
-//   for the one before ("LDG 4 in 4 round trips"), 136-157 instructions per 4 elements: 37 each;
-// - Sij = Qi Kj^T (compute_Sij_row): per 8 keys of a thread, floor(d/8) trips of 113 instructions
-//   (64 FFMA), a prologue and epilogue of 169 (v4) or 149 (v3) instructions, and a 77 (76)
+//   for the one before ("LDG 4 in 4 round trips"), 159-164 instructions per 4 elements (the six
+//   loops of Qi, Kj, Vj in v3 and v4: 161.5 on average);
+// - Sij = Qi Kj^T (compute_Sij_row): per 8 keys of a thread, floor(d/8) trips of 122 instructions
+//   (64 FFMA), a prologue and epilogue of 220 (v4) or 173 (v3) instructions, and an 82 (84)
 //   instruction remainder when d/4 is odd;
 // - Pij Vj (accumulate_PV): per key, 32 output columns of which d/4 are the thread's (kOCols = 32
-//   whatever d): v4 65 instructions per key (its loop is not unrolled), v3 199 per 4 keys;
-// - the exponentials: v4 71, v3 73 instructions per 4 score elements of a thread (read Sij,
+//   whatever d): v4 66, v3 54 instructions per key (neither loop is unrolled);
+// - the exponentials: v4 72, v3 73 instructions per 4 score elements of a thread (read Sij,
 //   subtract the max, exp, store P~, sum);
 // - per step and warp, the main loop's code outside these loops (shuffles of the row max and sum,
-//   alpha, the rescale of the 32 Oi registers, barriers, addressing), on the path a full,
-//   unmasked block takes: v4 210; v3 615, with its reads of Oi, li, mi straight into registers
-//   (38 LDG in 10 round trips: 3.8 requests in flight per thread) and their stores.
+//   alpha, the rescale of the 32 Oi registers, barriers, addressing, the loops' set-up), on the
+//   path a full, unmasked block with Bc / 4 a multiple of 4 takes (the exp loop's peeled
+//   remainder, 63-64 instructions, and the d = 0 path are skipped): v4 157; v3 610, with its
+//   reads of Oi, li, mi straight into registers (38 LDG in 10 round trips: 3.8 requests in flight
+//   per thread), 1 / li and the 210 instructions that store Oi, li, mi.
 // The two GEMMs have the same FMAs (Br x Bc x d), so a kernel's GEMMs issue the mean per FMA.
 enum class ScalarTileKernel { fa1_v3, fa2_v4 };
 inline KernelIssue scalar_tile_kernel_issue(int64_t elem_bytes, int64_t d, ScalarTileKernel kernel) {
     const bool v4 = kernel == ScalarTileKernel::fa2_v4;
     const double dd = double(d > 0 ? d : 1);
-    const double sij_trip = 113.0 * double(d / 8) + (v4 ? 169.0 : 149.0) + ((d / 4) % 2 ? (v4 ? 77.0 : 76.0) : 0.0);
-    const double s = sij_trip / (8 * dd), pv = (v4 ? 65.0 : 199.0 / 4) / (dd / 4);
-    KernelIssue k{elem_bytes, 1.0, 37.0, (s + pv) / 2};
-    k.insts_per_exp = (v4 ? 71.0 : 73.0) / 4;
-    k.insts_per_softmax_step = v4 ? 210.0 : 615.0;
+    const double sij_trip = 122.0 * double(d / 8) + (v4 ? 220.0 : 173.0) + ((d / 4) % 2 ? (v4 ? 82.0 : 84.0) : 0.0);
+    const double s = sij_trip / (8 * dd), pv = (v4 ? 66.0 : 54.0) / (dd / 4);
+    KernelIssue k{elem_bytes, 1.0, 161.5 / 4, (s + pv) / 2};
+    k.insts_per_exp = (v4 ? 72.0 : 73.0) / 4;
+    k.insts_per_softmax_step = v4 ? 157.0 : 610.0;
     if (!v4) k.register_loads_in_flight = 38.0 / 10;
     k.registers_per_thread = v4 ? 102 : 128;
     return k;
 }
-// The scalar GEMM kernels of v1 (v1_vanilla_tiled.cu), 4 x 4 outputs per thread: Q, K tiles
-// "LDG 8 in 6 round trips" (1.33 in flight), 170 instructions per 8 elements; the k loop 201
-// instructions per 128 FMAs. P, V tiles "LDG 4 in 2" (2 in flight), 102 and 141 per 4 elements;
-// the k loop 210 per 4 keys of 8 column groups of 16 (kMaxD = 128), predicated, not skipped,
-// where a group lies past d: 210 instructions per 4 x 4 x 8 x d / 128 useful FMAs, 210 / d each.
-// Registers: 80 (QK) and 64 (PV) per thread.
+// The scalar GEMM kernels of v1 (v1_vanilla_tiled.cu), 4 x 4 outputs per thread, in their sm_90
+// code: Q, K tiles "LDG 8 in 2 round trips" (4 in flight), 179 instructions per 8 elements; the k
+// loop 199 instructions per 128 FMAs. P tiles "LDG 4 in 2" (2 in flight) at 110 instructions per
+// 4 elements, V tiles "LDG 4 in 4" (1 in flight) at 152: a step of a 64 x 64 P tile and a 64 x d
+// V tile takes 64 / 2 + d round trips of 256 threads, (64 + d) / (32 + d) requests in flight on
+// average; the k loop 217 per 4 keys of 8 column groups of 16 (kMaxD = 128), predicated, not
+// skipped, where a group lies past d: 217 instructions per 4 x 4 x 8 x d / 128 useful FMAs,
+// 217 / d each. Registers: 80 (QK) and 64 (PV) per thread.
 inline KernelIssue scalar_qk_gemm_issue(int64_t elem_bytes) {
-    KernelIssue k{elem_bytes, 8.0 / 6.0, 170.0 / 8, 201.0 / 128};
+    KernelIssue k{elem_bytes, 8.0 / 2.0, 179.0 / 8, 199.0 / 128};
     k.registers_per_thread = 80;
     return k;
 }
 inline KernelIssue scalar_pv_gemm_issue(int64_t elem_bytes, int64_t d) {
-    KernelIssue k{elem_bytes, 2.0, 243.0 / 8, 210.0 / double(std::min<int64_t>(128, std::max<int64_t>(1, d)))};
+    const double dd = double(std::min<int64_t>(128, std::max<int64_t>(1, d)));
+    KernelIssue k{elem_bytes, (64.0 + dd) / (32.0 + dd), (110.0 + 152.0) / 8, 217.0 / dd};
     k.registers_per_thread = 64;
     return k;
 }
-// The row softmax of v1 and v2 (row_softmax_kernel): one element per thread per trip, "LDG 1 in
-// 1 round trip", 13 instructions per element (the row is kept in SRAM for the later passes); two
-// more passes over the row, 11 (exp, sum) and 17 (exp, scale, convert, store P) instructions per
-// element: 28 per exponential of the trace (one per element); ~105 per warp outside the loops
-// (two block reductions: shuffles, barriers, the first warp's second level) ...
+// The row softmax is launched with 256 threads per row (v1_vanilla_tiled.cu kThreads), whatever
+// the GEMMs' warps.
+inline constexpr int64_t kRowSoftmaxWarps = 8;
+
+// The row softmax of v1 and v2 (row_softmax_kernel), its sm_90 code (what an H100 or H200 runs;
+// kernels/measurements/sass-loops-fa_bench-2026-12-02-sm_90.txt): one element per thread per
+// trip, "LDG 1 in 1 round trip", 14 instructions per element with the loop's branch (the row is
+// kept in SRAM for the later passes); two more passes over the row, 12 (exp, sum) and 18 (exp,
+// scale, convert, store P) instructions per element: 30 per exponential of the trace (one per
+// element). Outside the loops, on the path of a row of normal values: 120 instructions per warp
+// (prologue with the row index division, two block reductions: shuffles, barriers, the
+// reciprocal) and 37 more in the first warp (the reductions' second level): 120 + 37 / 8 per warp.
+// (ncu's smsp__inst_executed of this kernel on the H200 is (14 + 30) N / 256 + 124.6 per warp at
+// N = 1024, 4096 and 16384: kernels/measurements/nvidia-h200-2026-12-01-*.json.)
 inline KernelIssue row_softmax_issue(int64_t elem_bytes) {
-    KernelIssue k{elem_bytes, 1.0, 13.0, 1.0};
-    k.insts_per_exp = 28.0;
-    k.insts_per_softmax_step = 105.0;
+    KernelIssue k{elem_bytes, 1.0, 14.0, 1.0};
+    k.insts_per_exp = 12.0 + 18.0;
+    k.insts_per_softmax_step = 120.0 + 37.0 / double(kRowSoftmaxWarps);
     k.registers_per_thread = 19;
     return k;
 }
-// ... launched with 256 threads per row (v1_vanilla_tiled.cu kThreads), whatever the GEMMs' warps.
-inline constexpr int64_t kRowSoftmaxWarps = 8;
 
 }  // namespace flashsim

@@ -32,7 +32,7 @@ inline const std::vector<FidelityBound>& fidelity_bounds() {
         // Set from every stored measurement with the L2 model and timing layer on, as the replay
         // test printed them (achieved worst |err| + 10%, rounded up), after the timing mechanisms
         // of docs/timing.md (clocks under load, CTA launch, two L2 partitions, elementwise loads,
-        // CUDA-core and softmax issue counted from the kernels' SASS, compiled registers, the row
+        // CUDA-core and softmax issue counted from the kernels' sm_90 SASS, compiled registers, the row
         // softmax's SRAM row, HBM at its measured streaming share, SRAM bursts with few warps; L2 writes
         // counted 1.5 times as ncu counts them with two partitions): the H200 files of 2026-11-21
         // and 2026-12-01 (versions 1-6), 2026-12-02 (v7, the backward), and the H100 files of
@@ -46,8 +46,8 @@ inline const std::vector<FidelityBound>& fidelity_bounds() {
         {"nvidia-h100-80gb-hbm3-2026-11-21-fa1.json", 3, Metric::hbm_write, "l2", 0.04},  // median 0.008, worst 0.033
         {"nvidia-h100-80gb-hbm3-2026-11-21-fa1.json", 3, Metric::l2_traffic, "l2", 0.09},  // median 0.067, worst 0.080
         {"nvidia-h100-80gb-hbm3-2026-11-21-fa1.json", 3, Metric::l2_requests, "l2", 0.09},  // median 0.067, worst 0.080
-        {"nvidia-h100-80gb-hbm3-2026-11-21-fa1.json", 3, Metric::time_ncu, "l2", 0.27},  // median 0.100, worst 0.240
-        {"nvidia-h100-80gb-hbm3-2026-11-21-fa1.json", 3, Metric::time_events, "l2", 0.27},  // median 0.101, worst 0.241
+        {"nvidia-h100-80gb-hbm3-2026-11-21-fa1.json", 3, Metric::time_ncu, "l2", 0.27},  // median 0.085, worst 0.237
+        {"nvidia-h100-80gb-hbm3-2026-11-21-fa1.json", 3, Metric::time_events, "l2", 0.27},  // median 0.083, worst 0.237
         {"nvidia-h100-80gb-hbm3-2026-11-21-tc.json", 5, Metric::hbm_read, "l2", 0.11},  // median 0.001, worst 0.098
         {"nvidia-h100-80gb-hbm3-2026-11-21-tc.json", 6, Metric::hbm_read, "l2", 0.19},  // median 0.001, worst 0.168
         {"nvidia-h100-80gb-hbm3-2026-11-21-tc.json", 5, Metric::hbm_write, "l2", 0.15},  // median 0.057, worst 0.134
@@ -63,7 +63,7 @@ inline const std::vector<FidelityBound>& fidelity_bounds() {
         {"nvidia-h100-80gb-hbm3-2026-11-21-unfused-scalar.json", 1, Metric::hbm_read, "l2", 0.02},  // median 0.003, worst 0.010
         {"nvidia-h100-80gb-hbm3-2026-11-21-unfused-scalar.json", 2, Metric::hbm_read, "l2", 0.03},  // median 0.005, worst 0.020
         {"nvidia-h100-80gb-hbm3-2026-11-21-unfused-scalar.json", 4, Metric::hbm_read, "l2", 0.08},  // median 0.004, worst 0.064
-        {"nvidia-h100-80gb-hbm3-2026-11-21-unfused-scalar.json", 1, Metric::hbm_write, "l2", 0.01},  // median 0.001, worst 0.002
+        {"nvidia-h100-80gb-hbm3-2026-11-21-unfused-scalar.json", 1, Metric::hbm_write, "l2", 0.01},  // median 0.001, worst 0.001
         {"nvidia-h100-80gb-hbm3-2026-11-21-unfused-scalar.json", 2, Metric::hbm_write, "l2", 0.01},  // median 0.000, worst 0.003
         {"nvidia-h100-80gb-hbm3-2026-11-21-unfused-scalar.json", 4, Metric::hbm_write, "l2", 0.16},  // median 0.072, worst 0.141
         {"nvidia-h100-80gb-hbm3-2026-11-21-unfused-scalar.json", 1, Metric::l2_traffic, "l2", 0.10},  // median 0.046, worst 0.084
@@ -72,12 +72,12 @@ inline const std::vector<FidelityBound>& fidelity_bounds() {
         {"nvidia-h100-80gb-hbm3-2026-11-21-unfused-scalar.json", 1, Metric::l2_requests, "l2", 0.09},  // median 0.043, worst 0.080
         {"nvidia-h100-80gb-hbm3-2026-11-21-unfused-scalar.json", 2, Metric::l2_requests, "l2", 0.11},  // median 0.044, worst 0.097
         {"nvidia-h100-80gb-hbm3-2026-11-21-unfused-scalar.json", 4, Metric::l2_requests, "l2", 0.96},  // median 0.096, worst 0.872
-        {"nvidia-h100-80gb-hbm3-2026-11-21-unfused-scalar.json", 1, Metric::time_ncu, "l2", 0.05},  // median 0.027, worst 0.045
-        {"nvidia-h100-80gb-hbm3-2026-11-21-unfused-scalar.json", 2, Metric::time_ncu, "l2", 0.25},  // median 0.174, worst 0.222
-        {"nvidia-h100-80gb-hbm3-2026-11-21-unfused-scalar.json", 4, Metric::time_ncu, "l2", 0.20},  // median 0.134, worst 0.173
-        {"nvidia-h100-80gb-hbm3-2026-11-21-unfused-scalar.json", 1, Metric::time_events, "l2", 0.05},  // median 0.026, worst 0.044
-        {"nvidia-h100-80gb-hbm3-2026-11-21-unfused-scalar.json", 2, Metric::time_events, "l2", 0.25},  // median 0.179, worst 0.220
-        {"nvidia-h100-80gb-hbm3-2026-11-21-unfused-scalar.json", 4, Metric::time_events, "l2", 0.20},  // median 0.129, worst 0.175
+        {"nvidia-h100-80gb-hbm3-2026-11-21-unfused-scalar.json", 1, Metric::time_ncu, "l2", 0.09},  // median 0.053, worst 0.076
+        {"nvidia-h100-80gb-hbm3-2026-11-21-unfused-scalar.json", 2, Metric::time_ncu, "l2", 0.24},  // median 0.131, worst 0.216
+        {"nvidia-h100-80gb-hbm3-2026-11-21-unfused-scalar.json", 4, Metric::time_ncu, "l2", 0.19},  // median 0.096, worst 0.170
+        {"nvidia-h100-80gb-hbm3-2026-11-21-unfused-scalar.json", 1, Metric::time_events, "l2", 0.09},  // median 0.052, worst 0.076
+        {"nvidia-h100-80gb-hbm3-2026-11-21-unfused-scalar.json", 2, Metric::time_events, "l2", 0.24},  // median 0.136, worst 0.214
+        {"nvidia-h100-80gb-hbm3-2026-11-21-unfused-scalar.json", 4, Metric::time_events, "l2", 0.19},  // median 0.090, worst 0.171
         {"nvidia-h100-80gb-hbm3-2026-11-21-v6.json", 6, Metric::hbm_read, "l2", 0.20},  // median 0.000, worst 0.182
         {"nvidia-h100-80gb-hbm3-2026-11-21-v6.json", 6, Metric::hbm_write, "l2", 0.10},  // median 0.037, worst 0.087
         {"nvidia-h100-80gb-hbm3-2026-11-21-v6.json", 6, Metric::l2_traffic, "l2", 0.33},  // median 0.116, worst 0.291
@@ -104,15 +104,15 @@ inline const std::vector<FidelityBound>& fidelity_bounds() {
         {"nvidia-h200-2026-11-21.json", 3, Metric::l2_requests, "l2", 0.10},  // median 0.074, worst 0.085
         {"nvidia-h200-2026-11-21.json", 4, Metric::l2_requests, "l2", 0.96},  // median 0.123, worst 0.873
         {"nvidia-h200-2026-11-21.json", 5, Metric::l2_requests, "l2", 0.16},  // median 0.108, worst 0.142
-        {"nvidia-h200-2026-11-21.json", 1, Metric::time_ncu, "l2", 0.06},  // median 0.029, worst 0.048
-        {"nvidia-h200-2026-11-21.json", 2, Metric::time_ncu, "l2", 0.26},  // median 0.177, worst 0.229
-        {"nvidia-h200-2026-11-21.json", 3, Metric::time_ncu, "l2", 0.27},  // median 0.106, worst 0.243
-        {"nvidia-h200-2026-11-21.json", 4, Metric::time_ncu, "l2", 0.20},  // median 0.136, worst 0.177
+        {"nvidia-h200-2026-11-21.json", 1, Metric::time_ncu, "l2", 0.09},  // median 0.055, worst 0.080
+        {"nvidia-h200-2026-11-21.json", 2, Metric::time_ncu, "l2", 0.25},  // median 0.129, worst 0.222
+        {"nvidia-h200-2026-11-21.json", 3, Metric::time_ncu, "l2", 0.27},  // median 0.090, worst 0.240
+        {"nvidia-h200-2026-11-21.json", 4, Metric::time_ncu, "l2", 0.19},  // median 0.097, worst 0.173
         {"nvidia-h200-2026-11-21.json", 5, Metric::time_ncu, "l2", 0.10},  // median 0.024, worst 0.082
-        {"nvidia-h200-2026-11-21.json", 1, Metric::time_events, "l2", 0.06},  // median 0.028, worst 0.048
-        {"nvidia-h200-2026-11-21.json", 2, Metric::time_events, "l2", 0.26},  // median 0.182, worst 0.229
-        {"nvidia-h200-2026-11-21.json", 3, Metric::time_events, "l2", 0.27},  // median 0.105, worst 0.244
-        {"nvidia-h200-2026-11-21.json", 4, Metric::time_events, "l2", 0.20},  // median 0.132, worst 0.177
+        {"nvidia-h200-2026-11-21.json", 1, Metric::time_events, "l2", 0.09},  // median 0.054, worst 0.078
+        {"nvidia-h200-2026-11-21.json", 2, Metric::time_events, "l2", 0.25},  // median 0.134, worst 0.223
+        {"nvidia-h200-2026-11-21.json", 3, Metric::time_events, "l2", 0.27},  // median 0.090, worst 0.241
+        {"nvidia-h200-2026-11-21.json", 4, Metric::time_events, "l2", 0.20},  // median 0.094, worst 0.174
         {"nvidia-h200-2026-11-21.json", 5, Metric::time_events, "l2", 0.08},  // median 0.020, worst 0.069
         {"nvidia-h200-2026-12-01-n1024-4096.json", 1, Metric::hbm_read, "l2", 0.01},  // median 0.001, worst 0.004
         {"nvidia-h200-2026-12-01-n1024-4096.json", 2, Metric::hbm_read, "l2", 0.01},  // median 0.000, worst 0.003
@@ -138,22 +138,22 @@ inline const std::vector<FidelityBound>& fidelity_bounds() {
         {"nvidia-h200-2026-12-01-n1024-4096.json", 4, Metric::l2_requests, "l2", 0.15},  // median 0.113, worst 0.131
         {"nvidia-h200-2026-12-01-n1024-4096.json", 5, Metric::l2_requests, "l2", 0.17},  // median 0.119, worst 0.147
         {"nvidia-h200-2026-12-01-n1024-4096.json", 6, Metric::l2_requests, "l2", 0.38},  // median 0.145, worst 0.341
-        {"nvidia-h200-2026-12-01-n1024-4096.json", 1, Metric::time_ncu, "l2", 0.06},  // median 0.045, worst 0.053
-        {"nvidia-h200-2026-12-01-n1024-4096.json", 2, Metric::time_ncu, "l2", 0.19},  // median 0.139, worst 0.171
-        {"nvidia-h200-2026-12-01-n1024-4096.json", 3, Metric::time_ncu, "l2", 0.26},  // median 0.133, worst 0.233
-        {"nvidia-h200-2026-12-01-n1024-4096.json", 4, Metric::time_ncu, "l2", 0.18},  // median 0.126, worst 0.161
+        {"nvidia-h200-2026-12-01-n1024-4096.json", 1, Metric::time_ncu, "l2", 0.10},  // median 0.073, worst 0.086
+        {"nvidia-h200-2026-12-01-n1024-4096.json", 2, Metric::time_ncu, "l2", 0.14},  // median 0.077, worst 0.121
+        {"nvidia-h200-2026-12-01-n1024-4096.json", 3, Metric::time_ncu, "l2", 0.26},  // median 0.122, worst 0.229
+        {"nvidia-h200-2026-12-01-n1024-4096.json", 4, Metric::time_ncu, "l2", 0.18},  // median 0.087, worst 0.158
         {"nvidia-h200-2026-12-01-n1024-4096.json", 5, Metric::time_ncu, "l2", 0.08},  // median 0.018, worst 0.070
         {"nvidia-h200-2026-12-01-n1024-4096.json", 6, Metric::time_ncu, "l2", 0.20},  // median 0.054, worst 0.174
-        {"nvidia-h200-2026-12-01-n1024-4096.json", 1, Metric::time_events, "l2", 0.06},  // median 0.044, worst 0.053
-        {"nvidia-h200-2026-12-01-n1024-4096.json", 2, Metric::time_events, "l2", 0.20},  // median 0.150, worst 0.178
-        {"nvidia-h200-2026-12-01-n1024-4096.json", 3, Metric::time_events, "l2", 0.26},  // median 0.134, worst 0.233
-        {"nvidia-h200-2026-12-01-n1024-4096.json", 4, Metric::time_events, "l2", 0.18},  // median 0.127, worst 0.163
+        {"nvidia-h200-2026-12-01-n1024-4096.json", 1, Metric::time_events, "l2", 0.10},  // median 0.073, worst 0.085
+        {"nvidia-h200-2026-12-01-n1024-4096.json", 2, Metric::time_events, "l2", 0.15},  // median 0.088, worst 0.129
+        {"nvidia-h200-2026-12-01-n1024-4096.json", 3, Metric::time_events, "l2", 0.26},  // median 0.124, worst 0.229
+        {"nvidia-h200-2026-12-01-n1024-4096.json", 4, Metric::time_events, "l2", 0.18},  // median 0.089, worst 0.159
         {"nvidia-h200-2026-12-01-n1024-4096.json", 5, Metric::time_events, "l2", 0.08},  // median 0.016, worst 0.066
         {"nvidia-h200-2026-12-01-n1024-4096.json", 6, Metric::time_events, "l2", 0.19},  // median 0.048, worst 0.169
-        {"nvidia-h200-2026-12-01-n1024-4096.json", 1, Metric::cycles, "l2", 0.06},  // median 0.045, worst 0.054
-        {"nvidia-h200-2026-12-01-n1024-4096.json", 2, Metric::cycles, "l2", 0.19},  // median 0.123, worst 0.166
-        {"nvidia-h200-2026-12-01-n1024-4096.json", 3, Metric::cycles, "l2", 0.26},  // median 0.133, worst 0.233
-        {"nvidia-h200-2026-12-01-n1024-4096.json", 4, Metric::cycles, "l2", 0.18},  // median 0.126, worst 0.161
+        {"nvidia-h200-2026-12-01-n1024-4096.json", 1, Metric::cycles, "l2", 0.10},  // median 0.073, worst 0.086
+        {"nvidia-h200-2026-12-01-n1024-4096.json", 2, Metric::cycles, "l2", 0.13},  // median 0.058, worst 0.114
+        {"nvidia-h200-2026-12-01-n1024-4096.json", 3, Metric::cycles, "l2", 0.26},  // median 0.122, worst 0.229
+        {"nvidia-h200-2026-12-01-n1024-4096.json", 4, Metric::cycles, "l2", 0.18},  // median 0.087, worst 0.158
         {"nvidia-h200-2026-12-01-n1024-4096.json", 5, Metric::cycles, "l2", 0.06},  // median 0.023, worst 0.054
         {"nvidia-h200-2026-12-01-n1024-4096.json", 6, Metric::cycles, "l2", 0.17},  // median 0.040, worst 0.149
         {"nvidia-h200-2026-12-01-n16384.json", 1, Metric::hbm_read, "l2", 0.01},  // median 0.005, worst 0.007
@@ -180,22 +180,22 @@ inline const std::vector<FidelityBound>& fidelity_bounds() {
         {"nvidia-h200-2026-12-01-n16384.json", 4, Metric::l2_requests, "l2", 0.98},  // median 0.449, worst 0.884
         {"nvidia-h200-2026-12-01-n16384.json", 5, Metric::l2_requests, "l2", 0.12},  // median 0.047, worst 0.108
         {"nvidia-h200-2026-12-01-n16384.json", 6, Metric::l2_requests, "l2", 0.25},  // median 0.077, worst 0.221
-        {"nvidia-h200-2026-12-01-n16384.json", 1, Metric::time_ncu, "l2", 0.03},  // median 0.019, worst 0.020
-        {"nvidia-h200-2026-12-01-n16384.json", 2, Metric::time_ncu, "l2", 0.23},  // median 0.200, worst 0.207
-        {"nvidia-h200-2026-12-01-n16384.json", 3, Metric::time_ncu, "l2", 0.10},  // median 0.077, worst 0.087
-        {"nvidia-h200-2026-12-01-n16384.json", 4, Metric::time_ncu, "l2", 0.20},  // median 0.105, worst 0.177
+        {"nvidia-h200-2026-12-01-n16384.json", 1, Metric::time_ncu, "l2", 0.04},  // median 0.031, worst 0.036
+        {"nvidia-h200-2026-12-01-n16384.json", 2, Metric::time_ncu, "l2", 0.23},  // median 0.193, worst 0.201
+        {"nvidia-h200-2026-12-01-n16384.json", 3, Metric::time_ncu, "l2", 0.07},  // median 0.062, worst 0.063
+        {"nvidia-h200-2026-12-01-n16384.json", 4, Metric::time_ncu, "l2", 0.16},  // median 0.084, worst 0.139
         {"nvidia-h200-2026-12-01-n16384.json", 5, Metric::time_ncu, "l2", 0.06},  // median 0.036, worst 0.052
         {"nvidia-h200-2026-12-01-n16384.json", 6, Metric::time_ncu, "l2", 0.16},  // median 0.107, worst 0.140
-        {"nvidia-h200-2026-12-01-n16384.json", 1, Metric::time_events, "l2", 0.03},  // median 0.020, worst 0.021
-        {"nvidia-h200-2026-12-01-n16384.json", 2, Metric::time_events, "l2", 0.24},  // median 0.203, worst 0.210
-        {"nvidia-h200-2026-12-01-n16384.json", 3, Metric::time_events, "l2", 0.10},  // median 0.077, worst 0.087
-        {"nvidia-h200-2026-12-01-n16384.json", 4, Metric::time_events, "l2", 0.20},  // median 0.105, worst 0.178
+        {"nvidia-h200-2026-12-01-n16384.json", 1, Metric::time_events, "l2", 0.04},  // median 0.031, worst 0.036
+        {"nvidia-h200-2026-12-01-n16384.json", 2, Metric::time_events, "l2", 0.23},  // median 0.196, worst 0.203
+        {"nvidia-h200-2026-12-01-n16384.json", 3, Metric::time_events, "l2", 0.07},  // median 0.063, worst 0.064
+        {"nvidia-h200-2026-12-01-n16384.json", 4, Metric::time_events, "l2", 0.16},  // median 0.084, worst 0.140
         {"nvidia-h200-2026-12-01-n16384.json", 5, Metric::time_events, "l2", 0.08},  // median 0.039, worst 0.068
         {"nvidia-h200-2026-12-01-n16384.json", 6, Metric::time_events, "l2", 0.17},  // median 0.112, worst 0.146
-        {"nvidia-h200-2026-12-01-n16384.json", 1, Metric::cycles, "l2", 0.03},  // median 0.019, worst 0.021
-        {"nvidia-h200-2026-12-01-n16384.json", 2, Metric::cycles, "l2", 0.23},  // median 0.194, worst 0.206
-        {"nvidia-h200-2026-12-01-n16384.json", 3, Metric::cycles, "l2", 0.10},  // median 0.077, worst 0.087
-        {"nvidia-h200-2026-12-01-n16384.json", 4, Metric::cycles, "l2", 0.20},  // median 0.104, worst 0.177
+        {"nvidia-h200-2026-12-01-n16384.json", 1, Metric::cycles, "l2", 0.04},  // median 0.031, worst 0.036
+        {"nvidia-h200-2026-12-01-n16384.json", 2, Metric::cycles, "l2", 0.22},  // median 0.187, worst 0.200
+        {"nvidia-h200-2026-12-01-n16384.json", 3, Metric::cycles, "l2", 0.07},  // median 0.062, worst 0.063
+        {"nvidia-h200-2026-12-01-n16384.json", 4, Metric::cycles, "l2", 0.16},  // median 0.083, worst 0.139
         {"nvidia-h200-2026-12-01-n16384.json", 5, Metric::cycles, "l2", 0.07},  // median 0.042, worst 0.057
         {"nvidia-h200-2026-12-01-n16384.json", 6, Metric::cycles, "l2", 0.17},  // median 0.112, worst 0.147
         {"nvidia-h200-2026-12-02-v7.json", 7, Metric::hbm_read, "l2", 0.06},  // median 0.003, worst 0.046
