@@ -4,6 +4,7 @@
 // the iteration starts, so a later-arriving but earlier request of another CTA queues behind them
 // (first come, first served, no gap filling); barriers cost nothing beyond the waits they imply.
 #include "sim/engine/kernel_sim.h"
+#include "sim/engine/queueing.h"
 
 #include <algorithm>
 #include <array>
@@ -156,11 +157,28 @@ public:
         }
         for (double r : last_retire_) s_.cycles = std::max(s_.cycles, r);
         for (double r : last_retire_) s_.tail_idle_slot_cycles += s_.cycles - r;
+        bound_by_issue_queueing(resident, total);
         for (const SmPipes& p : pipes_) s_.tensor_busy_cycles += p.tensor.busy_cycles;
         return s_;
     }
 
 private:
+    // A kernel that loads element by element and issues everything on CUDA cores: its resident
+    // CTAs alternate between round trips in flight and issue, and take at least the time of the
+    // closed queueing network they form on an SM (queueing.h): Z the latency of a CTA's round
+    // trips, D its warp-instructions on one sub-partition at the issue rate, n the CTAs resident,
+    // in rounds of n CTAs per SM. The event loop, deterministic, reaches max(n D, Z + D); the
+    // cycles beyond it are charged to load latency.
+    void bound_by_issue_queueing(int64_t resident, int64_t total) {
+        if (!k_.issue.elementwise_loads() || cycles_per_inst_ <= 0 || total <= 0 || resident <= 0) return;
+        const double Z = s_.elementwise_latency_cycles / double(total);
+        const double D = s_.warp_instructions / double(total) * cycles_per_inst_ / double(g_.sm_subpartitions);
+        const double rounds = std::ceil(double(total) / double(g_.sm_count * resident));
+        const double cycles = rounds * mva_cycle_cycles(Z, D, resident);
+        if (cycles <= s_.cycles) return;
+        s_.stall_latency_cycles += (cycles - s_.cycles) * double(s_.slots);
+        s_.cycles = cycles;
+    }
     void push(double t, uint32_t slot, EventKind kind) { heap_.push(Event{t, seq_++, slot, kind}); }
     // The next CTA in launch order takes `slot` at `t`.
     void launch(uint32_t slot, double t) {
@@ -204,6 +222,7 @@ private:
                 const double per_thread = double(op.bytes) / double(ki.load_bytes_per_request) / double(k_.warps * 32);
                 const double insts = per_thread * (regs ? ki.insts_per_register_load_element : ki.insts_per_load_element);  // per warp
                 latency = trips * x.mean_latency_cycles + insts * g_.cuda_core_cycles_per_inst_one_warp;
+                s_.elementwise_latency_cycles += trips * x.mean_latency_cycles;
                 if (cycles_per_inst_ > 0)
                     pipes_[size_t(c.sm)].vector.serve(t, insts * double(k_.warps) * cycles_per_inst_ / double(g_.sm_subpartitions));
                 s_.warp_instructions += insts * double(k_.warps);

@@ -16,6 +16,9 @@
 //   - a kernel whose threads load element by element (KernelIssue::elementwise_loads) gets a tile
 //     in round trips of threads x bytes per request x requests in flight, each costing the
 //     access's latency, and loads its tiles one after the other (Little's law per CTA);
+//     such a kernel takes at least the closed queueing network its resident CTAs form on an SM
+//     (queueing.h: Z their round trips' latency, D their warp-instructions on a sub-partition),
+//     round after round; the cycles beyond the event loop's are load latency;
 //   - a CUDA-core GEMM takes the longer of its FMAs at the vector rate and its warp-instructions
 //     (KernelIssue::insts_per_fma) at the issue rate of a sub-partition with the kernel's resident
 //     warps (GpuSpec::cuda_core_cycles_per_inst*);
@@ -75,6 +78,7 @@ struct KernelSimStats {
     // every instruction of a kernel whose threads issue everything on CUDA cores (its KernelIssue
     // has elementwise loads), a part of a tensor-core kernel's (MMA, ldmatrix, TMA not counted).
     double warp_instructions = 0;
+    double elementwise_latency_cycles = 0;  // elementwise loads: the round trips' latency, summed over CTAs
 };
 
 KernelSimStats simulate_kernel(const KernelTrace& k, const GpuSpec& g, MemorySystem& mem, const KernelSimConfig& cfg,

@@ -1,7 +1,7 @@
 // issue_latency_test.cpp: the timing mechanisms beyond peak rates, each against a hand computation
 // in the model's own symbols: elementwise loads in round trips (Little's law per CTA), CUDA-core
-// GEMMs at the issue rate of the resident warps, clocks under load, CTA launch cost, and the
-// L2's two partitions.
+// GEMMs at the issue rate of the resident warps, clocks under load, CTA launch cost, the L2's two
+// partitions, and the closed queueing network of CTAs that alternate round trips and issue.
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -9,6 +9,7 @@
 #include <string>
 
 #include "sim/engine/kernel_sim.h"
+#include "sim/engine/queueing.h"
 #include "tests/engine/hand_trace.h"
 
 using namespace flashsim;
@@ -304,4 +305,40 @@ TEST_CASE("a CUDA-core GEMM that loads SRAM in bursts takes 1 + share / warps pe
     CHECK(cycles_of(sram_heavy, 0.4) == doctest::Approx(1.5 * issue * 1.4));
     // SRAM under half the issue time: no bursts to wait on, the issue time alone
     CHECK(cycles_of(sram_light, 0.4) == doctest::Approx(issue));
+}
+
+TEST_CASE("mean value analysis of a closed network: n customers, delay Z, one queue of demand D") {
+    // One customer: nothing overlaps. No delay: all n queue, n D. Large n: throughput 1 / D.
+    CHECK(mva_cycle_cycles(300, 100, 1) == doctest::Approx(400));
+    CHECK(mva_cycle_cycles(0, 100, 7) == doctest::Approx(700));
+    CHECK(1000 / mva_cycle_cycles(300, 100, 1000) == doctest::Approx(1.0 / 100).epsilon(1e-3));
+    // Two customers by hand: R(1) = D, Q(1) = D / (Z + D); R(2) = D (1 + Q(1)).
+    const double Z = 300, D = 100, q1 = D / (Z + D);
+    CHECK(mva_cycle_cycles(Z, D, 2) == doctest::Approx(Z + D * (1 + q1)));
+    // Between the limits it is above max(n D, Z + D), most where they meet (Z = (n - 1) D).
+    CHECK(mva_cycle_cycles(3 * D, D, 4) > 1.2 * 4 * D);
+}
+
+TEST_CASE("CTAs that alternate elementwise round trips and issue take their closed network's cycle, round after round") {
+    GpuSpec g = teaching_at_two_cycles_per_inst();
+    const int64_t n = 4, rounds = 50;
+    apply_override(g, "max_ctas_per_sm=" + std::to_string(n));
+    apply_override(g, "sram_latency_cycles=0");
+    apply_override(g, "hbm_bytes_per_s=1e16");  // latency alone: the bytes take next to no time
+    // One round trip of 4 warps x 32 threads x 2 bytes, then a softmax whose issue on one
+    // sub-partition, D, is a third of the trip's latency Z: where max(n D, Z + D) underestimates most.
+    HandTrace h = hand_trace(rounds * n * g.sm_count, {});
+    const Op x = load_rows(Tensor::Q, 0, 2, h.trace.shapes);  // 2 rows of d = 64 fp16: 256 bytes
+    const double Z = g.hbm_latency_cycles, cpi = 2, per_exp = 8;
+    const double D = Z / 3, exps = D * 4 / cpi / per_exp * 32;
+    const Op s = softmax_op(uint64_t(exps));
+    h.kernel->ops = {x, s};
+    h.kernel->issue = KernelIssue{2, 1.0, 0.0, 1.0};
+    h.kernel->issue.insts_per_exp = per_exp;
+    REQUIRE(double(x.bytes) == 4 * 32 * 2);
+    const double issued = double(s.exps) / 32 * per_exp * cpi / 4;  // D as the op's whole exponentials give it
+    REQUIRE(issued == doctest::Approx(D).epsilon(0.01));
+    const double cycles = time_trace(h.trace, g).timing.cycles;
+    CHECK(cycles == doctest::Approx(double(rounds) * mva_cycle_cycles(Z, issued, n)).epsilon(1e-6));
+    CHECK(cycles > double(rounds) * 1.2 * std::max(double(n) * issued, Z + issued));
 }
