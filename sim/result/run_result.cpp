@@ -95,7 +95,8 @@ nlohmann::json to_json(const RunResult& r) {
         {"analytic",
          {{"available", r.analytic.available}, {"hbm_read_bytes", r.analytic.hbm_read_bytes},
           {"hbm_write_bytes", r.analytic.hbm_write_bytes}, {"read_formula", r.analytic.read_formula},
-          {"write_formula", r.analytic.write_formula},
+          {"write_formula", r.analytic.write_formula}, {"dropout_flops", r.analytic.dropout_flops},
+          {"dropout_formula", r.analytic.dropout_formula},
           {"theta_standard", {{"expression", r.theta_standard.expression}, {"elements", r.theta_standard.elements}}},
           {"theta_flash", {{"expression", r.theta_flash.expression}, {"elements", r.theta_flash.elements}}}}},
     };
