@@ -29,7 +29,7 @@ Run run(const std::string& args, bool with_stderr = true) {
 
 }  // namespace
 
-TEST_CASE("flashsim run refuses a dropout outside 0 <= p < 1, or on vanilla, in one line with exit 2") {
+TEST_CASE("flashsim refuses a dropout outside 0 <= p < 1, on vanilla, or in verify, in one line with exit 2") {
     for (const char* bad : {"1", "1.5", "-0.1", "nan", "abc", "inf"}) {
         CAPTURE(bad);
         const Run r = run(std::string("run --no-timing --N 64 --dropout=") + bad);
@@ -40,6 +40,9 @@ TEST_CASE("flashsim run refuses a dropout outside 0 <= p < 1, or on vanilla, in 
     const Run vanilla = run("run --no-timing --N 64 --algo vanilla --dropout 0.1");
     CHECK(vanilla.status == 2);
     CHECK(vanilla.out.find("vanilla models no dropout") != std::string::npos);
+    const Run verify = run("verify --N 64 --algo fa2 --dropout 0.1");
+    CHECK(verify.status == 2);
+    CHECK(verify.out.find("without dropout") != std::string::npos);
     const Run sweep = run("sweep --no-timing --N 64 --vary dropout=0,1");
     CHECK(sweep.status == 2);
     CHECK(sweep.out.find("--vary dropout: 1 is out of range") != std::string::npos);
