@@ -40,7 +40,9 @@ std::string ViewerConfig::describe() const {
       << " Bc=" << (Bc ? std::to_string(Bc) : "auto");
     if (pass == "fwdbwd")
         s << " bwd Br=" << (bwd_Br ? std::to_string(bwd_Br) : "auto") << " Bc=" << (bwd_Bc ? std::to_string(bwd_Bc) : "auto");
-    s << " " << dtype << (causal ? " causal" : "") << " " << gpu;
+    s << " " << dtype << (causal ? " causal" : "");
+    if (dropout) s << " dropout=" << dropout_text(*dropout);
+    s << " " << gpu;
     for (const auto& [k, v] : set) s << " " << k << "=" << v;
     return s.str();
 }
@@ -48,7 +50,7 @@ std::string ViewerConfig::describe() const {
 bool ViewerConfig::operator==(const ViewerConfig& o) const {
     return algo == o.algo && N == o.N && d == o.d && Br == o.Br && Bc == o.Bc && bwd_Br == o.bwd_Br && bwd_Bc == o.bwd_Bc &&
            heads == o.heads &&
-           batch == o.batch && dtype == o.dtype && pass == o.pass && gpu == o.gpu && causal == o.causal &&
+           batch == o.batch && dtype == o.dtype && pass == o.pass && gpu == o.gpu && causal == o.causal && dropout == o.dropout &&
            paper_mode == o.paper_mode && set == o.set;
 }
 
@@ -63,6 +65,7 @@ LessonConfig to_lesson(const ViewerConfig& v) {
     l.problem.B = v.batch;
     l.problem.dtype = parse_dtype(v.dtype);
     l.problem.causal = v.causal;
+    l.problem.dropout = v.dropout;
     l.problem.pass = parse_pass(v.pass);
     l.schedule.algo = parse_algorithm(v.algo);
     l.schedule.Br = v.Br;
@@ -93,6 +96,7 @@ ViewerConfig from_lesson(const LessonConfig& l) {
     v.pass = to_string(l.problem.pass);
     v.gpu = l.gpu;
     v.causal = l.problem.causal;
+    v.dropout = l.problem.dropout;
     v.paper_mode = l.paper;
     v.set = l.set;
     return v;

@@ -1,7 +1,7 @@
 """flashsim.run, flashsim.verify and flashsim.config: one configuration through the C++ library.
 
 Options have the CLI's names and defaults (`flashsim run --help`): algo, N, N_kv, d, heads,
-batch, dtype, causal, pass (or passes, since `pass` is a Python keyword), Br, Bc, warps, stages,
+batch, dtype, causal, dropout (None: the algorithm's default), pass (or passes, since `pass` is a Python keyword), Br, Bc, warps, stages,
 bwd_Br, bwd_Bc, bwd_warps, bwd_stages (the backward's own; 0 = its defaults), vanilla_gemm, matmul_unit, gpu (a preset name, a .toml path or a Preset), set (GPU field
 overrides: a dict or a list of "KEY=VALUE"), paper, timing (False = the CLI's --no-timing).
 Bad options raise flashsim.ConfigError with the CLI's one-line message; an unknown option or a
@@ -58,7 +58,8 @@ class RunResult(Result):
     def __repr__(self):
         p, s, c = self._d["problem"], self._d["schedule"], self._d["counts"]["total"]
         text = (f"<flashsim {s['algo']} Br={s['Br']} Bc={s['Bc']} | B={p['B']} H={p['H']} N={p['N']} d={p['d']} "
-                f"{p['dtype']}{' causal' if p['causal'] else ''} {p['pass']} | {self._d['gpu']['name']}"
+                f"{p['dtype']}{' causal' if p['causal'] else ''}"
+                f"{' dropout=%g' % p['dropout'] if p.get('dropout') else ''} {p['pass']} | {self._d['gpu']['name']}"
                 f"{' paper' if self._d['paper_mode'] else ''} | HBM read {human_bytes(c['hbm_read_bytes'])}, "
                 f"write {human_bytes(c['hbm_write_bytes'])}")
         t = self._d.get("timing")

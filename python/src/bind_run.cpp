@@ -21,6 +21,7 @@ struct Key {
     int64_t RunOptions::*i = nullptr;
     std::string RunOptions::*s = nullptr;
     bool RunOptions::*b = nullptr;
+    std::optional<double> RunOptions::*f = nullptr;  // a number; None = the default
 };
 
 const std::vector<Key>& keys() {
@@ -39,6 +40,7 @@ const std::vector<Key>& keys() {
         {"causal", nullptr, nullptr, &RunOptions::causal},
         {"paper", nullptr, nullptr, &RunOptions::paper},
         {"no_timing", nullptr, nullptr, &RunOptions::no_timing},
+        {"dropout", nullptr, nullptr, nullptr, &RunOptions::dropout},
     };
     return k;
 }
@@ -55,6 +57,7 @@ py::dict defaults() {
     for (const auto& k : keys()) {
         if (k.i) d[k.name] = o.*(k.i);
         else if (k.s) d[k.name] = o.*(k.s);
+        else if (k.f) d[k.name] = o.*(k.f) ? py::cast(*(o.*(k.f))) : py::none();
         else d[k.name] = o.*(k.b);
     }
     d["set"] = o.set;
@@ -88,7 +91,12 @@ RunOptions options_from_dict(const py::dict& kwargs) {
             if (key == c.name) k = &c;
         if (!k) throw py::type_error("unknown option '" + key + "'; known: " + known_keys());
         if (k->i) o.*(k->i) = whole_number(v, key);
-        else if (k->s) {
+        else if (k->f) {
+            if (v.is_none()) o.*(k->f) = std::nullopt;
+            else if (py::isinstance<py::bool_>(v) || !(py::isinstance<py::int_>(v) || py::isinstance<py::float_>(v)))
+                throw py::type_error(key + " must be a number or None, got " + std::string(py::repr(v)));
+            else o.*(k->f) = v.cast<double>();
+        } else if (k->s) {
             if (!py::isinstance<py::str>(v)) throw py::type_error(key + " must be a string, got " + std::string(py::repr(v)));
             o.*(k->s) = v.cast<std::string>();
         } else {
@@ -201,6 +209,7 @@ py::dict config(const std::string& path) {
     if (c.schedule.bwd_stages) d["bwd_stages"] = c.schedule.bwd_stages;
     d["dtype"] = to_string(c.problem.dtype);
     d["causal"] = c.problem.causal;
+    if (c.problem.dropout) d["dropout"] = *c.problem.dropout;
     d["pass"] = to_string(c.problem.pass);
     d["gpu"] = c.gpu;
     py::list set;

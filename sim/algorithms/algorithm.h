@@ -40,6 +40,14 @@ enum class SavedStatistics : uint8_t {
     logsumexp,      // LSE = m + log(l), N fp32 (FA2, FA3)
 };
 
+// What an algorithm does with dropout's mask Z (p > 0).
+enum class DropoutMask : uint8_t {
+    none,         // no dropout modelled: dropout > 0 is refused (vanilla, the minimal Algorithm 0)
+    stored,       // a kernel draws Z, stores it one byte per element, the backward reads it (standard)
+    regenerated,  // drawn on chip where P~ is formed, redrawn in the backward from the RNG's seed
+                  // and offset: no bytes (FlashAttention, FA1 paper Algorithm 2 and 4)
+};
+
 struct AlgorithmInfo {
     Algorithm id;
     const char* name;     // as the command line and the files spell it: "fa2"
@@ -61,10 +69,16 @@ struct AlgorithmInfo {
     // Unfused: separate GEMM and softmax kernels with S and P in HBM (the functional layer bounds
     // their size; the GEMMs' HBM accounting is the schedule's vanilla_gemm knob).
     bool unfused = false;
+    DropoutMask dropout_mask = DropoutMask::regenerated;
+    double default_dropout = 0;  // the dropout p when the problem leaves it unset
 };
 
 const std::vector<const AlgorithmInfo*>& all_algorithms();
 const AlgorithmInfo& algorithm_info(Algorithm a);
 std::string algorithm_names(const char* separator = ", ");  // "vanilla, fa1, fa2, fa3"
+
+// The problem's dropout p for algorithm a: p.dropout, or the table's default_dropout when unset.
+// Throws ConfigError for p > 0 where the algorithm models no dropout (DropoutMask::none).
+double dropout_p(const AttentionProblem& p, Algorithm a);
 
 }  // namespace flashsim

@@ -20,13 +20,16 @@ const AlgorithmInfo& standard_algorithm() {
         .id = Algorithm::standard,
         .name = "standard",
         .title = "Standard attention (PyTorch, with dropout)",
-        .summary = "as the FA paper's Figure 2 baseline: QK^T, scale, mask, softmax, dropout (mask stored), PV, each a kernel through HBM",
+        .summary = "as the FA paper's Figure 2 baseline: QK^T, scale, mask, softmax, dropout (p = 0.1, mask stored), PV, each a "
+                   "kernel through HBM; with dropout 0, PyTorch's attention without dropout (no dropout kernels)",
         .fill_defaults = vanilla_defaults,
         .forward = {standard_listing, append_standard_forward, vanilla_forward_footprint, standard_forward_counts},
         .backward = {standard_backward_listing, append_standard_backward, vanilla_backward_footprint, standard_backward_counts},
         .engine = {MmaIssue::warpgroup_mma, 1},  // the GEMMs stand for cuBLAS: wgmma on Hopper
         .saved = SavedStatistics::probabilities,
         .unfused = true,
+        .dropout_mask = DropoutMask::stored,
+        .default_dropout = 0.1,  // GPT-2's attn_pdrop (the Figure 2 model's attention dropout)
     };
     return a;
 }

@@ -3,6 +3,8 @@
 
 #include "sim/algorithms/algorithm.h"
 
+#include "sim/core/errors.h"
+
 namespace flashsim {
 
 // The entries, one file each.
@@ -33,6 +35,19 @@ std::string algorithm_names(const char* separator) {
     std::string s;
     for (const AlgorithmInfo* a : all_algorithms()) s += (s.empty() ? "" : separator) + std::string(a->name);
     return s;
+}
+
+double dropout_p(const AttentionProblem& p, Algorithm a) {
+    const AlgorithmInfo& info = algorithm_info(a);
+    const double drop = p.dropout.value_or(info.default_dropout);
+    if (drop > 0 && info.dropout_mask == DropoutMask::none) {
+        std::string with;
+        for (const AlgorithmInfo* x : all_algorithms())
+            if (x->dropout_mask != DropoutMask::none) with += (with.empty() ? "" : ", ") + std::string(x->name);
+        throw ConfigError("dropout=" + dropout_text(drop) + " with algo=" + info.name + ": " + info.name +
+                          " models no dropout; allowed: dropout 0, or an algorithm with dropout (" + with + ")");
+    }
+    return drop;
 }
 
 }  // namespace flashsim

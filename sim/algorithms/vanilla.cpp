@@ -69,6 +69,7 @@ const AlgorithmInfo& vanilla_algorithm() {
         .run_functional_backward = vanilla_backward_tiles,
         .saved = SavedStatistics::probabilities,
         .unfused = true,
+        .dropout_mask = DropoutMask::none,  // Algorithm 0 has none; standard is vanilla with dropout
     };
     return a;
 }

@@ -7,6 +7,7 @@
 #include "sim/algorithms/algorithm.h"
 #include "sim/analytic/backward.h"
 #include "sim/gpu/gpu_spec.h"
+#include "sim/trace/dropout.h"
 
 namespace flashsim {
 
@@ -79,7 +80,27 @@ AnalyticCounts exact_counts(const AttentionProblem& p, const Schedule& s) {
     AnalyticCounts a = fwd.exact_counts(p, s);
     a.available = true;
     a.matmul_flops = forward_matmul_flops(p);
+    add_dropout_counts(a, p, s, Pass::fwd);
     return a;
+}
+
+void add_dropout_counts(AnalyticCounts& a, const AttentionProblem& p, const Schedule& s, Pass pass) {
+    const DropoutMask mask = algorithm_info(s.algo).dropout_mask;
+    if (mask == DropoutMask::none || dropout_p(p, s.algo) == 0) return;
+    const u64 N = u64(p.N), Nk = u64(p.Nk()), H = u64(p.heads());
+    const bool fwd = pass == Pass::fwd;
+    if (mask == DropoutMask::stored) {  // kernels of their own over the whole N x N_kv matrix
+        const u64 per = u64(fwd ? kDropoutForwardOpsPerElement : kDropoutStoredMaskOpsPerElement);
+        a.dropout_flops = H * per * N * Nk;
+        a.dropout_formula = std::to_string(per) + " N^2 per head";
+        return;
+    }
+    // Drawn where the tiles form P~ij (forward) and redrawn in the backward, on the kept elements:
+    // under a causal mask (N_kv = N) query row n keeps keys 0..n.
+    const u64 per = u64(fwd ? kDropoutForwardOpsPerElement : kDropoutBackwardOpsPerElement);
+    const u64 elements = p.causal ? N * (N + 1) / 2 : N * Nk;
+    a.dropout_flops = H * per * elements;
+    a.dropout_formula = std::to_string(per) + (p.causal ? " N(N+1)/2 per head" : " N^2 per head");
 }
 
 ThetaBound theta_standard(const AttentionProblem& p) {

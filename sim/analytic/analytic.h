@@ -24,6 +24,10 @@ struct AnalyticCounts {
     std::string read_formula;   // "es*(3Nd + 2N^2) per head"
     std::string write_formula;
     uint64_t matmul_flops = 0;  // the papers' convention: 4 N^2 d per head forward, halved if causal
+    // Dropout's vector work (sim/trace/dropout.h's counts per element, on the elements it touches):
+    // 0 without dropout; a part of the trace's non-matmul FLOPs.
+    uint64_t dropout_flops = 0;
+    std::string dropout_formula;  // "27 N(N+1)/2 per head", "" without dropout
     bool available = false;     // false for combinations without a closed form yet
 };
 
@@ -42,6 +46,13 @@ struct ThetaBound {
 // Standard attention's Theta(Nd + N^2), FlashAttention's Theta(N^2 d^2 / M) with M the SRAM
 // size in elements.
 ThetaBound theta_standard(const AttentionProblem& p);
+
+// The dropout work of one pass (forward or backward) of the schedule's algorithm, into a's
+// dropout_flops and dropout_formula (left 0 and "" without dropout). Per head, with E the elements
+// of S (N N_kv; under a causal mask the kept ones, N(N+1)/2):
+//   mask stored (standard):     forward 27 N N_kv (its own kernel, every element), backward 2 N N_kv
+//   mask regenerated (FA):      forward 27 E, backward 28 E (redrawn, then scaling P and dP)
+void add_dropout_counts(AnalyticCounts& a, const AttentionProblem& p, const Schedule& s, Pass pass);
 ThetaBound theta_flash(const AttentionProblem& p, const GpuSpec& g);
 
 }  // namespace flashsim

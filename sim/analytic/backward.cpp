@@ -64,6 +64,7 @@ AnalyticCounts exact_backward_counts(const AttentionProblem& p, const Schedule& 
     AnalyticCounts a = bwd.exact_counts(p, s);
     a.available = true;
     a.matmul_flops = 10 * u64(p.N) * u64(p.Nk()) * u64(p.d) * u64(p.heads()) / (p.causal ? 2 : 1);
+    add_dropout_counts(a, p, s, Pass::bwd);
     return a;
 }
 
@@ -79,6 +80,8 @@ AnalyticCounts exact_counts_with_backward(const AttentionProblem& p, const Sched
     a.hbm_read_bytes = f.hbm_read_bytes + b.hbm_read_bytes;
     a.hbm_write_bytes = f.hbm_write_bytes + b.hbm_write_bytes;
     a.matmul_flops = f.matmul_flops + b.matmul_flops;
+    a.dropout_flops = f.dropout_flops + b.dropout_flops;
+    if (a.dropout_flops) a.dropout_formula = "fwd " + f.dropout_formula + " + bwd " + b.dropout_formula;
     a.read_formula = "fwd " + f.read_formula + " + bwd " + b.read_formula;
     a.write_formula = "fwd " + f.write_formula + " + bwd " + b.write_formula;
     return a;

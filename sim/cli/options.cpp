@@ -29,6 +29,8 @@ void add_common_options(po::options_description& desc, CommonOptions& o) {
         ("batch", po::value(&o.batch)->default_value(o.batch), "batch B")
         ("dtype", po::value(&o.dtype)->default_value(o.dtype), "element type: fp32, fp16, bf16, fp8")
         ("causal", po::bool_switch(&o.causal), "causal mask")
+        ("dropout", po::value<double>()->notifier([&o](double p) { o.dropout = p; }),
+            "dropout probability p, 0 <= p < 1 (default: 0; standard: 0.1, GPT-2's attn_pdrop); 0 = no dropout")
         ("pass", po::value(&o.pass)->default_value(o.pass), "fwd, bwd or fwdbwd")
         ("Br", po::value(&o.Br)->default_value(o.Br),
             "query rows per block of the forward (of the backward with --pass bwd); 0 = the algorithm's default")

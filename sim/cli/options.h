@@ -1,6 +1,6 @@
 // options.h: the one option parser every flashsim subcommand shares (Boost.Program_options).
 // Options are named as the papers write them: --algo, --N, --d, --Br, --Bc, --heads, --batch,
-// --dtype, --causal, --pass, --gpu, --set KEY=VALUE, --paper.
+// --dtype, --causal, --dropout, --pass, --gpu, --set KEY=VALUE, --paper.
 #pragma once
 #include <boost/program_options.hpp>
 #include <string>

@@ -62,6 +62,7 @@ namespace {
 std::string row_label(const RunResult& r) {
     std::string s = to_string(r.schedule.algo);
     if (r.problem.causal) s += " causal";
+    if (r.problem.dropout.value_or(0) > 0) s += " p=" + dropout_text(*r.problem.dropout);
     return s;
 }
 
@@ -159,6 +160,9 @@ std::string run_report(const RunResult& r) {
         const std::string mark = formula_mark(r);
         if (!mark.empty()) o << "  [simulated " << mark << "]";
         o << "\n";
+        if (r.analytic.dropout_flops)
+            o << "dropout   p = " << dropout_text(r.problem.dropout.value_or(0)) << ": " << r.analytic.dropout_formula << " = "
+              << human_count(double(r.analytic.dropout_flops)) << " of the non-matmul FLOPs (Philox draw, compare, scale)\n";
     }
     o << "orders    standard Theta(" << r.theta_standard.expression << ") = " << human_count(r.theta_standard.elements)
       << " el,  flash Theta(" << r.theta_flash.expression << ") = " << human_count(r.theta_flash.elements) << " el\n";

@@ -49,7 +49,8 @@ int cmd_sweep(int argc, const char* const* argv) {
     desc.add_options()
         ("vary", po::value(&vary)->composing(),
             "KEY=START:STOP (doubling), KEY=START:STOP:+STEP, KEY=START:STOP:*FACTOR or KEY=V1,V2; "
-            "KEY is N, N-kv, d, Br, Bc, heads, batch, warps, stages or a GPU field (repeatable: a grid)")
+            "KEY is N, N-kv, d, Br, Bc, heads, batch, warps, stages, bwd-Br, bwd-Bc, bwd-warps, bwd-stages, dropout or a GPU "
+            "field (repeatable: a grid)")
         ("algos", po::value(&algos)->multitoken(), "algorithms to run at every point (default: --algo)")
         ("format", po::value(&format)->default_value(format),
             "what goes to stdout: csv, json or table (a table for people: exact bytes and readable units)")

@@ -12,6 +12,7 @@ AttentionProblem RunOptions::problem() const {
     p.d = d;
     p.dtype = parse_dtype(dtype);
     p.causal = causal;
+    p.dropout = dropout;
     p.pass = parse_pass(pass);
     p.validate();
     return p;

@@ -1,6 +1,6 @@
 // run_options.h: one run as a person asks for it, by the names the CLI's options and the Python
 // module's keyword arguments share (algo, N, d, Br, Bc, bwd_Br, bwd_Bc, heads, dtype, pass, gpu,
-// set, paper, ...),
+// set, paper, dropout, ...),
 // and their conversion into the model's objects. The CLI (sim/cli/options.h) and the Python
 // module both build their runs here, so the same words give the same run.
 //
@@ -9,6 +9,7 @@
 // file or, when gpu_toml is set, that TOML text, then applies `set` ("KEY=VALUE") in order.
 #pragma once
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,7 @@ struct RunOptions {
     int64_t bwd_Br = 0, bwd_Bc = 0, bwd_warps = 0, bwd_stages = 0;  // the backward's; 0 = its default
     std::string dtype = "fp16", pass = "fwd", gpu = "a100-40gb", vanilla_gemm = "ideal", matmul_unit = "tensor";
     bool causal = false, paper = false, no_timing = false, exact = false;
+    std::optional<double> dropout;  // AttentionProblem::dropout; unset = the algorithm's default
     int64_t l2_set_sampling = 0;  // SimOptions::l2_set_sampling
     std::vector<std::string> set;  // GPU field overrides, "KEY=VALUE"
     std::string gpu_toml;          // a GPU given as TOML text (then `gpu` only names it in messages)

@@ -1,6 +1,8 @@
 #include "sim/core/problem.h"
 
+#include <cmath>
 #include <cstdint>
+#include <sstream>
 
 #include "sim/core/errors.h"
 
@@ -50,6 +52,12 @@ Pass parse_pass(const std::string& s) {
     throw ConfigError("pass='" + s + "' is unknown; allowed: fwd, bwd, fwdbwd");
 }
 
+std::string dropout_text(double p) {
+    std::ostringstream s;
+    s << p;
+    return s.str();
+}
+
 static void require_range(const char* key, int64_t v, int64_t lo, int64_t hi) {
     if (v < lo || v > hi)
         throw ConfigError(std::string(key) + "=" + std::to_string(v) + " is out of range; allowed: " +
@@ -74,6 +82,8 @@ void AttentionProblem::validate() const {
     if (work > double(int64_t(1) << 56))
         throw ConfigError("B*H*N*N_kv*(d+16)=" + std::to_string(work) +
                           " is too large: byte and FLOP counts would overflow 64 bits; allowed: at most 2^56");
+    if (dropout && !(std::isfinite(*dropout) && *dropout >= 0 && *dropout < 1))
+        throw ConfigError("dropout=" + dropout_text(*dropout) + " is out of range; allowed: 0 <= dropout < 1");
     if (causal && Nk() != N)
         throw ConfigError("causal with N_kv=" + std::to_string(N_kv) + " != N=" + std::to_string(N) +
                           " is not supported; causal needs N_kv = N");
@@ -85,6 +95,7 @@ std::string AttentionProblem::describe() const {
     s += " d=" + std::to_string(d) + " " + to_string(dtype);
     if (causal) s += " causal";
     s += std::string(" ") + to_string(pass);
+    if (dropout && *dropout > 0) s += " dropout=" + dropout_text(*dropout);
     return s;
 }
 

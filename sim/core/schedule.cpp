@@ -167,6 +167,7 @@ void resolve_pass(const PassRule& r, Schedule& s, const AttentionProblem& p, con
 Schedule resolve_schedule(Schedule s, const AttentionProblem& p, const GpuSpec& g) {
     p.validate();
     const AlgorithmInfo& a = algorithm_info(s.algo);
+    dropout_p(p, s.algo);  // refuses dropout where the algorithm models none
     const bool has_fwd = p.pass != Pass::bwd, has_bwd = p.pass != Pass::fwd;
     if (!has_bwd) {
         for (const auto& [key, v] : {std::pair<const char*, int64_t>{"bwd-Br", s.bwd_Br}, {"bwd-Bc", s.bwd_Bc},

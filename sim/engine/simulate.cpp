@@ -3,6 +3,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "sim/algorithms/algorithm.h"
 #include "sim/core/work_estimate.h"
 #include "sim/engine/counting.h"
 #include "sim/engine/timing.h"
@@ -14,6 +15,7 @@ RunResult simulate(const AttentionProblem& p, const Schedule& requested, const G
     g.validate();
     RunResult r;
     r.problem = p;
+    r.problem.dropout = dropout_p(p, requested.algo);  // the algorithm's default made explicit
     r.gpu = g;
     r.schedule = resolve_schedule(requested, p, g);
     // Refuse (or announce) a walk of hours before it starts.

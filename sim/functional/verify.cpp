@@ -1,6 +1,8 @@
 // verify.cpp: execute, then compare the output with the reference and the bytes with the counts.
 #include "sim/functional/verify.h"
 
+#include "sim/algorithms/algorithm.h"
+#include "sim/core/errors.h"
 #include "sim/engine/counting.h"
 #include "sim/trace/trace.h"
 
@@ -9,6 +11,10 @@ namespace flashsim {
 Verification verify_functional(const AttentionProblem& p, const Schedule& requested, const GpuSpec& g,
                                const FunctionalOptions& o) {
     check_functional_size(p, requested.algo);  // before any work
+    if (const double drop = dropout_p(p, requested.algo); drop > 0)
+        throw ConfigError("dropout=" + dropout_text(drop) +
+                          ": the functional layer computes attention without dropout, so its output could not be checked; "
+                          "allowed: --dropout 0 (the traces' bytes are the same with dropout)");
     Verification v;
     v.schedule = resolve_schedule(requested, p, g);
     v.functional = run_functional(p, v.schedule, g, o);

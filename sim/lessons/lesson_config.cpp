@@ -14,7 +14,7 @@ namespace flashsim {
 namespace {
 
 // The viewer (flashsim viz --config) reads the same keys.
-const char* const kKnownKeys = "algo, N, d, Br, Bc, bwd_Br, bwd_Bc, bwd_warps, bwd_stages, heads, batch, dtype, causal, pass, gpu, paper, [set]";
+const char* const kKnownKeys = "algo, N, d, Br, Bc, bwd_Br, bwd_Bc, bwd_warps, bwd_stages, heads, batch, dtype, causal, dropout, pass, gpu, paper, [set]";
 
 int64_t get_int(const toml::table& t, const char* key, int64_t fallback, const std::string& origin) {
     const toml::node* n = t.get(key);
@@ -63,7 +63,7 @@ LessonConfig parse_lesson_config(const std::string& text, const std::string& ori
                           ": malformed TOML: " + std::string(e.description()));
     }
     static const char* const keys[] = {"algo",  "N",      "d",    "Br",  "Bc",    "bwd_Br", "bwd_Bc", "bwd_warps",
-                                       "bwd_stages", "heads", "batch", "dtype", "causal", "pass", "gpu", "paper", "set"};
+                                       "bwd_stages", "heads", "batch", "dtype", "causal", "dropout", "pass", "gpu", "paper", "set"};
     for (const auto& [k, node] : tbl) {
         bool known = false;
         for (const char* key : keys) known = known || k.str() == key;
@@ -78,6 +78,11 @@ LessonConfig parse_lesson_config(const std::string& text, const std::string& ori
     p.B = get_int(tbl, "batch", p.B, origin);
     if (tbl.get("dtype")) p.dtype = parse_dtype(get_str(tbl, "dtype", "", origin));
     p.causal = get_bool(tbl, "causal", p.causal, origin);
+    if (const toml::node* n = tbl.get("dropout")) {  // a number; validate() checks its range
+        if (auto i = n->value_exact<int64_t>()) p.dropout = double(*i);
+        else if (auto r = n->value_exact<double>()) p.dropout = *r;
+        else throw ConfigError(origin + ": key 'dropout' must be a number");
+    }
     if (tbl.get("pass")) p.pass = parse_pass(get_str(tbl, "pass", "", origin));
     Schedule& s = c.schedule;
     if (tbl.get("algo")) s.algo = parse_algorithm(get_str(tbl, "algo", "", origin));
@@ -150,6 +155,7 @@ std::vector<std::string> LessonConfig::to_flags() const {
     if (schedule.bwd_stages) f.insert(f.end(), {"--bwd-stages", std::to_string(schedule.bwd_stages)});
     if (p.dtype != Dtype::fp16) f.insert(f.end(), {"--dtype", to_string(p.dtype)});
     if (p.causal) f.push_back("--causal");
+    if (p.dropout) f.insert(f.end(), {"--dropout", dropout_text(*p.dropout)});
     if (p.pass != Pass::fwd) f.insert(f.end(), {"--pass", to_string(p.pass)});
     f.insert(f.end(), {"--gpu", gpu});
     for (const auto& [k, v] : set) f.insert(f.end(), {"--set", k + "=" + v});

@@ -77,7 +77,7 @@ nlohmann::json to_json(const RunResult& r) {
         {"schema", "flashsim-result/1"},
         {"problem",
          {{"B", p.B}, {"H", p.H}, {"N", p.N}, {"N_kv", p.Nk()}, {"d", p.d}, {"dtype", to_string(p.dtype)},
-          {"causal", p.causal}, {"pass", to_string(p.pass)}}},
+          {"causal", p.causal}, {"dropout", p.dropout.value_or(0)}, {"pass", to_string(p.pass)}}},
         {"schedule",
          {{"algo", to_string(s.algo)}, {"Br", s.Br}, {"Bc", s.Bc}, {"Tr", s.Tr(p)}, {"Tc", s.Tc(p)},
           {"warps", s.warps}, {"stages", s.stages}, {"vanilla_gemm", to_string(s.vanilla_gemm)}, {"matmul_unit", to_string(s.matmul_unit)},
@@ -95,7 +95,8 @@ nlohmann::json to_json(const RunResult& r) {
         {"analytic",
          {{"available", r.analytic.available}, {"hbm_read_bytes", r.analytic.hbm_read_bytes},
           {"hbm_write_bytes", r.analytic.hbm_write_bytes}, {"read_formula", r.analytic.read_formula},
-          {"write_formula", r.analytic.write_formula},
+          {"write_formula", r.analytic.write_formula}, {"dropout_flops", r.analytic.dropout_flops},
+          {"dropout_formula", r.analytic.dropout_formula},
           {"theta_standard", {{"expression", r.theta_standard.expression}, {"elements", r.theta_standard.elements}}},
           {"theta_flash", {{"expression", r.theta_flash.expression}, {"elements", r.theta_flash.elements}}}}},
     };
@@ -146,7 +147,8 @@ nlohmann::json to_json(const RunResult& r) {
 
 namespace {
 const char* kCsvColumns[] = {
-    "algo", "pass", "gpu", "paper_mode", "B", "H", "N", "d", "dtype", "causal", "Br", "Bc", "Tr", "Tc", "warps", "stages",
+    "algo", "pass", "gpu", "paper_mode", "B", "H", "N", "d", "dtype", "causal", "dropout", "Br", "Bc", "Tr", "Tc", "warps",
+    "stages",
     "bwd_Br", "bwd_Bc", "bwd_Tr", "bwd_Tc", "bwd_warps", "bwd_stages", "sram_footprint_bytes", "hbm_read_bytes", "hbm_write_bytes", "global_read_bytes", "global_write_bytes",
     "l2_dirty_bytes_at_end", "sram_read_bytes", "sram_write_bytes", "matmul_flops", "vector_flops", "exps",
     "formula_hbm_read_bytes", "formula_hbm_write_bytes", "cycles", "seconds"};
@@ -166,7 +168,7 @@ std::string csv_row(const RunResult& r) {
     o.precision(10);
     o << to_string(s.algo) << ',' << to_string(p.pass) << ',' << r.gpu.name << ',' << (r.paper_mode ? 1 : 0) << ','
       << p.B << ',' << p.H << ',' << p.N << ',' << p.d << ',' << to_string(p.dtype) << ',' << (p.causal ? 1 : 0)
-      << ',' << s.Br << ',' << s.Bc << ',' << s.Tr(p) << ',' << s.Tc(p) << ',' << s.warps << ',' << s.stages << ',';
+      << ',' << p.dropout.value_or(0) << ',' << s.Br << ',' << s.Bc << ',' << s.Tr(p) << ',' << s.Tc(p) << ',' << s.warps << ',' << s.stages << ',';
     if (p.pass != Pass::fwd) {
         const Schedule b = s.backward();
         o << b.Br << ',' << b.Bc << ',' << b.Tr(p) << ',' << b.Tc(p) << ',' << b.warps << ',' << b.stages << ',';

@@ -84,8 +84,9 @@ SweepAxis parse_sweep_axis(const std::string& spec) {
 }
 
 const std::vector<std::string>& sweep_problem_keys() {
-    static const std::vector<std::string> keys = {"N",     "N-kv",  "d",      "Br",     "Bc",        "heads",
-                                                         "batch", "warps", "stages", "bwd-Br", "bwd-Bc", "bwd-warps", "bwd-stages"};
+    static const std::vector<std::string> keys = {"N",      "N-kv",   "d",      "Br",        "Bc",         "heads",  "batch",
+                                                  "warps",  "stages", "bwd-Br", "bwd-Bc",    "bwd-warps",  "bwd-stages",
+                                                  "dropout"};
     return keys;
 }
 
@@ -115,8 +116,13 @@ std::vector<SweepPoint> expand_sweep(const SweepSpec& spec) {
                               "or a GPU field (see flashsim presets NAME)");
         }
         if (a.values.empty()) throw ConfigError("--vary " + a.key + ": no values");
-        if (is_problem_key(a.key))
+        if (a.key == "dropout") {  // the one fractional key
+            for (double v : a.values)
+                if (!(v >= 0 && v < 1))
+                    throw ConfigError("--vary dropout: " + dropout_text(v) + " is out of range; allowed: 0 <= dropout < 1");
+        } else if (is_problem_key(a.key)) {
             for (double v : a.values) as_int(a.key, v);
+        }
         grid *= a.values.size();
         if (grid * algos.size() > spec.max_points)
             throw ConfigError("sweep: more than " + std::to_string(spec.max_points) + " points; narrow the ranges");
@@ -161,6 +167,7 @@ void apply_sweep_point(const SweepSpec& spec, const SweepPoint& pt, AttentionPro
         else if (key == "bwd-Bc") s.bwd_Bc = as_int(key, v);
         else if (key == "bwd-warps") s.bwd_warps = as_int(key, v);
         else if (key == "bwd-stages") s.bwd_stages = as_int(key, v);
+        else if (key == "dropout") p.dropout = v;
         else g.set(key, number_text(v));
     }
     g.validate();

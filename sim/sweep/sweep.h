@@ -4,8 +4,8 @@
 // Contract:
 // - A SweepSpec is a base configuration (problem, schedule, GPU, options), the algorithms to run
 //   at every point and the axes (`KEY=RANGE`): N, N-kv, d, Br, Bc, heads, batch, warps, stages,
-//   the backward's bwd-Br, bwd-Bc, bwd-warps, bwd-stages (pass bwd or fwdbwd; columns bwd_Br, ...) or
-//   any GPU field (gpu_fields()). The axes form a grid; the last axis varies fastest, and at each
+//   the backward's bwd-Br, bwd-Bc, bwd-warps, bwd-stages (pass bwd or fwdbwd; columns bwd_Br, ...),
+//   dropout (the one fractional key) or any GPU field (gpu_fields()). The axes form a grid; the last axis varies fastest, and at each
 //   grid point every algorithm runs in the order given.
 // - expand_sweep() checks the keys, values and the number of points before anything runs and
 //   throws ConfigError naming the bad axis.

@@ -46,7 +46,8 @@ std::string unrun_row(const SweepSpec& spec, const SweepRow& r, size_t n_cols) {
     const auto& s = r.schedule;
     std::vector<std::string> v = {to_string(r.point.algo), to_string(p.pass), spec.gpu.name, spec.options.paper_mode ? "1" : "0",
                                   std::to_string(p.B), std::to_string(p.H), std::to_string(p.N), std::to_string(p.d),
-                                  to_string(p.dtype), p.causal ? "1" : "0", knob(s.Br), knob(s.Bc), "", "",
+                                  to_string(p.dtype), p.causal ? "1" : "0",
+                                  p.dropout ? number_text(*p.dropout) : std::string(), knob(s.Br), knob(s.Bc), "", "",
                                   knob(s.warps), knob(s.stages), knob(s.bwd_Br), knob(s.bwd_Bc), "", "",
                                   knob(s.bwd_warps), knob(s.bwd_stages)};
     v.resize(n_cols);
@@ -93,7 +94,8 @@ nlohmann::json sweep_json(const SweepSpec& spec, const std::vector<SweepRow>& ro
                            {"sweep", varied},
                            {"problem",
                             {{"B", p.B}, {"H", p.H}, {"N", p.N}, {"N_kv", p.Nk()}, {"d", p.d}, {"dtype", to_string(p.dtype)},
-                             {"causal", p.causal}, {"pass", to_string(p.pass)}}},
+                             {"causal", p.causal}, {"dropout", p.dropout ? nlohmann::json(*p.dropout) : nlohmann::json()},
+                             {"pass", to_string(p.pass)}}},
                            {"schedule", {{"algo", to_string(r.point.algo)}}}});
         }
     }

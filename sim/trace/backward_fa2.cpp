@@ -16,7 +16,12 @@
 // An atomic add is a read-modify-write, so paper mode counts its bytes as read and written.
 // Causal: query blocks entirely above the diagonal of key block j are skipped; only diagonal
 // blocks are masked. tau = 1/sqrt(d).
+// Dropout (p > 0): kernel 2 redraws the forward's mask Zij on chip from the RNG's seed and offset
+// (no bytes) and uses it twice: Pij o Zij / (1 - p) for dVj, dPij o Zij / (1 - p) before dSij
+// (sim/trace/dropout.h counts the work). Di = rowsum(dOi o Oi) holds with dropout (FA1 paper, B.2).
+#include "sim/algorithms/algorithm.h"
 #include "sim/trace/backward.h"
+#include "sim/trace/dropout.h"
 #include "sim/trace/emit.h"
 #include "sim/trace/generators.h"
 
@@ -31,7 +36,7 @@ enum class Line : uint8_t {
 
 struct Shape {
     int64_t N, Nk, d, Br, Bc, Tr, es;
-    bool causal;
+    bool causal, dropout;
 };
 
 // Kernel 1, CTA i: Di = rowsum(dOi o Oi) to HBM, and dQacc_i zeroed.
@@ -63,8 +68,14 @@ CtaProgram fa2_bwd_cta(Emitter& e, Shape k, int64_t j) {
         e.matmul(Line::compute_s, R, C, d, (R + C) * d * k.es, kOpRecompute);  // line 9: Sij = Qi Kj^T
         if (k.causal && block_needs_mask(r.begin, c.begin, C)) e.vector(Line::compute_s, R * C, 0, 0, kOpRecompute);
         e.vector(Line::compute_p, 2 * R * C, R * C, 0, kOpRecompute);   // line 10: exp(tau Sij - Li)
+        const int64_t kept = k.dropout ? unmasked_elements(k.causal, r.begin, R, c.begin, C) : 0;
+        if (k.dropout) {                                                //   Zij redrawn, Pij o Zij / (1 - p)
+            e.vector(Line::compute_p, (kDropoutRngOpsPerElement + kDropoutCompareOps) * kept, 0, 0, kOpRecompute);
+            e.vector(Line::dv, kDropoutScaleOps * kept, 0);
+        }
         e.matmul(Line::dv, C, d, R, (R * C + R * d) * k.es);            // line 11: dVj += Pij^T dOi
         e.matmul(Line::dp, R, C, d, (R + C) * d * k.es);                // line 12: dPij = dOi Vj^T
+        if (k.dropout) e.vector(Line::dp, kDropoutScaleOps * kept, 0);  //   dPij o Zij / (1 - p)
         e.vector(Line::ds, 2 * R * C, 0);                               // line 13: dSij = Pij o (dPij - Di)
         e.barrier(Line::ds);                                            //   dSij to SRAM for both GEMMs
         e.matmul(Line::dq_atomic, R, d, C, (R * C + C * d) * k.es);     // line 14: dSij Kj,
@@ -103,9 +114,11 @@ Listing fa2_backward_listing() {
          {Line::load_rows, "    Load Qi, dOi, Li, Di from HBM to on-chip SRAM.",
           moves(Tensor::Q, Tensor::dO, Tensor::LSE, Tensor::D)},
          {Line::compute_s, "    On chip, compute Sij = Qi Kj^T (recomputed; masked if causal).", on_chip()},
-         {Line::compute_p, "    On chip, compute Pij = exp(tau Sij - Li) (recomputed).", on_chip()},
-         {Line::dv, "    On chip, compute dVj <- dVj + Pij^T dOi.", on_chip()},
-         {Line::dp, "    On chip, compute dPij = dOi Vj^T.", on_chip()},
+         {Line::compute_p,
+          "    On chip, compute Pij = exp(tau Sij - Li) (recomputed; dropout p > 0: Zij redrawn from the seed and offset).",
+          on_chip()},
+         {Line::dv, "    On chip, compute dVj <- dVj + Pij^T dOi (dropout: (Pij o Zij / (1 - p))^T dOi).", on_chip()},
+         {Line::dp, "    On chip, compute dPij = dOi Vj^T (dropout: then dPij <- dPij o Zij / (1 - p)).", on_chip()},
          {Line::ds, "    On chip, compute dSij = Pij o (dPij - Di).", on_chip()},
          {Line::dq_atomic, "    On chip, compute dSij Kj; add it atomically into dQacc_i in global memory.",
           moves(Tensor::dQacc) | on_chip()},
@@ -121,7 +134,7 @@ Listing fa2_backward_listing() {
 void append_fa2_backward(Trace& t, const GpuSpec& g) {
     const AttentionProblem& p = t.problem;
     const Schedule& s = t.schedule;
-    const Shape k{p.N, p.Nk(), p.d, s.Br, s.Bc, s.Tr(p), p.es(), p.causal};
+    const Shape k{p.N, p.Nk(), p.d, s.Br, s.Bc, s.Tr(p), p.es(), p.causal, dropout_p(p, s.algo) > 0};
     const int64_t Br = s.Br, d = p.d, es = p.es();
 
     // Kernels 1 and 3 stream row blocks: their footprint is the tiles they hold.

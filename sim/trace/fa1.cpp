@@ -6,8 +6,13 @@
 // O, l, m are initialised in HBM by a memset (line 2), which is not a kernel and not counted.
 // Causal: for key block j only query blocks whose rows reach column j*Bc run; blocks that are
 // partly masked pay for the mask on chip.
+// Dropout (p > 0, the FA1 paper's Algorithm 2): the mask Zij is drawn on chip where P~ij is formed
+// and multiplies it before P~ij Vj; nothing is stored, so the HBM bytes do not change
+// (sim/trace/dropout.h counts the work).
 #include <algorithm>
 
+#include "sim/algorithms/algorithm.h"
+#include "sim/trace/dropout.h"
 #include "sim/trace/emit.h"
 #include "sim/trace/generators.h"
 
@@ -22,7 +27,7 @@ enum class Line : uint8_t {
 
 struct Shape {
     int64_t N, Nk, d, Br, Bc, Tr, Tc, es;
-    bool causal, fma;
+    bool causal, fma, dropout;
 };
 
 // The one CTA of a head: Algorithm 1, lines 5-15.
@@ -50,6 +55,8 @@ CtaProgram fa1_forward_cta(Emitter& e, Shape k) {
             const int64_t mask = k.causal && block_needs_mask(r.begin, c.begin, C) ? R * C : 0;
             e.vector(Line::compute_s, R * C + mask, 0);                  //   scale by 1/sqrt(d), mask
             e.vector(Line::softmax, 3 * R * C, R * C);                   // line 10: rowmax, exp, rowsum
+            if (k.dropout)                                               //   P~ij o Zij / (1 - p), Zij drawn
+                e.vector(Line::softmax, kDropoutForwardOpsPerElement * unmasked_elements(k.causal, r.begin, R, c.begin, C), 0);
             e.vector(Line::update_stats, 6 * R, 2 * R);                  // line 11: mi_new, li_new
             if (k.fma) e.matmul_fma(Line::write_o, R, d, C, 1, std::max<int64_t>(1, d / 4));  // 1 x d/4
             else e.matmul(Line::write_o, R, d, C, (R * C + C * d) * k.es);  // line 12: P~ij Vj
@@ -78,7 +85,10 @@ Listing fa1_listing() {
          {Line::for_i, "  for 1 <= i <= Tr do"},
          {Line::load_qolm, "    Load Qi, Oi, li, mi from HBM to on-chip SRAM.", moves(Tensor::Q, Tensor::O, Tensor::l, Tensor::m)},
          {Line::compute_s, "    On chip, compute Sij = Qi Kj^T.", on_chip()},
-         {Line::softmax, "    On chip, compute m~ij = rowmax(Sij), P~ij = exp(Sij - m~ij), l~ij = rowsum(P~ij).", on_chip()},
+         {Line::softmax,
+          "    On chip, compute m~ij = rowmax(Sij), P~ij = exp(Sij - m~ij), l~ij = rowsum(P~ij) (dropout p > 0: "
+          "P~ij <- P~ij o Zij / (1 - p), Zij drawn on chip from the RNG's seed and offset).",
+          on_chip()},
          {Line::update_stats, "    On chip, compute mi_new = max(mi, m~ij), li_new = e^(mi-mi_new) li + e^(m~ij-mi_new) l~ij.",
           on_chip()},
          {Line::write_o, "    Write Oi <- diag(li_new)^-1 (diag(li) e^(mi-mi_new) Oi + e^(m~ij-mi_new) P~ij Vj) to HBM.",
@@ -92,7 +102,8 @@ Listing fa1_listing() {
 void append_fa1_forward(Trace& t, const GpuSpec& g) {
     const AttentionProblem& p = t.problem;
     const Schedule& s = t.schedule;
-    const Shape k{p.N, p.Nk(), p.d, s.Br, s.Bc, s.Tr(p), s.Tc(p), p.es(), p.causal, s.matmul_unit == MatmulUnit::fma};
+    const Shape k{p.N,      p.Nk(), p.d, s.Br, s.Bc, s.Tr(p), s.Tc(p), p.es(), p.causal, s.matmul_unit == MatmulUnit::fma,
+                  dropout_p(p, s.algo) > 0};
     add_kernel(t, "fa1_fwd", 1, s.warps, forward_footprint(s, p, g),
                [k](Emitter& e, int64_t) { return fa1_forward_cta(e, k); });
     if (k.fma) t.kernels.back()->issue = scalar_tile_kernel_issue(p.es(), p.d, ScalarTileKernel::fa1_v3);

@@ -4,13 +4,16 @@
 // Paper-mode HBM per head (elements): reads Nd + Tr * 2Nd, writes Nd (+ N fp32 for LSE).
 // Causal: key blocks entirely above the diagonal are skipped; only diagonal blocks are masked.
 // FA3 moves the same tiles (fa3.cpp): the CTA program is shared, each listing names its lines.
+// Dropout (p > 0): Zij drawn on chip where P~ij is formed, multiplying it before P~ij Vj (as FA1's
+// Algorithm 2); nothing stored, the HBM bytes unchanged (sim/trace/dropout.h counts the work).
+#include "sim/algorithms/algorithm.h"
 #include "sim/trace/fa2_program.h"
 #include "sim/trace/generators.h"
 
 namespace flashsim {
 
 Fa2Shape fa2_shape(const AttentionProblem& p, const Schedule& s) {
-    return {p.N, p.Nk(), p.d, s.Br, s.Bc, s.Tc(p), p.es(), p.causal, s.matmul_unit == MatmulUnit::fma};
+    return {p.N, p.Nk(), p.d, s.Br, s.Bc, s.Tc(p), p.es(), p.causal, s.matmul_unit == MatmulUnit::fma, dropout_p(p, s.algo) > 0};
 }
 
 namespace {
@@ -34,7 +37,8 @@ Listing fa2_listing() {
          {Line::load_kv, "    Load Kj, Vj from HBM to on-chip SRAM.", moves(Tensor::K, Tensor::V)},
          {Line::compute_s, "    On chip, compute Sij = Qi Kj^T.", on_chip()},
          {Line::softmax,
-          "    On chip, compute mi_new = max(mi, rowmax(Sij)), P~ij = exp(Sij - mi_new), li = e^(mi-mi_new) li + rowsum(P~ij).",
+          "    On chip, compute mi_new = max(mi, rowmax(Sij)), P~ij = exp(Sij - mi_new), li = e^(mi-mi_new) li + rowsum(P~ij) "
+          "(dropout p > 0: then P~ij <- P~ij o Zij / (1 - p), Zij drawn on chip).",
           on_chip()},
          {Line::pv, "    On chip, compute Oi = diag(e^(mi-mi_new)) Oi + P~ij Vj.", on_chip()},
          {Line::end_for_j, "  end for"},

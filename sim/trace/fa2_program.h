@@ -4,13 +4,14 @@
 #pragma once
 #include <algorithm>
 
+#include "sim/trace/dropout.h"
 #include "sim/trace/emit.h"
 
 namespace flashsim {
 
 struct Fa2Shape {
     int64_t N, Nk, d, Br, Bc, Tc, es;
-    bool causal, fma;
+    bool causal, fma, dropout;  // dropout: p > 0, the mask drawn on chip (sim/trace/dropout.h)
 };
 
 // The listing line each step of the forward names: a type with the static members
@@ -37,6 +38,8 @@ CtaProgram fa2_forward_cta(Emitter& e, Fa2Shape k, int64_t i) {
         else e.matmul(L::compute_s, R, C, d, (R + C) * d * k.es);    //   (fma: 1 x 8 per thread)
         const int64_t mask = k.causal && block_needs_mask(r.begin, c.begin, C) ? R * C : 0;
         e.vector(L::softmax, 4 * R * C + 4 * R + mask, R * C + R);   // line 9: scale, max, exp, sum; li
+        if (k.dropout)                                               //   P~ij o Zij / (1 - p) before P~ij Vj
+            e.vector(L::softmax, kDropoutForwardOpsPerElement * unmasked_elements(k.causal, r.begin, R, c.begin, C), 0);
         if (k.fma) e.matmul_fma(L::pv, R, d, C, 1, std::max<int64_t>(1, d / 4));  // 1 x d/4 per thread
         else e.matmul(L::pv, R, d, C, (R * C + C * d) * k.es);       // line 10: Oi += P~ij Vj
         e.vector(L::pv, R * d, 0);                                   //   rescale Oi by e^(mi - mi_new)

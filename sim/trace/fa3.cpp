@@ -33,7 +33,10 @@ Listing fa3_listing() {
          {Line::consumer_setup, "Consumer warpgroups (2, ping-pong): allocate registers; wait for Qi.", on_chip()},
          {Line::for_j, "  for 1 <= j <= Tc do"},
          {Line::compute_s, "    Wait for Kj; Sij = Qi Kj^T (WGMMA, asynchronous).", on_chip()},
-         {Line::softmax, "    Softmax of Sij (rowmax, exp, rowsum) overlaps the other warpgroup's GEMMs.", on_chip()},
+         {Line::softmax,
+          "    Softmax of Sij (rowmax, exp, rowsum; dropout p > 0: P~ij o Zij / (1 - p), Zij drawn on chip) overlaps the "
+          "other warpgroup's GEMMs.",
+          on_chip()},
          {Line::pv, "    Wait for Vj; Oi = diag(e^(mi-mi_new)) Oi + P~ij Vj (WGMMA); release stage j mod s.", on_chip()},
          {Line::end_for_j, "  end for"},
          {Line::epilogue, "  Oi = diag(li)^-1 Oi; Li = mi + log(li); write Oi, Li to HBM.",

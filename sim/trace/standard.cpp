@@ -14,10 +14,15 @@
 // The forward keeps what autograd saves: P (for the softmax's backward), Pdrop (for dV) and the
 // mask Z, one byte per element. The backward's softmax reads P and dP (PyTorch's
 // _softmax_backward_data), not dO and O: with dropout, rowsum(dO o O) is not rowsum(dP o P).
-// Known deviations: the causal mask is computed from indices (GPT-2 reads a stored bool buffer
-// shared by every head, which stays in L2); the dropout's random numbers cost 2 FLOPs per
-// element, a stand-in for Philox. The GEMMs are vanilla's (sim/trace/unfused_gemm.h).
+// With p = 0 (--dropout 0) the dropout kernels are not launched: O = P V and dV = P^T dO read P,
+// and this is PyTorch's attention without dropout. The dropout kernel draws one Philox number per
+// element, compares and scales (sim/trace/dropout.h counts it); its backward tests the stored Z
+// and scales.
+// Known deviation: the causal mask is computed from indices (GPT-2 reads a stored bool buffer
+// shared by every head, which stays in L2). The GEMMs are vanilla's (sim/trace/unfused_gemm.h).
+#include "sim/algorithms/algorithm.h"
 #include "sim/trace/backward.h"
+#include "sim/trace/dropout.h"
 #include "sim/trace/generators.h"
 #include "sim/trace/unfused_gemm.h"
 
@@ -57,9 +62,9 @@ Listing standard_listing() {
          {Fwd::scale, "Read S from HBM, compute S = tau S, write S to HBM.", moves(Tensor::S) | on_chip()},
          {Fwd::mask, "If causal: read S from HBM, set S to -inf above the diagonal, write S to HBM.", moves(Tensor::S) | on_chip()},
          {Fwd::softmax, "Read S from HBM, compute P = softmax(S), write P to HBM.", moves(Tensor::S, Tensor::P) | on_chip()},
-         {Fwd::dropout, "Read P from HBM, draw the mask Z, write Pdrop = P o Z / (1 - p) and Z (1 byte each) to HBM.",
+         {Fwd::dropout, "If p > 0: read P from HBM, draw the mask Z, write Pdrop = P o Z / (1 - p) and Z (1 byte each) to HBM.",
           moves(Tensor::P, Tensor::Pdrop, Tensor::Z) | on_chip()},
-         {Fwd::pv, "Load Pdrop, V by blocks from HBM, compute O = Pdrop V, write O to HBM.",
+         {Fwd::pv, "Load Pdrop (P if p = 0), V by blocks from HBM, compute O = Pdrop V, write O to HBM.",
           moves(Tensor::Pdrop, Tensor::V, Tensor::O) | on_chip()},
          {Fwd::return_o, "Return O."}});
 }
@@ -67,11 +72,12 @@ Listing standard_listing() {
 Listing standard_backward_listing() {
     return make_listing<Bwd>(
         "Standard attention backward as PyTorch's autograd runs it",
-        {{Bwd::dv, "Load Pdrop, dO by blocks from HBM, compute dV = Pdrop^T dO, write dV to HBM.",
-          moves(Tensor::Pdrop, Tensor::dO, Tensor::dV) | on_chip()},
+        {{Bwd::dv, "Load Pdrop (P if p = 0), dO by blocks from HBM, compute dV = Pdrop^T dO, write dV to HBM.",
+          moves(Tensor::Pdrop, Tensor::P, Tensor::dO, Tensor::dV) | on_chip()},
          {Bwd::dp, "Load dO, V by blocks from HBM, compute dP = dO V^T, write dP to HBM.",
           moves(Tensor::dO, Tensor::V, Tensor::dP) | on_chip()},
-         {Bwd::dropout, "Read dP, Z from HBM, compute dP = dP o Z / (1 - p), write dP to HBM.", moves(Tensor::dP, Tensor::Z) | on_chip()},
+         {Bwd::dropout, "If p > 0: read dP, Z from HBM, compute dP = dP o Z / (1 - p), write dP to HBM.",
+          moves(Tensor::dP, Tensor::Z) | on_chip()},
          {Bwd::softmax, "Read P, dP from HBM, compute dS = P o (dP - rowsum(dP o P)), write dS to HBM.",
           moves(Tensor::P, Tensor::dP, Tensor::dS) | on_chip()},
          {Bwd::mask, "If causal: read dS from HBM, zero it above the diagonal, write dS to HBM.", moves(Tensor::dS) | on_chip()},
@@ -93,9 +99,13 @@ void append_standard_forward(Trace& t, const GpuSpec& g) {
     if (p.causal) add_row_kernel(t, "standard_mask", k, fp, {{Tensor::S}, 1, {Tensor::S}, 1, 1, 0}, Fwd::mask);
     // max, subtract, exp, sum, divide: 4 FLOPs and an exp per element.
     add_row_kernel(t, "standard_softmax", k, fp, {{Tensor::S}, 1, {Tensor::P}, 1, 4, 1}, Fwd::softmax);
-    add_row_kernel(t, "standard_dropout", k, fp, {{Tensor::P}, 1, {Tensor::Pdrop, Tensor::Z}, 2, 2, 0}, Fwd::dropout);
-    add_kernel(t, "standard_pv", k.Tr, s.warps, fp, [k](Emitter& e, int64_t i) {
-        return gemm_stream_cta(e, k, {Tensor::Pdrop, Tensor::V, Tensor::O, true, false}, Fwd::pv, i);
+    const bool dropout = dropout_p(p, s.algo) > 0;
+    if (dropout)  // draw, compare, scale per element
+        add_row_kernel(t, "standard_dropout", k, fp,
+                       {{Tensor::P}, 1, {Tensor::Pdrop, Tensor::Z}, 2, kDropoutForwardOpsPerElement, 0}, Fwd::dropout);
+    const Tensor probs = dropout ? Tensor::Pdrop : Tensor::P;
+    add_kernel(t, "standard_pv", k.Tr, s.warps, fp, [k, probs](Emitter& e, int64_t i) {
+        return gemm_stream_cta(e, k, {probs, Tensor::V, Tensor::O, true, false}, Fwd::pv, i);
     });
 }
 
@@ -105,13 +115,17 @@ void append_standard_backward(Trace& t, const GpuSpec& g) {
     UnfusedShape k = unfused_shape(p, s);
     k.fma = false;  // the backward's GEMMs run on tensor cores
     const Footprint fp = backward_footprint(s, p, g);
-    add_kernel(t, "standard_bwd_dv", k.Tc, s.warps, fp, [k](Emitter& e, int64_t j) {
-        return gemm_stream_cta(e, k, {Tensor::Pdrop, Tensor::dO, Tensor::dV, false, false}, Bwd::dv, j);
+    const bool dropout = dropout_p(p, s.algo) > 0;
+    const Tensor probs = dropout ? Tensor::Pdrop : Tensor::P;
+    add_kernel(t, "standard_bwd_dv", k.Tc, s.warps, fp, [k, probs](Emitter& e, int64_t j) {
+        return gemm_stream_cta(e, k, {probs, Tensor::dO, Tensor::dV, false, false}, Bwd::dv, j);
     });
     add_kernel(t, "standard_bwd_dp", k.Tr * k.Tc, s.warps, fp, [k](Emitter& e, int64_t blk) {
         return gemm_tile_cta(e, k, {Tensor::dO, Tensor::V, Tensor::dP, false}, Bwd::dp, blk / k.Tc, blk % k.Tc);
     });
-    add_row_kernel(t, "standard_bwd_dropout", k, fp, {{Tensor::dP, Tensor::Z}, 2, {Tensor::dP}, 1, 2, 0}, Bwd::dropout);
+    if (dropout)  // the stored Z tested, dP scaled
+        add_row_kernel(t, "standard_bwd_dropout", k, fp,
+                       {{Tensor::dP, Tensor::Z}, 2, {Tensor::dP}, 1, kDropoutStoredMaskOpsPerElement, 0}, Bwd::dropout);
     // multiply, row sum, subtract, multiply: 4 FLOPs per element.
     add_row_kernel(t, "standard_bwd_softmax", k, fp, {{Tensor::P, Tensor::dP}, 2, {Tensor::dS}, 1, 4, 0}, Bwd::softmax);
     if (p.causal) add_row_kernel(t, "standard_bwd_mask", k, fp, {{Tensor::dS}, 1, {Tensor::dS}, 1, 1, 0}, Bwd::mask);
