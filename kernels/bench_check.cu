@@ -3,7 +3,7 @@
 
 #include <algorithm>
 #include <cstring>
-#include "seeded_inputs.h"
+#include "unfused.cuh"
 
 namespace {
 
@@ -75,6 +75,7 @@ CheckResult check_output(const AttnProblem& p, uint64_t seed, const std::vector<
                       " rows (first 16, 32 evenly spaced, last 16) x d";
     }
     if (LSE) res.checked += "; LSE of the same rows";
+    if (p.dropout_p > 0) res.checked += "; dropout p=" + std::to_string(p.dropout_p).substr(0, 4) + ", the kernel's mask Z";
     double atol, rtol;
     tolerances(p.dtype, &atol, &rtol);
     const double scale = 1.0 / std::sqrt(double(d));
@@ -100,7 +101,10 @@ CheckResult check_output(const AttnProblem& p, uint64_t seed, const std::vector<
             for (int k = 0; k < keys; ++k) {
                 const double e = std::exp(s[k] - m);
                 l += e;
-                for (int c = 0; c < d; ++c) o[c] += e * Vh[size_t(k) * d + c];
+                const double z = p.dropout_p > 0  // O = (P o Z / (1 - p)) V with the kernel's mask
+                                     ? (dropout_keep(p.seed, (h * N + r) * size_t(N) + k, p.dropout_p) ? 1.0 / (1.0 - p.dropout_p) : 0.0)
+                                     : 1.0;
+                for (int c = 0; c < d; ++c) o[c] += e * z * Vh[size_t(k) * d + c];
             }
             for (int c = 0; c < d; ++c) {
                 const double ref = o[c] / l, got = O[(h * N + r) * d + c];

@@ -6,6 +6,7 @@
 //   AttnProblem, AttnConfig, AttnBuffers: the interface of a kernel version (see versions.h).
 #pragma once
 #include <cstdio>
+#include <cstdint>
 #include <cstdlib>
 #include <cmath>
 #include <string>
@@ -50,6 +51,8 @@ struct AttnProblem {
     int B = 1, H = 1, N = 128, d = 64;
     bool causal = false;
     DType dtype = DType::fp16;
+    float dropout_p = 0.0f;  // dropout probability of the version (standard attention's); 0: none
+    uint64_t seed = 1;       // input seed; also seeds the dropout mask Z (flashsim::kSeedZ)
     float scale() const;  // 1/sqrt(d)
     size_t heads() const { return size_t(B) * H; }
     size_t qkv_elems() const { return heads() * N * d; }

@@ -9,9 +9,12 @@
 //   4. time: warm-up, then per repeat flush L2 (write a buffer of 2× L2) and time one run with
 //      CUDA events; report median and min
 //   5. write JSON (--json) and optionally the output O (--dump-output)
-// A backward version (pass bwd) gets dO as well (flashsim::kSeeddO); its check runs version 5's
-// forward first (O and LSE, not timed), then the version, and checks dQ, dK, dV against the CPU
-// backward (bench_check_bwd.cu); times and --profile-once cover the backward's launch alone.
+// A backward version (pass bwd) gets dO as well (flashsim::kSeeddO); its check runs the forward the
+// version declares (forward_version: 5 for FA2's O and LSE, 2 for vanilla's P, 9 for standard
+// attention's P, Pdrop and Z) first, not timed, then the version, and checks dQ, dK, dV against the
+// CPU backward (bench_check_bwd.cu); times and --profile-once cover the backward's launch alone.
+// A version with dropout (dropout_p > 0) draws its mask from the input seed (flashsim::kSeedZ), so
+// the CPU reference applies the same mask.
 // --profile-once replaces 4 with one run between cudaProfilerStart/Stop, for
 // `ncu --profile-from-start off`: only the version's own kernels (and cuBLAS's) are profiled,
 // never input generation or the L2 flush.
@@ -151,7 +154,7 @@ struct Bench {
     void* flush = nullptr;
     size_t flush_bytes = 0;
     cudaStream_t stream = nullptr;
-    bool bwd = false;  // the version's pass is bwd: buffers dO, dQ, dK, dV; O and LSE from version 5
+    bool bwd = false;  // the version's pass is bwd: buffers dO, dQ, dK, dV; O, LSE, workspace from its forward
 };
 
 struct Timing {
@@ -166,6 +169,8 @@ void plan_step(const Args& a, Bench& b) {
     if (!b.ver) usage_error("--version=" + std::to_string(a.version) + ": no such version");
     AttnProblem& p = b.p;
     p.B = a.B; p.H = a.H; p.N = a.N; p.d = a.d; p.causal = a.causal; p.dtype = a.dtype;
+    p.dropout_p = b.ver->dropout_p;
+    p.seed = a.seed;
     if (!std::strstr(b.ver->dtypes, dtype_name(p.dtype)))
         usage_error(std::string("--dtype=") + dtype_name(p.dtype) + ": version " + std::to_string(b.ver->id) +
                     " supports " + b.ver->dtypes);
@@ -194,11 +199,15 @@ void alloc_step(const Args& a, Bench& b) {
     CUDA_CHECK(cudaMemGetInfo(&free_b, &total_b));
     b.flush_bytes = 2 * size_t(b.dev.l2CacheSize);
     size_t need = (b.bwd ? 8 : 4) * n_qkv * elem + p.heads() * p.N * 4 + ws_bytes + b.flush_bytes;
-    AttnConfig fwd_cfg;  // the forward that makes O and LSE for a backward version
+    AttnConfig fwd_cfg;  // the forward that makes O, LSE and the workspace's start for a backward version
+    const VersionInfo* fwd = b.bwd ? find_version(b.ver->forward_version) : nullptr;
     if (b.bwd) {
-        const std::string err = find_version(5)->plan(p, fwd_cfg, b.dev);
-        if (!err.empty()) { std::fprintf(stderr, "fa_bench: the forward (version 5): %s\n", err.c_str()); std::exit(2); }
-        need += find_version(5)->workspace_bytes(p, fwd_cfg);
+        if (!fwd) { std::fprintf(stderr, "fa_bench: version %d declares no forward version\n", b.ver->id); std::exit(1); }
+        const std::string err = fwd->plan(p, fwd_cfg, b.dev);
+        if (!err.empty()) {
+            std::fprintf(stderr, "fa_bench: the forward (version %d): %s\n", fwd->id, err.c_str());
+            std::exit(2);
+        }
     }
     if (need > free_b) {
         std::fprintf(stderr, "fa_bench: B=%d H=%d N=%d d=%d needs %.2f GiB of device memory (workspace %.2f GiB); "
@@ -234,8 +243,8 @@ void alloc_step(const Args& a, Bench& b) {
             CHECK_LAST_LAUNCH();
         }
     });
-    if (b.bwd) {  // O and LSE by version 5's forward (checked by its own runs), once, not timed
-        find_version(5)->launch(p, fwd_cfg, b.buf, b.stream);
+    if (b.bwd) {  // O, LSE (and P, ...) by the forward version (checked by its own runs), once, not timed
+        fwd->launch(p, fwd_cfg, b.buf, b.stream);
         CUDA_CHECK(cudaStreamSynchronize(b.stream));
     }
 }
@@ -358,6 +367,7 @@ bool write_json_step(const std::string& path, const Args& a, const Bench& b, con
                  "\"Br\": %d, \"Bc\": %d, \"warps\": %d, \"stages\": %d, \"smem_bytes\": %zu, \"seed\": %llu, ",
                  dtype_name(p.dtype), p.B, p.H, p.N, p.d, p.causal ? "true" : "false", c.Br, c.Bc, c.warps, c.stages,
                  c.smem_bytes, (unsigned long long)a.seed);
+    if (p.dropout_p > 0) std::fprintf(f, "\"dropout_p\": %g, ", double(p.dropout_p));
     if (a.check) {
         std::fprintf(f, "\"correct\": %s, ", chk.correct ? "true" : "false");
         if (std::isfinite(chk.max_abs_err)) std::fprintf(f, "\"max_abs_err\": %.6g, ", chk.max_abs_err);

@@ -13,15 +13,21 @@ For every configuration of the matrix:
      as weights; every kernel's own values are kept under ncu.per_kernel.
 Then PyTorch's SDPA flash backend is timed on the same shapes (torch_reference.py), the sanitizers
 run on a small shape for every version, and small outputs are dumped for the functional model.
-Backward versions (pass "bwd", version 7) run at the validation shapes N = 1024 and 4096 only (BWD_N),
-causal and not; fa_bench makes their O and LSE with version 5's forward outside the timed and
-profiled range, so times and counters are the backward's kernels alone; their reference entries
-time PyTorch's flash backward ("pass": "bwd").
+Backward versions (pass "bwd": 7, 8, 10) run at the validation shapes N = 1024 and 4096 only (BWD_N),
+causal and not; fa_bench makes their inputs with the forward each declares (forward_version) outside the
+timed and profiled range, so times and counters are the backward's kernels alone; their reference entries
+time PyTorch's flash backward ("pass": "bwd"). Standard attention (versions 9, 10) and the unfused
+backward run causal and not; versions with dropout dump no output (the functional model has none).
+--figure2 runs the FlashAttention paper's Figure 2 setting instead of the matrix (B=64 H=16 N=1024 d=64,
+causal, forward and backward; file tag "figure2"), with PyTorch's flash forward/backward and GPT-2's
+eager attention (torch_reference.py "impl": "gpt2_eager", dropout 0.1) timed beside it.
 
 Python standard library only (torch is used by torch_reference.py, in its own process).
 usage: python3 kernels/profile.py --bench BUILD/fa_bench [--out DIR] [--quick] [--phases ...]
                                  [--versions 6 --tag v6]   (a subset, written to <gpu>-<date>-v6.json)
                                  [--N 1024,4096]           (a subset of the sequence lengths)
+                                 [--d 64]                  (a subset of the head dims)
+                                 [--figure2 --versions 2,8,9,10,5,7]   (the Figure 2 setting)
 The versions and their declared properties come from `fa_bench --list-versions` (version 6 exists
 only in Hopper builds); the table is stored in the file's provenance. Schema 2 adds, per run, the
 version's pass and matmul unit, and, under ncu, the SM clock, elapsed cycles, instructions per pipe,
@@ -86,6 +92,7 @@ SHAPES = {1024: (16, 16), 4096: (4, 16), 16384: (1, 16)}
 CAUSAL_MATMUL_UNITS = ("mma_sync", "wgmma")
 SPEED_VERSIONS = (5, 6, 7)  # versions compared with torch in the summary
 BWD_N = (1024, 4096)  # the backward's validation shapes (B, H from SHAPES)
+FIGURE2 = dict(B=64, H=16, N=1024, d=64)  # FA paper, Figure 2: GPT-2 medium's attention, causal, fwd + bwd
 SMALL = dict(B=1, H=2, N=100, d=64)  # sanitizer and dumped-output shape (N not a multiple of any block)
 
 
@@ -203,8 +210,14 @@ def parse_ncu_csv(text, metrics):
     return out
 
 
-def profile_config(bench, v, causal, N, d, repeats, tmp, metrics):
-    B, H = SHAPES[N]
+def runs_causal(t):
+    """Whether the matrix runs a version causal as well: tensor-core versions, and the unfused backward and
+    standard attention (whose causal mask is a kernel of its own); not the scalar forward ones."""
+    return t["matmul_unit"] in CAUSAL_MATMUL_UNITS or t.get("pass") == "bwd" or t["algo"] == "standard"
+
+
+def profile_config(bench, v, causal, N, d, repeats, tmp, metrics, shape=None):
+    B, H = (shape["B"], shape["H"]) if shape else SHAPES[N]
     args = bench_args(v, causal, B, H, N, d)
     jpath = os.path.join(tmp, "run.json")
     rc, out, secs = run([bench] + args + ["--repeats", str(repeats), "--json", jpath], timeout=300)
@@ -284,6 +297,8 @@ def main():
     ap.add_argument("--versions", default="", help="comma-separated subset of versions, e.g. 6 (default: all built)")
     ap.add_argument("--tag", default="", help="file name suffix, e.g. v6 -> <gpu>-<date>-v6.json")
     ap.add_argument("--N", default="", help="comma-separated subset of the sequence lengths, e.g. 1024,4096")
+    ap.add_argument("--d", default="64,128", help="comma-separated subset of the head dims")
+    ap.add_argument("--figure2", action="store_true", help="the FA paper's Figure 2 setting instead of the matrix")
     a = ap.parse_args()
     bench = os.path.abspath(a.bench)
     command = " ".join(shlex.quote(x) for x in [os.path.basename(sys.executable)] + sys.argv)
@@ -294,6 +309,8 @@ def main():
     doc["provenance"]["versions"] = table
     gpu = re.sub(r"[^a-z0-9]+", "-", doc["provenance"]["gpu"].lower()).strip("-")
     os.makedirs(a.out, exist_ok=True)
+    if a.figure2 and not a.tag:
+        a.tag = "figure2"
     tag = (f"-{a.tag}" if a.tag else "") + ("-quick" if a.quick else "")
     path = os.path.join(a.out, f"{gpu}-{doc['provenance']['date'][:10]}{tag}.json")
     if os.path.exists(path):
@@ -303,7 +320,9 @@ def main():
     if wanted - built:
         sys.exit(f"profile.py: --versions={a.versions}: this fa_bench has versions {sorted(built)}")
     configs = [(t["version"], c) for t in table if t["version"] in wanted
-               for c in ((False, True) if t["matmul_unit"] in CAUSAL_MATMUL_UNITS else (False,))]
+               for c in ((True,) if a.figure2 else (False, True) if runs_causal(t) else (False,))]
+    dropout = {t["version"] for t in table if t.get("dropout_p", 0) > 0}
+    ds = sorted({int(x) for x in a.d.split(",") if x.strip()})
     passes = {t["version"]: t.get("pass", "fwd") for t in table}
     Ns = sorted(SHAPES)
     if a.N:
@@ -333,12 +352,19 @@ def main():
             save()
         if "outputs" in phases:
             log("outputs:")
-            doc["outputs"] = dump_outputs(bench, [v for v in versions if passes[v] != "bwd"], tmp)
+            doc["outputs"] = dump_outputs(bench, [v for v in versions if passes[v] != "bwd" and v not in dropout], tmp)
             save()
-        if "runs" in phases:
+        if "runs" in phases and a.figure2:
+            log("runs (Figure 2 setting):")
+            order = [int(x) for x in a.versions.split(",") if x.strip()]  # in the order asked for
+            for v, causal in sorted(configs, key=lambda vc: order.index(vc[0]) if vc[0] in order else len(order)):
+                doc["runs"].append(profile_config(bench, v, causal, FIGURE2["N"], FIGURE2["d"], repeats, tmp, metrics,
+                                                  FIGURE2))
+                save()
+        elif "runs" in phases:
             log("runs:")
             for N in Ns:
-                for d in (64, 128):
+                for d in ds:
                     for v, causal in configs:
                         if passes[v] == "bwd" and N not in BWD_N:
                             continue
@@ -349,7 +375,10 @@ def main():
             wanted_passes = {passes[v] for v in versions}
             shapes = [dict(B=SHAPES[N][0], H=SHAPES[N][1], N=N, d=d, causal=c, **{"pass": ps})
                       for ps in ("fwd", "bwd") if ps in wanted_passes for N in Ns
-                      if ps == "fwd" or N in BWD_N for d in (64, 128) for c in (False, True)]
+                      if ps == "fwd" or N in BWD_N for d in ds for c in (False, True)]
+            if a.figure2:
+                shapes = [dict(FIGURE2, causal=True, impl=impl, **{"pass": ps})
+                          for impl in ("flash", "gpt2_eager") for ps in ("fwd", "bwd")]
             rc, out, secs = run([sys.executable, os.path.join(HERE, "torch_reference.py"), json.dumps(shapes),
                                  str(repeats)], timeout=600)
             try:
@@ -359,7 +388,8 @@ def main():
             save()
     # summary: v5 vs torch
     log(f"\nwrote {path}")
-    ref = {(r.get("pass", "fwd"), r["N"], r["d"], r["causal"]): r for r in doc["reference"]}
+    ref = {(r.get("pass", "fwd"), r["N"], r["d"], r["causal"]): r for r in doc["reference"]
+           if r.get("impl", "torch.sdpa.flash") == "torch.sdpa.flash"}
     log(f"{'ver':>3} {'causal':>6} {'N':>6} {'d':>4} {'ok':>5} {'ms':>9} {'TFLOP/s':>8} {'vs torch':>8} {'HBM MB':>9}")
     for r in doc["runs"]:
         if "time_ms_median" not in r:
@@ -371,7 +401,7 @@ def main():
         log(f"{r['version']:>3} {int(r['causal']):>6} {r['N']:>6} {r['d']:>4} {str(r['correct']):>5} "
             f"{r['time_ms_median']:>9.3f} {r['tflops']:>8.1f} {ratio:>8} {hbm / 1e6:>9.1f}")
     for t in doc["reference"]:
-        log(f"torch {t.get('pass', 'fwd')} causal={int(t['causal'])} N={t['N']} d={t['d']}: {t['time_ms_median']:.3f} ms {t['tflops']:.1f} TFLOP/s")
+        log(f"{t.get('impl', 'torch')} {t.get('pass', 'fwd')} causal={int(t['causal'])} N={t['N']} d={t['d']}: {t['time_ms_median']:.3f} ms {t['tflops']:.1f} TFLOP/s")
 
 
 if __name__ == "__main__":

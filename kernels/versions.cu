@@ -34,7 +34,21 @@ const VersionInfo kVersions[] = {
     {7, "fa2_bwd", "fa2", "bwd", "mma_sync", false, "fp16 bf16",
      "FlashAttention-2 backward on tensor cores: one CTA per key block, dKj dVj on chip, dQ fp32 atomics",
      {{64, 128, 128, 8, 2}, {128, 64, 128, 8, 2}},
-     v7_fa2_bwd::plan, v7_fa2_bwd::workspace_bytes, v7_fa2_bwd::launch},
+     v7_fa2_bwd::plan, v7_fa2_bwd::workspace_bytes, v7_fa2_bwd::launch, 5},
+    // the unfused backward of version 2's forward (reads its P); cuBLAS tiles recorded as version 2's
+    {8, "vanilla_bwd", "vanilla", "bwd", "cublas", false, "fp32 fp16 bf16",
+     "vanilla backward, unfused: cuBLAS dV=P^T dO, dP=dO V^T, row kernel dS=P o (dP-D), dQ=tau dS K, dK=tau dS^T Q",
+     {{0, 64, 64, 8, 1}, kUnused},
+     v8_vanilla_bwd::plan, v8_vanilla_bwd::workspace_bytes, v8_vanilla_bwd::launch, 2},
+    // the FA paper's Figure 2 baseline (GPT-2's attention in PyTorch); dropout p = GPT-2's attn_pdrop
+    {9, "standard_fwd", "standard", "fwd", "cublas", false, "fp32 fp16 bf16",
+     "standard attention as PyTorch runs it: cuBLAS QK^T, scale, causal mask, softmax, dropout (Z stored), cuBLAS PV",
+     {{0, 64, 64, 8, 1}, kUnused},
+     v9_standard_fwd::plan, v9_standard_fwd::workspace_bytes, v9_standard_fwd::launch, 0, 0.1f},
+    {10, "standard_bwd", "standard", "bwd", "cublas", false, "fp32 fp16 bf16",
+     "standard attention's autograd backward: cuBLAS dV, dP; dropout, softmax, mask, scale backward; cuBLAS dQ, dK",
+     {{0, 64, 64, 8, 1}, kUnused},
+     v10_standard_bwd::plan, v10_standard_bwd::workspace_bytes, v10_standard_bwd::launch, 9, 0.1f},
 #ifdef FLASHSIM_KERNELS_V6  // sm_90a code: absent when the build targets no Hopper architecture
     {6, "fa3_hopper", "fa3", "fwd", "wgmma", true, "fp16 bf16",
      "FA3-style, Hopper only (sm_90a): TMA producer warpgroup, 2-stage mbarrier ring, wgmma, ping-pong",
@@ -72,9 +86,9 @@ std::string versions_json() {
     for (int i = 0; i < n; ++i) {
         std::snprintf(buf, sizeof buf,
                       "%s\n {\"version\": %d, \"kernel\": \"%s\", \"algo\": \"%s\", \"pass\": \"%s\", \"matmul_unit\": \"%s\", "
-                      "\"writes_lse\": %s, \"dtypes\": \"%s\", \"tiles\": [",
+                      "\"writes_lse\": %s, \"dtypes\": \"%s\", \"forward_version\": %d, \"dropout_p\": %g, \"tiles\": [",
                       i ? "," : "", v[i].id, v[i].name, v[i].algo, v[i].pass, v[i].matmul_unit,
-                      v[i].writes_lse ? "true" : "false", v[i].dtypes);
+                      v[i].writes_lse ? "true" : "false", v[i].dtypes, v[i].forward_version, double(v[i].dropout_p));
         out += buf;
         bool first = true;
         for (const DeclaredTiles& t : v[i].tiles) {

@@ -23,8 +23,8 @@ struct DeclaredTiles {
 struct VersionInfo {
     int id;
     const char* name;         // kernel family, as in the measurement file
-    const char* algo;         // vanilla | fa1 | fa2 | fa3
-    const char* pass;         // fwd | bwd (reads O, LSE of a version-5 forward and dO; writes dQ, dK, dV)
+    const char* algo;         // vanilla | standard | fa1 | fa2 | fa3
+    const char* pass;         // fwd | bwd (reads what its forward_version left: O, LSE or P; and dO; writes dQ, dK, dV)
     const char* matmul_unit;  // fma (CUDA cores, fp32) | mma_sync | wgmma | cublas (cuBLAS picks its own)
     bool writes_lse;
     const char* dtypes;       // storage types it supports
@@ -33,6 +33,10 @@ struct VersionInfo {
     std::string (*plan)(const AttnProblem&, AttnConfig&, const cudaDeviceProp&);
     size_t (*workspace_bytes)(const AttnProblem&, const AttnConfig&);
     void (*launch)(const AttnProblem&, const AttnConfig&, const AttnBuffers&, cudaStream_t);
+    // pass bwd: the forward version fa_bench runs first (not timed) to make O, LSE and whatever the
+    // backward reads from its workspace; the backward's workspace starts with the forward's.
+    int forward_version = 0;
+    float dropout_p = 0.0f;  // dropout probability applied to P (standard attention: GPT-2's attn_pdrop)
 };
 
 const VersionInfo* find_version(int id);
@@ -55,6 +59,9 @@ DECLARE_VERSION(v3_fa1)
 DECLARE_VERSION(v4_fa2_scalar)
 DECLARE_VERSION(v5_fa2_tc)
 DECLARE_VERSION(v7_fa2_bwd)
+DECLARE_VERSION(v8_vanilla_bwd)
+DECLARE_VERSION(v9_standard_fwd)
+DECLARE_VERSION(v10_standard_bwd)
 DECLARE_VERSION(v6_fa3_hopper)  // built only when CMAKE_CUDA_ARCHITECTURES has 90 (FLASHSIM_KERNELS_V6)
 #undef DECLARE_VERSION
 

@@ -22,7 +22,8 @@
 namespace flashsim {
 
 // Tensor ids of the generator. Keep these numbers: stored measurements depend on them.
-enum SeededTensor : uint32_t { kSeedQ = 0, kSeedK = 1, kSeedV = 2, kSeeddO = 3 };
+// kSeedZ: the uniform numbers of standard attention's dropout mask, index = ((b*H + h)*N + n)*N + j.
+enum SeededTensor : uint32_t { kSeedQ = 0, kSeedK = 1, kSeedV = 2, kSeeddO = 3, kSeedZ = 4 };
 
 FS_HOST_DEVICE inline uint64_t splitmix64(uint64_t x) {
     x += 0x9E3779B97F4A7C15ull;

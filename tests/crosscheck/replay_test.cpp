@@ -22,8 +22,13 @@ std::vector<std::string> stored_measurements() {
     std::vector<std::string> out;
     const fs::path dir = fs::path(FLASHSIM_SOURCE_DIR) / "kernels" / "measurements";
     if (!fs::is_directory(dir)) return out;
-    for (const auto& e : fs::directory_iterator(dir))
-        if (e.is_regular_file() && e.path().extension() == ".json") out.push_back(e.path().string());
+    for (const auto& e : fs::directory_iterator(dir)) {
+        const std::string name = e.path().filename().string();
+        const auto& subsets = testing::replay_subsets();
+        const bool left_out = std::any_of(subsets.begin(), subsets.end(),
+                                          [&](const testing::ReplaySubset& s) { return name == s.file && s.max_N == 0; });
+        if (e.is_regular_file() && e.path().extension() == ".json" && !left_out) out.push_back(e.path().string());
+    }
     std::sort(out.begin(), out.end());
     return out;
 }
@@ -99,6 +104,12 @@ TEST_CASE("the stored measurements replay within the fidelity bounds") {
     for (const auto& path : files) {
         INFO("loading " << path);
         loaded.push_back(load_measurement(path));
+        for (const auto& s : testing::replay_subsets()) {  // the runs the replay keeps of a costly file
+            if (fs::path(path).filename() != s.file) continue;
+            auto& runs = loaded.back().runs;
+            runs.erase(std::remove_if(runs.begin(), runs.end(), [&](const MeasuredRun& r) { return r.N > s.max_N; }),
+                       runs.end());
+        }
         ptrs.push_back(&loaded.back());
         gpus.push_back(load_gpu(preset_for_gpu(loaded.back().provenance.gpu)));
     }
