@@ -138,6 +138,16 @@ public:
         const double warps_per_subpartition = std::ceil(double(resident * k_.warps) / double(g_.sm_subpartitions));
         cycles_per_inst_ = warps_per_subpartition <= 1 ? g_.cuda_core_cycles_per_inst_one_warp : g_.cuda_core_cycles_per_inst;
         sram_burst_factor_ = 1 + g_.sram_burst_latency_share / std::max(1.0, warps_per_subpartition);
+        // One CTA's own warps cannot issue faster than they would alone on the SM: with several CTAs
+        // resident the sub-partitions reach the rate of all their warps, each CTA only that of its
+        // own. Kernels that issue everything on CUDA cores (elementwise loads: their CPIs are those
+        // of the scalar GEMM step, kernels/micro/issue_latency); a tensor-core kernel's softmax
+        // keeps the rate of the resident warps.
+        const double cta_warps_per_subpartition = k_.issue.elementwise_loads()
+                                                      ? std::ceil(double(k_.warps) / double(g_.sm_subpartitions))
+                                                      : warps_per_subpartition;
+        cta_cycles_per_inst_ = cta_warps_per_subpartition <= 1 ? g_.cuda_core_cycles_per_inst_one_warp : g_.cuda_core_cycles_per_inst;
+        cta_sram_burst_factor_ = 1 + g_.sram_burst_latency_share / std::max(1.0, cta_warps_per_subpartition);
         s_.slots = g_.sm_count * s_.occ.ctas_per_sm;
         const int64_t total = k_.cta_count();
         s_.waves = double(total) / double(s_.slots);
@@ -274,19 +284,22 @@ private:
             double busy = vector_fpc_ > 0 ? double(op.flops) * share / vector_fpc_ : 0;
             // ... or the warp-instructions its loops issue (KernelIssue::insts_per_fma per FMA, 32 FMAs
             // per FFMA) at the sub-partitions' issue rate for the resident warps.
+            double own = 0;  // the CTA's own warps alone: its shortest time
             if (cycles_per_inst_ > 0) {
                 const double insts = double(op.flops) * share / 2 / 32 * k_.issue.insts_per_fma;
                 busy = std::max(busy, insts * cycles_per_inst_ / double(g_.sm_subpartitions));
+                own = insts * cta_cycles_per_inst_ / double(g_.sm_subpartitions);
                 s_.warp_instructions += insts;
             }
             double sram = sram_bpc_ > 0 ? double(op.bytes) * share / sram_bpc_ : 0;
             // Operands loaded in bursts that the resident warps do not hide: both pipes idle part
-            // of the time (GpuSpec::sram_burst_latency_share).
+            // of the time (GpuSpec::sram_burst_latency_share); a CTA's own warps hide less of it.
             if (sram_burst_factor_ > 1 && sram >= 0.5 * busy) {
+                own = std::max(own, sram) * cta_sram_burst_factor_;
                 busy *= sram_burst_factor_;
                 sram *= sram_burst_factor_;
             }
-            return std::max(p.vector.serve(dep, busy), p.sram.serve(dep, sram)) + g_.sram_latency_cycles;
+            return std::max({p.vector.serve(dep, busy), p.sram.serve(dep, sram), dep + own}) + g_.sram_latency_cycles;
         }
         const double b_readers = cfg_.warpgroups > 1 ? 1.0 : double(std::max<int64_t>(1, k_.warps));
         const double sram_bytes = op.kind == OpKind::matmul ? matmul_sram_bytes(op, share, b_readers) : double(op.bytes) * share;
@@ -298,6 +311,7 @@ private:
         }
         double busy = std::max(vector_fpc_ > 0 ? double(op.flops) * share / vector_fpc_ : 0,
                                exp_pc_ > 0 ? double(op.exps) * share / exp_pc_ : 0);
+        double own = 0;
         // ... or its warp-instructions (KernelIssue) at the issue rate of the resident warps.
         if (cycles_per_inst_ > 0 && k_.issue.vector_issue_modelled()) {
             const KernelIssue& ki = k_.issue;
@@ -306,6 +320,7 @@ private:
             const double softmax_warps = cfg_.warpgroups > 1 ? 4.0 * cfg_.warpgroups : double(k_.warps);
             if (step) insts += softmax_warps * ki.insts_per_softmax_step;
             busy = std::max(busy, insts * share * cycles_per_inst_ / double(g_.sm_subpartitions));
+            own = insts * share * cta_cycles_per_inst_ / double(g_.sm_subpartitions);
             s_.warp_instructions += insts * share;
         }
         // Without a ping-pong schedule the CTAs of an SM do not hide one's softmax under another's
@@ -313,7 +328,7 @@ private:
         // threads issue everything on CUDA cores (elementwise loads, scalar GEMMs) share one
         // issue server for all of it.
         Server& pipe = cfg_.warpgroups > 1 || k_.issue.elementwise_loads() ? p.vector : p.tensor;
-        return std::max(pipe.serve(dep, busy), p.sram.serve(dep, sram)) + lat;
+        return std::max({pipe.serve(dep, busy), p.sram.serve(dep, sram), dep + own}) + lat;
     }
 
     void compute(uint32_t slot, double t) {
@@ -418,7 +433,8 @@ private:
     MemorySystem& mem_;
     const KernelSimConfig& cfg_;
     Counters& c_;
-    double tensor_fpc_, vector_fpc_, exp_pc_, sram_bpc_, cta_launch_cycles_ = 0, cycles_per_inst_ = 0, sram_burst_factor_ = 1;
+    double tensor_fpc_, vector_fpc_, exp_pc_, sram_bpc_, cta_launch_cycles_ = 0, cycles_per_inst_ = 0, sram_burst_factor_ = 1,
+           cta_cycles_per_inst_ = 0, cta_sram_burst_factor_ = 1;
     std::vector<SmPipes> pipes_;
     std::vector<Cta> ctas_;
     std::vector<double> last_retire_;

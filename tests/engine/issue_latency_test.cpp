@@ -342,3 +342,23 @@ TEST_CASE("CTAs that alternate elementwise round trips and issue take their clos
     CHECK(cycles == doctest::Approx(double(rounds) * mva_cycle_cycles(Z, issued, n)).epsilon(1e-6));
     CHECK(cycles > double(rounds) * 1.2 * std::max(double(n) * issued, Z + issued));
 }
+
+TEST_CASE("a CTA's own warps issue no faster than alone, however many CTAs share the SM (CUDA-core kernels)") {
+    GpuSpec g = teaching();
+    apply_override(g, "cuda_core_cycles_per_inst_one_warp=3");  // one warp per sub-partition
+    apply_override(g, "cuda_core_cycles_per_inst=1");           // two or more: the sub-partition's rate
+    apply_override(g, "max_ctas_per_sm=2");
+    apply_override(g, "sram_latency_cycles=0");
+    const double gemm_flops = 64.0 * 64 * 64 * 2;
+    // Two CTAs of 4 warps per SM: 2 warps per sub-partition together, 1 of each CTA.
+    HandTrace h = hand_trace(2 * g.sm_count, {cuda_core_matmul(uint64_t(gemm_flops))});
+    h.kernel->issue.insts_per_fma = 8;
+    const double insts = gemm_flops / 2 / 32 * 8;  // the CTA's warp-instructions
+    REQUIRE(insts / 4 * 1 > gemm_flops / (g.vector_flops_per_s / double(g.sm_count) / g.clock_hz));
+    // Tensor-core style (bulk loads): the CTAs share the sub-partitions at their joint rate.
+    CHECK(time_trace(h.trace, g).timing.cycles == doctest::Approx(2 * insts / 4 * 1));
+    // Everything on CUDA cores (elementwise loads): each CTA takes its own warps' time, 3 cycles
+    // per instruction, though the two together would fit in 2 x 1.
+    h.kernel->issue.load_bytes_per_request = 2;
+    CHECK(time_trace(h.trace, g).timing.cycles == doctest::Approx(insts / 4 * 3));
+}
