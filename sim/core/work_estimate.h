@@ -26,9 +26,11 @@ namespace flashsim {
 // The engine's throughput on one core, order of magnitude (docs/robustness.md has the runs):
 // tile steps per second, and global bytes per second through the L2 model at line granules.
 inline constexpr double kTileStepsPerSecond = 2e6;
-// Global bytes per second through the L2 model at the line granule, all misses (vanilla at
-// N = 4096 on the h100 preset: 3.8 GB in 2.7 s); larger granules go 10-40x faster.
-inline constexpr double kL2ModelBytesPerSecond = 1.4e9;
+// Global bytes per second through the L2 model, on the low side: every byte as if walked line by
+// line at the worst rate seen (vanilla at N = 2048 moved 0.94 GB in about 6 s at line granules;
+// today 3.8 GB take 2.7 s at N = 4096, and 1 KiB granules go 10-40x faster). It decides refusals
+// (an hour, an order of magnitude on the safe side), not the warning (estimate_walk).
+inline constexpr double kL2ModelBytesPerSecond = 3e8;
 // Fixed cost of one run: setting up the L2 model (8 ms for the H100's 50 MiB, measured as 1000
 // one-tile runs), or the rest of the pipeline without it. What a sweep of many points adds up.
 inline constexpr double kRunSecondsWithL2Model = 1e-2;
