@@ -1,6 +1,7 @@
 // work_estimate.cpp: the tile-step estimate of a run (see work_estimate.h).
 #include "sim/core/work_estimate.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "sim/analytic/analytic.h"
@@ -45,6 +46,27 @@ WorkEstimate estimate_work(const AttentionProblem& p, const Schedule& s, bool ti
     w.arithmetic = num(heads) + (timing ? (heads == 1 ? " head" : " heads") : " head (counting only)") + " x Tr=" + num(Tr) + " x Tc=" + num(Tc) +
                    " x " + num(passes) + (passes == 1 ? " pass" : " passes") + " = " + num(w.tile_steps) + " tile steps";
     if (w.l2_model_bytes > 0) w.arithmetic += " and " + num(w.l2_model_bytes) + " bytes through the L2 model";
+    w.arithmetic += ", about " + duration(w.seconds);
+    return w;
+}
+
+WorkEstimate estimate_walk(const EngineWork& e) {
+    WorkEstimate w;
+    const bool l2 = e.granule_bytes > 0;
+    double lookups = 0, per_lookup = 0;
+    if (l2) {
+        const double S = std::max(1.0, e.set_sampling);
+        lookups = e.global_bytes / e.granule_bytes + e.transfers;
+        const double full = e.model_host_bytes <= kHostCacheBytes ? kSecondsPerLookupInHostCache : kSecondsPerLookupOutOfHostCache;
+        per_lookup = full / S + kSecondsPerSkippedGranule * (1 - 1 / S);
+        w.l2_model_bytes = e.global_bytes;
+    }
+    w.seconds = e.ops * kSecondsPerOp + lookups * per_lookup + (l2 ? kRunSecondsWithL2Model : kRunSecondsWithoutL2Model);
+    w.arithmetic = num(e.ops) + " ops";
+    if (l2) {
+        w.arithmetic += " and " + num(lookups) + " L2 lookups of " + num(e.granule_bytes) + " B granules";
+        if (e.set_sampling > 1) w.arithmetic += " (1 in " + num(e.set_sampling) + " sets in full)";
+    }
     w.arithmetic += ", about " + duration(w.seconds);
     return w;
 }

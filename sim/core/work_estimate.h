@@ -8,9 +8,13 @@
 //
 // Contract: estimate_work() is closed-form arithmetic in doubles (no overflow, no walk);
 // check_work() throws ConfigError showing the arithmetic when the estimate exceeds
-// kMaxWorkSeconds, and returns the estimate otherwise (a caller may warn above
-// kWarnWorkSeconds). The seconds are an order of magnitude, from the engine's measured
-// throughput on one core (kTileStepsPerSecond), not a promise.
+// kMaxWorkSeconds, and returns the estimate otherwise. Its seconds are an order of magnitude on
+// the high side (every global byte at the line granule's worst rate), fit for refusing hours.
+// estimate_walk() is the estimate a caller warns with (above kWarnWorkSeconds): what the timing
+// walk will do, known once the paper-mode count of one head is in and the L2 granule and set
+// sampling are chosen (EngineWork): ops through the event loop, granules looked up in the L2
+// model (each a full lookup in a sampled set, a hash otherwise), at the engine's measured
+// throughput on one core. docs/speed.md has the runs it was checked on (within 2x).
 #pragma once
 #include <string>
 
@@ -22,6 +26,10 @@ namespace flashsim {
 // The engine's throughput on one core, order of magnitude (docs/robustness.md has the runs):
 // tile steps per second, and global bytes per second through the L2 model at line granules.
 inline constexpr double kTileStepsPerSecond = 2e6;
+// Global bytes per second through the L2 model, on the low side: every byte as if walked line by
+// line at the worst rate seen (vanilla at N = 2048 moved 0.94 GB in about 6 s at line granules;
+// today 3.8 GB take 2.7 s at N = 4096, and 1 KiB granules go 10-40x faster). It decides refusals
+// (an hour, an order of magnitude on the safe side), not the warning (estimate_walk).
 inline constexpr double kL2ModelBytesPerSecond = 3e8;
 // Fixed cost of one run: setting up the L2 model (8 ms for the H100's 50 MiB, measured as 1000
 // one-tile runs), or the rest of the pipeline without it. What a sweep of many points adds up.
@@ -43,4 +51,28 @@ struct WorkEstimate {
 WorkEstimate estimate_work(const AttentionProblem& p, const Schedule& resolved, bool timing, bool l2_model);
 WorkEstimate check_work(const AttentionProblem& p, const Schedule& resolved, bool timing, bool l2_model);  // throws ConfigError
 
+// What the timing walk does, from the paper-mode counts (all heads) and the L2 model's plan.
+struct EngineWork {
+    double ops = 0;           // trace ops, every CTA of every head (Counters::ops)
+    double transfers = 0;     // global loads, stores and atomics (Counters::loads + stores)
+    double global_bytes = 0;  // bytes they move (Counters global_read_bytes + global_write_bytes)
+    double granule_bytes = 0; // the L2 model's unit of lookup; 0: no L2 model
+    double set_sampling = 1;  // 1 in this many sets looked up in full
+    double model_host_bytes = 0;  // the L2 model's tags, masks and owners in host memory
+};
+// The engine's throughput on one core (this 2-core development machine, Release; the runs are in
+// docs/speed.md): event-loop and trace-generation seconds per op; seconds per granule looked up
+// in full, with the model's state inside the host's per-core cache (kHostCacheBytes) or not (each
+// a middle value between all hits and all misses, which differ 3x); seconds per granule whose set
+// is not sampled (the hash alone).
+inline constexpr double kSecondsPerOp = 25e-9;
+inline constexpr double kSecondsPerLookupInHostCache = 30e-9;
+inline constexpr double kSecondsPerLookupOutOfHostCache = 70e-9;
+inline constexpr double kSecondsPerSkippedGranule = 4e-9;
+inline constexpr double kHostCacheBytes = 4.0 * 1024 * 1024;
+// ops * kSecondsPerOp + lookups * (per lookup / set_sampling + kSecondsPerSkippedGranule *
+// (1 - 1 / set_sampling)) + kRunSecondsWithL2Model (or kRunSecondsWithoutL2Model), where lookups =
+// global_bytes / granule_bytes + transfers (a transfer's run straddles one more granule at most
+// once per run; the tiles' rows are whole granules or one run).
+WorkEstimate estimate_walk(const EngineWork& w);
 }  // namespace flashsim

@@ -11,6 +11,21 @@
 
 namespace flashsim {
 
+EngineWork engine_work(const Counters& paper_total, const GpuSpec& g, const L2Plan& plan) {
+    EngineWork e;
+    e.ops = double(paper_total.ops);
+    e.transfers = double(paper_total.loads) + double(paper_total.stores);
+    e.global_bytes = double(paper_total.total.global_read_bytes) + double(paper_total.total.global_write_bytes);
+    if (plan.granule_bytes > 0) {
+        e.granule_bytes = double(plan.granule_bytes);
+        e.set_sampling = double(plan.set_sampling);
+        // Per way kept: a tag and an LRU stamp, the valid and dirty masks, the owner (l2_cache.h).
+        const double ways_kept = double(g.l2_data_bytes()) / e.granule_bytes / e.set_sampling;
+        e.model_host_bytes = ways_kept * (2 * sizeof(uint64_t) + 2 * sizeof(SectorMask) + sizeof(Tensor));
+    }
+    return e;
+}
+
 RunResult simulate(const AttentionProblem& p, const Schedule& requested, const GpuSpec& g, const SimOptions& o) {
     g.validate();
     RunResult r;
@@ -18,10 +33,9 @@ RunResult simulate(const AttentionProblem& p, const Schedule& requested, const G
     r.problem.dropout = dropout_p(p, requested.algo);  // the algorithm's default made explicit
     r.gpu = g;
     r.schedule = resolve_schedule(requested, p, g);
-    // Refuse (or announce) a walk of hours before it starts.
+    // Refuse a walk of hours before it starts (closed form); simulate_trace warns of a long one.
     const bool l2_model = o.timing && !o.paper_mode && g.l2_bytes > 0;
-    if (const WorkEstimate w = check_work(p, r.schedule, o.timing, l2_model); w.seconds > kWarnWorkSeconds)
-        spdlog::warn("{}, {}: {}", p.describe(), r.schedule.describe(), w.arithmetic);
+    check_work(p, r.schedule, o.timing, l2_model);
     r.footprint = footprint(r.schedule, p, g);
     const Trace t = make_trace(p, r.schedule, g);
     r.listings = t.listings;
@@ -39,6 +53,11 @@ void simulate_trace(const Trace& t, const GpuSpec& g, const SimOptions& o, RunRe
     r.counts = paper.total;
     r.kernels = paper.kernels;
     if (!o.timing) return;
+
+    // Announce a long timing walk: what it will do is known now (work_estimate.h).
+    const L2Plan plan = plan_l2(t, g, o, paper.total);
+    if (const WorkEstimate w = estimate_walk(engine_work(paper.total, g, plan)); w.seconds > kWarnWorkSeconds)
+        spdlog::warn("{}, {}: {}", t.problem.describe(), r.schedule.describe(), w.arithmetic);
 
     // Timing; outside paper mode its L2 model decides which global accesses reach HBM.
     TimedRun run = run_timing(t, g, o, paper.total);

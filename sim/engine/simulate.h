@@ -37,4 +37,11 @@ struct Trace;
 // timing; outside paper mode the timing walk's L2 model supplies the HBM bytes, merged here.
 void simulate_trace(const Trace& t, const GpuSpec& g, const SimOptions& o, RunResult& r);
 
+struct Counters;
+struct L2Plan;
+struct EngineWork;
+// What the timing walk of a trace does (work_estimate.h), from its paper-mode counts and the L2
+// model's plan (timing.h): ops, transfers, global bytes, granule, sampling, host bytes of the model.
+EngineWork engine_work(const Counters& paper_total, const GpuSpec& g, const L2Plan& plan);
+
 }  // namespace flashsim

@@ -81,6 +81,22 @@ int64_t l2_granule_for(const Trace& t, const GpuSpec& g, const SimOptions& o, ui
     return granule;
 }
 
+L2Plan plan_l2(const Trace& t, const GpuSpec& g, const SimOptions& o, const Counters& paper_total) {
+    L2Plan plan;
+    if (o.paper_mode || g.l2_bytes <= 0) return plan;
+    plan.granule_bytes = l2_granule_for(t, g, o, paper_total.total.global_read_bytes + paper_total.total.global_write_bytes);
+    // Kernels whose loads are latency-bound (elementwise, KernelIssue) time each round trip by the
+    // share of a transfer that missed; sampled sets give it within 1.3-2.9% of the exact engine on
+    // vanilla's row softmax, outside the fast path's 1% bound, so such traces run exact unless
+    // sampling is asked for (docs/speed.md).
+    bool latency_bound = false;
+    for (const auto& k : t.kernels) latency_bound = latency_bound || k->issue.elementwise_loads();
+    plan.set_sampling = latency_bound && o.l2_set_sampling == 0
+                            ? 1
+                            : l2_set_sampling_for(g, t.shapes, t.problem.heads(), o, plan.granule_bytes, paper_total);
+    return plan;
+}
+
 TimedRun run_timing(const Trace& t, const GpuSpec& g, const SimOptions& o, const Counters& paper_total) {
     TimedRun run;
     run.l2_modelled = !o.paper_mode && g.l2_bytes > 0;
@@ -91,18 +107,8 @@ TimedRun run_timing(const Trace& t, const GpuSpec& g, const SimOptions& o, const
         throw ConfigError(std::string("dtype=") + to_string(t.problem.dtype) + " needs tensor cores for it; the " + g.name +
                           " preset has tensor_flops_per_s_" + to_string(t.problem.dtype) + "=0; allowed: another dtype or GPU");
 
-    const int64_t granule = run.l2_modelled
-                                ? l2_granule_for(t, g, o, paper_total.total.global_read_bytes + paper_total.total.global_write_bytes)
-                                : 0;
-    // Kernels whose loads are latency-bound (elementwise, KernelIssue) time each round trip by the
-    // share of a transfer that missed; sampled sets give it within 1.3-2.9% of the exact engine on
-    // vanilla's row softmax, outside the fast path's 1% bound, so such traces run exact unless
-    // sampling is asked for (docs/speed.md).
-    bool latency_bound = false;
-    for (const auto& k : t.kernels) latency_bound = latency_bound || k->issue.elementwise_loads();
-    const int64_t sampling = !run.l2_modelled || (latency_bound && o.l2_set_sampling == 0)
-                                 ? 1
-                                 : l2_set_sampling_for(g, t.shapes, t.problem.heads(), o, granule, paper_total);
+    const L2Plan plan = plan_l2(t, g, o, paper_total);
+    const int64_t granule = plan.granule_bytes, sampling = plan.set_sampling;
     MemorySystem mem(g, t.shapes, t.problem.heads(), run.l2_modelled, granule, sampling);
 
     Timing& tm = run.timing;

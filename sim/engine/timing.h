@@ -35,4 +35,13 @@ TimedRun run_timing(const Trace& t, const GpuSpec& g, const SimOptions& o, const
 // to 8 lines, not longer than the shortest contiguous run of the trace's tiles of >= 4 KiB.
 int64_t l2_granule_for(const Trace& t, const GpuSpec& g, const SimOptions& o, uint64_t global_bytes);
 
+// The L2 model run_timing builds: its granule (l2_granule_for) and set sampling
+// (l2_set_sampling_for, 1 for traces with latency-bound elementwise loads unless asked for);
+// granule 0 without an L2 model (paper mode, no L2).
+struct L2Plan {
+    int64_t granule_bytes = 0;
+    int64_t set_sampling = 1;
+};
+L2Plan plan_l2(const Trace& t, const GpuSpec& g, const SimOptions& o, const Counters& paper_total);
+
 }  // namespace flashsim

@@ -6,7 +6,9 @@
 
 #include "sim/core/errors.h"
 #include "sim/core/work_estimate.h"
+#include "sim/engine/counting.h"
 #include "sim/engine/simulate.h"
+#include "sim/engine/timing.h"
 #include "sim/gpu/gpu_spec.h"
 
 using namespace flashsim;
@@ -25,6 +27,51 @@ TEST_CASE("the estimate counts B*H*Tr*Tc tile steps per pass, one head when only
     CHECK(w.l2_model_bytes > 0);
     CHECK(w.seconds == doctest::Approx(w.tile_steps / kTileStepsPerSecond + w.l2_model_bytes / kL2ModelBytesPerSecond +
                                        kRunSecondsWithL2Model));
+}
+
+TEST_CASE("the walk's estimate: ops, and granules looked up in full in sampled sets, hashed in the others") {
+    EngineWork e;
+    e.ops = 4e6, e.transfers = 1e5, e.global_bytes = 1e10, e.granule_bytes = 1024, e.set_sampling = 4;
+    e.model_host_bytes = kHostCacheBytes;  // at the bound: in the host's cache
+    const double lookups = e.global_bytes / e.granule_bytes + e.transfers;
+    const WorkEstimate w = estimate_walk(e);
+    CHECK(w.seconds == doctest::Approx(e.ops * kSecondsPerOp +
+                                       lookups * (kSecondsPerLookupInHostCache / 4 + kSecondsPerSkippedGranule * 3 / 4) +
+                                       kRunSecondsWithL2Model));
+    CHECK(w.arithmetic.find("(1 in 4 sets in full)") != std::string::npos);
+    e.set_sampling = 1, e.model_host_bytes = 2 * kHostCacheBytes;
+    CHECK(estimate_walk(e).seconds ==
+          doctest::Approx(e.ops * kSecondsPerOp + lookups * kSecondsPerLookupOutOfHostCache + kRunSecondsWithL2Model));
+    e.granule_bytes = 0;  // no L2 model: the ops alone
+    CHECK(estimate_walk(e).seconds == doctest::Approx(e.ops * kSecondsPerOp + kRunSecondsWithoutL2Model));
+}
+
+TEST_CASE("the walk's estimate takes the granule, sampling and counts the engine runs with") {
+    const GpuSpec g = load_gpu("h100");
+    AttentionProblem p;
+    p.H = 4, p.N = 777, p.d = 64;
+    Schedule s;
+    s.algo = Algorithm::fa2;
+    for (const int64_t S : {1, 4}) {
+        SimOptions o;
+        o.l2_set_sampling = S;
+        o.l2_granule_bytes = 512;
+        const RunResult r = simulate(p, s, g, o);
+        const Trace t = make_trace(p, r.schedule, g);
+        const CountResult paper = count_paper_mode(t);
+        const EngineWork e = engine_work(paper.total, g, plan_l2(t, g, o, paper.total));
+        CHECK(e.granule_bytes == double(r.timing.l2_granule_bytes));
+        CHECK(e.set_sampling == double(r.timing.l2_set_sampling));
+        CHECK(e.ops == double(r.counts.ops));
+        CHECK(e.transfers == double(paper.total.loads + paper.total.stores));
+        SimOptions paper_mode = o;
+        paper_mode.paper_mode = true;
+        const Traffic& gl = simulate(p, s, g, paper_mode).counts.total;
+        CHECK(e.global_bytes == double(gl.global_read_bytes + gl.global_write_bytes));
+        // The model's ways kept: the L2's data bytes over the granule, 1 in S sets.
+        CHECK(e.model_host_bytes == doctest::Approx(double(g.l2_data_bytes()) / 512 / double(S) *
+                                                    (2 * sizeof(uint64_t) + 2 * sizeof(SectorMask) + sizeof(Tensor))));
+    }
 }
 
 TEST_CASE("a run estimated over the bound is refused at once, with the arithmetic") {
