@@ -13,6 +13,7 @@
 #include <cuda_runtime.h>
 #include <cuda_fp16.h>
 #include <cuda_bf16.h>
+#include <cublas_v2.h>
 
 #define CUDA_CHECK(call)                                                                  \
     do {                                                                                  \
@@ -22,6 +23,16 @@
                          cudaGetErrorName(err_), cudaGetErrorString(err_), #call);        \
             std::exit(1);                                                                 \
         }                                                                                 \
+    } while (0)
+
+#define CUBLAS_CHECK(call)                                                                       \
+    do {                                                                                         \
+        cublasStatus_t st_ = (call);                                                             \
+        if (st_ != CUBLAS_STATUS_SUCCESS) {                                                      \
+            std::fprintf(stderr, "%s:%d: cuBLAS error %d (%s)\n  in %s\n", __FILE__, __LINE__,   \
+                         int(st_), cublasGetStatusString(st_), #call);                           \
+            std::exit(1);                                                                        \
+        }                                                                                        \
     } while (0)
 
 // After every kernel launch: launch-configuration errors show up here, not at the launch.

@@ -14,16 +14,6 @@
 #include "common.cuh"
 #include "seeded_inputs.h"
 
-#define CUBLAS_CHECK(call)                                                                       \
-    do {                                                                                         \
-        cublasStatus_t st_ = (call);                                                             \
-        if (st_ != CUBLAS_STATUS_SUCCESS) {                                                      \
-            std::fprintf(stderr, "%s:%d: cuBLAS error %d (%s)\n  in %s\n", __FILE__, __LINE__,   \
-                         int(st_), cublasGetStatusString(st_), #call);                           \
-            std::exit(1);                                                                        \
-        }                                                                                        \
-    } while (0)
-
 // The process's cuBLAS handle (default math: fp32 stays fp32, no TF32), bound to `stream`.
 cublasHandle_t cublas_handle(cudaStream_t stream);
 

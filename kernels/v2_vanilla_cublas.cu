@@ -13,16 +13,6 @@
 #include <cublas_v2.h>
 #include "versions.h"
 
-#define CUBLAS_CHECK(call)                                                                       \
-    do {                                                                                         \
-        cublasStatus_t st_ = (call);                                                             \
-        if (st_ != CUBLAS_STATUS_SUCCESS) {                                                      \
-            std::fprintf(stderr, "%s:%d: cuBLAS error %d (%s)\n  in %s\n", __FILE__, __LINE__,   \
-                         int(st_), cublasGetStatusString(st_), #call);                           \
-            std::exit(1);                                                                        \
-        }                                                                                        \
-    } while (0)
-
 namespace v2_vanilla_cublas {
 
 static cublasHandle_t handle() {

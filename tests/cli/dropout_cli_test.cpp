@@ -5,26 +5,17 @@
 #include <algorithm>
 #include <cstdio>
 #include <string>
-#include <sys/wait.h>
 
 #include <nlohmann/json.hpp>
 
+#include "tests/lessons/run_binary.h"
+
 namespace {
 
-struct Run {
-    int status = -1;
-    std::string out;
-};
+using flashsim_test::Ran;
 
-Run run(const std::string& args, bool with_stderr = true) {
-    Run r;
-    FILE* f = popen((std::string(FLASHSIM_BINARY) + " " + args + (with_stderr ? " 2>&1" : " 2>/dev/null")).c_str(), "r");
-    if (!f) return r;
-    char buf[4096];
-    for (size_t n; (n = fread(buf, 1, sizeof buf, f)) > 0;) r.out.append(buf, n);
-    const int st = pclose(f);
-    r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-    return r;
+Ran run(const std::string& args, bool with_stderr = true) {
+    return flashsim_test::run_flashsim(args, FLASHSIM_SOURCE_DIR, "", with_stderr);
 }
 
 }  // namespace
@@ -32,43 +23,43 @@ Run run(const std::string& args, bool with_stderr = true) {
 TEST_CASE("flashsim refuses a dropout outside 0 <= p < 1, on vanilla, or in verify, in one line with exit 2") {
     for (const char* bad : {"1", "1.5", "-0.1", "nan", "abc", "inf"}) {
         CAPTURE(bad);
-        const Run r = run(std::string("run --no-timing --N 64 --dropout=") + bad);
+        const Ran r = run(std::string("run --no-timing --N 64 --dropout=") + bad);
         CHECK(r.status == 2);
-        CHECK(std::count(r.out.begin(), r.out.end(), '\n') == 1);
-        CHECK(r.out.find("dropout") != std::string::npos);
+        CHECK(std::count(r.output.begin(), r.output.end(), '\n') == 1);
+        CHECK(r.output.find("dropout") != std::string::npos);
     }
-    const Run vanilla = run("run --no-timing --N 64 --algo vanilla --dropout 0.1");
+    const Ran vanilla = run("run --no-timing --N 64 --algo vanilla --dropout 0.1");
     CHECK(vanilla.status == 2);
-    CHECK(vanilla.out.find("vanilla models no dropout") != std::string::npos);
-    const Run verify = run("verify --N 64 --algo fa2 --dropout 0.1");
+    CHECK(vanilla.output.find("vanilla models no dropout") != std::string::npos);
+    const Ran verify = run("verify --N 64 --algo fa2 --dropout 0.1");
     CHECK(verify.status == 2);
-    CHECK(verify.out.find("without dropout") != std::string::npos);
-    const Run sweep = run("sweep --no-timing --N 64 --vary dropout=0,1");
+    CHECK(verify.output.find("without dropout") != std::string::npos);
+    const Ran sweep = run("sweep --no-timing --N 64 --vary dropout=0,1");
     CHECK(sweep.status == 2);
-    CHECK(sweep.out.find("--vary dropout: 1 is out of range") != std::string::npos);
+    CHECK(sweep.output.find("--vary dropout: 1 is out of range") != std::string::npos);
 }
 
 TEST_CASE("the JSON and CSV outputs carry the dropout the run used, the algorithm's default when not given") {
     const auto dropout_of = [](const std::string& args) {
-        const Run r = run("run --no-timing --paper --N 64 --json - " + args, false);
+        const Ran r = run("run --no-timing --paper --N 64 --json - " + args, false);
         REQUIRE(r.status == 0);
-        return nlohmann::json::parse(r.out)["problem"]["dropout"].get<double>();
+        return nlohmann::json::parse(r.output)["problem"]["dropout"].get<double>();
     };
     CHECK(dropout_of("--algo fa2") == 0);
     CHECK(dropout_of("--algo standard") == doctest::Approx(0.1));  // GPT-2's attn_pdrop
     CHECK(dropout_of("--algo standard --dropout 0") == 0);
     CHECK(dropout_of("--algo fa1 --dropout 0.25") == doctest::Approx(0.25));
-    const Run csv = run("run --no-timing --paper --N 64 --algo fa2 --dropout 0.25 --csv -", false);
+    const Ran csv = run("run --no-timing --paper --N 64 --algo fa2 --dropout 0.25 --csv -", false);
     REQUIRE(csv.status == 0);
-    const std::string header = csv.out.substr(0, csv.out.find('\n'));
+    const std::string header = csv.output.substr(0, csv.output.find('\n'));
     CHECK(header.find(",causal,dropout,") != std::string::npos);
-    CHECK(csv.out.find(",0,0.25,") != std::string::npos);  // causal 0, dropout 0.25
+    CHECK(csv.output.find(",0,0.25,") != std::string::npos);  // causal 0, dropout 0.25
 }
 
 TEST_CASE("a sweep varies dropout: FlashAttention's HBM bytes stay, standard's grow by its dropout kernels") {
-    const Run r = run("sweep --no-timing --paper --N 128 --heads 1 --algos fa2 standard --vary dropout=0,0.1 --json -", false);
+    const Ran r = run("sweep --no-timing --paper --N 128 --heads 1 --algos fa2 standard --vary dropout=0,0.1 --json -", false);
     REQUIRE(r.status == 0);
-    const auto rows = nlohmann::json::parse(r.out);
+    const auto rows = nlohmann::json::parse(r.output);
     REQUIRE(rows.size() == 4);  // dropout 0: fa2, standard; dropout 0.1: fa2, standard
     const auto hbm = [&](size_t i) {
         const auto& t = rows[i]["counts"]["total"];

@@ -6,27 +6,16 @@
 #include <cstdio>
 #include <cstdlib>
 #include <string>
-#include <sys/wait.h>
 
 #include "sim/gpu/gpu_spec.h"
 
+#include "tests/lessons/run_binary.h"
+
 namespace {
 
-struct Run {
-    int status = -1;
-    std::string out;
-};
+using flashsim_test::Ran;
 
-Run run(const std::string& args) {
-    Run r;
-    FILE* f = popen((std::string(FLASHSIM_BINARY) + " " + args + " 2>&1").c_str(), "r");
-    if (!f) return r;
-    char buf[4096];
-    for (size_t n; (n = fread(buf, 1, sizeof buf, f)) > 0;) r.out.append(buf, n);
-    const int st = pclose(f);
-    r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-    return r;
-}
+Ran run(const std::string& args) { return flashsim_test::run_flashsim(args); }
 
 }  // namespace
 
@@ -34,25 +23,25 @@ TEST_CASE("flashsim run --pass bwd and the fwdbwd demo succeed on every preset")
     for (const std::string& g : flashsim::preset_names()) {
         CAPTURE(g);
         for (const char* algo : {"vanilla", "fa1", "fa2"}) {
-            const Run r = run(std::string("run --no-timing --N 256 --pass bwd --algo ") + algo + " --gpu " + g);
+            const Ran r = run(std::string("run --no-timing --N 256 --pass bwd --algo ") + algo + " --gpu " + g);
             CHECK(r.status == 0);
-            CHECK(r.out.find("simulated = formula") != std::string::npos);
+            CHECK(r.output.find("simulated = formula") != std::string::npos);
         }
-        const Run demo = run("--no-timing --N 256 --pass fwdbwd --causal --gpu " + g);
+        const Ran demo = run("--no-timing --N 256 --pass fwdbwd --causal --gpu " + g);
         CHECK(demo.status == 0);
-        CHECK(demo.out.find("recompute") != std::string::npos);
-        CHECK(demo.out.find("!= simulated") == std::string::npos);
+        CHECK(demo.output.find("recompute") != std::string::npos);
+        CHECK(demo.output.find("!= simulated") == std::string::npos);
     }
 }
 
 TEST_CASE("flashsim with a backward and fp8, or with fa3, exits 2 with one clear line") {
-    const Run fp8 = run("run --pass bwd --dtype fp8");
+    const Ran fp8 = run("run --pass bwd --dtype fp8");
     CHECK(fp8.status == 2);
-    CHECK(fp8.out.find("FP8 training backward is not modelled") != std::string::npos);
-    const Run demo_fp8 = run("--pass fwdbwd --dtype fp8");
+    CHECK(fp8.output.find("FP8 training backward is not modelled") != std::string::npos);
+    const Ran demo_fp8 = run("--pass fwdbwd --dtype fp8");
     CHECK(demo_fp8.status == 2);
-    const Run fa3 = run("run --pass fwdbwd --algo fa3 --gpu h100");
+    const Ran fa3 = run("run --pass fwdbwd --algo fa3 --gpu h100");
     CHECK(fa3.status == 2);
-    CHECK(fa3.out.find("FlashAttention-3 backward is not modelled") != std::string::npos);
-    CHECK(std::count(fa3.out.begin(), fa3.out.end(), '\n') == 1);
+    CHECK(fa3.output.find("FlashAttention-3 backward is not modelled") != std::string::npos);
+    CHECK(std::count(fa3.output.begin(), fa3.output.end(), '\n') == 1);
 }
