@@ -8,12 +8,8 @@
 # usage: kernels/check_unfused.sh [BUILD_DIR]      (from the repository root); exit status = failures
 set -u
 BUILD=${1:-build-kernels}
-FA=${FA_BENCH:-}
-if [ -z "$FA" ] || ! "$FA" --info >/dev/null 2>&1; then
-    cmake -S kernels -B "$BUILD" -DCMAKE_CUDA_ARCHITECTURES=90 -DCMAKE_BUILD_TYPE=Release >/dev/null || exit 1
-    cmake --build "$BUILD" --target fa_bench -j"$(nproc)" 2>&1 | grep -E "error" ; test -x "$BUILD/fa_bench" || exit 1
-    FA="$BUILD/fa_bench"
-fi
+. "$(dirname "$0")/fa_bench_or_build.sh"
+fa_bench_or_build "$BUILD" "error" || exit 1
 fails=0
 check() {  # check VERSION DTYPE B H N d causal
     local out rc

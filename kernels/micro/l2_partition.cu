@@ -88,10 +88,8 @@ struct Runner {
 };
 
 int main() {
-    cudaDeviceProp p;
-    CHECK(cudaGetDeviceProperties(&p, 0));
+    const cudaDeviceProp p = print_device();
     const int sms = p.multiProcessorCount;
-    std::printf("%s, %d SMs, L2 %d bytes, cc %d.%d\n", p.name, sms, p.l2CacheSize, p.major, p.minor);
     const size_t l2 = size_t(p.l2CacheSize);
     const size_t buf_bytes = size_t(64) << 20;
     void* flush;

@@ -35,9 +35,7 @@ __global__ void write_kernel(float4* out, size_t n_vec, int rounds, uint64_t per
 }
 
 int main() {
-    cudaDeviceProp p;
-    CHECK(cudaGetDeviceProperties(&p, 0));
-    std::printf("%s, %d SMs, L2 %d bytes, cc %d.%d\n", p.name, p.multiProcessorCount, p.l2CacheSize, p.major, p.minor);
+    const cudaDeviceProp p = print_device();
     const size_t max_bytes = size_t(256) << 20;
     float4* buf = nullptr;
     CHECK(cudaMalloc(&buf, max_bytes));

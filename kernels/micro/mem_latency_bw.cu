@@ -133,10 +133,8 @@ void stream(const char* width, const void* buf, size_t buf_bytes, void* flush, s
 }
 
 int main() {
-    cudaDeviceProp p;
-    CHECK(cudaGetDeviceProperties(&p, 0));
+    const cudaDeviceProp p = print_device();
     const int sms = p.multiProcessorCount;
-    std::printf("%s, %d SMs, L2 %d bytes, cc %d.%d\n", p.name, sms, p.l2CacheSize, p.major, p.minor);
     const size_t l2 = size_t(p.l2CacheSize);
     const size_t buf_bytes = std::max<size_t>(size_t(2) << 30, 16 * l2);
     void* buf;

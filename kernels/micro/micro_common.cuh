@@ -18,6 +18,14 @@
         }                                                                                          \
     } while (0)
 
+// Device 0's properties, after printing the line every raw output starts with: name, SMs, L2, cc.
+inline cudaDeviceProp print_device() {
+    cudaDeviceProp p;
+    CHECK(cudaGetDeviceProperties(&p, 0));
+    std::printf("%s, %d SMs, L2 %d bytes, cc %d.%d\n", p.name, p.multiProcessorCount, p.l2CacheSize, p.major, p.minor);
+    return p;
+}
+
 __device__ __forceinline__ uint64_t globaltimer_ns() {
     uint64_t t;
     asm volatile("mov.u64 %0, %%globaltimer;" : "=l"(t));
