@@ -4,12 +4,13 @@
 Reads the output of `cuobjdump -sass BINARY` (plain or .gz; kernels/measurements/sass-*.txt.gz
 are such dumps, stored with provenance) and prints, per kernel and per loop (a backward branch
 to an earlier address; loops nest) of the cubin for --arch (default sm_90: what an H100 or
-H200 runs; a binary built for sm_80 and sm_90 holds a copy of each kernel for each), the instructions one trip of the loop body issues by class
-(the classes of sass_mix.py), and the global loads' round trips: a round trip ends where an
-instruction reads a register an outstanding LDG writes, so "LDG 4 in 4 round trips" means each
-load waits for the one before (one request in flight per thread) and "LDG 16 in 1" that all
-sixteen are in flight together. Regions a forward branch may skip are counted with the body
-(static counts; the simulator's parameters cite the loop and say which part they use).
+H200 runs; a binary built for sm_80 and sm_90 holds a copy of each kernel for each), the
+instructions one trip of the loop body issues by class (the classes of sass_mix.py), and the
+global loads' round trips: a round trip ends where an instruction reads a register an
+outstanding LDG writes, so "LDG 4 in 4 round trips" means each load waits for the one before
+(one request in flight per thread) and "LDG 16 in 1" that all sixteen are in flight together.
+Regions a forward branch may skip are counted with the body (static counts; the simulator's
+parameters cite the loop and say which part they use).
 
 Python standard library only.
 usage: python3 kernels/sass_loops.py DUMP [--arch sm_90] [--kernel SUBSTRING] [--out FILE]

@@ -30,15 +30,7 @@ __global__ void l2_stream_kernel(const V* __restrict__ a, size_t n_vec, int iter
             v[u] = __ldcg(a + i);  // L2, not L1
         }
 #pragma unroll
-        for (int u = 0; u < U; ++u) {
-            if constexpr (sizeof(V) >= 4) {
-                const unsigned* w = reinterpret_cast<const unsigned*>(&v[u]);
-#pragma unroll
-                for (int k = 0; k < int(sizeof(V) / 4); ++k) acc ^= w[k];
-            } else {
-                acc ^= unsigned(v[u]);
-            }
-        }
+        for (int u = 0; u < U; ++u) acc = fold_bits(acc, v[u]);
     }
     if (acc == 0x9e3779b9u) *sink = acc;  // practically never: keeps the loads alive
     if (threadIdx.x == 0) {

@@ -26,6 +26,20 @@ inline cudaDeviceProp print_device() {
     return p;
 }
 
+// Folds a loaded value of 2, 4, 8 or 16 bytes into acc by XOR (the streams' way to keep their loads
+// alive without other work).
+template <typename V>
+__device__ __forceinline__ unsigned fold_bits(unsigned acc, const V& v) {
+    if constexpr (sizeof(V) >= 4) {
+        const unsigned* w = reinterpret_cast<const unsigned*>(&v);
+#pragma unroll
+        for (int k = 0; k < int(sizeof(V) / 4); ++k) acc ^= w[k];
+    } else {
+        acc ^= *reinterpret_cast<const unsigned short*>(&v);
+    }
+    return acc;
+}
+
 __device__ __forceinline__ uint64_t globaltimer_ns() {
     uint64_t t;
     asm volatile("mov.u64 %0, %%globaltimer;" : "=l"(t));

@@ -4,12 +4,13 @@
 // the iteration starts, so a later-arriving but earlier request of another CTA queues behind them
 // (first come, first served, no gap filling); barriers cost nothing beyond the waits they imply.
 #include "sim/engine/kernel_sim.h"
-#include "sim/engine/queueing.h"
 
 #include <algorithm>
 #include <array>
 #include <cmath>
 #include <queue>
+
+#include "sim/engine/queueing.h"
 
 namespace flashsim {
 
@@ -136,8 +137,11 @@ public:
         // CUDA-core GEMM code: the issue rate of a sub-partition with this many resident warps.
         const int64_t resident = std::min(s_.occ.ctas_per_sm, (k_.cta_count() + g_.sm_count - 1) / g_.sm_count);
         const double warps_per_subpartition = std::ceil(double(resident * k_.warps) / double(g_.sm_subpartitions));
-        cycles_per_inst_ = warps_per_subpartition <= 1 ? g_.cuda_core_cycles_per_inst_one_warp : g_.cuda_core_cycles_per_inst;
-        sram_burst_factor_ = 1 + g_.sram_burst_latency_share / std::max(1.0, warps_per_subpartition);
+        // Cycles per warp-instruction and the SRAM burst factor of w warps per sub-partition.
+        const auto cpi = [&](double w) { return w <= 1 ? g_.cuda_core_cycles_per_inst_one_warp : g_.cuda_core_cycles_per_inst; };
+        const auto burst = [&](double w) { return 1 + g_.sram_burst_latency_share / std::max(1.0, w); };
+        cycles_per_inst_ = cpi(warps_per_subpartition);
+        sram_burst_factor_ = burst(warps_per_subpartition);
         // One CTA's own warps cannot issue faster than they would alone on the SM: with several CTAs
         // resident the sub-partitions reach the rate of all their warps, each CTA only that of its
         // own. Kernels that issue everything on CUDA cores (elementwise loads: their CPIs are those
@@ -146,8 +150,8 @@ public:
         const double cta_warps_per_subpartition = k_.issue.elementwise_loads()
                                                       ? std::ceil(double(k_.warps) / double(g_.sm_subpartitions))
                                                       : warps_per_subpartition;
-        cta_cycles_per_inst_ = cta_warps_per_subpartition <= 1 ? g_.cuda_core_cycles_per_inst_one_warp : g_.cuda_core_cycles_per_inst;
-        cta_sram_burst_factor_ = 1 + g_.sram_burst_latency_share / std::max(1.0, cta_warps_per_subpartition);
+        cta_cycles_per_inst_ = cpi(cta_warps_per_subpartition);
+        cta_sram_burst_factor_ = burst(cta_warps_per_subpartition);
         s_.slots = g_.sm_count * s_.occ.ctas_per_sm;
         const int64_t total = k_.cta_count();
         s_.waves = double(total) / double(s_.slots);
@@ -231,8 +235,9 @@ private:
                 const double trips = std::ceil(double(op.bytes) / in_flight);
                 const double per_thread = double(op.bytes) / double(ki.load_bytes_per_request) / double(k_.warps * 32);
                 const double insts = per_thread * (regs ? ki.insts_per_register_load_element : ki.insts_per_load_element);  // per warp
-                latency = trips * x.mean_latency_cycles + insts * g_.cuda_core_cycles_per_inst_one_warp;
-                s_.elementwise_latency_cycles += trips * x.mean_latency_cycles;
+                const double trips_latency = trips * x.mean_latency_cycles;
+                latency = trips_latency + insts * g_.cuda_core_cycles_per_inst_one_warp;
+                s_.elementwise_latency_cycles += trips_latency;
                 if (cycles_per_inst_ > 0)
                     pipes_[size_t(c.sm)].vector.serve(t, insts * double(k_.warps) * cycles_per_inst_ / double(g_.sm_subpartitions));
                 s_.warp_instructions += insts * double(k_.warps);
