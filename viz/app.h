@@ -41,6 +41,7 @@ struct AppState {
     enum class LeftTab { controls, algorithm, counters } left_tab = LeftTab::controls;
     bool left_tab_requested = false;  // select left_tab on the next frame (headless, --tab)
     bool show_help = false;
+    bool hide_panels = false;  // C: the view fills the window (controls, listing and counters hidden)
     bool headless = false;
     std::string headless_error;  // set when a headless run must stop with exit code 2
 

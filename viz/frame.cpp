@@ -63,6 +63,9 @@ void draw_frame(AppState& app) {
     const float left_w = narrow ? std::clamp(24 * F, 0.26f * W, 0.34f * W) : std::clamp(19 * F, 0.18f * W, 0.26f * W);
     const float right_w = narrow ? 0 : std::clamp(26 * F, 0.22f * W, 0.3f * W);
 
+    // C hides the side panels: the view gets the whole window (a small projector, the compare view).
+    const bool panels = !app.hide_panels;
+    if (panels) {
     ImGui::BeginChild("left", ImVec2(left_w, 0), true);
     ui::text_colored(kLoadHighlight, "flashsim viewer");
     ImGui::SameLine();
@@ -92,9 +95,10 @@ void draw_frame(AppState& app) {
         controls(app);
     }
     ImGui::EndChild();
-
     ImGui::SameLine();
-    const float centre_w = narrow ? 0 : ImGui::GetContentRegionAvail().x - right_w - ImGui::GetStyle().ItemSpacing.x;
+    }
+
+    const float centre_w = narrow || !panels ? 0 : ImGui::GetContentRegionAvail().x - right_w - ImGui::GetStyle().ItemSpacing.x;
     ImGui::BeginChild("centre", ImVec2(centre_w, 0), false, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
     for (View v : {View::hierarchy, View::compare, View::timeline, View::plots}) {
         if (v != View::hierarchy) ImGui::SameLine();
@@ -106,6 +110,10 @@ void draw_frame(AppState& app) {
         ui::note_item(label);
         if (cur) ImGui::PopStyleColor();
     }
+    ImGui::SameLine();
+    const char* toggle = panels ? "hide panels (C)" : "show panels (C)";
+    if (ImGui::Button(toggle)) app.hide_panels = !app.hide_panels;
+    ui::note_item(toggle);
     panel_playback(app);
     DrawContext ctx;
     ctx.dl = ImGui::GetWindowDrawList();
@@ -121,7 +129,7 @@ void draw_frame(AppState& app) {
     }
     ImGui::EndChild();
 
-    if (!narrow) {
+    if (!narrow && panels) {
         ImGui::SameLine();
         ImGui::BeginChild("right", ImVec2(0, 0), true);
         listing_and_counters(app);

@@ -84,8 +84,10 @@ void draw_matrix(ImDrawList* dl, const MatrixBox& m, float label_x1, float s) {
             dl->AddLine(v(x0, y0), v(x1, y1), rgba(70, 70, 80));
         }
         const Rect box{a.x + 4 * s, a.y, b.x - 4 * s, b.y};
-        ui::draw_text(dl, v(a.x + 8 * s, (a.y + b.y) / 2 - L - 1 * s), kText, "never in HBM:", box);
-        ui::draw_text(dl, v(a.x + 8 * s, (a.y + b.y) / 2 + 1 * s), kText, "tiles stay on chip", box);
+        // Two lines, or their short form in a narrow box (the compare view on a projector).
+        const bool full = a.x + 8 * s + ImGui::CalcTextSize("tiles stay on chip").x <= box.x1;
+        ui::draw_text(dl, v(a.x + 8 * s, (a.y + b.y) / 2 - L - 1 * s), kText, full ? "never in HBM:" : "never", box);
+        ui::draw_text(dl, v(a.x + 8 * s, (a.y + b.y) / 2 + 1 * s), kText, full ? "tiles stay on chip" : "in HBM", box);
         dl->AddRect(a, b, with_alpha(c, 200), 0, 0, 2 * s);
         return;
     }

@@ -20,7 +20,7 @@ namespace {
 const char* kUsage =
     "usage: flashsim-viz [options]       (or: flashsim viz [options])\n\n"
     "The flashsim viewer: tiles moving through the memory hierarchy, live counters, compare,\n"
-    "timeline and plots. Keys: space play/pause, arrows step, 1-4 views, P projector, H help.\n"
+    "timeline and plots. Keys: space play/pause, arrows step, 1-4 views, P projector, C hide panels, H help.\n"
     "Headless (under xvfb-run): --screenshot FILE.png --steps N, --record DIR --steps N, or\n"
     "--shots DIR --sizes 1024x768,1920x1080 --views all --modes normal,projector.";
 
@@ -59,7 +59,7 @@ int main(int argc, char** argv) {
     std::vector<std::string> set;
     int64_t steps = 0;
     int width = 1600, height = 1000;
-    bool projector = false, bench = false, no_png = false;
+    bool projector = false, hide_panels = false, bench = false, no_png = false;
     po::options_description desc("options");
     // clang-format off
     desc.add_options()
@@ -85,6 +85,7 @@ int main(int argc, char** argv) {
         ("view", po::value(&view), "hierarchy, compare, timeline or plots")
         ("measurements", po::value(&measurements), "a measurement file (flashsim-measurement/1 JSON) to show beside the simulation")
         ("projector", po::bool_switch(&projector), "projector mode: large fonts, high contrast")
+        ("hide-panels", po::bool_switch(&hide_panels), "start with the side panels hidden (key C): the view fills the window")
         ("screenshot", po::value(&screenshot), "headless: render after --steps steps, write this PNG (and FILE.json), exit")
         ("record", po::value(&record), "headless: write DIR/step_00000.png ... for steps 0..--steps, exit")
         ("shots", po::value(&shots), "headless: write DIR/VIEW[-projector]-WxH.png for every --sizes, --views and --modes, exit")
@@ -161,6 +162,7 @@ int main(int argc, char** argv) {
     app.a.config = a;
     app.b.config = b;
     app.projector = projector;
+    app.hide_panels = hide_panels;
     try {
         if (bench) return run_bench(app, width, height);
         if (!shots.empty()) return run_shots(app, shots, sizes, views, modes, steps, !no_png);

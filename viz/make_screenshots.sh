@@ -31,5 +31,7 @@ shot viewer-timeline 1600x1000 --algo fa1 --gpu teaching --N 1024 --heads 1 --vi
 shot viewer-plots 1600x1000 --algo fa2 --N 1024 --view plots
 # Projector mode on a 1280x720 projector: larger fonts, black background.
 shot viewer-projector 1280x720 --algo fa1 --gpu teaching --N 1024 --heads 1 --projector --steps 12
+# The compare view on the same projector with the side panels hidden (key C).
+shot viewer-compare-projector 1280x720 --algo fa2 --N 1024 --view compare --steps 19 --projector --hide-panels
 # A schedule that does not fit: the error and the SRAM bar's overflow in red.
 shot viewer-sram-overflow 1600x1000 --algo fa2 --d 128 --Br 256 --Bc 256

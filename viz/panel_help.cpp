@@ -22,6 +22,7 @@ const Shortcut kShortcuts[] = {
     {"+ / -", "faster / slower"},
     {"1 2 3 4", "views: hierarchy, compare, timeline, plots"},
     {"P", "projector mode (large fonts, high contrast)"},
+    {"C", "hide / show the side panels: the view fills the window"},
     {"H or F1", "this help"},
     {"Esc", "close the help"},
 };
@@ -48,6 +49,7 @@ void handle_shortcuts(AppState& app) {
     if (pressed(GLFW_KEY_3)) app.view = View::timeline;
     if (pressed(GLFW_KEY_4)) app.view = View::plots;
     if (pressed(GLFW_KEY_P)) app.projector = !app.projector;
+    if (pressed(GLFW_KEY_C)) app.hide_panels = !app.hide_panels;
     if (pressed(GLFW_KEY_H) || pressed(GLFW_KEY_F1)) app.show_help = !app.show_help;
     if (pressed(GLFW_KEY_ESCAPE)) app.show_help = false;
 }

@@ -76,6 +76,17 @@ std::string op_text(const Op& op) {
     return buf;
 }
 
+// op_text's short form for a narrow SM box: what moves or runs, without sizes.
+std::string op_text_short(const Op& op) {
+    char buf[64];
+    if (op.moves_data())
+        std::snprintf(buf, sizeof buf, "%s %s", op.kind == OpKind::load ? "load" : op.kind == OpKind::store ? "store" : "atomic",
+                      to_string(op.tensor));
+    else
+        std::snprintf(buf, sizeof buf, "%s", op.kind == OpKind::matmul ? "matmul" : op.kind == OpKind::vector ? "softmax" : "barrier");
+    return buf;
+}
+
 }  // namespace
 
 void panel_hierarchy(AppState& app, Side& side, const char* side_name, const DrawContext& ctx) {
@@ -217,11 +228,18 @@ void panel_hierarchy(AppState& app, Side& side, const char* side_name, const Dra
     std::snprintf(title, sizeof title, "%s%skernel %d/%zu: %s  |  step %lld/%lld  |  %s", side_name,
                   side_name[0] ? ":  " : "", pb.kernel() + 1, pb.plan().kernels.size(), kp.name.c_str(),
                   (long long)pb.step(), (long long)pb.total_steps(), r.schedule.describe().c_str());
-    ui::draw_text(dl, v(x0, ctx.p0.y + 4 * s), kText, title, whole);
+    char title_short[128], step_only[64];
+    std::snprintf(title_short, sizeof title_short, "%s%skernel %d/%zu: %s  |  step %lld/%lld", side_name, side_name[0] ? ": " : "",
+                  pb.kernel() + 1, pb.plan().kernels.size(), kp.name.c_str(), (long long)pb.step(), (long long)pb.total_steps());
+    std::snprintf(step_only, sizeof step_only, "%s%s%s  step %lld/%lld", side_name, side_name[0] ? ": " : "", kp.name.c_str(),
+                  (long long)pb.step(), (long long)pb.total_steps());
+    ui::draw_text_fit(dl, v(x0, ctx.p0.y + 4 * s), kText, {title, title_short, step_only}, whole);
     dl->AddRect(v(sc.hbm.x0, sc.hbm.y0), v(sc.hbm.x1, sc.hbm.y1), kBoxBorder, 4 * s, 0, 2 * s);
     char hbm_label[128];
     std::snprintf(hbm_label, sizeof hbm_label, "HBM  %s/s  (one head: bh = 0)", fmt_bytes(r.gpu.hbm_bytes_per_s).c_str());
-    ui::draw_text(dl, v(sc.hbm.x0 + 8 * s, sc.hbm.y0 + 4 * s), kText, hbm_label, {sc.hbm.x0, sc.hbm.y0, sc.hbm.x1 - 4 * s, sc.hbm.y1});
+    ui::draw_text_fit(dl, v(sc.hbm.x0 + 8 * s, sc.hbm.y0 + 4 * s), kText,
+                      {hbm_label, "HBM  " + fmt_bytes(r.gpu.hbm_bytes_per_s) + "/s", std::string("HBM")},
+                      {sc.hbm.x0, sc.hbm.y0, sc.hbm.x1 - 4 * s, sc.hbm.y1});
     for (size_t k = 0; k < sc.matrices.size(); ++k) {
         // A label may run over the gap to the next matrix on its row, never into its label.
         const MatrixBox& m = sc.matrices[k];
@@ -249,18 +267,22 @@ void panel_hierarchy(AppState& app, Side& side, const char* side_name, const Dra
         dl->AddRectFilled(v(b.box.x0, b.box.y0), v(b.box.x1, b.box.y1), rgba(34, 36, 44), 4 * s);
         dl->AddRect(v(b.box.x0, b.box.y0), v(b.box.x1, b.box.y1), computing ? kComputeGreen : kBoxBorder, 4 * s, 0,
                     computing ? 4 * s : 2 * s);
-        char line1[160], line3[200];
+        char line1[160], line1_short[80], line3[200], line3_short[96];
         const int i = int(&b - &sc.sms[0]);
-        if (smv.cta >= 0)
+        if (smv.cta >= 0) {
             std::snprintf(line1, sizeof line1, "SM %d   CTA %lld (head %u)   op %lld/%lld", i, (long long)smv.cta, smv.bh,
                           (long long)smv.ops_done, (long long)kp.cta_ops[size_t(smv.cta)]);
-        else
+            std::snprintf(line1_short, sizeof line1_short, "SM %d  CTA %lld", i, (long long)smv.cta);
+        } else {
             std::snprintf(line1, sizeof line1, "SM %d   idle: this kernel has %lld CTA(s)", i, (long long)kp.drawn_ctas);
+            std::snprintf(line1_short, sizeof line1_short, "SM %d  idle", i);
+        }
         const Rect in{b.box.x0 + 4 * s, b.box.y0, b.box.x1 - 6 * s, b.box.y1};
-        ui::draw_text(dl, v(b.box.x0 + 8 * s, b.box.y0 + 4 * s), kText, line1, in);
+        ui::draw_text_fit(dl, v(b.box.x0 + 8 * s, b.box.y0 + 4 * s), kText, {line1, line1_short}, in);
         const std::string line2 = smv.cta < 0 ? std::string("") : smv.has_op ? op_text(smv.op) : std::string("done: waits for the kernel to end");
+        const std::string line2_short = smv.cta < 0 ? std::string("") : smv.has_op ? op_text_short(smv.op) : std::string("done");
         const Rgba line2_color = !(smv.has_op && smv.op.moves_data()) ? kText : smv.op.kind == OpKind::load ? kLoadHighlight : kStoreHighlight;
-        ui::draw_text(dl, v(b.box.x0 + 8 * s, b.box.y0 + 6 * s + L), line2_color, line2, in);
+        ui::draw_text_fit(dl, v(b.box.x0 + 8 * s, b.box.y0 + 6 * s + L), line2_color, {line2, line2_short}, in);
         // SRAM budget bar.
         dl->AddRectFilled(v(b.bar.x0, b.bar.y0), v(b.bar.x1, b.bar.y1), rgba(50, 52, 62));
         const float fx = b.bar.x0 + (b.bar.x1 - b.bar.x0) * float(std::min(1.0, double(r.footprint.sram_bytes) / cap));
@@ -268,7 +290,9 @@ void panel_hierarchy(AppState& app, Side& side, const char* side_name, const Dra
         std::snprintf(line3, sizeof line3, "SRAM: %s tiles, footprint %s of %s",
                       format_bytes(int64_t(smv.resident_bytes())).c_str(), format_bytes(r.footprint.sram_bytes).c_str(),
                       format_bytes(r.gpu.sram_bytes_per_sm).c_str());
-        ui::draw_text(dl, v(b.bar.x0, b.bar.y1 + 4 * s), kDimText, line3, in);
+        std::snprintf(line3_short, sizeof line3_short, "SRAM %s of %s", format_bytes(r.footprint.sram_bytes).c_str(),
+                      format_bytes(r.gpu.sram_bytes_per_sm).c_str());
+        ui::draw_text_fit(dl, v(b.bar.x0, b.bar.y1 + 4 * s), kDimText, {line3, line3_short, format_bytes(r.footprint.sram_bytes)}, in);
     }
     for (const auto& q : sc.quads) {
         dl->AddRectFilled(v(q.r.x0, q.r.y0), v(q.r.x1, q.r.y1), q.fill);
@@ -277,10 +301,11 @@ void panel_hierarchy(AppState& app, Side& side, const char* side_name, const Dra
         if (std::string(q.state) == "sram") {
             const bool kv = q.t == Tensor::K || q.t == Tensor::V || q.t == Tensor::dK || q.t == Tensor::dV;
             const bool rowblock = q.t != Tensor::S && q.t != Tensor::P && q.t != Tensor::dS && q.t != Tensor::dP;
-            char lbl[48];
-            std::snprintf(lbl, sizeof lbl, "%s%s %ux%u", to_string(q.t), rowblock ? (kv ? "j" : "i") : "ij", q.op.rows, q.op.cols);
+            char lbl[48], name[16];
+            std::snprintf(name, sizeof name, "%s%s", to_string(q.t), rowblock ? (kv ? "j" : "i") : "ij");
+            std::snprintf(lbl, sizeof lbl, "%s %ux%u", name, q.op.rows, q.op.cols);
             const SmBox& b = sc.sms[size_t(q.sm)];
-            ui::draw_text(dl, v(q.r.x0, q.r.y1 + 2 * s), tensor_color(q.t), lbl, {q.r.x0, q.r.y1, b.box.x1 - 6 * s, b.bar.y0});
+            ui::draw_text_fit(dl, v(q.r.x0, q.r.y1 + 2 * s), tensor_color(q.t), {lbl, name}, {q.r.x0, q.r.y1, b.box.x1 - 6 * s, b.bar.y0});
         }
     }
     for (const auto& b : sc.sms) dl->AddRect(v(b.bar.x0, b.bar.y0), v(b.bar.x1, b.bar.y1), kBoxBorder);

@@ -152,6 +152,23 @@ float draw_text(ImDrawList* dl, ImVec2 pos, ImU32 color, const std::string& s, c
     return sz.x;
 }
 
+float draw_text_fit(ImDrawList* dl, ImVec2 pos, ImU32 color, std::initializer_list<std::string> variants, const Rect& box) {
+    const std::string& full = *variants.begin();
+    for (const std::string& v : variants) {
+        const ImVec2 sz = ImGui::CalcTextSize(v.c_str());
+        if (pos.x + sz.x > box.x1 && &v != variants.end() - 1) continue;
+        if (pos.x + sz.x > box.x1) return draw_text(dl, pos, color, v, box);  // the last: elided
+        dl->AddText(pos, color, v.c_str());
+        const ImVec2 b(pos.x + sz.x, pos.y + sz.y);
+        if (v != full && ImGui::IsMouseHoveringRect(pos, b)) ImGui::SetTooltip("%s", full.c_str());
+        ImRect clip(box.x0, box.y0, box.x1, box.y1);
+        clip.ClipWith(ImGui::GetCurrentWindow()->ClipRect);
+        record(v, pos, b, clip, false, false);
+        return sz.x;
+    }
+    return 0;
+}
+
 }  // namespace flashsim::viz::ui
 
 namespace flashsim::viz::ui {

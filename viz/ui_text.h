@@ -4,6 +4,7 @@
 // not fit where it must go is elided ("...") and shows the whole text in a tooltip.
 #pragma once
 #include <imgui.h>
+#include <initializer_list>
 #include <string>
 
 #include "viz/draw_record.h"
@@ -30,6 +31,10 @@ void table_headers(const char* const* labels, int n);
 // Drawing panels: `s` at `pos`, elided so that it ends before box.x1, recorded with `box` as its
 // clip rectangle. Returns the drawn width.
 float draw_text(ImDrawList* dl, ImVec2 pos, ImU32 color, const std::string& s, const Rect& box);
+// The first of `variants` (longest first) that fits before box.x1, drawn like draw_text; when
+// none fits, the last one elided. A shorter variant shows the first in a tooltip. Returns the
+// drawn width. For labels that have a short form on a narrow panel (a projector).
+float draw_text_fit(ImDrawList* dl, ImVec2 pos, ImU32 color, std::initializer_list<std::string> variants, const Rect& box);
 // The longest prefix of `s` that, with "...", is at most `max_w` wide ("" when nothing fits).
 std::string elide(const std::string& s, float max_w);
 

@@ -143,4 +143,37 @@ TEST_CASE("with the L2 model on the H100 preset, at 1600x1000 and at 4K, the lay
     CHECK(float(frame_of(dir / "shots", "hierarchy", false, "3840x2160")["font_px"]) >= 2 * float(h["font_px"]) - 4);
 }
 
+
+TEST_CASE("the compare view on a 1280x720 projector: short labels where the boxes are narrow, and C gives the view the window") {
+    const auto dir = vizt::temp_dir("layout_compare_projector");
+    auto shot = [&](const std::string& sub, const std::string& extra) {
+        const vizt::RunOut r = vizt::run_viewer("--algo fa2 --N 1024 --steps 19 --shots '" + (dir / sub).string() +
+                                                    "' --sizes 1280x720 --views compare --modes projector --no-png" + extra,
+                                                true, dir, "1280x720");
+        REQUIRE_MESSAGE(r.code == 0, r.err);
+        return frame_of(dir / sub, "compare", true, "1280x720");
+    };
+    auto elided = [](const json& f) {
+        int n = 0;
+        for (const auto& t : f["texts"]) n += t["elided"].get<bool>();
+        return n;
+    };
+    const json shown = shot("shown", ""), hidden = shot("hidden", " --hide-panels");
+    for (const json* f : {&shown, &hidden}) {
+        const auto problems = vizt::layout_problems(*f);
+        for (size_t i = 0; i < problems.size() && i < 5; ++i) MESSAGE(problems[i]);
+        CHECK(problems.empty());
+        // FlashAttention's S and P say where they are, in full or short, never cut to "...".
+        CHECK((has_text(*f, "never in HBM:") || has_text(*f, "in HBM")));
+    }
+    CHECK(has_text(shown, "hide panels (C)"));
+    CHECK(has_text(hidden, "show panels (C)"));
+    CHECK_FALSE(has_text(hidden, "Configuration A"));  // the controls are hidden
+    CHECK(has_text(hidden, "HBM bytes"));               // the B / A table is not
+    // With the panels hidden the title has room for the schedule; beside them it is shortened.
+    CHECK(has_text(hidden, "stages=2"));
+    CHECK_FALSE(has_text(shown, "stages=2"));
+    CHECK(elided(hidden) == 0);
+}
+
 }  // TEST_SUITE
