@@ -21,9 +21,11 @@
 // Known deviation: the causal mask is computed from indices (GPT-2 reads a stored bool buffer
 // shared by every head, which stays in L2). The GEMMs are vanilla's (sim/trace/unfused_gemm.h).
 #include "sim/algorithms/algorithm.h"
+#include "sim/algorithms/footprint_terms.h"
 #include "sim/trace/backward.h"
 #include "sim/trace/dropout.h"
 #include "sim/trace/generators.h"
+#include "sim/trace/kernel_issue.h"
 #include "sim/trace/unfused_gemm.h"
 
 namespace flashsim {
@@ -34,13 +36,22 @@ enum class Fwd : uint8_t { qk = 1, scale, mask, softmax, dropout, pv, return_o }
 enum class Bwd : uint8_t { dv = 1, dp, dropout, softmax, mask, scale, dq, dk, return_grads };
 
 // An element-wise kernel over one row n of the N x N_kv matrices: read `in`, compute, write `out`.
+// As kernels/unfused_rows.cu runs them: one CTA of 256 threads (kRowThreads there) per row, the
+// row in registers (the softmax backward keeps its P and dP rows in SRAM, 2 N_kv floats, and a
+// 32-float scratch), registers per thread as ptxas compiled the 4-element-vector instances
+// (kernels/measurements/ptxas-registers-unfused_rows-2026-12-02.txt: 2-byte types, fp32).
+constexpr int64_t kRowKernelWarps = 8;
 struct RowKernel {
     Tensor in[2];
     int n_in;
     Tensor out[2];
     int n_out;
     int64_t flops_per_element, exps_per_element;
+    int64_t registers_16, registers_32;  // per thread: fp16/bf16, fp32
+    int64_t sram_floats_per_element = 0;
 };
+constexpr int64_t kScaleRegs[2] = {24, 32}, kMaskRegs[2] = {32, 31}, kDropoutRegs[2] = {48, 48},
+                  kDropoutBwdRegs[2] = {23, 28}, kSoftmaxBwdRegs[2] = {32, 39};
 
 CtaProgram row_cta(Emitter& e, UnfusedShape k, RowKernel r, LineId line, int64_t n) {
     for (int i = 0; i < r.n_in; ++i) e.load(r.in[i], line, n, 1, 0, k.Nk);
@@ -49,8 +60,16 @@ CtaProgram row_cta(Emitter& e, UnfusedShape k, RowKernel r, LineId line, int64_t
     co_return;
 }
 
-void add_row_kernel(Trace& t, const char* name, const UnfusedShape& k, const Footprint& fp, RowKernel r, LineId line) {
-    add_kernel(t, name, k.N, t.schedule.warps, fp, [k, r, line](Emitter& e, int64_t n) { return row_cta(e, k, r, line, n); });
+void add_row_kernel(Trace& t, const char* name, const UnfusedShape& k, const GpuSpec& g, RowKernel r, LineId line) {
+    FootprintBuilder f(t.problem, g);
+    // Rows larger than an SM's SRAM cannot launch on the GPU (the kernel refuses them); as for the
+    // row softmax, the simulator then gives the kernel the scratch alone.
+    const int64_t rows = r.sram_floats_per_element * k.Nk;
+    if (rows > 0) f.scalar_sram("rows+scratch", 1, (rows + 32) * 4 <= g.sram_bytes_per_sm ? rows : 0, 32);
+    add_kernel(t, name, k.N, kRowKernelWarps, f.build(), [k, r, line](Emitter& e, int64_t n) { return row_cta(e, k, r, line, n); });
+    KernelIssue issue;
+    issue.registers_per_thread = k.es == 4 ? r.registers_32 : r.registers_16;
+    t.kernels.back()->issue = issue;
 }
 
 }  // namespace
@@ -95,14 +114,20 @@ void append_standard_forward(Trace& t, const GpuSpec& g) {
     add_kernel(t, "standard_qk", k.Tr * k.Tc, s.warps, fp, [k](Emitter& e, int64_t blk) {
         return gemm_tile_cta(e, k, {Tensor::Q, Tensor::K, Tensor::S, false}, Fwd::qk, blk / k.Tc, blk % k.Tc);
     });
-    add_row_kernel(t, "standard_scale", k, fp, {{Tensor::S}, 1, {Tensor::S}, 1, 1, 0}, Fwd::scale);
-    if (p.causal) add_row_kernel(t, "standard_mask", k, fp, {{Tensor::S}, 1, {Tensor::S}, 1, 1, 0}, Fwd::mask);
-    // max, subtract, exp, sum, divide: 4 FLOPs and an exp per element.
-    add_row_kernel(t, "standard_softmax", k, fp, {{Tensor::S}, 1, {Tensor::P}, 1, 4, 1}, Fwd::softmax);
+    add_row_kernel(t, "standard_scale", k, g, {{Tensor::S}, 1, {Tensor::S}, 1, 1, 0, kScaleRegs[0], kScaleRegs[1]}, Fwd::scale);
+    if (p.causal) add_row_kernel(t, "standard_mask", k, g, {{Tensor::S}, 1, {Tensor::S}, 1, 1, 0, kMaskRegs[0], kMaskRegs[1]}, Fwd::mask);
+    // max, subtract, exp, sum, divide: 4 FLOPs and an exp per element. The row softmax of kernels/
+    // (v1's row_softmax_kernel, unmasked: the mask kernel ran before it), with its warps, SRAM row
+    // and issue (the same kernel as vanilla's softmax).
+    const RowKernel softmax{{Tensor::S}, 1, {Tensor::P}, 1, 4, 1, 0, 0};
+    add_kernel(t, "standard_softmax", k.N, kRowSoftmaxWarps, row_softmax_footprint(p, g, k.Nk),
+               [k, softmax](Emitter& e, int64_t n) { return row_cta(e, k, softmax, Fwd::softmax, n); });
+    t.kernels.back()->issue = row_softmax_issue(p.es());
     const bool dropout = dropout_p(p, s.algo) > 0;
     if (dropout)  // draw, compare, scale per element
-        add_row_kernel(t, "standard_dropout", k, fp,
-                       {{Tensor::P}, 1, {Tensor::Pdrop, Tensor::Z}, 2, kDropoutForwardOpsPerElement, 0}, Fwd::dropout);
+        add_row_kernel(t, "standard_dropout", k, g,
+                       {{Tensor::P}, 1, {Tensor::Pdrop, Tensor::Z}, 2, kDropoutForwardOpsPerElement, 0, kDropoutRegs[0], kDropoutRegs[1]},
+                       Fwd::dropout);
     const Tensor probs = dropout ? Tensor::Pdrop : Tensor::P;
     add_kernel(t, "standard_pv", k.Tr, s.warps, fp, [k, probs](Emitter& e, int64_t i) {
         return gemm_stream_cta(e, k, {probs, Tensor::V, Tensor::O, true, false}, Fwd::pv, i);
@@ -124,12 +149,14 @@ void append_standard_backward(Trace& t, const GpuSpec& g) {
         return gemm_tile_cta(e, k, {Tensor::dO, Tensor::V, Tensor::dP, false}, Bwd::dp, blk / k.Tc, blk % k.Tc);
     });
     if (dropout)  // the stored Z tested, dP scaled
-        add_row_kernel(t, "standard_bwd_dropout", k, fp,
-                       {{Tensor::dP, Tensor::Z}, 2, {Tensor::dP}, 1, kDropoutStoredMaskOpsPerElement, 0}, Bwd::dropout);
+        add_row_kernel(t, "standard_bwd_dropout", k, g,
+                       {{Tensor::dP, Tensor::Z}, 2, {Tensor::dP}, 1, kDropoutStoredMaskOpsPerElement, 0, kDropoutBwdRegs[0], kDropoutBwdRegs[1]},
+                       Bwd::dropout);
     // multiply, row sum, subtract, multiply: 4 FLOPs per element.
-    add_row_kernel(t, "standard_bwd_softmax", k, fp, {{Tensor::P, Tensor::dP}, 2, {Tensor::dS}, 1, 4, 0}, Bwd::softmax);
-    if (p.causal) add_row_kernel(t, "standard_bwd_mask", k, fp, {{Tensor::dS}, 1, {Tensor::dS}, 1, 1, 0}, Bwd::mask);
-    add_row_kernel(t, "standard_bwd_scale", k, fp, {{Tensor::dS}, 1, {Tensor::dS}, 1, 1, 0}, Bwd::scale);
+    add_row_kernel(t, "standard_bwd_softmax", k, g,
+                   {{Tensor::P, Tensor::dP}, 2, {Tensor::dS}, 1, 4, 0, kSoftmaxBwdRegs[0], kSoftmaxBwdRegs[1], 2}, Bwd::softmax);
+    if (p.causal) add_row_kernel(t, "standard_bwd_mask", k, g, {{Tensor::dS}, 1, {Tensor::dS}, 1, 1, 0, kMaskRegs[0], kMaskRegs[1]}, Bwd::mask);
+    add_row_kernel(t, "standard_bwd_scale", k, g, {{Tensor::dS}, 1, {Tensor::dS}, 1, 1, 0, kScaleRegs[0], kScaleRegs[1]}, Bwd::scale);
     add_kernel(t, "standard_bwd_dq", k.Tr, s.warps, fp, [k](Emitter& e, int64_t i) {
         return gemm_stream_cta(e, k, {Tensor::dS, Tensor::K, Tensor::dQ, true, false}, Bwd::dq, i);
     });

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "sim/algorithms/footprint_terms.h"
+
 namespace flashsim {
 
 UnfusedShape unfused_shape(const AttentionProblem& p, const Schedule& s) {
@@ -41,6 +43,13 @@ CtaProgram gemm_stream_cta(Emitter& e, UnfusedShape k, StreamGemm g, LineId line
     co_await e.room();
     if (g.scale) e.vector(line, o.size * k.d, 0);  // by tau
     e.store_rows(g.out, line, o.begin, o.size);
+}
+
+Footprint row_softmax_footprint(const AttentionProblem& p, const GpuSpec& g, int64_t Nk) {
+    FootprintBuilder f(p, g);
+    const int64_t row = (Nk + 32) * 4;
+    f.scalar_sram(row <= g.sram_bytes_per_sm ? "row(S)+scratch" : "scratch", 1, row <= g.sram_bytes_per_sm ? Nk : 0, 32);
+    return f.build();
 }
 
 }  // namespace flashsim

@@ -32,4 +32,12 @@ struct StreamGemm {
 };
 CtaProgram gemm_stream_cta(Emitter& e, UnfusedShape k, StreamGemm g, LineId line, int64_t own);
 
+// The row softmax's SRAM (row_softmax_kernel in kernels/v1_vanilla_tiled.cu, the softmax of
+// vanilla and of standard attention in kernels/): its row of S as fp32 (dynamic, Nk floats) and a
+// 32-float reduction scratch; this, not the GEMMs' tiles, sets how many of its CTAs an SM holds
+// (14 at Nk = 4096 on 228 KiB, 3 at 16384). A row larger than an SM's SRAM cannot launch on the
+// GPU; the simulator then gives it the scratch alone, as a softmax that streams its row three
+// times would hold.
+Footprint row_softmax_footprint(const AttentionProblem& p, const GpuSpec& g, int64_t Nk);
+
 }  // namespace flashsim

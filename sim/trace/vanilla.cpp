@@ -29,18 +29,6 @@ CtaProgram vanilla_softmax_cta(Emitter& e, UnfusedShape k, bool causal, int64_t 
     co_return;
 }
 
-// The row softmax's SRAM (row_softmax_kernel in kernels/v1_vanilla_tiled.cu): its row of S as
-// fp32 (dynamic, Nk floats) and a 32-float reduction scratch; this, not the GEMMs' tiles, sets
-// how many of its CTAs an SM holds (14 at Nk = 4096 on 228 KiB, 3 at 16384). A row larger than
-// an SM's SRAM cannot launch on the GPU; the simulator then gives it the scratch alone, as a
-// softmax that streams its row three times would hold.
-Footprint row_softmax_footprint(const AttentionProblem& p, const GpuSpec& g, int64_t Nk) {
-    FootprintBuilder f(p, g);
-    const int64_t row = (Nk + 32) * 4;
-    f.scalar_sram(row <= g.sram_bytes_per_sm ? "row(S)+scratch" : "scratch", 1, row <= g.sram_bytes_per_sm ? Nk : 0, 32);
-    return f.build();
-}
-
 }  // namespace
 
 Listing vanilla_listing() {
