@@ -75,11 +75,12 @@ def round_trips(body):
     return loads, trips
 
 
-ARCH = re.compile(r"^\s*arch = (sm_\w+)", re.M)
+# "arch = sm_90" in a dump of a fat binary; "code for sm_90" in a dump of one cubin.
+ARCH = re.compile(r"^\s*(?:arch = |code for )(sm_\w+)", re.M)
 
 
 def kernels(text):
-    """(arch, name, instructions) of every function, arch from the cubin's "arch = " line."""
+    """(arch, name, instructions) of every function, arch from the cubin's "arch = " (or "code for ") line."""
     arch = ""
     for i, chunk in enumerate(re.split(r"\n\s*Function : ", text)):
         if i > 0:
