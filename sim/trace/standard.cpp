@@ -49,13 +49,26 @@ struct RowKernel {
     int64_t flops_per_element, exps_per_element;
     int64_t registers_16, registers_32;  // per thread: fp16/bf16, fp32
     int64_t sram_floats_per_element = 0;
+    // Warp-instructions a thread issues per element, from the kernel's SASS (0: the op runs at the
+    // FP32 rate alone, as for the kernels bound by HBM).
+    double insts_per_element = 0;
 };
+// The dropout kernel issues, per thread, 148 instructions for its 4 elements of a row chunk
+// (dropout_kernel<__half, 4>, sm_90: kernels/measurements/sass-unfused_rows-2026-12-02.txt.gz, the
+// block at 0x370-0xcb0 a thread with one chunk runs; its loop, two chunks a trip, 139.5 a chunk):
+// the counter hash, the compare, the scale, the conversions and the stores of Pdrop and Z. The
+// prologue before it (~55 per warp and row) is not counted. The other row kernels are bound by
+// HBM and run at the FP32 rate.
+constexpr double kDropoutInstsPerElement = 148.0 / 4;
 constexpr int64_t kScaleRegs[2] = {24, 32}, kMaskRegs[2] = {32, 31}, kDropoutRegs[2] = {48, 48},
                   kDropoutBwdRegs[2] = {23, 28}, kSoftmaxBwdRegs[2] = {32, 39};
 
-CtaProgram row_cta(Emitter& e, UnfusedShape k, RowKernel r, LineId line, int64_t n) {
+// The kernel's SRAM traffic: the rows it keeps there written once and read once (the softmax's S
+// row, the softmax backward's P and dP rows); kernels that keep their elements in registers
+// (scale, mask, dropout) have none.
+CtaProgram row_cta(Emitter& e, UnfusedShape k, RowKernel r, LineId line, int64_t n, int64_t sram_bytes) {
     for (int i = 0; i < r.n_in; ++i) e.load(r.in[i], line, n, 1, 0, k.Nk);
-    e.vector(line, r.flops_per_element * k.Nk, r.exps_per_element * k.Nk, (r.n_in + r.n_out) * k.Nk * k.es);
+    e.vector(line, r.flops_per_element * k.Nk, r.exps_per_element * k.Nk, sram_bytes);
     for (int i = 0; i < r.n_out; ++i) e.store(r.out[i], line, n, 1, 0, k.Nk);
     co_return;
 }
@@ -66,9 +79,12 @@ void add_row_kernel(Trace& t, const char* name, const UnfusedShape& k, const Gpu
     // row softmax, the simulator then gives the kernel the scratch alone.
     const int64_t rows = r.sram_floats_per_element * k.Nk;
     if (rows > 0) f.scalar_sram("rows+scratch", 1, (rows + 32) * 4 <= g.sram_bytes_per_sm ? rows : 0, 32);
-    add_kernel(t, name, k.N, kRowKernelWarps, f.build(), [k, r, line](Emitter& e, int64_t n) { return row_cta(e, k, r, line, n); });
+    const int64_t sram = 2 * r.sram_floats_per_element * k.Nk * 4;
+    add_kernel(t, name, k.N, kRowKernelWarps, f.build(),
+               [k, r, line, sram](Emitter& e, int64_t n) { return row_cta(e, k, r, line, n, sram); });
     KernelIssue issue;
     issue.registers_per_thread = k.es == 4 ? r.registers_32 : r.registers_16;
+    if (r.insts_per_element > 0) issue.insts_per_vector_flop = r.insts_per_element / double(r.flops_per_element);
     t.kernels.back()->issue = issue;
 }
 
@@ -121,12 +137,13 @@ void append_standard_forward(Trace& t, const GpuSpec& g) {
     // and issue (the same kernel as vanilla's softmax).
     const RowKernel softmax{{Tensor::S}, 1, {Tensor::P}, 1, 4, 1, 0, 0};
     add_kernel(t, "standard_softmax", k.N, kRowSoftmaxWarps, row_softmax_footprint(p, g, k.Nk),
-               [k, softmax](Emitter& e, int64_t n) { return row_cta(e, k, softmax, Fwd::softmax, n); });
+               [k, softmax](Emitter& e, int64_t n) { return row_cta(e, k, softmax, Fwd::softmax, n, 2 * k.Nk * k.es); });
     t.kernels.back()->issue = row_softmax_issue(p.es());
     const bool dropout = dropout_p(p, s.algo) > 0;
     if (dropout)  // draw, compare, scale per element
         add_row_kernel(t, "standard_dropout", k, g,
-                       {{Tensor::P}, 1, {Tensor::Pdrop, Tensor::Z}, 2, kDropoutForwardOpsPerElement, 0, kDropoutRegs[0], kDropoutRegs[1]},
+                       {{Tensor::P}, 1, {Tensor::Pdrop, Tensor::Z}, 2, kDropoutForwardOpsPerElement, 0, kDropoutRegs[0], kDropoutRegs[1],
+                        0, kDropoutInstsPerElement},
                        Fwd::dropout);
     const Tensor probs = dropout ? Tensor::Pdrop : Tensor::P;
     add_kernel(t, "standard_pv", k.Tr, s.warps, fp, [k, probs](Emitter& e, int64_t i) {
