@@ -104,7 +104,8 @@ struct Cta {
 };
 
 enum class EventKind : uint8_t {
-    cta_start,      // the slot's next CTA starts and issues its first loads
+    cta_start,      // the slot's next CTA asks its SM to start it (the launch takes cta_launch_ns)
+    cta_issue,      // the CTA has started: it issues its first loads
     compute,        // an iteration's loads have arrived: run its compute ops
     iteration_end,  // an iteration's compute is done: its stores, the next prefetch
 };
@@ -165,6 +166,7 @@ public:
             heap_.pop();
             switch (e.kind) {
                 case EventKind::cta_start: start(e.slot, e.t); break;
+                case EventKind::cta_issue: first_loads(e.slot, e.t); break;
                 case EventKind::compute: compute(e.slot, e.t); break;
                 case EventKind::iteration_end: end_iteration(e.slot, e.t); break;
             }
@@ -263,6 +265,15 @@ private:
         c.buf.resize(256);
         c.ring.resize(size_t(cfg_.stages + 1));
         c.start = c.ready = c.real_end = c.stores_done = t;
+        // The shared servers take requests in time order: the loads are issued when the CTA has
+        // started, as an event of their own, not now at a later time (which would make requests of
+        // other CTAs issued in between wait behind them).
+        if (t > t0) return push(t, slot, EventKind::cta_issue);
+        first_loads(slot, t);
+    }
+
+    void first_loads(uint32_t slot, double t) {
+        Cta& c = ctas_[slot];
         for (int64_t k = 0; k < cfg_.stages && c.have(k); ++k) issue_loads(c, k, t);
         c.next_issue = std::min<int64_t>(cfg_.stages, c.parsed);
         if (!c.have(0)) return retire(slot, t);

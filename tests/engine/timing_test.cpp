@@ -246,3 +246,62 @@ TEST_CASE("the timeline stops at its cap and says so") {
     CHECK(r.timing.timeline_truncated);
     for (const auto& e : r.timing.timeline) CHECK(e.end_cycles >= e.start_cycles);
 }
+
+namespace {
+// CTA i reads row i % N of head i / N of S (N x N, fp16), optionally runs a vector op over it
+// (`sram_bytes` through SRAM), and writes the row back: an element-wise row kernel.
+class RowCopyKernel final : public KernelTrace {
+public:
+    int64_t N = 1024;
+    uint64_t sram_bytes = 0;
+    std::unique_ptr<CtaStream> stream(int64_t cta) const override {
+        Op ld;
+        ld.kind = OpKind::load;
+        ld.tensor = Tensor::S;
+        ld.bh = uint32_t(cta / N);
+        ld.row0 = uint32_t(cta % N);
+        ld.rows = 1;
+        ld.cols = uint32_t(N);
+        ld.bytes = uint64_t(N) * 2;
+        Op st = ld;
+        st.kind = OpKind::store;
+        Op vec;
+        vec.kind = OpKind::vector;
+        vec.flops = uint64_t(N);
+        vec.bytes = sram_bytes;
+        std::vector<Op> ops{ld};
+        if (sram_bytes > 0) ops.push_back(vec);
+        ops.push_back(st);
+        return std::make_unique<VectorStream>(ops);
+    }
+};
+}  // namespace
+
+TEST_CASE("a CTA issues its first loads when its launch ends, in time order with the other SMs' requests") {
+    // Each CTA's load, its vector op (a 4 KiB SRAM pass: 32 cycles at 128 B per cycle, against a
+    // CTA life of ~2000) and its store. The shared servers (HBM, L2, the SM's port) take requests
+    // in time order; issuing a CTA's loads at the end of its launch while other CTAs' events before
+    // that time were still to come made them wait behind it: with the vector op, whose SRAM latency
+    // shifts the CTAs' launches, the kernel took 1.5 times as long.
+    const GpuSpec g = preset("h200");
+    auto seconds = [&](uint64_t sram_bytes) {
+        HandTrace h = hand_trace(1, {});
+        h.trace.problem.N = 1024;
+        h.trace.problem.H = 32;
+        h.trace.shapes = tensor_shapes(h.trace.problem);
+        auto k = std::make_unique<RowCopyKernel>();
+        k->sram_bytes = sram_bytes;
+        k->name = "row";
+        k->ctas_per_head = 1024;
+        k->heads = 32;
+        k->warps = 8;
+        h.trace.kernels.clear();
+        h.trace.kernels.push_back(std::move(k));
+        return time_trace(h.trace, g).timing.seconds;
+    };
+    const double plain = seconds(0), with_vector = seconds(4096);
+    const double vector_cycles = 4096.0 / double(g.sram_bytes_per_cycle_per_sm) + g.sram_latency_cycles;
+    const double waves = 32.0 * 1024 / double(g.sm_count * 8);  // 8 CTAs of 8 warps per SM
+    CHECK(with_vector >= plain);
+    CHECK(with_vector <= plain + waves * vector_cycles / cuda_core_clock(g) * 1.01);
+}
