@@ -116,6 +116,7 @@ TEST_CASE("the simulation key changes with every input of the simulation") {
     CHECK(differs([](SimConfig&, SimOptions& y) { y.exact = true; }));
     CHECK(differs([](SimConfig&, SimOptions& y) { y.l2_set_sampling = 2; }));
     CHECK(differs([](SimConfig&, SimOptions& y) { y.l2_granule_bytes = 256; }));
+    CHECK(differs([](SimConfig&, SimOptions& y) { y.l2_granule_cap_bytes = 2048; }));
     CHECK(differs([](SimConfig&, SimOptions& y) { y.timeline_max_events = 7; }));
     CHECK_FALSE(differs([](SimConfig& x, SimOptions&) { x.note = "a note is not an input"; }));
 }
