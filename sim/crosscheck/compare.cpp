@@ -8,7 +8,6 @@
 
 #include "sim/algorithms/algorithm.h"
 #include "sim/core/errors.h"
-#include "sim/core/parallel.h"
 
 namespace flashsim::crosscheck {
 
@@ -51,14 +50,7 @@ SimOptions crosscheck_sim_options() {
     return o;
 }
 
-namespace {
-
-Comparison compare_impl(const std::string& label, const MeasuredRun& run, const std::optional<SimConfig>& config,
-                        const GpuSpec& g, const SimOptions& o) {
-    Comparison c;
-    c.label = label;
-    c.run = run;
-    // Measured side.
+void fill_measured(Comparison& c, const MeasuredRun& run) {
     auto& M = c.metrics;
     if (run.ncu) {
         const NcuMetrics& n = *run.ncu;
@@ -70,58 +62,69 @@ Comparison compare_impl(const std::string& label, const MeasuredRun& run, const 
         M[size_t(Metric::cycles)].measured = n.sm_cycles_max;
     }
     if (run.time_ms_median) M[size_t(Metric::time_events)].measured = *run.time_ms_median * 1e-3;
-    // Simulated side.
-    if (!config) return c;
-    c.config = *config;
-    try {
-        SimOptions so = o;
-        so.intra_warpgroup_pipeline = c.config.intra_warpgroup_pipeline;
-        const RunResult r = simulate(c.config.problem, c.config.schedule, g, so);
-        c.sim_schedule = r.schedule.describe();
-        c.sim_paper_mode = r.paper_mode;
-        const Traffic& t = r.counts.total;
-        M[size_t(Metric::hbm_read)].simulated = double(t.hbm_read_bytes);
-        M[size_t(Metric::hbm_write)].simulated = double(t.hbm_write_bytes);
-        // ncu's L2 counters count a written sector 1.5 times on a GPU with two L2 partitions
-        // (kernels/micro/l2_writeback: lts__t_sectors_op_write / sectors written = 1.50 at every
-        // size from 1 to 256 MiB, H200): as if the half of the lines homed in the far partition
-        // were counted in both. The model counts the bytes the SMs write; the comparison counts
-        // them as ncu does, 1 + (partitions - 1) / partitions times.
-        const double write_seen = r.paper_mode || g.l2_partitions <= 1 ? 1.0 : 1.0 + double(g.l2_partitions - 1) / double(g.l2_partitions);
-        const double l2_seen = double(t.global_read_bytes) + write_seen * double(t.global_write_bytes);
-        M[size_t(Metric::l2_traffic)].simulated = l2_seen;
-        M[size_t(Metric::l2_requests)].simulated = l2_seen;
-        if (!r.paper_mode) c.sim_dirty_bytes = double(r.l2_dirty_bytes_at_end);
-        if (r.timing.valid && r.timing.seconds > 0) {
-            c.sim_timing = true;
-            M[size_t(Metric::time_ncu)].simulated = r.timing.seconds;
-            M[size_t(Metric::time_events)].simulated = r.timing.seconds;
-            M[size_t(Metric::cycles)].simulated = r.timing.cycles;
-            c.sim_bottleneck = r.timing.bottleneck;
-            c.sim_tflops = double(r.useful_matmul_flops()) / r.timing.seconds / 1e12;
-            double insts = 0;
-            bool all = !r.timing.kernels.empty();
-            for (const KernelTiming& k : r.timing.kernels) {
-                c.sim_kernel_seconds.emplace_back(k.name, k.seconds);
-                all = all && k.warp_instructions > 0;
-                insts += k.warp_instructions;
-            }
-            if (all) c.sim_instructions = insts;
-        }
-    } catch (const ConfigError& e) {
-        c.sim_error = e.what();
-    }
-    return c;
 }
 
-}  // namespace
+SimOutcome simulate_config(const SimConfig& config, const GpuSpec& g, const SimOptions& o) {
+    SimOutcome out;
+    try {
+        SimOptions so = o;
+        so.intra_warpgroup_pipeline = config.intra_warpgroup_pipeline;
+        out.result = simulate(config.problem, config.schedule, g, so);
+    } catch (const ConfigError& e) {
+        out.error = e.what();
+    }
+    return out;
+}
+
+void fill_simulated(Comparison& c, const SimOutcome& s, const GpuSpec& g) {
+    if (!s.result) {
+        c.sim_error = s.error;
+        return;
+    }
+    auto& M = c.metrics;
+    const RunResult& r = *s.result;
+    c.sim_schedule = r.schedule.describe();
+    c.sim_paper_mode = r.paper_mode;
+    const Traffic& t = r.counts.total;
+    M[size_t(Metric::hbm_read)].simulated = double(t.hbm_read_bytes);
+    M[size_t(Metric::hbm_write)].simulated = double(t.hbm_write_bytes);
+    // ncu's L2 counters count a written sector 1.5 times on a GPU with two L2 partitions
+    // (kernels/micro/l2_writeback: lts__t_sectors_op_write / sectors written = 1.50 at every
+    // size from 1 to 256 MiB, H200): as if the half of the lines homed in the far partition
+    // were counted in both. The model counts the bytes the SMs write; the comparison counts
+    // them as ncu does, 1 + (partitions - 1) / partitions times.
+    const double write_seen = r.paper_mode || g.l2_partitions <= 1 ? 1.0 : 1.0 + double(g.l2_partitions - 1) / double(g.l2_partitions);
+    const double l2_seen = double(t.global_read_bytes) + write_seen * double(t.global_write_bytes);
+    M[size_t(Metric::l2_traffic)].simulated = l2_seen;
+    M[size_t(Metric::l2_requests)].simulated = l2_seen;
+    if (!r.paper_mode) c.sim_dirty_bytes = double(r.l2_dirty_bytes_at_end);
+    if (r.timing.valid && r.timing.seconds > 0) {
+        c.sim_timing = true;
+        M[size_t(Metric::time_ncu)].simulated = r.timing.seconds;
+        M[size_t(Metric::time_events)].simulated = r.timing.seconds;
+        M[size_t(Metric::cycles)].simulated = r.timing.cycles;
+        c.sim_bottleneck = r.timing.bottleneck;
+        c.sim_tflops = double(r.useful_matmul_flops()) / r.timing.seconds / 1e12;
+        double insts = 0;
+        bool all = !r.timing.kernels.empty();
+        for (const KernelTiming& k : r.timing.kernels) {
+            c.sim_kernel_seconds.emplace_back(k.name, k.seconds);
+            all = all && k.warp_instructions > 0;
+            insts += k.warp_instructions;
+        }
+        if (all) c.sim_instructions = insts;
+    }
+}
 
 Comparison compare_run(const std::string& label, const MeasuredRun& run, const GpuSpec& g, const SimOptions& o) {
     SimConfig config;
     try {
         config = sim_config_for(run);
     } catch (const ConfigError& e) {
-        Comparison c = compare_impl(label, run, std::nullopt, g, o);
+        Comparison c;
+        c.label = label;
+        c.run = run;
+        fill_measured(c, run);
         c.sim_error = e.what();
         return c;
     }
@@ -130,37 +133,17 @@ Comparison compare_run(const std::string& label, const MeasuredRun& run, const G
 
 Comparison compare_run(const std::string& label, const MeasuredRun& run, const SimConfig& config, const GpuSpec& g,
                        const SimOptions& o) {
-    return compare_impl(label, run, config, g, o);
+    Comparison c;
+    c.label = label;
+    c.run = run;
+    fill_measured(c, run);
+    c.config = config;
+    fill_simulated(c, simulate_config(config, g, o), g);
+    return c;
 }
 
 std::vector<Comparison> compare_runs(const MeasurementFile& f, const GpuSpec& g, const SimOptions& o, unsigned jobs) {
     return std::move(compare_runs({&f}, {g}, o, jobs).front());
-}
-
-std::vector<std::vector<Comparison>> compare_runs(const std::vector<const MeasurementFile*>& files,
-                                                  const std::vector<GpuSpec>& gpus, const SimOptions& o, unsigned jobs) {
-    // The runs of every file are independent simulations: one queue of (file, run) pairs, taken
-    // by `jobs` threads in turn, each result written to its own slot, so the output is the same
-    // whatever the number of threads.
-    std::vector<std::pair<size_t, size_t>> queue;
-    std::vector<std::vector<Comparison>> out(files.size());
-    for (size_t fi = 0; fi < files.size(); ++fi) {
-        out[fi].resize(files[fi]->runs.size());
-        for (size_t ri = 0; ri < files[fi]->runs.size(); ++ri) queue.emplace_back(fi, ri);
-    }
-    // Longest first (B*H*N^2*d as the measure of work), so no thread is left with a long run at
-    // the end while the others idle.
-    auto work = [&](const std::pair<size_t, size_t>& x) {
-        const MeasuredRun& r = files[x.first]->runs[x.second];
-        return double(r.B) * double(r.H) * double(r.N) * double(r.N) * double(r.d);
-    };
-    std::stable_sort(queue.begin(), queue.end(), [&](const auto& a, const auto& b) { return work(a) > work(b); });
-    parallel_for(queue.size(), jobs, [&](size_t i) {
-        const auto [fi, ri] = queue[i];
-        const MeasuredRun& run = files[fi]->runs[ri];
-        out[fi][ri] = compare_run(run.label(), run, gpus[fi], o);
-    });
-    return out;
 }
 
 std::vector<MetricSummary> summarize(const std::vector<Comparison>& cs) {

@@ -74,10 +74,26 @@ Comparison compare_run(const std::string& label, const MeasuredRun& run, const S
                        const SimOptions& o);
 // Every run of a file, on `jobs` threads (0 = every core); the result is in the file's order and
 // the same whatever the number of threads. The second form takes several files, each with its
-// GPU (gpus[i] for files[i]), in one pool of threads.
+// GPU (gpus[i] for files[i]), in one pool of threads. Runs whose simulated inputs are identical
+// (simulation_key: the mapped problem, schedule and pipeline flag, every field of the GPU and of
+// the options) are simulated once and share the result: the simulator is deterministic, so each
+// comparison is the same as compare_run() gives it alone. `simulations`, when given, receives the
+// number of simulations run.
 std::vector<Comparison> compare_runs(const MeasurementFile& f, const GpuSpec& g, const SimOptions& o, unsigned jobs = 0);
 std::vector<std::vector<Comparison>> compare_runs(const std::vector<const MeasurementFile*>& files,
-                                                  const std::vector<GpuSpec>& gpus, const SimOptions& o, unsigned jobs = 0);
+                                                  const std::vector<GpuSpec>& gpus, const SimOptions& o, unsigned jobs = 0,
+                                                  size_t* simulations = nullptr);
+
+// The pieces compare_run() is made of, for callers that share one simulation among several runs.
+struct SimOutcome {
+    std::optional<RunResult> result;
+    std::string error;  // the simulator refused the configuration (ConfigError), when no result
+};
+void fill_measured(Comparison& c, const MeasuredRun& run);
+SimOutcome simulate_config(const SimConfig& config, const GpuSpec& g, const SimOptions& o);
+void fill_simulated(Comparison& c, const SimOutcome& s, const GpuSpec& g);
+// Every input simulate_config() passes to the simulator, as text: equal keys, equal results.
+std::string simulation_key(const SimConfig& config, const GpuSpec& g, const SimOptions& o);
 
 // Absolute relative errors |sim - meas| / meas of one metric over a group of runs.
 struct MetricSummary {

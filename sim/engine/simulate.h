@@ -17,6 +17,10 @@ struct SimOptions {
     // Unit of L2 lookup and replacement; 0 = automatic (the line for small runs, 1 KiB for large
     // ones, see docs/timing.md). Must be a multiple of l2_line_bytes holding <= 128 sectors.
     int64_t l2_granule_bytes = 0;
+    // The longest automatic granule outside `exact`, for studies (at most 128 sectors); 0 = 8
+    // lines. Longer granules were tried as the default and are not within the fast path's bounds
+    // (l2_granule_for in timing.h, docs/speed.md).
+    int64_t l2_granule_cap_bytes = 0;
     size_t timeline_max_events = 200000;  // the timeline stops here (timeline_truncated)
     // FA3's intra-warpgroup pipeline (EngineProps); false: a kernel that has only the ping-pong
     // (kernels/v6, which says so in its header).

@@ -14,6 +14,8 @@ namespace {
 // Runs moving up to this many global bytes use line granules (the exact L2); larger ones track
 // 8 lines together, which keeps N = 16k runs under a second (docs/timing.md says what it costs).
 constexpr uint64_t kExactL2MaxGlobalBytes = uint64_t(256) << 20;
+// The longest automatic granule: 8 lines (1 KiB).
+constexpr int64_t kMaxGranuleLines = 8;
 
 // The shortest contiguous run moved by the ops that carry the traffic (tiles of 4 KiB or more;
 // row statistics such as li, mi, LSE are too small to matter). The first CTA of each kernel
@@ -73,11 +75,15 @@ int64_t l2_granule_for(const Trace& t, const GpuSpec& g, const SimOptions& o, ui
     if (global_bytes <= kExactL2MaxGlobalBytes) return g.l2_line_bytes;
     // A granule longer than the runs the trace moves would waste capacity on lines never used
     // (vanilla's 64-column tiles of S and P move 128-byte runs): stay at the line then.
-    // (When no op moves 4 KiB, shortest_run_bytes is ~0 and the granule is 8 lines.)
+    // (When no op moves 4 KiB, shortest_run_bytes is ~0 and the granule is the cap.)
+    // The cap is 8 lines; SimOptions::l2_granule_cap_bytes sets another outside `exact`, for
+    // studies: 2 and 4 KiB granules keep the time within 0.1% on fused runs but not their HBM
+    // bytes within the fast path's 0.5% (docs/speed.md, `flashsim bench-fast --fused`).
     const int64_t max_granule = 128 * g.l2_sector_bytes / g.l2_line_bytes * g.l2_line_bytes;  // 128 sectors
+    const int64_t cap = !o.exact && o.l2_granule_cap_bytes > 0 ? o.l2_granule_cap_bytes : kMaxGranuleLines * g.l2_line_bytes;
     const uint64_t run = shortest_run_bytes(t);
     int64_t granule = g.l2_line_bytes;
-    while (granule * 2 <= std::min<int64_t>(8 * g.l2_line_bytes, max_granule) && uint64_t(granule * 2) <= run) granule *= 2;
+    while (granule * 2 <= std::min<int64_t>(cap, max_granule) && uint64_t(granule * 2) <= run) granule *= 2;
     return granule;
 }
 

@@ -32,7 +32,8 @@ TimedRun run_timing(const Trace& t, const GpuSpec& g, const SimOptions& o, const
 
 // The L2 granule run_timing uses: SimOptions::l2_granule_bytes when set; else the line for runs
 // moving up to 256 MiB through global memory; else the largest power of two times the line, up
-// to 8 lines, not longer than the shortest contiguous run of the trace's tiles of >= 4 KiB.
+// to 8 lines (SimOptions::l2_granule_cap_bytes when set, outside `exact`; at most 128 sectors),
+// not longer than the shortest contiguous run of the trace's tiles of >= 4 KiB.
 int64_t l2_granule_for(const Trace& t, const GpuSpec& g, const SimOptions& o, uint64_t global_bytes);
 
 // The L2 model run_timing builds: its granule (l2_granule_for) and set sampling

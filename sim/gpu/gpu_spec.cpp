@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <cstdio>
 #include <map>
 #include <sstream>
 #include <toml++/toml.h>
@@ -212,6 +213,17 @@ std::string GpuSpec::get(const std::string& key) const {
     const FieldAccess* f = find_field(key);
     if (!f) throw ConfigError("unknown GPU field '" + key + "'; known: " + known_keys());
     return f->field.integer ? std::to_string(this->*(f->i)) : fmt_real(this->*(f->r));
+}
+
+std::string GpuSpec::exact_text() const {
+    std::string s = name + '\n' + description + '\n';
+    char buf[64];
+    for (const auto& f : access_table()) {
+        if (f.field.integer) std::snprintf(buf, sizeof buf, "%lld", (long long)(this->*(f.i)));
+        else std::snprintf(buf, sizeof buf, "%a", this->*(f.r));
+        s += std::string(f.field.key) + '=' + buf + '\n';
+    }
+    return s;
 }
 
 GpuSpec parse_gpu_toml(const std::string& text, const std::string& origin) {

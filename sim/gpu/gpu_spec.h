@@ -103,6 +103,9 @@ struct GpuSpec {
     void validate() const;                                  // throws ConfigError
     void set(const std::string& key, const std::string& value);  // throws ConfigError
     std::string get(const std::string& key) const;
+    // Every field (name, description, each table field; reals as exact hex floats): two specs are
+    // the same machine model exactly when their texts are equal (the cross-check's key).
+    std::string exact_text() const;
 };
 
 // One field of the table. Values must be finite and within [min, max] (plausible bounds for a

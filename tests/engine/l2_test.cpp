@@ -2,6 +2,8 @@
 // against closed forms.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 #include "sim/engine/l2_cache.h"
 #include "tests/engine/l2_reference.h"
 #include "sim/engine/memory_system.h"
@@ -108,15 +110,31 @@ TEST_CASE("the L2 model agrees with the reference on FA2, FA1 and vanilla traces
         for (uint64_t b : exact.writeback_bytes_by_tensor) wb += b;
         CHECK(wb == ref.totals.hbm_write_bytes);
         CHECK(exact.dirty_bytes() == ref.dirty_bytes());
-        // The granule a long run of this algorithm would use (as if it moved > 256 MiB): 1 KiB
-        // for FA1 and FA2, whose tiles are whole rows; the line for vanilla, whose 64-column tiles
-        // of S and P move 128-byte runs. Within 10% of the reference's HBM reads on this small
-        // cache (16 sets of 1 KiB granules); large caches agree far more closely (next test).
+        // The granule a long run of this algorithm would use (as if it moved > 256 MiB) in the
+        // exact engine: 1 KiB for FA1 and FA2, whose tiles are whole rows; the line for vanilla,
+        // whose 64-column tiles of S and P move 128-byte runs. Within 10% of the reference's HBM
+        // reads on this small cache (16 sets of 1 KiB granules); large caches agree far more
+        // closely (next test). The default engine takes the same; with a longer cap (a study,
+        // SimOptions::l2_granule_cap_bytes) the shortest tile, min(Br, Bc) whole rows of d
+        // elements, up to the cap and 128 sectors; vanilla stays at the line.
         Schedule sch;
         sch.algo = a;
-        const Trace t = make_trace(p, resolve_schedule(sch, p, g), g);
-        const int64_t granule = l2_granule_for(t, g, SimOptions{}, ~uint64_t(0) / 2);
+        const Schedule resolved = resolve_schedule(sch, p, g);
+        const Trace t = make_trace(p, resolved, g);
+        SimOptions exact_options;
+        exact_options.exact = true;
+        const int64_t granule = l2_granule_for(t, g, exact_options, ~uint64_t(0) / 2);
         CHECK(granule == (a == Algorithm::vanilla ? 128 : 1024));
+        const int64_t tile_bytes = std::min(resolved.Br, resolved.Bc) * p.d * p.es();
+        int64_t fast_granule = 128;  // at most 128 sectors, below the cap of 8 KiB
+        while (fast_granule * 2 <= std::min<int64_t>(tile_bytes, 128 * g.l2_sector_bytes)) fast_granule *= 2;
+        CHECK(l2_granule_for(t, g, SimOptions{}, ~uint64_t(0) / 2) == granule);
+        SimOptions study;
+        study.l2_granule_cap_bytes = 8192;
+        CHECK(l2_granule_for(t, g, study, ~uint64_t(0) / 2) == (a == Algorithm::vanilla ? 128 : fast_granule));
+        study.exact = true;  // the exact engine keeps 8 lines
+        CHECK(l2_granule_for(t, g, study, ~uint64_t(0) / 2) == granule);
+        CHECK(l2_granule_for(t, g, SimOptions{}, uint64_t(256) << 20) == 128);  // short runs: the line, exact
         L2Cache coarse(capacity, 128, 32, ways, granule);
         uint64_t coarse_read = 0, exact_read = 0;
         L2Cache exact2(capacity, 128, 32, ways, 128);
