@@ -42,6 +42,17 @@ __device__ __forceinline__ unsigned smid() {
     return s;
 }
 
+// red.global.add.v2.f32 where the architecture has it (sm_90: atomicAdd on a float2); older ones,
+// built alongside, add the two floats one by one (the program's figures are the sm_90 code's).
+__device__ __forceinline__ void red_add_f32x2(float2* dst, float2 v) {
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
+    atomicAdd(dst, v);
+#else
+    atomicAdd(&dst->x, v.x);
+    atomicAdd(&dst->y, v.y);
+#endif
+}
+
 // One op on element e (a float for ST/RED, a float2 for RED2).
 template <int OP>
 __device__ __forceinline__ void do_op(float* buf, size_t e, float v) {
@@ -50,7 +61,7 @@ __device__ __forceinline__ void do_op(float* buf, size_t e, float v) {
     } else if constexpr (OP == RED) {
         atomicAdd(buf + e, v);  // result unused: red.global.add.f32
     } else {
-        atomicAdd(reinterpret_cast<float2*>(buf) + e, make_float2(v, v));  // red.global.add.v2.f32
+        red_add_f32x2(reinterpret_cast<float2*>(buf) + e, make_float2(v, v));  // red.global.add.v2.f32
     }
 }
 
@@ -82,7 +93,7 @@ __global__ void rows_kernel(float* buf, size_t n, int ops) {
         if constexpr (OP == ST) {
             *reinterpret_cast<float2*>(buf + row * 64 + col) = make_float2(1.f, 1.f);
         } else {
-            atomicAdd(reinterpret_cast<float2*>(buf + row * 64 + col), make_float2(1.f, 1.f));
+            red_add_f32x2(reinterpret_cast<float2*>(buf + row * 64 + col), make_float2(1.f, 1.f));
         }
         u += W % U;
         if (u >= U) u -= U;
