@@ -11,7 +11,7 @@ gpu=$(nvidia-smi --query-gpu=name --format=csv,noheader | head -1)
 slug=$(echo "$gpu" | tr 'A-Z' 'a-z' | sed -E 's/[^a-z0-9]+/-/g; s/^-//; s/-$//')
 day=$(date -u +%Y-%m-%d)
 shift 2
-names=${*:-mem_latency_bw clock_under_load launch_cost mma_rate ldmatrix_mma_mix issue_latency l2_writeback sram_issue l2_stream l2_partition cta_retire}
+names=${*:-mem_latency_bw clock_under_load launch_cost mma_rate ldmatrix_mma_mix issue_latency l2_writeback sram_issue l2_stream l2_partition cta_retire red_throughput}
 for name in $names; do
     exe="$B/micro_$name"
     if [ ! -x "$exe" ]; then echo "skip $name (not built)"; continue; fi
@@ -33,6 +33,20 @@ for name in $names; do
         echo "# exit code: $?"
     } > "$f"
     cat "$f"
+    # red_throughput: its HBM cases under Nsight Compute (bytes to and from HBM, L2 sectors per op).
+    if [ "$name" = red_throughput ]; then
+        m=dram__bytes_read.sum,dram__bytes_write.sum,lts__t_sectors_op_red.sum,lts__t_sectors_op_write.sum,lts__t_sectors_op_read.sum,gpu__time_duration.sum
+        {
+            echo "# kernels/micro/red_throughput.cu --ncu under ncu, raw output (never edited)"
+            echo "# date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+            echo "# gpu: $(nvidia-smi --query-gpu=name,driver_version --format=csv,noheader)"
+            echo "# ncu: $(ncu --version 2>/dev/null | tail -1)"
+            echo "# command: ncu --metrics $m --cache-control all --clock-control none --csv $exe --ncu"
+            ncu --metrics "$m" --cache-control all --clock-control none --csv "$exe" --ncu 2>&1
+            echo "# exit code: $?"
+        } > "$O/micro-$slug-$day-$name-ncu.txt"
+        cat "$O/micro-$slug-$day-$name-ncu.txt" | tail -5
+    fi
     # sram_issue: also under Nsight Compute, for its instructions and shared wavefronts per step.
     if [ "$name" = sram_issue ]; then
         m=smsp__inst_executed.sum,l1tex__data_pipe_lsu_wavefronts_mem_shared.sum,smsp__inst_executed_op_shared_ld.sum,sm__cycles_elapsed.max

@@ -81,7 +81,8 @@ CountResult merge_l2_counts(const CountResult& paper, const std::vector<Counters
             Traffic& t = kc.counts.per_tensor[i];
             t.hbm_read_bytes = l2.per_tensor[i].hbm_read_bytes;
             t.hbm_write_bytes = l2.per_tensor[i].hbm_write_bytes;
-            // The requests L2 saw: the trace's bytes, a quarter-sector store's 4x (kOpQuarterSectors).
+            // The requests L2 saw: the trace's bytes, a quarter-sector store's 4x (kOpQuarterSectors),
+            // a half-sector store's 2x (kOpHalfSectors).
             t.global_read_bytes = l2.per_tensor[i].global_read_bytes;
             t.global_write_bytes = l2.per_tensor[i].global_write_bytes;
         }
@@ -99,6 +100,7 @@ CountResult count_paper_mode(const Trace& t, bool all_heads) {
         KernelCounts kc;
         kc.name = k->name;
         kc.ctas = k->cta_count();
+        kc.memset = k->memset;
         const int64_t ctas = all_heads ? k->cta_count() : k->ctas_per_head;
         for (int64_t c = 0; c < ctas; ++c) {
             auto s = k->stream(c);

@@ -16,6 +16,7 @@ namespace flashsim {
 struct KernelCounts {
     std::string name;
     int64_t ctas = 0;
+    bool memset = false;  // KernelTrace::memset
     Counters counts;
 };
 

@@ -288,6 +288,8 @@ private:
         const double M = op.rows, N = op.cols;
         if (M <= 0 || N <= 0 || op.flops == 0) return double(op.bytes) * share;
         const double K = double(op.flops) / (2 * M * N), es = double(op.bytes) / (M * K + K * N);
+        // The kernel's own warp tiling (op.h, kOpWarpGrid): A read by the warps along N, B by those along M.
+        if (op.flags & kOpWarpGrid) return share * es * (double(op.col0) * M * K + double(op.row0) * K * N);
         return es * (share * M * K + b_readers * K * N);
     }
 

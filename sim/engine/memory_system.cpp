@@ -87,8 +87,11 @@ TransferTiming MemorySystem::transfer(const Op& op, int64_t sm, double t, Counte
         sector_span_bytes += ((addr + len + sb - 1) / sb - addr / sb) * sb;
     });
     tt.hbm_read_bytes += a.hbm_read_bytes;  // write-backs are charged to their owners at end_kernel
-    // Bytes the SM sends to L2 in requests: a quarter-sector store sends each sector 4 times.
-    const uint64_t request_bytes = (op.flags & kOpQuarterSectors) ? 4 * op.bytes : op.bytes;
+    // Bytes the SM sends to L2 in requests: a quarter-sector store sends each sector 4 times, a
+    // half-sector store twice.
+    const uint64_t request_bytes = (op.flags & kOpQuarterSectors) ? 4 * op.bytes
+                                   : (op.flags & kOpHalfSectors)  ? 2 * op.bytes
+                                                                  : op.bytes;
     if (op.kind == OpKind::load) tt.global_read_bytes += request_bytes;
     else tt.global_write_bytes += request_bytes;
     if (op.kind == OpKind::atomic_add) tt.atomic_bytes += op.bytes;

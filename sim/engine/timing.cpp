@@ -144,6 +144,7 @@ TimedRun run_timing(const Trace& t, const GpuSpec& g, const SimOptions& o, const
         run.l2_dirty_bytes_at_end += mem.end_kernel(run.l2_kernel_counts[i], o.l2_flush_between_kernels);
         KernelTiming kt;
         kt.name = k.name;
+        kt.memset = k.memset;
         kt.cycles = s.cycles;
         kt.clock_hz = duty_clock_hz(unit, t.engine, g, s, cfg.clock_hz);
         s.clock_hz = kt.clock_hz;

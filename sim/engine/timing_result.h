@@ -33,6 +33,7 @@ struct RooflinePoint {
 // One kernel of the trace, timed.
 struct KernelTiming {
     std::string name;
+    bool memset = false;  // KernelTrace::memset: no profiler measures it
     double cycles = 0, seconds = 0;
     double clock_hz = 0;                  // the SM clock under this kernel's load
     int64_t ctas = 0, ctas_per_sm = 0;

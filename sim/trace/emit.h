@@ -73,6 +73,15 @@ public:
         o->rows = uint32_t(M);
         o->cols = uint32_t(N);
     }
+    // The same GEMM with its warp tiling (kOpWarpGrid): warps_m split M and each reads all of B;
+    // warps_n split N and each reads all of A (0: A in registers). operand_bytes as above.
+    void matmul_warp_grid(LineId line, int64_t M, int64_t N, int64_t K, int64_t operand_bytes, int64_t warps_m,
+                          int64_t warps_n, uint8_t flags = 0) {
+        Op* __restrict o = cur_;  // the slot matmul() fills
+        matmul(line, M, N, K, operand_bytes, uint8_t(flags | kOpWarpGrid));
+        o->row0 = uint32_t(warps_m);
+        o->col0 = uint32_t(warps_n);
+    }
     // The same GEMM as scalar fp32 FMAs on CUDA cores, each thread holding an rm x rn block of C:
     // per step of K a thread loads rm elements of A and rn of B (fp32) from SRAM (schedule.h).
     void matmul_fma(LineId line, int64_t M, int64_t N, int64_t K, int64_t rm, int64_t rn, uint8_t flags = 0) {

@@ -63,6 +63,29 @@ inline KernelIssue tensor_fa_kernel_issue(bool warp_mma, int64_t Bc, int64_t d) 
     return k;
 }
 
+// The FA2 backward on tensor cores, kernels/v7 (its main loop per warp and query block i, the sm_90
+// code an H100 or H200 runs: kernels/measurements/sass-loops-v7_fa2_bwd-2026-12-02-sm_90.txt, fp16
+// and bf16 alike; the body with the causal mask's code, which ncu counts within 1.5% of on every
+// run of nvidia-h200-2026-12-02-v7.json): 1948 instructions at d = 64 (Br = Bc = 128, 8 warps) and
+// 1599 at d = 128 (Br = 64), of which
+// - 320 HMMA: the five GEMMs' m16n8k16, 5 Br Bc d / (2048 warps) per warp (the tensor pipe's);
+// - per score element of a thread 1 MUFU.EX2, 3 FFMA/FMUL/FADD (scale and subtract LSE; dP - D,
+//   times P), 1 FSEL/FMNMX and 1 F2FP (P and dS to 16 bits, in pairs): 1.25 per FLOP of the trace's
+//   vector ops (4 per score element) and 1 per exponential;
+// - the rest, per warp and step: 1244 (d = 64; 855 INT, 176 LDSM, 53 IMAD, 38 LDS, 36 control, 32
+//   STS, 16 REDG, ...) and 1087 (d = 128; 695 INT, 184 LDSM, 78 IMAD, ...): the GEMM operands'
+//   ldmatrix and their swizzled addresses, 3.89 and 3.40 per HMMA. Other blocks and head dims take
+//   the rate of the nearer compiled head dim times their HMMA per warp (an assumption: the
+//   addressing grows with the GEMMs' fragments).
+inline KernelIssue fa2_backward_kernel_issue(int64_t Br, int64_t Bc, int64_t d, int64_t warps) {
+    KernelIssue k;
+    k.insts_per_vector_flop = 1.25;
+    k.insts_per_exp = 1.0;
+    const double hmma_per_warp = 5.0 * double(Br) * double(Bc) * double(d) / (2048.0 * double(std::max<int64_t>(1, warps)));
+    k.insts_per_softmax_step = (d <= 96 ? 1244.0 / 320.0 : 1087.0 / 320.0) * hmma_per_warp;
+    return k;
+}
+
 // The scalar tile kernels v3 (FA1) and v4 (FA2), kernels/scalar_tiles.cuh, 4 threads per query
 // row; per thread, from each kernel's main loop in its sm_90 code (what an H100 or H200 runs:
 // kernels/measurements/sass-loops-fa_bench-2026-12-02-sm_90.txt; fp16; the paths a d and Bc that

@@ -50,6 +50,16 @@ constexpr uint8_t kOpQuarterSectors = 8;  // store issued by 4 threads per row, 
 constexpr uint8_t kOpRegisterLoad = 16;  // load straight into registers, not through the kernel's
                                          // tile loader (FA1's Oi, li, mi in kernels/v3): timed with
                                          // KernelIssue::register_loads_in_flight where it is set
+constexpr uint8_t kOpHalfSectors = 64;  // store whose warp instructions fill half of every 32-byte
+                                        // sector they touch (4 threads x 4 bytes per row:
+                                        // kernels/v7's dK, dV): L2 receives 2x op.bytes in write
+                                        // requests (HBM still sees each sector once)
+constexpr uint8_t kOpWarpGrid = 32;  // matmul whose warp tiling the kernel states: row0 warps split
+                                     // its M rows (each reads B, K x N/col0), col0 warps its N
+                                     // columns (each reads A, M/row0 x K); col0 = 0: A is held in
+                                     // registers (an accumulator reused as the A operand). The
+                                     // timing's SRAM reads are es (col0 M K + row0 K N); without
+                                     // the flag the warps split M and every warp reads all of B
 
 struct Op {
     OpKind kind = OpKind::barrier;

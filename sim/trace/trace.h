@@ -54,6 +54,10 @@ public:
     Footprint footprint;       // on-chip bytes one CTA holds
     size_t listing = 0;        // index in Trace::listings of the listing whose lines its ops name
     KernelIssue issue;         // how its threads issue loads and CUDA-core GEMMs (kernel_issue.h)
+    // A cudaMemsetAsync the host code issues between kernels, not a kernel: its bytes and time are
+    // real, but a kernel profiler (ncu) measures none of them (the cross-check leaves it out of
+    // the profiled sums; CUDA events around the launches include it).
+    bool memset = false;
     int64_t cta_count() const { return ctas_per_head * heads; }
     virtual std::unique_ptr<CtaStream> stream(int64_t cta) const = 0;
 };

@@ -42,8 +42,9 @@ inline const std::vector<FidelityBound>& fidelity_bounds() {
         // --cache-control all --clock-control none. The comments give the achieved median and
         // worst |err|. Known gaps (docs/fidelity.md, sections 4, 6 and 7) are held here so they
         // cannot get worse: the scalar kernels' time (v2, v3, v4), the FA kernels' HBM reads at
-        // N = 16384 (the L2's halved data capacity misses re-reads that the GPU hits), v7's HBM
-        // writes and the L2 traffic of v4, v5 and v6.
+        // N = 16384 (the L2's halved data capacity misses re-reads that the GPU hits) and the L2
+        // traffic of v4, v5 and v6. v7's lines were set again after the FA2 backward's SASS issue
+        // counts, warp tiling, dQacc memset and half-sector stores (docs/fidelity.md, the backward).
         {"nvidia-h100-80gb-hbm3-2026-11-21-fa1.json", 3, Metric::hbm_read, "l2", 0.01},  // median 0.001, worst 0.001
         {"nvidia-h100-80gb-hbm3-2026-11-21-fa1.json", 3, Metric::hbm_write, "l2", 0.04},  // median 0.008, worst 0.033
         {"nvidia-h100-80gb-hbm3-2026-11-21-fa1.json", 3, Metric::l2_traffic, "l2", 0.09},  // median 0.067, worst 0.080
@@ -200,13 +201,13 @@ inline const std::vector<FidelityBound>& fidelity_bounds() {
         {"nvidia-h200-2026-12-01-n16384.json", 4, Metric::cycles, "l2", 0.12},  // median 0.068, worst 0.109
         {"nvidia-h200-2026-12-01-n16384.json", 5, Metric::cycles, "l2", 0.07},  // median 0.042, worst 0.057
         {"nvidia-h200-2026-12-01-n16384.json", 6, Metric::cycles, "l2", 0.17},  // median 0.112, worst 0.147
-        {"nvidia-h200-2026-12-02-v7.json", 7, Metric::hbm_read, "l2", 0.06},  // median 0.003, worst 0.046
-        {"nvidia-h200-2026-12-02-v7.json", 7, Metric::hbm_write, "l2", 0.44},  // median 0.339, worst 0.394
+        {"nvidia-h200-2026-12-02-v7.json", 7, Metric::hbm_read, "l2", 0.05},  // median 0.004, worst 0.040
+        {"nvidia-h200-2026-12-02-v7.json", 7, Metric::hbm_write, "l2", 0.04},  // median 0.012, worst 0.036
         {"nvidia-h200-2026-12-02-v7.json", 7, Metric::l2_traffic, "l2", 0.14},  // median 0.052, worst 0.127
         {"nvidia-h200-2026-12-02-v7.json", 7, Metric::l2_requests, "l2", 0.14},  // median 0.050, worst 0.124
-        {"nvidia-h200-2026-12-02-v7.json", 7, Metric::time_ncu, "l2", 0.34},  // median 0.177, worst 0.301
-        {"nvidia-h200-2026-12-02-v7.json", 7, Metric::time_events, "l2", 0.36},  // median 0.200, worst 0.321
-        {"nvidia-h200-2026-12-02-v7.json", 7, Metric::cycles, "l2", 0.33},  // median 0.171, worst 0.295
+        {"nvidia-h200-2026-12-02-v7.json", 7, Metric::time_ncu, "l2", 0.09},  // median 0.051, worst 0.081
+        {"nvidia-h200-2026-12-02-v7.json", 7, Metric::time_events, "l2", 0.12},  // median 0.059, worst 0.101
+        {"nvidia-h200-2026-12-02-v7.json", 7, Metric::cycles, "l2", 0.09},  // median 0.047, worst 0.073
         // Versions 8, 9, 10 (the unfused backward, standard attention forward and backward, cuBLAS GEMMs
         // and row kernels), the runs at N = 1024 the replay keeps (replay_subsets below).
         {"nvidia-h200-2026-12-02-unfused.json", 8, Metric::hbm_read, "l2", 0.01},  // median 0.000, worst 0.001

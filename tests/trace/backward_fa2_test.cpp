@@ -65,3 +65,26 @@ TEST_CASE("fa2 backward's atomics go to dQacc only and every head's stream is th
     CHECK(all.total.atomic_bytes == all.per_tensor[size_t(Tensor::dQacc)].atomic_bytes);
     CHECK(all.total.atomic_bytes > 0);
 }
+
+TEST_CASE("fa2 backward zeroes dQacc in a memset before kernel 1 (kernels/v7), which writes D only") {
+    const BwdShape sh{1000, 64, 64, 128, Dtype::fp16};
+    const AttentionProblem p = bwd_problem(sh, false, Pass::bwd, 2);
+    Schedule s;
+    s.algo = Algorithm::fa2;
+    s.Br = sh.Br;
+    s.Bc = sh.Bc;
+    const GpuSpec g = roomy_gpu();
+    const CountResult r = count_paper_mode(make_trace(p, resolve_schedule(s, p, g), g));
+    REQUIRE(r.kernels.size() == 4);
+    const uint64_t N = sh.N, d = sh.d, heads = 2;
+    const Counters& m = r.kernels[0].counts;
+    CHECK(r.kernels[0].memset);
+    CHECK(m.total.global_write_bytes == heads * kAccumBytes * N * d);
+    CHECK(m.per_tensor[size_t(Tensor::dQacc)].hbm_write_bytes == heads * kAccumBytes * N * d);
+    CHECK(m.total.global_read_bytes == 0);
+    const Counters& k1 = r.kernels[1].counts;
+    CHECK_FALSE(r.kernels[1].memset);
+    CHECK(r.kernels[1].name == "fa2_bwd_dot_do_o");
+    CHECK(k1.total.global_write_bytes == k1.per_tensor[size_t(Tensor::D)].global_write_bytes);
+    CHECK(k1.per_tensor[size_t(Tensor::D)].global_write_bytes == heads * kStatBytes * N);
+}
