@@ -8,6 +8,10 @@
 
 namespace flashsim {
 
+namespace {
+constexpr int64_t kL1Ways = 4;
+}
+
 L1Caches::L1Caches(int64_t sm_count, int64_t capacity_bytes, int64_t granule_bytes, int64_t sector_bytes)
     : granule_bytes_(granule_bytes), sector_bytes_(sector_bytes), sm_count_(sm_count) {
     if (sector_bytes <= 0 || granule_bytes < sector_bytes || granule_bytes % sector_bytes ||

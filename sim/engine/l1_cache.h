@@ -9,8 +9,8 @@
 // Contract:
 //   - one cache per SM of `capacity_bytes` (rounded down to whole sets), LRU, in granules of
 //     `granule_bytes` (the L2 model's; at most 64 sectors) with a valid mask of `sector_bytes`
-//     sectors; sets are a hash of the granule number, `kL1Ways` ways (the L1's organisation is not
-//     public: a stand-in for an LRU cache of that capacity);
+//     sectors; sets are a hash of the granule number, 4 ways (the L1's organisation is not public:
+//     a stand-in for an LRU cache of that capacity, with few ways to keep a lookup cheap);
 //   - read(sm, addr, bytes, on_miss): sectors valid in SM sm's L1 are hits; every maximal run of
 //     sectors that is not valid is passed to on_miss(addr, bytes) (clipped to the access) and
 //     becomes valid (the L1 allocates on a load miss); returns the bytes of the access that hit;
@@ -25,7 +25,6 @@
 
 namespace flashsim {
 
-constexpr int64_t kL1Ways = 16;
 // Shared memory the CUDA runtime reserves per resident CTA (CUDA C++ Programming Guide, compute
 // capabilities 8.x and 9.0: "1 KB of shared memory is reserved for system use" per block).
 constexpr int64_t kSramReservedBytesPerCta = 1024;
