@@ -16,7 +16,15 @@ L2Coalescer::L2Coalescer(int64_t granule_bytes, int64_t sides, double window_cyc
     table_.assign(size_t(n * uint64_t(sides_)), Entry{});
 }
 
-void L2Coalescer::clear() { std::fill(table_.begin(), table_.end(), Entry{}); }
+void L2Coalescer::clear() {
+    std::fill(table_.begin(), table_.end(), Entry{});
+    pending_.clear();
+}
+
+void L2Coalescer::complete(double done) {
+    for (size_t i : pending_) table_[i].end = done;
+    pending_.clear();
+}
 
 uint64_t L2Coalescer::coalesced(uint64_t addr, uint64_t bytes, int64_t side, double t, const TagsFn& to_tags) {
     if (!(window_ > 0)) {
@@ -28,8 +36,9 @@ uint64_t L2Coalescer::coalesced(uint64_t addr, uint64_t bytes, int64_t side, dou
     uint64_t merged = 0, run_begin = 0, run_end = 0;  // the run of bytes to the tags not yet passed on
     for (uint64_t g = addr / gb; g * gb < end; ++g) {
         const uint64_t lo = std::max(addr, g * gb), hi = std::min(end, (g + 1) * gb);
-        Entry& e = table_[base + size_t(L2Cache::set_hash(g) & mask_)];
-        if (e.tag == g + 1 && std::fabs(t - e.t) < window_) {
+        const size_t i = base + size_t(L2Cache::set_hash(g) & mask_);
+        Entry& e = table_[i];
+        if (e.tag == g + 1 && t >= e.t && t < std::min(e.end, e.t + window_)) {
             merged += hi - lo;
             if (run_end > run_begin) to_tags(run_begin, run_end - run_begin);
             run_begin = run_end = 0;
@@ -37,6 +46,8 @@ uint64_t L2Coalescer::coalesced(uint64_t addr, uint64_t bytes, int64_t side, dou
         }
         e.tag = g + 1;
         e.t = t;
+        e.end = HUGE_VAL;  // in flight until complete()
+        pending_.push_back(i);
         if (run_end == lo && run_end > run_begin) run_end = hi;
         else {
             if (run_end > run_begin) to_tags(run_begin, run_end - run_begin);

@@ -12,20 +12,21 @@
 // first one's data.
 //
 // Contract:
-//   - a read of granule g (the L2 model's granule) by a CTA on SM `side` is coalesced when a
-//     request of that SM for g reached the tags less than `window_cycles` before or after it; else
-//     it reaches the tags and starts a new window. Only the requests of one SM's CTAs are
-//     coalesced: the micro's readers on different SMs coalesce far less than the same readers on
-//     one SM (above), which the GPU owes to the skew between its SMs; the timing engine's CTAs of
-//     one head run in exact step on all SMs, and coalescing their requests too removed 40-90% of
-//     the FlashAttention kernels' L2 reads against the 15-33% that the GPU's LRC removes (what the
-//     model does not have: docs/fidelity.md, L2 traffic);
+//   - a read of granule g (the L2 model's granule) by a CTA on SM `side` is coalesced while a
+//     request of that SM for g that reached the tags is in flight: from its arrival until its data
+//     is back (complete()), and at most `window_cycles` after its arrival; else it reaches the
+//     tags and is in flight itself. Only the requests of one SM's CTAs are coalesced: the micro's
+//     readers on different SMs coalesce far less than the same readers on one SM (above), which
+//     the GPU owes to the skew between its SMs; the timing engine's CTAs of one head run in exact
+//     step on all SMs, and coalescing their requests too removed 40-90% of the FlashAttention
+//     kernels' L2 reads against the 15-33% that the GPU's LRC removes (docs/fidelity.md, L2
+//     traffic);
 //   - coalesced(addr, bytes, side, t, to_tags) returns the bytes coalesced and calls
-//     to_tags(addr, bytes) for every maximal run that reaches the tags;
+//     to_tags(addr, bytes) for every maximal run that reaches the tags; complete(done) gives the
+//     requests of the last coalesced() calls their end;
 //   - the last request per granule and SM is kept in a direct-mapped table of `entries` per SM (a
-//     power of two; kCoalescerEntriesPerSm holds 512 KiB of 128-byte lines, more than an SM reads
-//     in a window); a granule that lost its entry starts a new window (the error is toward no
-//     coalescing);
+//     power of two; kCoalescerEntriesPerSm holds 512 KiB of 128-byte lines, more than an SM has in
+//     flight); a granule that lost its entry starts anew (the error is toward no coalescing);
 //   - window_cycles = 0: nothing is coalesced.
 #pragma once
 #include <cstdint>
@@ -42,6 +43,7 @@ public:
 
     using TagsFn = std::function<void(uint64_t addr, uint64_t bytes)>;
     uint64_t coalesced(uint64_t addr, uint64_t bytes, int64_t side, double t, const TagsFn& to_tags);
+    void complete(double done);
     void clear();
     double window_cycles() const { return window_; }
     void set_window_cycles(double w) { window_ = w; }
@@ -50,7 +52,9 @@ private:
     struct Entry {
         uint64_t tag = 0;  // granule + 1, 0 = empty
         double t = 0;      // when the last request that reached the tags arrived
+        double end = 0;    // when its data is back
     };
+    std::vector<size_t> pending_;  // entries of the requests not yet complete()d
     int64_t granule_bytes_, sides_;
     double window_;
     uint64_t mask_;

@@ -140,6 +140,7 @@ TransferTiming MemorySystem::transfer(const Op& op, int64_t sm, double t, Counte
     }
     r.done_cycles = end + r.latency_cycles;
     r.hbm_read_bytes = a.hbm_read_bytes;
+    if (lrc_) lrc_->complete(r.done_cycles);  // this load's requests are in flight until then
     return r;
 }
 

@@ -74,7 +74,7 @@ TEST_CASE("each SM has its own L1, a store drops what it writes, and a tile larg
     CHECK(l1_bytes_left(0, 1, 1000) == 0);
 }
 
-TEST_CASE("the L2 request coalescer answers reads of one granule from one side within its window once") {
+TEST_CASE("the L2 request coalescer answers reads of one granule by one SM while the first is in flight once") {
     const double W = 1000;
     L2Coalescer lrc(/*granule_bytes=*/128, /*sides=*/2, W, /*entries=*/1024);
     Missed tags;
@@ -84,6 +84,9 @@ TEST_CASE("the L2 request coalescer answers reads of one granule from one side w
     CHECK(lrc.coalesced(0, bytes, 1, 0.5 * W, tags.fn()) == 0);  // the other partition's coalescer
     CHECK(lrc.coalesced(0, bytes, 0, 1.5 * W, tags.fn()) == 0);  // the window began at the first, 0
     CHECK(tags.bytes == 3 * bytes);
+    lrc.complete(1.6 * W);  // the data of the request at 1.5 W is back at 1.6 W: no longer in flight
+    CHECK(lrc.coalesced(0, bytes, 0, 1.7 * W, tags.fn()) == 0);
+    CHECK(lrc.coalesced(0, bytes, 0, 1.8 * W, tags.fn()) == bytes);  // the one at 1.7 W is
     L2Coalescer off(128, 2, 0.0, 1024);
     Missed all;
     off.coalesced(0, bytes, 0, 0, all.fn());
@@ -101,8 +104,8 @@ TEST_CASE("a K tile read by two CTAs of one SM reaches the L2 once in step, twic
         MemorySystem mem(g, shapes_n_d(N, d), 1, true, g.l2_line_bytes);
         Counters c;
         mem.transfer(op, 0, 0.0, c);
-        mem.transfer(op, 0, 0.25 * window_cycles, c);  // the other CTA of SM 0, in step: coalesced
-        mem.transfer(op, 1, 0.25 * window_cycles, c);  // a CTA of SM 1: not (l2_coalescer.h)
+        mem.transfer(op, 0, 0.1 * window_cycles, c);  // the other CTA of SM 0, in step: coalesced
+        mem.transfer(op, 1, 0.1 * window_cycles, c);  // a CTA of SM 1: not (l2_coalescer.h)
         const Traffic& t = c.per_tensor[size_t(Tensor::K)];
         CHECK(t.global_read_bytes == 2 * op.bytes);
         CHECK(t.l2_coalesced_bytes == op.bytes);

@@ -119,16 +119,21 @@ TEST_CASE("vanilla sampled on the h100 L2 keeps HBM bytes within 0.5% of the exa
     // The row softmax loads element by element (KernelIssue): its round trips take the share of
     // each transfer that missed, which sampling gives 1-3% off, so the automatic choice is exact.
     CHECK(simulate(p, s, g, automatic).timing.l2_set_sampling == 1);
-    // The GEMM kernels within 2%, the softmax within 4% (what sampling gives it today).
+    // The GEMM kernels within 2.5%, the softmax within 4% (what sampling gives them today; the
+    // GEMMs' bound was 2% before their ld.global loads went through each SM's L1, whose hits
+    // depend on the timing that sampling changes: 2.1% on vanilla_qk).
     for (size_t k = 0; k < f.timing.kernels.size(); ++k) {
         INFO(f.timing.kernels[k].name);
-        const double bound = f.timing.kernels[k].name == "vanilla_softmax" ? 0.04 : 0.02;
+        const double bound = f.timing.kernels[k].name == "vanilla_softmax" ? 0.04 : 0.025;
         CHECK(std::fabs(f.timing.kernels[k].seconds - e.timing.kernels[k].seconds) < bound * e.timing.kernels[k].seconds);
     }
     CHECK(e.timing.l2_set_sampling == 1);
     auto rel = [](double a, double b) { return std::fabs(a - b) / b; };
     const Traffic &ft = f.counts.total, &et = e.counts.total;
-    CHECK(ft.global_read_bytes == et.global_read_bytes);  // L2 traffic is the trace's: not sampled
+    // The loads' requests are the trace's, not sampled; which of them an SM's L1 or the request
+    // coalescer serves depends on the timing, which sampling changes a little.
+    CHECK(ft.global_read_bytes + ft.l1_hit_bytes + ft.l2_coalesced_bytes == et.global_read_bytes + et.l1_hit_bytes + et.l2_coalesced_bytes);
+    CHECK(rel(double(ft.global_read_bytes), double(et.global_read_bytes)) < 0.005);
     CHECK(ft.global_write_bytes == et.global_write_bytes);
     CHECK(rel(double(ft.hbm_read_bytes), double(et.hbm_read_bytes)) < 0.005);
     CHECK(rel(double(ft.hbm_write_bytes), double(et.hbm_write_bytes)) < 0.005);
