@@ -120,7 +120,7 @@ TEST_CASE("a K tile read by two CTAs of one SM reaches the L2 once in step, twic
     }
     {  // through the L1 (ld.global): a second CTA of the same SM hits, whatever the time apart
         MemorySystem mem(g, shapes_n_d(N, d), 1, true, g.l2_line_bytes);
-        mem.set_l1(l1_bytes_left(g.l1_sram_bytes_per_sm, 2, 68864));
+        mem.set_l1(l1_bytes_left(/*Hopper's unified L1/shared, whitepaper=*/262144, 2, 68864));
         Counters c;
         const TransferTiming first = mem.transfer(op, 0, 0.0, c, true);
         const TransferTiming second = mem.transfer(op, 0, 10 * window_cycles, c, true);
