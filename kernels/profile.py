@@ -31,7 +31,8 @@ usage: python3 kernels/profile.py --bench BUILD/fa_bench [--out DIR] [--quick] [
 The versions and their declared properties come from `fa_bench --list-versions` (version 6 exists
 only in Hopper builds); the table is stored in the file's provenance. Schema 2 adds, per run, the
 version's pass and matmul unit, and, under ncu, the SM clock, elapsed cycles, instructions per pipe,
-tensor-pipe activity and issue-slot use (metric names checked against `ncu --query-metrics`; the
+tensor-pipe activity and issue-slot use, and (L1_METRICS) the L1's global-load hits and the L2's read
+sectors by source (metric names checked against `ncu --query-metrics`; the
 names used and those this ncu lacks are in provenance.ncu_metrics / ncu_metrics_missing).
 An existing measurement file is never overwritten: the script stops instead.
 """
@@ -77,6 +78,17 @@ TIMING_METRICS = [
     "smsp__warps_issue_stalled_mio_throttle.sum", "smsp__warps_issue_stalled_wait.sum",
     "smsp__warps_issue_stalled_not_selected.sum", "smsp__warps_issue_stalled_selected.sum",
     "smsp__warps_active.sum",
+]
+# Where requested bytes disappear before the L2's lts__t counters (kernels/micro/l2_merge.cu): L1 hits of
+# ld.global, read sectors and requests by source unit, what the loads ask for, what the L1 receives.
+L1_METRICS = [
+    "lts__t_requests_op_read.sum", "lts__t_sectors_srcunit_tex_op_read.sum", "lts__t_requests_srcunit_tex_op_read.sum",
+    "lts__t_sectors_srcunit_ltcfabric.sum", "lts__t_sectors_op_read_lookup_hit.sum", "lts__t_sectors_op_read_lookup_miss.sum",
+    "l1tex__t_sectors_pipe_lsu_mem_global_op_ld.sum", "l1tex__t_requests_pipe_lsu_mem_global_op_ld.sum",
+    "l1tex__t_sectors_pipe_lsu_mem_global_op_ld_lookup_hit.sum",
+    "l1tex__t_sectors_pipe_lsu_mem_global_op_ld_lookup_miss.sum",
+    "l1tex__t_sectors_pipe_lsu_mem_global_op_ldgsts.sum", "l1tex__m_xbar2l1tex_read_sectors.sum",
+    "sm__sass_data_bytes_mem_global_op_ld.sum", "sm__sass_data_bytes_mem_global_op_ldgsts.sum",
 ]
 NCU_SETTINGS = "--cache-control all --clock-control none"  # never change the GPU's clocks
 UNIT_SCALE = {"byte": 1, "Kbyte": 1e3, "Mbyte": 1e6, "Gbyte": 1e9, "Tbyte": 1e12, "KB": 1e3, "MB": 1e6,
@@ -156,7 +168,7 @@ def ncu_metric_bases():
 def choose_metrics(bases):
     """METRICS, plus the TIMING_METRICS whose base name exists; returns (chosen, missing)."""
     chosen, missing = list(METRICS), []
-    for m in TIMING_METRICS:
+    for m in TIMING_METRICS + L1_METRICS:
         (chosen if m.split(".")[0] in bases else missing).append(m)
     return chosen, missing
 

@@ -11,7 +11,7 @@ gpu=$(nvidia-smi --query-gpu=name --format=csv,noheader | head -1)
 slug=$(echo "$gpu" | tr 'A-Z' 'a-z' | sed -E 's/[^a-z0-9]+/-/g; s/^-//; s/-$//')
 day=$(date -u +%Y-%m-%d)
 shift 2
-names=${*:-mem_latency_bw clock_under_load launch_cost mma_rate ldmatrix_mma_mix issue_latency l2_writeback sram_issue l2_stream l2_partition cta_retire red_throughput}
+names=${*:-mem_latency_bw clock_under_load launch_cost mma_rate ldmatrix_mma_mix issue_latency l2_writeback sram_issue l2_stream l2_partition cta_retire red_throughput l2_merge}
 for name in $names; do
     exe="$B/micro_$name"
     if [ ! -x "$exe" ]; then echo "skip $name (not built)"; continue; fi
@@ -21,6 +21,12 @@ for name in $names; do
     if [ "$name" = l2_writeback ]; then
         runner=(ncu --metrics dram__bytes_write.sum,lts__t_sectors_op_write.sum,gpu__time_duration.sum
                 --cache-control all --clock-control none --csv)
+    fi
+    # l2_merge: the read sectors at the L2 and the L1 of each read_region launch, the metrics this ncu has
+    # (kernels/micro/l2_merge_metrics.sh); the launches flush the L2 themselves (--cache-control none).
+    if [ "$name" = l2_merge ]; then
+        runner=(ncu --kernel-name read_region --metrics "$(bash "$(dirname "$0")/l2_merge_metrics.sh")"
+                --cache-control none --clock-control none --csv)
     fi
     {
         echo "# kernels/micro/$name.cu, raw output (never edited)"

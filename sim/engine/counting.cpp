@@ -85,6 +85,9 @@ CountResult merge_l2_counts(const CountResult& paper, const std::vector<Counters
             // a half-sector store's 2x (kOpHalfSectors).
             t.global_read_bytes = l2.per_tensor[i].global_read_bytes;
             t.global_write_bytes = l2.per_tensor[i].global_write_bytes;
+            // Loads that never reached the L2's tags (an SM's L1, the request coalescer).
+            t.l1_hit_bytes = l2.per_tensor[i].l1_hit_bytes;
+            t.l2_coalesced_bytes = l2.per_tensor[i].l2_coalesced_bytes;
         }
         finish_totals(kc.counts);
         r.total += kc.counts;

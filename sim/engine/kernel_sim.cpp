@@ -153,6 +153,10 @@ public:
                                                       : warps_per_subpartition;
         cta_cycles_per_inst_ = cpi(cta_warps_per_subpartition);
         cta_sram_burst_factor_ = burst(cta_warps_per_subpartition);
+        // Elementwise loads are ld.global: they go through the SM's L1, what the resident CTAs'
+        // SRAM leaves of the unified L1/shared memory (l1_cache.h); tile copies bypass it.
+        through_l1_ = k_.issue.elementwise_loads();
+        mem_.set_l1(through_l1_ ? l1_bytes_left(g_.l1_sram_bytes_per_sm, s_.occ.ctas_per_sm, k_.footprint.sram_bytes) : 0);
         s_.slots = g_.sm_count * s_.occ.ctas_per_sm;
         const int64_t total = k_.cta_count();
         s_.waves = double(total) / double(s_.slots);
@@ -226,7 +230,7 @@ private:
                                      (regs ? ki.register_loads_in_flight : ki.loads_in_flight);
             // The bandwidth is claimed when the step starts (the servers take requests in time
             // order); the round trips of elementwise loads come back one after another.
-            const TransferTiming x = mem_.transfer(op, c.sm, t, c_);
+            const TransferTiming x = mem_.transfer(op, c.sm, t, c_, through_l1_);
             double done = x.done_cycles, latency = x.latency_cycles;
             const double start = elementwise ? chain : t;
             if (elementwise) {
@@ -420,7 +424,7 @@ private:
         Iteration& it = c.it(k);
         for (const Op& op : it.stores) {
             const double at = std::max(t, c.real_end);
-            const TransferTiming x = mem_.transfer(op, c.sm, at, c_);
+            const TransferTiming x = mem_.transfer(op, c.sm, at, c_, through_l1_);
             double done = x.done_cycles;
             if (sram_bpc_ > 0) done = std::max(done, pipes_[size_t(c.sm)].sram.serve(at, double(op.bytes) / sram_bpc_));
             c.stores_done = std::max(c.stores_done, done);
@@ -453,6 +457,7 @@ private:
     Counters& c_;
     double tensor_fpc_, vector_fpc_, exp_pc_, sram_bpc_, cta_launch_cycles_ = 0, cycles_per_inst_ = 0, sram_burst_factor_ = 1,
            cta_cycles_per_inst_ = 0, cta_sram_burst_factor_ = 1;
+    bool through_l1_ = false;  // the kernel's loads are ld.global, through the SM's L1
     std::vector<SmPipes> pipes_;
     std::vector<Cta> ctas_;
     std::vector<double> last_retire_;

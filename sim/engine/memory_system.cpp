@@ -24,12 +24,15 @@ MemorySystem::MemorySystem(const GpuSpec& g, const TensorShapes& shapes, int64_t
     if (with_l2)
         l2_ = std::make_unique<L2Cache>(g.l2_data_bytes(), g.l2_line_bytes, g.l2_sector_bytes, g.l2_ways, granule_bytes,
                                         l2_sample_every);
+    if (with_l2 && g.l2_coalesce_window_ns > 0)
+        lrc_ = std::make_unique<L2Coalescer>(l2_->granule_bytes(), g.sm_count, 0.0, kCoalescerEntriesPerSm);
     set_clock(g.clock_hz);
     reset_servers(g.sm_count);
 }
 
 void MemorySystem::set_clock(double clock_hz) {
     hbm_bytes_per_cycle_ = g_.hbm_stream_bytes_per_s() / clock_hz;
+    if (lrc_) lrc_->set_window_cycles(g_.l2_coalesce_window_ns * 1e-9 * clock_hz);
     // l2_bytes_per_s = 0 means unlimited. Each SM's port to L2 gets an even share of the L2
     // bandwidth: an SM alone cannot pull the whole L2's bandwidth (A100: ~47 B/clk/SM of 5120).
     l2_bytes_per_cycle_ = g_.l2_bytes_per_s > 0 ? g_.l2_bytes_per_s / clock_hz : 0;
@@ -42,7 +45,14 @@ void MemorySystem::reset_servers(int64_t sm_count) {
     sm_port.assign(size_t(sm_count), Server{});
 }
 
-TransferTiming MemorySystem::transfer(const Op& op, int64_t sm, double t, Counters& c) {
+void MemorySystem::set_l1(int64_t bytes_per_sm) {
+    l1_.reset();
+    if (l2_ && bytes_per_sm > 0)
+        l1_ = std::make_unique<L1Caches>(g_.sm_count, bytes_per_sm, std::min<int64_t>(l2_->granule_bytes(), 64 * g_.l2_sector_bytes),
+                                         g_.l2_sector_bytes);
+}
+
+TransferTiming MemorySystem::transfer(const Op& op, int64_t sm, double t, Counters& c, bool through_l1) {
     TransferTiming r;
     const double bytes = double(op.bytes);
     auto per = [](double b, double rate) { return rate > 0 ? b / rate : 0.0; };
@@ -75,7 +85,10 @@ TransferTiming MemorySystem::transfer(const Op& op, int64_t sm, double t, Counte
     // Fetch every run's set first, then look up: the host-memory misses of a tile's rows (vanilla's
     // S and P tiles are 64 rows of 128 bytes) overlap. Changes no result.
     if (l2_->worth_prefetching()) map_.for_each_run(op, [&](uint64_t addr, uint64_t len) { l2_->prefetch(addr, len); });
-    map_.for_each_run(op, [&](uint64_t addr, uint64_t len) {
+    const bool l1 = through_l1 && l1_;
+    uint64_t l1_hit_bytes = 0;
+    if (l1 && op.kind != OpKind::load) map_.for_each_run(op, [&](uint64_t addr, uint64_t len) { l1_->invalidate(sm, addr, len); });
+    auto l2_lookup = [&](uint64_t addr, uint64_t len) {
         L2Access x = op.kind == OpKind::load    ? l2_->read(addr, len, op.tensor)
                      : op.kind == OpKind::store ? l2_->write(addr, len, op.tensor)
                                                 : l2_->atomic(addr, len, op.tensor);
@@ -85,19 +98,32 @@ TransferTiming MemorySystem::transfer(const Op& op, int64_t sm, double t, Counte
         a.sampled_bytes += x.sampled_bytes;
         const uint64_t sb = uint64_t(g_.l2_sector_bytes);
         sector_span_bytes += ((addr + len + sb - 1) / sb - addr / sb) * sb;
-    });
+    };
+    // A load's requests pass the request coalescer on their way to the tags; the model coalesces
+    // those of one SM's CTAs (l2_coalescer.h says why not those of different SMs).
+    uint64_t coalesced_bytes = 0;
+    auto to_l2 = [&](uint64_t addr, uint64_t len) {
+        if (lrc_ && op.kind == OpKind::load) coalesced_bytes += lrc_->coalesced(addr, len, sm, t, l2_lookup);
+        else l2_lookup(addr, len);
+    };
+    if (l1 && op.kind == OpKind::load)
+        map_.for_each_run(op, [&](uint64_t addr, uint64_t len) { l1_hit_bytes += l1_->read(sm, addr, len, to_l2); });
+    else
+        map_.for_each_run(op, to_l2);
     tt.hbm_read_bytes += a.hbm_read_bytes;  // write-backs are charged to their owners at end_kernel
+    tt.l1_hit_bytes += l1_hit_bytes;
+    tt.l2_coalesced_bytes += coalesced_bytes;
     // Bytes the SM sends to L2 in requests: a quarter-sector store sends each sector 4 times, a
-    // half-sector store twice.
+    // half-sector store twice; L1 hits send none.
     const uint64_t request_bytes = (op.flags & kOpQuarterSectors) ? 4 * op.bytes
                                    : (op.flags & kOpHalfSectors)  ? 2 * op.bytes
-                                                                  : op.bytes;
-    if (op.kind == OpKind::load) tt.global_read_bytes += request_bytes;
+                                                                  : op.bytes - l1_hit_bytes;
+    if (op.kind == OpKind::load) tt.global_read_bytes += request_bytes - coalesced_bytes;
     else tt.global_write_bytes += request_bytes;
     if (op.kind == OpKind::atomic_add) tt.atomic_bytes += op.bytes;
 
-    // An atomic is a read and a write at the L2 slice.
-    const double l2_bytes = op.kind == OpKind::atomic_add ? 2 * bytes : double(request_bytes);
+    // An atomic is a read and a write at the L2 slice; coalesced reads take no L2 bandwidth.
+    const double l2_bytes = op.kind == OpKind::atomic_add ? 2 * bytes : double(request_bytes - coalesced_bytes);
     const double waits_before = hbm.wait_cycles + l2.wait_cycles + sm_port[size_t(sm)].wait_cycles;
     double end = sm_port[size_t(sm)].serve(t, per(double(request_bytes), port_bytes_per_cycle_));
     end = std::max(end, l2.serve(t, per(l2_bytes, l2_bytes_per_cycle_)));
@@ -108,8 +134,15 @@ TransferTiming MemorySystem::transfer(const Op& op, int64_t sm, double t, Counte
     r.latency_cycles = h.missed ? g_.hbm_latency_cycles : g_.l2_latency_cycles;
     const double missed = op.kind == OpKind::store || bytes <= 0 ? 0.0 : std::min(1.0, h.read_bytes / bytes);
     r.mean_latency_cycles = g_.l2_latency_cycles + missed * (g_.hbm_latency_cycles - g_.l2_latency_cycles);
+    if (l1_hit_bytes > 0) {  // L1 hits cost the L1's latency; an op all of whose bytes hit waits for nothing else
+        const double l1_latency = g_.l1_latency_cycles > 0 ? g_.l1_latency_cycles : g_.sram_latency_cycles;
+        const double hit = double(l1_hit_bytes) / bytes;
+        r.mean_latency_cycles = hit * l1_latency + (1 - hit) * r.mean_latency_cycles;
+        if (request_bytes == 0) r.latency_cycles = l1_latency;
+    }
     r.done_cycles = end + r.latency_cycles;
     r.hbm_read_bytes = a.hbm_read_bytes;
+    if (lrc_) lrc_->complete(r.done_cycles);  // this load's requests are in flight until then
     return r;
 }
 
@@ -146,6 +179,7 @@ MemorySystem::HbmEstimate MemorySystem::hbm_estimate(const Op& op, const L2Acces
 
 uint64_t MemorySystem::end_kernel(Counters& c, bool flush) {
     if (!l2_) return 0;
+    if (lrc_) lrc_->clear();  // the next kernel's times start again at 0
     for (int i = 0; i < kTensorCount; ++i) {
         c.per_tensor[size_t(i)].hbm_write_bytes += l2_->writeback_bytes_by_tensor[size_t(i)];
         l2_->writeback_bytes_by_tensor[size_t(i)] = 0;

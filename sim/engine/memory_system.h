@@ -22,7 +22,9 @@
 #include <memory>
 
 #include "sim/engine/counters.h"
+#include "sim/engine/l1_cache.h"
 #include "sim/engine/l2_cache.h"
+#include "sim/engine/l2_coalescer.h"
 #include "sim/gpu/gpu_spec.h"
 #include "sim/trace/trace.h"
 
@@ -86,8 +88,13 @@ public:
                  int64_t l2_sample_every = 1);
 
     // One global op (load, store or atomic_add) of a CTA on SM `sm` issued at `t`. Adds its
-    // L2-mode traffic to `c` when the L2 is on.
-    TransferTiming transfer(const Op& op, int64_t sm, double t, Counters& c);
+    // L2-mode traffic to `c` when the L2 is on. `through_l1`: a load looks up SM sm's L1 first
+    // (set_l1), only its misses reach the L2 (Traffic::l1_hit_bytes counts the rest); a store
+    // drops what it writes from that L1. Loads that reach the L2 pass its request coalescer first
+    // (l2_coalescer.h): coalesced bytes are not in global_read_bytes (Traffic::l2_coalesced_bytes).
+    TransferTiming transfer(const Op& op, int64_t sm, double t, Counters& c, bool through_l1 = false);
+    // The L1 of each SM for the next kernel, empty, of `bytes_per_sm` (l1_bytes_left); 0: none.
+    void set_l1(int64_t bytes_per_sm);
 
     // Kernel boundary: returns dirty bytes dropped by a flush (0 when not flushing) and moves
     // the evictions' write-backs into `c`.
@@ -119,6 +126,8 @@ private:
     const GpuSpec& g_;
     AddressMap map_;
     std::unique_ptr<L2Cache> l2_;
+    std::unique_ptr<L1Caches> l1_;
+    std::unique_ptr<L2Coalescer> lrc_;  // reads coalesced before the L2's tags (GpuSpec::l2_coalesce_window_ns)
     double hbm_bytes_per_cycle_, l2_bytes_per_cycle_, port_bytes_per_cycle_;
 };
 

@@ -48,6 +48,13 @@ struct GpuSpec {
     int64_t register_bytes_per_sm = 0;   // 0: registers not modelled, every tile counts as SRAM
     double sram_latency_cycles = 0;
     double sram_bytes_per_cycle_per_sm = 0;  // 0: unlimited (classroom model: latency only)
+    // The SM's unified L1 data cache and shared memory (sim/engine/l1_cache.h): what a kernel's
+    // resident CTAs do not take as SRAM (each with the 1 KiB the CUDA guide reserves per CTA) caches
+    // the global loads that go through L1 (ld.global: the elementwise loads of the scalar
+    // kernels; cp.async.cg and TMA bypass it). 0: no L1 model. An L1 hit costs l1_latency_cycles
+    // (0: sram_latency_cycles).
+    int64_t l1_sram_bytes_per_sm = 0;
+    double l1_latency_cycles = 0;
 
     // L2 (shared by all SMs). l2_bytes = 0: no L2, every global access is an HBM access.
     int64_t l2_bytes = 0;
@@ -60,6 +67,10 @@ struct GpuSpec {
     int64_t l2_partitions = 1;
     double l2_latency_cycles = 0;
     double l2_bytes_per_s = 0;
+    // The L2 request coalescer (sim/engine/l2_coalescer.h): a read of a granule that another
+    // request of the same SM brought to the tags less than this long before is answered with that
+    // one's data and never reaches the tags. 0: no coalescing.
+    double l2_coalesce_window_ns = 0;
 
     // HBM (device memory).
     double hbm_bytes_per_s = 0;

@@ -128,7 +128,10 @@ TEST_CASE("vanilla sampled on the h100 L2 keeps HBM bytes within 0.5% of the exa
     CHECK(e.timing.l2_set_sampling == 1);
     auto rel = [](double a, double b) { return std::fabs(a - b) / b; };
     const Traffic &ft = f.counts.total, &et = e.counts.total;
-    CHECK(ft.global_read_bytes == et.global_read_bytes);  // L2 traffic is the trace's: not sampled
+    // The loads' requests are the trace's, not sampled; which of them an SM's L1 or the request
+    // coalescer serves depends on the timing, which sampling changes a little.
+    CHECK(ft.global_read_bytes + ft.l1_hit_bytes + ft.l2_coalesced_bytes == et.global_read_bytes + et.l1_hit_bytes + et.l2_coalesced_bytes);
+    CHECK(rel(double(ft.global_read_bytes), double(et.global_read_bytes)) < 0.005);
     CHECK(ft.global_write_bytes == et.global_write_bytes);
     CHECK(rel(double(ft.hbm_read_bytes), double(et.hbm_read_bytes)) < 0.005);
     CHECK(rel(double(ft.hbm_write_bytes), double(et.hbm_write_bytes)) < 0.005);

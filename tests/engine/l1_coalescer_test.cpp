@@ -1,0 +1,133 @@
+// l1_coalescer_test.cpp: the requests that never reach the L2's tags: each SM's L1 (l1_cache.h)
+// and the L2 request coalescer (l2_coalescer.h), alone and through MemorySystem::transfer.
+#include <doctest/doctest.h>
+
+#include "sim/engine/l1_cache.h"
+#include "sim/engine/l2_coalescer.h"
+#include "sim/engine/memory_system.h"
+#include "sim/gpu/gpu_spec.h"
+
+using namespace flashsim;
+
+namespace {
+
+struct Missed {
+    uint64_t bytes = 0;
+    L1Caches::MissFn fn() {
+        return [this](uint64_t, uint64_t b) { bytes += b; };
+    }
+};
+
+// One K tile of a head: rows x d fp16 elements, the head's matrix in one run.
+Op k_tile_load(uint32_t bh, uint32_t row0, uint32_t rows, uint32_t d) {
+    Op op;
+    op.kind = OpKind::load;
+    op.tensor = Tensor::K;
+    op.bh = bh;
+    op.row0 = row0;
+    op.rows = rows;
+    op.col0 = 0;
+    op.cols = d;
+    op.bytes = uint64_t(rows) * d * 2;
+    return op;
+}
+
+TensorShapes shapes_n_d(int64_t N, int64_t d) {
+    TensorShapes s{};
+    for (auto& t : s) t = TensorShape{N, d, 2};
+    return s;
+}
+
+}  // namespace
+
+TEST_CASE("an L1 of C bytes serving k co-resident CTAs that read the same tile passes 1/k of the reads to the L2") {
+    const int64_t C = 64 * 1024, tile = 16 * 1024;
+    for (int k : {1, 2, 4}) {
+        L1Caches l1(/*sm_count=*/2, C, /*granule_bytes=*/128, /*sector_bytes=*/32);
+        Missed m;
+        uint64_t hit = 0;
+        for (int cta = 0; cta < k; ++cta) hit += l1.read(/*sm=*/0, /*addr=*/1 << 20, tile, m.fn());
+        CHECK(m.bytes == uint64_t(tile));
+        CHECK(hit == uint64_t(tile) * uint64_t(k - 1));
+        CHECK(double(m.bytes) / double(uint64_t(tile) * k) == doctest::Approx(1.0 / k));
+    }
+}
+
+TEST_CASE("each SM has its own L1, a store drops what it writes, and a tile larger than the L1 is not kept") {
+    const int64_t C = 32 * 1024;
+    L1Caches l1(2, C, 128, 32);
+    Missed m;
+    l1.read(0, 0, 4096, m.fn());
+    CHECK(l1.read(1, 0, 4096, m.fn()) == 0);  // another SM: misses
+    CHECK(m.bytes == 2 * 4096u);
+    l1.invalidate(0, 1024, 1024);  // SM 0 stores over [1024, 2048)
+    Missed again;
+    CHECK(l1.read(0, 0, 4096, again.fn()) == 4096u - 1024u);
+    CHECK(again.bytes == 1024u);
+    // a stream of 4 C bytes, then its first C bytes again: LRU has evicted them all
+    L1Caches big(1, C, 128, 32);
+    Missed stream;
+    big.read(0, 1 << 24, uint64_t(4 * C), stream.fn());
+    CHECK(big.read(0, 1 << 24, uint64_t(C), stream.fn()) == 0);
+    CHECK(l1_bytes_left(262144, 2, 68864) == 262144 - 2 * (68864 + kSramReservedBytesPerCta));
+    CHECK(l1_bytes_left(262144, 1, 300000) == 0);
+    CHECK(l1_bytes_left(0, 1, 1000) == 0);
+}
+
+TEST_CASE("the L2 request coalescer answers reads of one granule by one SM while the first is in flight once") {
+    const double W = 1000;
+    L2Coalescer lrc(/*granule_bytes=*/128, /*sides=*/2, W, /*entries=*/1024);
+    Missed tags;
+    const uint64_t bytes = 4096;
+    CHECK(lrc.coalesced(0, bytes, 0, 0.0, tags.fn()) == 0);  // the first reaches the tags
+    CHECK(lrc.coalesced(0, bytes, 0, 0.5 * W, tags.fn()) == bytes);  // same side, inside the window
+    CHECK(lrc.coalesced(0, bytes, 1, 0.5 * W, tags.fn()) == 0);  // the other partition's coalescer
+    CHECK(lrc.coalesced(0, bytes, 0, 1.5 * W, tags.fn()) == 0);  // the window began at the first, 0
+    CHECK(tags.bytes == 3 * bytes);
+    lrc.complete(1.6 * W);  // the data of the request at 1.5 W is back at 1.6 W: no longer in flight
+    CHECK(lrc.coalesced(0, bytes, 0, 1.7 * W, tags.fn()) == 0);
+    CHECK(lrc.coalesced(0, bytes, 0, 1.8 * W, tags.fn()) == bytes);  // the one at 1.7 W is
+    L2Coalescer off(128, 2, 0.0, 1024);
+    Missed all;
+    off.coalesced(0, bytes, 0, 0, all.fn());
+    CHECK(off.coalesced(0, bytes, 0, 0, all.fn()) == 0);
+    CHECK(all.bytes == 2 * bytes);
+}
+
+TEST_CASE("a K tile read by two CTAs of one SM reaches the L2 once in step, twice far apart in time, and once through L1") {
+    GpuSpec g = load_gpu("h200");
+    g.l2_coalesce_window_ns = 505;  // kernels/micro/l2_merge's window (the presets leave the coalescer off)
+    const int64_t N = 1024, d = 64;
+    const Op op = k_tile_load(0, 0, 64, uint32_t(d));
+    const double window_cycles = g.l2_coalesce_window_ns * 1e-9 * g.clock_hz;
+    REQUIRE(window_cycles > 0);
+    {
+        MemorySystem mem(g, shapes_n_d(N, d), 1, true, g.l2_line_bytes);
+        Counters c;
+        mem.transfer(op, 0, 0.0, c);
+        mem.transfer(op, 0, 0.1 * window_cycles, c);  // the other CTA of SM 0, in step: coalesced
+        mem.transfer(op, 1, 0.1 * window_cycles, c);  // a CTA of SM 1: not (l2_coalescer.h)
+        const Traffic& t = c.per_tensor[size_t(Tensor::K)];
+        CHECK(t.global_read_bytes == 2 * op.bytes);
+        CHECK(t.l2_coalesced_bytes == op.bytes);
+    }
+    {
+        MemorySystem mem(g, shapes_n_d(N, d), 1, true, g.l2_line_bytes);
+        Counters c;
+        mem.transfer(op, 0, 0.0, c);
+        mem.transfer(op, 0, 2 * window_cycles, c);
+        CHECK(c.per_tensor[size_t(Tensor::K)].global_read_bytes == 2 * op.bytes);
+        CHECK(c.per_tensor[size_t(Tensor::K)].l2_coalesced_bytes == 0);
+    }
+    {  // through the L1 (ld.global): a second CTA of the same SM hits, whatever the time apart
+        MemorySystem mem(g, shapes_n_d(N, d), 1, true, g.l2_line_bytes);
+        mem.set_l1(l1_bytes_left(/*Hopper's unified L1/shared, whitepaper=*/262144, 2, 68864));
+        Counters c;
+        const TransferTiming first = mem.transfer(op, 0, 0.0, c, true);
+        const TransferTiming second = mem.transfer(op, 0, 10 * window_cycles, c, true);
+        CHECK(c.per_tensor[size_t(Tensor::K)].global_read_bytes == op.bytes);
+        CHECK(c.per_tensor[size_t(Tensor::K)].l1_hit_bytes == op.bytes);
+        CHECK(second.latency_cycles == doctest::Approx(g.l1_latency_cycles));
+        CHECK(first.latency_cycles > second.latency_cycles);
+    }
+}
