@@ -15,7 +15,9 @@
 //   reads 5 N N_kv + 5 N d + 2 N_kv d,   writes 2 N N_kv + 2 N_kv d + N d.
 // GemmTiling::tiled issues every re-read. Causal: every GEMM runs in full (P is zero above the
 // diagonal), as the forward computes S in full; no block is skipped.
+#include "sim/algorithms/footprint_terms.h"
 #include "sim/trace/backward.h"
+#include "sim/trace/kernel_issue.h"
 #include "sim/trace/unfused_gemm.h"
 
 namespace flashsim {
@@ -23,6 +25,7 @@ namespace flashsim {
 namespace {
 
 enum class Line : uint8_t { dv = 1, dp, ds, dq, dk, return_grads };
+constexpr int64_t kVanillaBwdRowWarps = 8, kVanillaBwdRowRegisters = 32;
 
 // Kernel 3: one CTA per row n: D_n = dO_n . O_n, dS_n = P_n o (dP_n - D_n).
 CtaProgram vanilla_bwd_softmax_cta(Emitter& e, UnfusedShape k, int64_t n) {
@@ -30,7 +33,8 @@ CtaProgram vanilla_bwd_softmax_cta(Emitter& e, UnfusedShape k, int64_t n) {
     e.load(Tensor::dP, Line::ds, n, 1, 0, k.Nk);
     e.load_rows(Tensor::dO, Line::ds, n, 1);
     e.load_rows(Tensor::O, Line::ds, n, 1);
-    e.vector(Line::ds, 2 * k.d + 2 * k.Nk, 0, (2 * k.d + 2 * k.Nk) * k.es);  // dot product; subtract, multiply
+    // dot product; subtract, multiply. In registers (kernels/unfused_rows.cu keeps no row in SRAM).
+    e.vector(Line::ds, 2 * k.d + 2 * k.Nk, 0, 0);
     e.store(Tensor::dS, Line::ds, n, 1, 0, k.Nk);
     co_return;
 }
@@ -67,8 +71,16 @@ void append_vanilla_backward(Trace& t, const GpuSpec& g) {
     add_kernel(t, "vanilla_bwd_dp", k.Tr * k.Tc, s.warps, fp, [k](Emitter& e, int64_t blk) {
         return gemm_tile_cta(e, k, {Tensor::dO, Tensor::V, Tensor::dP, false}, Line::dp, blk / k.Tc, blk % k.Tc);
     });
-    add_kernel(t, "vanilla_bwd_softmax", p.N, s.warps, fp,
+    // As kernels/unfused_rows.cu runs it (softmax_backward_do_o_kernel): 256 threads, a 32-float
+    // scratch, 32 registers per thread (ptxas: kernels/measurements/ptxas-registers-unfused_rows-
+    // 2026-12-02.txt), not the GEMMs' warps and SRAM tiles.
+    FootprintBuilder row(p, g);
+    row.scalar_sram("scratch", 1, 0, 32);
+    add_kernel(t, "vanilla_bwd_softmax", p.N, kVanillaBwdRowWarps, row.build(),
                [k](Emitter& e, int64_t n) { return vanilla_bwd_softmax_cta(e, k, n); });
+    KernelIssue issue;
+    issue.registers_per_thread = kVanillaBwdRowRegisters;
+    t.kernels.back()->issue = issue;
     // Kernel 4: CTA i computes dQi = tau sum_j dSij Kj.
     add_kernel(t, "vanilla_bwd_dq", k.Tr, s.warps, fp, [k](Emitter& e, int64_t i) {
         return gemm_stream_cta(e, k, {Tensor::dS, Tensor::K, Tensor::dQ, true, true}, Line::dq, i);

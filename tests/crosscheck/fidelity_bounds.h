@@ -53,16 +53,16 @@ inline const std::vector<FidelityBound>& fidelity_bounds() {
         {"nvidia-h100-80gb-hbm3-2026-11-21-fa1.json", 3, Metric::time_events, "l2", 0.17},  // median 0.083, worst 0.148
         {"nvidia-h100-80gb-hbm3-2026-11-21-tc.json", 5, Metric::hbm_read, "l2", 0.11},  // median 0.001, worst 0.098
         {"nvidia-h100-80gb-hbm3-2026-11-21-tc.json", 6, Metric::hbm_read, "l2", 0.19},  // median 0.001, worst 0.168
-        {"nvidia-h100-80gb-hbm3-2026-11-21-tc.json", 5, Metric::hbm_write, "l2", 0.15},  // median 0.057, worst 0.134
+        {"nvidia-h100-80gb-hbm3-2026-11-21-tc.json", 5, Metric::hbm_write, "l2", 0.15},  // median 0.056, worst 0.134
         {"nvidia-h100-80gb-hbm3-2026-11-21-tc.json", 6, Metric::hbm_write, "l2", 0.13},  // median 0.032, worst 0.112
         {"nvidia-h100-80gb-hbm3-2026-11-21-tc.json", 5, Metric::l2_traffic, "l2", 0.16},  // median 0.095, worst 0.145
         {"nvidia-h100-80gb-hbm3-2026-11-21-tc.json", 6, Metric::l2_traffic, "l2", 0.29},  // median 0.111, worst 0.262
         {"nvidia-h100-80gb-hbm3-2026-11-21-tc.json", 5, Metric::l2_requests, "l2", 0.17},  // median 0.095, worst 0.146
         {"nvidia-h100-80gb-hbm3-2026-11-21-tc.json", 6, Metric::l2_requests, "l2", 0.33},  // median 0.121, worst 0.293
-        {"nvidia-h100-80gb-hbm3-2026-11-21-tc.json", 5, Metric::time_ncu, "l2", 0.10},  // median 0.029, worst 0.083
-        {"nvidia-h100-80gb-hbm3-2026-11-21-tc.json", 6, Metric::time_ncu, "l2", 0.20},  // median 0.042, worst 0.177
-        {"nvidia-h100-80gb-hbm3-2026-11-21-tc.json", 5, Metric::time_events, "l2", 0.10},  // median 0.034, worst 0.083
-        {"nvidia-h100-80gb-hbm3-2026-11-21-tc.json", 6, Metric::time_events, "l2", 0.19},  // median 0.032, worst 0.168
+        {"nvidia-h100-80gb-hbm3-2026-11-21-tc.json", 5, Metric::time_ncu, "l2", 0.11},  // median 0.035, worst 0.099
+        {"nvidia-h100-80gb-hbm3-2026-11-21-tc.json", 6, Metric::time_ncu, "l2", 0.18},  // median 0.042, worst 0.163
+        {"nvidia-h100-80gb-hbm3-2026-11-21-tc.json", 5, Metric::time_events, "l2", 0.10},  // median 0.034, worst 0.088
+        {"nvidia-h100-80gb-hbm3-2026-11-21-tc.json", 6, Metric::time_events, "l2", 0.17},  // median 0.032, worst 0.154
         {"nvidia-h100-80gb-hbm3-2026-11-21-unfused-scalar.json", 1, Metric::hbm_read, "l2", 0.02},  // median 0.003, worst 0.010
         {"nvidia-h100-80gb-hbm3-2026-11-21-unfused-scalar.json", 2, Metric::hbm_read, "l2", 0.03},  // median 0.005, worst 0.020
         {"nvidia-h100-80gb-hbm3-2026-11-21-unfused-scalar.json", 4, Metric::hbm_read, "l2", 0.08},  // median 0.004, worst 0.064
@@ -85,18 +85,18 @@ inline const std::vector<FidelityBound>& fidelity_bounds() {
         {"nvidia-h100-80gb-hbm3-2026-11-21-v6.json", 6, Metric::hbm_write, "l2", 0.10},  // median 0.037, worst 0.087
         {"nvidia-h100-80gb-hbm3-2026-11-21-v6.json", 6, Metric::l2_traffic, "l2", 0.33},  // median 0.116, worst 0.291
         {"nvidia-h100-80gb-hbm3-2026-11-21-v6.json", 6, Metric::l2_requests, "l2", 0.36},  // median 0.124, worst 0.323
-        {"nvidia-h100-80gb-hbm3-2026-11-21-v6.json", 6, Metric::time_ncu, "l2", 0.20},  // median 0.032, worst 0.176
-        {"nvidia-h100-80gb-hbm3-2026-11-21-v6.json", 6, Metric::time_events, "l2", 0.19},  // median 0.025, worst 0.168
+        {"nvidia-h100-80gb-hbm3-2026-11-21-v6.json", 6, Metric::time_ncu, "l2", 0.18},  // median 0.032, worst 0.162
+        {"nvidia-h100-80gb-hbm3-2026-11-21-v6.json", 6, Metric::time_events, "l2", 0.17},  // median 0.025, worst 0.154
         {"nvidia-h200-2026-11-21.json", 1, Metric::hbm_read, "l2", 0.01},  // median 0.003, worst 0.008
         {"nvidia-h200-2026-11-21.json", 2, Metric::hbm_read, "l2", 0.03},  // median 0.002, worst 0.019
         {"nvidia-h200-2026-11-21.json", 3, Metric::hbm_read, "l2", 0.01},  // median 0.001, worst 0.003
         {"nvidia-h200-2026-11-21.json", 4, Metric::hbm_read, "l2", 0.02},  // median 0.005, worst 0.011
-        {"nvidia-h200-2026-11-21.json", 5, Metric::hbm_read, "l2", 0.21},  // median 0.001, worst 0.189
+        {"nvidia-h200-2026-11-21.json", 5, Metric::hbm_read, "l2", 0.21},  // median 0.001, worst 0.188
         {"nvidia-h200-2026-11-21.json", 1, Metric::hbm_write, "l2", 0.01},  // median 0.001, worst 0.002
         {"nvidia-h200-2026-11-21.json", 2, Metric::hbm_write, "l2", 0.01},  // median 0.000, worst 0.002
         {"nvidia-h200-2026-11-21.json", 3, Metric::hbm_write, "l2", 0.04},  // median 0.008, worst 0.033
         {"nvidia-h200-2026-11-21.json", 4, Metric::hbm_write, "l2", 0.18},  // median 0.091, worst 0.155
-        {"nvidia-h200-2026-11-21.json", 5, Metric::hbm_write, "l2", 0.13},  // median 0.049, worst 0.112
+        {"nvidia-h200-2026-11-21.json", 5, Metric::hbm_write, "l2", 0.13},  // median 0.048, worst 0.110
         {"nvidia-h200-2026-11-21.json", 1, Metric::l2_traffic, "l2", 0.10},  // median 0.048, worst 0.085
         {"nvidia-h200-2026-11-21.json", 2, Metric::l2_traffic, "l2", 0.11},  // median 0.046, worst 0.094
         {"nvidia-h200-2026-11-21.json", 3, Metric::l2_traffic, "l2", 0.10},  // median 0.074, worst 0.085
@@ -111,24 +111,24 @@ inline const std::vector<FidelityBound>& fidelity_bounds() {
         {"nvidia-h200-2026-11-21.json", 2, Metric::time_ncu, "l2", 0.22},  // median 0.090, worst 0.192
         {"nvidia-h200-2026-11-21.json", 3, Metric::time_ncu, "l2", 0.17},  // median 0.090, worst 0.150
         {"nvidia-h200-2026-11-21.json", 4, Metric::time_ncu, "l2", 0.19},  // median 0.069, worst 0.173
-        {"nvidia-h200-2026-11-21.json", 5, Metric::time_ncu, "l2", 0.10},  // median 0.024, worst 0.082
+        {"nvidia-h200-2026-11-21.json", 5, Metric::time_ncu, "l2", 0.09},  // median 0.023, worst 0.076
         {"nvidia-h200-2026-11-21.json", 1, Metric::time_events, "l2", 0.11},  // median 0.057, worst 0.093
         {"nvidia-h200-2026-11-21.json", 2, Metric::time_events, "l2", 0.22},  // median 0.096, worst 0.193
         {"nvidia-h200-2026-11-21.json", 3, Metric::time_events, "l2", 0.17},  // median 0.090, worst 0.152
         {"nvidia-h200-2026-11-21.json", 4, Metric::time_events, "l2", 0.20},  // median 0.066, worst 0.174
-        {"nvidia-h200-2026-11-21.json", 5, Metric::time_events, "l2", 0.08},  // median 0.020, worst 0.069
+        {"nvidia-h200-2026-11-21.json", 5, Metric::time_events, "l2", 0.09},  // median 0.020, worst 0.080
         {"nvidia-h200-2026-12-01-n1024-4096.json", 1, Metric::hbm_read, "l2", 0.01},  // median 0.001, worst 0.004
         {"nvidia-h200-2026-12-01-n1024-4096.json", 2, Metric::hbm_read, "l2", 0.01},  // median 0.000, worst 0.003
         {"nvidia-h200-2026-12-01-n1024-4096.json", 3, Metric::hbm_read, "l2", 0.01},  // median 0.000, worst 0.003
         {"nvidia-h200-2026-12-01-n1024-4096.json", 4, Metric::hbm_read, "l2", 0.01},  // median 0.002, worst 0.004
-        {"nvidia-h200-2026-12-01-n1024-4096.json", 5, Metric::hbm_read, "l2", 0.05},  // median 0.000, worst 0.039
+        {"nvidia-h200-2026-12-01-n1024-4096.json", 5, Metric::hbm_read, "l2", 0.05},  // median 0.000, worst 0.038
         {"nvidia-h200-2026-12-01-n1024-4096.json", 6, Metric::hbm_read, "l2", 0.01},  // median 0.000, worst 0.004
         {"nvidia-h200-2026-12-01-n1024-4096.json", 1, Metric::hbm_write, "l2", 0.01},  // median 0.002, worst 0.005
         {"nvidia-h200-2026-12-01-n1024-4096.json", 2, Metric::hbm_write, "l2", 0.01},  // median 0.002, worst 0.002
         {"nvidia-h200-2026-12-01-n1024-4096.json", 3, Metric::hbm_write, "l2", 0.04},  // median 0.019, worst 0.033
         {"nvidia-h200-2026-12-01-n1024-4096.json", 4, Metric::hbm_write, "l2", 0.11},  // median 0.067, worst 0.100
-        {"nvidia-h200-2026-12-01-n1024-4096.json", 5, Metric::hbm_write, "l2", 0.13},  // median 0.048, worst 0.117
-        {"nvidia-h200-2026-12-01-n1024-4096.json", 6, Metric::hbm_write, "l2", 0.11},  // median 0.050, worst 0.093
+        {"nvidia-h200-2026-12-01-n1024-4096.json", 5, Metric::hbm_write, "l2", 0.13},  // median 0.047, worst 0.115
+        {"nvidia-h200-2026-12-01-n1024-4096.json", 6, Metric::hbm_write, "l2", 0.11},  // median 0.051, worst 0.093
         {"nvidia-h200-2026-12-01-n1024-4096.json", 1, Metric::l2_traffic, "l2", 0.10},  // median 0.067, worst 0.087
         {"nvidia-h200-2026-12-01-n1024-4096.json", 2, Metric::l2_traffic, "l2", 0.11},  // median 0.045, worst 0.093
         {"nvidia-h200-2026-12-01-n1024-4096.json", 3, Metric::l2_traffic, "l2", 0.09},  // median 0.070, worst 0.080
@@ -145,32 +145,32 @@ inline const std::vector<FidelityBound>& fidelity_bounds() {
         {"nvidia-h200-2026-12-01-n1024-4096.json", 2, Metric::time_ncu, "l2", 0.09},  // median 0.052, worst 0.082
         {"nvidia-h200-2026-12-01-n1024-4096.json", 3, Metric::time_ncu, "l2", 0.16},  // median 0.102, worst 0.139
         {"nvidia-h200-2026-12-01-n1024-4096.json", 4, Metric::time_ncu, "l2", 0.18},  // median 0.064, worst 0.158
-        {"nvidia-h200-2026-12-01-n1024-4096.json", 5, Metric::time_ncu, "l2", 0.08},  // median 0.018, worst 0.070
-        {"nvidia-h200-2026-12-01-n1024-4096.json", 6, Metric::time_ncu, "l2", 0.20},  // median 0.054, worst 0.174
+        {"nvidia-h200-2026-12-01-n1024-4096.json", 5, Metric::time_ncu, "l2", 0.08},  // median 0.017, worst 0.064
+        {"nvidia-h200-2026-12-01-n1024-4096.json", 6, Metric::time_ncu, "l2", 0.19},  // median 0.054, worst 0.168
         {"nvidia-h200-2026-12-01-n1024-4096.json", 1, Metric::time_events, "l2", 0.11},  // median 0.081, worst 0.099
         {"nvidia-h200-2026-12-01-n1024-4096.json", 2, Metric::time_events, "l2", 0.10},  // median 0.064, worst 0.090
         {"nvidia-h200-2026-12-01-n1024-4096.json", 3, Metric::time_events, "l2", 0.16},  // median 0.104, worst 0.139
         {"nvidia-h200-2026-12-01-n1024-4096.json", 4, Metric::time_events, "l2", 0.18},  // median 0.062, worst 0.159
-        {"nvidia-h200-2026-12-01-n1024-4096.json", 5, Metric::time_events, "l2", 0.08},  // median 0.016, worst 0.066
-        {"nvidia-h200-2026-12-01-n1024-4096.json", 6, Metric::time_events, "l2", 0.19},  // median 0.048, worst 0.169
+        {"nvidia-h200-2026-12-01-n1024-4096.json", 5, Metric::time_events, "l2", 0.07},  // median 0.016, worst 0.060
+        {"nvidia-h200-2026-12-01-n1024-4096.json", 6, Metric::time_events, "l2", 0.18},  // median 0.048, worst 0.163
         {"nvidia-h200-2026-12-01-n1024-4096.json", 1, Metric::cycles, "l2", 0.11},  // median 0.083, worst 0.099
         {"nvidia-h200-2026-12-01-n1024-4096.json", 2, Metric::cycles, "l2", 0.09},  // median 0.032, worst 0.073
         {"nvidia-h200-2026-12-01-n1024-4096.json", 3, Metric::cycles, "l2", 0.16},  // median 0.102, worst 0.139
         {"nvidia-h200-2026-12-01-n1024-4096.json", 4, Metric::cycles, "l2", 0.18},  // median 0.064, worst 0.158
-        {"nvidia-h200-2026-12-01-n1024-4096.json", 5, Metric::cycles, "l2", 0.06},  // median 0.023, worst 0.054
-        {"nvidia-h200-2026-12-01-n1024-4096.json", 6, Metric::cycles, "l2", 0.17},  // median 0.040, worst 0.149
+        {"nvidia-h200-2026-12-01-n1024-4096.json", 5, Metric::cycles, "l2", 0.05},  // median 0.019, worst 0.040
+        {"nvidia-h200-2026-12-01-n1024-4096.json", 6, Metric::cycles, "l2", 0.16},  // median 0.040, worst 0.143
         {"nvidia-h200-2026-12-01-n16384.json", 1, Metric::hbm_read, "l2", 0.01},  // median 0.005, worst 0.007
         {"nvidia-h200-2026-12-01-n16384.json", 2, Metric::hbm_read, "l2", 0.03},  // median 0.013, worst 0.019
         {"nvidia-h200-2026-12-01-n16384.json", 3, Metric::hbm_read, "l2", 0.01},  // median 0.001, worst 0.001
         {"nvidia-h200-2026-12-01-n16384.json", 4, Metric::hbm_read, "l2", 0.02},  // median 0.008, worst 0.015
-        {"nvidia-h200-2026-12-01-n16384.json", 5, Metric::hbm_read, "l2", 0.21},  // median 0.010, worst 0.189
+        {"nvidia-h200-2026-12-01-n16384.json", 5, Metric::hbm_read, "l2", 0.21},  // median 0.009, worst 0.188
         {"nvidia-h200-2026-12-01-n16384.json", 6, Metric::hbm_read, "l2", 0.14},  // median 0.010, worst 0.122
         {"nvidia-h200-2026-12-01-n16384.json", 1, Metric::hbm_write, "l2", 0.01},  // median 0.001, worst 0.001
         {"nvidia-h200-2026-12-01-n16384.json", 2, Metric::hbm_write, "l2", 0.01},  // median 0.000, worst 0.000
         {"nvidia-h200-2026-12-01-n16384.json", 3, Metric::hbm_write, "l2", 0.01},  // median 0.006, worst 0.006
         {"nvidia-h200-2026-12-01-n16384.json", 4, Metric::hbm_write, "l2", 0.19},  // median 0.142, worst 0.170
         {"nvidia-h200-2026-12-01-n16384.json", 5, Metric::hbm_write, "l2", 0.12},  // median 0.066, worst 0.108
-        {"nvidia-h200-2026-12-01-n16384.json", 6, Metric::hbm_write, "l2", 0.13},  // median 0.046, worst 0.112
+        {"nvidia-h200-2026-12-01-n16384.json", 6, Metric::hbm_write, "l2", 0.13},  // median 0.045, worst 0.112
         {"nvidia-h200-2026-12-01-n16384.json", 1, Metric::l2_traffic, "l2", 0.06},  // median 0.035, worst 0.050
         {"nvidia-h200-2026-12-01-n16384.json", 2, Metric::l2_traffic, "l2", 0.11},  // median 0.057, worst 0.097
         {"nvidia-h200-2026-12-01-n16384.json", 3, Metric::l2_traffic, "l2", 0.10},  // median 0.077, worst 0.084
@@ -187,22 +187,22 @@ inline const std::vector<FidelityBound>& fidelity_bounds() {
         {"nvidia-h200-2026-12-01-n16384.json", 2, Metric::time_ncu, "l2", 0.19},  // median 0.162, worst 0.170
         {"nvidia-h200-2026-12-01-n16384.json", 3, Metric::time_ncu, "l2", 0.07},  // median 0.062, worst 0.063
         {"nvidia-h200-2026-12-01-n16384.json", 4, Metric::time_ncu, "l2", 0.12},  // median 0.068, worst 0.109
-        {"nvidia-h200-2026-12-01-n16384.json", 5, Metric::time_ncu, "l2", 0.06},  // median 0.036, worst 0.052
+        {"nvidia-h200-2026-12-01-n16384.json", 5, Metric::time_ncu, "l2", 0.07},  // median 0.036, worst 0.062
         {"nvidia-h200-2026-12-01-n16384.json", 6, Metric::time_ncu, "l2", 0.16},  // median 0.107, worst 0.140
         {"nvidia-h200-2026-12-01-n16384.json", 1, Metric::time_events, "l2", 0.06},  // median 0.042, worst 0.051
         {"nvidia-h200-2026-12-01-n16384.json", 2, Metric::time_events, "l2", 0.19},  // median 0.165, worst 0.173
         {"nvidia-h200-2026-12-01-n16384.json", 3, Metric::time_events, "l2", 0.07},  // median 0.063, worst 0.064
         {"nvidia-h200-2026-12-01-n16384.json", 4, Metric::time_events, "l2", 0.13},  // median 0.069, worst 0.109
-        {"nvidia-h200-2026-12-01-n16384.json", 5, Metric::time_events, "l2", 0.08},  // median 0.039, worst 0.068
+        {"nvidia-h200-2026-12-01-n16384.json", 5, Metric::time_events, "l2", 0.09},  // median 0.039, worst 0.078
         {"nvidia-h200-2026-12-01-n16384.json", 6, Metric::time_events, "l2", 0.17},  // median 0.112, worst 0.146
         {"nvidia-h200-2026-12-01-n16384.json", 1, Metric::cycles, "l2", 0.06},  // median 0.042, worst 0.052
         {"nvidia-h200-2026-12-01-n16384.json", 2, Metric::cycles, "l2", 0.19},  // median 0.155, worst 0.168
         {"nvidia-h200-2026-12-01-n16384.json", 3, Metric::cycles, "l2", 0.07},  // median 0.062, worst 0.063
         {"nvidia-h200-2026-12-01-n16384.json", 4, Metric::cycles, "l2", 0.12},  // median 0.068, worst 0.109
-        {"nvidia-h200-2026-12-01-n16384.json", 5, Metric::cycles, "l2", 0.07},  // median 0.042, worst 0.057
+        {"nvidia-h200-2026-12-01-n16384.json", 5, Metric::cycles, "l2", 0.08},  // median 0.042, worst 0.067
         {"nvidia-h200-2026-12-01-n16384.json", 6, Metric::cycles, "l2", 0.17},  // median 0.112, worst 0.147
         {"nvidia-h200-2026-12-02-v7.json", 7, Metric::hbm_read, "l2", 0.05},  // median 0.004, worst 0.040
-        {"nvidia-h200-2026-12-02-v7.json", 7, Metric::hbm_write, "l2", 0.04},  // median 0.012, worst 0.036
+        {"nvidia-h200-2026-12-02-v7.json", 7, Metric::hbm_write, "l2", 0.04},  // median 0.013, worst 0.036
         {"nvidia-h200-2026-12-02-v7.json", 7, Metric::l2_traffic, "l2", 0.14},  // median 0.052, worst 0.127
         {"nvidia-h200-2026-12-02-v7.json", 7, Metric::l2_requests, "l2", 0.14},  // median 0.050, worst 0.124
         {"nvidia-h200-2026-12-02-v7.json", 7, Metric::time_ncu, "l2", 0.09},  // median 0.051, worst 0.081
@@ -213,8 +213,8 @@ inline const std::vector<FidelityBound>& fidelity_bounds() {
         {"nvidia-h200-2026-12-02-unfused.json", 8, Metric::hbm_read, "l2", 0.01},  // median 0.000, worst 0.001
         {"nvidia-h200-2026-12-02-unfused.json", 9, Metric::hbm_read, "l2", 0.01},  // median 0.000, worst 0.000
         {"nvidia-h200-2026-12-02-unfused.json", 10, Metric::hbm_read, "l2", 0.01},  // median 0.000, worst 0.001
-        {"nvidia-h200-2026-12-02-unfused.json", 8, Metric::hbm_write, "l2", 0.01},  // median 0.006, worst 0.007
-        {"nvidia-h200-2026-12-02-unfused.json", 9, Metric::hbm_write, "l2", 0.01},  // median 0.001, worst 0.002
+        {"nvidia-h200-2026-12-02-unfused.json", 8, Metric::hbm_write, "l2", 0.01},  // median 0.007, worst 0.007
+        {"nvidia-h200-2026-12-02-unfused.json", 9, Metric::hbm_write, "l2", 0.01},  // median 0.002, worst 0.003
         {"nvidia-h200-2026-12-02-unfused.json", 10, Metric::hbm_write, "l2", 0.01},  // median 0.004, worst 0.005
         {"nvidia-h200-2026-12-02-unfused.json", 8, Metric::l2_traffic, "l2", 0.10},  // median 0.046, worst 0.085
         {"nvidia-h200-2026-12-02-unfused.json", 9, Metric::l2_traffic, "l2", 0.12},  // median 0.080, worst 0.109
@@ -222,15 +222,15 @@ inline const std::vector<FidelityBound>& fidelity_bounds() {
         {"nvidia-h200-2026-12-02-unfused.json", 8, Metric::l2_requests, "l2", 0.09},  // median 0.047, worst 0.079
         {"nvidia-h200-2026-12-02-unfused.json", 9, Metric::l2_requests, "l2", 0.12},  // median 0.073, worst 0.102
         {"nvidia-h200-2026-12-02-unfused.json", 10, Metric::l2_requests, "l2", 0.14},  // median 0.089, worst 0.122
-        {"nvidia-h200-2026-12-02-unfused.json", 8, Metric::time_ncu, "l2", 0.10},  // median 0.051, worst 0.087
-        {"nvidia-h200-2026-12-02-unfused.json", 9, Metric::time_ncu, "l2", 0.23},  // median 0.095, worst 0.205
-        {"nvidia-h200-2026-12-02-unfused.json", 10, Metric::time_ncu, "l2", 0.25},  // median 0.101, worst 0.224
-        {"nvidia-h200-2026-12-02-unfused.json", 8, Metric::time_events, "l2", 0.12},  // median 0.054, worst 0.106
-        {"nvidia-h200-2026-12-02-unfused.json", 9, Metric::time_events, "l2", 0.24},  // median 0.105, worst 0.211
-        {"nvidia-h200-2026-12-02-unfused.json", 10, Metric::time_events, "l2", 0.23},  // median 0.080, worst 0.202
-        {"nvidia-h200-2026-12-02-unfused.json", 8, Metric::cycles, "l2", 0.11},  // median 0.067, worst 0.096
-        {"nvidia-h200-2026-12-02-unfused.json", 9, Metric::cycles, "l2", 0.22},  // median 0.091, worst 0.195
-        {"nvidia-h200-2026-12-02-unfused.json", 10, Metric::cycles, "l2", 0.30},  // median 0.142, worst 0.268
+        {"nvidia-h200-2026-12-02-unfused.json", 8, Metric::time_ncu, "l2", 0.19},  // median 0.151, worst 0.165
+        {"nvidia-h200-2026-12-02-unfused.json", 9, Metric::time_ncu, "l2", 0.11},  // median 0.087, worst 0.094
+        {"nvidia-h200-2026-12-02-unfused.json", 10, Metric::time_ncu, "l2", 0.24},  // median 0.195, worst 0.210
+        {"nvidia-h200-2026-12-02-unfused.json", 8, Metric::time_events, "l2", 0.21},  // median 0.169, worst 0.182
+        {"nvidia-h200-2026-12-02-unfused.json", 9, Metric::time_events, "l2", 0.12},  // median 0.094, worst 0.107
+        {"nvidia-h200-2026-12-02-unfused.json", 10, Metric::time_events, "l2", 0.25},  // median 0.211, worst 0.227
+        {"nvidia-h200-2026-12-02-unfused.json", 8, Metric::cycles, "l2", 0.17},  // median 0.122, worst 0.148
+        {"nvidia-h200-2026-12-02-unfused.json", 9, Metric::cycles, "l2", 0.10},  // median 0.072, worst 0.083
+        {"nvidia-h200-2026-12-02-unfused.json", 10, Metric::cycles, "l2", 0.22},  // median 0.176, worst 0.195
     };
     // clang-format on
     return table;
