@@ -83,7 +83,8 @@ TEST_CASE("the FA2 backward's GEMMs read from SRAM per step what kernels/v7's ld
     const GpuSpec g = load_gpu("h200");
     // kernels/measurements/sass-loops-v7_fa2_bwd-2026-12-02-sm_90.txt: LDSM (ldmatrix.x4, 512 bytes
     // per warp) per warp and step: 176 at d = 64, 184 at d = 128; 8 warps.
-    for (auto [d, ldsm] : {std::pair<int64_t, double>{64, 176}, std::pair<int64_t, double>{128, 184}}) {
+    for (auto [d_, ldsm] : {std::pair<int64_t, double>{64, 176}, std::pair<int64_t, double>{128, 184}}) {
+        const int64_t d = d_;  // a copy: clang's lambdas (CAPTURE) cannot capture structured bindings
         CAPTURE(d);
         const Trace t = fa2_backward_trace(d, g);
         REQUIRE(t.kernels.size() >= 2);
@@ -108,7 +109,8 @@ TEST_CASE("the FA2 backward's instructions per warp and step add up to its SASS 
     // (d = 64, Br = Bc = 128) and 1599 (d = 128, Br = 64, Bc = 128) instructions per warp, 320 HMMA
     // among them; the model issues the rest: per score element 4 FLOPs and 1 exponential of the
     // trace's vector ops, and the step's fixed instructions.
-    for (auto [Br, d, sass] : {std::tuple<int64_t, int64_t, double>{128, 64, 1948}, std::tuple<int64_t, int64_t, double>{64, 128, 1599}}) {
+    for (auto [Br, d_, sass] : {std::tuple<int64_t, int64_t, double>{128, 64, 1948}, std::tuple<int64_t, int64_t, double>{64, 128, 1599}}) {
+        const int64_t d = d_;  // a copy: clang's lambdas (CAPTURE) cannot capture structured bindings
         CAPTURE(d);
         const int64_t Bc = 128, W = 8;
         const KernelIssue k = fa2_backward_kernel_issue(Br, Bc, d, W);
