@@ -139,34 +139,35 @@ void table_headers(const char* const* labels, int n) {
     }
 }
 
-float draw_text(ImDrawList* dl, ImVec2 pos, ImU32 color, const std::string& s, const Rect& box) {
-    const std::string shown = elide(s, box.x1 - pos.x);
-    if (shown.empty()) return 0;
+namespace {
+
+// Draws `shown` at pos and records it with box as its clip rectangle; `full` in a tooltip when it
+// differs (a short form or an elided text).
+float draw_shown(ImDrawList* dl, ImVec2 pos, ImU32 color, const std::string& shown, const std::string& full, const Rect& box,
+                 bool elided) {
     const ImVec2 sz = ImGui::CalcTextSize(shown.c_str());
     dl->AddText(pos, color, shown.c_str());
     const ImVec2 b(pos.x + sz.x, pos.y + sz.y);
-    if (shown != s && ImGui::IsMouseHoveringRect(pos, b)) ImGui::SetTooltip("%s", s.c_str());
+    if (shown != full && ImGui::IsMouseHoveringRect(pos, b)) ImGui::SetTooltip("%s", full.c_str());
     ImRect clip(box.x0, box.y0, box.x1, box.y1);
     clip.ClipWith(ImGui::GetCurrentWindow()->ClipRect);
-    record(shown, pos, b, clip, false, shown != s);
+    record(shown, pos, b, clip, false, elided);
     return sz.x;
 }
 
+}  // namespace
+
+float draw_text(ImDrawList* dl, ImVec2 pos, ImU32 color, const std::string& s, const Rect& box) {
+    const std::string shown = elide(s, box.x1 - pos.x);
+    if (shown.empty()) return 0;
+    return draw_shown(dl, pos, color, shown, s, box, shown != s);
+}
+
 float draw_text_fit(ImDrawList* dl, ImVec2 pos, ImU32 color, std::initializer_list<std::string> variants, const Rect& box) {
-    const std::string& full = *variants.begin();
-    for (const std::string& v : variants) {
-        const ImVec2 sz = ImGui::CalcTextSize(v.c_str());
-        if (pos.x + sz.x > box.x1 && &v != variants.end() - 1) continue;
-        if (pos.x + sz.x > box.x1) return draw_text(dl, pos, color, v, box);  // the last: elided
-        dl->AddText(pos, color, v.c_str());
-        const ImVec2 b(pos.x + sz.x, pos.y + sz.y);
-        if (v != full && ImGui::IsMouseHoveringRect(pos, b)) ImGui::SetTooltip("%s", full.c_str());
-        ImRect clip(box.x0, box.y0, box.x1, box.y1);
-        clip.ClipWith(ImGui::GetCurrentWindow()->ClipRect);
-        record(v, pos, b, clip, false, false);
-        return sz.x;
-    }
-    return 0;
+    if (variants.size() == 0) return 0;
+    for (const std::string& v : variants)
+        if (pos.x + ImGui::CalcTextSize(v.c_str()).x <= box.x1) return draw_shown(dl, pos, color, v, *variants.begin(), box, false);
+    return draw_text(dl, pos, color, *(variants.end() - 1), box);  // none fits: the last, elided
 }
 
 }  // namespace flashsim::viz::ui
