@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <ctime>
 #include <iostream>
+#include <iterator>
 #include <random>
 
 #include "sim/algorithms/algorithm.h"
@@ -42,6 +43,9 @@ struct Case {
     double err_hbm_read = 0, err_hbm_write = 0, err_l2 = 0, err_time = 0, exact_s = 0, fast_s = 0;
 };
 
+// The presets with an L2, which the fast path applies to.
+const char* const kPresetsWithL2[] = {"a100-40gb", "a100-80gb", "h100", "h200", "rtx4090"};
+
 double rel(double a, double b) { return b == 0 ? (a == 0 ? 0 : 1) : std::fabs(a - b) / b; }
 
 // A random configuration whose footprint is about `factor` x 2^19 L2 granules, so that the
@@ -49,12 +53,11 @@ double rel(double a, double b) { return b == 0 ? (a == 0 ? 0 : 1) : std::fabs(a 
 // granules; the fused ones' Q, K, V, O at 1 KiB granules).
 Case draw(std::mt19937_64& rng) {
     const std::vector<const AlgorithmInfo*>& algos = all_algorithms();
-    const char* presets[] = {"a100-40gb", "a100-80gb", "h100", "h200", "rtx4090"};
     auto pick = [&](int64_t n) { return int64_t(rng() % uint64_t(n)); };
     Case c;
     const AlgorithmInfo& a = *algos[size_t(pick(int64_t(algos.size())))];
     c.s.algo = parse_algorithm(a.name);
-    c.preset = presets[pick(5)];
+    c.preset = kPresetsWithL2[pick(int64_t(std::size(kPresetsWithL2)))];
     c.p.pass = Pass(pick(3));
     c.p.causal = pick(2) == 1;
     c.p.d = pick(2) ? 128 : 64;
@@ -84,12 +87,11 @@ Case draw_fused(std::mt19937_64& rng) {
     std::vector<const AlgorithmInfo*> fused;
     for (const AlgorithmInfo* a : all_algorithms())
         if (!a->unfused) fused.push_back(a);
-    const char* presets[] = {"a100-40gb", "a100-80gb", "h100", "h200", "rtx4090"};
     auto pick = [&](int64_t n) { return int64_t(rng() % uint64_t(n)); };
     Case c;
     const AlgorithmInfo& a = *fused[size_t(pick(int64_t(fused.size())))];
     c.s.algo = parse_algorithm(a.name);
-    c.preset = presets[pick(5)];
+    c.preset = kPresetsWithL2[pick(int64_t(std::size(kPresetsWithL2)))];
     c.p.pass = a.backward.modelled() ? Pass(pick(3)) : Pass::fwd;  // every pass the table models
     c.p.causal = pick(2) == 1;
     c.p.d = pick(2) ? 128 : 64;

@@ -15,7 +15,6 @@
 //   reads 5 N N_kv + 5 N d + 2 N_kv d,   writes 2 N N_kv + 2 N_kv d + N d.
 // GemmTiling::tiled issues every re-read. Causal: every GEMM runs in full (P is zero above the
 // diagonal), as the forward computes S in full; no block is skipped.
-#include "sim/algorithms/footprint_terms.h"
 #include "sim/trace/backward.h"
 #include "sim/trace/kernel_issue.h"
 #include "sim/trace/unfused_gemm.h"
@@ -25,7 +24,7 @@ namespace flashsim {
 namespace {
 
 enum class Line : uint8_t { dv = 1, dp, ds, dq, dk, return_grads };
-constexpr int64_t kVanillaBwdRowWarps = 8, kVanillaBwdRowRegisters = 32;
+constexpr int64_t kVanillaBwdRowRegisters = 32;
 
 // Kernel 3: one CTA per row n: D_n = dO_n . O_n, dS_n = P_n o (dP_n - D_n).
 CtaProgram vanilla_bwd_softmax_cta(Emitter& e, UnfusedShape k, int64_t n) {
@@ -74,9 +73,7 @@ void append_vanilla_backward(Trace& t, const GpuSpec& g) {
     // As kernels/unfused_rows.cu runs it (softmax_backward_do_o_kernel): 256 threads, a 32-float
     // scratch, 32 registers per thread (ptxas: kernels/measurements/ptxas-registers-unfused_rows-
     // 2026-12-02.txt), not the GEMMs' warps and SRAM tiles.
-    FootprintBuilder row(p, g);
-    row.scalar_sram("scratch", 1, 0, 32);
-    add_kernel(t, "vanilla_bwd_softmax", p.N, kVanillaBwdRowWarps, row.build(),
+    add_kernel(t, "vanilla_bwd_softmax", p.N, kUnfusedRowWarps, row_kernel_footprint(p, g, "scratch", 0, true),
                [k](Emitter& e, int64_t n) { return vanilla_bwd_softmax_cta(e, k, n); });
     KernelIssue issue;
     issue.registers_per_thread = kVanillaBwdRowRegisters;

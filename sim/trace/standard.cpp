@@ -21,7 +21,6 @@
 // Known deviation: the causal mask is computed from indices (GPT-2 reads a stored bool buffer
 // shared by every head, which stays in L2). The GEMMs are vanilla's (sim/trace/unfused_gemm.h).
 #include "sim/algorithms/algorithm.h"
-#include "sim/algorithms/footprint_terms.h"
 #include "sim/trace/backward.h"
 #include "sim/trace/dropout.h"
 #include "sim/trace/generators.h"
@@ -36,11 +35,10 @@ enum class Fwd : uint8_t { qk = 1, scale, mask, softmax, dropout, pv, return_o }
 enum class Bwd : uint8_t { dv = 1, dp, dropout, softmax, mask, scale, dq, dk, return_grads };
 
 // An element-wise kernel over one row n of the N x N_kv matrices: read `in`, compute, write `out`.
-// As kernels/unfused_rows.cu runs them: one CTA of 256 threads (kRowThreads there) per row, the
-// row in registers (the softmax backward keeps its P and dP rows in SRAM, 2 N_kv floats, and a
-// 32-float scratch), registers per thread as ptxas compiled the 4-element-vector instances
+// As kernels/unfused_rows.cu runs them: one CTA of kUnfusedRowWarps per row, the row in registers
+// (the softmax backward keeps its P and dP rows in SRAM, 2 N_kv floats, and a 32-float scratch),
+// registers per thread as ptxas compiled the 4-element-vector instances
 // (kernels/measurements/ptxas-registers-unfused_rows-2026-12-02.txt: 2-byte types, fp32).
-constexpr int64_t kRowKernelWarps = 8;
 struct RowKernel {
     Tensor in[2];
     int n_in;
@@ -74,13 +72,9 @@ CtaProgram row_cta(Emitter& e, UnfusedShape k, RowKernel r, LineId line, int64_t
 }
 
 void add_row_kernel(Trace& t, const char* name, const UnfusedShape& k, const GpuSpec& g, RowKernel r, LineId line) {
-    FootprintBuilder f(t.problem, g);
-    // Rows larger than an SM's SRAM cannot launch on the GPU (the kernel refuses them); as for the
-    // row softmax, the simulator then gives the kernel the scratch alone.
     const int64_t rows = r.sram_floats_per_element * k.Nk;
-    if (rows > 0) f.scalar_sram("rows+scratch", 1, (rows + 32) * 4 <= g.sram_bytes_per_sm ? rows : 0, 32);
-    const int64_t sram = 2 * r.sram_floats_per_element * k.Nk * 4;
-    add_kernel(t, name, k.N, kRowKernelWarps, f.build(),
+    const int64_t sram = 2 * rows * 4;
+    add_kernel(t, name, k.N, kUnfusedRowWarps, row_kernel_footprint(t.problem, g, "rows+scratch", rows, rows > 0),
                [k, r, line, sram](Emitter& e, int64_t n) { return row_cta(e, k, r, line, n, sram); });
     KernelIssue issue;
     issue.registers_per_thread = k.es == 4 ? r.registers_32 : r.registers_16;

@@ -45,10 +45,12 @@ CtaProgram gemm_stream_cta(Emitter& e, UnfusedShape k, StreamGemm g, LineId line
     e.store_rows(g.out, line, o.begin, o.size);
 }
 
-Footprint row_softmax_footprint(const AttentionProblem& p, const GpuSpec& g, int64_t Nk) {
+Footprint row_kernel_footprint(const AttentionProblem& p, const GpuSpec& g, const char* name, int64_t row_floats, bool scratch) {
     FootprintBuilder f(p, g);
-    const int64_t row = (Nk + 32) * 4;
-    f.scalar_sram(row <= g.sram_bytes_per_sm ? "row(S)+scratch" : "scratch", 1, row <= g.sram_bytes_per_sm ? Nk : 0, 32);
+    if (row_floats > 0 || scratch) {
+        const bool fits = (row_floats + 32) * 4 <= g.sram_bytes_per_sm;
+        f.scalar_sram(fits && row_floats > 0 ? name : "scratch", 1, fits ? row_floats : 0, 32);
+    }
     return f.build();
 }
 

@@ -32,12 +32,22 @@ struct StreamGemm {
 };
 CtaProgram gemm_stream_cta(Emitter& e, UnfusedShape k, StreamGemm g, LineId line, int64_t own);
 
+// The row kernels of kernels/unfused_rows.cu (standard attention's element-wise steps, vanilla's
+// softmax backward): one CTA of 256 threads (kRowThreads there) per row.
+constexpr int64_t kUnfusedRowWarps = 8;
+
+// A row kernel's SRAM: `row_floats` fp32 values of its row kept on chip (`name` in the footprint)
+// and, with `scratch`, a 32-float reduction scratch; none when it keeps nothing. A row larger than
+// an SM's SRAM cannot launch on the GPU; the simulator then gives the kernel the scratch alone, as
+// a kernel that streams its row again instead would hold.
+Footprint row_kernel_footprint(const AttentionProblem& p, const GpuSpec& g, const char* name, int64_t row_floats, bool scratch);
+
 // The row softmax's SRAM (row_softmax_kernel in kernels/v1_vanilla_tiled.cu, the softmax of
 // vanilla and of standard attention in kernels/): its row of S as fp32 (dynamic, Nk floats) and a
 // 32-float reduction scratch; this, not the GEMMs' tiles, sets how many of its CTAs an SM holds
-// (14 at Nk = 4096 on 228 KiB, 3 at 16384). A row larger than an SM's SRAM cannot launch on the
-// GPU; the simulator then gives it the scratch alone, as a softmax that streams its row three
-// times would hold.
-Footprint row_softmax_footprint(const AttentionProblem& p, const GpuSpec& g, int64_t Nk);
+// (14 at Nk = 4096 on 228 KiB, 3 at 16384).
+inline Footprint row_softmax_footprint(const AttentionProblem& p, const GpuSpec& g, int64_t Nk) {
+    return row_kernel_footprint(p, g, "row(S)+scratch", Nk, true);
+}
 
 }  // namespace flashsim
