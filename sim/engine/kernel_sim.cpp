@@ -139,7 +139,13 @@ public:
         const int64_t resident = std::min(s_.occ.ctas_per_sm, (k_.cta_count() + g_.sm_count - 1) / g_.sm_count);
         const double warps_per_subpartition = std::ceil(double(resident * k_.warps) / double(g_.sm_subpartitions));
         // Cycles per warp-instruction and the SRAM burst factor of w warps per sub-partition.
-        const auto cpi = [&](double w) { return w <= 1 ? g_.cuda_core_cycles_per_inst_one_warp : g_.cuda_core_cycles_per_inst; };
+        // ALU code without SRAM operands (KernelIssue::alu_issue) at its own rates where the GPU has them.
+        const bool alu = k_.issue.alu_issue && g_.alu_cycles_per_inst_one_warp > 0 && g_.alu_cycles_per_inst > 0;
+        one_warp_cpi_ = alu ? g_.alu_cycles_per_inst_one_warp : g_.cuda_core_cycles_per_inst_one_warp;
+        const auto cpi = [&](double w) {
+            if (alu) return w <= 1 ? g_.alu_cycles_per_inst_one_warp : g_.alu_cycles_per_inst;
+            return w <= 1 ? g_.cuda_core_cycles_per_inst_one_warp : g_.cuda_core_cycles_per_inst;
+        };
         const auto burst = [&](double w) { return 1 + g_.sram_burst_latency_share / std::max(1.0, w); };
         cycles_per_inst_ = cpi(warps_per_subpartition);
         sram_burst_factor_ = burst(warps_per_subpartition);
@@ -223,6 +229,13 @@ private:
         const bool elementwise = k_.issue.elementwise_loads();
         const KernelIssue& ki = k_.issue;
         double chain = t;  // elementwise: when the last round trip so far is back
+        // Tiles in flight together: the step's round trips are those of all its bytes, shared out
+        // over its tiles by their bytes.
+        double together_bytes = 0;
+        if (elementwise && ki.tiles_in_flight_together)
+            for (const Op& op : it.loads) together_bytes += double(op.bytes);
+        const double together_trips =
+            together_bytes > 0 ? std::ceil(together_bytes / (double(k_.warps * 32) * double(ki.load_bytes_per_request) * ki.loads_in_flight)) : 0;
         for (const Op& op : it.loads) {
             // Loads straight into registers may keep other requests in flight than the tile loader.
             const bool regs = (op.flags & kOpRegisterLoad) && ki.register_loads_in_flight > 0;
@@ -238,11 +251,12 @@ private:
                 // access's latency plus the instructions a thread issues for its elements of the
                 // trip, and the next tile's loads start when this one is in (KernelIssue). Those
                 // instructions take the SM's issue slots too.
-                const double trips = std::ceil(double(op.bytes) / in_flight);
+                const double trips = together_bytes > 0 ? together_trips * double(op.bytes) / together_bytes
+                                                        : std::ceil(double(op.bytes) / in_flight);
                 const double per_thread = double(op.bytes) / double(ki.load_bytes_per_request) / double(k_.warps * 32);
                 const double insts = per_thread * (regs ? ki.insts_per_register_load_element : ki.insts_per_load_element);  // per warp
                 const double trips_latency = trips * x.mean_latency_cycles;
-                latency = trips_latency + insts * g_.cuda_core_cycles_per_inst_one_warp;
+                latency = trips_latency + insts * one_warp_cpi_;
                 s_.elementwise_latency_cycles += trips_latency;
                 if (cycles_per_inst_ > 0)
                     pipes_[size_t(c.sm)].vector.serve(t, insts * double(k_.warps) * cycles_per_inst_ / double(g_.sm_subpartitions));
@@ -324,7 +338,8 @@ private:
             return std::max({p.vector.serve(dep, busy), p.sram.serve(dep, sram), dep + own}) + g_.sram_latency_cycles;
         }
         const double b_readers = cfg_.warpgroups > 1 ? 1.0 : double(std::max<int64_t>(1, k_.warps));
-        const double sram_bytes = op.kind == OpKind::matmul ? matmul_sram_bytes(op, share, b_readers) : double(op.bytes) * share;
+        const double sram_bytes = op.kind == OpKind::matmul ? matmul_sram_bytes(op, share, b_readers)
+                                                            : double(op.bytes) * share * k_.issue.sram_conflict_factor;
         const double sram = sram_bpc_ > 0 ? sram_bytes / sram_bpc_ : 0;
         const double lat = op.bytes ? g_.sram_latency_cycles : 0;
         if (op.kind == OpKind::matmul) {
@@ -455,7 +470,7 @@ private:
     MemorySystem& mem_;
     const KernelSimConfig& cfg_;
     Counters& c_;
-    double tensor_fpc_, vector_fpc_, exp_pc_, sram_bpc_, cta_launch_cycles_ = 0, cycles_per_inst_ = 0, sram_burst_factor_ = 1,
+    double tensor_fpc_, vector_fpc_, exp_pc_, sram_bpc_, cta_launch_cycles_ = 0, cycles_per_inst_ = 0, one_warp_cpi_ = 0, sram_burst_factor_ = 1,
            cta_cycles_per_inst_ = 0, cta_sram_burst_factor_ = 1;
     bool through_l1_ = false;  // the kernel's loads are ld.global, through the SM's L1
     std::vector<SmPipes> pipes_;

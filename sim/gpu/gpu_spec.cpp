@@ -100,6 +100,14 @@ const std::vector<FieldAccess>& access_table() {
         FS_REAL_DEFAULT(cuda_core_cycles_per_inst, "cycles",
                         "CUDA-core GEMM code: cycles per warp-instruction per sub-partition, two or more warps; 0 = not modelled",
                         0.01, 1000, "not modelled", 0),
+        FS_REAL_DEFAULT(alu_cycles_per_inst_one_warp, "cycles",
+                        "CUDA-core ALU/FMA code without SRAM operands (element-wise kernels): cycles per warp-instruction per "
+                        "sub-partition, one warp on it; 0 = as the GEMM code",
+                        0.01, 1000, "as the GEMM code", 0),
+        FS_REAL_DEFAULT(alu_cycles_per_inst, "cycles",
+                        "CUDA-core ALU/FMA code without SRAM operands: cycles per warp-instruction per sub-partition, two or "
+                        "more warps; 0 = as the GEMM code",
+                        0.01, 1000, "as the GEMM code", 0),
         FS_REAL_DEFAULT(sram_burst_latency_share, "fraction",
                         "CUDA-core GEMMs loading SRAM in bursts take 1 + this / (warps per sub-partition) times max(issue, SRAM)",
                         0, 100, "not modelled", 0),

@@ -96,6 +96,11 @@ struct GpuSpec {
     int64_t sm_subpartitions = 4;        // warp schedulers per SM, one warp-instruction per clock each
     double cuda_core_cycles_per_inst_one_warp = 0;
     double cuda_core_cycles_per_inst = 0;
+    // The same for CUDA-core code of independent ALU/FMA chains without shared-memory operands (the
+    // element-wise row kernels: KernelIssue::alu_issue), one warp and two or more per
+    // sub-partition (kernels/micro/issue_latency "ffma ilp 4"). 0: the GEMM code's figures above.
+    double alu_cycles_per_inst_one_warp = 0;
+    double alu_cycles_per_inst = 0;
     // CUDA-core GEMM code that loads its operands from SRAM in bursts (SRAM time at least half the
     // issue time): with w warps per sub-partition it takes 1 + this / w times the larger of its
     // issue and SRAM times, the latency of a burst that too few warps hide

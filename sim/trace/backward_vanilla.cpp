@@ -75,9 +75,8 @@ void append_vanilla_backward(Trace& t, const GpuSpec& g) {
     // 2026-12-02.txt), not the GEMMs' warps and SRAM tiles.
     add_kernel(t, "vanilla_bwd_softmax", p.N, kUnfusedRowWarps, row_kernel_footprint(p, g, "scratch", 0, true),
                [k](Emitter& e, int64_t n) { return vanilla_bwd_softmax_cta(e, k, n); });
-    KernelIssue issue;
-    issue.registers_per_thread = kVanillaBwdRowRegisters;
-    t.kernels.back()->issue = issue;
+    // Its loads in round trips and its issue, from its SASS (kernel_issue.h).
+    t.kernels.back()->issue = softmax_backward_do_o_issue(k.Nk, k.d, p.es(), kVanillaBwdRowRegisters);
     // Kernel 4: CTA i computes dQi = tau sum_j dSij Kj.
     add_kernel(t, "vanilla_bwd_dq", k.Tr, s.warps, fp, [k](Emitter& e, int64_t i) {
         return gemm_stream_cta(e, k, {Tensor::dS, Tensor::K, Tensor::dQ, true, true}, Line::dq, i);

@@ -9,6 +9,7 @@
 // registers per thread from ptxas (kernels/measurements/ptxas-registers-2026-12-02.txt).
 #pragma once
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 
 namespace flashsim {
@@ -41,6 +42,17 @@ struct KernelIssue {
     // FA1's Oi, li, mi): requests in flight per thread (0: the tile loader's figures) and
     // instructions per element (counted in the step's code instead).
     double register_loads_in_flight = 0, insts_per_register_load_element = 0;
+    // Elementwise loads of several tiles in one step (a row kernel's P and dP rows) in flight
+    // together: each thread interleaves its requests for all of them, so the step takes the round
+    // trips of their summed bytes, not each tile's one after the other.
+    bool tiles_in_flight_together = false;
+    // Its code is independent ALU/FMA chains without shared-memory operands (the element-wise row
+    // kernels): it issues at GpuSpec::alu_cycles_per_inst*, not at the GEMM code's rate.
+    bool alu_issue = false;
+    // Shared-memory wavefronts per conflict-free wavefront of the compute ops' SRAM traffic: 1
+    // without bank conflicts; a warp's 32-bit accesses at a 16-byte stride (thread t at 16 t) hit
+    // each bank 4 times and take 4.
+    double sram_conflict_factor = 1;
     bool elementwise_loads() const { return load_bytes_per_request > 0; }
     bool vector_issue_modelled() const { return insts_per_vector_flop > 0 || insts_per_exp > 0 || insts_per_softmax_step > 0; }
 };
@@ -158,6 +170,109 @@ inline KernelIssue row_softmax_issue(int64_t elem_bytes) {
     k.insts_per_exp = 12.0 + 18.0;
     k.insts_per_softmax_step = 120.0 + 37.0 / double(kRowSoftmaxWarps);
     k.registers_per_thread = 19;
+    return k;
+}
+
+// The row kernels of the softmax backward in kernels/unfused_rows.cu, as their sm_90 code issues
+// them (fp16, 4 elements per access: kernels/measurements/sass-unfused_rows-2026-12-02.txt.gz;
+// ncu's smsp__inst_executed of both kernels on the H200 equals these counts per warp at N = 1024
+// and 4096: 165.1 and 266.1 for the first, 115.1 and 174.1 for the second at d = 64,
+// nvidia-h200-2026-12-02-unfused.json). One CTA of kUnfusedRowWarps (256 threads) per row; a
+// thread makes T = ceil(N / (256 VEC)) trips over the row, VEC = 4 elements per access when N is a
+// multiple of 4 (else 1: the VEC = 1 code is not counted; it takes the same counts per trip). The
+// loops run their T mod 4 first trips one at a time and the rest 4 to a trip of the unrolled loop.
+// bf16 and fp32 take fp16's counts (fp32: 16-byte accesses).
+struct RowTrips {
+    int64_t vec, trips, rem, quads;
+};
+inline RowTrips row_trips(int64_t Nk) {
+    const int64_t vec = Nk % 4 == 0 ? 4 : 1, trips = std::max<int64_t>(1, (Nk + 256 * vec - 1) / (256 * vec));
+    return {vec, trips, trips % 4, trips / 4};
+}
+inline double trip_code(const RowTrips& t, double setup_rem, double per_rem, double setup_quad, double per_quad) {
+    return (t.rem ? setup_rem + per_rem * double(t.rem) : 0.0) + (t.quads ? setup_quad + per_quad * double(t.quads) : 0.0);
+}
+// An element-wise row kernel's loop over its row (kernels/unfused_rows.cu, FOR_ROW), as its sm_90
+// code runs it: `around` instructions per warp outside the loop (prologue, the exit tests), the
+// T mod `unroll` first trips one at a time (`per_rem` each, `rem_setup` once when there are any),
+// the rest `unroll` to a trip of the unrolled body (`per_body`, `body_setup` once), which waits for
+// `body_round_trips` round trips (1: its loads are issued together; `unroll`: each trip's loads wait
+// for the store before them, which may alias); a single trip waits for one.
+struct RowLoopCode {
+    double around, rem_setup, per_rem, body_setup, per_body;
+    int64_t unroll;
+    double body_round_trips;
+};
+// Loads in round trips, every instruction of the kernel on the round trips' chain (each trip loads,
+// computes and stores): `loaded_bytes` per row, `request_bytes` per access.
+inline KernelIssue row_loop_issue(int64_t Nk, int64_t elem_bytes, int64_t loaded_bytes, const RowLoopCode& c, int64_t registers) {
+    const int64_t vec = Nk % 4 == 0 ? 4 : 1, threads = 256;
+    const int64_t trips = std::max<int64_t>(1, (Nk + threads * vec - 1) / (threads * vec));
+    const int64_t rem = trips % c.unroll, bodies = trips / c.unroll;
+    const double insts = c.around + (rem ? c.rem_setup + c.per_rem * double(rem) : 0.0) +
+                         (bodies ? c.body_setup + c.per_body * double(bodies) : 0.0);
+    const double round_trips = double(rem) + c.body_round_trips * double(bodies);
+    const double request = double(vec * elem_bytes), requests = double(loaded_bytes) / request / double(threads);
+    KernelIssue k;
+    k.load_bytes_per_request = vec * elem_bytes;
+    k.loads_in_flight = requests / round_trips;
+    k.tiles_in_flight_together = true;
+    k.insts_per_load_element = insts / requests;
+    k.alu_issue = true;
+    k.registers_per_thread = registers;
+    return k;
+}
+
+// Both end with the same block reduction: shuffles, two barriers, the partial sums through a
+// 32-float scratch: 22 instructions per warp and 25 more in the first warp (the second level).
+inline constexpr double kRowReduceInsts = 22.0 + 25.0 / 8;
+
+// Standard attention's softmax backward (softmax_backward_kernel): dS = P o (dP - rowsum(P o dP)),
+// the P and dP rows kept in SRAM as floats. Phase 1 loads P and dP together (2 requests a trip:
+// the single trips one round trip each; the unrolled loop issues 4 requests, then 4 more once the
+// first pair is in: 2 round trips per 4 trips), converts, stores both to SRAM, sums P dP: 36
+// instructions a single trip, 99 per unrolled 4 (set-up 23, 17), 21 around them. Phase 2 reads the
+// rows back, computes and stores dS: 26 a trip, 74 per 4 (set-up 18, 14), 16 around them, and the
+// reduction between. The SRAM stores are 32-bit at a 16-byte stride (thread t writes elements
+// 4t..4t+3, one per STS): 4-way bank conflicts; phase 2 reads P with LDS.128 (none) and dP with
+// 4-way conflicted LDS: per warp and trip 8 x 4 + 4 x 4 + 4 = 52 wavefronts for the 2048 bytes the
+// trace counts (16 conflict-free ones). VEC = 1 accesses are conflict-free.
+inline KernelIssue softmax_backward_rows_issue(int64_t Nk, int64_t elem_bytes, int64_t registers) {
+    const RowTrips t = row_trips(Nk);
+    const double requests = 2.0 * double(t.trips), round_trips = double(t.rem + 2 * t.quads);
+    KernelIssue k;
+    k.load_bytes_per_request = t.vec * elem_bytes;
+    k.loads_in_flight = requests / round_trips;
+    k.tiles_in_flight_together = true;
+    k.insts_per_load_element = (21.0 + trip_code(t, 23, 36, 17, 99)) / requests;
+    // The vector op: 4 FLOPs per element of the row.
+    k.insts_per_vector_flop = 8.0 * 32.0 * (kRowReduceInsts + 16 + trip_code(t, 18, 26, 14, 74)) / (4.0 * double(Nk));
+    k.sram_conflict_factor = t.vec == 4 ? 52.0 / 16.0 : 1.0;
+    k.registers_per_thread = registers;
+    return k;
+}
+
+// Vanilla's softmax backward (softmax_backward_do_o_kernel): D = dO_n . O_n, one element per
+// thread of the first d threads (52 instructions in a warp that has them, 8 in one that has
+// none), the reduction, then P and dP streamed through registers: each trip loads both (one round
+// trip: the loads of a trip wait for the store of the one before), computes and stores dS, 35
+// instructions a single trip, 95 per unrolled 4 (set-up 17, 16), 19 around them. The round trips:
+// one for dO and O (d <= 1024), one per trip.
+inline KernelIssue softmax_backward_do_o_issue(int64_t Nk, int64_t d, int64_t elem_bytes, int64_t registers) {
+    const RowTrips t = row_trips(Nk);
+    const double warps = 8, dot_warps = std::min(warps, std::ceil(double(d) / 32.0));
+    const double dot = (dot_warps * 52.0 + (warps - dot_warps) * 8.0) / warps;
+    const double request = double(t.vec * elem_bytes);
+    const double requests = (2.0 * double(d) * double(elem_bytes) + 2.0 * double(Nk) * double(elem_bytes)) / request / (32.0 * warps);
+    KernelIssue k;
+    k.load_bytes_per_request = t.vec * elem_bytes;
+    k.loads_in_flight = 2;
+    k.tiles_in_flight_together = true;
+    k.insts_per_load_element = (dot + 10 + trip_code(t, 17, 35, 16, 95)) / requests;
+    // The vector op: 2 d + 2 N FLOPs (the dot product; subtract, multiply).
+    k.insts_per_vector_flop = warps * 32.0 * (kRowReduceInsts + 9) / (2.0 * double(d) + 2.0 * double(Nk));
+    k.alu_issue = true;
+    k.registers_per_thread = registers;
     return k;
 }
 

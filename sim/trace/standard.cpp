@@ -47,17 +47,19 @@ struct RowKernel {
     int64_t flops_per_element, exps_per_element;
     int64_t registers_16, registers_32;  // per thread: fp16/bf16, fp32
     int64_t sram_floats_per_element = 0;
-    // Warp-instructions a thread issues per element, from the kernel's SASS (0: the op runs at the
-    // FP32 rate alone, as for the kernels bound by HBM).
-    double insts_per_element = 0;
+    // The kernel's loop over its row as its SASS issues it (kernel_issue.h, row_loop_issue).
+    RowLoopCode code{};
 };
-// The dropout kernel issues, per thread, 148 instructions for its 4 elements of a row chunk
-// (dropout_kernel<__half, 4>, sm_90: kernels/measurements/sass-unfused_rows-2026-12-02.txt.gz, the
-// block at 0x370-0xcb0 a thread with one chunk runs; its loop, two chunks a trip, 139.5 a chunk):
-// the counter hash, the compare, the scale, the conversions and the stores of Pdrop and Z. The
-// prologue before it (~55 per warp and row) is not counted. The other row kernels are bound by
-// HBM and run at the FP32 rate.
-constexpr double kDropoutInstsPerElement = 148.0 / 4;
+// The element-wise kernels' loops, per warp, from their sm_90 code (fp16, 4 elements per access:
+// kernels/measurements/sass-unfused_rows-2026-12-02.txt.gz; ncu's smsp__inst_executed per warp on
+// the H200 equals them at N = 1024, 4096 and 16384, nvidia-h200-2026-12-02-unfused.json: scale 48,
+// 85, 250; mask 74, 131, 386; dropout 201, 643, 2317; dropout backward 75, 153 at N <= 4096).
+// scale and mask: 4 trips unrolled, their 4 loads together; the dropout kernel (the counter hash,
+// the compare, the scale, the conversions, the stores of Pdrop and Z: 147 instructions a trip) 2
+// to a trip of its loop, each trip's load after the stores before it; the dropout backward's Z
+// load waits for the store of dP before it (dP may alias Z).
+constexpr RowLoopCode kScaleCode{19, 9, 20, 11, 55, 4, 1}, kMaskCode{36, 12, 26, 10, 85, 4, 1},
+    kDropoutCode{54, 0, 147, 31, 279, 2, 2}, kDropoutBwdCode{28, 12, 35, 14, 111, 4, 4};
 constexpr int64_t kScaleRegs[2] = {24, 32}, kMaskRegs[2] = {32, 31}, kDropoutRegs[2] = {48, 48},
                   kDropoutBwdRegs[2] = {23, 28}, kSoftmaxBwdRegs[2] = {32, 39};
 
@@ -76,10 +78,12 @@ void add_row_kernel(Trace& t, const char* name, const UnfusedShape& k, const Gpu
     const int64_t sram = 2 * rows * 4;
     add_kernel(t, name, k.N, kUnfusedRowWarps, row_kernel_footprint(t.problem, g, "rows+scratch", rows, rows > 0),
                [k, r, line, sram](Emitter& e, int64_t n) { return row_cta(e, k, r, line, n, sram); });
+    int64_t loaded = 0;  // bytes per row: the inputs' elements, Z's one byte each
+    for (int i = 0; i < r.n_in; ++i) loaded += k.Nk * (r.in[i] == Tensor::Z ? 1 : k.es);
+    const int64_t registers = k.es == 4 ? r.registers_32 : r.registers_16;
     KernelIssue issue;
-    issue.registers_per_thread = k.es == 4 ? r.registers_32 : r.registers_16;
-    if (r.insts_per_element > 0) issue.insts_per_vector_flop = r.insts_per_element / double(r.flops_per_element);
-    t.kernels.back()->issue = issue;
+    issue.registers_per_thread = registers;
+    t.kernels.back()->issue = r.code.unroll > 0 ? row_loop_issue(k.Nk, k.es, loaded, r.code, registers) : issue;
 }
 
 }  // namespace
@@ -124,8 +128,9 @@ void append_standard_forward(Trace& t, const GpuSpec& g) {
     add_kernel(t, "standard_qk", k.Tr * k.Tc, s.warps, fp, [k](Emitter& e, int64_t blk) {
         return gemm_tile_cta(e, k, {Tensor::Q, Tensor::K, Tensor::S, false}, Fwd::qk, blk / k.Tc, blk % k.Tc);
     });
-    add_row_kernel(t, "standard_scale", k, g, {{Tensor::S}, 1, {Tensor::S}, 1, 1, 0, kScaleRegs[0], kScaleRegs[1]}, Fwd::scale);
-    if (p.causal) add_row_kernel(t, "standard_mask", k, g, {{Tensor::S}, 1, {Tensor::S}, 1, 1, 0, kMaskRegs[0], kMaskRegs[1]}, Fwd::mask);
+    add_row_kernel(t, "standard_scale", k, g, {{Tensor::S}, 1, {Tensor::S}, 1, 1, 0, kScaleRegs[0], kScaleRegs[1], 0, kScaleCode}, Fwd::scale);
+    if (p.causal)
+        add_row_kernel(t, "standard_mask", k, g, {{Tensor::S}, 1, {Tensor::S}, 1, 1, 0, kMaskRegs[0], kMaskRegs[1], 0, kMaskCode}, Fwd::mask);
     // max, subtract, exp, sum, divide: 4 FLOPs and an exp per element. The row softmax of kernels/
     // (v1's row_softmax_kernel, unmasked: the mask kernel ran before it), with its warps, SRAM row
     // and issue (the same kernel as vanilla's softmax).
@@ -137,7 +142,7 @@ void append_standard_forward(Trace& t, const GpuSpec& g) {
     if (dropout)  // draw, compare, scale per element
         add_row_kernel(t, "standard_dropout", k, g,
                        {{Tensor::P}, 1, {Tensor::Pdrop, Tensor::Z}, 2, kDropoutForwardOpsPerElement, 0, kDropoutRegs[0], kDropoutRegs[1],
-                        0, kDropoutInstsPerElement},
+                        0, kDropoutCode},
                        Fwd::dropout);
     const Tensor probs = dropout ? Tensor::Pdrop : Tensor::P;
     add_kernel(t, "standard_pv", k.Tr, s.warps, fp, [k, probs](Emitter& e, int64_t i) {
@@ -161,13 +166,17 @@ void append_standard_backward(Trace& t, const GpuSpec& g) {
     });
     if (dropout)  // the stored Z tested, dP scaled
         add_row_kernel(t, "standard_bwd_dropout", k, g,
-                       {{Tensor::dP, Tensor::Z}, 2, {Tensor::dP}, 1, kDropoutStoredMaskOpsPerElement, 0, kDropoutBwdRegs[0], kDropoutBwdRegs[1]},
+                       {{Tensor::dP, Tensor::Z}, 2, {Tensor::dP}, 1, kDropoutStoredMaskOpsPerElement, 0, kDropoutBwdRegs[0], kDropoutBwdRegs[1],
+                        0, kDropoutBwdCode},
                        Bwd::dropout);
     // multiply, row sum, subtract, multiply: 4 FLOPs per element.
     add_row_kernel(t, "standard_bwd_softmax", k, g,
                    {{Tensor::P, Tensor::dP}, 2, {Tensor::dS}, 1, 4, 0, kSoftmaxBwdRegs[0], kSoftmaxBwdRegs[1], 2}, Bwd::softmax);
-    if (p.causal) add_row_kernel(t, "standard_bwd_mask", k, g, {{Tensor::dS}, 1, {Tensor::dS}, 1, 1, 0, kMaskRegs[0], kMaskRegs[1]}, Bwd::mask);
-    add_row_kernel(t, "standard_bwd_scale", k, g, {{Tensor::dS}, 1, {Tensor::dS}, 1, 1, 0, kScaleRegs[0], kScaleRegs[1]}, Bwd::scale);
+    // Its loads in round trips, its issue and its SRAM bank conflicts, from its SASS (kernel_issue.h).
+    t.kernels.back()->issue = softmax_backward_rows_issue(k.Nk, k.es, k.es == 4 ? kSoftmaxBwdRegs[1] : kSoftmaxBwdRegs[0]);
+    if (p.causal)
+        add_row_kernel(t, "standard_bwd_mask", k, g, {{Tensor::dS}, 1, {Tensor::dS}, 1, 1, 0, kMaskRegs[0], kMaskRegs[1], 0, kMaskCode}, Bwd::mask);
+    add_row_kernel(t, "standard_bwd_scale", k, g, {{Tensor::dS}, 1, {Tensor::dS}, 1, 1, 0, kScaleRegs[0], kScaleRegs[1], 0, kScaleCode}, Bwd::scale);
     add_kernel(t, "standard_bwd_dq", k.Tr, s.warps, fp, [k](Emitter& e, int64_t i) {
         return gemm_stream_cta(e, k, {Tensor::dS, Tensor::K, Tensor::dQ, true, false}, Bwd::dq, i);
     });
