@@ -129,7 +129,10 @@ TransferTiming MemorySystem::transfer(const Op& op, int64_t sm, double t, Counte
     end = std::max(end, l2.serve(t, per(l2_bytes, l2_bytes_per_cycle_)));
     const HbmEstimate h = hbm_estimate(op, a, sector_span_bytes);
     const double hbm_bytes = h.read_bytes + h.write_bytes;
-    if (hbm_bytes > 0) end = std::max(end, hbm.serve(t, per(hbm_bytes, hbm_bytes_per_cycle_)));
+    // Reads and write-backs of one transfer interleave on the bus: their turnarounds cost extra.
+    const double mix = hbm_bytes > 0 ? 2 * std::min(h.read_bytes, h.write_bytes) / hbm_bytes : 0.0;
+    if (hbm_bytes > 0)
+        end = std::max(end, hbm.serve(t, per(hbm_bytes * (1 + g_.hbm_read_write_mix_penalty * mix), hbm_bytes_per_cycle_)));
     r.wait_cycles = hbm.wait_cycles + l2.wait_cycles + sm_port[size_t(sm)].wait_cycles - waits_before;
     r.latency_cycles = h.missed ? g_.hbm_latency_cycles : g_.l2_latency_cycles;
     const double missed = op.kind == OpKind::store || bytes <= 0 ? 0.0 : std::min(1.0, h.read_bytes / bytes);

@@ -80,6 +80,10 @@ struct GpuSpec {
     // and the papers' formulas keep the datasheet figure.
     double hbm_stream_fraction = 1;
     double hbm_stream_bytes_per_s() const { return hbm_bytes_per_s * hbm_stream_fraction; }
+    // Reads and writes interleaved cost HBM more than either stream alone (the bus turns around):
+    // a transfer that reads r and writes w bytes of HBM takes (r + w) / hbm_stream_bytes_per_s()
+    // times 1 + this x 2 min(r, w) / (r + w). 0: no penalty.
+    double hbm_read_write_mix_penalty = 0;
 
     // Arithmetic rates of the whole GPU.
     double tensor_flops_per_s_fp16 = 0;  // also bf16; dense, fp32 accumulate

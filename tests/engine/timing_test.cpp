@@ -305,3 +305,39 @@ TEST_CASE("a CTA issues its first loads when its launch ends, in time order with
     CHECK(with_vector >= plain);
     CHECK(with_vector <= plain + waves * vector_cycles / cuda_core_clock(g) * 1.01);
 }
+
+TEST_CASE("a transfer that reads and writes HBM takes the read-write mix penalty on its HBM bytes") {
+    // A small L2 filled with dirty lines of O, then a load of Q that misses and evicts them: one
+    // transfer with HBM reads r and write-backs w. Its HBM service is (r + w) / rate without the
+    // penalty, and 1 + p x 2 min(r, w) / (r + w) times that with it.
+    GpuSpec g = preset("h200");
+    apply_override(g, "l2_bytes=65536");
+    apply_override(g, "l2_partitions=1");
+    apply_override(g, "l2_ways=4");
+    const TensorShapes shapes = tensor_shapes(AttentionProblem{});
+    auto hbm_busy = [&](double penalty, double& read_bytes) {
+        GpuSpec gp = g;
+        gp.hbm_read_write_mix_penalty = penalty;
+        MemorySystem m(gp, shapes, 1, true, gp.l2_line_bytes, 1);
+        Counters c;
+        const Op o = store_rows(Tensor::O, 0, 512, shapes), q = load_rows(Tensor::Q, 0, 512, shapes);
+        m.transfer(o, 0, 0, c, false);
+        const double before = m.hbm.busy_cycles;
+        read_bytes = double(m.transfer(q, 0, 1e6, c, false).hbm_read_bytes);
+        return m.hbm.busy_cycles - before;
+    };
+    double r = 0, r0 = 0;
+    const double p = 0.1, busy0 = hbm_busy(0, r0), busy = hbm_busy(p, r);
+    const double rate = g.hbm_stream_bytes_per_s() / g.clock_hz, w = busy0 * rate - r0;
+    REQUIRE(r == r0);
+    REQUIRE(r > 0);
+    REQUIRE(w > 0);
+    CHECK(busy == doctest::Approx(busy0 * (1 + p * 2 * std::min(r, w) / (r + w))));
+    // A transfer that only reads (a cold L2, nothing dirty) pays nothing more.
+    GpuSpec gp = g;
+    gp.hbm_read_write_mix_penalty = p;
+    MemorySystem m(gp, shapes, 1, true, gp.l2_line_bytes, 1);
+    Counters c;
+    m.transfer(load_rows(Tensor::Q, 0, 64, shapes), 0, 0, c, false);
+    CHECK(m.hbm.busy_cycles == doctest::Approx(64.0 * 64 * 2 / rate));
+}
