@@ -261,8 +261,15 @@ private:
                 if (cycles_per_inst_ > 0)
                     pipes_[size_t(c.sm)].vector.serve(t, insts * double(k_.warps) * cycles_per_inst_ / double(g_.sm_subpartitions));
                 s_.warp_instructions += insts * double(k_.warps);
-                done = std::max(done, chain + latency);
-                chain = done;
+                // Tiles in flight together share the round trips: the chain advances by this
+                // tile's share, and its own arrival (done) does not hold the others back.
+                if (together_bytes > 0) {
+                    chain += latency;
+                    done = std::max(done, chain);
+                } else {
+                    done = std::max(done, chain + latency);
+                    chain = done;
+                }
             }
             // The tile is written into SRAM as it arrives.
             if (sram_bpc_ > 0) done = std::max(done, pipes_[size_t(c.sm)].sram.serve(t, double(op.bytes) / sram_bpc_));
