@@ -40,6 +40,13 @@ TEST_CASE("tiles in flight together take the round trips of their summed bytes")
     CHECK(time_trace(h.trace, g).timing.cycles == doctest::Approx(apart * g.hbm_latency_cycles));
     h.kernel->issue.tiles_in_flight_together = true;
     CHECK(time_trace(h.trace, g).timing.cycles == doctest::Approx(together * g.hbm_latency_cycles));
+    // A small tile first (vanilla's dO row before its P row): its own arrival, a whole latency,
+    // does not hold the big tile's trips back; the two share ceil(summed bytes / in flight).
+    const Op small = load_rows(Tensor::O, 0, 1, h.trace.shapes);
+    h.kernel->ops = {small, k};
+    const double both = std::ceil((double(small.bytes) + bytes) / in_flight);
+    REQUIRE(double(small.bytes) / (double(small.bytes) + bytes) * both < 1);  // its share: under a round trip
+    CHECK(time_trace(h.trace, g).timing.cycles == doctest::Approx(both * g.hbm_latency_cycles));
 }
 
 TEST_CASE("a compute op's SRAM bytes take sram_conflict_factor wavefronts each") {
