@@ -85,6 +85,13 @@ inline HandTrace hand_trace(int64_t ctas, std::vector<Op> ops, int64_t sram_byte
     return h;
 }
 
+// One CTA that loads two tiles of 64 whole rows, of Q and of K.
+inline HandTrace two_tile_loads() {
+    HandTrace h = hand_trace(1, {});
+    h.kernel->ops = {load_rows(Tensor::Q, 0, 64, h.trace.shapes), load_rows(Tensor::K, 0, 64, h.trace.shapes)};
+    return h;
+}
+
 inline RunResult time_trace(const Trace& t, const GpuSpec& g, SimOptions o = {}) {
     RunResult r;
     r.problem = t.problem;

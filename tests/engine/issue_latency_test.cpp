@@ -49,9 +49,8 @@ Op cuda_core_matmul(uint64_t flops) {
 TEST_CASE("elementwise loads arrive in round trips of threads x bytes per request x requests in flight, tile after tile") {
     const GpuSpec g = teaching();
     REQUIRE(g.l2_bytes == 0);
-    HandTrace h = hand_trace(1, {});
-    const Op q = load_rows(Tensor::Q, 0, 64, h.trace.shapes), k = load_rows(Tensor::K, 0, 64, h.trace.shapes);
-    h.kernel->ops = {q, k};
+    HandTrace h = two_tile_loads();
+    const Op q = h.kernel->ops[0], k = h.kernel->ops[1];
     const double bytes = double(q.bytes), bw = g.hbm_bytes_per_s / g.clock_hz;
     // Bulk loads: both tiles in flight at once, one latency, the bytes over the bandwidth.
     const RunResult bulk = time_trace(h.trace, g);

@@ -28,9 +28,8 @@ double loop_round_trips(const RowLoopCode& c, int64_t T) { return double(T % c.u
 TEST_CASE("tiles in flight together take the round trips of their summed bytes") {
     const GpuSpec g = teaching();
     REQUIRE(g.l2_bytes == 0);
-    HandTrace h = hand_trace(1, {});
-    const Op q = load_rows(Tensor::Q, 0, 64, h.trace.shapes), k = load_rows(Tensor::K, 0, 64, h.trace.shapes);
-    h.kernel->ops = {q, k};
+    HandTrace h = two_tile_loads();
+    const Op q = h.kernel->ops[0], k = h.kernel->ops[1];
     const double bytes = double(q.bytes);
     // 4 warps, 2 bytes per request, 5 requests in flight: 1280 B per round trip.
     h.kernel->issue = KernelIssue{2, 5.0, 0.0, 1.0};
