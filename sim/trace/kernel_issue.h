@@ -173,56 +173,58 @@ inline KernelIssue row_softmax_issue(int64_t elem_bytes) {
     return k;
 }
 
-// The row kernels of the softmax backward in kernels/unfused_rows.cu, as their sm_90 code issues
-// them (fp16, 4 elements per access: kernels/measurements/sass-unfused_rows-2026-12-02.txt.gz;
-// ncu's smsp__inst_executed of both kernels on the H200 equals these counts per warp at N = 1024
-// and 4096: 165.1 and 266.1 for the first, 115.1 and 174.1 for the second at d = 64,
-// nvidia-h200-2026-12-02-unfused.json). One CTA of kUnfusedRowWarps (256 threads) per row; a
-// thread makes T = ceil(N / (256 VEC)) trips over the row, VEC = 4 elements per access when N is a
-// multiple of 4 (else 1: the VEC = 1 code is not counted; it takes the same counts per trip). The
-// loops run their T mod 4 first trips one at a time and the rest 4 to a trip of the unrolled loop.
-// bf16 and fp32 take fp16's counts (fp32: 16-byte accesses).
+// The row kernels of kernels/unfused_rows.cu (standard attention's element-wise steps, vanilla's
+// softmax backward): one CTA of 256 threads (kRowThreads there) per row.
+inline constexpr int64_t kUnfusedRowWarps = 8;
+
+// How a thread of those kernels walks its row (FOR_ROW), as their sm_90 code runs it: T = ceil(N /
+// (256 VEC)) trips, VEC = 4 elements per access when N is a multiple of 4 (else 1: the VEC = 1
+// code is not counted; it takes the same counts per trip); the T mod `unroll` first trips one at
+// a time, the rest `unroll` to a trip of the unrolled body.
 struct RowTrips {
-    int64_t vec, trips, rem, quads;
+    int64_t vec, trips, rem, bodies;
 };
-inline RowTrips row_trips(int64_t Nk) {
-    const int64_t vec = Nk % 4 == 0 ? 4 : 1, trips = std::max<int64_t>(1, (Nk + 256 * vec - 1) / (256 * vec));
-    return {vec, trips, trips % 4, trips / 4};
+inline RowTrips row_trips(int64_t Nk, int64_t unroll) {
+    const int64_t threads = kUnfusedRowWarps * 32, vec = Nk % 4 == 0 ? 4 : 1;
+    const int64_t trips = std::max<int64_t>(1, (Nk + threads * vec - 1) / (threads * vec));
+    return {vec, trips, trips % unroll, trips / unroll};
 }
-inline double trip_code(const RowTrips& t, double setup_rem, double per_rem, double setup_quad, double per_quad) {
-    return (t.rem ? setup_rem + per_rem * double(t.rem) : 0.0) + (t.quads ? setup_quad + per_quad * double(t.quads) : 0.0);
+// The instructions of such a loop: `per_rem` a single trip (`rem_setup` once when there are any),
+// `per_body` an unrolled body (`body_setup` once when there are any).
+inline double trip_code(const RowTrips& t, double rem_setup, double per_rem, double body_setup, double per_body) {
+    return (t.rem ? rem_setup + per_rem * double(t.rem) : 0.0) + (t.bodies ? body_setup + per_body * double(t.bodies) : 0.0);
 }
-// An element-wise row kernel's loop over its row (kernels/unfused_rows.cu, FOR_ROW), as its sm_90
-// code runs it: `around` instructions per warp outside the loop (prologue, the exit tests), the
-// T mod `unroll` first trips one at a time (`per_rem` each, `rem_setup` once when there are any),
-// the rest `unroll` to a trip of the unrolled body (`per_body`, `body_setup` once), which waits for
-// `body_round_trips` round trips (1: its loads are issued together; `unroll`: each trip's loads wait
-// for the store before them, which may alias); a single trip waits for one.
+// An element-wise row kernel's loop over its row, per warp (sim/trace/standard.cpp has each
+// kernel's figures): `around` instructions outside the loop (prologue, the exit tests), the single
+// trips and the unrolled bodies as above; a body waits for `body_round_trips` round trips (1: its
+// loads are issued together; `unroll`: each trip's loads wait for the store before them, which may
+// alias), a single trip for one.
 struct RowLoopCode {
     double around, rem_setup, per_rem, body_setup, per_body;
     int64_t unroll;
     double body_round_trips;
 };
 // Loads in round trips, every instruction of the kernel on the round trips' chain (each trip loads,
-// computes and stores): `loaded_bytes` per row, `request_bytes` per access.
+// computes and stores); `loaded_bytes` per row. All kernels of kernels/unfused_rows.cu counted here
+// are fp16's (sass-unfused_rows-2026-12-02.txt.gz); bf16 and fp32 take the same counts (fp32:
+// 16-byte accesses).
 inline KernelIssue row_loop_issue(int64_t Nk, int64_t elem_bytes, int64_t loaded_bytes, const RowLoopCode& c, int64_t registers) {
-    const int64_t vec = Nk % 4 == 0 ? 4 : 1, threads = 256;
-    const int64_t trips = std::max<int64_t>(1, (Nk + threads * vec - 1) / (threads * vec));
-    const int64_t rem = trips % c.unroll, bodies = trips / c.unroll;
-    const double insts = c.around + (rem ? c.rem_setup + c.per_rem * double(rem) : 0.0) +
-                         (bodies ? c.body_setup + c.per_body * double(bodies) : 0.0);
-    const double round_trips = double(rem) + c.body_round_trips * double(bodies);
-    const double request = double(vec * elem_bytes), requests = double(loaded_bytes) / request / double(threads);
+    const RowTrips t = row_trips(Nk, c.unroll);
+    const double round_trips = double(t.rem) + c.body_round_trips * double(t.bodies);
+    const double requests = double(loaded_bytes) / double(t.vec * elem_bytes) / double(kUnfusedRowWarps * 32);
     KernelIssue k;
-    k.load_bytes_per_request = vec * elem_bytes;
+    k.load_bytes_per_request = t.vec * elem_bytes;
     k.loads_in_flight = requests / round_trips;
     k.tiles_in_flight_together = true;
-    k.insts_per_load_element = insts / requests;
+    k.insts_per_load_element = (c.around + trip_code(t, c.rem_setup, c.per_rem, c.body_setup, c.per_body)) / requests;
     k.alu_issue = true;
     k.registers_per_thread = registers;
     return k;
 }
 
+// The two softmax backwards below (ncu's smsp__inst_executed of both kernels on the H200 equals
+// their counts per warp at N = 1024 and 4096: 165.1 and 266.1 for the first, 115.1 and 174.1 for
+// the second at d = 64, nvidia-h200-2026-12-02-unfused.json) unroll their loops by 4.
 // Both end with the same block reduction: shuffles, two barriers, the partial sums through a
 // 32-float scratch: 22 instructions per warp and 25 more in the first warp (the second level).
 inline constexpr double kRowReduceInsts = 22.0 + 25.0 / 8;
@@ -238,15 +240,15 @@ inline constexpr double kRowReduceInsts = 22.0 + 25.0 / 8;
 // 4-way conflicted LDS: per warp and trip 8 x 4 + 4 x 4 + 4 = 52 wavefronts for the 2048 bytes the
 // trace counts (16 conflict-free ones). VEC = 1 accesses are conflict-free.
 inline KernelIssue softmax_backward_rows_issue(int64_t Nk, int64_t elem_bytes, int64_t registers) {
-    const RowTrips t = row_trips(Nk);
-    const double requests = 2.0 * double(t.trips), round_trips = double(t.rem + 2 * t.quads);
+    const RowTrips t = row_trips(Nk, 4);
+    const double requests = 2.0 * double(t.trips), round_trips = double(t.rem + 2 * t.bodies);
     KernelIssue k;
     k.load_bytes_per_request = t.vec * elem_bytes;
     k.loads_in_flight = requests / round_trips;
     k.tiles_in_flight_together = true;
     k.insts_per_load_element = (21.0 + trip_code(t, 23, 36, 17, 99)) / requests;
     // The vector op: 4 FLOPs per element of the row.
-    k.insts_per_vector_flop = 8.0 * 32.0 * (kRowReduceInsts + 16 + trip_code(t, 18, 26, 14, 74)) / (4.0 * double(Nk));
+    k.insts_per_vector_flop = double(kUnfusedRowWarps * 32) * (kRowReduceInsts + 16 + trip_code(t, 18, 26, 14, 74)) / (4.0 * double(Nk));
     k.sram_conflict_factor = t.vec == 4 ? 52.0 / 16.0 : 1.0;
     k.registers_per_thread = registers;
     return k;
@@ -259,8 +261,8 @@ inline KernelIssue softmax_backward_rows_issue(int64_t Nk, int64_t elem_bytes, i
 // instructions a single trip, 95 per unrolled 4 (set-up 17, 16), 19 around them. The round trips:
 // one for dO and O (d <= 1024), one per trip.
 inline KernelIssue softmax_backward_do_o_issue(int64_t Nk, int64_t d, int64_t elem_bytes, int64_t registers) {
-    const RowTrips t = row_trips(Nk);
-    const double warps = 8, dot_warps = std::min(warps, std::ceil(double(d) / 32.0));
+    const RowTrips t = row_trips(Nk, 4);
+    const double warps = double(kUnfusedRowWarps), dot_warps = std::min(warps, std::ceil(double(d) / 32.0));
     const double dot = (dot_warps * 52.0 + (warps - dot_warps) * 8.0) / warps;
     const double request = double(t.vec * elem_bytes);
     const double requests = (2.0 * double(d) * double(elem_bytes) + 2.0 * double(Nk) * double(elem_bytes)) / request / (32.0 * warps);

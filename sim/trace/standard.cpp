@@ -73,17 +73,20 @@ CtaProgram row_cta(Emitter& e, UnfusedShape k, RowKernel r, LineId line, int64_t
     co_return;
 }
 
-void add_row_kernel(Trace& t, const char* name, const UnfusedShape& k, const GpuSpec& g, RowKernel r, LineId line) {
+// `issue`: the kernel's own (the softmax backward's); else its loop's (r.code, row_loop_issue).
+void add_row_kernel(Trace& t, const char* name, const UnfusedShape& k, const GpuSpec& g, RowKernel r, LineId line,
+                    const KernelIssue* issue = nullptr) {
     const int64_t rows = r.sram_floats_per_element * k.Nk;
     const int64_t sram = 2 * rows * 4;
     add_kernel(t, name, k.N, kUnfusedRowWarps, row_kernel_footprint(t.problem, g, "rows+scratch", rows, rows > 0),
                [k, r, line, sram](Emitter& e, int64_t n) { return row_cta(e, k, r, line, n, sram); });
+    if (issue) {
+        t.kernels.back()->issue = *issue;
+        return;
+    }
     int64_t loaded = 0;  // bytes per row: the inputs' elements, Z's one byte each
     for (int i = 0; i < r.n_in; ++i) loaded += k.Nk * (r.in[i] == Tensor::Z ? 1 : k.es);
-    const int64_t registers = k.es == 4 ? r.registers_32 : r.registers_16;
-    KernelIssue issue;
-    issue.registers_per_thread = registers;
-    t.kernels.back()->issue = r.code.unroll > 0 ? row_loop_issue(k.Nk, k.es, loaded, r.code, registers) : issue;
+    t.kernels.back()->issue = row_loop_issue(k.Nk, k.es, loaded, r.code, k.es == 4 ? r.registers_32 : r.registers_16);
 }
 
 }  // namespace
@@ -169,11 +172,12 @@ void append_standard_backward(Trace& t, const GpuSpec& g) {
                        {{Tensor::dP, Tensor::Z}, 2, {Tensor::dP}, 1, kDropoutStoredMaskOpsPerElement, 0, kDropoutBwdRegs[0], kDropoutBwdRegs[1],
                         0, kDropoutBwdCode},
                        Bwd::dropout);
-    // multiply, row sum, subtract, multiply: 4 FLOPs per element.
+    // multiply, row sum, subtract, multiply: 4 FLOPs per element. Its loads in round trips, its
+    // issue and its SRAM bank conflicts, from its SASS (kernel_issue.h).
+    const KernelIssue softmax_bwd = softmax_backward_rows_issue(k.Nk, k.es, k.es == 4 ? kSoftmaxBwdRegs[1] : kSoftmaxBwdRegs[0]);
     add_row_kernel(t, "standard_bwd_softmax", k, g,
-                   {{Tensor::P, Tensor::dP}, 2, {Tensor::dS}, 1, 4, 0, kSoftmaxBwdRegs[0], kSoftmaxBwdRegs[1], 2}, Bwd::softmax);
-    // Its loads in round trips, its issue and its SRAM bank conflicts, from its SASS (kernel_issue.h).
-    t.kernels.back()->issue = softmax_backward_rows_issue(k.Nk, k.es, k.es == 4 ? kSoftmaxBwdRegs[1] : kSoftmaxBwdRegs[0]);
+                   {{Tensor::P, Tensor::dP}, 2, {Tensor::dS}, 1, 4, 0, kSoftmaxBwdRegs[0], kSoftmaxBwdRegs[1], 2}, Bwd::softmax,
+                   &softmax_bwd);
     if (p.causal)
         add_row_kernel(t, "standard_bwd_mask", k, g, {{Tensor::dS}, 1, {Tensor::dS}, 1, 1, 0, kMaskRegs[0], kMaskRegs[1], 0, kMaskCode}, Bwd::mask);
     add_row_kernel(t, "standard_bwd_scale", k, g, {{Tensor::dS}, 1, {Tensor::dS}, 1, 1, 0, kScaleRegs[0], kScaleRegs[1], 0, kScaleCode}, Bwd::scale);

@@ -9,6 +9,7 @@
 // chip: the papers' count of each operand once).
 #pragma once
 #include "sim/trace/emit.h"
+#include "sim/trace/kernel_issue.h"
 
 namespace flashsim {
 
@@ -31,10 +32,6 @@ struct StreamGemm {
     bool scale = false;       // scale the output by tau = 1/sqrt(d) before storing it
 };
 CtaProgram gemm_stream_cta(Emitter& e, UnfusedShape k, StreamGemm g, LineId line, int64_t own);
-
-// The row kernels of kernels/unfused_rows.cu (standard attention's element-wise steps, vanilla's
-// softmax backward): one CTA of 256 threads (kRowThreads there) per row.
-constexpr int64_t kUnfusedRowWarps = 8;
 
 // A row kernel's SRAM: `row_floats` fp32 values of its row kept on chip (`name` in the footprint)
 // and, with `scratch`, a 32-float reduction scratch; none when it keeps nothing. A row larger than
