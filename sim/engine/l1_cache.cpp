@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "sim/core/errors.h"
+#include "sim/engine/byte_runs.h"
 #include "sim/engine/l2_cache.h"
 
 namespace flashsim {
@@ -56,11 +57,8 @@ uint64_t L1Caches::read(int64_t sm, uint64_t addr, uint64_t bytes, const MissFn&
         return 0;
     }
     const uint64_t end = addr + bytes, sb = uint64_t(sector_bytes_), gb = uint64_t(granule_bytes_);
-    uint64_t hit = 0, miss_begin = 0, miss_end = 0;  // the run of missing bytes not yet passed on
-    auto flush_miss = [&] {
-        if (miss_end > miss_begin) on_miss(miss_begin, miss_end - miss_begin);
-        miss_begin = miss_end = 0;
-    };
+    uint64_t hit = 0;
+    ByteRuns misses(on_miss);  // the runs of missing bytes, passed on whole
     for (uint64_t g = addr / gb; g * gb < end; ++g) {
         const int64_t w = find(sm, g, true);
         lru_[size_t(w)] = ++clock_;
@@ -70,19 +68,14 @@ uint64_t L1Caches::read(int64_t sm, uint64_t addr, uint64_t bytes, const MissFn&
             const uint64_t a = std::max(lo, s * sb), b = std::min(hi, (s + 1) * sb);
             if (valid_[size_t(w)] & bit) {
                 hit += b - a;
-                flush_miss();
+                misses.flush();
             } else {
                 valid_[size_t(w)] |= bit;
-                if (miss_end == a && miss_end > miss_begin) miss_end = b;
-                else {
-                    flush_miss();
-                    miss_begin = a;
-                    miss_end = b;
-                }
+                misses.add(a, b);
             }
         }
     }
-    flush_miss();
+    misses.flush();
     return hit;
 }
 

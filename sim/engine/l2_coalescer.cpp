@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "sim/engine/byte_runs.h"
 #include "sim/engine/l2_cache.h"
 
 namespace flashsim {
@@ -33,29 +34,24 @@ uint64_t L2Coalescer::coalesced(uint64_t addr, uint64_t bytes, int64_t side, dou
     }
     const uint64_t end = addr + bytes, gb = uint64_t(granule_bytes_);
     const size_t base = size_t(std::clamp<int64_t>(side, 0, sides_ - 1)) * size_t(mask_ + 1);
-    uint64_t merged = 0, run_begin = 0, run_end = 0;  // the run of bytes to the tags not yet passed on
+    uint64_t merged = 0;
+    ByteRuns requests(to_tags);  // the runs of bytes that reach the tags, passed on whole
     for (uint64_t g = addr / gb; g * gb < end; ++g) {
         const uint64_t lo = std::max(addr, g * gb), hi = std::min(end, (g + 1) * gb);
         const size_t i = base + size_t(L2Cache::set_hash(g) & mask_);
         Entry& e = table_[i];
         if (e.tag == g + 1 && t >= e.t && t < std::min(e.end, e.t + window_)) {
             merged += hi - lo;
-            if (run_end > run_begin) to_tags(run_begin, run_end - run_begin);
-            run_begin = run_end = 0;
+            requests.flush();
             continue;
         }
         e.tag = g + 1;
         e.t = t;
         e.end = HUGE_VAL;  // in flight until complete()
         pending_.push_back(i);
-        if (run_end == lo && run_end > run_begin) run_end = hi;
-        else {
-            if (run_end > run_begin) to_tags(run_begin, run_end - run_begin);
-            run_begin = lo;
-            run_end = hi;
-        }
+        requests.add(lo, hi);
     }
-    if (run_end > run_begin) to_tags(run_begin, run_end - run_begin);
+    requests.flush();
     return merged;
 }
 
