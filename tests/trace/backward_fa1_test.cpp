@@ -39,10 +39,7 @@ TEST_CASE("the closed forms of exact_counts equal the simulated fa1 backward and
         for (bool causal : {false, true})
             for (Pass pass : {Pass::bwd, Pass::fwdbwd}) {
                 const AttentionProblem p = bwd_problem(sh, causal, pass, 3);
-                Schedule s;
-                s.algo = Algorithm::fa1;
-                s.Br = sh.Br;
-                s.Bc = sh.Bc;
+                const Schedule s = bwd_schedule(Algorithm::fa1, sh);
                 const GpuSpec g = roomy_gpu();
                 check_closed_form_matches_trace(p, s, g);
             }

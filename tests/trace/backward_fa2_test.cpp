@@ -41,10 +41,7 @@ TEST_CASE("the closed forms of exact_counts equal the simulated fa2 backward and
         for (bool causal : {false, true})
             for (Pass pass : {Pass::bwd, Pass::fwdbwd}) {
                 const AttentionProblem p = bwd_problem(sh, causal, pass, 4);
-                Schedule s;
-                s.algo = Algorithm::fa2;
-                s.Br = sh.Br;
-                s.Bc = sh.Bc;
+                const Schedule s = bwd_schedule(Algorithm::fa2, sh);
                 const GpuSpec g = roomy_gpu();
                 check_closed_form_matches_trace(p, s, g);
             }
@@ -53,10 +50,7 @@ TEST_CASE("the closed forms of exact_counts equal the simulated fa2 backward and
 TEST_CASE("fa2 backward's atomics go to dQacc only and every head's stream is the same") {
     const BwdShape sh{200, 32, 64, 48, Dtype::fp16};
     const AttentionProblem p = bwd_problem(sh, true, Pass::bwd, 3);
-    Schedule s;
-    s.algo = Algorithm::fa2;
-    s.Br = sh.Br;
-    s.Bc = sh.Bc;
+    const Schedule s = bwd_schedule(Algorithm::fa2, sh);
     const GpuSpec g = roomy_gpu();
     const Trace t = make_trace(p, resolve_schedule(s, p, g), g);
     const Counters one = count_paper_mode(t).total, all = count_paper_mode(t, true).total;
@@ -69,10 +63,7 @@ TEST_CASE("fa2 backward's atomics go to dQacc only and every head's stream is th
 TEST_CASE("fa2 backward zeroes dQacc in a memset before kernel 1 (kernels/v7), which writes D only") {
     const BwdShape sh{1000, 64, 64, 128, Dtype::fp16};
     const AttentionProblem p = bwd_problem(sh, false, Pass::bwd, 2);
-    Schedule s;
-    s.algo = Algorithm::fa2;
-    s.Br = sh.Br;
-    s.Bc = sh.Bc;
+    const Schedule s = bwd_schedule(Algorithm::fa2, sh);
     const GpuSpec g = roomy_gpu();
     const CountResult r = count_paper_mode(make_trace(p, resolve_schedule(s, p, g), g));
     REQUIRE(r.kernels.size() == 4);

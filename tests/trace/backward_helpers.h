@@ -43,13 +43,19 @@ inline GpuSpec roomy_gpu() {
     return g;
 }
 
-inline Counters count_pass(Algorithm a, const BwdShape& sh, bool causal, Pass pass, int64_t heads = 1,
-                           GemmTiling gemm = GemmTiling::ideal) {
-    const AttentionProblem p = bwd_problem(sh, causal, pass, heads);
+// Algorithm a on the shape's blocks (the rest of the schedule: its defaults).
+inline Schedule bwd_schedule(Algorithm a, const BwdShape& sh) {
     Schedule s;
     s.algo = a;
     s.Br = sh.Br;
     s.Bc = sh.Bc;
+    return s;
+}
+
+inline Counters count_pass(Algorithm a, const BwdShape& sh, bool causal, Pass pass, int64_t heads = 1,
+                           GemmTiling gemm = GemmTiling::ideal) {
+    const AttentionProblem p = bwd_problem(sh, causal, pass, heads);
+    Schedule s = bwd_schedule(a, sh);
     if (pass == Pass::fwdbwd) s.bwd_Br = sh.Br, s.bwd_Bc = sh.Bc;  // both passes on the shape's blocks
     s.vanilla_gemm = gemm;
     const GpuSpec g = roomy_gpu();

@@ -44,10 +44,7 @@ TEST_CASE("the closed forms of exact_counts equal the simulated vanilla backward
         for (GemmTiling gemm : {GemmTiling::ideal, GemmTiling::tiled})
             for (Pass pass : {Pass::bwd, Pass::fwdbwd}) {
                 const AttentionProblem p = bwd_problem(sh, false, pass, 2);
-                Schedule s;
-                s.algo = Algorithm::vanilla;
-                s.Br = sh.Br;
-                s.Bc = sh.Bc;
+                Schedule s = bwd_schedule(Algorithm::vanilla, sh);
                 s.vanilla_gemm = gemm;
                 const GpuSpec g = roomy_gpu();
                 check_closed_form_matches_trace(p, s, g);

@@ -65,10 +65,7 @@ TEST_CASE("every op of every algorithm names a line of its listing that fits it"
                 for (MatmulUnit unit : {MatmulUnit::tensor, MatmulUnit::fma})
                     for (const BwdShape& sh : {kBwdShapes[1], kBwdShapes[4]}) {
                         const AttentionProblem p = bwd_problem(sh, causal, pass, 2);
-                        Schedule s;
-                        s.algo = a->id;
-                        s.Br = sh.Br;
-                        s.Bc = sh.Bc;
+                        Schedule s = bwd_schedule(a->id, sh);
                         s.matmul_unit = unit;
                         const Trace t = make_trace(p, resolve_schedule(s, p, g), g);
                         for (const Listing& l : t.listings) listings_walked.insert(l.title);
