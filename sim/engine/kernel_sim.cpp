@@ -191,19 +191,29 @@ public:
 private:
     // A kernel that loads element by element and issues everything on CUDA cores: its resident
     // CTAs alternate between round trips in flight and issue, and take at least the time of the
-    // closed queueing network they form on an SM (queueing.h): Z the latency of a CTA's round
-    // trips, D its warp-instructions on one sub-partition at the issue rate, n the CTAs resident,
-    // in rounds of n CTAs per SM. The event loop, deterministic, reaches max(n D, Z + D); the
-    // cycles beyond it are charged to load latency.
+    // closed queueing network they form on an SM (queueing.h): D a CTA's demand on the issue
+    // server (its warp-instructions on one sub-partition at the resident warps' rate), Z the rest
+    // of its life that no other CTA delays: its round trips' latency and the cycles its own warps
+    // take beyond D (one warp per sub-partition issues at its latency-limited rate, slower than
+    // the server's share), n the CTAs resident, in rounds of n CTAs per SM. n = 1 gives Z + D, the
+    // CTA alone. The event loop, deterministic, reaches max(n D, Z + D); the cycles beyond it are
+    // charged to load latency.
     void bound_by_issue_queueing(int64_t resident, int64_t total) {
         if (!k_.issue.elementwise_loads() || cycles_per_inst_ <= 0 || total <= 0 || resident <= 0) return;
-        const double Z = s_.elementwise_latency_cycles / double(total);
-        const double D = s_.warp_instructions / double(total) * cycles_per_inst_ / double(g_.sm_subpartitions);
+        const double Z = (s_.elementwise_latency_cycles + s_.issue_own_excess_cycles) / double(total);
+        const double D = s_.issue_demand_cycles / double(total);
         const double rounds = std::ceil(double(total) / double(g_.sm_count * resident));
         const double cycles = rounds * mva_cycle_cycles(Z, D, resident);
         if (cycles <= s_.cycles) return;
         s_.stall_latency_cycles += (cycles - s_.cycles) * double(s_.slots);
         s_.cycles = cycles;
+    }
+    // Issue of a kernel that issues everything on CUDA cores: `demand` cycles charged to the SM's
+    // issue server, `own` the cycles the CTA's own warps need for it (bound_by_issue_queueing).
+    void count_issue(double demand, double own) {
+        if (!k_.issue.elementwise_loads() || cycles_per_inst_ <= 0) return;
+        s_.issue_demand_cycles += demand;
+        s_.issue_own_excess_cycles += std::max(0.0, own - demand);
     }
     void push(double t, uint32_t slot, EventKind kind) { heap_.push(Event{t, seq_++, slot, kind}); }
     // The next CTA in launch order takes `slot` at `t`.
@@ -258,8 +268,11 @@ private:
                 const double trips_latency = trips * x.mean_latency_cycles;
                 latency = trips_latency + insts * one_warp_cpi_;
                 s_.elementwise_latency_cycles += trips_latency;
-                if (cycles_per_inst_ > 0)
-                    pipes_[size_t(c.sm)].vector.serve(t, insts * double(k_.warps) * cycles_per_inst_ / double(g_.sm_subpartitions));
+                if (cycles_per_inst_ > 0) {
+                    const double demand = insts * double(k_.warps) * cycles_per_inst_ / double(g_.sm_subpartitions);
+                    pipes_[size_t(c.sm)].vector.serve(t, demand);
+                    count_issue(demand, insts * one_warp_cpi_);
+                }
                 s_.warp_instructions += insts * double(k_.warps);
                 // Tiles in flight together share the round trips: the chain advances by this
                 // tile's share, and its own arrival (done) does not hold the others back.
@@ -342,6 +355,7 @@ private:
                 busy *= sram_burst_factor_;
                 sram *= sram_burst_factor_;
             }
+            count_issue(busy, own);
             return std::max({p.vector.serve(dep, busy), p.sram.serve(dep, sram), dep + own}) + g_.sram_latency_cycles;
         }
         const double b_readers = cfg_.warpgroups > 1 ? 1.0 : double(std::max<int64_t>(1, k_.warps));
@@ -372,6 +386,7 @@ private:
         // threads issue everything on CUDA cores (elementwise loads, scalar GEMMs) share one
         // issue server for all of it.
         Server& pipe = cfg_.warpgroups > 1 || k_.issue.elementwise_loads() ? p.vector : p.tensor;
+        count_issue(busy, own);
         return std::max({pipe.serve(dep, busy), p.sram.serve(dep, sram), dep + own}) + lat;
     }
 

@@ -79,6 +79,11 @@ struct KernelSimStats {
     // has elementwise loads), a part of a tensor-core kernel's (MMA, ldmatrix, TMA not counted).
     double warp_instructions = 0;
     double elementwise_latency_cycles = 0;  // elementwise loads: the round trips' latency, summed over CTAs
+    // Kernels that issue everything on CUDA cores, summed over CTAs: the cycles charged to the SM's
+    // issue server (the resident warps' rate), and the cycles a CTA's own warps take beyond that
+    // (one warp per sub-partition issues slower than the server's share: latency, not demand).
+    double issue_demand_cycles = 0;
+    double issue_own_excess_cycles = 0;
 };
 
 KernelSimStats simulate_kernel(const KernelTrace& k, const GpuSpec& g, MemorySystem& mem, const KernelSimConfig& cfg,

@@ -356,8 +356,17 @@ TEST_CASE("a CTA's own warps issue no faster than alone, however many CTAs share
     REQUIRE(insts / 4 * 1 > gemm_flops / (g.vector_flops_per_s / double(g.sm_count) / g.clock_hz));
     // Tensor-core style (bulk loads): the CTAs share the sub-partitions at their joint rate.
     CHECK(time_trace(h.trace, g).timing.cycles == doctest::Approx(2 * insts / 4 * 1));
-    // Everything on CUDA cores (elementwise loads): each CTA takes its own warps' time, 3 cycles
-    // per instruction, though the two together would fit in 2 x 1.
+    // Everything on CUDA cores (elementwise loads): each CTA takes at least its own warps' time, 3
+    // cycles per instruction, though the two together would fit in 2 x 1. Of those 3 x insts / 4
+    // cycles only D = insts / 4 hold the sub-partitions' issue slots; the rest is the latency of
+    // one warp per sub-partition, a delay no other CTA lengthens. With two CTAs on the SM they form
+    // the closed network of queueing.h: Z = (3 - 1) insts / 4, D = insts / 4, n = 2.
     h.kernel->issue.load_bytes_per_request = 2;
-    CHECK(time_trace(h.trace, g).timing.cycles == doctest::Approx(insts / 4 * 3));
+    const double own = insts / 4 * 3, D = insts / 4 * 1;
+    CHECK(time_trace(h.trace, g).timing.cycles == doctest::Approx(mva_cycle_cycles(own - D, D, 2)));
+    CHECK(mva_cycle_cycles(own - D, D, 2) > own * 1.1);  // 10/3 against 3: the queue, not just the floor
+    // Alone on the SM (one CTA per SM), the CTA takes its own warps' time.
+    HandTrace alone = hand_trace(g.sm_count, {cuda_core_matmul(uint64_t(gemm_flops))});
+    alone.kernel->issue = h.kernel->issue;
+    CHECK(time_trace(alone.trace, g).timing.cycles == doctest::Approx(own));
 }
