@@ -19,6 +19,7 @@
 #include "sim/cli/options.h"
 #include "sim/core/errors.h"
 #include "sim/core/parallel.h"
+#include "sim/engine/memory_system.h"
 #include "sim/engine/simulate.h"
 
 namespace flashsim::cli {
@@ -50,7 +51,8 @@ double rel(double a, double b) { return b == 0 ? (a == 0 ? 0 : 1) : std::fabs(a 
 
 // A random configuration whose footprint is about `factor` x 2^19 L2 granules, so that the
 // automatic sampling takes about 1 set in `factor` (the unfused algorithms' S and P at line
-// granules; the fused ones' Q, K, V, O at 1 KiB granules).
+// granules; the fused ones' Q, K, V, O at 1 KiB granules). The unfused algorithms' rows have
+// kMinSampledElementwiseRow to twice that many keys: shorter ones run exact (plan_l2).
 Case draw(std::mt19937_64& rng) {
     const std::vector<const AlgorithmInfo*>& algos = all_algorithms();
     auto pick = [&](int64_t n) { return int64_t(rng() % uint64_t(n)); };
@@ -65,7 +67,7 @@ Case draw(std::mt19937_64& rng) {
     const double factor = double(int64_t(1) << (1 + pick(5)));  // 2 .. 32
     const double es = 2;
     if (a.unfused) {
-        c.p.N = 1024 + pick(3072) | 1;  // odd: a partial last tile
+        c.p.N = kMinSampledElementwiseRow + pick(4096) | 1;  // odd: a partial last tile
         const double per_head = 2 * double(c.p.N) * double(c.p.N) * es;
         c.p.H = 16;
         c.p.B = std::max<int64_t>(1, int64_t(std::ceil(factor * double(1 << 19) * 128 / per_head / 16)));

@@ -139,6 +139,9 @@ private:
 // set) for runs smaller than that.
 constexpr int64_t kMaxL2SetSampling = 4;
 constexpr uint64_t kMinSampledGranules = uint64_t(1) << 19;
+// Traces with element-wise kernels (KernelIssue::elementwise_loads) are sampled only when they are
+// unfused attention with rows of at least this many keys (plan_l2, sim/engine/timing.cpp).
+constexpr int64_t kMinSampledElementwiseRow = 4096;
 struct SimOptions;
 int64_t l2_set_sampling_for(const GpuSpec& g, const TensorShapes& shapes, int64_t heads, const SimOptions& o,
                             int64_t granule_bytes, const Counters& paper_total);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "sim/algorithms/algorithm.h"
 #include "sim/core/errors.h"
 #include "sim/engine/kernel_sim.h"
 
@@ -92,12 +93,15 @@ L2Plan plan_l2(const Trace& t, const GpuSpec& g, const SimOptions& o, const Coun
     if (o.paper_mode || g.l2_bytes <= 0) return plan;
     plan.granule_bytes = l2_granule_for(t, g, o, paper_total.total.global_read_bytes + paper_total.total.global_write_bytes);
     // Kernels whose loads are latency-bound (elementwise, KernelIssue) time each round trip by the
-    // share of a transfer that missed; sampled sets give it within 1.3-2.9% of the exact engine on
-    // vanilla's row softmax, outside the fast path's 1% bound, so such traces run exact unless
-    // sampling is asked for (docs/speed.md).
+    // share of a transfer that missed. With sampled sets, short rows (N near 1000-1500) came out
+    // 1.1-3.9% off the exact engine, outside the fast path's 1% bound; unfused attention with rows
+    // of kMinSampledElementwiseRow keys or more stays within it (`flashsim bench-fast`, whose
+    // unfused draws are such rows: docs/speed.md). Other such traces run exact unless sampling
+    // is asked for.
     bool latency_bound = false;
     for (const auto& k : t.kernels) latency_bound = latency_bound || k->issue.elementwise_loads();
-    plan.set_sampling = latency_bound && o.l2_set_sampling == 0
+    const bool long_rows = algorithm_info(t.schedule.algo).unfused && t.problem.Nk() >= kMinSampledElementwiseRow;
+    plan.set_sampling = latency_bound && !long_rows && o.l2_set_sampling == 0
                             ? 1
                             : l2_set_sampling_for(g, t.shapes, t.problem.heads(), o, plan.granule_bytes, paper_total);
     return plan;

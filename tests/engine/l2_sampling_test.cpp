@@ -8,7 +8,11 @@
 
 #include "sim/engine/l2_cache.h"
 #include "sim/engine/memory_system.h"
+#include "sim/engine/counting.h"
 #include "sim/engine/simulate.h"
+#include "sim/engine/timing.h"
+#include "sim/trace/trace.h"
+#include "sim/algorithms/algorithm.h"
 #include "sim/core/errors.h"
 #include "sim/gpu/gpu_spec.h"
 #include "tests/engine/l2_reference.h"
@@ -117,7 +121,8 @@ TEST_CASE("vanilla sampled on the h100 L2 keeps HBM bytes within 0.5% of the exa
     const RunResult f = simulate(p, s, g, fast), e = simulate(p, s, g, exact);
     REQUIRE(f.timing.l2_set_sampling == 4);
     // The row softmax loads element by element (KernelIssue): its round trips take the share of
-    // each transfer that missed, which sampling gives 1-3% off, so the automatic choice is exact.
+    // each transfer that missed, which sampling gives 1-3% off at rows this short, so the
+    // automatic choice is exact.
     CHECK(simulate(p, s, g, automatic).timing.l2_set_sampling == 1);
     // The GEMM kernels within 2%, the softmax within 4% (what sampling gives it today).
     for (size_t k = 0; k < f.timing.kernels.size(); ++k) {
@@ -137,4 +142,41 @@ TEST_CASE("vanilla sampled on the h100 L2 keeps HBM bytes within 0.5% of the exa
     CHECK(rel(double(ft.hbm_write_bytes), double(et.hbm_write_bytes)) < 0.005);
     INFO("time: fast " << f.timing.seconds << " s, exact " << e.timing.seconds << " s");
     CHECK(rel(f.timing.seconds, e.timing.seconds) < 0.02);
+}
+
+TEST_CASE("unfused traces with element-wise kernels are sampled automatically only with rows of kMinSampledElementwiseRow keys or more") {
+    const GpuSpec g = load_gpu("h100");
+    auto plan_of = [&](Algorithm a, int64_t N, int64_t N_kv) {
+        AttentionProblem p;
+        p.N = N, p.N_kv = N_kv, p.H = 16, p.d = 64;
+        Schedule s;
+        s.algo = a;
+        const Trace t = make_trace(p, resolve_schedule(s, p, g), g);
+        return plan_l2(t, g, SimOptions{}, count_paper_mode(t).total).set_sampling;
+    };
+    const int64_t rows = kMinSampledElementwiseRow;
+    // 16 heads of S and P at N = rows: far more granules than kMinSampledGranules, so 1 in
+    // kMaxL2SetSampling sets; one key fewer per row and the trace runs exact.
+    for (const Algorithm a : {Algorithm::vanilla, Algorithm::standard}) {
+        INFO(algorithm_info(a).name);
+        CHECK(plan_of(a, rows, 0) == kMaxL2SetSampling);
+        CHECK(plan_of(a, rows + 1, rows - 1) == 1);
+    }
+    // A fused trace with element-wise kernels (the scalar FA1 of kernels/v3) keeps the exact engine
+    // at any row length; without them a fused trace of as many granules is sampled.
+    AttentionProblem p;
+    p.N = 2 * rows, p.H = 64, p.B = 4, p.d = 128;  // Q, K, V, O: 2 GiB, 2^21 granules of 1 KiB
+    Schedule scalar;
+    scalar.algo = Algorithm::fa1;
+    scalar.Br = scalar.Bc = 32, scalar.warps = 4;  // kernels/v3's blocks
+    scalar.matmul_unit = MatmulUnit::fma;
+    const Trace t = make_trace(p, resolve_schedule(scalar, p, g), g);
+    bool elementwise = false;
+    for (const auto& k : t.kernels) elementwise = elementwise || k->issue.elementwise_loads();
+    REQUIRE(elementwise);
+    CHECK(plan_l2(t, g, SimOptions{}, count_paper_mode(t).total).set_sampling == 1);
+    Schedule tensor = scalar;
+    tensor.matmul_unit = MatmulUnit::tensor;
+    const Trace tt = make_trace(p, resolve_schedule(tensor, p, g), g);
+    CHECK(plan_l2(tt, g, SimOptions{}, count_paper_mode(tt).total).set_sampling > 1);
 }
