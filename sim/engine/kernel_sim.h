@@ -84,6 +84,10 @@ struct KernelSimStats {
     // (one warp per sub-partition issues slower than the server's share: latency, not demand).
     double issue_demand_cycles = 0;
     double issue_own_excess_cycles = 0;
+    // Elementwise loads: the bytes the CTAs resident on one SM keep in flight (threads x bytes per
+    // request x requests in flight, KernelIssue), the Little's-law limit the bottleneck line names.
+    double bytes_in_flight_per_sm = 0;
+    int64_t resident_ctas_per_sm = 0;  // the CTAs an SM holds at once (occupancy, or fewer CTAs than slots)
 };
 
 KernelSimStats simulate_kernel(const KernelTrace& k, const GpuSpec& g, MemorySystem& mem, const KernelSimConfig& cfg,

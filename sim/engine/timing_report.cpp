@@ -29,6 +29,7 @@ const char* resource_words(const std::string& k) {
     if (k == "l2") return "L2 bandwidth";
     if (k == "sram") return "SRAM bandwidth";
     if (k == "tensor") return "tensor cores";
+    if (k == "issue") return "CUDA-core instruction issue";
     return "FP32 and exp units (softmax)";
 }
 
@@ -66,6 +67,14 @@ void fill_timing_report(RunResult& r, const std::vector<KernelSimStats>& stats, 
     rs["tensor"] = double(c.matmul_flops) / tm.peak_tensor_flops_per_s;
     rs["vector"] = std::max(g.vector_flops_per_s > 0 ? double(c.vector_flops) / g.vector_flops_per_s : 0.0,
                             g.exp_per_s > 0 ? double(c.exps) / g.exp_per_s : 0.0) / scale;
+    // Instruction issue, where the model counts every instruction of a kernel (those that issue
+    // everything on CUDA cores: KernelTiming::warp_instructions), at one warp-instruction per
+    // cycle per sub-partition of the kernel's clock.
+    double issue_s = 0;
+    for (const KernelTiming& k : tm.kernels)
+        if (k.warp_instructions > 0 && g.sm_subpartitions > 0)
+            issue_s += k.warp_instructions / (double(g.sm_subpartitions * g.sm_count) * (k.clock_hz > 0 ? k.clock_hz : g.clock_hz));
+    if (issue_s > 0) rs["issue"] = issue_s;
     std::string bound = "hbm";
     for (const auto& [k, v] : rs)
         if (v > rs[bound]) bound = k;
@@ -144,8 +153,22 @@ void fill_timing_report(RunResult& r, const std::vector<KernelSimStats>& stats, 
         std::string why = worst;
         std::replace(why.begin(), why.end(), '_', ' ');
         tm.bottleneck += "; largest loss: " + why + " (" + pct(worst_s / T) + ")";
-        if (worst == "latency")
-            tm.bottleneck += ", " + std::to_string(tm.ctas_per_sm) + " CTA(s)/SM limited by " + tm.occupancy_limited_by;
+        if (worst == "latency") {
+            // Loads element by element: what the resident CTAs keep in flight (Little's law).
+            if (longest < stats.size() && stats[longest].bytes_in_flight_per_sm > 0) {
+                const KernelSimStats& s = stats[longest];
+                const double in_flight = s.bytes_in_flight_per_sm;
+                char b3[128];
+                if (in_flight < 1000)
+                    std::snprintf(b3, sizeof b3, ": latency-bound loads, %.0f B in flight per SM from %lld resident CTA(s)", in_flight,
+                                  static_cast<long long>(s.resident_ctas_per_sm));
+                else
+                    std::snprintf(b3, sizeof b3, ": latency-bound loads, %.3g KB in flight per SM from %lld resident CTA(s)", in_flight / 1e3,
+                                  static_cast<long long>(s.resident_ctas_per_sm));
+                tm.bottleneck += b3;
+            }
+            tm.bottleneck += ", at most " + std::to_string(tm.ctas_per_sm) + " CTA(s)/SM limited by " + tm.occupancy_limited_by;
+        }
     }
 }
 

@@ -370,3 +370,34 @@ TEST_CASE("a CTA's own warps issue no faster than alone, however many CTAs share
     alone.kernel->issue = h.kernel->issue;
     CHECK(time_trace(alone.trace, g).timing.cycles == doctest::Approx(own));
 }
+
+TEST_CASE("the bottleneck line names latency-bound loads by their bytes in flight, and CUDA-core issue as a resource") {
+    GpuSpec g = teaching_at_two_cycles_per_inst();
+    apply_override(g, "max_ctas_per_sm=3");
+    apply_override(g, "sram_latency_cycles=0");
+    apply_override(g, "hbm_bytes_per_s=1e16");  // latency alone
+    // Two CTAs per SM of 4 warps; each thread requests 2 bytes, 1.5 requests in flight: 3 round
+    // trips of a long tile, then a short softmax. The loads' latency is the largest loss.
+    const int64_t ctas_per_sm = 2;
+    HandTrace h = hand_trace(ctas_per_sm * g.sm_count, {});
+    const Op x = load_rows(Tensor::Q, 0, 6, h.trace.shapes);  // 6 rows of d = 64 fp16: 768 bytes
+    const Op s = softmax_op(64);
+    h.kernel->ops = {x, s};
+    h.kernel->issue = KernelIssue{2, 1.5, 0.0, 1.0};
+    h.kernel->issue.insts_per_exp = 8;
+    const RunResult r = time_trace(h.trace, g);
+    const double in_flight = double(ctas_per_sm) * 4 * 32 * 2 * 1.5;  // 768 bytes per SM
+    CHECK(r.timing.bottleneck.find("latency-bound loads, 768 B in flight per SM from 2 resident CTA(s)") != std::string::npos);
+    CHECK(in_flight == 768);
+    // Issue: the kernel's counted warp-instructions at one per cycle per sub-partition.
+    REQUIRE(r.timing.kernels.size() == 1);
+    const double insts = r.timing.kernels[0].warp_instructions;
+    CHECK(insts == doctest::Approx(double(s.exps) / 32 * 8 * double(ctas_per_sm * g.sm_count)));
+    CHECK(r.timing.resource_seconds.at("issue") ==
+          doctest::Approx(insts / (double(g.sm_subpartitions * g.sm_count) * g.clock_hz)));
+    // A kernel with bulk loads (tensor-core style) has neither: its instructions are not all counted.
+    h.kernel->issue = KernelIssue{};
+    const RunResult bulk = time_trace(h.trace, g);
+    CHECK(bulk.timing.resource_seconds.count("issue") == 0);
+    CHECK(bulk.timing.bottleneck.find("in flight per SM") == std::string::npos);
+}
