@@ -103,6 +103,13 @@ void fill_simulated(Comparison& c, const SimOutcome& s, const GpuSpec& g) {
     M[size_t(Metric::l2_traffic)].simulated = l2_seen;
     M[size_t(Metric::l2_requests)].simulated = l2_seen;
     if (!r.paper_mode) c.sim_dirty_bytes = double(r.l2_dirty_bytes_at_end);
+    // mma.sync m16n8k16 (fp16, bf16): 2 x 16 x 8 x 16 = 4096 FLOPs per warp-instruction; one
+    // MUFU.EX2 per exponential per lane.
+    if (algorithm_info(r.schedule.algo).engine.mma == MmaIssue::warp_mma && r.schedule.matmul_unit == MatmulUnit::tensor &&
+        (r.problem.dtype == Dtype::fp16 || r.problem.dtype == Dtype::bf16)) {
+        c.sim_tensor_instructions = double(r.counts.matmul_flops) / (2.0 * 16 * 8 * 16);
+        c.sim_xu_instructions = double(r.counts.exps) / 32;
+    }
     if (r.timing.valid && r.timing.seconds > 0) {
         c.sim_timing = true;
         double kernel_seconds = 0, kernel_cycles = 0;

@@ -59,6 +59,11 @@ struct Comparison {
     // Warp-instructions the issue model counted, when it counts all of every kernel's (kernels
     // that issue everything on CUDA cores: v1-v4); beside ncu's smsp__inst_executed.sum.
     std::optional<double> sim_instructions;
+    // Warp-instructions of two pipes that follow from the counts, for kernels that issue
+    // mma.sync on fp16 or bf16 (the FA1 and FA2 schedules on tensor cores): the tensor pipe's
+    // HMMA.16816 (matmul FLOPs / 4096, recomputation included) and the MUFU's exponentials
+    // (exps / 32); beside ncu's smsp__inst_executed_pipe_tensor_op_hmma and _xu.
+    std::optional<double> sim_tensor_instructions, sim_xu_instructions;
     // Each simulated kernel's name and seconds, in launch order.
     std::vector<std::pair<std::string, double>> sim_kernel_seconds;
 

@@ -41,7 +41,11 @@ json comparison_json(const Comparison& c) {
               {"measured_tflops", opt(r.tflops)},
               {"sim_tflops", opt(c.sim_tflops)},
               {"measured_warp_instructions", r.ncu ? opt(r.ncu->inst_executed) : json(nullptr)},
-              {"sim_warp_instructions", opt(c.sim_instructions)}};
+              {"sim_warp_instructions", opt(c.sim_instructions)},
+              {"measured_tensor_instructions", r.ncu ? opt(r.ncu->inst_tensor) : json(nullptr)},
+              {"sim_tensor_instructions", opt(c.sim_tensor_instructions)},
+              {"measured_xu_instructions", r.ncu ? opt(r.ncu->inst_xu) : json(nullptr)},
+              {"sim_xu_instructions", opt(c.sim_xu_instructions)}};
     json m = json::object();
     for (size_t i = 0; i < kMetricCount; ++i) {
         const MetricPair& p = c.metrics[i];

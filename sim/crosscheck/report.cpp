@@ -174,6 +174,35 @@ void instruction_table(std::ostringstream& o, const std::vector<Comparison>& cs)
     }
 }
 
+// The tensor pipe's and the MUFU's warp-instructions that follow from the simulated counts
+// (compare.h: kernels that issue mma.sync) beside ncu's, with each version's median error.
+void pipe_table(std::ostringstream& o, const std::vector<Comparison>& cs) {
+    bool any = false;
+    const auto measured = [](const Comparison& c) { return c.run.ncu && (c.run.ncu->inst_tensor || c.run.ncu->inst_xu); };
+    for (const auto& c : cs) any = any || (measured(c) && c.sim_tensor_instructions);
+    if (!any) return;
+    o << "\ntensor pipe and MUFU, simulated from the counts (mma.sync kernels: HMMA.16816 = matmul FLOPs / 4096,\n"
+         "MUFU.EX2 = exponentials / 32) against ncu (smsp__inst_executed_pipe_tensor_op_hmma, _xu), millions\n";
+    o << kKeyHead << "   tensor      sim     err       xu      sim     err\n";
+    std::map<int64_t, std::vector<double>> tensor_errs, xu_errs;
+    for (const auto& c : cs) {
+        if (!measured(c) || !c.sim_tensor_instructions) continue;
+        const NcuMetrics& n = *c.run.ncu;
+        const MetricPair t{n.inst_tensor, c.sim_tensor_instructions}, x{n.inst_xu, c.sim_xu_instructions};
+        if (const auto e = t.rel_err()) tensor_errs[c.run.version].push_back(std::fabs(*e));
+        if (const auto e = x.rel_err()) xu_errs[c.run.version].push_back(std::fabs(*e));
+        o << run_key(c) << pad(num(scaled(t.measured, 1e-6)), 9) << pad(num(scaled(t.simulated, 1e-6)), 9) << pad(format_rel_err(t.rel_err()), 8)
+          << pad(num(scaled(x.measured, 1e-6)), 9) << pad(num(scaled(x.simulated, 1e-6)), 9) << pad(format_rel_err(x.rel_err()), 8) << "\n";
+    }
+    for (auto* errs : {&tensor_errs, &xu_errs})
+        for (auto& [v, e] : *errs) {
+            std::sort(e.begin(), e.end());
+            o << "  v" << v << ": " << (errs == &tensor_errs ? "tensor" : "MUFU") << " instructions, median |err| "
+              << fmt("%.1f%%", 100 * sorted_median(e, [](double y) { return y; })) << ", worst " << fmt("%.1f%%", 100 * e.back())
+              << " over " << e.size() << " runs\n";
+        }
+}
+
 void wide_table(std::ostringstream& o, const std::vector<Comparison>& cs) {
     o << "bytes in MB (1e6), times in ms, cycles in millions; err = (sim - meas) / meas\n" << kKeyHead;
     for (size_t mi = 0; mi < kMetricCount; ++mi)
@@ -340,6 +369,7 @@ std::string format_text(const CrosscheckReport& r, bool wide) {
             o << "\n";
             instruction_table(o, cs);
         }
+        pipe_table(o, cs);
     }
     // Notes: what the simulator refused, what the mapping assumed, runs that failed or lacked ncu.
     std::set<std::string> assumed;

@@ -386,3 +386,39 @@ TEST_CASE("a memset between the kernels (FA2 backward's dQacc zeroing) is in no 
     REQUIRE(c.sim_kernel_seconds.size() == 3);
     CHECK(c.sim_kernel_seconds[0].first == "fa2_bwd_dot_do_o");
 }
+
+TEST_CASE("mma.sync kernels compare their tensor-pipe and MUFU instructions with the counts: FLOPs / 4096, exponentials / 32") {
+    const GpuSpec g = load_gpu("h200");
+    MeasuredRun r = run_of(5, "fa2");
+    r.N = 1024, r.Br = 128, r.Bc = 64;
+    for (const bool causal : {false, true}) {
+        r.causal = causal;
+        NcuMetrics n;
+        n.inst_tensor = 1e6;
+        n.inst_xu = 2e6;
+        r.ncu = n;
+        const Comparison c = compare_run(r.label(), r, g, crosscheck_sim_options());
+        REQUIRE(c.sim_error.empty());
+        const SimConfig cfg = sim_config_for(r);
+        const RunResult x = simulate(cfg.problem, cfg.schedule, g, crosscheck_sim_options());
+        REQUIRE(c.sim_tensor_instructions.has_value());
+        // m16n8k16: 2 x 16 x 8 x 16 FLOPs per warp-instruction; one MUFU.EX2 per exponential per lane.
+        CHECK(*c.sim_tensor_instructions == doctest::Approx(double(x.counts.matmul_flops) / 4096));
+        CHECK(*c.sim_xu_instructions == doctest::Approx(double(x.counts.exps) / 32));
+        // Without masking, the four GEMMs' FLOPs of the forward: 4 B H N^2 d.
+        if (!causal) CHECK(*c.sim_tensor_instructions == doctest::Approx(4.0 * double(r.B * r.H) * 1024 * 1024 * double(r.d) / 4096));
+        const std::string text = format_text(build_report("t.json", {c}, g), false);
+        CHECK(text.find("tensor pipe and MUFU") != std::string::npos);
+        CHECK(text.find(format_rel_err((*c.sim_xu_instructions - 2e6) / 2e6)) != std::string::npos);
+    }
+    // CUDA-core GEMMs (kernels/v3) and wgmma (v6, cuBLAS) have no such figures.
+    for (const auto& [v, kernel, unit] : {std::tuple{3, "fa1", "fma"}, std::tuple{6, "fa3", "wgmma"}}) {
+        MeasuredRun o = run_of(v, kernel, unit);
+        o.N = 1024, o.causal = false;
+        if (v == 3) o.Br = o.Bc = 32, o.stages = 1;
+        else o.Br = 128, o.Bc = 128, o.warps = 12;
+        const Comparison c = compare_run(o.label(), o, g, crosscheck_sim_options());
+        INFO(kernel);
+        CHECK_FALSE(c.sim_tensor_instructions.has_value());
+    }
+}
