@@ -412,13 +412,17 @@ TEST_CASE("mma.sync kernels compare their tensor-pipe and MUFU instructions with
         CHECK(text.find(format_rel_err((*c.sim_xu_instructions - 2e6) / 2e6)) != std::string::npos);
     }
     // CUDA-core GEMMs (kernels/v3) and wgmma (v6, cuBLAS) have no such figures.
-    for (const auto& [v, kernel, unit] : {std::tuple{3, "fa1", "fma"}, std::tuple{6, "fa3", "wgmma"}}) {
-        MeasuredRun o = run_of(v, kernel, unit);
+    struct Kernel {
+        int64_t version;
+        const char *algo, *unit;
+    };
+    for (const Kernel& k : {Kernel{3, "fa1", "fma"}, Kernel{6, "fa3", "wgmma"}}) {
+        MeasuredRun o = run_of(k.version, k.algo, k.unit);
         o.N = 1024, o.causal = false;
-        if (v == 3) o.Br = o.Bc = 32, o.stages = 1;
+        if (k.version == 3) o.Br = o.Bc = 32, o.stages = 1;
         else o.Br = 128, o.Bc = 128, o.warps = 12;
         const Comparison c = compare_run(o.label(), o, g, crosscheck_sim_options());
-        INFO(kernel);
+        INFO(k.algo);
         CHECK_FALSE(c.sim_tensor_instructions.has_value());
     }
 }
