@@ -145,6 +145,16 @@ void clock_table(std::ostringstream& o, const std::vector<Comparison>& cs) {
     }
 }
 
+// One line per version: the median and worst of `errs` (|relative errors|), "<what>, median ...".
+void version_medians(std::ostringstream& o, const char* what, std::map<int64_t, std::vector<double>>& errs) {
+    for (auto& [v, e] : errs) {
+        std::sort(e.begin(), e.end());
+        const double median = sorted_median(e, [](double x) { return x; });
+        o << "  v" << v << ": " << what << ", median |err| " << fmt("%.1f%%", 100 * median) << ", worst "
+          << fmt("%.1f%%", 100 * e.back()) << " over " << e.size() << " runs\n";
+    }
+}
+
 // Measured by ncu (schema 2): warp-instructions per pipe, in millions, and the total the
 // simulator's issue model counts where it counts them all (kernels that issue everything on CUDA
 // cores, KernelIssue from the kernels' SASS), with its error and each version's median.
@@ -166,12 +176,7 @@ void instruction_table(std::ostringstream& o, const std::vector<Comparison>& cs)
             o << pad(num(scaled(v, 1e-6)), 9);
         o << "\n";
     }
-    for (auto& [v, e] : errs) {
-        std::sort(e.begin(), e.end());
-        const double median = sorted_median(e, [](double x) { return x; });
-        o << "  v" << v << ": simulated instructions, median |err| " << fmt("%.1f%%", 100 * median) << ", worst "
-          << fmt("%.1f%%", 100 * e.back()) << " over " << e.size() << " runs\n";
-    }
+    version_medians(o, "simulated instructions", errs);
 }
 
 // The tensor pipe's and the MUFU's warp-instructions that follow from the simulated counts
@@ -194,13 +199,8 @@ void pipe_table(std::ostringstream& o, const std::vector<Comparison>& cs) {
         o << run_key(c) << pad(num(scaled(t.measured, 1e-6)), 9) << pad(num(scaled(t.simulated, 1e-6)), 9) << pad(format_rel_err(t.rel_err()), 8)
           << pad(num(scaled(x.measured, 1e-6)), 9) << pad(num(scaled(x.simulated, 1e-6)), 9) << pad(format_rel_err(x.rel_err()), 8) << "\n";
     }
-    for (auto* errs : {&tensor_errs, &xu_errs})
-        for (auto& [v, e] : *errs) {
-            std::sort(e.begin(), e.end());
-            o << "  v" << v << ": " << (errs == &tensor_errs ? "tensor" : "MUFU") << " instructions, median |err| "
-              << fmt("%.1f%%", 100 * sorted_median(e, [](double y) { return y; })) << ", worst " << fmt("%.1f%%", 100 * e.back())
-              << " over " << e.size() << " runs\n";
-        }
+    version_medians(o, "tensor instructions", tensor_errs);
+    version_medians(o, "MUFU instructions", xu_errs);
 }
 
 void wide_table(std::ostringstream& o, const std::vector<Comparison>& cs) {

@@ -163,7 +163,7 @@ public:
         // SRAM leaves of the unified L1/shared memory (l1_cache.h); tile copies bypass it.
         through_l1_ = k_.issue.elementwise_loads();
         s_.resident_ctas_per_sm = resident;
-        if (through_l1_)
+        if (k_.issue.elementwise_loads())
             s_.bytes_in_flight_per_sm = double(resident * k_.warps * 32 * k_.issue.load_bytes_per_request) * k_.issue.loads_in_flight;
         mem_.set_l1(through_l1_ ? l1_bytes_left(g_.l1_sram_bytes_per_sm, s_.occ.ctas_per_sm, k_.footprint.sram_bytes) : 0);
         s_.slots = g_.sm_count * s_.occ.ctas_per_sm;

@@ -158,13 +158,11 @@ void fill_timing_report(RunResult& r, const std::vector<KernelSimStats>& stats, 
             if (longest < stats.size() && stats[longest].bytes_in_flight_per_sm > 0) {
                 const KernelSimStats& s = stats[longest];
                 const double in_flight = s.bytes_in_flight_per_sm;
-                char b3[128];
-                if (in_flight < 1000)
-                    std::snprintf(b3, sizeof b3, ": latency-bound loads, %.0f B in flight per SM from %lld resident CTA(s)", in_flight,
-                                  static_cast<long long>(s.resident_ctas_per_sm));
-                else
-                    std::snprintf(b3, sizeof b3, ": latency-bound loads, %.3g KB in flight per SM from %lld resident CTA(s)", in_flight / 1e3,
-                                  static_cast<long long>(s.resident_ctas_per_sm));
+                char size[32], b3[128];
+                if (in_flight < 1000) std::snprintf(size, sizeof size, "%.0f B", in_flight);
+                else std::snprintf(size, sizeof size, "%.3g KB", in_flight / 1e3);
+                std::snprintf(b3, sizeof b3, ": latency-bound loads, %s in flight per SM from %lld resident CTA(s)", size,
+                              static_cast<long long>(s.resident_ctas_per_sm));
                 tm.bottleneck += b3;
             }
             tm.bottleneck += ", at most " + std::to_string(tm.ctas_per_sm) + " CTA(s)/SM limited by " + tm.occupancy_limited_by;

@@ -146,13 +146,13 @@ TEST_CASE("vanilla sampled on the h100 L2 keeps HBM bytes within 0.5% of the exa
 
 TEST_CASE("unfused traces with element-wise kernels are sampled automatically only with rows of kMinSampledElementwiseRow keys or more") {
     const GpuSpec g = load_gpu("h100");
+    auto sampling_of = [&](const Trace& t) { return plan_l2(t, g, SimOptions{}, count_paper_mode(t).total).set_sampling; };
     auto plan_of = [&](Algorithm a, int64_t N, int64_t N_kv) {
         AttentionProblem p;
         p.N = N, p.N_kv = N_kv, p.H = 16, p.d = 64;
         Schedule s;
         s.algo = a;
-        const Trace t = make_trace(p, resolve_schedule(s, p, g), g);
-        return plan_l2(t, g, SimOptions{}, count_paper_mode(t).total).set_sampling;
+        return sampling_of(make_trace(p, resolve_schedule(s, p, g), g));
     };
     const int64_t rows = kMinSampledElementwiseRow;
     // 16 heads of S and P at N = rows: far more granules than kMinSampledGranules, so 1 in
@@ -174,9 +174,8 @@ TEST_CASE("unfused traces with element-wise kernels are sampled automatically on
     bool elementwise = false;
     for (const auto& k : t.kernels) elementwise = elementwise || k->issue.elementwise_loads();
     REQUIRE(elementwise);
-    CHECK(plan_l2(t, g, SimOptions{}, count_paper_mode(t).total).set_sampling == 1);
+    CHECK(sampling_of(t) == 1);
     Schedule tensor = scalar;
     tensor.matmul_unit = MatmulUnit::tensor;
-    const Trace tt = make_trace(p, resolve_schedule(tensor, p, g), g);
-    CHECK(plan_l2(tt, g, SimOptions{}, count_paper_mode(tt).total).set_sampling > 1);
+    CHECK(sampling_of(make_trace(p, resolve_schedule(tensor, p, g), g)) > 1);
 }
