@@ -52,6 +52,8 @@ void add_common_options(po::options_description& desc, CommonOptions& o) {
         ("paper", po::bool_switch(&o.paper), "paper mode: no L2, counts equal the papers' IO model")
         ("no-timing", po::bool_switch(&o.no_timing), "count only; skip the timing layer")
         ("exact", po::bool_switch(&o.exact), "the exact engine: every L2 set simulated (large runs otherwise sample the L2's sets)")
+        ("no-skip", po::bool_switch(&o.no_skip),
+            "simulate every CTA (else kernels of many waves skip their middle once their waves repeat)")
         ("l2-set-sampling", po::value(&o.l2_set_sampling)->default_value(o.l2_set_sampling),
             "simulate 1 in this many L2 sets (a power of two dividing the sets); 0 = automatic, 1 = every set");
     // clang-format on

@@ -46,6 +46,7 @@ SimOptions RunOptions::sim_options() const {
     o.timing = !no_timing;
     o.exact = exact;
     o.l2_set_sampling = l2_set_sampling;
+    o.steady_state_skip = !no_skip;
     return o;
 }
 

@@ -16,7 +16,7 @@ namespace {
 // different configurations share one result). The sizes are the tripwire.
 static_assert(sizeof(AttentionProblem) == 64, "AttentionProblem changed: add the new field to simulation_key");
 static_assert(sizeof(Schedule) == 80, "Schedule changed: add the new field to simulation_key");
-static_assert(sizeof(SimOptions) == 48, "SimOptions changed: add the new field to simulation_key");
+static_assert(sizeof(SimOptions) == 56, "SimOptions changed: add the new field to simulation_key");
 
 std::string hex(double v) {
     char buf[40];
@@ -43,7 +43,7 @@ std::string simulation_key(const SimConfig& config, const GpuSpec& g, const SimO
     num("l2_flush_between_kernels", o.l2_flush_between_kernels), num("l2_granule_bytes", o.l2_granule_bytes);
     num("l2_granule_cap_bytes", o.l2_granule_cap_bytes);
     num("timeline_max_events", int64_t(o.timeline_max_events)), num("intra_warpgroup_pipeline", o.intra_warpgroup_pipeline);
-    num("exact", o.exact), num("l2_set_sampling", o.l2_set_sampling);
+    num("exact", o.exact), num("l2_set_sampling", o.l2_set_sampling), num("steady_state_skip", o.steady_state_skip);
     return k + "\n" + g.exact_text();
 }
 

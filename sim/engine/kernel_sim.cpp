@@ -9,6 +9,9 @@
 #include <array>
 #include <cmath>
 #include <queue>
+#include <stdexcept>
+#include <tuple>
+#include <unordered_map>
 
 #include "sim/engine/queueing.h"
 
@@ -37,6 +40,41 @@ Occupancy occupancy(const KernelTrace& k, const GpuSpec& g) {
 namespace {
 
 constexpr int kMaxPositions = 16;  // compute ops per iteration tracked for the FA3 pipeline
+
+// The steady-state skip (kernel_sim.h): windows of at least this many waves and of moving at least
+// this many times the L2's data bytes (the L2's contents turn over: a shorter window sees one
+// phase of it), compared within this relative tolerance (cycles and HBM bytes), the last this many
+// waves never skipped.
+constexpr double kSkipWindowWaves = 2;
+constexpr double kSkipWindowL2Bytes = 4;
+constexpr double kSkipTolerance = 0.01;
+constexpr double kSkipTailWaves = 2;
+// The sums of KernelSimStats the skip extrapolates (every additive double field).
+constexpr auto kSkipSums = std::to_array<double KernelSimStats::*>({
+    &KernelSimStats::stall_latency_cycles, &KernelSimStats::stall_transfer_cycles, &KernelSimStats::compute_exposed_cycles,
+    &KernelSimStats::prefetch_hidden_cycles, &KernelSimStats::cta_lifetime_cycles, &KernelSimStats::wg_serial_cycles,
+    &KernelSimStats::wg_span_cycles, &KernelSimStats::cta_launch_cycles, &KernelSimStats::warp_instructions,
+    &KernelSimStats::elementwise_latency_cycles, &KernelSimStats::issue_demand_cycles, &KernelSimStats::issue_own_excess_cycles});
+
+// n (now - before), rounded: what a skip adds for a quantity that only grows during a kernel.
+uint64_t scaled_delta(uint64_t now, uint64_t before, double n) { return uint64_t(std::llround(n * double(now - before))); }
+
+// A tile of a tensor (every field of the op that says where its bytes lie), for the L2 warming.
+struct TileKey {
+    uint64_t a, b, c;
+    bool operator==(const TileKey&) const = default;
+};
+struct TileKeyHash {
+    size_t operator()(const TileKey& k) const {
+        uint64_t h = k.a * 0x9E3779B97F4A7C15ull;
+        h ^= (k.b + 0x632BE59BD9B4E019ull + (h << 6) + (h >> 2)) * 0xBF58476D1CE4E5B9ull;
+        h ^= (k.c + (h << 6) + (h >> 2)) * 0x94D049BB133111EBull;
+        return size_t(h ^ (h >> 31));
+    }
+};
+TileKey tile_key(const Op& op) {
+    return {uint64_t(op.bh) << 32 | op.row0, uint64_t(op.rows) << 32 | op.col0, uint64_t(op.cols) << 8 | uint64_t(op.tensor)};
+}
 
 struct Iteration {
     std::vector<Op> loads, compute, stores;
@@ -92,6 +130,24 @@ struct Cta {
             ++pos;
         }
         return any;
+    }
+    // Goes on as CTA `new_index` (the steady-state skip: the same block of another head, whose ops
+    // differ only in the head): the iterations already cut are cut again from its stream, keeping
+    // their timing.
+    void restream(int64_t new_index, std::unique_ptr<CtaStream> s) {
+        index = new_index;
+        stream = std::move(s);
+        n = pos = 0;
+        eof = false;
+        std::vector<std::array<double, 3>> times;
+        for (const Iteration& i : ring) times.push_back({i.loads_issue, i.loads_done, i.loads_latency});
+        for (int64_t k = 0; k < parsed; ++k)
+            if (!parse(it(k))) throw std::logic_error("steady-state skip: a CTA of another head has fewer iterations");
+        for (size_t i = 0; i < ring.size(); ++i) {
+            ring[i].loads_issue = times[i][0];
+            ring[i].loads_done = times[i][1];
+            ring[i].loads_latency = times[i][2];
+        }
     }
     // Makes iteration k available (k <= parsed); false when the stream has fewer iterations.
     bool have(int64_t k) {
@@ -169,6 +225,15 @@ public:
         s_.slots = g_.sm_count * s_.occ.ctas_per_sm;
         const int64_t total = k_.cta_count();
         s_.waves = double(total) / double(s_.slots);
+        // The steady-state skip's window: the fewest whole heads that fill kSkipWindowWaves waves
+        // and move kSkipWindowL2Bytes times the L2's data bytes.
+        if (cfg_.steady_state_skip && !cfg_.timeline && mem_.skippable() && k_.ctas_per_head > 0 &&
+            total >= 4 * int64_t(kSkipWindowWaves) * s_.slots) {
+            head_ = one_head();
+            const double heads = std::max(std::ceil(kSkipWindowWaves * double(s_.slots) / double(k_.ctas_per_head)),
+                                          head_.moved > 0 ? std::ceil(kSkipWindowL2Bytes * double(g_.l2_data_bytes()) / head_.moved) : 1.0);
+            window_ = int64_t(heads) * k_.ctas_per_head;
+        }
         const int64_t used = std::min(s_.slots, total);
         ctas_.resize(size_t(used));
         last_retire_.assign(size_t(used), 0.0);
@@ -186,8 +251,10 @@ public:
         }
         for (double r : last_retire_) s_.cycles = std::max(s_.cycles, r);
         for (double r : last_retire_) s_.tail_idle_slot_cycles += s_.cycles - r;
+        s_.cycles += skipped_cycles_;
         bound_by_issue_queueing(resident, total);
         for (const SmPipes& p : pipes_) s_.tensor_busy_cycles += p.tensor.busy_cycles;
+        s_.tensor_busy_cycles += skipped_tensor_busy_;
         return s_;
     }
 
@@ -221,8 +288,183 @@ private:
     void push(double t, uint32_t slot, EventKind kind) { heap_.push(Event{t, seq_++, slot, kind}); }
     // The next CTA in launch order takes `slot` at `t`.
     void launch(uint32_t slot, double t) {
+        if (window_ > 0 && !skipped_ && next_cta_ % window_ == 0) checkpoint(t);
         pending_[slot] = next_cta_++;
         push(t, slot, EventKind::cta_start);
+    }
+
+    // The steady-state skip (kernel_sim.h). What the loop has done by a window's start; `moved`
+    // the trace bytes of the transfers issued so far, the measure of work done (a window of W
+    // launches spans a whole number of waves' work, not W CTAs', when CTAs start in bursts).
+    struct Mark {
+        double t = 0, moved = 0;
+        Counters counts;
+        std::array<uint64_t, kTensorCount> writebacks{};
+        KernelSimStats sums;
+        double tensor_busy = 0;
+        double hbm_read_bytes() const {
+            double b = 0;
+            for (const Traffic& t : counts.per_tensor) b += double(t.hbm_read_bytes);
+            return b;
+        }
+        double writeback_bytes() const {
+            double b = 0;
+            for (uint64_t w : writebacks) b += double(w);
+            return b;
+        }
+    };
+    // At the launch of the first CTA of a window: skip when the last two spans of L windows took the
+    // same cycles, HBM reads and write-backs per byte moved (the first window, which starts the
+    // slots together, in neither). L is 1 unless the L2 is set-sampled: then the shortest whose
+    // HBM bytes are kMinSampledGranules sampled granules or more, so that the span's sampled
+    // counts, which the skip extrapolates, are as close to the full cache's as the run's own
+    // sampling bound asks (memory_system.h).
+    void checkpoint(double t) {
+        Mark now{t, moved_, c_, mem_.writebacks_so_far(), s_, 0};
+        for (const SmPipes& p : pipes_) now.tensor_busy += p.tensor.busy_cycles;
+        marks_.push_back(std::move(now));
+        const size_t m = marks_.size() - 1;
+        const double sampled_granule = double(mem_.granule_bytes()) * double(mem_.l2_sample_every());
+        for (size_t L = 1; m >= 1 + 2 * L; ++L) {
+            const Mark &a = marks_[m - 2 * L], &b = marks_[m - L], &e = marks_[m];
+            const double hbm = e.hbm_read_bytes() + e.writeback_bytes() - b.hbm_read_bytes() - b.writeback_bytes();
+            if (mem_.l2_sample_every() > 1 && hbm / sampled_granule < double(kMinSampledGranules)) continue;
+            const double p0 = b.moved - a.moved, p1 = e.moved - b.moved;
+            const auto differ = [](double x, double y) { return std::abs(x - y) > kSkipTolerance * std::max(std::abs(x), std::abs(y)); };
+            if (!(p0 > 0) || !(p1 > 0) || !((e.t - b.t) > 0) || differ((b.t - a.t) / p0, (e.t - b.t) / p1) ||
+                differ((b.hbm_read_bytes() - a.hbm_read_bytes()) / p0, (e.hbm_read_bytes() - b.hbm_read_bytes()) / p1) ||
+                differ((b.writeback_bytes() - a.writeback_bytes()) / p0, (e.writeback_bytes() - b.writeback_bytes()) / p1))
+                return;
+            const int64_t tail = int64_t(std::ceil(kSkipTailWaves * double(s_.slots)));
+            const int64_t j = (k_.cta_count() - next_cta_ - tail) / window_;
+            if (j >= 1) skip(j * window_, b, e);
+            return;
+        }
+    }
+    // Skips `ctas` CTAs, whole heads. What they send to the L2 is exact (every head's requests
+    // are the same: one head's, times the heads); what depends on the L2's state is the last
+    // span's (b to m, m now): per tensor, its misses per byte read and write-backs per byte
+    // written (per byte moved for a tensor the window did not read or write), and its cycles and
+    // sums per byte moved.
+    void skip(int64_t ctas, const Mark& b, const Mark& m) {
+        const Head& head = head_;
+        const uint64_t heads = uint64_t(ctas / k_.ctas_per_head);
+        const double n = double(heads) * head.moved / (m.moved - b.moved);
+        skipped_ = true;
+        s_.skipped_ctas = ctas;
+        skipped_cycles_ = n * (m.t - b.t);
+        for (size_t i = 0; i < kTensorCount; ++i) {
+            Traffic& t = c_.per_tensor[i];
+            const Traffic &now = m.counts.per_tensor[i], &before = b.counts.per_tensor[i], &h = head.requests[i];
+            const auto per = [&](uint64_t skipped, uint64_t window) { return window > 0 ? double(skipped) / double(window) : n; };
+            t.hbm_read_bytes +=
+                scaled_delta(now.hbm_read_bytes, before.hbm_read_bytes, per(heads * h.global_read_bytes, now.global_read_bytes - before.global_read_bytes));
+            t.hbm_write_bytes += scaled_delta(m.writebacks[i], b.writebacks[i],
+                                              per(heads * h.global_write_bytes, now.global_write_bytes - before.global_write_bytes));
+            t.global_read_bytes += heads * h.global_read_bytes;
+            t.global_write_bytes += heads * h.global_write_bytes;
+            t.atomic_bytes += heads * h.atomic_bytes;
+        }
+        for (auto f : kSkipSums) s_.*f += n * (m.sums.*f - b.sums.*f);
+        skipped_tensor_busy_ = n * (m.tensor_busy - b.tensor_busy);
+        // The CTAs in flight and those about to start go on as the CTAs `ctas` further on.
+        for (size_t slot = 0; slot < ctas_.size(); ++slot) {
+            pending_[slot] += ctas;
+            if (ctas_[slot].stream) ctas_[slot].restream(ctas_[slot].index + ctas, k_.stream(ctas_[slot].index + ctas));
+        }
+        next_cta_ += ctas;
+        // The warming evicts what was dirty without charging its write-back and leaves dirty what the
+        // resumed CTAs will write back. In a steady state the L2 holds as many dirty bytes of each
+        // tensor after the skip as before: the difference is charged (or refunded) now.
+        const auto dirty_before = mem_.dirty_bytes_by_tensor();
+        warm_l2(next_cta_);
+        const auto dirty_after = mem_.dirty_bytes_by_tensor();
+        for (size_t i = 0; i < kTensorCount; ++i) {
+            uint64_t& w = c_.per_tensor[i].hbm_write_bytes;
+            w = dirty_before[i] >= dirty_after[i] ? w + (dirty_before[i] - dirty_after[i]) : w - std::min(w, dirty_after[i] - dirty_before[i]);
+        }
+    }
+    // What one head's CTAs send to the L2 (every head's is the same: trace.h) and the trace bytes
+    // they move.
+    struct Head {
+        std::array<Traffic, kTensorCount> requests{};
+        double moved = 0;
+    };
+    Head one_head() const {
+        Head h;
+        std::vector<Op> buf(256);
+        for (int64_t c = 0; c < k_.ctas_per_head; ++c) {
+            auto st = k_.stream(c);
+            for (size_t n; (n = st->fill(buf.data(), buf.size())) != 0;)
+                for (size_t i = 0; i < n; ++i) {
+                    const Op& op = buf[i];
+                    if (!op.moves_data()) continue;
+                    h.moved += double(op.bytes);
+                    Traffic& t = h.requests[size_t(op.tensor)];
+                    (op.kind == OpKind::load ? t.global_read_bytes : t.global_write_bytes) += l2_request_bytes(op);
+                    if (op.kind == OpKind::atomic_add) t.atomic_bytes += op.bytes;
+                }
+        }
+        return h;
+    }
+    // Gives the L2 the tiles that the CTAs launched before `end` leave in it: their distinct tiles,
+    // walking back from end - 1 until they hold twice the L2's data bytes, touched in the order of
+    // their last use (LRU then holds the most recent), dirty when any of their accesses wrote. The
+    // CTAs of a wave run together: iteration k of K of CTA c is taken to run at c + slots k / K
+    // (a CTA lives as long as `slots` CTAs take to start), its stores at the iteration's end. A CTA
+    // in flight gives what it has issued (the loads of the iterations before next_issue, the
+    // stores of those before next_compute); one not started yet gives nothing.
+    void warm_l2(int64_t end) {
+        std::unordered_map<int64_t, const Cta*> in_flight;
+        for (size_t slot = 0; slot < ctas_.size(); ++slot) {
+            const Cta& c = ctas_[slot];
+            if (c.stream) in_flight[c.index] = &c;
+            if (!c.stream || pending_[slot] != c.index) in_flight[pending_[slot]] = nullptr;
+        }
+        struct Use {
+            Op op;
+            double last = 0;
+            bool dirty = false;
+        };
+        std::unordered_map<TileKey, Use, TileKeyHash> tiles;
+        const uint64_t want = 2 * uint64_t(g_.l2_data_bytes());
+        uint64_t bytes = 0;
+        std::vector<Iteration> its;
+        const auto use = [&](const Op& op, double at) {
+            if (!op.moves_data()) return;
+            const auto [u, fresh] = tiles.try_emplace(tile_key(op), Use{op, at, false});
+            if (fresh) bytes += op.bytes;
+            u->second.last = std::max(u->second.last, at);
+            u->second.dirty = u->second.dirty || op.kind != OpKind::load;
+        };
+        for (int64_t c = end - 1; c >= 0 && bytes < want; --c) {
+            const auto f = in_flight.find(c);
+            if (f != in_flight.end() && !f->second) continue;
+            const int64_t loads_issued = f != in_flight.end() ? f->second->next_issue : INT64_MAX;
+            const int64_t stores_issued = f != in_flight.end() ? f->second->next_compute : INT64_MAX;
+            Cta cut;
+            cut.stream = k_.stream(c);
+            cut.buf.resize(256);
+            cut.ring.resize(1);
+            its.clear();
+            for (int64_t k = 0; cut.have(k); ++k) its.push_back(cut.it(k));
+            const double K = double(its.size()), span = double(s_.slots);
+            for (size_t k = 0; k < its.size(); ++k) {
+                if (int64_t(k) < loads_issued)
+                    for (const Op& op : its[k].loads) use(op, double(c) + span * double(k) / K);
+                if (int64_t(k) < stores_issued)
+                    for (const Op& op : its[k].stores) use(op, double(c) + span * double(k + 1) / K);
+            }
+        }
+        std::vector<const Use*> order;
+        order.reserve(tiles.size());
+        for (const auto& [key, u] : tiles) order.push_back(&u);
+        // Ties in the order of the tiles' keys: the same order on every host.
+        std::sort(order.begin(), order.end(), [](const Use* x, const Use* y) {
+            const TileKey kx = tile_key(x->op), ky = tile_key(y->op);
+            return std::tie(x->last, kx.a, kx.b, kx.c) < std::tie(y->last, ky.a, ky.b, ky.c);
+        });
+        for (const Use* u : order) mem_.warm(u->op, u->dirty);
     }
 
     void record(const Cta& c, const Op& op, double a, double b) {
@@ -257,6 +499,7 @@ private:
             // The bandwidth is claimed when the step starts (the servers take requests in time
             // order); the round trips of elementwise loads come back one after another.
             const TransferTiming x = mem_.transfer(op, c.sm, t, c_, through_l1_);
+            moved_ += double(op.bytes);
             double done = x.done_cycles, latency = x.latency_cycles;
             const double start = elementwise ? chain : t;
             if (elementwise) {
@@ -465,6 +708,7 @@ private:
         for (const Op& op : it.stores) {
             const double at = std::max(t, c.real_end);
             const TransferTiming x = mem_.transfer(op, c.sm, at, c_, through_l1_);
+            moved_ += double(op.bytes);
             double done = x.done_cycles;
             if (sram_bpc_ > 0) done = std::max(done, pipes_[size_t(c.sm)].sram.serve(at, double(op.bytes) / sram_bpc_));
             c.stores_done = std::max(c.stores_done, done);
@@ -506,6 +750,12 @@ private:
     uint64_t seq_ = 0;
     int64_t next_cta_ = 0;
     KernelSimStats s_;
+    // The steady-state skip: CTAs per window (0: off), the marks of the last windows, what was skipped.
+    int64_t window_ = 0;
+    Head head_;
+    std::vector<Mark> marks_;
+    bool skipped_ = false;
+    double moved_ = 0, skipped_cycles_ = 0, skipped_tensor_busy_ = 0;
 };
 
 }  // namespace

@@ -25,6 +25,15 @@
 //   - compute ops run on the SM's tensor, vector (FP32 and special-function) and SRAM pipes,
 //     shared first-come-first-served by the CTAs resident on that SM, so one CTA's softmax runs
 //     under another's GEMMs;
+//   - steady-state skip (cfg.steady_state_skip; docs/speed.md): every window of W CTAs launched
+//     (W the fewest whole heads, ctas_per_head CTAs each, filling kSkipWindowWaves waves) the loop
+//     compares the last two windows; when their cycles and HBM bytes agree within
+//     kSkipTolerance, it skips j whole windows (keeping kSkipTailWaves waves and the tail
+//     exact): the skipped CTAs cost j times the last window's cycles, counts and sums; the CTAs in
+//     flight go on as the CTAs j W further on (the same blocks of other heads: their ops differ
+//     only in the head), and the L2 is first given the tiles the skipped CTAs would have left in
+//     it (the distinct tiles of the CTAs before the resumption, most recent last, until they hold
+//     twice the L2's data bytes; MemorySystem::warm);
 //   - warpgroups = 2 (FA3): each iteration's work is split between two consumer warpgroups that
 //     share the SM's pipes (ping-pong), and within a warpgroup op j of iteration k + 1 waits
 //     only for op j - 1 of k + 1 and op j of k (the intra-warpgroup pipeline: the next Q.K^T
@@ -52,6 +61,8 @@ struct KernelSimConfig {
     double clock_hz = 0;  // the kernel's clock under load (cycles of it); 0: GpuSpec::clock_hz
     double tensor_flops_per_s = 0;
     uint32_t kernel_index = 0;
+    // Skip the middle of a kernel of many waves once its waves repeat (steady_state_skip below).
+    bool steady_state_skip = false;
     std::vector<TimelineEvent>* timeline = nullptr;  // null: no timeline
     size_t timeline_cap = 0;
     bool* timeline_truncated = nullptr;
@@ -88,6 +99,9 @@ struct KernelSimStats {
     // request x requests in flight, KernelIssue), the Little's-law limit the bottleneck line names.
     double bytes_in_flight_per_sm = 0;
     int64_t resident_ctas_per_sm = 0;  // the CTAs an SM holds at once (occupancy, or fewer CTAs than slots)
+    // CTAs the steady-state skip did not simulate: their time, counts and sums above are those of
+    // the last simulated window times the windows skipped (0: every CTA simulated).
+    int64_t skipped_ctas = 0;
 };
 
 KernelSimStats simulate_kernel(const KernelTrace& k, const GpuSpec& g, MemorySystem& mem, const KernelSimConfig& cfg,

@@ -139,6 +139,13 @@ uint64_t L2Cache::dirty_bytes() const {
     return n * uint64_t(sector_bytes_) * uint64_t(sample_);
 }
 
+std::array<uint64_t, kTensorCount> L2Cache::dirty_bytes_by_tensor() const {
+    std::array<uint64_t, kTensorCount> n{};
+    for (size_t i = 0; i < masks_.size(); ++i)
+        if (tag_at(i)) n[size_t(owner_[i])] += uint64_t(masks_[i].dirty.count()) * uint64_t(sector_bytes_) * uint64_t(sample_);
+    return n;
+}
+
 uint64_t L2Cache::flush() {
     const uint64_t d = dirty_bytes();
     for (size_t i = 0; i < masks_.size(); ++i) reset_way(i);

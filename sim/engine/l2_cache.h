@@ -67,6 +67,7 @@ public:
     bool worth_prefetching() const { return meta_.size() * sizeof(uint64_t) > (size_t(4) << 20); }
 
     uint64_t dirty_bytes() const;
+    std::array<uint64_t, kTensorCount> dirty_bytes_by_tensor() const;  // the same, by owner
     // Empties the cache (what Nsight Compute's cache control does before a profiled kernel);
     // returns the dirty bytes it dropped. Their write-back is not charged to any kernel.
     uint64_t flush();

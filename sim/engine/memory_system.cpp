@@ -113,11 +113,8 @@ TransferTiming MemorySystem::transfer(const Op& op, int64_t sm, double t, Counte
     tt.hbm_read_bytes += a.hbm_read_bytes;  // write-backs are charged to their owners at end_kernel
     tt.l1_hit_bytes += l1_hit_bytes;
     tt.l2_coalesced_bytes += coalesced_bytes;
-    // Bytes the SM sends to L2 in requests: a quarter-sector store sends each sector 4 times, a
-    // half-sector store twice; L1 hits send none.
-    const uint64_t request_bytes = (op.flags & kOpQuarterSectors) ? 4 * op.bytes
-                                   : (op.flags & kOpHalfSectors)  ? 2 * op.bytes
-                                                                  : op.bytes - l1_hit_bytes;
+    // Bytes the SM sends to L2 in requests (l2_request_bytes); L1 hits send none.
+    const uint64_t request_bytes = l2_request_bytes(op) - l1_hit_bytes;
     if (op.kind == OpKind::load) tt.global_read_bytes += request_bytes - coalesced_bytes;
     else tt.global_write_bytes += request_bytes;
     if (op.kind == OpKind::atomic_add) tt.atomic_bytes += op.bytes;
@@ -178,6 +175,21 @@ MemorySystem::HbmEstimate MemorySystem::hbm_estimate(const Op& op, const L2Acces
     }
     h.missed = h.read_bytes >= 0.5 * double(g_.l2_sector_bytes);
     return h;
+}
+
+const std::array<uint64_t, kTensorCount>& MemorySystem::writebacks_so_far() const {
+    static const std::array<uint64_t, kTensorCount> none{};
+    return l2_ ? l2_->writeback_bytes_by_tensor : none;
+}
+
+void MemorySystem::warm(const Op& op, bool dirty) {
+    if (!l2_) return;
+    const auto kept = l2_->writeback_bytes_by_tensor;
+    map_.for_each_run(op, [&](uint64_t addr, uint64_t len) {
+        if (dirty) l2_->write(addr, len, op.tensor);
+        else l2_->read(addr, len, op.tensor);
+    });
+    l2_->writeback_bytes_by_tensor = kept;
 }
 
 uint64_t MemorySystem::end_kernel(Counters& c, bool flush) {

@@ -79,6 +79,12 @@ struct TransferTiming {
     uint64_t hbm_read_bytes = 0;  // this transfer's misses
 };
 
+// Bytes an op sends to the L2 in requests, before any L1 or coalescing: a quarter-sector store
+// sends each sector 4 times (kOpQuarterSectors), a half-sector store twice (kOpHalfSectors).
+inline uint64_t l2_request_bytes(const Op& op) {
+    return (op.flags & kOpQuarterSectors) ? 4 * op.bytes : (op.flags & kOpHalfSectors) ? 2 * op.bytes : op.bytes;
+}
+
 class MemorySystem {
 public:
     // `with_l2`: run global accesses through the L2 model (else every access is an HBM access,
@@ -107,6 +113,20 @@ public:
     bool with_l2() const { return bool(l2_); }
     int64_t granule_bytes() const { return l2_ ? l2_->granule_bytes() : 0; }
     int64_t l2_sample_every() const { return l2_ ? l2_->sample_every() : 1; }
+
+    // The steady-state skip (kernel_sim.cpp, docs/speed.md). The dirty bytes the L2 has written
+    // back so far in this kernel, per tensor (end_kernel moves them into the kernel's counts).
+    const std::array<uint64_t, kTensorCount>& writebacks_so_far() const;
+    // Looks op's tile up in the L2 as a load (dirty = false) or a store would, charging no time and
+    // counting nothing, write-backs of the granules it evicts included: leaves the L2 holding what
+    // the skipped CTAs would have left. A no-op without the L2 model.
+    void warm(const Op& op, bool dirty);
+    std::array<uint64_t, kTensorCount> dirty_bytes_by_tensor() const {
+        return l2_ ? l2_->dirty_bytes_by_tensor() : std::array<uint64_t, kTensorCount>{};
+    }
+    // Whether a skip keeps what this memory system computes: not with per-SM state (an L1, the
+    // request coalescer), which warming does not fill.
+    bool skippable() const { return l2_ && !l1_ && !lrc_; }
 
     Server hbm, l2;
     std::vector<Server> sm_port;  // each SM's path to L2 (its share of L2 bandwidth)

@@ -31,6 +31,9 @@ struct SimOptions {
     // L2 set sampling, 1 in this many sets (a power of two dividing the sets); 0 = automatic
     // (l2_set_sampling_for in memory_system.h), 1 = every set. `exact` wins.
     int64_t l2_set_sampling = 0;
+    // Outside `exact`, skip the middle of kernels of many waves once their waves repeat, at the
+    // cost of the last simulated window (kernel_sim.h, docs/speed.md). false: every CTA simulated.
+    bool steady_state_skip = true;
 };
 
 RunResult simulate(const AttentionProblem& p, const Schedule& requested, const GpuSpec& g, const SimOptions& o);

@@ -137,6 +137,7 @@ TimedRun run_timing(const Trace& t, const GpuSpec& g, const SimOptions& o, const
         cfg.intra_warpgroup_pipeline = t.engine.intra_warpgroup_pipeline && o.intra_warpgroup_pipeline;
         cfg.tensor_flops_per_s = run.tensor_flops_per_s;
         cfg.kernel_index = uint32_t(i);
+        cfg.steady_state_skip = o.steady_state_skip && !o.exact;
         if (o.timeline) {
             cfg.timeline = &tm.timeline;
             cfg.timeline_cap = o.timeline_max_events;
@@ -157,6 +158,8 @@ TimedRun run_timing(const Trace& t, const GpuSpec& g, const SimOptions& o, const
         kt.ctas_per_sm = s.occ.ctas_per_sm;
         kt.occupancy_limited_by = s.occ.limited_by;
         kt.waves = s.waves;
+        kt.skipped_ctas = s.skipped_ctas;
+        tm.skipped_ctas += s.skipped_ctas;
         if (k.issue.elementwise_loads()) kt.warp_instructions = s.warp_instructions;
         tm.kernels.push_back(kt);
         tm.cycles += s.cycles;

@@ -42,6 +42,7 @@ struct KernelTiming {
     // Warp-instructions the issue model counted (KernelSimStats::warp_instructions) when they are
     // all of the kernel's (a kernel issuing everything on CUDA cores); 0 otherwise.
     double warp_instructions = 0;
+    int64_t skipped_ctas = 0;  // CTAs the steady-state skip did not simulate (KernelSimStats::skipped_ctas)
 };
 
 struct Timing {
@@ -71,6 +72,7 @@ struct Timing {
     double peak_tensor_flops_per_s = 0;
     int64_t l2_granule_bytes = 0;       // 0: no L2 modelled
     int64_t l2_set_sampling = 1;        // the L2 simulated 1 in this many sets (1: every set, exact)
+    int64_t skipped_ctas = 0;           // CTAs the steady-state skip did not simulate, all kernels
     std::vector<TimelineEvent> timeline;  // bounded; empty unless asked for
     bool timeline_truncated = false;
 };

@@ -115,6 +115,7 @@ TEST_CASE("the simulation key changes with every input of the simulation") {
     CHECK(differs([](SimConfig& x, SimOptions&) { x.intra_warpgroup_pipeline = !x.intra_warpgroup_pipeline; }));
     CHECK(differs([](SimConfig&, SimOptions& y) { y.exact = true; }));
     CHECK(differs([](SimConfig&, SimOptions& y) { y.l2_set_sampling = 2; }));
+    CHECK(differs([](SimConfig&, SimOptions& y) { y.steady_state_skip = false; }));
     CHECK(differs([](SimConfig&, SimOptions& y) { y.l2_granule_bytes = 256; }));
     CHECK(differs([](SimConfig&, SimOptions& y) { y.l2_granule_cap_bytes = 2048; }));
     CHECK(differs([](SimConfig&, SimOptions& y) { y.timeline_max_events = 7; }));

@@ -1,0 +1,90 @@
+// steady_skip_test.cpp: the steady-state skip (kernel_sim.h, docs/speed.md). A kernel of many waves
+// skips whole heads once its waves repeat; the bytes it sends to the L2 stay the trace's exactly
+// (every head's requests are the same), its HBM bytes and time stay within the fast path's bounds
+// of the exact engine (0.5%, 1%), and nothing is skipped where the skip is off.
+#include <doctest/doctest.h>
+
+#include <cmath>
+
+#include "sim/core/problem.h"
+#include "sim/engine/simulate.h"
+#include "sim/gpu/gpu_spec.h"
+#include "sim/core/schedule.h"
+
+using namespace flashsim;
+
+namespace {
+
+struct SkipCase {
+    Algorithm algo;
+    int64_t B, N, d;
+    const char* gpu;
+};
+
+AttentionProblem problem_of(const SkipCase& c) {
+    AttentionProblem p;
+    p.B = c.B;
+    p.H = 16;
+    p.N = c.N;
+    p.d = c.d;
+    return p;
+}
+
+double rel(double a, double b) { return std::fabs(a - b) / b; }
+
+}  // namespace
+
+TEST_CASE("the steady-state skip skips whole heads, keeps the L2's request bytes exact and HBM bytes and time within the fast path's bounds") {
+    // Forwards of 40 and 56 waves, N odd (a partial last tile), on two presets.
+    for (const SkipCase& c : {SkipCase{Algorithm::fa2, 32, 2049, 64, "a100-40gb"}, SkipCase{Algorithm::fa3, 26, 3603, 64, "a100-80gb"}}) {
+        const AttentionProblem p = problem_of(c);
+        Schedule s;
+        s.algo = c.algo;
+        const GpuSpec g = load_gpu(c.gpu);
+        SimOptions exact;
+        exact.exact = true;
+        const RunResult f = simulate(p, s, g, SimOptions{}), e = simulate(p, s, g, exact);
+        INFO(to_string(c.algo), " on ", c.gpu);
+        REQUIRE(f.timing.l2_set_sampling == 1);  // the skip's error alone
+        CHECK(e.timing.skipped_ctas == 0);
+        REQUIRE(f.timing.skipped_ctas > 0);
+        int64_t skipped = 0;
+        for (const KernelTiming& k : f.timing.kernels) {
+            const int64_t per_head = k.ctas / p.heads();
+            CHECK(k.skipped_ctas % per_head == 0);
+            CHECK(k.skipped_ctas < k.ctas);
+            skipped += k.skipped_ctas;
+        }
+        CHECK(skipped == f.timing.skipped_ctas);
+        for (size_t i = 0; i < kTensorCount; ++i) {
+            const Traffic &ft = f.counts.per_tensor[i], &et = e.counts.per_tensor[i];
+            CHECK(ft.global_read_bytes == et.global_read_bytes);
+            CHECK(ft.global_write_bytes == et.global_write_bytes);
+            CHECK(ft.atomic_bytes == et.atomic_bytes);
+        }
+        CHECK(rel(double(f.counts.total.hbm_read_bytes), double(e.counts.total.hbm_read_bytes)) <= 0.005);
+        CHECK(rel(double(f.counts.total.hbm_write_bytes), double(e.counts.total.hbm_write_bytes)) <= 0.005);
+        CHECK(rel(f.timing.seconds, e.timing.seconds) <= 0.01);
+        CHECK(std::isfinite(f.timing.seconds));
+
+        SimOptions off;
+        off.steady_state_skip = false;
+        CHECK(simulate(p, s, g, off).timing.skipped_ctas == 0);
+        SimOptions timeline;  // the viewer's timeline shows every CTA
+        timeline.timeline = true;
+        CHECK(simulate(p, s, g, timeline).timing.skipped_ctas == 0);
+    }
+}
+
+TEST_CASE("kernels of few waves are not skipped") {
+    // FA2 at B = 1: 2 waves of 9 CTAs a head on the a100-40gb's 108 SMs, fewer than the 4 windows the skip needs.
+    AttentionProblem p;
+    p.B = 1;
+    p.H = 16;
+    p.N = 1025;
+    p.d = 64;
+    Schedule s;
+    s.algo = Algorithm::fa2;
+    const RunResult r = simulate(p, s, load_gpu("a100-40gb"), SimOptions{});
+    CHECK(r.timing.skipped_ctas == 0);
+}
