@@ -45,7 +45,7 @@ constexpr int kMaxPositions = 16;  // compute ops per iteration tracked for the 
 // this many times the L2's data bytes (the L2's contents turn over: a shorter window sees one
 // phase of it), compared within this relative tolerance (cycles and HBM bytes), the last this many
 // waves never skipped.
-constexpr double kSkipWindowWaves = 2;
+constexpr double kSkipWindowWaves = 1;
 constexpr double kSkipWindowL2Bytes = 4;
 constexpr double kSkipTolerance = 0.01;
 constexpr double kSkipTailWaves = 2;
@@ -227,7 +227,7 @@ public:
         s_.waves = double(total) / double(s_.slots);
         // The steady-state skip's window: the fewest whole heads that fill kSkipWindowWaves waves
         // and move kSkipWindowL2Bytes times the L2's data bytes.
-        if (cfg_.steady_state_skip && !cfg_.timeline && mem_.skippable() && k_.ctas_per_head > 0 &&
+        if (cfg_.steady_state_skip && mem_.skippable() && k_.ctas_per_head > 0 &&
             total >= 4 * int64_t(kSkipWindowWaves) * s_.slots) {
             head_ = one_head();
             const double heads = std::max(std::ceil(kSkipWindowWaves * double(s_.slots) / double(k_.ctas_per_head)),
@@ -299,7 +299,7 @@ private:
     struct Mark {
         double t = 0, moved = 0;
         Counters counts;
-        std::array<uint64_t, kTensorCount> writebacks{};
+        std::array<uint64_t, kTensorCount> writebacks{}, dirty{};
         KernelSimStats sums;
         double tensor_busy = 0;
         double hbm_read_bytes() const {
@@ -320,7 +320,7 @@ private:
     // counts, which the skip extrapolates, are as close to the full cache's as the run's own
     // sampling bound asks (memory_system.h).
     void checkpoint(double t) {
-        Mark now{t, moved_, c_, mem_.writebacks_so_far(), s_, 0};
+        Mark now{t, moved_, c_, mem_.writebacks_so_far(), mem_.dirty_bytes_by_tensor(), s_, 0};
         for (const SmPipes& p : pipes_) now.tensor_busy += p.tensor.busy_cycles;
         marks_.push_back(std::move(now));
         const size_t m = marks_.size() - 1;
@@ -335,6 +335,8 @@ private:
                 differ((b.hbm_read_bytes() - a.hbm_read_bytes()) / p0, (e.hbm_read_bytes() - b.hbm_read_bytes()) / p1) ||
                 differ((b.writeback_bytes() - a.writeback_bytes()) / p0, (e.writeback_bytes() - b.writeback_bytes()) / p1))
                 return;
+            // A timeline records every CTA until it is full (timeline_cap events); no skip before.
+            if (cfg_.timeline && cfg_.timeline->size() < cfg_.timeline_cap) return;
             const int64_t tail = int64_t(std::ceil(kSkipTailWaves * double(s_.slots)));
             const int64_t j = (k_.cta_count() - next_cta_ - tail) / window_;
             if (j >= 1) skip(j * window_, b, e);
@@ -343,9 +345,9 @@ private:
     }
     // Skips `ctas` CTAs, whole heads. What they send to the L2 is exact (every head's requests
     // are the same: one head's, times the heads); what depends on the L2's state is the last
-    // span's (b to m, m now): per tensor, its misses per byte read and write-backs per byte
-    // written (per byte moved for a tensor the window did not read or write), and its cycles and
-    // sums per byte moved.
+    // span's (b to m, m now): per tensor, its misses per byte read and the bytes it made dirty per
+    // byte written (per byte moved for a tensor the span did not read or write), and its cycles
+    // and sums per byte moved.
     void skip(int64_t ctas, const Mark& b, const Mark& m) {
         const Head& head = head_;
         const uint64_t heads = uint64_t(ctas / k_.ctas_per_head);
@@ -359,8 +361,12 @@ private:
             const auto per = [&](uint64_t skipped, uint64_t window) { return window > 0 ? double(skipped) / double(window) : n; };
             t.hbm_read_bytes +=
                 scaled_delta(now.hbm_read_bytes, before.hbm_read_bytes, per(heads * h.global_read_bytes, now.global_read_bytes - before.global_read_bytes));
-            t.hbm_write_bytes += scaled_delta(m.writebacks[i], b.writebacks[i],
-                                              per(heads * h.global_write_bytes, now.global_write_bytes - before.global_write_bytes));
+            // The bytes the span made dirty, written back or still dirty at its end: what the
+            // skipped CTAs write back in a steady state (the span's own write-backs also follow the
+            // ups and downs of the L2's dirty bytes).
+            const double made = double(m.writebacks[i]) - double(b.writebacks[i]) + double(m.dirty[i]) - double(b.dirty[i]);
+            const double written = per(heads * h.global_write_bytes, now.global_write_bytes - before.global_write_bytes);
+            t.hbm_write_bytes += uint64_t(std::max(0.0, std::round(written * made)));
             t.global_read_bytes += heads * h.global_read_bytes;
             t.global_write_bytes += heads * h.global_write_bytes;
             t.atomic_bytes += heads * h.atomic_bytes;

@@ -33,7 +33,8 @@
 //     flight go on as the CTAs j W further on (the same blocks of other heads: their ops differ
 //     only in the head), and the L2 is first given the tiles the skipped CTAs would have left in
 //     it (the distinct tiles of the CTAs before the resumption, most recent last, until they hold
-//     twice the L2's data bytes; MemorySystem::warm);
+//     twice the L2's data bytes; MemorySystem::warm); with a timeline, only once it is full
+//     (timeline_cap events: the viewer's timeline shows the CTAs it has recorded as they ran);
 //   - warpgroups = 2 (FA3): each iteration's work is split between two consumer warpgroups that
 //     share the SM's pipes (ping-pong), and within a warpgroup op j of iteration k + 1 waits
 //     only for op j - 1 of k + 1 and op j of k (the intra-warpgroup pipeline: the next Q.K^T

@@ -32,7 +32,8 @@ struct SimOptions {
     // (l2_set_sampling_for in memory_system.h), 1 = every set. `exact` wins.
     int64_t l2_set_sampling = 0;
     // Outside `exact`, skip the middle of kernels of many waves once their waves repeat, at the
-    // cost of the last simulated window (kernel_sim.h, docs/speed.md). false: every CTA simulated.
+    // cost of the last simulated span (kernel_sim.h, docs/speed.md); with a timeline, only once
+    // it holds timeline_max_events. false: every CTA simulated.
     bool steady_state_skip = true;
 };
 

@@ -70,9 +70,19 @@ TEST_CASE("the steady-state skip skips whole heads, keeps the L2's request bytes
         SimOptions off;
         off.steady_state_skip = false;
         CHECK(simulate(p, s, g, off).timing.skipped_ctas == 0);
-        SimOptions timeline;  // the viewer's timeline shows every CTA
+        // A timeline records every CTA it has room for: no skip while it has room, and once it is
+        // full the skip is as without it.
+        SimOptions timeline;
         timeline.timeline = true;
-        CHECK(simulate(p, s, g, timeline).timing.skipped_ctas == 0);
+        timeline.timeline_max_events = 100000000;
+        const RunResult roomy = simulate(p, s, g, timeline);
+        CHECK(roomy.timing.skipped_ctas == 0);
+        CHECK(!roomy.timing.timeline_truncated);
+        timeline.timeline_max_events = 1000;
+        const RunResult full = simulate(p, s, g, timeline);
+        CHECK(full.timing.timeline_truncated);
+        CHECK(full.timing.skipped_ctas == f.timing.skipped_ctas);
+        CHECK(full.timing.seconds == f.timing.seconds);
     }
 }
 
