@@ -25,7 +25,9 @@
 //   - compute ops run on the SM's tensor, vector (FP32 and special-function) and SRAM pipes,
 //     shared first-come-first-served by the CTAs resident on that SM, so one CTA's softmax runs
 //     under another's GEMMs;
-//   - steady-state skip (cfg.steady_state_skip; docs/speed.md): every window of W CTAs launched
+//   - steady-state skip (cfg.steady_state_skip; docs/speed.md), for kernels of kSkipMinWaves waves
+//     or more and kSkipMinHeads heads or more whose CTAs move about the same bytes
+//     (kSkipUniformShare): every window of W CTAs launched
 //     (W the fewest whole heads, ctas_per_head CTAs each, filling kSkipWindowWaves waves) the loop
 //     compares the last two windows; when their cycles and HBM bytes agree within
 //     kSkipTolerance, it skips j whole windows (keeping kSkipTailWaves waves and the tail
