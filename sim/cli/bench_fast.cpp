@@ -50,21 +50,32 @@ const char* const kPresetsWithL2[] = {"a100-40gb", "a100-80gb", "h100", "h200", 
 
 double rel(double a, double b) { return b == 0 ? (a == 0 ? 0 : 1) : std::fabs(a - b) / b; }
 
+// What every draw picks first, in this order (a seed draws the same cases): an algorithm of the
+// table, a preset with an L2, a pass (any, or with `modelled_passes` only those the table models),
+// causal or not, d = 64 or 128; fp16.
+Case draw_common(std::mt19937_64& rng, const AlgorithmInfo*& a, bool modelled_passes) {
+    const std::vector<const AlgorithmInfo*>& algos = all_algorithms();
+    auto pick = [&](int64_t n) { return int64_t(rng() % uint64_t(n)); };
+    Case c;
+    a = algos[size_t(pick(int64_t(algos.size())))];
+    c.s.algo = parse_algorithm(a->name);
+    c.preset = kPresetsWithL2[pick(int64_t(std::size(kPresetsWithL2)))];
+    c.p.pass = !modelled_passes || a->unfused || a->backward.modelled() ? Pass(pick(3)) : Pass::fwd;
+    c.p.causal = pick(2) == 1;
+    c.p.d = pick(2) ? 128 : 64;
+    c.p.dtype = Dtype::fp16;
+    return c;
+}
+
 // A random configuration whose footprint is about `factor` x 2^19 L2 granules, so that the
 // automatic sampling takes about 1 set in `factor` (the unfused algorithms' S and P at line
 // granules; the fused ones' Q, K, V, O at 1 KiB granules). The unfused algorithms' rows have
 // kMinSampledElementwiseRow to twice that many keys: shorter ones run exact (plan_l2).
 Case draw(std::mt19937_64& rng) {
-    const std::vector<const AlgorithmInfo*>& algos = all_algorithms();
     auto pick = [&](int64_t n) { return int64_t(rng() % uint64_t(n)); };
-    Case c;
-    const AlgorithmInfo& a = *algos[size_t(pick(int64_t(algos.size())))];
-    c.s.algo = parse_algorithm(a.name);
-    c.preset = kPresetsWithL2[pick(int64_t(std::size(kPresetsWithL2)))];
-    c.p.pass = Pass(pick(3));
-    c.p.causal = pick(2) == 1;
-    c.p.d = pick(2) ? 128 : 64;
-    c.p.dtype = Dtype::fp16;
+    const AlgorithmInfo* algo = nullptr;
+    Case c = draw_common(rng, algo, false);
+    const AlgorithmInfo& a = *algo;
     const double factor = double(int64_t(1) << (1 + pick(5)));  // 2 .. 32
     const double es = 2;
     if (a.unfused) {
@@ -87,16 +98,10 @@ Case draw(std::mt19937_64& rng) {
 // H = 16 (unfused: N = 513 .. 2047 and B <= 16, so their exact runs take under a minute; fused:
 // N = 513 .. 4095).
 Case draw_waves(std::mt19937_64& rng) {
-    const std::vector<const AlgorithmInfo*>& algos = all_algorithms();
     auto pick = [&](int64_t n) { return int64_t(rng() % uint64_t(n)); };
-    Case c;
-    const AlgorithmInfo& a = *algos[size_t(pick(int64_t(algos.size())))];
-    c.s.algo = parse_algorithm(a.name);
-    c.preset = kPresetsWithL2[pick(int64_t(std::size(kPresetsWithL2)))];
-    c.p.pass = a.unfused || a.backward.modelled() ? Pass(pick(3)) : Pass::fwd;
-    c.p.causal = pick(2) == 1;
-    c.p.d = pick(2) ? 128 : 64;
-    c.p.dtype = Dtype::fp16;
+    const AlgorithmInfo* algo = nullptr;
+    Case c = draw_common(rng, algo, true);
+    const AlgorithmInfo& a = *algo;
     c.p.H = 16;
     c.p.N = (a.unfused ? 512 + pick(1536) : 512 + pick(3584)) | 1;
     c.p.B = a.unfused ? 8 + pick(9) : 8 + pick(57);

@@ -87,7 +87,8 @@ TEST_CASE("the steady-state skip skips whole heads, keeps the L2's request bytes
 }
 
 TEST_CASE("kernels of few waves are not skipped") {
-    // FA2 at B = 1: 2 waves of 9 CTAs a head on the a100-40gb's 108 SMs, fewer than the 4 windows the skip needs.
+    // FA2 at B = 1: 16 heads of 9 CTAs, a few waves on the a100-40gb's 108 SMs (the skip needs 16
+    // waves and 64 heads).
     AttentionProblem p;
     p.B = 1;
     p.H = 16;
