@@ -46,6 +46,9 @@ constexpr int kMaxPositions = 16;  // compute ops per iteration tracked for the 
 // phase of it), compared within this relative tolerance (cycles and HBM bytes), the last this many
 // waves never skipped.
 constexpr double kSkipWindowWaves = 1;
+constexpr double kSkipWindowL2Bytes = 4;
+constexpr double kSkipTolerance = 0.01;
+constexpr double kSkipTailWaves = 2;
 // Kernels of fewer waves than this (at 8, the FA2 backward at N = 4096, 64 heads, came out 2.8% off
 // in time and v4 0.6% in HBM reads), of fewer heads than kSkipMinHeads (a head's compulsory misses
 // come when its first CTAs start: with few heads a window holds few such lumps, and FA3 and v4 at
@@ -55,9 +58,6 @@ constexpr double kSkipWindowWaves = 1;
 constexpr double kSkipMinWaves = 16;
 constexpr int64_t kSkipMinHeads = 64;
 constexpr double kSkipUniformShare = 0.75;  // the CTA moving the fewest bytes moves at least this share of the most
-constexpr double kSkipWindowL2Bytes = 4;
-constexpr double kSkipTolerance = 0.01;
-constexpr double kSkipTailWaves = 2;
 // The sums of KernelSimStats the skip extrapolates (every additive double field).
 constexpr auto kSkipSums = std::to_array<double KernelSimStats::*>({
     &KernelSimStats::stall_latency_cycles, &KernelSimStats::stall_transfer_cycles, &KernelSimStats::compute_exposed_cycles,
@@ -297,7 +297,7 @@ private:
     void push(double t, uint32_t slot, EventKind kind) { heap_.push(Event{t, seq_++, slot, kind}); }
     // The next CTA in launch order takes `slot` at `t`.
     void launch(uint32_t slot, double t) {
-        if (window_ > 0 && !skipped_ && next_cta_ % window_ == 0) checkpoint(t);
+        if (window_ > 0 && s_.skipped_ctas == 0 && next_cta_ % window_ == 0) checkpoint(t);
         pending_[slot] = next_cta_++;
         push(t, slot, EventKind::cta_start);
     }
@@ -332,6 +332,8 @@ private:
         Mark now{t, moved_, c_, mem_.writebacks_so_far(), mem_.dirty_bytes_by_tensor(), s_, 0};
         for (const SmPipes& p : pipes_) now.tensor_busy += p.tensor.busy_cycles;
         marks_.push_back(std::move(now));
+        // A timeline records every CTA until it is full (timeline_cap events); no skip before.
+        if (cfg_.timeline && cfg_.timeline->size() < cfg_.timeline_cap) return;
         const size_t m = marks_.size() - 1;
         const double sampled_granule = double(mem_.granule_bytes()) * double(mem_.l2_sample_every());
         for (size_t L = 1; m >= 1 + 2 * L; ++L) {
@@ -344,8 +346,6 @@ private:
                 differ((b.hbm_read_bytes() - a.hbm_read_bytes()) / p0, (e.hbm_read_bytes() - b.hbm_read_bytes()) / p1) ||
                 differ((b.writeback_bytes() - a.writeback_bytes()) / p0, (e.writeback_bytes() - b.writeback_bytes()) / p1))
                 return;
-            // A timeline records every CTA until it is full (timeline_cap events); no skip before.
-            if (cfg_.timeline && cfg_.timeline->size() < cfg_.timeline_cap) return;
             const int64_t tail = int64_t(std::ceil(kSkipTailWaves * double(s_.slots)));
             const int64_t j = (k_.cta_count() - next_cta_ - tail) / window_;
             if (j >= 1) skip(j * window_, b, e);
@@ -358,15 +358,13 @@ private:
     // byte written (per byte moved for a tensor the span did not read or write), and its cycles
     // and sums per byte moved.
     void skip(int64_t ctas, const Mark& b, const Mark& m) {
-        const Head& head = head_;
         const uint64_t heads = uint64_t(ctas / k_.ctas_per_head);
-        const double n = double(heads) * head.moved / (m.moved - b.moved);
-        skipped_ = true;
+        const double n = double(heads) * head_.moved / (m.moved - b.moved);
         s_.skipped_ctas = ctas;
         skipped_cycles_ = n * (m.t - b.t);
         for (size_t i = 0; i < kTensorCount; ++i) {
             Traffic& t = c_.per_tensor[i];
-            const Traffic &now = m.counts.per_tensor[i], &before = b.counts.per_tensor[i], &h = head.requests[i];
+            const Traffic &now = m.counts.per_tensor[i], &before = b.counts.per_tensor[i], &h = head_.requests[i];
             const auto per = [&](uint64_t skipped, uint64_t window) { return window > 0 ? double(skipped) / double(window) : n; };
             t.hbm_read_bytes +=
                 scaled_delta(now.hbm_read_bytes, before.hbm_read_bytes, per(heads * h.global_read_bytes, now.global_read_bytes - before.global_read_bytes));
@@ -772,11 +770,11 @@ private:
     uint64_t seq_ = 0;
     int64_t next_cta_ = 0;
     KernelSimStats s_;
-    // The steady-state skip: CTAs per window (0: off), the marks of the last windows, what was skipped.
+    // The steady-state skip: CTAs per window (0: off), one head's requests, the marks of the windows,
+    // the trace bytes moved so far, what was skipped (s_.skipped_ctas says whether it was).
     int64_t window_ = 0;
     Head head_;
     std::vector<Mark> marks_;
-    bool skipped_ = false;
     double moved_ = 0, skipped_cycles_ = 0, skipped_tensor_busy_ = 0;
 };
 

@@ -134,9 +134,8 @@ void L2Cache::prefetch(uint64_t addr, uint64_t bytes) const {
 
 uint64_t L2Cache::dirty_bytes() const {
     uint64_t n = 0;
-    for (size_t i = 0; i < masks_.size(); ++i)
-        if (tag_at(i)) n += uint64_t(masks_[i].dirty.count());
-    return n * uint64_t(sector_bytes_) * uint64_t(sample_);
+    for (uint64_t b : dirty_bytes_by_tensor()) n += b;
+    return n;
 }
 
 std::array<uint64_t, kTensorCount> L2Cache::dirty_bytes_by_tensor() const {

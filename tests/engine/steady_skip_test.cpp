@@ -89,13 +89,9 @@ TEST_CASE("the steady-state skip skips whole heads, keeps the L2's request bytes
 TEST_CASE("kernels of few waves are not skipped") {
     // FA2 at B = 1: 16 heads of 9 CTAs, a few waves on the a100-40gb's 108 SMs (the skip needs 16
     // waves and 64 heads).
-    AttentionProblem p;
-    p.B = 1;
-    p.H = 16;
-    p.N = 1025;
-    p.d = 64;
+    const SkipCase c{Algorithm::fa2, 1, 1025, 64, "a100-40gb"};
     Schedule s;
-    s.algo = Algorithm::fa2;
-    const RunResult r = simulate(p, s, load_gpu("a100-40gb"), SimOptions{});
+    s.algo = c.algo;
+    const RunResult r = simulate(problem_of(c), s, load_gpu(c.gpu), SimOptions{});
     CHECK(r.timing.skipped_ctas == 0);
 }
