@@ -9,18 +9,6 @@
 
 namespace flashsim {
 
-SectorMask SectorMask::range(int begin, int end) {
-    SectorMask m;
-    for (int word = 0; word < 2; ++word) {
-        const int lo = std::max(begin, word * 64), hi = std::min(end, word * 64 + 64);
-        if (lo >= hi) continue;
-        const int n = hi - lo;
-        const uint64_t bits = n == 64 ? ~uint64_t(0) : ((uint64_t(1) << n) - 1);
-        m.w[word] = bits << (lo - word * 64);
-    }
-    return m;
-}
-
 L2Cache::L2Cache(int64_t capacity_bytes, int64_t line_bytes, int64_t sector_bytes, int64_t ways, int64_t granule_bytes,
                  int64_t sample_every)
     : sector_bytes_(sector_bytes), granule_bytes_(granule_bytes), ways_(ways), sample_(sample_every) {
@@ -41,6 +29,7 @@ L2Cache::L2Cache(int64_t capacity_bytes, int64_t line_bytes, int64_t sector_byte
             " sets");
     if (full_sets_ >= (int64_t(1) << 32)) bad("l2_bytes=" + std::to_string(capacity_bytes) + " has 2^32 sets or more");
     sets_ = full_sets_ / sample_;
+    while ((int64_t(1) << sample_shift_) < sample_) ++sample_shift_;
     sets_reciprocal_ = ~__uint128_t(0) / __uint128_t(full_sets_) + 1;
     sectors_per_granule_ = granule_bytes / sector_bytes;
     const size_t n = size_t(sets_ * ways_);
@@ -49,11 +38,45 @@ L2Cache::L2Cache(int64_t capacity_bytes, int64_t line_bytes, int64_t sector_byte
     owner_.assign(n, Tensor::Q);
 }
 
-void L2Cache::reset_way(size_t i) {
-    tag_at(i) = 0;
-    lru_at(i) = 0;
-    masks_[i] = Masks{};
-    owner_[i] = Tensor::Q;
+void L2Cache::reset_way(size_t base, size_t k) {
+    uint64_t* tags = &meta_[2 * base];
+    if (tags[ways_ + int64_t(k)] & kRunRef) --runs_[run_of(tags[ways_ + int64_t(k)])].members;
+    tags[k] = 0;
+    tags[ways_ + int64_t(k)] = 0;
+    masks_[base + k] = Masks{};
+    owner_[base + k] = Tensor::Q;
+}
+
+void L2Cache::forget_runs() {
+    for (size_t i = 0; i < meta_.size(); i += 2 * size_t(ways_))
+        for (size_t k = 0; k < size_t(ways_); ++k) {
+            uint64_t& lru = meta_[i + size_t(ways_) + k];
+            lru = stamp(lru);
+        }
+    runs_.clear();
+    run_index_.clear();
+}
+
+void L2Cache::remember_run(RunEntry& entry, uint64_t addr, uint64_t bytes, uint64_t sampled_bytes) {
+    // A later granule of the run may have evicted an earlier one (a set holding more of the
+    // run's granules than ways): such a run is not remembered; nor one too long for a reference.
+    for (const Looked& l : looked_up_)
+        if (meta_[l.slot - size_t(ways_)] != l.granule + 1) return;
+    if (looked_up_.size() >= kRunPlaces) return;
+    if (runs_.size() >= kMaxRuns) {
+        forget_runs();  // entry is gone with the index: this read starts over
+        return;
+    }
+    Run run;
+    run.addr = addr;
+    run.bytes = bytes;
+    run.stamp = clock_ + 1 - looked_up_.size();  // the ways' stamps were run.stamp + place
+    run.sampled_bytes = sampled_bytes;
+    run.n = run.members = uint32_t(looked_up_.size());
+    const uint64_t id = runs_.size();
+    for (uint64_t k = 0; k < run.n; ++k) meta_[looked_up_[k].slot] = kRunRef | id << kRunPlaceBits | k;
+    runs_.push_back(run);
+    entry.run = uint32_t(id) + 1;
 }
 
 L2Access L2Cache::read(uint64_t addr, uint64_t bytes, Tensor owner) { return access(addr, bytes, owner, Kind::read); }
@@ -66,7 +89,31 @@ L2Access L2Cache::access(uint64_t addr, uint64_t bytes, Tensor owner, Kind kind)
     const uint64_t sb = uint64_t(sector_bytes_), spg = uint64_t(sectors_per_granule_);
     const uint64_t first_sector = addr / sb, end_sector = (addr + bytes + sb - 1) / sb;
     const bool first_partial = addr % sb != 0, last_partial = (addr + bytes) % sb != 0;
-    for (uint64_t g = first_sector / spg; g * spg < end_sector; ++g) {
+    const uint64_t first_granule = first_sector / spg, end_granule = (end_sector + spg - 1) / spg;
+    const bool remember = kind == Kind::read && end_granule - first_granule >= kMinRememberedGranules;
+    RunEntry* entry = nullptr;
+    bool record = false;
+    if (remember) {
+        if (run_index_.size() >= kMaxRunKeys) forget_runs();
+        entry = &run_index_[run_key(addr, bytes)];
+        if (entry->run) {
+            Run& run = runs_[entry->run - 1];
+            if (run.addr == addr && run.bytes == bytes && run.members == run.n) {
+                run.stamp = clock_ + 1;
+                clock_ += run.n;
+                r.hit_bytes = r.sampled_bytes = run.sampled_bytes;
+                entry->strikes = 0;
+                ++remembered_reads_;
+                return r;
+            }
+            entry->run = 0;
+            ++entry->strikes;
+        }
+        record = entry->reads > 0 && entry->strikes < kRunStrikes;
+        entry->reads = 1;
+        looked_up_.clear();
+    }
+    for (uint64_t g = first_granule; g < end_granule; ++g) {
         const size_t set = sampled_set(g);
         if (set == SIZE_MAX) continue;
         const size_t base = set * size_t(ways_);
@@ -74,32 +121,36 @@ L2Access L2Cache::access(uint64_t addr, uint64_t bytes, Tensor owner, Kind kind)
         const int s0 = int(std::max(first_sector, g0) - g0), s1 = int(std::min(end_sector, g0 + spg) - g0);
         const SectorMask need = SectorMask::range(s0, s1);
 
-        const uint64_t* tags = &meta_[2 * base];
-        const uint64_t* lru = tags + ways_;
-        size_t w = SIZE_MAX;
-        for (int64_t k = 0; k < ways_; ++k)
-            if (tags[k] == g + 1) {
-                w = base + size_t(k);
-                break;
-            }
-        if (w == SIZE_MAX) {
+        uint64_t* tags = &meta_[2 * base];
+        uint64_t* lru = tags + ways_;
+        size_t k = 0;
+        while (k < size_t(ways_) && tags[k] != g + 1) ++k;
+        if (k == size_t(ways_)) {
             // Victim: the first empty way, else the least recently used; its dirty sectors are
             // written back.
             size_t v = 0;
-            for (size_t k = 0; k < size_t(ways_); ++k)
-                if (tags[v] != 0 && (tags[k] == 0 || lru[k] < lru[v])) v = k;
+            uint64_t oldest = stamp(lru[0]);
+            for (size_t j = 1; j < size_t(ways_) && tags[v] != 0; ++j) {
+                const uint64_t sj = tags[j] == 0 ? 0 : stamp(lru[j]);
+                if (tags[j] == 0 || sj < oldest) v = j, oldest = sj;
+            }
             const size_t victim = base + v;
             const uint64_t wb = uint64_t(masks_[victim].dirty.count()) * sb * uint64_t(sample_);
             if (tags[v] != 0 && wb) {
                 r.hbm_write_bytes += wb;
                 writeback_bytes_by_tensor[size_t(owner_[victim])] += wb;
             }
-            reset_way(victim);
-            tag_at(victim) = g + 1;
+            reset_way(base, v);
+            tags[v] = g + 1;
             owner_[victim] = owner;
-            w = victim;
+            k = v;
+        } else if (lru[k] & kRunRef) {
+            // A granule of a run looked up on its own: the run no longer stamps it, so it is
+            // no longer whole.
+            --runs_[run_of(lru[k])].members;
         }
-        lru_at(w) = ++clock_;
+        lru[k] = ++clock_;
+        const size_t w = base + k;
         Masks& m = masks_[w];
         const SectorMask present = need & m.valid;
         r.hit_bytes += uint64_t(present.count()) * sb * uint64_t(sample_);
@@ -118,7 +169,9 @@ L2Access L2Cache::access(uint64_t addr, uint64_t bytes, Tensor owner, Kind kind)
         r.hbm_read_bytes += uint64_t(fetch.count()) * sb * uint64_t(sample_);
         m.valid = m.valid | need;
         if (kind != Kind::read) m.dirty = m.dirty | need;
+        if (record) looked_up_.push_back({size_t(lru + k - meta_.data()), g});
     }
+    if (record) remember_run(*entry, addr, bytes, r.sampled_bytes);
     return r;
 }
 
@@ -147,7 +200,10 @@ std::array<uint64_t, kTensorCount> L2Cache::dirty_bytes_by_tensor() const {
 
 uint64_t L2Cache::flush() {
     const uint64_t d = dirty_bytes();
-    for (size_t i = 0; i < masks_.size(); ++i) reset_way(i);
+    for (size_t base = 0; base < masks_.size(); base += size_t(ways_))
+        for (size_t k = 0; k < size_t(ways_); ++k) reset_way(base, k);
+    runs_.clear();
+    run_index_.clear();
     return d;
 }
 

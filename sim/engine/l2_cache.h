@@ -19,11 +19,22 @@
 //     sets are skipped, and every byte count returned (hits, misses, write-backs, dirty bytes)
 //     is the sampled sets' count times S: an estimate of the full cache's, unbiased as far as
 //     the hash spreads granules evenly, whose relative error is about 1 / sqrt(granules the
-//     sampled sets see) (docs/speed.md). S = 1 is the exact cache.
+//     sampled sets see) (docs/speed.md). S = 1 is the exact cache;
+//   - runs read again (a shortcut, results unchanged): the second read of kMinRememberedGranules
+//     granules or more at one address and length is remembered with the ways its sampled
+//     granules landed in. A later read of the same run, none of whose granules has left the
+//     cache since, hits in every sector it needs (valid sectors only go with their granule), so
+//     it returns those hits and gives the run's granules the stamps a granule-by-granule lookup
+//     would, without looking any granule up: the run's ways refer to the run in place of their
+//     LRU stamps, and a way's stamp is the run's stamp plus its place in the run. A granule of
+//     the run evicted, or looked up on its own, breaks the run. A key whose run was found broken
+//     kRunStrikes times in a row (reads of a thrashing cache) is no longer remembered: it would
+//     cost and never pay. Tests compare with tests/engine/l2_reference.h access by access.
 #pragma once
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <unordered_map>
 #include <vector>
 
 #include "sim/trace/op.h"
@@ -41,7 +52,17 @@ struct L2Access {
 // A mask of up to 128 sectors.
 struct SectorMask {
     uint64_t w[2] = {0, 0};
-    static SectorMask range(int begin, int end);  // sectors [begin, end)
+    // Sectors [begin, end), 0 <= begin <= end <= 128. Inline: the L2's lookup calls it per granule.
+    static SectorMask range(int begin, int end) {
+        auto bits = [](int lo, int hi) -> uint64_t {  // bits [lo, hi) of one word, 0 when empty
+            if (lo >= hi) return 0;
+            return (hi - lo == 64 ? ~uint64_t(0) : (uint64_t(1) << (hi - lo)) - 1) << lo;
+        };
+        SectorMask m;
+        m.w[0] = bits(begin < 0 ? 0 : begin, end < 64 ? end : 64);
+        m.w[1] = bits((begin > 64 ? begin : 64) - 64, (end < 128 ? end : 128) - 64);
+        return m;
+    }
     bool any() const { return (w[0] | w[1]) != 0; }
     int count() const { return __builtin_popcountll(w[0]) + __builtin_popcountll(w[1]); }
     SectorMask operator&(const SectorMask& o) const { return {{w[0] & o.w[0], w[1] & o.w[1]}}; }
@@ -51,6 +72,13 @@ struct SectorMask {
 
 class L2Cache {
 public:
+    // Reads of this many granules (sampled or not) or more are remembered as runs.
+    static constexpr uint64_t kMinRememberedGranules = 4;
+    static constexpr uint16_t kRunStrikes = 3;  // broken runs in a row before a key is dropped
+    // Host bytes the model keeps per way: tag and LRU stamp (or run reference), valid and dirty
+    // masks, owner (for the work estimate; remembered runs add a few bytes per tile).
+    static constexpr size_t kHostBytesPerWay = 2 * sizeof(uint64_t) + 2 * sizeof(SectorMask) + sizeof(Tensor);
+
     // Throws ConfigError when the geometry is inconsistent (sizes not multiples, < 1 set).
     L2Cache(int64_t capacity_bytes, int64_t line_bytes, int64_t sector_bytes, int64_t ways, int64_t granule_bytes,
             int64_t sample_every = 1);
@@ -65,6 +93,9 @@ public:
     void prefetch(uint64_t addr, uint64_t bytes) const;
     // Whether prefetch() pays: the tags outgrow the host's caches (a sampled L2's seldom do).
     bool worth_prefetching() const { return meta_.size() * sizeof(uint64_t) > (size_t(4) << 20); }
+
+    // Reads answered as a remembered run (the shortcut above), so far.
+    uint64_t remembered_reads() const { return remembered_reads_; }
 
     uint64_t dirty_bytes() const;
     std::array<uint64_t, kTensorCount> dirty_bytes_by_tensor() const;  // the same, by owner
@@ -94,14 +125,41 @@ private:
     enum class Kind { read, write, atomic };
     L2Access access(uint64_t addr, uint64_t bytes, Tensor owner, Kind kind);
     // A way's state, split so a lookup touches only the tags of one set (a few host cache lines,
-    // not the whole set's masks): tag_at(i) = granule number + 1 (0 = empty), lru_at(i) larger =
-    // more recently used, masks_[i] the valid and dirty sectors, owner_[i] the tensor. Tags and
-    // LRU stamps share one array, each set's tags followed by its stamps, so a lookup touches one
-    // host page for both.
+    // not the whole set's masks): for way k of the set whose first way is base, meta_[2 base + k]
+    // = granule number + 1 (0 = empty), meta_[2 base + ways + k] its LRU stamp (larger = more
+    // recently used) or a reference to its run, masks_[base + k] the valid and dirty sectors,
+    // owner_[base + k] the tensor. Tags and stamps share one array, each set's tags followed by
+    // its stamps, so a lookup touches one host page for both.
     struct Masks {
         SectorMask valid, dirty;
     };
-    void reset_way(size_t i);
+    void reset_way(size_t base, size_t k);  // way k of the set whose first way is base
+    // A remembered run: the address and length read, the stamp of its first sampled granule,
+    // its sampled bytes, its granules (n) and how many of them its ways still refer to (members;
+    // whole when members == n).
+    struct Run {
+        uint64_t addr = 0, bytes = 0, stamp = 0, sampled_bytes = 0;
+        uint32_t n = 0, members = 0;
+    };
+    // A way of a whole run holds, in place of its LRU stamp, kRunRef | run index << kRunPlaceBits
+    // | its place in the run: its stamp is the run's stamp plus its place.
+    static constexpr uint64_t kRunRef = uint64_t(1) << 63;
+    static constexpr int kRunPlaceBits = 24;
+    static constexpr size_t kRunPlaces = size_t(1) << kRunPlaceBits, kMaxRuns = size_t(1) << 20,
+                            kMaxRunKeys = size_t(1) << 22;
+    static size_t run_of(uint64_t slot) { return size_t((slot & ~kRunRef) >> kRunPlaceBits); }
+    uint64_t stamp(uint64_t slot) const {
+        return slot & kRunRef ? runs_[run_of(slot)].stamp + (slot & (kRunPlaces - 1)) : slot;
+    }
+    // Per run_key: the run remembered (runs_ index + 1, 0: none), whether it was read before, the
+    // times in a row its run was found broken.
+    struct RunEntry {
+        uint32_t run = 0;
+        uint16_t reads = 0, strikes = 0;
+    };
+    static uint64_t run_key(uint64_t addr, uint64_t bytes) { return addr * 0x9E3779B97F4A7C15ull ^ bytes; }
+    void remember_run(RunEntry& entry, uint64_t addr, uint64_t bytes, uint64_t sampled_bytes);
+    void forget_runs();  // writes every run's stamps into its ways
     // h % full_sets_ without a division (Lemire, Kaser and Kurz, "Faster remainder by direct
     // computation", 2019: a 128-bit reciprocal is exact for 64-bit h and divisors below 2^32;
     // a division costs more than the rest of a lookup that hits in the host's caches).
@@ -114,17 +172,24 @@ private:
     // The sampled set a granule maps to, or SIZE_MAX when its set is not sampled.
     size_t sampled_set(uint64_t granule) const {
         const uint64_t full = mod_sets(set_hash(granule));
-        return full % uint64_t(sample_) ? SIZE_MAX : size_t(full / uint64_t(sample_));
+        return full & uint64_t(sample_ - 1) ? SIZE_MAX : size_t(full >> sample_shift_);
     }
     int64_t sector_bytes_, granule_bytes_, ways_, full_sets_, sample_, sets_, sectors_per_granule_;
+    int sample_shift_ = 0;  // log2(sample_): sample_ is a power of two
     __uint128_t sets_reciprocal_ = 0;  // ceil(2^128 / full_sets_), for mod_sets
     std::vector<uint64_t> meta_;  // per set: ways_ tags, then ways_ LRU stamps
-    uint64_t& tag_at(size_t i) { return meta_[i + (i / size_t(ways_)) * size_t(ways_)]; }
     uint64_t tag_at(size_t i) const { return meta_[i + (i / size_t(ways_)) * size_t(ways_)]; }
-    uint64_t& lru_at(size_t i) { return meta_[i + (i / size_t(ways_) + 1) * size_t(ways_)]; }
     std::vector<Masks> masks_;
     std::vector<Tensor> owner_;
     uint64_t clock_ = 0;
+    uint64_t remembered_reads_ = 0;
+    std::vector<Run> runs_;
+    std::unordered_map<uint64_t, RunEntry> run_index_;
+    struct Looked {
+        size_t slot;  // meta_ index of the way's LRU stamp
+        uint64_t granule;
+    };
+    std::vector<Looked> looked_up_;  // the granules of the read in progress, for remember_run
 };
 
 }  // namespace flashsim

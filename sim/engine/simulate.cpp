@@ -19,9 +19,9 @@ EngineWork engine_work(const Counters& paper_total, const GpuSpec& g, const L2Pl
     if (plan.granule_bytes > 0) {
         e.granule_bytes = double(plan.granule_bytes);
         e.set_sampling = double(plan.set_sampling);
-        // Per way kept: a tag and an LRU stamp, the valid and dirty masks, the owner (l2_cache.h).
+        // Per way kept: L2Cache::kHostBytesPerWay.
         const double ways_kept = double(g.l2_data_bytes()) / e.granule_bytes / e.set_sampling;
-        e.model_host_bytes = ways_kept * (2 * sizeof(uint64_t) + 2 * sizeof(SectorMask) + sizeof(Tensor));
+        e.model_host_bytes = ways_kept * double(L2Cache::kHostBytesPerWay);
     }
     return e;
 }

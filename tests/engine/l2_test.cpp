@@ -90,6 +90,93 @@ TEST_CASE("the L2 model with line granules equals the sector-level reference, ac
     CHECK(written > 0);
 }
 
+namespace {
+
+// Reads of a pool of 12 runs of 4 to 12 granules (the ones the L2 remembers), aligned or not,
+// mixed with writes and short reads elsewhere that evict them now and then.
+std::vector<Access> run_rereads(int n, uint64_t granule) {
+    std::vector<Access> pool, v;
+    uint64_t x = 777;
+    auto next = [&] { return x = x * 6364136223846793005ull + 1442695040888963407ull, x >> 33; };
+    for (int i = 0; i < 12; ++i) {
+        const uint64_t r = next();
+        const uint64_t addr = (next() % (64 * granule)) * 32 + (r % 3 == 0 ? r % 32 : 0);
+        pool.push_back({0, addr, (4 + next() % 9) * granule - (r % 5 == 0 ? 17 : 0), Tensor(r % 3)});
+    }
+    for (int i = 0; i < n; ++i) {
+        const uint64_t r = next() % 10;
+        if (r < 9) v.push_back(pool[next() % pool.size()]);
+        else v.push_back({next() % 3 ? 1 : 0, (next() % (96 * granule)) * 32, 32 + next() % 400, Tensor(3 + next() % 3)});
+    }
+    return v;
+}
+
+}  // namespace
+
+TEST_CASE("reads of a remembered run equal the reference access by access, and a cache reading granule by granule") {
+    // Line granules, exact: against the sector-level reference, hits included.
+    {
+        const int64_t capacity = 32 * 1024, line = 128, sector = 32, ways = 4;
+        L2Cache fast(capacity, line, sector, ways, line);
+        L2Reference ref(capacity, line, sector, ways);
+        uint64_t read = 0, written = 0, hits = 0;
+        for (const Access& a : run_rereads(20000, line)) {
+            const L2Access x = a.kind == 0 ? fast.read(a.addr, a.bytes, a.owner) : fast.write(a.addr, a.bytes, a.owner);
+            apply(ref, a);
+            read += x.hbm_read_bytes;
+            written += x.hbm_write_bytes;
+            hits += x.hit_bytes;
+            REQUIRE(read == ref.totals.hbm_read_bytes);
+            REQUIRE(written == ref.totals.hbm_write_bytes);
+            REQUIRE(hits == ref.totals.hit_bytes);
+        }
+        CHECK(fast.dirty_bytes() == ref.dirty_bytes());
+        CHECK(fast.writeback_bytes_by_tensor == ref.writeback_bytes_by_tensor);
+        CHECK(fast.remembered_reads() > 5000);  // the shortcut answered many of the reads
+        CHECK(read > 0);
+        CHECK(written > 0);
+    }
+    // Granules of 4 lines, sampled 1 in 4 sets or not: a cache given every read whole against
+    // one given each read in pieces of fewer than kMinRememberedGranules granules, cut at granule
+    // boundaries (the same lookups in the same order, never remembered).
+    for (int64_t S : {1, 4}) {
+        CAPTURE(S);
+        const int64_t line = 128, granule = 4 * line, ways = 4, capacity = 64 * granule * ways;
+        L2Cache whole(capacity, line, 32, ways, granule, S), pieces(capacity, line, 32, ways, granule, S);
+        L2Access w, p;
+        auto add = [](L2Access& sum, const L2Access& x) {
+            sum.hit_bytes += x.hit_bytes;
+            sum.hbm_read_bytes += x.hbm_read_bytes;
+            sum.hbm_write_bytes += x.hbm_write_bytes;
+            sum.sampled_bytes += x.sampled_bytes;
+        };
+        for (const Access& a : run_rereads(20000, uint64_t(granule))) {
+            if (a.kind != 0) {
+                add(w, whole.write(a.addr, a.bytes, a.owner));
+                add(p, pieces.write(a.addr, a.bytes, a.owner));
+                continue;
+            }
+            add(w, whole.read(a.addr, a.bytes, a.owner));
+            const uint64_t step = (L2Cache::kMinRememberedGranules - 1) * uint64_t(granule);
+            for (uint64_t at = a.addr; at < a.addr + a.bytes;) {
+                const uint64_t end = std::min(a.addr + a.bytes, (at / step + 1) * step);
+                add(p, pieces.read(at, end - at, a.owner));
+                at = end;
+            }
+            REQUIRE(w.hit_bytes == p.hit_bytes);
+            REQUIRE(w.hbm_read_bytes == p.hbm_read_bytes);
+            REQUIRE(w.hbm_write_bytes == p.hbm_write_bytes);
+            REQUIRE(w.sampled_bytes == p.sampled_bytes);
+        }
+        CHECK(whole.dirty_bytes_by_tensor() == pieces.dirty_bytes_by_tensor());
+        CHECK(whole.writeback_bytes_by_tensor == pieces.writeback_bytes_by_tensor);
+        CHECK(pieces.remembered_reads() == 0);
+        CHECK(whole.remembered_reads() > 5000);
+        CHECK(w.hbm_read_bytes > 0);
+        CHECK(w.hbm_write_bytes > 0);
+    }
+}
+
 TEST_CASE("the L2 model agrees with the reference on FA2, FA1 and vanilla traces") {
     // A cache far smaller than the working set, so evictions and write-backs happen.
     const GpuSpec g = load_gpu("a100-40gb");
