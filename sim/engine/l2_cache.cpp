@@ -36,6 +36,7 @@ L2Cache::L2Cache(int64_t capacity_bytes, int64_t line_bytes, int64_t sector_byte
     meta_.assign(2 * n, 0);
     masks_.assign(n, Masks{});
     owner_.assign(n, Tensor::Q);
+    run_table_.assign(1024, RunEntry{});
 }
 
 void L2Cache::reset_way(size_t base, size_t k) {
@@ -54,7 +55,35 @@ void L2Cache::forget_runs() {
             lru = stamp(lru);
         }
     runs_.clear();
-    run_index_.clear();
+    run_table_.assign(1024, RunEntry{});
+    run_keys_ = 0;
+}
+
+L2Cache::RunEntry& L2Cache::run_entry(uint64_t key) {
+    for (;;) {
+        const size_t mask = run_table_.size() - 1;
+        for (size_t i = size_t((key * 0xD6E8FEB86659FD93ull) >> 32) & mask;; i = (i + 1) & mask) {
+            RunEntry& e = run_table_[i];
+            if (e.key == key) return e;
+            if (e.key != 0) continue;
+            if (2 * (run_keys_ + 1) <= run_table_.size()) {
+                ++run_keys_;
+                e.key = key;
+                return e;
+            }
+            break;
+        }
+        // Half full: twice the slots, every entry placed again.
+        std::vector<RunEntry> old(2 * run_table_.size());
+        old.swap(run_table_);
+        const size_t grown = run_table_.size() - 1;
+        for (const RunEntry& e : old)
+            if (e.key) {
+                size_t i = size_t((e.key * 0xD6E8FEB86659FD93ull) >> 32) & grown;
+                while (run_table_[i].key) i = (i + 1) & grown;
+                run_table_[i] = e;
+            }
+    }
 }
 
 void L2Cache::remember_run(RunEntry& entry, uint64_t addr, uint64_t bytes, uint64_t sampled_bytes) {
@@ -90,12 +119,19 @@ L2Access L2Cache::access(uint64_t addr, uint64_t bytes, Tensor owner, Kind kind)
     const uint64_t first_sector = addr / sb, end_sector = (addr + bytes + sb - 1) / sb;
     const bool first_partial = addr % sb != 0, last_partial = (addr + bytes) % sb != 0;
     const uint64_t first_granule = first_sector / spg, end_granule = (end_sector + spg - 1) / spg;
-    const bool remember = kind == Kind::read && end_granule - first_granule >= kMinRememberedGranules;
+    bool remember = kind == Kind::read && end_granule - first_granule >= kMinRememberedGranules;
+    if (remember && quiet_reads_ > 0) {
+        --quiet_reads_;
+        remember = false;
+    } else if (remember && ++epoch_reads_ == kRunEpoch) {
+        if (epoch_remembered_ * kRunQuietShare < epoch_reads_) quiet_reads_ = kRunQuietEpochs * kRunEpoch;
+        epoch_reads_ = epoch_remembered_ = 0;
+    }
     RunEntry* entry = nullptr;
     bool record = false;
     if (remember) {
-        if (run_index_.size() >= kMaxRunKeys) forget_runs();
-        entry = &run_index_[run_key(addr, bytes)];
+        if (run_keys_ >= kMaxRunKeys) forget_runs();
+        entry = &run_entry(run_key(addr, bytes));
         if (entry->run) {
             Run& run = runs_[entry->run - 1];
             if (run.addr == addr && run.bytes == bytes && run.members == run.n) {
@@ -104,6 +140,7 @@ L2Access L2Cache::access(uint64_t addr, uint64_t bytes, Tensor owner, Kind kind)
                 r.hit_bytes = r.sampled_bytes = run.sampled_bytes;
                 entry->strikes = 0;
                 ++remembered_reads_;
+                ++epoch_remembered_;
                 return r;
             }
             entry->run = 0;
@@ -203,7 +240,8 @@ uint64_t L2Cache::flush() {
     for (size_t base = 0; base < masks_.size(); base += size_t(ways_))
         for (size_t k = 0; k < size_t(ways_); ++k) reset_way(base, k);
     runs_.clear();
-    run_index_.clear();
+    run_table_.assign(1024, RunEntry{});
+    run_keys_ = 0;
     return d;
 }
 

@@ -29,12 +29,12 @@
 //     LRU stamps, and a way's stamp is the run's stamp plus its place in the run. A granule of
 //     the run evicted, or looked up on its own, breaks the run. A key whose run was found broken
 //     kRunStrikes times in a row (reads of a thrashing cache) is no longer remembered: it would
-//     cost and never pay. Tests compare with tests/engine/l2_reference.h access by access.
+//     cost and never pay; nor is any run for a while when few reads were answered by one lately
+//     (kRunEpoch). Tests compare with tests/engine/l2_reference.h access by access.
 #pragma once
 #include <array>
 #include <cstddef>
 #include <cstdint>
-#include <unordered_map>
 #include <vector>
 
 #include "sim/trace/op.h"
@@ -73,8 +73,12 @@ struct SectorMask {
 class L2Cache {
 public:
     // Reads of this many granules (sampled or not) or more are remembered as runs.
-    static constexpr uint64_t kMinRememberedGranules = 4;
+    static constexpr uint64_t kMinRememberedGranules = 8;
     static constexpr uint16_t kRunStrikes = 3;  // broken runs in a row before a key is dropped
+    // Of every kRunEpoch reads long enough to remember, fewer than 1 in kRunQuietShare answered
+    // as runs: the next kRunQuietEpochs x kRunEpoch such reads are looked up granule by granule
+    // without consulting the runs (a thrashing cache gains nothing and pays for the table).
+    static constexpr uint64_t kRunEpoch = 4096, kRunQuietShare = 8, kRunQuietEpochs = 16;
     // Host bytes the model keeps per way: tag and LRU stamp (or run reference), valid and dirty
     // masks, owner (for the work estimate; remembered runs add a few bytes per tile).
     static constexpr size_t kHostBytesPerWay = 2 * sizeof(uint64_t) + 2 * sizeof(SectorMask) + sizeof(Tensor);
@@ -146,18 +150,22 @@ private:
     static constexpr uint64_t kRunRef = uint64_t(1) << 63;
     static constexpr int kRunPlaceBits = 24;
     static constexpr size_t kRunPlaces = size_t(1) << kRunPlaceBits, kMaxRuns = size_t(1) << 20,
-                            kMaxRunKeys = size_t(1) << 22;
+                            kMaxRunKeys = size_t(1) << 20;
     static size_t run_of(uint64_t slot) { return size_t((slot & ~kRunRef) >> kRunPlaceBits); }
     uint64_t stamp(uint64_t slot) const {
         return slot & kRunRef ? runs_[run_of(slot)].stamp + (slot & (kRunPlaces - 1)) : slot;
     }
     // Per run_key: the run remembered (runs_ index + 1, 0: none), whether it was read before, the
     // times in a row its run was found broken.
+    // In an open-addressing table (linear probing, at most half full; key 0: empty slot), so a
+    // lookup touches one host cache line, not a node of a standard map.
     struct RunEntry {
+        uint64_t key = 0;
         uint32_t run = 0;
         uint16_t reads = 0, strikes = 0;
     };
-    static uint64_t run_key(uint64_t addr, uint64_t bytes) { return addr * 0x9E3779B97F4A7C15ull ^ bytes; }
+    static uint64_t run_key(uint64_t addr, uint64_t bytes) { return (addr * 0x9E3779B97F4A7C15ull ^ bytes) | 1; }
+    RunEntry& run_entry(uint64_t key);  // found or inserted
     void remember_run(RunEntry& entry, uint64_t addr, uint64_t bytes, uint64_t sampled_bytes);
     void forget_runs();  // writes every run's stamps into its ways
     // h % full_sets_ without a division (Lemire, Kaser and Kurz, "Faster remainder by direct
@@ -183,8 +191,10 @@ private:
     std::vector<Tensor> owner_;
     uint64_t clock_ = 0;
     uint64_t remembered_reads_ = 0;
+    uint64_t epoch_reads_ = 0, epoch_remembered_ = 0, quiet_reads_ = 0;  // the kRunEpoch rule
     std::vector<Run> runs_;
-    std::unordered_map<uint64_t, RunEntry> run_index_;
+    std::vector<RunEntry> run_table_;
+    size_t run_keys_ = 0;  // entries in use
     struct Looked {
         size_t slot;  // meta_ index of the way's LRU stamp
         uint64_t granule;

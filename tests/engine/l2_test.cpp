@@ -92,8 +92,10 @@ TEST_CASE("the L2 model with line granules equals the sector-level reference, ac
 
 namespace {
 
-// Reads of a pool of 12 runs of 4 to 12 granules (the ones the L2 remembers), aligned or not,
-// mixed with writes and short reads elsewhere that evict them now and then.
+// Reads of a pool of 12 runs of 8 to 16 granules (long enough to be remembered), aligned or
+// not, mixed with writes and short reads elsewhere that evict them now and then; then a stretch
+// of reads that thrash (runs read twice, a cache's worth of other runs apart: few are answered
+// whole, so the L2 stops consulting its runs for a while), then the pool again.
 std::vector<Access> run_rereads(int n, uint64_t granule) {
     std::vector<Access> pool, v;
     uint64_t x = 777;
@@ -101,13 +103,20 @@ std::vector<Access> run_rereads(int n, uint64_t granule) {
     for (int i = 0; i < 12; ++i) {
         const uint64_t r = next();
         const uint64_t addr = (next() % (64 * granule)) * 32 + (r % 3 == 0 ? r % 32 : 0);
-        pool.push_back({0, addr, (4 + next() % 9) * granule - (r % 5 == 0 ? 17 : 0), Tensor(r % 3)});
+        pool.push_back({0, addr, (L2Cache::kMinRememberedGranules + next() % 9) * granule - (r % 5 == 0 ? 17 : 0), Tensor(r % 3)});
     }
-    for (int i = 0; i < n; ++i) {
-        const uint64_t r = next() % 10;
-        if (r < 9) v.push_back(pool[next() % pool.size()]);
-        else v.push_back({next() % 3 ? 1 : 0, (next() % (96 * granule)) * 32, 32 + next() % 400, Tensor(3 + next() % 3)});
-    }
+    auto pool_phase = [&] {
+        for (int i = 0; i < n; ++i) {
+            const uint64_t r = next() % 10;
+            if (r < 9) v.push_back(pool[next() % pool.size()]);
+            else v.push_back({next() % 3 ? 1 : 0, (next() % (96 * granule)) * 32, 32 + next() % 400, Tensor(3 + next() % 3)});
+        }
+    };
+    pool_phase();
+    const uint64_t far = uint64_t(1) << 30, len = L2Cache::kMinRememberedGranules * granule;
+    for (uint64_t i = 0; i < 3 * L2Cache::kRunEpoch; ++i)
+        v.push_back({0, far + (i % 256 + (i / 512) * 256) * len, len, Tensor::Q});  // each read twice, 256 reads apart
+    pool_phase();
     return v;
 }
 
@@ -132,7 +141,7 @@ TEST_CASE("reads of a remembered run equal the reference access by access, and a
         }
         CHECK(fast.dirty_bytes() == ref.dirty_bytes());
         CHECK(fast.writeback_bytes_by_tensor == ref.writeback_bytes_by_tensor);
-        CHECK(fast.remembered_reads() > 5000);  // the shortcut answered many of the reads
+        CHECK(fast.remembered_reads() > 2000);  // the shortcut answered many of the reads
         CHECK(read > 0);
         CHECK(written > 0);
     }
@@ -171,7 +180,7 @@ TEST_CASE("reads of a remembered run equal the reference access by access, and a
         CHECK(whole.dirty_bytes_by_tensor() == pieces.dirty_bytes_by_tensor());
         CHECK(whole.writeback_bytes_by_tensor == pieces.writeback_bytes_by_tensor);
         CHECK(pieces.remembered_reads() == 0);
-        CHECK(whole.remembered_reads() > 5000);
+        CHECK(whole.remembered_reads() > 2000);
         CHECK(w.hbm_read_bytes > 0);
         CHECK(w.hbm_write_bytes > 0);
     }
