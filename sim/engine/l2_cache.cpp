@@ -35,7 +35,6 @@ L2Cache::L2Cache(int64_t capacity_bytes, int64_t line_bytes, int64_t sector_byte
     const size_t n = size_t(sets_ * ways_);
     meta_.assign(2 * n, 0);
     masks_.assign(n, Masks{});
-    owner_.assign(n, Tensor::Q);
     run_table_.assign(1024, RunEntry{});
 }
 
@@ -45,14 +44,13 @@ void L2Cache::reset_way(size_t base, size_t k) {
     tags[k] = 0;
     tags[ways_ + int64_t(k)] = 0;
     masks_[base + k] = Masks{};
-    owner_[base + k] = Tensor::Q;
 }
 
 void L2Cache::forget_runs() {
     for (size_t i = 0; i < meta_.size(); i += 2 * size_t(ways_))
         for (size_t k = 0; k < size_t(ways_); ++k) {
             uint64_t& lru = meta_[i + size_t(ways_) + k];
-            lru = stamp(lru);
+            lru = (lru & kWayState) | stamp(lru);
         }
     runs_.clear();
     run_table_.assign(1024, RunEntry{});
@@ -103,7 +101,10 @@ void L2Cache::remember_run(RunEntry& entry, uint64_t addr, uint64_t bytes, uint6
     run.sampled_bytes = sampled_bytes;
     run.n = run.members = uint32_t(looked_up_.size());
     const uint64_t id = runs_.size();
-    for (uint64_t k = 0; k < run.n; ++k) meta_[looked_up_[k].slot] = kRunRef | id << kRunPlaceBits | k;
+    for (uint64_t k = 0; k < run.n; ++k) {
+        uint64_t& lru = meta_[looked_up_[k].slot];
+        lru = (lru & kWayState) | kRunRef | id << kRunPlaceBits | k;
+    }
     runs_.push_back(run);
     entry.run = uint32_t(id) + 1;
 }
@@ -161,6 +162,7 @@ L2Access L2Cache::access(uint64_t addr, uint64_t bytes, Tensor owner, Kind kind)
         uint64_t* tags = &meta_[2 * base];
         uint64_t* lru = tags + ways_;
         size_t k = 0;
+        bool missed = false;
         while (k < size_t(ways_) && tags[k] != g + 1) ++k;
         if (k == size_t(ways_)) {
             // Victim: the first empty way, else the least recently used; its dirty sectors are
@@ -171,28 +173,30 @@ L2Access L2Cache::access(uint64_t addr, uint64_t bytes, Tensor owner, Kind kind)
                 const uint64_t sj = tags[j] == 0 ? 0 : stamp(lru[j]);
                 if (tags[j] == 0 || sj < oldest) v = j, oldest = sj;
             }
-            const size_t victim = base + v;
-            const uint64_t wb = uint64_t(masks_[victim].dirty.count()) * sb * uint64_t(sample_);
+            const uint64_t wb = dirty_sectors(lru[v]) * sb * uint64_t(sample_);
             if (tags[v] != 0 && wb) {
                 r.hbm_write_bytes += wb;
-                writeback_bytes_by_tensor[size_t(owner_[victim])] += wb;
+                writeback_bytes_by_tensor[size_t(owner_of(lru[v]))] += wb;
             }
-            reset_way(base, v);
+            if (lru[v] & kRunRef) --runs_[run_of(lru[v])].members;
             tags[v] = g + 1;
-            owner_[victim] = owner;
+            lru[v] = uint64_t(owner) << kOwnerShift;
+            missed = true;
             k = v;
         } else if (lru[k] & kRunRef) {
             // A granule of a run looked up on its own: the run no longer stamps it, so it is
             // no longer whole.
             --runs_[run_of(lru[k])].members;
         }
-        lru[k] = ++clock_;
-        const size_t w = base + k;
-        Masks& m = masks_[w];
-        const SectorMask present = need & m.valid;
+        lru[k] = (lru[k] & kWayState) | ++clock_;
+        // A granule just placed has no valid or dirty sector: its masks are written, not read
+        // (the victim's masks would be a host-memory miss: its dirty sectors are in lru[k]).
+        Masks& m = masks_[base + k];
+        const SectorMask valid = missed ? SectorMask{} : m.valid;
+        const SectorMask present = need & valid;
         r.hit_bytes += uint64_t(present.count()) * sb * uint64_t(sample_);
         r.sampled_bytes += uint64_t(s1 - s0) * sb * uint64_t(sample_);
-        SectorMask fetch = need & ~m.valid;
+        SectorMask fetch = need & ~valid;
         if (kind == Kind::write) {
             // Full sectors are written without reading HBM; a partly written sector that is not
             // in L2 is fetched so the sector stays whole.
@@ -204,8 +208,14 @@ L2Access L2Cache::access(uint64_t addr, uint64_t bytes, Tensor owner, Kind kind)
             fetch = fetch & partial;
         }
         r.hbm_read_bytes += uint64_t(fetch.count()) * sb * uint64_t(sample_);
-        m.valid = m.valid | need;
-        if (kind != Kind::read) m.dirty = m.dirty | need;
+        m.valid = valid | need;
+        if (kind != Kind::read) {
+            const SectorMask dirty = (missed ? SectorMask{} : m.dirty) | need;
+            m.dirty = dirty;
+            lru[k] = (lru[k] & ~kDirtyField) | uint64_t(dirty.count()) << kDirtyShift;
+        } else if (missed) {
+            m.dirty = SectorMask{};
+        }
         if (record) looked_up_.push_back({size_t(lru + k - meta_.data()), g});
     }
     if (record) remember_run(*entry, addr, bytes, r.sampled_bytes);
@@ -230,8 +240,11 @@ uint64_t L2Cache::dirty_bytes() const {
 
 std::array<uint64_t, kTensorCount> L2Cache::dirty_bytes_by_tensor() const {
     std::array<uint64_t, kTensorCount> n{};
-    for (size_t i = 0; i < masks_.size(); ++i)
-        if (tag_at(i)) n[size_t(owner_[i])] += uint64_t(masks_[i].dirty.count()) * uint64_t(sector_bytes_) * uint64_t(sample_);
+    for (size_t i = 0; i < meta_.size(); i += 2 * size_t(ways_))
+        for (size_t k = 0; k < size_t(ways_); ++k) {
+            const uint64_t lru = meta_[i + size_t(ways_) + k];
+            if (meta_[i + k]) n[size_t(owner_of(lru))] += dirty_sectors(lru) * uint64_t(sector_bytes_) * uint64_t(sample_);
+        }
     return n;
 }
 

@@ -79,9 +79,10 @@ public:
     // as runs: the next kRunQuietEpochs x kRunEpoch such reads are looked up granule by granule
     // without consulting the runs (a thrashing cache gains nothing and pays for the table).
     static constexpr uint64_t kRunEpoch = 4096, kRunQuietShare = 8, kRunQuietEpochs = 16;
-    // Host bytes the model keeps per way: tag and LRU stamp (or run reference), valid and dirty
-    // masks, owner (for the work estimate; remembered runs add a few bytes per tile).
-    static constexpr size_t kHostBytesPerWay = 2 * sizeof(uint64_t) + 2 * sizeof(SectorMask) + sizeof(Tensor);
+    // Host bytes the model keeps per way: tag, state word (LRU stamp or run reference, dirty
+    // sectors, owner), valid and dirty masks (for the work estimate; remembered runs add a few
+    // bytes per tile).
+    static constexpr size_t kHostBytesPerWay = 2 * sizeof(uint64_t) + 2 * sizeof(SectorMask);
 
     // Throws ConfigError when the geometry is inconsistent (sizes not multiples, < 1 set).
     L2Cache(int64_t capacity_bytes, int64_t line_bytes, int64_t sector_bytes, int64_t ways, int64_t granule_bytes,
@@ -130,10 +131,14 @@ private:
     L2Access access(uint64_t addr, uint64_t bytes, Tensor owner, Kind kind);
     // A way's state, split so a lookup touches only the tags of one set (a few host cache lines,
     // not the whole set's masks): for way k of the set whose first way is base, meta_[2 base + k]
-    // = granule number + 1 (0 = empty), meta_[2 base + ways + k] its LRU stamp (larger = more
-    // recently used) or a reference to its run, masks_[base + k] the valid and dirty sectors,
-    // owner_[base + k] the tensor. Tags and stamps share one array, each set's tags followed by
-    // its stamps, so a lookup touches one host page for both.
+    // = granule number + 1 (0 = empty), meta_[2 base + ways + k] its state word (below),
+    // masks_[base + k] the valid and dirty sectors. Tags and state words share one array, each
+    // set's tags followed by its states, so a lookup touches one host page for both, and an
+    // eviction finds the victim's dirty sectors and owner there without reading its masks.
+    //
+    // The state word: bits 0-47 the LRU stamp (larger = more recently used; clock_ stays below
+    // 2^48: an hour of lookups is about 2^42) or, with bit 63 (kRunRef), the way's run and place;
+    // bits 48-55 the count of dirty sectors; bits 56-60 the owner tensor.
     struct Masks {
         SectorMask valid, dirty;
     };
@@ -147,13 +152,17 @@ private:
     };
     // A way of a whole run holds, in place of its LRU stamp, kRunRef | run index << kRunPlaceBits
     // | its place in the run: its stamp is the run's stamp plus its place.
-    static constexpr uint64_t kRunRef = uint64_t(1) << 63;
-    static constexpr int kRunPlaceBits = 24;
+    static constexpr uint64_t kRunRef = uint64_t(1) << 63, kStampField = (uint64_t(1) << 48) - 1;
+    static constexpr int kDirtyShift = 48, kOwnerShift = 56, kRunPlaceBits = 24;
+    static constexpr uint64_t kDirtyField = uint64_t(0xff) << kDirtyShift, kWayState = kDirtyField | uint64_t(0x1f) << kOwnerShift;
+    static_assert(kTensorCount <= 32, "the owner field holds 5 bits");
+    static uint64_t dirty_sectors(uint64_t state) { return (state & kDirtyField) >> kDirtyShift; }
+    static Tensor owner_of(uint64_t state) { return Tensor((state >> kOwnerShift) & 0x1f); }
     static constexpr size_t kRunPlaces = size_t(1) << kRunPlaceBits, kMaxRuns = size_t(1) << 20,
                             kMaxRunKeys = size_t(1) << 20;
-    static size_t run_of(uint64_t slot) { return size_t((slot & ~kRunRef) >> kRunPlaceBits); }
-    uint64_t stamp(uint64_t slot) const {
-        return slot & kRunRef ? runs_[run_of(slot)].stamp + (slot & (kRunPlaces - 1)) : slot;
+    static size_t run_of(uint64_t state) { return size_t((state & kStampField) >> kRunPlaceBits); }
+    uint64_t stamp(uint64_t state) const {
+        return state & kRunRef ? runs_[run_of(state)].stamp + (state & (kRunPlaces - 1)) : state & kStampField;
     }
     // Per run_key: the run remembered (runs_ index + 1, 0: none), whether it was read before, the
     // times in a row its run was found broken.
@@ -186,9 +195,7 @@ private:
     int sample_shift_ = 0;  // log2(sample_): sample_ is a power of two
     __uint128_t sets_reciprocal_ = 0;  // ceil(2^128 / full_sets_), for mod_sets
     std::vector<uint64_t> meta_;  // per set: ways_ tags, then ways_ LRU stamps
-    uint64_t tag_at(size_t i) const { return meta_[i + (i / size_t(ways_)) * size_t(ways_)]; }
     std::vector<Masks> masks_;
-    std::vector<Tensor> owner_;
     uint64_t clock_ = 0;
     uint64_t remembered_reads_ = 0;
     uint64_t epoch_reads_ = 0, epoch_remembered_ = 0, quiet_reads_ = 0;  // the kRunEpoch rule
