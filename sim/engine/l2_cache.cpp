@@ -34,7 +34,8 @@ L2Cache::L2Cache(int64_t capacity_bytes, int64_t line_bytes, int64_t sector_byte
     sectors_per_granule_ = granule_bytes / sector_bytes;
     const size_t n = size_t(sets_ * ways_);
     meta_.assign(2 * n, 0);
-    masks_.assign(n, Masks{});
+    inline_masks_ = sectors_per_granule_ <= kInlineSectors;
+    if (!inline_masks_) masks_.assign(n, Masks{});
     run_table_.assign(1024, RunEntry{});
 }
 
@@ -43,7 +44,7 @@ void L2Cache::reset_way(size_t base, size_t k) {
     if (tags[ways_ + int64_t(k)] & kRunRef) --runs_[run_of(tags[ways_ + int64_t(k)])].members;
     tags[k] = 0;
     tags[ways_ + int64_t(k)] = 0;
-    masks_[base + k] = Masks{};
+    if (!inline_masks_) masks_[base + k] = Masks{};
 }
 
 void L2Cache::forget_runs() {
@@ -88,7 +89,7 @@ void L2Cache::remember_run(RunEntry& entry, uint64_t addr, uint64_t bytes, uint6
     // A later granule of the run may have evicted an earlier one (a set holding more of the
     // run's granules than ways): such a run is not remembered; nor one too long for a reference.
     for (const Looked& l : looked_up_)
-        if (meta_[l.slot - size_t(ways_)] != l.granule + 1) return;
+        if ((meta_[l.slot - size_t(ways_)] & kTagField) != l.granule + 1) return;
     if (looked_up_.size() >= kRunPlaces) return;
     if (runs_.size() >= kMaxRuns) {
         forget_runs();  // entry is gone with the index: this read starts over
@@ -120,6 +121,8 @@ L2Access L2Cache::access(uint64_t addr, uint64_t bytes, Tensor owner, Kind kind)
     const uint64_t first_sector = addr / sb, end_sector = (addr + bytes + sb - 1) / sb;
     const bool first_partial = addr % sb != 0, last_partial = (addr + bytes) % sb != 0;
     const uint64_t first_granule = first_sector / spg, end_granule = (end_sector + spg - 1) / spg;
+    if (end_granule >= kTagField)
+        throw ConfigError("L2 model: address " + std::to_string(addr + bytes) + " beyond the 2^48 granules it tracks");
     bool remember = kind == Kind::read && end_granule - first_granule >= kMinRememberedGranules;
     if (remember && quiet_reads_ > 0) {
         --quiet_reads_;
@@ -163,7 +166,7 @@ L2Access L2Cache::access(uint64_t addr, uint64_t bytes, Tensor owner, Kind kind)
         uint64_t* lru = tags + ways_;
         size_t k = 0;
         bool missed = false;
-        while (k < size_t(ways_) && tags[k] != g + 1) ++k;
+        while (k < size_t(ways_) && (tags[k] & kTagField) != g + 1) ++k;
         if (k == size_t(ways_)) {
             // Victim: the first empty way, else the least recently used; its dirty sectors are
             // written back.
@@ -191,8 +194,10 @@ L2Access L2Cache::access(uint64_t addr, uint64_t bytes, Tensor owner, Kind kind)
         lru[k] = (lru[k] & kWayState) | ++clock_;
         // A granule just placed has no valid or dirty sector: its masks are written, not read
         // (the victim's masks would be a host-memory miss: its dirty sectors are in lru[k]).
-        Masks& m = masks_[base + k];
-        const SectorMask valid = missed ? SectorMask{} : m.valid;
+        // Masks of up to kInlineSectors sectors live in the tag word.
+        Masks* m = inline_masks_ ? nullptr : &masks_[base + k];
+        SectorMask valid;
+        if (!missed) valid = m ? m->valid : SectorMask{{(tags[k] >> kValidShift) & kInlineMask, 0}};
         const SectorMask present = need & valid;
         r.hit_bytes += uint64_t(present.count()) * sb * uint64_t(sample_);
         r.sampled_bytes += uint64_t(s1 - s0) * sb * uint64_t(sample_);
@@ -208,13 +213,19 @@ L2Access L2Cache::access(uint64_t addr, uint64_t bytes, Tensor owner, Kind kind)
             fetch = fetch & partial;
         }
         r.hbm_read_bytes += uint64_t(fetch.count()) * sb * uint64_t(sample_);
-        m.valid = valid | need;
+        SectorMask dirty;
         if (kind != Kind::read) {
-            const SectorMask dirty = (missed ? SectorMask{} : m.dirty) | need;
-            m.dirty = dirty;
+            if (!missed) dirty = m ? m->dirty : SectorMask{{(tags[k] >> kInlineDirtyShift) & kInlineMask, 0}};
+            dirty = dirty | need;
             lru[k] = (lru[k] & ~kDirtyField) | uint64_t(dirty.count()) << kDirtyShift;
-        } else if (missed) {
-            m.dirty = SectorMask{};
+        } else if (!missed) {
+            dirty = m ? m->dirty : SectorMask{{(tags[k] >> kInlineDirtyShift) & kInlineMask, 0}};
+        }
+        if (m) {
+            m->valid = valid | need;
+            m->dirty = dirty;
+        } else {
+            tags[k] = (g + 1) | ((valid | need).w[0] << kValidShift) | (dirty.w[0] << kInlineDirtyShift);
         }
         if (record) looked_up_.push_back({size_t(lru + k - meta_.data()), g});
     }
@@ -250,7 +261,7 @@ std::array<uint64_t, kTensorCount> L2Cache::dirty_bytes_by_tensor() const {
 
 uint64_t L2Cache::flush() {
     const uint64_t d = dirty_bytes();
-    for (size_t base = 0; base < masks_.size(); base += size_t(ways_))
+    for (size_t base = 0; base < meta_.size() / 2; base += size_t(ways_))
         for (size_t k = 0; k < size_t(ways_); ++k) reset_way(base, k);
     runs_.clear();
     run_table_.assign(1024, RunEntry{});

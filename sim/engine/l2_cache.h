@@ -75,14 +75,17 @@ public:
     // Reads of this many granules (sampled or not) or more are remembered as runs.
     static constexpr uint64_t kMinRememberedGranules = 8;
     static constexpr uint16_t kRunStrikes = 3;  // broken runs in a row before a key is dropped
+    static constexpr int64_t kInlineSectors = 8;  // granules of at most this many sectors keep their masks in the tag
     // Of every kRunEpoch reads long enough to remember, fewer than 1 in kRunQuietShare answered
     // as runs: the next kRunQuietEpochs x kRunEpoch such reads are looked up granule by granule
     // without consulting the runs (a thrashing cache gains nothing and pays for the table).
     static constexpr uint64_t kRunEpoch = 4096, kRunQuietShare = 8, kRunQuietEpochs = 16;
     // Host bytes the model keeps per way: tag, state word (LRU stamp or run reference, dirty
-    // sectors, owner), valid and dirty masks (for the work estimate; remembered runs add a few
-    // bytes per tile).
-    static constexpr size_t kHostBytesPerWay = 2 * sizeof(uint64_t) + 2 * sizeof(SectorMask);
+    // sectors, owner), valid and dirty masks unless they fit in the tag (for the work estimate;
+    // remembered runs add a few bytes per tile).
+    static constexpr size_t host_bytes_per_way(int64_t granule_bytes, int64_t sector_bytes) {
+        return 2 * sizeof(uint64_t) + (granule_bytes > kInlineSectors * sector_bytes ? 2 * sizeof(SectorMask) : 0);
+    }
 
     // Throws ConfigError when the geometry is inconsistent (sizes not multiples, < 1 set).
     L2Cache(int64_t capacity_bytes, int64_t line_bytes, int64_t sector_bytes, int64_t ways, int64_t granule_bytes,
@@ -131,8 +134,10 @@ private:
     L2Access access(uint64_t addr, uint64_t bytes, Tensor owner, Kind kind);
     // A way's state, split so a lookup touches only the tags of one set (a few host cache lines,
     // not the whole set's masks): for way k of the set whose first way is base, meta_[2 base + k]
-    // = granule number + 1 (0 = empty), meta_[2 base + ways + k] its state word (below),
-    // masks_[base + k] the valid and dirty sectors. Tags and state words share one array, each
+    // = granule number + 1 (0 = empty; bits 0-47), meta_[2 base + ways + k] its state word (below),
+    // masks_[base + k] the valid and dirty sectors; granules of kInlineSectors sectors or fewer
+    // (a line) keep those in the tag word instead (valid in bits 48-55, dirty in 56-63) and have
+    // no masks_, so a lookup touches the set's tags and states only. Tags and state words share one array, each
     // set's tags followed by its states, so a lookup touches one host page for both, and an
     // eviction finds the victim's dirty sectors and owner there without reading its masks.
     //
@@ -156,6 +161,8 @@ private:
     static constexpr int kDirtyShift = 48, kOwnerShift = 56, kRunPlaceBits = 24;
     static constexpr uint64_t kDirtyField = uint64_t(0xff) << kDirtyShift, kWayState = kDirtyField | uint64_t(0x1f) << kOwnerShift;
     static_assert(kTensorCount <= 32, "the owner field holds 5 bits");
+    static constexpr uint64_t kTagField = (uint64_t(1) << 48) - 1, kInlineMask = 0xff;
+    static constexpr int kValidShift = 48, kInlineDirtyShift = 56;
     static uint64_t dirty_sectors(uint64_t state) { return (state & kDirtyField) >> kDirtyShift; }
     static Tensor owner_of(uint64_t state) { return Tensor((state >> kOwnerShift) & 0x1f); }
     static constexpr size_t kRunPlaces = size_t(1) << kRunPlaceBits, kMaxRuns = size_t(1) << 20,
@@ -195,7 +202,8 @@ private:
     int sample_shift_ = 0;  // log2(sample_): sample_ is a power of two
     __uint128_t sets_reciprocal_ = 0;  // ceil(2^128 / full_sets_), for mod_sets
     std::vector<uint64_t> meta_;  // per set: ways_ tags, then ways_ LRU stamps
-    std::vector<Masks> masks_;
+    std::vector<Masks> masks_;  // empty when inline_masks_
+    bool inline_masks_ = false;
     uint64_t clock_ = 0;
     uint64_t remembered_reads_ = 0;
     uint64_t epoch_reads_ = 0, epoch_remembered_ = 0, quiet_reads_ = 0;  // the kRunEpoch rule

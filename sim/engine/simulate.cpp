@@ -19,9 +19,8 @@ EngineWork engine_work(const Counters& paper_total, const GpuSpec& g, const L2Pl
     if (plan.granule_bytes > 0) {
         e.granule_bytes = double(plan.granule_bytes);
         e.set_sampling = double(plan.set_sampling);
-        // Per way kept: L2Cache::kHostBytesPerWay.
         const double ways_kept = double(g.l2_data_bytes()) / e.granule_bytes / e.set_sampling;
-        e.model_host_bytes = ways_kept * double(L2Cache::kHostBytesPerWay);
+        e.model_host_bytes = ways_kept * double(L2Cache::host_bytes_per_way(plan.granule_bytes, g.l2_sector_bytes));
     }
     return e;
 }
