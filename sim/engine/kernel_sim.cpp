@@ -101,6 +101,10 @@ struct SmPipes {
     Server launch;  // starts the SM's CTAs one after another (cta_launch_ns each)
 };
 
+// Ops a CTA's stream fills at a time: small enough that the buffers of all resident CTAs stay
+// in the host's cache between their events (256 made reading them a host-memory miss per op).
+constexpr size_t kCtaOpBuffer = 32;
+
 struct Cta {
     int64_t index = -1, sm = 0;
     std::unique_ptr<CtaStream> stream;
@@ -464,7 +468,7 @@ private:
             const int64_t stores_issued = f != in_flight.end() ? f->second->next_compute : INT64_MAX;
             Cta cut;
             cut.stream = k_.stream(c);
-            cut.buf.resize(256);
+            cut.buf.resize(kCtaOpBuffer);
             cut.ring.resize(1);
             its.clear();
             for (int64_t k = 0; cut.have(k); ++k) its.push_back(cut.it(k));
@@ -571,7 +575,7 @@ private:
         const double t = pipes_[size_t(c.sm)].launch.serve(t0, cta_launch_cycles_);
         s_.cta_launch_cycles += t - t0;
         c.stream = k_.stream(c.index);
-        c.buf.resize(256);
+        c.buf.resize(kCtaOpBuffer);
         c.ring.resize(size_t(cfg_.stages + 1));
         for (Iteration& i : c.ring) i.clear();
         c.start = c.ready = c.real_end = c.stores_done = t;
