@@ -85,7 +85,7 @@ L2Cache::RunEntry& L2Cache::run_entry(uint64_t key) {
     }
 }
 
-void L2Cache::remember_run(RunEntry& entry, uint64_t addr, uint64_t bytes, uint64_t sampled_bytes) {
+void L2Cache::remember_run(RunEntry& entry, uint64_t addr, uint64_t bytes, uint64_t sampled_bytes, bool dirty) {
     // A later granule of the run may have evicted an earlier one (a set holding more of the
     // run's granules than ways): such a run is not remembered; nor one too long for a reference.
     for (const Looked& l : looked_up_)
@@ -100,6 +100,7 @@ void L2Cache::remember_run(RunEntry& entry, uint64_t addr, uint64_t bytes, uint6
     run.bytes = bytes;
     run.stamp = clock_ + 1 - looked_up_.size();  // the ways' stamps were run.stamp + place
     run.sampled_bytes = sampled_bytes;
+    run.dirty = dirty;
     run.n = run.members = uint32_t(looked_up_.size());
     const uint64_t id = runs_.size();
     for (uint64_t k = 0; k < run.n; ++k) {
@@ -123,7 +124,7 @@ L2Access L2Cache::access(uint64_t addr, uint64_t bytes, Tensor owner, Kind kind)
     const uint64_t first_granule = first_sector / spg, end_granule = (end_sector + spg - 1) / spg;
     if (end_granule >= kTagField)
         throw ConfigError("L2 model: address " + std::to_string(addr + bytes) + " beyond the 2^48 granules it tracks");
-    bool remember = kind == Kind::read && end_granule - first_granule >= kMinRememberedGranules;
+    bool remember = end_granule - first_granule >= kMinRememberedGranules;
     if (remember && quiet_reads_ > 0) {
         --quiet_reads_;
         remember = false;
@@ -138,12 +139,12 @@ L2Access L2Cache::access(uint64_t addr, uint64_t bytes, Tensor owner, Kind kind)
         entry = &run_entry(run_key(addr, bytes));
         if (entry->run) {
             Run& run = runs_[entry->run - 1];
-            if (run.addr == addr && run.bytes == bytes && run.members == run.n) {
+            if (run.addr == addr && run.bytes == bytes && run.members == run.n && (kind == Kind::read || run.dirty)) {
                 run.stamp = clock_ + 1;
                 clock_ += run.n;
                 r.hit_bytes = r.sampled_bytes = run.sampled_bytes;
                 entry->strikes = 0;
-                ++remembered_reads_;
+                ++remembered_accesses_;
                 ++epoch_remembered_;
                 return r;
             }
@@ -229,7 +230,7 @@ L2Access L2Cache::access(uint64_t addr, uint64_t bytes, Tensor owner, Kind kind)
         }
         if (record) looked_up_.push_back({size_t(lru + k - meta_.data()), g});
     }
-    if (record) remember_run(*entry, addr, bytes, r.sampled_bytes);
+    if (record) remember_run(*entry, addr, bytes, r.sampled_bytes, kind != Kind::read);
     return r;
 }
 

@@ -20,16 +20,18 @@
 //     is the sampled sets' count times S: an estimate of the full cache's, unbiased as far as
 //     the hash spreads granules evenly, whose relative error is about 1 / sqrt(granules the
 //     sampled sets see) (docs/speed.md). S = 1 is the exact cache;
-//   - runs read again (a shortcut, results unchanged): the second read of kMinRememberedGranules
-//     granules or more at one address and length is remembered with the ways its sampled
-//     granules landed in. A later read of the same run, none of whose granules has left the
-//     cache since, hits in every sector it needs (valid sectors only go with their granule), so
-//     it returns those hits and gives the run's granules the stamps a granule-by-granule lookup
+//   - runs accessed again (a shortcut, results unchanged): the second access of
+//     kMinRememberedGranules granules or more at one address and length is remembered with the
+//     ways its sampled granules landed in. A later access of the same run, none of whose granules
+//     has left the cache since, finds every sector it needs valid (valid sectors only go with
+//     their granule) and, if the run was remembered from a write or an atomic, dirty: a read of
+//     it, or a write or atomic of a run remembered so, changes nothing but the LRU stamps. It
+//     returns its hits and gives the run's granules the stamps a granule-by-granule lookup
 //     would, without looking any granule up: the run's ways refer to the run in place of their
 //     LRU stamps, and a way's stamp is the run's stamp plus its place in the run. A granule of
 //     the run evicted, or looked up on its own, breaks the run. A key whose run was found broken
-//     kRunStrikes times in a row (reads of a thrashing cache) is no longer remembered: it would
-//     cost and never pay; nor is any run for a while when few reads were answered by one lately
+//     kRunStrikes times in a row (a thrashing cache) is no longer remembered: it would cost and
+//     never pay; nor is any run for a while when few accesses were answered by one lately
 //     (kRunEpoch). Tests compare with tests/engine/l2_reference.h access by access.
 #pragma once
 #include <array>
@@ -72,12 +74,12 @@ struct SectorMask {
 
 class L2Cache {
 public:
-    // Reads of this many granules (sampled or not) or more are remembered as runs.
+    // Accesses of this many granules (sampled or not) or more are remembered as runs.
     static constexpr uint64_t kMinRememberedGranules = 8;
     static constexpr uint16_t kRunStrikes = 3;  // broken runs in a row before a key is dropped
     static constexpr int64_t kInlineSectors = 8;  // granules of at most this many sectors keep their masks in the tag
-    // Of every kRunEpoch reads long enough to remember, fewer than 1 in kRunQuietShare answered
-    // as runs: the next kRunQuietEpochs x kRunEpoch such reads are looked up granule by granule
+    // Of every kRunEpoch accesses long enough to remember, fewer than 1 in kRunQuietShare answered
+    // as runs: the next kRunQuietEpochs x kRunEpoch such accesses are looked up granule by granule
     // without consulting the runs (a thrashing cache gains nothing and pays for the table).
     static constexpr uint64_t kRunEpoch = 4096, kRunQuietShare = 8, kRunQuietEpochs = 16;
     // Host bytes the model keeps per way: tag, state word (LRU stamp or run reference, dirty
@@ -102,8 +104,8 @@ public:
     // Whether prefetch() pays: the tags outgrow the host's caches (a sampled L2's seldom do).
     bool worth_prefetching() const { return meta_.size() * sizeof(uint64_t) > (size_t(4) << 20); }
 
-    // Reads answered as a remembered run (the shortcut above), so far.
-    uint64_t remembered_reads() const { return remembered_reads_; }
+    // Accesses answered as a remembered run (the shortcut above), so far.
+    uint64_t remembered_accesses() const { return remembered_accesses_; }
 
     uint64_t dirty_bytes() const;
     std::array<uint64_t, kTensorCount> dirty_bytes_by_tensor() const;  // the same, by owner
@@ -148,12 +150,13 @@ private:
         SectorMask valid, dirty;
     };
     void reset_way(size_t base, size_t k);  // way k of the set whose first way is base
-    // A remembered run: the address and length read, the stamp of its first sampled granule,
+    // A remembered run: the address and length accessed, the stamp of its first sampled granule,
     // its sampled bytes, its granules (n) and how many of them its ways still refer to (members;
     // whole when members == n).
     struct Run {
         uint64_t addr = 0, bytes = 0, stamp = 0, sampled_bytes = 0;
         uint32_t n = 0, members = 0;
+        bool dirty = false;  // remembered from a write or atomic: every sector it needs is dirty too
     };
     // A way of a whole run holds, in place of its LRU stamp, kRunRef | run index << kRunPlaceBits
     // | its place in the run: its stamp is the run's stamp plus its place.
@@ -182,7 +185,7 @@ private:
     };
     static uint64_t run_key(uint64_t addr, uint64_t bytes) { return (addr * 0x9E3779B97F4A7C15ull ^ bytes) | 1; }
     RunEntry& run_entry(uint64_t key);  // found or inserted
-    void remember_run(RunEntry& entry, uint64_t addr, uint64_t bytes, uint64_t sampled_bytes);
+    void remember_run(RunEntry& entry, uint64_t addr, uint64_t bytes, uint64_t sampled_bytes, bool dirty);
     void forget_runs();  // writes every run's stamps into its ways
     // h % full_sets_ without a division (Lemire, Kaser and Kurz, "Faster remainder by direct
     // computation", 2019: a 128-bit reciprocal is exact for 64-bit h and divisors below 2^32;
@@ -205,7 +208,7 @@ private:
     std::vector<Masks> masks_;  // empty when inline_masks_
     bool inline_masks_ = false;
     uint64_t clock_ = 0;
-    uint64_t remembered_reads_ = 0;
+    uint64_t remembered_accesses_ = 0;
     uint64_t epoch_reads_ = 0, epoch_remembered_ = 0, quiet_reads_ = 0;  // the kRunEpoch rule
     std::vector<Run> runs_;
     std::vector<RunEntry> run_table_;
