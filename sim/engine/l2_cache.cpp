@@ -92,7 +92,7 @@ void L2Cache::remember_run(RunEntry& entry, uint64_t addr, uint64_t bytes, uint6
         if ((meta_[l.slot - size_t(ways_)] & kTagField) != l.granule + 1) return;
     if (looked_up_.size() >= kRunPlaces) return;
     if (runs_.size() >= kMaxRuns) {
-        forget_runs();  // entry is gone with the index: this read starts over
+        forget_runs();  // entry is gone with the index: this access starts over
         return;
     }
     Run run;
@@ -125,12 +125,12 @@ L2Access L2Cache::access(uint64_t addr, uint64_t bytes, Tensor owner, Kind kind)
     if (end_granule >= kTagField)
         throw ConfigError("L2 model: address " + std::to_string(addr + bytes) + " beyond the 2^48 granules it tracks");
     bool remember = end_granule - first_granule >= kMinRememberedGranules;
-    if (remember && quiet_reads_ > 0) {
-        --quiet_reads_;
+    if (remember && quiet_accesses_ > 0) {
+        --quiet_accesses_;
         remember = false;
-    } else if (remember && ++epoch_reads_ == kRunEpoch) {
-        if (epoch_remembered_ * kRunQuietShare < epoch_reads_) quiet_reads_ = kRunQuietEpochs * kRunEpoch;
-        epoch_reads_ = epoch_remembered_ = 0;
+    } else if (remember && ++epoch_accesses_ == kRunEpoch) {
+        if (epoch_remembered_ * kRunQuietShare < epoch_accesses_) quiet_accesses_ = kRunQuietEpochs * kRunEpoch;
+        epoch_accesses_ = epoch_remembered_ = 0;
     }
     RunEntry* entry = nullptr;
     bool record = false;
@@ -151,8 +151,8 @@ L2Access L2Cache::access(uint64_t addr, uint64_t bytes, Tensor owner, Kind kind)
             entry->run = 0;
             ++entry->strikes;
         }
-        record = entry->reads > 0 && entry->strikes < kRunStrikes;
-        entry->reads = 1;
+        record = entry->seen > 0 && entry->strikes < kRunStrikes;
+        entry->seen = 1;
         looked_up_.clear();
     }
     for (uint64_t g = first_granule; g < end_granule; ++g) {

@@ -174,14 +174,14 @@ private:
     uint64_t stamp(uint64_t state) const {
         return state & kRunRef ? runs_[run_of(state)].stamp + (state & (kRunPlaces - 1)) : state & kStampField;
     }
-    // Per run_key: the run remembered (runs_ index + 1, 0: none), whether it was read before, the
+    // Per run_key: the run remembered (runs_ index + 1, 0: none), whether it was accessed before, the
     // times in a row its run was found broken.
     // In an open-addressing table (linear probing, at most half full; key 0: empty slot), so a
     // lookup touches one host cache line, not a node of a standard map.
     struct RunEntry {
         uint64_t key = 0;
         uint32_t run = 0;
-        uint16_t reads = 0, strikes = 0;
+        uint16_t seen = 0, strikes = 0;
     };
     static uint64_t run_key(uint64_t addr, uint64_t bytes) { return (addr * 0x9E3779B97F4A7C15ull ^ bytes) | 1; }
     RunEntry& run_entry(uint64_t key);  // found or inserted
@@ -209,7 +209,7 @@ private:
     bool inline_masks_ = false;
     uint64_t clock_ = 0;
     uint64_t remembered_accesses_ = 0;
-    uint64_t epoch_reads_ = 0, epoch_remembered_ = 0, quiet_reads_ = 0;  // the kRunEpoch rule
+    uint64_t epoch_accesses_ = 0, epoch_remembered_ = 0, quiet_accesses_ = 0;  // the kRunEpoch rule
     std::vector<Run> runs_;
     std::vector<RunEntry> run_table_;
     size_t run_keys_ = 0;  // entries in use
