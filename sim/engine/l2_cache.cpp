@@ -36,7 +36,7 @@ L2Cache::L2Cache(int64_t capacity_bytes, int64_t line_bytes, int64_t sector_byte
     meta_.assign(2 * n, 0);
     inline_masks_ = sectors_per_granule_ <= kInlineSectors;
     if (!inline_masks_) masks_.assign(n, Masks{});
-    run_table_.assign(1024, RunEntry{});
+    drop_runs();
 }
 
 void L2Cache::reset_way(size_t base, size_t k) {
@@ -53,6 +53,10 @@ void L2Cache::forget_runs() {
             uint64_t& lru = meta_[i + size_t(ways_) + k];
             lru = (lru & kWayState) | stamp(lru);
         }
+    drop_runs();
+}
+
+void L2Cache::drop_runs() {
     runs_.clear();
     run_table_.assign(1024, RunEntry{});
     run_keys_ = 0;
@@ -197,8 +201,14 @@ L2Access L2Cache::access(uint64_t addr, uint64_t bytes, Tensor owner, Kind kind)
         // (the victim's masks would be a host-memory miss: its dirty sectors are in lru[k]).
         // Masks of up to kInlineSectors sectors live in the tag word.
         Masks* m = inline_masks_ ? nullptr : &masks_[base + k];
-        SectorMask valid;
-        if (!missed) valid = m ? m->valid : SectorMask{{(tags[k] >> kValidShift) & kInlineMask, 0}};
+        SectorMask valid, dirty;
+        if (!missed && m) {
+            valid = m->valid;
+            dirty = m->dirty;
+        } else if (!missed) {
+            valid = SectorMask{{(tags[k] >> kValidShift) & kInlineMask, 0}};
+            dirty = SectorMask{{(tags[k] >> kInlineDirtyShift) & kInlineMask, 0}};
+        }
         const SectorMask present = need & valid;
         r.hit_bytes += uint64_t(present.count()) * sb * uint64_t(sample_);
         r.sampled_bytes += uint64_t(s1 - s0) * sb * uint64_t(sample_);
@@ -214,13 +224,9 @@ L2Access L2Cache::access(uint64_t addr, uint64_t bytes, Tensor owner, Kind kind)
             fetch = fetch & partial;
         }
         r.hbm_read_bytes += uint64_t(fetch.count()) * sb * uint64_t(sample_);
-        SectorMask dirty;
         if (kind != Kind::read) {
-            if (!missed) dirty = m ? m->dirty : SectorMask{{(tags[k] >> kInlineDirtyShift) & kInlineMask, 0}};
             dirty = dirty | need;
             lru[k] = (lru[k] & ~kDirtyField) | uint64_t(dirty.count()) << kDirtyShift;
-        } else if (!missed) {
-            dirty = m ? m->dirty : SectorMask{{(tags[k] >> kInlineDirtyShift) & kInlineMask, 0}};
         }
         if (m) {
             m->valid = valid | need;
@@ -264,9 +270,7 @@ uint64_t L2Cache::flush() {
     const uint64_t d = dirty_bytes();
     for (size_t base = 0; base < meta_.size() / 2; base += size_t(ways_))
         for (size_t k = 0; k < size_t(ways_); ++k) reset_way(base, k);
-    runs_.clear();
-    run_table_.assign(1024, RunEntry{});
-    run_keys_ = 0;
+    drop_runs();
     return d;
 }
 

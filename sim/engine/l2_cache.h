@@ -186,7 +186,8 @@ private:
     static uint64_t run_key(uint64_t addr, uint64_t bytes) { return (addr * 0x9E3779B97F4A7C15ull ^ bytes) | 1; }
     RunEntry& run_entry(uint64_t key);  // found or inserted
     void remember_run(RunEntry& entry, uint64_t addr, uint64_t bytes, uint64_t sampled_bytes, bool dirty);
-    void forget_runs();  // writes every run's stamps into its ways
+    void forget_runs();  // writes every run's stamps into its ways, then drop_runs()
+    void drop_runs();    // an empty index and no runs (the ways must refer to none)
     // h % full_sets_ without a division (Lemire, Kaser and Kurz, "Faster remainder by direct
     // computation", 2019: a 128-bit reciprocal is exact for 64-bit h and divisors below 2^32;
     // a division costs more than the rest of a lookup that hits in the host's caches).
