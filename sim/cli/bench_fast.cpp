@@ -50,19 +50,21 @@ const char* const kPresetsWithL2[] = {"a100-40gb", "a100-80gb", "h100", "h200", 
 
 double rel(double a, double b) { return b == 0 ? (a == 0 ? 0 : 1) : std::fabs(a - b) / b; }
 
+// A uniform draw in [0, n).
+int64_t pick(std::mt19937_64& rng, int64_t n) { return int64_t(rng() % uint64_t(n)); }
+
 // What every draw picks first, in this order (a seed draws the same cases): an algorithm of the
 // table, a preset with an L2, a pass (any, or with `modelled_passes` only those the table models),
 // causal or not, d = 64 or 128; fp16.
 Case draw_common(std::mt19937_64& rng, const AlgorithmInfo*& a, bool modelled_passes) {
     const std::vector<const AlgorithmInfo*>& algos = all_algorithms();
-    auto pick = [&](int64_t n) { return int64_t(rng() % uint64_t(n)); };
     Case c;
-    a = algos[size_t(pick(int64_t(algos.size())))];
+    a = algos[size_t(pick(rng, int64_t(algos.size())))];
     c.s.algo = parse_algorithm(a->name);
-    c.preset = kPresetsWithL2[pick(int64_t(std::size(kPresetsWithL2)))];
-    c.p.pass = !modelled_passes || a->unfused || a->backward.modelled() ? Pass(pick(3)) : Pass::fwd;
-    c.p.causal = pick(2) == 1;
-    c.p.d = pick(2) ? 128 : 64;
+    c.preset = kPresetsWithL2[pick(rng, int64_t(std::size(kPresetsWithL2)))];
+    c.p.pass = !modelled_passes || a->unfused || a->backward.modelled() ? Pass(pick(rng, 3)) : Pass::fwd;
+    c.p.causal = pick(rng, 2) == 1;
+    c.p.d = pick(rng, 2) ? 128 : 64;
     c.p.dtype = Dtype::fp16;
     return c;
 }
@@ -72,19 +74,18 @@ Case draw_common(std::mt19937_64& rng, const AlgorithmInfo*& a, bool modelled_pa
 // granules; the fused ones' Q, K, V, O at 1 KiB granules). The unfused algorithms' rows have
 // kMinSampledElementwiseRow to twice that many keys: shorter ones run exact (plan_l2).
 Case draw(std::mt19937_64& rng) {
-    auto pick = [&](int64_t n) { return int64_t(rng() % uint64_t(n)); };
     const AlgorithmInfo* algo = nullptr;
     Case c = draw_common(rng, algo, false);
     const AlgorithmInfo& a = *algo;
-    const double factor = double(int64_t(1) << (1 + pick(5)));  // 2 .. 32
+    const double factor = double(int64_t(1) << (1 + pick(rng, 5)));  // 2 .. 32
     const double es = 2;
     if (a.unfused) {
-        c.p.N = kMinSampledElementwiseRow + pick(4096) | 1;  // odd: a partial last tile
+        c.p.N = kMinSampledElementwiseRow + pick(rng, 4096) | 1;  // odd: a partial last tile
         const double per_head = 2 * double(c.p.N) * double(c.p.N) * es;
         c.p.H = 16;
         c.p.B = std::max<int64_t>(1, int64_t(std::ceil(factor * double(1 << 19) * 128 / per_head / 16)));
     } else {
-        c.p.N = 4096 + pick(12288) | 1;
+        c.p.N = 4096 + pick(rng, 12288) | 1;
         const double per_head = 4 * double(c.p.N) * double(c.p.d) * es;
         c.p.H = 16;
         c.p.B = std::max<int64_t>(1, int64_t(std::ceil(factor * double(1 << 19) * 1024 / per_head / 16)));
@@ -98,13 +99,12 @@ Case draw(std::mt19937_64& rng) {
 // H = 16 (unfused: N = 513 .. 2047 and B <= 16, so their exact runs take under a minute; fused:
 // N = 513 .. 4095).
 Case draw_waves(std::mt19937_64& rng) {
-    auto pick = [&](int64_t n) { return int64_t(rng() % uint64_t(n)); };
     const AlgorithmInfo* algo = nullptr;
     Case c = draw_common(rng, algo, true);
     const AlgorithmInfo& a = *algo;
     c.p.H = 16;
-    c.p.N = (a.unfused ? 512 + pick(1536) : 512 + pick(3584)) | 1;
-    c.p.B = a.unfused ? 8 + pick(9) : 8 + pick(57);
+    c.p.N = (a.unfused ? 512 + pick(rng, 1536) : 512 + pick(rng, 3584)) | 1;
+    c.p.B = a.unfused ? 8 + pick(rng, 9) : 8 + pick(rng, 57);
     return c;
 }
 
@@ -116,18 +116,17 @@ Case draw_fused(std::mt19937_64& rng) {
     std::vector<const AlgorithmInfo*> fused;
     for (const AlgorithmInfo* a : all_algorithms())
         if (!a->unfused) fused.push_back(a);
-    auto pick = [&](int64_t n) { return int64_t(rng() % uint64_t(n)); };
     Case c;
-    const AlgorithmInfo& a = *fused[size_t(pick(int64_t(fused.size())))];
+    const AlgorithmInfo& a = *fused[size_t(pick(rng, int64_t(fused.size())))];
     c.s.algo = parse_algorithm(a.name);
-    c.preset = kPresetsWithL2[pick(int64_t(std::size(kPresetsWithL2)))];
-    c.p.pass = a.backward.modelled() ? Pass(pick(3)) : Pass::fwd;  // every pass the table models
-    c.p.causal = pick(2) == 1;
-    c.p.d = pick(2) ? 128 : 64;
+    c.preset = kPresetsWithL2[pick(rng, int64_t(std::size(kPresetsWithL2)))];
+    c.p.pass = a.backward.modelled() ? Pass(pick(rng, 3)) : Pass::fwd;  // every pass the table models
+    c.p.causal = pick(rng, 2) == 1;
+    c.p.d = pick(rng, 2) ? 128 : 64;
     c.p.dtype = Dtype::fp16;
-    c.p.N = 1024 + pick(15360) | 1;
+    c.p.N = 1024 + pick(rng, 15360) | 1;
     c.p.H = 16;
-    const double factor = 1.5 * double(int64_t(1) << pick(4));  // 1.5 .. 12
+    const double factor = 1.5 * double(int64_t(1) << pick(rng, 4));  // 1.5 .. 12
     const double per_batch = double(c.p.H) * 4 * double(c.p.N) * double(c.p.d) * double(c.p.N) / 128;
     c.p.B = std::clamp<int64_t>(int64_t(std::ceil(factor * double(uint64_t(256) << 20) / per_batch)), 1, 64);
     return c;
