@@ -138,14 +138,16 @@ bool SimJob::poll(SimOutcome& out) {
     }
     if (!current_ || pending_) return false;
     std::lock_guard<std::mutex> lock(current_->mu);
-    if (current_->full && !current_->full_taken) {
-        out = *current_->full;
-        current_->full_taken = current_->partial_taken = true;
-        return true;
-    }
+    // The partial outcome first even when the full one is ready too (the next poll gives that):
+    // the order the header promises, whatever the threads' timing.
     if (current_->partial && !current_->partial_taken) {
         out = *current_->partial;
         current_->partial_taken = true;
+        return true;
+    }
+    if (current_->full && !current_->full_taken) {
+        out = *current_->full;
+        current_->full_taken = current_->partial_taken = true;
         return true;
     }
     return false;

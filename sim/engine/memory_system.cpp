@@ -1,6 +1,8 @@
 // memory_system.cpp: tensor addresses and global transfers through L2 and HBM (memory_system.h).
 #include "sim/engine/memory_system.h"
 
+#include <cmath>
+
 #include "sim/engine/simulate.h"
 
 namespace flashsim {
@@ -37,12 +39,34 @@ void MemorySystem::set_clock(double clock_hz) {
     // bandwidth: an SM alone cannot pull the whole L2's bandwidth (A100: ~47 B/clk/SM of 5120).
     l2_bytes_per_cycle_ = g_.l2_bytes_per_s > 0 ? g_.l2_bytes_per_s / clock_hz : 0;
     port_bytes_per_cycle_ = l2_bytes_per_cycle_ > 0 ? l2_bytes_per_cycle_ / double(g_.sm_count) : 0;
+    hbm_peak_bytes_per_cycle_ = g_.hbm_bytes_per_s / clock_hz;
+    hbm_queue_cycles_ = g_.hbm_queue_ns * 1e-9 * clock_hz;
+}
+
+double MemorySystem::hbm_loaded_latency(double t, double hbm_bytes, double server_wait) {
+    if (!(hbm_queue_cycles_ > 0)) return g_.hbm_latency_cycles;
+    // The HBM bytes requested per cycle, averaged over the last window (exponentially): the load a
+    // request finds when it arrives. Requests come in time order; one a little out of order
+    // decays nothing.
+    const double window = kHbmLoadWindowLatencies * std::max(1.0, g_.hbm_latency_cycles);
+    if (t > hbm_load_t_) {
+        hbm_load_rate_ *= std::exp(-(t - hbm_load_t_) / window);
+        hbm_load_t_ = t;
+    }
+    // HBM serves at most hbm_stream_fraction of the datasheet: a burst above it is the server's
+    // queue, already in server_wait.
+    const double rho = std::min(g_.hbm_stream_fraction, hbm_load_rate_ / hbm_peak_bytes_per_cycle_);
+    hbm_load_rate_ += hbm_bytes / window;
+    const double queue = hbm_queue_cycles_ * rho / (1 - rho);
+    return g_.hbm_latency_cycles + std::max(0.0, queue - server_wait);
 }
 
 void MemorySystem::reset_servers(int64_t sm_count) {
     hbm = Server{};
     l2 = Server{};
     sm_port.assign(size_t(sm_count), Server{});
+    hbm_load_rate_ = 0;
+    hbm_load_t_ = 0;
 }
 
 void MemorySystem::set_l1(int64_t bytes_per_sm) {
@@ -71,7 +95,7 @@ TransferTiming MemorySystem::transfer(const Op& op, int64_t sm, double t, Counte
         const double hbm_bytes = op.kind == OpKind::atomic_add ? 2 * bytes : bytes;  // read + write
         const double end = hbm.serve(t, per(hbm_bytes, hbm_bytes_per_cycle_));
         r.wait_cycles = hbm.wait_cycles - before;
-        r.latency_cycles = g_.hbm_latency_cycles;
+        r.latency_cycles = hbm_loaded_latency(t, hbm_bytes, r.wait_cycles);
         r.mean_latency_cycles = r.latency_cycles;
         r.done_cycles = end + r.latency_cycles;
         r.hbm_read_bytes = op.kind == OpKind::store ? 0 : op.bytes;
@@ -128,12 +152,15 @@ TransferTiming MemorySystem::transfer(const Op& op, int64_t sm, double t, Counte
     const double hbm_bytes = h.read_bytes + h.write_bytes;
     // Reads and write-backs of one transfer interleave on the bus: their turnarounds cost extra.
     const double mix = hbm_bytes > 0 ? 2 * std::min(h.read_bytes, h.write_bytes) / hbm_bytes : 0.0;
+    const double hbm_waits_before = hbm.wait_cycles;
     if (hbm_bytes > 0)
         end = std::max(end, hbm.serve(t, per(hbm_bytes * (1 + g_.hbm_read_write_mix_penalty * mix), hbm_bytes_per_cycle_)));
     r.wait_cycles = hbm.wait_cycles + l2.wait_cycles + sm_port[size_t(sm)].wait_cycles - waits_before;
-    r.latency_cycles = h.missed ? g_.hbm_latency_cycles : g_.l2_latency_cycles;
+    const double hbm_latency =
+        hbm_bytes > 0 ? hbm_loaded_latency(t, hbm_bytes, hbm.wait_cycles - hbm_waits_before) : g_.hbm_latency_cycles;
+    r.latency_cycles = h.missed ? hbm_latency : g_.l2_latency_cycles;
     const double missed = op.kind == OpKind::store || bytes <= 0 ? 0.0 : std::min(1.0, h.read_bytes / bytes);
-    r.mean_latency_cycles = g_.l2_latency_cycles + missed * (g_.hbm_latency_cycles - g_.l2_latency_cycles);
+    r.mean_latency_cycles = g_.l2_latency_cycles + missed * (hbm_latency - g_.l2_latency_cycles);
     if (l1_hit_bytes > 0) {  // L1 hits cost the L1's latency; an op all of whose bytes hit waits for nothing else
         const double l1_latency = g_.l1_latency_cycles > 0 ? g_.l1_latency_cycles : g_.sram_latency_cycles;
         const double hit = double(l1_hit_bytes) / bytes;

@@ -85,6 +85,11 @@ inline uint64_t l2_request_bytes(const Op& op) {
     return (op.flags & kOpQuarterSectors) ? 4 * op.bytes : (op.flags & kOpHalfSectors) ? 2 * op.bytes : op.bytes;
 }
 
+// The window the HBM load a request finds is averaged over (MemorySystem::hbm_loaded_latency), in
+// HBM latencies: one, since the requests a request finds in the memory system are those issued
+// within about one latency before it (Little's law).
+constexpr double kHbmLoadWindowLatencies = 1;
+
 class MemorySystem {
 public:
     // `with_l2`: run global accesses through the L2 model (else every access is an HBM access,
@@ -142,6 +147,17 @@ private:
         double sampled_bytes = 0, read_bytes = 0, write_bytes = 0;
     };
     std::array<std::array<SampledRatio, 2>, kTensorCount> ratio_{};  // per tensor: loads, stores
+
+    // The latency of a request that reaches HBM at `t` carrying `hbm_bytes` (reads and
+    // write-backs) after waiting `server_wait` cycles behind others at the HBM server:
+    // hbm_latency_cycles plus what the queue's wait at the load it finds,
+    // GpuSpec::hbm_queue_ns x rho / (1 - rho), adds to server_wait (the larger of the two is the
+    // wait). rho: the HBM bytes requested over the last kHbmLoadWindowLatencies HBM latencies
+    // (exponentially averaged) over the datasheet bandwidth, at most hbm_stream_fraction.
+    // Records the request's bytes.
+    double hbm_loaded_latency(double t, double hbm_bytes, double server_wait);
+    double hbm_load_rate_ = 0, hbm_load_t_ = 0;  // bytes per cycle requested lately; when last updated
+    double hbm_peak_bytes_per_cycle_ = 0, hbm_queue_cycles_ = 0;
 
     const GpuSpec& g_;
     AddressMap map_;

@@ -84,6 +84,11 @@ struct GpuSpec {
     // a transfer that reads r and writes w bytes of HBM takes (r + w) / hbm_stream_bytes_per_s()
     // times 1 + this x 2 min(r, w) / (r + w). 0: no penalty.
     double hbm_read_write_mix_penalty = 0;
+    // HBM latency under load: a request that reaches HBM waits hbm_queue_ns x rho / (1 - rho)
+    // beyond hbm_latency_cycles, rho the HBM bytes requested lately over hbm_bytes_per_s (a single
+    // server queue's wait, M/M/1; kernels/micro/loaded_latency.py fits it to mem_latency_bw's
+    // streams). 0: the latency does not grow with the load.
+    double hbm_queue_ns = 0;
 
     // Arithmetic rates of the whole GPU.
     double tensor_flops_per_s_fp16 = 0;  // also bf16; dense, fp32 accumulate

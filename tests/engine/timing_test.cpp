@@ -1,6 +1,8 @@
 // timing_test.cpp: the timing layer against hand computations in the model's own symbols.
 #include <doctest/doctest.h>
 
+#include <cmath>
+
 #include "sim/core/errors.h"
 #include "sim/engine/kernel_sim.h"
 #include "tests/engine/hand_trace.h"
@@ -340,4 +342,89 @@ TEST_CASE("a transfer that reads and writes HBM takes the read-write mix penalty
     Counters c;
     m.transfer(load_rows(Tensor::Q, 0, 64, shapes), 0, 0, c, false);
     CHECK(m.hbm.busy_cycles == doctest::Approx(64.0 * 64 * 2 / rate));
+}
+
+TEST_CASE("a load that reaches HBM waits the queue's S rho / (1 - rho) at the load it finds, or the server's wait if longer") {
+    // Loads of b bytes every D cycles, each missing (no L2): the HBM load a request finds is the
+    // exponential average over W = kHbmLoadWindowLatencies HBM latencies of the bytes requested
+    // before it, (b / W) q / (1 - q) with q = exp(-D / W) once the stream has run for many W; its
+    // latency is hbm_latency_cycles + S rho / (1 - rho), rho that over the datasheet bandwidth and
+    // S = hbm_queue_ns in cycles.
+    GpuSpec g = preset("h200");
+    REQUIRE(g.hbm_queue_ns > 0);
+    const TensorShapes shapes = tensor_shapes(AttentionProblem{});
+    const Op q = load_rows(Tensor::Q, 0, 64, shapes);
+    const double b = double(q.bytes), peak = g.hbm_bytes_per_s / g.clock_hz, w = kHbmLoadWindowLatencies * g.hbm_latency_cycles;
+    const double s = g.hbm_queue_ns * 1e-9 * g.clock_hz;
+    for (const double load : {0.2, 0.5, 0.8}) {
+        CAPTURE(load);
+        MemorySystem m(g, shapes, 1, false, 0);
+        Counters c;
+        const double d = b / (load * peak);
+        // The first request finds an idle HBM.
+        CHECK(m.transfer(q, 0, 0, c).latency_cycles == doctest::Approx(g.hbm_latency_cycles));
+        double latency = 0;
+        const int n = int(40 * w / d) + 1;
+        for (int k = 1; k <= n; ++k) latency = m.transfer(q, k % g.sm_count, k * d, c).latency_cycles;
+        const double qd = std::exp(-d / w), rho = b / w * qd / (1 - qd) / peak;
+        CHECK(rho == doctest::Approx(load).epsilon(0.02));  // the average is the stream's rate
+        CHECK(latency == doctest::Approx(g.hbm_latency_cycles + s * rho / (1 - rho)));
+        // After many windows without a request the HBM is idle again.
+        CHECK(m.transfer(q, 0, (n + 1) * d + 100 * w, c).latency_cycles == doctest::Approx(g.hbm_latency_cycles).epsilon(1e-6));
+    }
+    // A burst: requests all at t = 0 find the load of those before them, at most
+    // hbm_stream_fraction (HBM serves no more), and wait behind them at the HBM server; the queue's
+    // wait adds only what it has beyond the server's.
+    {
+        MemorySystem m(g, shapes, 1, false, 0);
+        Counters c;
+        const double service = b / (g.hbm_stream_bytes_per_s() / g.clock_hz);
+        bool capped = false, beyond = false;
+        for (int k = 0; k < 256; ++k) {
+            CAPTURE(k);
+            const double rho = std::min(g.hbm_stream_fraction, k * b / w / peak), wait = k * service;
+            capped |= rho == g.hbm_stream_fraction;
+            beyond |= s * rho / (1 - rho) < wait;
+            const TransferTiming x = m.transfer(q, 0, 0, c);
+            CHECK(x.wait_cycles == doctest::Approx(wait));
+            CHECK(x.latency_cycles == doctest::Approx(g.hbm_latency_cycles + std::max(0.0, s * rho / (1 - rho) - wait)));
+        }
+        CHECK(capped);
+        CHECK(beyond);  // the server's wait took over
+    }
+    // hbm_queue_ns = 0: the latency does not grow with the load.
+    g.hbm_queue_ns = 0;
+    MemorySystem m(g, shapes, 1, false, 0);
+    Counters c;
+    const double d = b / (0.8 * peak);
+    for (int k = 0; k < 1000; ++k) CHECK(m.transfer(q, 0, k * d, c).latency_cycles == g.hbm_latency_cycles);
+}
+
+TEST_CASE("through the L2, only a transfer that misses pays the loaded HBM latency") {
+    // A stream of first-touch misses (K of 256 heads, N = 1024: 32 MiB) at 60% of the datasheet
+    // bandwidth loads HBM; a miss at its end costs more than the idle hbm_latency_cycles, a load
+    // that hits then costs l2_latency_cycles.
+    const GpuSpec g = preset("h200");
+    const TensorShapes shapes = tensor_shapes(AttentionProblem{});
+    MemorySystem m(g, shapes, 256, true, g.l2_line_bytes, 1);
+    Counters c;
+    const double peak = g.hbm_bytes_per_s / g.clock_hz;
+    double t = 0, last = 0;
+    for (uint32_t bh = 0; bh < 256; ++bh)
+        for (uint32_t row = 0; row < 1024; row += 64) {
+            Op o = load_rows(Tensor::K, row, 64, shapes);
+            o.bh = bh;
+            const TransferTiming x = m.transfer(o, 0, t, c);
+            REQUIRE(x.hbm_read_bytes == o.bytes);
+            last = x.latency_cycles;
+            t += double(o.bytes) / (0.6 * peak);
+        }
+    REQUIRE(t > 5 * kHbmLoadWindowLatencies * g.hbm_latency_cycles);
+    CHECK(last > g.hbm_latency_cycles + 0.5 * 1.5 * g.hbm_queue_ns * 1e-9 * g.clock_hz);  // rho / (1 - rho) = 1.5 at 60%
+    Op again = load_rows(Tensor::K, 1024 - 64, 64, shapes);  // the last tile loaded
+    again.bh = 255;
+    const TransferTiming hit = m.transfer(again, 0, t, c);
+    CHECK(hit.hbm_read_bytes == 0);
+    CHECK(hit.latency_cycles == g.l2_latency_cycles);
+    CHECK(hit.mean_latency_cycles == doctest::Approx(g.l2_latency_cycles));
 }
