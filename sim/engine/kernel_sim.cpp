@@ -520,19 +520,20 @@ private:
             const bool regs = (op.flags & kOpRegisterLoad) && ki.register_loads_in_flight > 0;
             const double in_flight = double(k_.warps * 32) * double(ki.load_bytes_per_request) *
                                      (regs ? ki.register_loads_in_flight : ki.loads_in_flight);
+            // Each thread has a few requests out: an elementwise tile arrives in round trips, each
+            // the access's latency plus the instructions a thread issues for its elements of the
+            // trip, and the next tile's loads start when this one is in (KernelIssue).
+            const double trips = !elementwise        ? 0
+                                 : together_bytes > 0 ? together_trips * double(op.bytes) / together_bytes
+                                                      : std::ceil(double(op.bytes) / in_flight);
             // The bandwidth is claimed when the step starts (the servers take requests in time
             // order); the round trips of elementwise loads come back one after another.
-            const TransferTiming x = mem_.transfer(op, c.sm, t, c_, through_l1_);
+            const TransferTiming x = mem_.transfer(op, c.sm, t, c_, through_l1_, trips, chain);
             moved_ += double(op.bytes);
             double done = x.done_cycles, latency = x.latency_cycles;
             const double start = elementwise ? chain : t;
             if (elementwise) {
-                // Each thread has a few requests out: the tile arrives in round trips, each the
-                // access's latency plus the instructions a thread issues for its elements of the
-                // trip, and the next tile's loads start when this one is in (KernelIssue). Those
-                // instructions take the SM's issue slots too.
-                const double trips = together_bytes > 0 ? together_trips * double(op.bytes) / together_bytes
-                                                        : std::ceil(double(op.bytes) / in_flight);
+                // The round trips' instructions take the SM's issue slots too.
                 const double per_thread = double(op.bytes) / double(ki.load_bytes_per_request) / double(k_.warps * 32);
                 const double insts = per_thread * (regs ? ki.insts_per_register_load_element : ki.insts_per_load_element);  // per warp
                 const double trips_latency = trips * x.mean_latency_cycles;

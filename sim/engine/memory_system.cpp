@@ -1,8 +1,6 @@
 // memory_system.cpp: tensor addresses and global transfers through L2 and HBM (memory_system.h).
 #include "sim/engine/memory_system.h"
 
-#include <cmath>
-
 #include "sim/engine/simulate.h"
 
 namespace flashsim {
@@ -43,30 +41,37 @@ void MemorySystem::set_clock(double clock_hz) {
     hbm_queue_cycles_ = g_.hbm_queue_ns * 1e-9 * clock_hz;
 }
 
-double MemorySystem::hbm_loaded_latency(double t, double hbm_bytes, double server_wait) {
+double MemorySystem::hbm_loaded_latency(double t, double server_wait) {
     if (!(hbm_queue_cycles_ > 0)) return g_.hbm_latency_cycles;
-    // The HBM bytes requested per cycle, averaged over the last window (exponentially): the load a
-    // request finds when it arrives. Requests come in time order; one a little out of order
-    // decays nothing.
-    const double window = kHbmLoadWindowLatencies * std::max(1.0, g_.hbm_latency_cycles);
-    if (t > hbm_load_t_) {
-        hbm_load_rate_ *= std::exp(-(t - hbm_load_t_) / window);
-        hbm_load_t_ = t;
+    // The HBM load a request finds: the byte rates of the transfers in flight at t.
+    while (!hbm_flows_.empty() && hbm_flows_.top().t <= t) {
+        hbm_flow_rate_ += hbm_flows_.top().rate;
+        hbm_flows_.pop();
     }
     // HBM serves at most hbm_stream_fraction of the datasheet: a burst above it is the server's
     // queue, already in server_wait.
-    const double rho = std::min(g_.hbm_stream_fraction, hbm_load_rate_ / hbm_peak_bytes_per_cycle_);
-    hbm_load_rate_ += hbm_bytes / window;
+    const double rho = std::clamp(hbm_flow_rate_ / hbm_peak_bytes_per_cycle_, 0.0, g_.hbm_stream_fraction);
     const double queue = hbm_queue_cycles_ * rho / (1 - rho);
     return g_.hbm_latency_cycles + std::max(0.0, queue - server_wait);
+}
+
+void MemorySystem::hbm_in_flight(const TransferTiming& r, double t, double hbm_bytes, double round_trips, double trips_from) {
+    if (!(hbm_queue_cycles_ > 0) || !(hbm_bytes > 0)) return;
+    // A bulk transfer's bytes are in flight from its issue to its arrival; an elementwise load's
+    // over its round trips.
+    const double from = round_trips > 0 ? trips_from : t;
+    const double to = std::max(from + 1.0, round_trips > 0 ? trips_from + round_trips * r.mean_latency_cycles : r.done_cycles);
+    const double rate = hbm_bytes / (to - from);
+    hbm_flows_.push(Flow{from, rate});
+    hbm_flows_.push(Flow{to, -rate});
 }
 
 void MemorySystem::reset_servers(int64_t sm_count) {
     hbm = Server{};
     l2 = Server{};
     sm_port.assign(size_t(sm_count), Server{});
-    hbm_load_rate_ = 0;
-    hbm_load_t_ = 0;
+    hbm_flows_ = {};
+    hbm_flow_rate_ = 0;
 }
 
 void MemorySystem::set_l1(int64_t bytes_per_sm) {
@@ -76,7 +81,8 @@ void MemorySystem::set_l1(int64_t bytes_per_sm) {
                                          g_.l2_sector_bytes);
 }
 
-TransferTiming MemorySystem::transfer(const Op& op, int64_t sm, double t, Counters& c, bool through_l1) {
+TransferTiming MemorySystem::transfer(const Op& op, int64_t sm, double t, Counters& c, bool through_l1, double round_trips,
+                                      double trips_from) {
     TransferTiming r;
     const double bytes = double(op.bytes);
     auto per = [](double b, double rate) { return rate > 0 ? b / rate : 0.0; };
@@ -95,9 +101,10 @@ TransferTiming MemorySystem::transfer(const Op& op, int64_t sm, double t, Counte
         const double hbm_bytes = op.kind == OpKind::atomic_add ? 2 * bytes : bytes;  // read + write
         const double end = hbm.serve(t, per(hbm_bytes, hbm_bytes_per_cycle_));
         r.wait_cycles = hbm.wait_cycles - before;
-        r.latency_cycles = hbm_loaded_latency(t, hbm_bytes, r.wait_cycles);
+        r.latency_cycles = hbm_loaded_latency(t, round_trips > 0 ? 0.0 : r.wait_cycles);
         r.mean_latency_cycles = r.latency_cycles;
         r.done_cycles = end + r.latency_cycles;
+        hbm_in_flight(r, t, hbm_bytes, round_trips, trips_from);
         r.hbm_read_bytes = op.kind == OpKind::store ? 0 : op.bytes;
         return r;
     }
@@ -156,8 +163,10 @@ TransferTiming MemorySystem::transfer(const Op& op, int64_t sm, double t, Counte
     if (hbm_bytes > 0)
         end = std::max(end, hbm.serve(t, per(hbm_bytes * (1 + g_.hbm_read_write_mix_penalty * mix), hbm_bytes_per_cycle_)));
     r.wait_cycles = hbm.wait_cycles + l2.wait_cycles + sm_port[size_t(sm)].wait_cycles - waits_before;
-    const double hbm_latency =
-        hbm_bytes > 0 ? hbm_loaded_latency(t, hbm_bytes, hbm.wait_cycles - hbm_waits_before) : g_.hbm_latency_cycles;
+    // An elementwise load's bytes go to the HBM server at once, which bounds when the tile is in
+    // but is not a wait of each round trip: its trips wait the queue's wait alone.
+    const double hbm_server_wait = round_trips > 0 ? 0.0 : hbm.wait_cycles - hbm_waits_before;
+    const double hbm_latency = hbm_bytes > 0 ? hbm_loaded_latency(t, hbm_server_wait) : g_.hbm_latency_cycles;
     r.latency_cycles = h.missed ? hbm_latency : g_.l2_latency_cycles;
     const double missed = op.kind == OpKind::store || bytes <= 0 ? 0.0 : std::min(1.0, h.read_bytes / bytes);
     r.mean_latency_cycles = g_.l2_latency_cycles + missed * (hbm_latency - g_.l2_latency_cycles);
@@ -169,6 +178,7 @@ TransferTiming MemorySystem::transfer(const Op& op, int64_t sm, double t, Counte
     }
     r.done_cycles = end + r.latency_cycles;
     r.hbm_read_bytes = a.hbm_read_bytes;
+    hbm_in_flight(r, t, hbm_bytes, round_trips, trips_from);
     if (lrc_) lrc_->complete(r.done_cycles);  // this load's requests are in flight until then
     return r;
 }

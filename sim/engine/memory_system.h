@@ -19,7 +19,10 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <queue>
+#include <vector>
 
 #include "sim/engine/counters.h"
 #include "sim/engine/l1_cache.h"
@@ -85,11 +88,6 @@ inline uint64_t l2_request_bytes(const Op& op) {
     return (op.flags & kOpQuarterSectors) ? 4 * op.bytes : (op.flags & kOpHalfSectors) ? 2 * op.bytes : op.bytes;
 }
 
-// The window the HBM load a request finds is averaged over (MemorySystem::hbm_loaded_latency), in
-// HBM latencies: one, since the requests a request finds in the memory system are those issued
-// within about one latency before it (Little's law).
-constexpr double kHbmLoadWindowLatencies = 1;
-
 class MemorySystem {
 public:
     // `with_l2`: run global accesses through the L2 model (else every access is an HBM access,
@@ -103,7 +101,11 @@ public:
     // (set_l1), only its misses reach the L2 (Traffic::l1_hit_bytes counts the rest); a store
     // drops what it writes from that L1. Loads that reach the L2 pass its request coalescer first
     // (l2_coalescer.h): coalesced bytes are not in global_read_bytes (Traffic::l2_coalesced_bytes).
-    TransferTiming transfer(const Op& op, int64_t sm, double t, Counters& c, bool through_l1 = false);
+    // `round_trips` > 0: an elementwise load whose bytes arrive in this many round trips, one
+    // after another from `trips_from` (KernelIssue); its HBM bytes load HBM over that time, not
+    // all at `t` (the HBM latency under load, GpuSpec::hbm_queue_ns).
+    TransferTiming transfer(const Op& op, int64_t sm, double t, Counters& c, bool through_l1 = false, double round_trips = 0,
+                            double trips_from = 0);
     // The L1 of each SM for the next kernel, empty, of `bytes_per_sm` (l1_bytes_left); 0: none.
     void set_l1(int64_t bytes_per_sm);
 
@@ -148,15 +150,21 @@ private:
     };
     std::array<std::array<SampledRatio, 2>, kTensorCount> ratio_{};  // per tensor: loads, stores
 
-    // The latency of a request that reaches HBM at `t` carrying `hbm_bytes` (reads and
-    // write-backs) after waiting `server_wait` cycles behind others at the HBM server:
-    // hbm_latency_cycles plus what the queue's wait at the load it finds,
-    // GpuSpec::hbm_queue_ns x rho / (1 - rho), adds to server_wait (the larger of the two is the
-    // wait). rho: the HBM bytes requested over the last kHbmLoadWindowLatencies HBM latencies
-    // (exponentially averaged) over the datasheet bandwidth, at most hbm_stream_fraction.
-    // Records the request's bytes.
-    double hbm_loaded_latency(double t, double hbm_bytes, double server_wait);
-    double hbm_load_rate_ = 0, hbm_load_t_ = 0;  // bytes per cycle requested lately; when last updated
+    // The latency of a request that reaches HBM at `t` after waiting `server_wait` cycles behind
+    // others at the HBM server: hbm_latency_cycles plus what the queue's wait at the load it
+    // finds, GpuSpec::hbm_queue_ns x rho / (1 - rho), adds to server_wait (the larger of the two
+    // is the wait). rho: the byte rates of the transfers in flight at t (each transfer's HBM bytes
+    // spread over its time in flight) over the datasheet bandwidth, at most hbm_stream_fraction.
+    double hbm_loaded_latency(double t, double server_wait);
+    // Records transfer r's HBM bytes (issued at t; round_trips and trips_from as transfer()'s) as
+    // a flow of bytes per cycle over its time in flight.
+    void hbm_in_flight(const TransferTiming& r, double t, double hbm_bytes, double round_trips, double trips_from);
+    struct Flow {
+        double t, rate;  // from t on, the HBM load changes by rate (bytes per cycle)
+        bool operator>(const Flow& o) const { return t > o.t; }
+    };
+    std::priority_queue<Flow, std::vector<Flow>, std::greater<Flow>> hbm_flows_;
+    double hbm_flow_rate_ = 0;  // bytes per cycle in flight now (the flows started, not yet ended)
     double hbm_peak_bytes_per_cycle_ = 0, hbm_queue_cycles_ = 0;
 
     const GpuSpec& g_;
