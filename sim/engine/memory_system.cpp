@@ -39,31 +39,45 @@ void MemorySystem::set_clock(double clock_hz) {
     port_bytes_per_cycle_ = l2_bytes_per_cycle_ > 0 ? l2_bytes_per_cycle_ / double(g_.sm_count) : 0;
     hbm_peak_bytes_per_cycle_ = g_.hbm_bytes_per_s / clock_hz;
     hbm_queue_cycles_ = g_.hbm_queue_ns * 1e-9 * clock_hz;
+    hbm_sm_queue_cycles_ = g_.hbm_sm_queue_ns * 1e-9 * clock_hz;
 }
 
-double MemorySystem::hbm_loaded_latency(double t, double server_wait) {
-    if (!(hbm_queue_cycles_ > 0)) return g_.hbm_latency_cycles;
-    // The HBM load a request finds: the byte rates of the transfers in flight at t.
+double MemorySystem::hbm_loaded_latency(double t, int64_t sm, double server_wait, double hbm_bytes, double round_trips,
+                                        double service_cycles) {
+    if (!(hbm_queue_cycles_ > 0) && !(hbm_sm_queue_cycles_ > 0)) return g_.hbm_latency_cycles;
+    // The HBM load a request finds: the byte rates of the transfers in flight at t, the whole
+    // GPU's and its own SM's, and its own: its bytes over its time in flight (its round trips, or
+    // its service and latency), which its latency lengthens (a few steps of the fixed point).
     while (!hbm_flows_.empty() && hbm_flows_.top().t <= t) {
-        hbm_flow_rate_ += hbm_flows_.top().rate;
+        const Flow& f = hbm_flows_.top();
+        hbm_flow_rate_ += f.rate;
+        sm_flow_rate_[size_t(f.sm)] += f.rate;
         hbm_flows_.pop();
     }
     // HBM serves at most hbm_stream_fraction of the datasheet: a burst above it is the server's
-    // queue, already in server_wait.
-    const double rho = std::clamp(hbm_flow_rate_ / hbm_peak_bytes_per_cycle_, 0.0, g_.hbm_stream_fraction);
-    const double queue = hbm_queue_cycles_ * rho / (1 - rho);
-    return g_.hbm_latency_cycles + std::max(0.0, queue - server_wait);
+    // queue, already in server_wait. An SM's load is over its share of the datasheet bandwidth.
+    const double cap = g_.hbm_stream_fraction, sms = double(g_.sm_count);
+    double latency = g_.hbm_latency_cycles;
+    for (int step = 0; step < kHbmLatencySteps; ++step) {
+        const double own = hbm_bytes / std::max(1.0, round_trips > 0 ? round_trips * latency : service_cycles + latency);
+        const double rho = std::clamp((hbm_flow_rate_ + own) / hbm_peak_bytes_per_cycle_, 0.0, cap);
+        const double rho_sm = std::clamp((sm_flow_rate_[size_t(sm)] + own) * sms / hbm_peak_bytes_per_cycle_, 0.0, cap);
+        const double queue = hbm_queue_cycles_ * rho / (1 - rho) + hbm_sm_queue_cycles_ * rho_sm / (1 - rho_sm);
+        latency = g_.hbm_latency_cycles + std::max(0.0, queue - server_wait);
+    }
+    return latency;
 }
 
-void MemorySystem::hbm_in_flight(const TransferTiming& r, double t, double hbm_bytes, double round_trips, double trips_from) {
-    if (!(hbm_queue_cycles_ > 0) || !(hbm_bytes > 0)) return;
+void MemorySystem::hbm_in_flight(const TransferTiming& r, int64_t sm, double t, double hbm_bytes, double round_trips,
+                                 double trips_from) {
+    if ((!(hbm_queue_cycles_ > 0) && !(hbm_sm_queue_cycles_ > 0)) || !(hbm_bytes > 0)) return;
     // A bulk transfer's bytes are in flight from its issue to its arrival; an elementwise load's
     // over its round trips.
     const double from = round_trips > 0 ? trips_from : t;
     const double to = std::max(from + 1.0, round_trips > 0 ? trips_from + round_trips * r.mean_latency_cycles : r.done_cycles);
     const double rate = hbm_bytes / (to - from);
-    hbm_flows_.push(Flow{from, rate});
-    hbm_flows_.push(Flow{to, -rate});
+    hbm_flows_.push(Flow{from, rate, int32_t(sm)});
+    hbm_flows_.push(Flow{to, -rate, int32_t(sm)});
 }
 
 void MemorySystem::reset_servers(int64_t sm_count) {
@@ -72,6 +86,7 @@ void MemorySystem::reset_servers(int64_t sm_count) {
     sm_port.assign(size_t(sm_count), Server{});
     hbm_flows_ = {};
     hbm_flow_rate_ = 0;
+    sm_flow_rate_.assign(size_t(sm_count), 0.0);
 }
 
 void MemorySystem::set_l1(int64_t bytes_per_sm) {
@@ -101,10 +116,10 @@ TransferTiming MemorySystem::transfer(const Op& op, int64_t sm, double t, Counte
         const double hbm_bytes = op.kind == OpKind::atomic_add ? 2 * bytes : bytes;  // read + write
         const double end = hbm.serve(t, per(hbm_bytes, hbm_bytes_per_cycle_));
         r.wait_cycles = hbm.wait_cycles - before;
-        r.latency_cycles = hbm_loaded_latency(t, round_trips > 0 ? 0.0 : r.wait_cycles);
+        r.latency_cycles = hbm_loaded_latency(t, sm, round_trips > 0 ? 0.0 : r.wait_cycles, hbm_bytes, round_trips, end - t);
         r.mean_latency_cycles = r.latency_cycles;
         r.done_cycles = end + r.latency_cycles;
-        hbm_in_flight(r, t, hbm_bytes, round_trips, trips_from);
+        hbm_in_flight(r, sm, t, hbm_bytes, round_trips, trips_from);
         r.hbm_read_bytes = op.kind == OpKind::store ? 0 : op.bytes;
         return r;
     }
@@ -166,7 +181,8 @@ TransferTiming MemorySystem::transfer(const Op& op, int64_t sm, double t, Counte
     // An elementwise load's bytes go to the HBM server at once, which bounds when the tile is in
     // but is not a wait of each round trip: its trips wait the queue's wait alone.
     const double hbm_server_wait = round_trips > 0 ? 0.0 : hbm.wait_cycles - hbm_waits_before;
-    const double hbm_latency = hbm_bytes > 0 ? hbm_loaded_latency(t, hbm_server_wait) : g_.hbm_latency_cycles;
+    const double hbm_latency =
+        hbm_bytes > 0 ? hbm_loaded_latency(t, sm, hbm_server_wait, hbm_bytes, round_trips, end - t) : g_.hbm_latency_cycles;
     r.latency_cycles = h.missed ? hbm_latency : g_.l2_latency_cycles;
     const double missed = op.kind == OpKind::store || bytes <= 0 ? 0.0 : std::min(1.0, h.read_bytes / bytes);
     r.mean_latency_cycles = g_.l2_latency_cycles + missed * (hbm_latency - g_.l2_latency_cycles);
@@ -178,7 +194,7 @@ TransferTiming MemorySystem::transfer(const Op& op, int64_t sm, double t, Counte
     }
     r.done_cycles = end + r.latency_cycles;
     r.hbm_read_bytes = a.hbm_read_bytes;
-    hbm_in_flight(r, t, hbm_bytes, round_trips, trips_from);
+    hbm_in_flight(r, sm, t, hbm_bytes, round_trips, trips_from);
     if (lrc_) lrc_->complete(r.done_cycles);  // this load's requests are in flight until then
     return r;
 }

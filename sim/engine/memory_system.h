@@ -88,6 +88,10 @@ inline uint64_t l2_request_bytes(const Op& op) {
     return (op.flags & kOpQuarterSectors) ? 4 * op.bytes : (op.flags & kOpHalfSectors) ? 2 * op.bytes : op.bytes;
 }
 
+// Steps of the fixed point between a request's latency under load and its own share of that load
+// (MemorySystem::hbm_loaded_latency): 4 settle it within 0.1% at the stream fraction.
+constexpr int kHbmLatencySteps = 4;
+
 class MemorySystem {
 public:
     // `with_l2`: run global accesses through the L2 model (else every access is an HBM access,
@@ -150,22 +154,28 @@ private:
     };
     std::array<std::array<SampledRatio, 2>, kTensorCount> ratio_{};  // per tensor: loads, stores
 
-    // The latency of a request that reaches HBM at `t` after waiting `server_wait` cycles behind
-    // others at the HBM server: hbm_latency_cycles plus what the queue's wait at the load it
-    // finds, GpuSpec::hbm_queue_ns x rho / (1 - rho), adds to server_wait (the larger of the two
-    // is the wait). rho: the byte rates of the transfers in flight at t (each transfer's HBM bytes
-    // spread over its time in flight) over the datasheet bandwidth, at most hbm_stream_fraction.
-    double hbm_loaded_latency(double t, double server_wait);
-    // Records transfer r's HBM bytes (issued at t; round_trips and trips_from as transfer()'s) as
-    // a flow of bytes per cycle over its time in flight.
-    void hbm_in_flight(const TransferTiming& r, double t, double hbm_bytes, double round_trips, double trips_from);
+    // The latency of a request of SM `sm` that reaches HBM at `t` with `hbm_bytes` after waiting
+    // `server_wait` cycles behind others at the HBM server (its service ending `service_cycles`
+    // after t; round_trips as transfer()'s): hbm_latency_cycles plus what the queues' waits at the
+    // load it finds add to server_wait (the larger of the two is the wait):
+    // GpuSpec::hbm_queue_ns x rho / (1 - rho) + GpuSpec::hbm_sm_queue_ns x rho_sm / (1 - rho_sm).
+    // rho: the byte rates of the transfers in flight at t (each transfer's HBM bytes spread over
+    // its time in flight), its own included, over the datasheet bandwidth; rho_sm: those of SM sm
+    // over its share of it (hbm_bytes_per_s / sm_count); each at most hbm_stream_fraction.
+    double hbm_loaded_latency(double t, int64_t sm, double server_wait, double hbm_bytes, double round_trips,
+                              double service_cycles);
+    // Records transfer r's HBM bytes (SM sm's, issued at t; round_trips and trips_from as
+    // transfer()'s) as a flow of bytes per cycle over its time in flight.
+    void hbm_in_flight(const TransferTiming& r, int64_t sm, double t, double hbm_bytes, double round_trips, double trips_from);
     struct Flow {
-        double t, rate;  // from t on, the HBM load changes by rate (bytes per cycle)
+        double t, rate;  // from t on, the HBM load of SM sm changes by rate (bytes per cycle)
+        int32_t sm;
         bool operator>(const Flow& o) const { return t > o.t; }
     };
     std::priority_queue<Flow, std::vector<Flow>, std::greater<Flow>> hbm_flows_;
-    double hbm_flow_rate_ = 0;  // bytes per cycle in flight now (the flows started, not yet ended)
-    double hbm_peak_bytes_per_cycle_ = 0, hbm_queue_cycles_ = 0;
+    double hbm_flow_rate_ = 0;          // bytes per cycle in flight now (the flows started, not yet ended)
+    std::vector<double> sm_flow_rate_;  // the same per SM
+    double hbm_peak_bytes_per_cycle_ = 0, hbm_queue_cycles_ = 0, hbm_sm_queue_cycles_ = 0;
 
     const GpuSpec& g_;
     AddressMap map_;

@@ -85,10 +85,14 @@ struct GpuSpec {
     // times 1 + this x 2 min(r, w) / (r + w). 0: no penalty.
     double hbm_read_write_mix_penalty = 0;
     // HBM latency under load: a request that reaches HBM waits hbm_queue_ns x rho / (1 - rho)
-    // beyond hbm_latency_cycles, rho the HBM bytes requested lately over hbm_bytes_per_s (a single
-    // server queue's wait, M/M/1; kernels/micro/loaded_latency.py fits it to mem_latency_bw's
-    // streams). 0: the latency does not grow with the load.
+    // beyond hbm_latency_cycles, rho the HBM bytes in flight per cycle over hbm_bytes_per_s (the
+    // shared memory system's queue: kernels/micro/loaded_chase, a chase on an SM of its own while
+    // the others stream), and hbm_sm_queue_ns x rho_sm / (1 - rho_sm) more, rho_sm its own SM's
+    // over its share (hbm_bytes_per_s / sm_count) (what streams of every SM alike see beyond the
+    // shared part: kernels/micro/mem_latency_bw). kernels/micro/loaded_latency.py fits both.
+    // 0: the latency does not grow with that load.
     double hbm_queue_ns = 0;
+    double hbm_sm_queue_ns = 0;
 
     // Arithmetic rates of the whole GPU.
     double tensor_flops_per_s_fp16 = 0;  // also bf16; dense, fp32 accumulate

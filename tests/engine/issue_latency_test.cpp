@@ -411,12 +411,14 @@ TEST_CASE("streams of one load in flight per thread reach kernels/micro/mem_late
     // warps x 32 threads x B bytes in flight, one load per thread, over a buffer far larger than
     // the L2. The engine runs the same stream (one CTA per SM up to 32 warps, two of 32 warps for
     // 64; first-touch misses through the L2 model) and its bandwidth is compared with the measured
-    // one, with the HBM latency under load (hbm_queue_ns, fitted to these rows' latencies) and
-    // without it.
+    // one, with the HBM latency under load (hbm_queue_ns from loaded_chase, hbm_sm_queue_ns
+    // fitted to these rows' latencies beyond it) and without it.
     const GpuSpec g = load_gpu("h200");
     REQUIRE(g.hbm_queue_ns > 0);
+    REQUIRE(g.hbm_sm_queue_ns > 0);
     GpuSpec idle = g;
     idle.hbm_queue_ns = 0;
+    idle.hbm_sm_queue_ns = 0;
     std::ifstream in(std::string(FLASHSIM_SOURCE_DIR) + "/kernels/measurements/micro-nvidia-h200-2026-12-01-mem_latency_bw.txt");
     REQUIRE(in);
     const std::regex row(R"(stream (\d+)B\s+U=1 warps/SM\s*(\d+) \((\d+) CTA/SM x\s*(\d+) thr\):\s*([\d.]+) GB/s)");

@@ -28,8 +28,16 @@ TEST_CASE("a single load without an L2 costs hbm latency plus bytes over the HBM
     CHECK(r.timing.cycles == doctest::Approx(g.hbm_latency_cycles + bytes / (g.hbm_bytes_per_s / g.clock_hz)));
 }
 
+// Without the HBM latency under load (its own test below): a load alone then costs the idle latency.
+static GpuSpec without_hbm_queues(const char* name) {
+    GpuSpec g = preset(name);
+    g.hbm_queue_ns = 0;
+    g.hbm_sm_queue_ns = 0;
+    return g;
+}
+
 TEST_CASE("a single load through a cold L2 costs hbm latency plus bytes over the SM's share of L2 bandwidth") {
-    const GpuSpec g = preset("h100");
+    const GpuSpec g = without_hbm_queues("h100");
     HandTrace h = hand_trace(1, {});
     h.kernel->ops = {load_rows(Tensor::Q, 0, 64, h.trace.shapes)};
     const RunResult r = time_trace(h.trace, g);
@@ -43,7 +51,7 @@ TEST_CASE("a single load through a cold L2 costs hbm latency plus bytes over the
 }
 
 TEST_CASE("a second load of the same tile hits in L2 and costs l2 latency") {
-    const GpuSpec g = preset("h100");
+    const GpuSpec g = without_hbm_queues("h100");
     HandTrace h = hand_trace(1, {});
     const Op q = load_rows(Tensor::Q, 0, 64, h.trace.shapes);
     const Op mm = matmul(0, 0);  // separates the two loads into two iterations
@@ -344,55 +352,86 @@ TEST_CASE("a transfer that reads and writes HBM takes the read-write mix penalty
     CHECK(m.hbm.busy_cycles == doctest::Approx(64.0 * 64 * 2 / rate));
 }
 
-TEST_CASE("a load that reaches HBM waits the queue's S rho / (1 - rho) at the load in flight, or the server's wait if longer") {
-    // rho: the byte rates of the transfers in flight over the datasheet bandwidth. An elementwise
-    // load of b bytes in R round trips from t = 0 loads HBM at b / (R L) for R L cycles (L: its
-    // latency, idle then); a small load in that time finds rho = b / (R L) / peak and waits
-    // S rho / (1 - rho) more (S = hbm_queue_ns in cycles); one after it finds HBM idle again.
+TEST_CASE("a load that reaches HBM waits the queues' S rho / (1 - rho) at the load in flight, or the server's wait if longer") {
+    // rho: the byte rates of the transfers in flight, the request's own included, over the
+    // datasheet bandwidth; rho_sm: those of the request's SM over its share (datasheet /
+    // sm_count); each at most hbm_stream_fraction. The wait: S_gpu rho / (1 - rho) +
+    // S_sm rho_sm / (1 - rho_sm) (hbm_queue_ns, hbm_sm_queue_ns in cycles) less what the request
+    // waited at the HBM server, if positive. A request's own rate is its bytes over its time in
+    // flight, which its latency sets: kHbmLatencySteps steps of latency <- L + wait(own(latency)).
     GpuSpec g = preset("h200");
     REQUIRE(g.hbm_queue_ns > 0);
+    REQUIRE(g.hbm_sm_queue_ns > 0);
     const TensorShapes shapes = tensor_shapes(AttentionProblem{});
-    const double peak = g.hbm_bytes_per_s / g.clock_hz, s = g.hbm_queue_ns * 1e-9 * g.clock_hz, l = g.hbm_latency_cycles;
+    const double peak = g.hbm_bytes_per_s / g.clock_hz, l = g.hbm_latency_cycles, sms = double(g.sm_count);
+    const double s_gpu = g.hbm_queue_ns * 1e-9 * g.clock_hz, s_sm = g.hbm_sm_queue_ns * 1e-9 * g.clock_hz, cap = g.hbm_stream_fraction;
+    const double service_rate = g.hbm_stream_bytes_per_s() / g.clock_hz;
+    // The latency of `bytes` issued with `gpu` and `sm` bytes per cycle in flight, in flight for
+    // duration(latency), after `wait` at the server.
+    auto expected = [&](double gpu, double sm, double bytes, auto duration, double wait) {
+        double latency = l;
+        for (int k = 0; k < kHbmLatencySteps; ++k) {
+            const double own = bytes / std::max(1.0, duration(latency));
+            const double rho = std::min(cap, (gpu + own) / peak), rho_sm = std::min(cap, (sm + own) * sms / peak);
+            latency = l + std::max(0.0, s_gpu * rho / (1 - rho) + s_sm * rho_sm / (1 - rho_sm) - wait);
+        }
+        return latency;
+    };
     const Op tile = load_rows(Tensor::Q, 0, 1024, shapes), small = load_rows(Tensor::K, 0, 1, shapes);
+    const double b = double(tile.bytes), bs = double(small.bytes);
     for (const double trips : {8.0, 32.0, 128.0}) {
         CAPTURE(trips);
         MemorySystem m(g, shapes, 1, false, 0);
         Counters c;
+        // An elementwise load of SM 0 in R round trips from t = 0: in flight for R x its latency.
         const TransferTiming first = m.transfer(tile, 0, 0, c, false, trips, 0);
-        CHECK(first.latency_cycles == l);  // HBM idle
-        const double rho = double(tile.bytes) / (trips * l) / peak;
-        REQUIRE(rho < g.hbm_stream_fraction);
-        const TransferTiming during = m.transfer(small, 1, trips * l / 2, c);
-        CHECK(during.wait_cycles == 0);
-        CHECK(during.latency_cycles == doctest::Approx(l + s * rho / (1 - rho)));
-        CHECK(m.transfer(small, 2, trips * l + 10 * l, c).latency_cycles == l);  // every flow has ended
+        const double lf = expected(0, 0, b, [&](double x) { return trips * x; }, 0);
+        CHECK(first.latency_cycles == doctest::Approx(lf));
+        CHECK(first.latency_cycles > l);  // its own SM's load
+        const double rate = b / (trips * lf);
+        // A small load of SM 1 halfway: the GPU's load is SM 0's; its own SM's is its own.
+        const double t1 = trips * lf / 2, service = bs / service_rate;
+        const TransferTiming other = m.transfer(small, 1, t1, c);
+        CHECK(other.wait_cycles == 0);
+        CHECK(other.latency_cycles == doctest::Approx(expected(rate, 0, bs, [&](double x) { return service + x; }, 0)));
+        // One of SM 0 just after: SM 0's load is its tile's too.
+        const double small_rate = bs / (other.done_cycles - t1);
+        const TransferTiming own = m.transfer(small, 0, t1 + 1, c);
+        CHECK(own.latency_cycles ==
+              doctest::Approx(expected(rate + small_rate, rate, bs, [&](double x) { return service + x; }, 0)));
+        CHECK(own.latency_cycles > other.latency_cycles);
+        // After every flow has ended: a small load's own load alone.
+        const TransferTiming later = m.transfer(small, 2, trips * lf + 10 * l, c);
+        CHECK(later.latency_cycles == doctest::Approx(expected(0, 0, bs, [&](double x) { return service + x; }, 0)));
+        CHECK(later.latency_cycles < l * 1.01);
     }
-    // A burst: requests all at t = 0 find the flows of those before them (each b / (done - 0)),
-    // at most hbm_stream_fraction (HBM serves no more), and wait behind them at the HBM server;
-    // the queue's wait adds only what it has beyond the server's.
+    // A burst: requests of SM 0 all at t = 0 find the flows of those before them (each
+    // b / (done - 0)) and wait behind them at the HBM server; the queues' wait adds only what it
+    // has beyond the server's.
     {
         const Op q = load_rows(Tensor::Q, 0, 64, shapes);
-        const double b = double(q.bytes), service = b / (g.hbm_stream_bytes_per_s() / g.clock_hz);
+        const double bq = double(q.bytes), service = bq / service_rate;
         MemorySystem m(g, shapes, 1, false, 0);
         Counters c;
         double flows = 0;
-        bool capped = false, beyond = false;
+        bool beyond = false;
         for (int k = 0; k < 1024; ++k) {
             CAPTURE(k);
-            const double rho = std::min(g.hbm_stream_fraction, flows / peak), wait = k * service;
-            capped |= rho == g.hbm_stream_fraction;
-            beyond |= s * rho / (1 - rho) < wait;
+            const double w = k * service, end = (k + 1) * service;
+            const double e = expected(flows, flows, bq, [&](double x) { return end + x; }, w);
+            beyond |= e == l;
             const TransferTiming x = m.transfer(q, 0, 0, c);
-            CHECK(x.wait_cycles == doctest::Approx(wait));
-            CHECK(x.latency_cycles == doctest::Approx(l + std::max(0.0, s * rho / (1 - rho) - wait)));
-            CHECK(x.done_cycles == doctest::Approx((k + 1) * service + x.latency_cycles));
-            flows += b / x.done_cycles;
+            CHECK(x.wait_cycles == doctest::Approx(w));
+            CHECK(x.latency_cycles == doctest::Approx(e));
+            CHECK(x.done_cycles == doctest::Approx(end + x.latency_cycles));
+            flows += bq / x.done_cycles;
         }
-        CHECK(capped);
-        CHECK(beyond);  // the server's wait took over
+        CHECK(flows / peak > cap);  // the GPU's load reached the cap
+        CHECK(beyond);              // the server's wait took over
     }
-    // hbm_queue_ns = 0: the latency does not grow with the load.
+    // hbm_queue_ns = hbm_sm_queue_ns = 0: the latency does not grow with the load.
     g.hbm_queue_ns = 0;
+    g.hbm_sm_queue_ns = 0;
     MemorySystem m(g, shapes, 1, false, 0);
     Counters c;
     for (int k = 0; k < 1000; ++k) CHECK(m.transfer(tile, 0, k * 10.0, c, false, 8, k * 10.0).latency_cycles == l);
