@@ -7,6 +7,8 @@
 // per thread, W warps: mem_latency_bw's stream loop) until the chase is done, and count the bytes
 // they loaded while it ran. Prints, per background: the background's bytes/s during the chase
 // (whole GPU, and over the datasheet bandwidth when given) and the chase's ns and cycles per load.
+// Then one SM streams alone (one CTA of W warps, B bytes per thread in flight): its bandwidth and
+// the latency that implies by Little's law, the loading SM's own part without the others' load.
 // The latency under load is then measured directly, not inferred by Little's law from a stream's
 // own bandwidth (kernels/micro/loaded_latency.py compares the two).
 //
@@ -93,6 +95,38 @@ __global__ void loaded_chase(const uint64_t* __restrict__ lines, uint64_t start,
 
 struct Ushort { unsigned short x; };
 
+// One CTA alone on the GPU streams `iters` x threads x U loads of V (mem_latency_bw's loop).
+template <typename V, int U>
+__global__ void lone_stream(const V* __restrict__ a, int iters, unsigned* sink) {
+    unsigned acc = 0;
+#pragma unroll 1
+    for (int it = 0; it < iters; ++it) {
+        V v[U];
+#pragma unroll
+        for (int u = 0; u < U; ++u) v[u] = a[(size_t(it) * U + u) * blockDim.x + threadIdx.x];
+#pragma unroll
+        for (int u = 0; u < U; ++u) acc = fold_bits(acc, v[u]);
+    }
+    if (acc == 0x9e3779b9u) *sink = acc;  // practically never: keeps the loads alive
+}
+
+// The bandwidth one SM reaches alone with `warps` x 32 threads x B bytes in flight, and the latency
+// that implies by Little's law (bytes in flight / bandwidth).
+template <typename V>
+void lone(const char* width, int warps, const void* buf, size_t buf_bytes, void* flush, size_t flush_bytes, unsigned* sink,
+          double datasheet_gbs, int sms) {
+    const int threads = warps * 32;
+    const size_t per_iter = size_t(threads) * sizeof(V);
+    const int iters = int(std::min<size_t>(buf_bytes / per_iter, (size_t(64) << 20) / per_iter));  // 64 MiB
+    const auto flush_l2 = [&](int rep) { CHECK(cudaMemset(flush, rep, flush_bytes)); };
+    const auto launch = [&] { lone_stream<V, 1><<<1, threads>>>(static_cast<const V*>(buf), iters, sink); };
+    const double t_s = median_launch_ms(4, flush_l2, launch) * 1e-3;
+    const double bps = double(per_iter) * iters / t_s, in_flight = double(per_iter);
+    std::printf("lone stream %-3s U=1 warps %2d (in flight %6.0f B): %7.2f GB/s", width, warps, in_flight, bps / 1e9);
+    if (datasheet_gbs > 0) std::printf(" (rho %.4f, rho_sm %.2f)", bps / 1e9 / datasheet_gbs, bps / 1e9 * sms / datasheet_gbs);
+    std::printf("  latency %6.1f ns\n", in_flight / bps * 1e9);
+}
+
 template <typename V, int U>
 void run(const char* width, int warps, const uint64_t* lines, uint64_t start, int steps, const void* buf, size_t buf_bytes,
          void* flush, size_t flush_bytes, int sms, size_t smem, double datasheet_gbs) {
@@ -159,6 +193,14 @@ int main(int argc, char** argv) {
         run<uint4, 4>("16B", w, lines, order[0] * words, steps, buf, buf_bytes, flush, flush_bytes, sms, smem, datasheet_gbs);
     for (int w : {8, 16, 32})
         run<unsigned, 1>("4B", w, lines, order[0] * words, steps, buf, buf_bytes, flush, flush_bytes, sms, smem, datasheet_gbs);
+    std::printf("## one SM streams alone (1 CTA, one load in flight per thread, 64 MiB): its latency by Little's law\n");
+    unsigned* sink;
+    CHECK(cudaMalloc(&sink, 4));
+    for (int w : {1, 2, 4, 8, 16, 32}) {
+        lone<unsigned>("4B", w, buf, buf_bytes, flush, flush_bytes, sink, datasheet_gbs, sms);
+        lone<uint4>("16B", w, buf, buf_bytes, flush, flush_bytes, sink, datasheet_gbs, sms);
+    }
+    CHECK(cudaFree(sink));
     CHECK(cudaFree(lines));
     CHECK(cudaFree(buf));
     CHECK(cudaFree(flush));

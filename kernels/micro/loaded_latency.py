@@ -22,9 +22,14 @@
    over the rows with 0.10 <= rho <= 0.80 (above, the stream is bandwidth-bound: the HBM server's
    own queue), idle being the mean of the rows under 10%. S_sm is the presets' `hbm_sm_queue_ns`.
 
+3. loaded_chase's lone streams (one SM streams alone, the others idle) check what the fits say of
+   an SM that keeps far more than its share in flight while the GPU is nearly idle: the model's
+   wait is (S_gpu + S_sm share) rho / (1 - rho), share (its load over an even share) at most 1,
+   so at rho near 0 it adds next to nothing; the script prints measured beside that.
+
 It prints each row's measured latency beside the fit.
 
-usage: kernels/micro/loaded_latency.py [--chase RAW] [--streams RAW] [--datasheet-gbs 4800]
+usage: kernels/micro/loaded_latency.py [--chase RAW] [--streams RAW] [--lone RAW] [--datasheet-gbs 4800]
        (defaults: the H200's files in kernels/measurements/; the H200's datasheet HBM3e bandwidth
         is 4.8 TB/s)
 """
@@ -34,6 +39,7 @@ import re
 import statistics
 
 STREAM = re.compile(r"stream (\d+)B\s+U=(\d+) warps/SM\s*(\d+) \((\d+) CTA/SM x\s*(\d+) thr\):\s*([\d.]+) GB/s\s+([\d.]+) GB/s/SM")
+LONE = re.compile(r"lone stream (\S+)\s+U=1 warps\s*(\d+) \(in flight\s*(\d+) B\):\s*([\d.]+) GB/s.*latency\s+([\d.]+) ns")
 CHASE = re.compile(r"loaded chase: background (\S+)\s+U=(\d+) warps/SM\s*(\d+) on (\d+) SMs:\s*([\d.]+) GB/s.*chase\s+([\d.]+) ns/load")
 
 
@@ -51,6 +57,7 @@ def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--chase", default=str(here / "micro-nvidia-h200-2026-12-03-loaded_chase.txt"))
     p.add_argument("--streams", default=str(here / "micro-nvidia-h200-2026-12-01-mem_latency_bw.txt"))
+    p.add_argument("--lone", default=str(here / "micro-nvidia-h200-2026-12-03-loaded_chase-run2.txt"))
     p.add_argument("--datasheet-gbs", type=float, default=4800.0, help="the GPU's datasheet HBM bandwidth, GB/s")
     a = p.parse_args()
 
@@ -95,6 +102,19 @@ def main():
         model = idle + (s_gpu + s_sm) * queue(rho) if rho < 1 else float("inf")
         note = "" if 0.10 <= rho <= 0.80 else ("  (idle)" if rho < 0.10 else "  (bandwidth-bound, not fitted)")
         print(f"{name:42} {rho:5.2f} {lat:12.0f} {model:34.0f}{note}")
+
+    lone = []
+    for line in open(a.lone):
+        m = LONE.match(line)
+        if m:
+            lone.append((f"{m[1]} {int(m[2]):2d} warps", int(m[3]), float(m[4]) / a.datasheet_gbs, float(m[5])))
+    if lone:
+        idle = min(lat for *_, lat in lone)
+        print()
+        print(f"# {a.lone}: {len(lone)} lone streams (one SM, the others idle)")
+        print(f"{'stream':16} {'in flight B':>11} {'rho':>7} {'measured ns':>12} {'fastest + (S_gpu + S_sm) rho/(1-rho)':>38}")
+        for name, in_flight, rho, lat in lone:
+            print(f"{name:16} {in_flight:11d} {rho:7.4f} {lat:12.1f} {idle + (s_gpu + s_sm) * queue(rho):38.1f}")
 
 
 if __name__ == "__main__":

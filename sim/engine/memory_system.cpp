@@ -60,9 +60,13 @@ double MemorySystem::hbm_loaded_latency(double t, int64_t sm, double server_wait
     double latency = g_.hbm_latency_cycles;
     for (int step = 0; step < kHbmLatencySteps; ++step) {
         const double own = hbm_bytes / std::max(1.0, round_trips > 0 ? round_trips * latency : service_cycles + latency);
-        const double rho = std::clamp((hbm_flow_rate_ + own) / hbm_peak_bytes_per_cycle_, 0.0, cap);
-        const double rho_sm = std::clamp((sm_flow_rate_[size_t(sm)] + own) * sms / hbm_peak_bytes_per_cycle_, 0.0, cap);
-        const double queue = hbm_queue_cycles_ * rho / (1 - rho) + hbm_sm_queue_cycles_ * rho_sm / (1 - rho_sm);
+        const double load = (hbm_flow_rate_ + own) / hbm_peak_bytes_per_cycle_;
+        const double rho = std::clamp(load, 0.0, cap);
+        // The SM's share of the load against an even share: an SM that keeps at least its share in
+        // flight waits behind its own requests too.
+        const double sm_load = (sm_flow_rate_[size_t(sm)] + own) * sms / hbm_peak_bytes_per_cycle_;
+        const double share = load > 0 ? std::clamp(sm_load / load, 0.0, 1.0) : 0.0;
+        const double queue = (hbm_queue_cycles_ + hbm_sm_queue_cycles_ * share) * rho / (1 - rho);
         latency = g_.hbm_latency_cycles + std::max(0.0, queue - server_wait);
     }
     return latency;

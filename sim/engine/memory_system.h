@@ -158,10 +158,10 @@ private:
     // `server_wait` cycles behind others at the HBM server (its service ending `service_cycles`
     // after t; round_trips as transfer()'s): hbm_latency_cycles plus what the queues' waits at the
     // load it finds add to server_wait (the larger of the two is the wait):
-    // GpuSpec::hbm_queue_ns x rho / (1 - rho) + GpuSpec::hbm_sm_queue_ns x rho_sm / (1 - rho_sm).
-    // rho: the byte rates of the transfers in flight at t (each transfer's HBM bytes spread over
-    // its time in flight), its own included, over the datasheet bandwidth; rho_sm: those of SM sm
-    // over its share of it (hbm_bytes_per_s / sm_count); each at most hbm_stream_fraction.
+    // (GpuSpec::hbm_queue_ns + GpuSpec::hbm_sm_queue_ns x share) x rho / (1 - rho). rho: the byte
+    // rates of the transfers in flight at t (each transfer's HBM bytes spread over its time in
+    // flight), its own included, over the datasheet bandwidth, at most hbm_stream_fraction; share:
+    // SM sm's rates over an even share of them (the GPU's / sm_count), at most 1.
     double hbm_loaded_latency(double t, int64_t sm, double server_wait, double hbm_bytes, double round_trips,
                               double service_cycles);
     // Records transfer r's HBM bytes (SM sm's, issued at t; round_trips and trips_from as

@@ -91,8 +91,8 @@ const std::vector<FieldAccess>& access_table() {
                         "in flight per second over hbm_bytes_per_s; 0 = none",
                         0.001, 1e6, "none", 0),
         FS_REAL_DEFAULT(hbm_sm_queue_ns, "ns",
-                        "HBM latency under its SM's load: a request waits this x rho_sm / (1 - rho_sm) more, rho_sm its "
-                        "SM's HBM bytes in flight per second over hbm_bytes_per_s / sm_count; 0 = none",
+                        "HBM latency under the GPU's load, of an SM that keeps its even share of that load in flight: "
+                        "this x share x rho / (1 - rho) more, share its SM's load over an even share (at most 1); 0 = none",
                         0.001, 1e6, "none", 0),
         FS_REAL(tensor_flops_per_s_fp16, "FLOP/s", "dense fp16/bf16 matmul rate (tensor cores)", 1e6, 1e18, nullptr),
         FS_REAL_DEFAULT(tensor_flops_per_s_fp8, "FLOP/s", "dense fp8 matmul rate; 0 = not supported", 1e6, 1e18,

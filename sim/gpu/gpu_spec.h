@@ -84,13 +84,14 @@ struct GpuSpec {
     // a transfer that reads r and writes w bytes of HBM takes (r + w) / hbm_stream_bytes_per_s()
     // times 1 + this x 2 min(r, w) / (r + w). 0: no penalty.
     double hbm_read_write_mix_penalty = 0;
-    // HBM latency under load: a request that reaches HBM waits hbm_queue_ns x rho / (1 - rho)
-    // beyond hbm_latency_cycles, rho the HBM bytes in flight per cycle over hbm_bytes_per_s (the
-    // shared memory system's queue: kernels/micro/loaded_chase, a chase on an SM of its own while
-    // the others stream), and hbm_sm_queue_ns x rho_sm / (1 - rho_sm) more, rho_sm its own SM's
-    // over its share (hbm_bytes_per_s / sm_count) (what streams of every SM alike see beyond the
-    // shared part: kernels/micro/mem_latency_bw). kernels/micro/loaded_latency.py fits both.
-    // 0: the latency does not grow with that load.
+    // HBM latency under load: a request that reaches HBM waits (hbm_queue_ns + hbm_sm_queue_ns x
+    // share) x rho / (1 - rho) beyond hbm_latency_cycles, rho the HBM bytes in flight per cycle over
+    // hbm_bytes_per_s, share its own SM's over an even share of them (at most 1). hbm_queue_ns: what
+    // a request of an otherwise idle SM waits (kernels/micro/loaded_chase, a chase on an SM of its
+    // own while the others stream); hbm_sm_queue_ns: what one of an SM that keeps its share of the
+    // load in flight waits more (streams of every SM alike, kernels/micro/mem_latency_bw; an SM
+    // streaming alone waits nothing more: loaded_chase's lone streams).
+    // kernels/micro/loaded_latency.py fits both. 0: the latency does not grow with that load.
     double hbm_queue_ns = 0;
     double hbm_sm_queue_ns = 0;
 
