@@ -44,7 +44,10 @@ void MemorySystem::set_clock(double clock_hz) {
 
 double MemorySystem::hbm_loaded_latency(double t, int64_t sm, double server_wait, double hbm_bytes, double round_trips,
                                         double service_cycles) {
-    if (!(hbm_queue_cycles_ > 0) && !(hbm_sm_queue_cycles_ > 0)) return g_.hbm_latency_cycles;
+    if (!hbm_queues()) return g_.hbm_latency_cycles;
+    // An elementwise load's bytes go to the HBM server at once, which bounds when the tile is in
+    // but is not a wait of each round trip: its trips wait the queues' wait alone.
+    if (round_trips > 0) server_wait = 0;
     // The HBM load a request finds: the byte rates of the transfers in flight at t, the whole
     // GPU's and its own SM's, and its own: its bytes over its time in flight (its round trips, or
     // its service and latency), which its latency lengthens (a few steps of the fixed point).
@@ -74,7 +77,7 @@ double MemorySystem::hbm_loaded_latency(double t, int64_t sm, double server_wait
 
 void MemorySystem::hbm_in_flight(const TransferTiming& r, int64_t sm, double t, double hbm_bytes, double round_trips,
                                  double trips_from) {
-    if ((!(hbm_queue_cycles_ > 0) && !(hbm_sm_queue_cycles_ > 0)) || !(hbm_bytes > 0)) return;
+    if (!hbm_queues() || !(hbm_bytes > 0)) return;
     // A bulk transfer's bytes are in flight from its issue to its arrival; an elementwise load's
     // over its round trips.
     const double from = round_trips > 0 ? trips_from : t;
@@ -120,7 +123,7 @@ TransferTiming MemorySystem::transfer(const Op& op, int64_t sm, double t, Counte
         const double hbm_bytes = op.kind == OpKind::atomic_add ? 2 * bytes : bytes;  // read + write
         const double end = hbm.serve(t, per(hbm_bytes, hbm_bytes_per_cycle_));
         r.wait_cycles = hbm.wait_cycles - before;
-        r.latency_cycles = hbm_loaded_latency(t, sm, round_trips > 0 ? 0.0 : r.wait_cycles, hbm_bytes, round_trips, end - t);
+        r.latency_cycles = hbm_loaded_latency(t, sm, r.wait_cycles, hbm_bytes, round_trips, end - t);
         r.mean_latency_cycles = r.latency_cycles;
         r.done_cycles = end + r.latency_cycles;
         hbm_in_flight(r, sm, t, hbm_bytes, round_trips, trips_from);
@@ -182,11 +185,9 @@ TransferTiming MemorySystem::transfer(const Op& op, int64_t sm, double t, Counte
     if (hbm_bytes > 0)
         end = std::max(end, hbm.serve(t, per(hbm_bytes * (1 + g_.hbm_read_write_mix_penalty * mix), hbm_bytes_per_cycle_)));
     r.wait_cycles = hbm.wait_cycles + l2.wait_cycles + sm_port[size_t(sm)].wait_cycles - waits_before;
-    // An elementwise load's bytes go to the HBM server at once, which bounds when the tile is in
-    // but is not a wait of each round trip: its trips wait the queue's wait alone.
-    const double hbm_server_wait = round_trips > 0 ? 0.0 : hbm.wait_cycles - hbm_waits_before;
-    const double hbm_latency =
-        hbm_bytes > 0 ? hbm_loaded_latency(t, sm, hbm_server_wait, hbm_bytes, round_trips, end - t) : g_.hbm_latency_cycles;
+    const double hbm_latency = hbm_bytes > 0 ? hbm_loaded_latency(t, sm, hbm.wait_cycles - hbm_waits_before, hbm_bytes,
+                                                                  round_trips, end - t)
+                                             : g_.hbm_latency_cycles;
     r.latency_cycles = h.missed ? hbm_latency : g_.l2_latency_cycles;
     const double missed = op.kind == OpKind::store || bytes <= 0 ? 0.0 : std::min(1.0, h.read_bytes / bytes);
     r.mean_latency_cycles = g_.l2_latency_cycles + missed * (hbm_latency - g_.l2_latency_cycles);

@@ -89,7 +89,9 @@ inline uint64_t l2_request_bytes(const Op& op) {
 }
 
 // Steps of the fixed point between a request's latency under load and its own share of that load
-// (MemorySystem::hbm_loaded_latency): 4 settle it within 0.1% at the stream fraction.
+// (MemorySystem::hbm_loaded_latency), from the idle latency: for transfers of up to 64 KiB, 4 steps
+// land within 0.003% of the solved fixed point at any load up to the stream fraction; a transfer of
+// 1 MiB, whose own bytes dominate its load, lands up to 18% short of it.
 constexpr int kHbmLatencySteps = 4;
 
 class MemorySystem {
@@ -156,8 +158,9 @@ private:
 
     // The latency of a request of SM `sm` that reaches HBM at `t` with `hbm_bytes` after waiting
     // `server_wait` cycles behind others at the HBM server (its service ending `service_cycles`
-    // after t; round_trips as transfer()'s): hbm_latency_cycles plus what the queues' waits at the
-    // load it finds add to server_wait (the larger of the two is the wait):
+    // after t; round_trips as transfer()'s, whose round trips do not count that wait):
+    // hbm_latency_cycles plus what the queues' waits at the load it finds add to server_wait (the
+    // larger of the two is the wait):
     // (GpuSpec::hbm_queue_ns + GpuSpec::hbm_sm_queue_ns x share) x rho / (1 - rho). rho: the byte
     // rates of the transfers in flight at t (each transfer's HBM bytes spread over its time in
     // flight), its own included, over the datasheet bandwidth, at most hbm_stream_fraction; share:
@@ -176,6 +179,7 @@ private:
     double hbm_flow_rate_ = 0;          // bytes per cycle in flight now (the flows started, not yet ended)
     std::vector<double> sm_flow_rate_;  // the same per SM
     double hbm_peak_bytes_per_cycle_ = 0, hbm_queue_cycles_ = 0, hbm_sm_queue_cycles_ = 0;
+    bool hbm_queues() const { return hbm_queue_cycles_ > 0 || hbm_sm_queue_cycles_ > 0; }  // HBM latency grows with load
 
     const GpuSpec& g_;
     AddressMap map_;
