@@ -19,8 +19,6 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <numeric>
-#include <random>
 #include <vector>
 #include <cuda_runtime.h>
 #include "micro_common.cuh"
@@ -167,16 +165,10 @@ int main(int argc, char** argv) {
     const int sms = p.multiProcessorCount;
     const size_t l2 = size_t(p.l2CacheSize);
     // The chase's lines: 4x the L2, a random cyclic permutation of 128-byte lines.
-    const size_t footprint = 4 * l2, nlines = footprint / 128, words = 16;
-    std::vector<uint64_t> order(nlines);
-    std::iota(order.begin(), order.end(), 0);
-    std::mt19937_64 rng(12345);
-    std::shuffle(order.begin(), order.end(), rng);
-    std::vector<uint64_t> host(nlines * words, 0);
-    for (size_t i = 0; i < nlines; ++i) host[order[i] * words] = order[(i + 1) % nlines] * words;
+    const size_t footprint = 4 * l2;
     uint64_t* lines;
     CHECK(cudaMalloc(&lines, footprint));
-    CHECK(cudaMemcpy(lines, host.data(), footprint, cudaMemcpyHostToDevice));
+    const uint64_t start = write_chase(lines, footprint);
     const size_t buf_bytes = 16 * l2, flush_bytes = 2 * l2;
     void *buf, *flush;
     CHECK(cudaMalloc(&buf, buf_bytes));
@@ -186,13 +178,13 @@ int main(int argc, char** argv) {
     const int steps = 8192;                                                // about 3 ms at idle
     std::printf("## one thread chases 128-byte lines over %zu B (ld.cg) while %d SMs stream; median of 3 runs\n", footprint,
                 sms - 1);
-    run<uint4, 1>("-", 0, lines, order[0] * words, steps, buf, buf_bytes, flush, flush_bytes, sms, smem, datasheet_gbs);
+    run<uint4, 1>("-", 0, lines, start, steps, buf, buf_bytes, flush, flush_bytes, sms, smem, datasheet_gbs);
     for (int w : {1, 2, 4, 8, 16, 24, 32})
-        run<uint4, 1>("16B", w, lines, order[0] * words, steps, buf, buf_bytes, flush, flush_bytes, sms, smem, datasheet_gbs);
+        run<uint4, 1>("16B", w, lines, start, steps, buf, buf_bytes, flush, flush_bytes, sms, smem, datasheet_gbs);
     for (int w : {4, 8, 16, 32})
-        run<uint4, 4>("16B", w, lines, order[0] * words, steps, buf, buf_bytes, flush, flush_bytes, sms, smem, datasheet_gbs);
+        run<uint4, 4>("16B", w, lines, start, steps, buf, buf_bytes, flush, flush_bytes, sms, smem, datasheet_gbs);
     for (int w : {8, 16, 32})
-        run<unsigned, 1>("4B", w, lines, order[0] * words, steps, buf, buf_bytes, flush, flush_bytes, sms, smem, datasheet_gbs);
+        run<unsigned, 1>("4B", w, lines, start, steps, buf, buf_bytes, flush, flush_bytes, sms, smem, datasheet_gbs);
     std::printf("## one SM streams alone (1 CTA, one load in flight per thread, 64 MiB): its latency by Little's law\n");
     unsigned* sink;
     CHECK(cudaMalloc(&sink, 4));

@@ -18,8 +18,6 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
-#include <numeric>
-#include <random>
 #include <vector>
 #include <cuda_runtime.h>
 #include "micro_common.cuh"
@@ -48,14 +46,8 @@ __global__ void chase_kernel(const uint64_t* __restrict__ a, uint64_t start, int
 struct ChaseResult { double cycles_per_load, ns_per_load; };
 
 ChaseResult chase(uint64_t* dev, size_t footprint_bytes, bool l1, int steps) {
-    const size_t lines = footprint_bytes / 128, words_per_line = 16;
-    std::vector<uint64_t> order(lines);
-    std::iota(order.begin(), order.end(), 0);
-    std::mt19937_64 rng(12345);
-    std::shuffle(order.begin(), order.end(), rng);
-    std::vector<uint64_t> host(lines * words_per_line, 0);
-    for (size_t i = 0; i < lines; ++i) host[order[i] * words_per_line] = order[(i + 1) % lines] * words_per_line;
-    CHECK(cudaMemcpy(dev, host.data(), host.size() * 8, cudaMemcpyHostToDevice));
+    const size_t lines = footprint_bytes / 128;
+    const uint64_t start = write_chase(dev, footprint_bytes);
     uint64_t* out;
     long long* cyc;
     unsigned long long* ns;
@@ -63,8 +55,8 @@ ChaseResult chase(uint64_t* dev, size_t footprint_bytes, bool l1, int steps) {
     CHECK(cudaMalloc(&cyc, 8));
     CHECK(cudaMalloc(&ns, 8));
     auto run = [&](int n) {
-        if (l1) chase_kernel<true><<<1, 1>>>(dev, order[0] * words_per_line, n, out, cyc, ns);
-        else chase_kernel<false><<<1, 1>>>(dev, order[0] * words_per_line, n, out, cyc, ns);
+        if (l1) chase_kernel<true><<<1, 1>>>(dev, start, n, out, cyc, ns);
+        else chase_kernel<false><<<1, 1>>>(dev, start, n, out, cyc, ns);
         CHECK(cudaGetLastError());
         CHECK(cudaDeviceSynchronize());
     };

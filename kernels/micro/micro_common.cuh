@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <numeric>
+#include <random>
 #include <vector>
 #include <cuda_runtime.h>
 
@@ -38,6 +40,21 @@ __device__ __forceinline__ unsigned fold_bits(unsigned acc, const V& v) {
         acc ^= *reinterpret_cast<const unsigned short*>(&v);
     }
     return acc;
+}
+
+// Writes the pointer chase of mem_latency_bw and loaded_chase into dev (footprint_bytes): a random
+// cyclic permutation (seed 12345) of its 128-byte lines, the first 8-byte word of each holding the
+// word index of the next. Returns the word index to start from.
+inline uint64_t write_chase(uint64_t* dev, size_t footprint_bytes) {
+    const size_t lines = footprint_bytes / 128, words_per_line = 16;
+    std::vector<uint64_t> order(lines);
+    std::iota(order.begin(), order.end(), 0);
+    std::mt19937_64 rng(12345);
+    std::shuffle(order.begin(), order.end(), rng);
+    std::vector<uint64_t> host(lines * words_per_line, 0);
+    for (size_t i = 0; i < lines; ++i) host[order[i] * words_per_line] = order[(i + 1) % lines] * words_per_line;
+    CHECK(cudaMemcpy(dev, host.data(), host.size() * 8, cudaMemcpyHostToDevice));
+    return order[0] * words_per_line;
 }
 
 __device__ __forceinline__ uint64_t globaltimer_ns() {
