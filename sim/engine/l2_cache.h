@@ -66,7 +66,19 @@ struct SectorMask {
         return m;
     }
     bool any() const { return (w[0] | w[1]) != 0; }
-    int count() const { return __builtin_popcountll(w[0]) + __builtin_popcountll(w[1]); }
+    int count() const { return popcount64(w[0]) + popcount64(w[1]); }
+    // Without the host's popcount instruction (the default x86-64 target has none) the compiler
+    // calls a library function per word; this is the same count in a dozen inline operations.
+    static int popcount64(uint64_t x) {
+#if defined(__POPCNT__) || !defined(__x86_64__)
+        return __builtin_popcountll(x);
+#else
+        x = x - ((x >> 1) & 0x5555555555555555ull);
+        x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
+        x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0full;
+        return int((x * 0x0101010101010101ull) >> 56);
+#endif
+    }
     SectorMask operator&(const SectorMask& o) const { return {{w[0] & o.w[0], w[1] & o.w[1]}}; }
     SectorMask operator|(const SectorMask& o) const { return {{w[0] | o.w[0], w[1] | o.w[1]}}; }
     SectorMask operator~() const { return {{~w[0], ~w[1]}}; }
@@ -150,6 +162,14 @@ private:
         SectorMask valid, dirty;
     };
     void reset_way(size_t base, size_t k);  // way k of the set whose first way is base
+    // The way of a set whose tag is key (granule + 1), or ways_ (W: the ways, 0 = ways_; the
+    // presets' 16 get an unrolled comparison). Results are those of the plain loop.
+    template <size_t W>
+    size_t find_way(const uint64_t* tags, uint64_t key) const;
+    // The way a miss replaces, given the set's state words: the first empty way, else the least
+    // recently used.
+    template <size_t W>
+    size_t victim_way(const uint64_t* lru) const;
     // A remembered run: the address and length accessed, the stamp of its first sampled granule,
     // its sampled bytes, its granules (n) and how many of them its ways still refer to (members;
     // whole when members == n).
