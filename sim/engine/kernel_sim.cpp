@@ -57,6 +57,9 @@ constexpr double kSkipTailWaves = 2;
 // waves' packing of long and short CTAs moved FA2 causal at N = 4096 by 3.7%) run whole.
 constexpr double kSkipMinWaves = 16;
 constexpr int64_t kSkipMinHeads = 64;
+// Fewer heads skip when each head spans at least this many waves: the lump of a head's compulsory
+// misses is then a small part of its window (the runs above had one wave per head).
+constexpr double kSkipMinHeadWaves = 8;
 constexpr double kSkipUniformShare = 0.75;  // the CTA moving the fewest bytes moves at least this share of the most
 // The sums of KernelSimStats the skip extrapolates (every additive double field).
 constexpr auto kSkipSums = std::to_array<double KernelSimStats::*>({
@@ -241,7 +244,7 @@ public:
         // The steady-state skip's window: the fewest whole heads that fill kSkipWindowWaves waves
         // and move kSkipWindowL2Bytes times the L2's data bytes.
         if (cfg_.steady_state_skip && mem_.skippable() && k_.ctas_per_head > 0 && double(total) >= kSkipMinWaves * double(s_.slots) &&
-            k_.heads >= kSkipMinHeads &&
+            (k_.heads >= kSkipMinHeads || double(k_.ctas_per_head) >= kSkipMinHeadWaves * double(s_.slots)) &&
             (head_ = one_head()).uniform()) {
             const double heads = std::max(std::ceil(kSkipWindowWaves * double(s_.slots) / double(k_.ctas_per_head)),
                                           head_.moved > 0 ? std::ceil(kSkipWindowL2Bytes * double(g_.l2_data_bytes()) / head_.moved) : 1.0);

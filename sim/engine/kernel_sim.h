@@ -26,7 +26,8 @@
 //     shared first-come-first-served by the CTAs resident on that SM, so one CTA's softmax runs
 //     under another's GEMMs;
 //   - steady-state skip (cfg.steady_state_skip; docs/speed.md), for kernels of kSkipMinWaves waves
-//     or more and kSkipMinHeads heads or more whose CTAs move about the same bytes
+//     or more and kSkipMinHeads heads or more (or heads of kSkipMinHeadWaves waves or more each)
+//     whose CTAs move about the same bytes
 //     (kSkipUniformShare): every window of W CTAs launched
 //     (W the fewest whole heads, ctas_per_head CTAs each, filling kSkipWindowWaves waves) the loop
 //     compares the last two windows; when their cycles and HBM bytes agree within

@@ -79,7 +79,7 @@ inline const std::vector<FidelityBound>& fidelity_bounds() {
         {"nvidia-h100-80gb-hbm3-2026-11-21-unfused-scalar.json", 2, Metric::time_ncu, "l2", 0.18},  // median 0.080, worst 0.157
         {"nvidia-h100-80gb-hbm3-2026-11-21-unfused-scalar.json", 4, Metric::time_ncu, "l2", 0.16},  // median 0.039, worst 0.138
         {"nvidia-h100-80gb-hbm3-2026-11-21-unfused-scalar.json", 1, Metric::time_events, "l2", 0.11},  // median 0.078, worst 0.094
-        {"nvidia-h100-80gb-hbm3-2026-11-21-unfused-scalar.json", 2, Metric::time_events, "l2", 0.17},  // median 0.085, worst 0.154
+        {"nvidia-h100-80gb-hbm3-2026-11-21-unfused-scalar.json", 2, Metric::time_events, "l2", 0.17},  // median 0.085, worst 0.153
         {"nvidia-h100-80gb-hbm3-2026-11-21-unfused-scalar.json", 4, Metric::time_events, "l2", 0.16},  // median 0.037, worst 0.140
         {"nvidia-h100-80gb-hbm3-2026-11-21-v6.json", 6, Metric::hbm_read, "l2", 0.20},  // median 0.000, worst 0.182
         {"nvidia-h100-80gb-hbm3-2026-11-21-v6.json", 6, Metric::hbm_write, "l2", 0.10},  // median 0.037, worst 0.087
@@ -108,12 +108,12 @@ inline const std::vector<FidelityBound>& fidelity_bounds() {
         {"nvidia-h200-2026-11-21.json", 4, Metric::l2_requests, "l2", 0.96},  // median 0.123, worst 0.873
         {"nvidia-h200-2026-11-21.json", 5, Metric::l2_requests, "l2", 0.16},  // median 0.108, worst 0.142
         {"nvidia-h200-2026-11-21.json", 1, Metric::time_ncu, "l2", 0.11},  // median 0.080, worst 0.096
-        {"nvidia-h200-2026-11-21.json", 2, Metric::time_ncu, "l2", 0.19},  // median 0.079, worst 0.172
+        {"nvidia-h200-2026-11-21.json", 2, Metric::time_ncu, "l2", 0.19},  // median 0.079, worst 0.170
         {"nvidia-h200-2026-11-21.json", 3, Metric::time_ncu, "l2", 0.12},  // median 0.088, worst 0.106
         {"nvidia-h200-2026-11-21.json", 4, Metric::time_ncu, "l2", 0.16},  // median 0.040, worst 0.141
         {"nvidia-h200-2026-11-21.json", 5, Metric::time_ncu, "l2", 0.10},  // median 0.026, worst 0.086
         {"nvidia-h200-2026-11-21.json", 1, Metric::time_events, "l2", 0.11},  // median 0.079, worst 0.096
-        {"nvidia-h200-2026-11-21.json", 2, Metric::time_events, "l2", 0.19},  // median 0.085, worst 0.172
+        {"nvidia-h200-2026-11-21.json", 2, Metric::time_events, "l2", 0.19},  // median 0.085, worst 0.171
         {"nvidia-h200-2026-11-21.json", 3, Metric::time_events, "l2", 0.12},  // median 0.088, worst 0.109
         {"nvidia-h200-2026-11-21.json", 4, Metric::time_events, "l2", 0.16},  // median 0.037, worst 0.142
         {"nvidia-h200-2026-11-21.json", 5, Metric::time_events, "l2", 0.09},  // median 0.023, worst 0.080
@@ -183,14 +183,14 @@ inline const std::vector<FidelityBound>& fidelity_bounds() {
         {"nvidia-h200-2026-12-01-n16384.json", 4, Metric::l2_requests, "l2", 0.98},  // median 0.449, worst 0.884
         {"nvidia-h200-2026-12-01-n16384.json", 5, Metric::l2_requests, "l2", 0.12},  // median 0.047, worst 0.108
         {"nvidia-h200-2026-12-01-n16384.json", 6, Metric::l2_requests, "l2", 0.25},  // median 0.077, worst 0.221
-        {"nvidia-h200-2026-12-01-n16384.json", 1, Metric::time_ncu, "l2", 0.07},  // median 0.057, worst 0.059
-        {"nvidia-h200-2026-12-01-n16384.json", 2, Metric::time_ncu, "l2", 0.17},  // median 0.141, worst 0.149
+        {"nvidia-h200-2026-12-01-n16384.json", 1, Metric::time_ncu, "l2", 0.07},  // median 0.057, worst 0.058
+        {"nvidia-h200-2026-12-01-n16384.json", 2, Metric::time_ncu, "l2", 0.17},  // median 0.140, worst 0.147
         {"nvidia-h200-2026-12-01-n16384.json", 3, Metric::time_ncu, "l2", 0.07},  // median 0.062, worst 0.062
         {"nvidia-h200-2026-12-01-n16384.json", 4, Metric::time_ncu, "l2", 0.10},  // median 0.045, worst 0.085
         {"nvidia-h200-2026-12-01-n16384.json", 5, Metric::time_ncu, "l2", 0.07},  // median 0.036, worst 0.062
         {"nvidia-h200-2026-12-01-n16384.json", 6, Metric::time_ncu, "l2", 0.16},  // median 0.107, worst 0.140
         {"nvidia-h200-2026-12-01-n16384.json", 1, Metric::time_events, "l2", 0.07},  // median 0.057, worst 0.058
-        {"nvidia-h200-2026-12-01-n16384.json", 2, Metric::time_events, "l2", 0.17},  // median 0.145, worst 0.152
+        {"nvidia-h200-2026-12-01-n16384.json", 2, Metric::time_events, "l2", 0.17},  // median 0.143, worst 0.150
         {"nvidia-h200-2026-12-01-n16384.json", 3, Metric::time_events, "l2", 0.07},  // median 0.062, worst 0.063
         {"nvidia-h200-2026-12-01-n16384.json", 4, Metric::time_events, "l2", 0.10},  // median 0.045, worst 0.085
         {"nvidia-h200-2026-12-01-n16384.json", 5, Metric::time_events, "l2", 0.09},  // median 0.039, worst 0.078
