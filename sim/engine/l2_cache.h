@@ -66,19 +66,7 @@ struct SectorMask {
         return m;
     }
     bool any() const { return (w[0] | w[1]) != 0; }
-    int count() const { return popcount64(w[0]) + popcount64(w[1]); }
-    // Without the host's popcount instruction (the default x86-64 target has none) the compiler
-    // calls a library function per word; this is the same count in a dozen inline operations.
-    static int popcount64(uint64_t x) {
-#if defined(__POPCNT__) || !defined(__x86_64__)
-        return __builtin_popcountll(x);
-#else
-        x = x - ((x >> 1) & 0x5555555555555555ull);
-        x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
-        x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0full;
-        return int((x * 0x0101010101010101ull) >> 56);
-#endif
-    }
+    int count() const { return __builtin_popcountll(w[0]) + __builtin_popcountll(w[1]); }
     SectorMask operator&(const SectorMask& o) const { return {{w[0] & o.w[0], w[1] & o.w[1]}}; }
     SectorMask operator|(const SectorMask& o) const { return {{w[0] | o.w[0], w[1] | o.w[1]}}; }
     SectorMask operator~() const { return {{~w[0], ~w[1]}}; }
