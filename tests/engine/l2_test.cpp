@@ -45,6 +45,11 @@ void apply(Cache& c, const Access& a) {
     else c.atomic(a.addr, a.bytes, a.owner);
 }
 
+// The same for the L2 model, returning what the access moved.
+L2Access access(L2Cache& c, const Access& a) {
+    return a.kind == 0 ? c.read(a.addr, a.bytes, a.owner) : a.kind == 1 ? c.write(a.addr, a.bytes, a.owner) : c.atomic(a.addr, a.bytes, a.owner);
+}
+
 // The ops of a trace, CTA after CTA, as (kind, addr, bytes) through an address map.
 std::vector<Access> trace_accesses(const AttentionProblem& p, Algorithm algo, const GpuSpec& g) {
     Schedule s;
@@ -75,9 +80,7 @@ TEST_CASE("the L2 model with line granules equals the sector-level reference, ac
     L2Reference ref(capacity, line, sector, ways);
     uint64_t read = 0, written = 0;
     for (const Access& a : mixed_accesses(20000, 48 * 1024)) {
-        const L2Access x = a.kind == 0 ? fast.read(a.addr, a.bytes, a.owner)
-                           : a.kind == 1 ? fast.write(a.addr, a.bytes, a.owner)
-                                         : fast.atomic(a.addr, a.bytes, a.owner);
+        const L2Access x = access(fast, a);
         apply(ref, a);
         read += x.hbm_read_bytes;
         written += x.hbm_write_bytes;
@@ -121,10 +124,6 @@ std::vector<Access> run_rereads(int n, uint64_t granule) {
         v.push_back({0, far + (i % 256 + (i / 512) * 256) * len, len, Tensor::Q});  // each read twice, 256 reads apart
     pool_phase();
     return v;
-}
-
-L2Access access(L2Cache& c, const Access& a) {
-    return a.kind == 0 ? c.read(a.addr, a.bytes, a.owner) : a.kind == 1 ? c.write(a.addr, a.bytes, a.owner) : c.atomic(a.addr, a.bytes, a.owner);
 }
 
 }  // namespace
@@ -205,9 +204,7 @@ TEST_CASE("the L2 model agrees with the reference on FA2, FA1 and vanilla traces
         L2Cache exact(capacity, 128, 32, ways, 128);
         uint64_t read = 0, hits = 0;
         for (const Access& x : acc) {
-            const L2Access r = x.kind == 0   ? exact.read(x.addr, x.bytes, x.owner)
-                               : x.kind == 1 ? exact.write(x.addr, x.bytes, x.owner)
-                                             : exact.atomic(x.addr, x.bytes, x.owner);
+            const L2Access r = access(exact, x);
             read += r.hbm_read_bytes;
             hits += r.hit_bytes;
         }

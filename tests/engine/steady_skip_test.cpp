@@ -19,12 +19,13 @@ struct SkipCase {
     Algorithm algo;
     int64_t B, N, d;
     const char* gpu;
+    int64_t H = 16;
 };
 
 AttentionProblem problem_of(const SkipCase& c) {
     AttentionProblem p;
     p.B = c.B;
-    p.H = 16;
+    p.H = c.H;
     p.N = c.N;
     p.d = c.d;
     return p;
@@ -107,14 +108,11 @@ TEST_CASE("few heads are skipped when each head spans many waves, and only then"
     // state, the rest to skip but the last waves): its Q K^T GEMM (97 x 97 tiles a head) and row
     // softmax (6145 rows a head) run 8 waves a head or more on the a100-40gb, its P V GEMM (97
     // CTAs a head) less than one. All sets of the L2 kept: the skip's error alone.
-    AttentionProblem p;
-    p.B = 1;
-    p.H = 6;
-    p.N = 6145;
-    p.d = 64;
+    const SkipCase c{Algorithm::vanilla, 1, 6145, 64, "a100-40gb", 6};
+    const AttentionProblem p = problem_of(c);
     Schedule s;
-    s.algo = Algorithm::vanilla;
-    const GpuSpec g = load_gpu("a100-40gb");
+    s.algo = c.algo;
+    const GpuSpec g = load_gpu(c.gpu);
     SimOptions fast, exact;
     fast.l2_set_sampling = 1;
     exact.exact = true;
