@@ -1,10 +1,8 @@
 // kernel_sim.h: times one kernel of a Trace, event by event.
 //
 // Contract:
-//   - occupancy: CTAs per SM = the fewest allowed by SRAM (footprint.sram_bytes), registers,
-//     warps (max_warps_per_sm / warps) and max_ctas_per_sm; slots = sm_count * CTAs per SM. The
-//     first CTAs fill the slots round-robin over the SMs; each later CTA takes the slot that
-//     frees first (waves);
+//   - slots = sm_count * CTAs per SM (occupancy.h). The first CTAs fill the slots round-robin
+//     over the SMs; each later CTA takes the slot that frees first (waves);
 //   - a CTA's op stream is cut into iterations: loads, then compute, then stores (a load after
 //     compute or a store starts the next iteration). With `stages` SRAM buffers, the loads of
 //     iteration k + stages are issued when the compute of iteration k ends (stages = 1: load,
@@ -48,15 +46,10 @@
 #include <vector>
 
 #include "sim/engine/memory_system.h"
+#include "sim/engine/occupancy.h"
 #include "sim/engine/timing_result.h"
 
 namespace flashsim {
-
-struct Occupancy {
-    int64_t ctas_per_sm = 1;
-    std::string limited_by;  // "SRAM", "registers", "warps", "max CTAs per SM"
-};
-Occupancy occupancy(const KernelTrace& k, const GpuSpec& g);
 
 struct KernelSimConfig {
     int64_t stages = 1;
