@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <numeric>
 #include <queue>
 #include <stdexcept>
 #include <tuple>
@@ -30,12 +31,25 @@ constexpr double kSkipWindowL2Bytes = 4;
 constexpr double kSkipTolerance = 0.01;
 constexpr double kSkipTailWaves = 2;
 // Kernels of fewer waves than this (at 8, the FA2 backward at N = 4096, 64 heads, came out 2.8% off
-// in time and v4 0.6% in HBM reads), of fewer heads than kSkipMinHeads (a head's compulsory misses
+// in time, before whole waves below, and v4 0.6% in HBM reads; 12 lets the Figure 2 setting's GEMMs
+// of 15.2 waves skip, fewer was not studied), of fewer heads than kSkipMinHeads (a head's compulsory misses
 // come when its first CTAs start: with few heads a window holds few such lumps, and FA3 and v4 at
 // N = 16384, 16 heads, came out 1.1-1.3% off in HBM reads), or whose CTAs do unequal work (causal
 // masking: the CTA moving the fewest bytes moves less than kSkipUniformShare of the most; the last
 // waves' packing of long and short CTAs moved FA2 causal at N = 4096 by 3.7%) run whole.
-constexpr double kSkipMinWaves = 16;
+constexpr double kSkipMinWaves = 12;
+// Whole waves. CTAs of equal work started together end together: their launches stay grouped in
+// waves, and the time the kernel takes is its number of waves, rounded up, times a wave's time. A
+// skip of CTAs that are not whole waves shifts the groups against the kernel's end and moves that
+// rounding (the FA2 backward at N = 4096, B = 5, H = 16, one CTA per SM on the h200: 19.4 waves,
+// 1120 CTAs = 8.5 waves skipped, 2.7% fast). So when the last window's launches are grouped (a
+// launch lies further than kSkipGroupedWaves of a wave's time from the straight line through the
+// window's first and last launches), a kernel of fewer than kSkipFreeWaves waves skips whole heads
+// that are also whole waves (multiples of lcm(ctas_per_head, slots)) or nothing. Launches spread
+// evenly over time (CTAs of an SM out of step) move the end by the CTAs skipped, whatever their
+// number; at kSkipFreeWaves waves or more the rounding is under 1 / kSkipFreeWaves of the time.
+constexpr double kSkipGroupedWaves = 0.25;
+constexpr double kSkipFreeWaves = 128;
 constexpr int64_t kSkipMinHeads = 64;
 // Fewer heads skip when each head spans at least this many waves: the lump of a head's compulsory
 // misses is then a small part of its window (the runs above had one wave per head).
@@ -284,7 +298,10 @@ private:
     void push(double t, uint32_t slot, EventKind kind) { heap_.push(Event{t, seq_++, slot, kind}); }
     // The next CTA in launch order takes `slot` at `t`.
     void launch(uint32_t slot, double t) {
-        if (window_ > 0 && s_.skipped_ctas == 0 && next_cta_ % window_ == 0) checkpoint(t);
+        if (window_ > 0 && s_.skipped_ctas == 0) {
+            if (next_cta_ % window_ == 0) checkpoint(t);
+            window_launches_.push_back(t);
+        }
         pending_[slot] = next_cta_++;
         push(t, slot, EventKind::cta_start);
     }
@@ -319,6 +336,8 @@ private:
         Mark now{t, moved_, c_, mem_.writebacks_so_far(), mem_.dirty_bytes_by_tensor(), s_, 0};
         for (const SmPipes& p : pipes_) now.tensor_busy += p.tensor.busy_cycles;
         marks_.push_back(std::move(now));
+        const bool grouped = launches_grouped(t);
+        window_launches_.clear();
         // A timeline records every CTA until it is full (timeline_cap events); no skip before.
         if (cfg_.timeline && cfg_.timeline->size() < cfg_.timeline_cap) return;
         const size_t m = marks_.size() - 1;
@@ -334,10 +353,25 @@ private:
                 differ((b.writeback_bytes() - a.writeback_bytes()) / p0, (e.writeback_bytes() - b.writeback_bytes()) / p1))
                 return;
             const int64_t tail = int64_t(std::ceil(kSkipTailWaves * double(s_.slots)));
-            const int64_t j = (k_.cta_count() - next_cta_ - tail) / window_;
-            if (j >= 1) skip(j * window_, b, e);
+            const int64_t unit = grouped && s_.waves < kSkipFreeWaves ? std::lcm(k_.ctas_per_head, s_.slots) : window_;
+            const int64_t j = (k_.cta_count() - next_cta_ - tail) / unit;
+            if (j >= 1) skip(j * unit, b, e);
             return;
         }
+    }
+    // Whether the launches of the window that just ended (at `end`) come in groups
+    // (kSkipGroupedWaves): one lies further than that share of a wave's time (the window's time
+    // over its waves) from the straight line from the window's start to `end` (all at one instant:
+    // one group).
+    bool launches_grouped(double end) const {
+        const std::vector<double>& l = window_launches_;
+        if (l.empty()) return false;
+        const double span = end - l.front(), n = double(l.size());
+        if (!(span > 0)) return true;
+        const double wave = span * double(s_.slots) / n;
+        double worst = 0;
+        for (size_t i = 0; i < l.size(); ++i) worst = std::max(worst, std::abs(l[i] - (l.front() + span * double(i) / n)));
+        return worst > kSkipGroupedWaves * wave;
     }
     // Skips `ctas` CTAs, whole heads. What they send to the L2 is exact (every head's requests
     // are the same: one head's, times the heads); what depends on the L2's state is the last
@@ -767,6 +801,7 @@ private:
     // The steady-state skip: CTAs per window (0: off), one head's requests, the marks of the windows,
     // the trace bytes moved so far, what was skipped (s_.skipped_ctas says whether it was).
     int64_t window_ = 0;
+    std::vector<double> window_launches_;  // the launch times of the window in progress
     Head head_;
     std::vector<Mark> marks_;
     double moved_ = 0, skipped_cycles_ = 0, skipped_tensor_busy_ = 0;
