@@ -30,6 +30,17 @@ constexpr double kSkipWindowWaves = 1;
 constexpr double kSkipWindowL2Bytes = 4;
 constexpr double kSkipTolerance = 0.01;
 constexpr double kSkipTailWaves = 2;
+// The two spans checked before a skip move at least this many times the L2's data bytes each: over
+// windows of kSkipWindowL2Bytes the misses and cycles per byte differ by 1-3% from one window to the
+// next (FA3 at N = 1555, B = 55 on the h100: HBM reads per byte 0.1060-0.1092 a window, 0.1073 over
+// 40 windows; extrapolating one window made the run 0.84% low in HBM reads).
+constexpr double kSkipSpanL2Bytes = 8;
+// The windows before those checked that the skip extrapolates too: each within this share of them
+// in cycles, HBM reads and write-backs per byte (KernelRun::stretch).
+constexpr double kSkipStretch = 0.1;
+
+// Whether x and y differ by at most `share` of the larger.
+bool within(double x, double y, double share) { return std::abs(x - y) <= share * std::max(std::abs(x), std::abs(y)); }
 // Kernels of fewer waves than this (at 8, the FA2 backward at N = 4096, 64 heads, came out 2.8% off
 // in time, before whole waves below, and v4 0.6% in HBM reads; 12 lets the Figure 2 setting's GEMMs
 // of 15.2 waves skip, fewer was not studied), of fewer heads than kSkipMinHeads (a head's compulsory misses
@@ -343,21 +354,54 @@ private:
         const size_t m = marks_.size() - 1;
         const double sampled_granule = double(mem_.granule_bytes()) * double(mem_.l2_sample_every());
         for (size_t L = 1; m >= 1 + 2 * L; ++L) {
-            const Mark &a = marks_[m - 2 * L], &b = marks_[m - L], &e = marks_[m];
+            const Mark &b = marks_[m - L], &e = marks_[m];
             const double hbm = e.hbm_read_bytes() + e.writeback_bytes() - b.hbm_read_bytes() - b.writeback_bytes();
             if (mem_.l2_sample_every() > 1 && hbm / sampled_granule < double(kMinSampledGranules)) continue;
-            const double p0 = b.moved - a.moved, p1 = e.moved - b.moved;
-            const auto differ = [](double x, double y) { return std::abs(x - y) > kSkipTolerance * std::max(std::abs(x), std::abs(y)); };
-            if (!(p0 > 0) || !(p1 > 0) || !((e.t - b.t) > 0) || differ((b.t - a.t) / p0, (e.t - b.t) / p1) ||
-                differ((b.hbm_read_bytes() - a.hbm_read_bytes()) / p0, (e.hbm_read_bytes() - b.hbm_read_bytes()) / p1) ||
-                differ((b.writeback_bytes() - a.writeback_bytes()) / p0, (e.writeback_bytes() - b.writeback_bytes()) / p1))
-                return;
-            const int64_t tail = int64_t(std::ceil(kSkipTailWaves * double(s_.slots)));
+            if (!steady(m, L)) return;
+            // The last two spans of K windows agree as well, K the fewest windows (L at least) that
+            // move kSkipSpanL2Bytes times the L2's data bytes and, with grouped launches, hold the
+            // CTAs in which heads fall on waves the same way again (lcm(ctas_per_head, slots)); the
+            // skip extrapolates those 2 K windows.
             const int64_t unit = grouped && s_.waves < kSkipFreeWaves ? std::lcm(k_.ctas_per_head, s_.slots) : window_;
+            const double window_moved = double(window_ / k_.ctas_per_head) * head_.moved;
+            const size_t by_bytes = window_moved > 0 ? size_t(std::ceil(kSkipSpanL2Bytes * double(g_.l2_data_bytes()) / window_moved)) : 1;
+            const size_t K = std::max({L, by_bytes, size_t((unit + window_ - 1) / window_)});
+            if (m < 1 + 2 * K || !steady(m, K)) return;
+            const int64_t tail = int64_t(std::ceil(kSkipTailWaves * double(s_.slots)));
             const int64_t j = (k_.cta_count() - next_cta_ - tail) / unit;
-            if (j >= 1) skip(j * unit, b, e);
+            if (j >= 1) skip(j * unit, marks_[stretch(m, 2 * K)], e);
             return;
         }
+    }
+    // The first mark of the windows the skip extrapolates: the `verified` windows before mark m,
+    // and the windows before them as long as each one's cycles, HBM reads and write-backs per byte
+    // moved are within kSkipStretch of those verified windows' (never the first two: the slots
+    // start together, then the L2 fills; the second window of vanilla's Q K^T GEMM in the Figure 2
+    // setting ran 9% faster per byte). Now and then a window misses a few per cent more than those
+    // about it, and a stretch of few windows that holds none of them is low.
+    size_t stretch(size_t m, size_t verified) const {
+        const Mark &v = marks_[m - verified], &e = marks_[m];
+        const double moved = e.moved - v.moved;
+        const double t = (e.t - v.t) / moved, rd = (e.hbm_read_bytes() - v.hbm_read_bytes()) / moved,
+                     wb = (e.writeback_bytes() - v.writeback_bytes()) / moved;
+        size_t from = m - verified;
+        for (; from >= 3; --from) {
+            const Mark &a = marks_[from - 1], &b = marks_[from];
+            const double p = b.moved - a.moved;
+            if (!(p > 0) || !within((b.t - a.t) / p, t, kSkipStretch) || !within((b.hbm_read_bytes() - a.hbm_read_bytes()) / p, rd, kSkipStretch) ||
+                !within((b.writeback_bytes() - a.writeback_bytes()) / p, wb, kSkipStretch))
+                break;
+        }
+        return from;
+    }
+    // Whether the span of L windows before mark m and the span before it took the same cycles, HBM
+    // reads and write-backs per byte moved, within kSkipTolerance.
+    bool steady(size_t m, size_t L) const {
+        const Mark &a = marks_[m - 2 * L], &b = marks_[m - L], &e = marks_[m];
+        const double p0 = b.moved - a.moved, p1 = e.moved - b.moved;
+        return p0 > 0 && p1 > 0 && (e.t - b.t) > 0 && within((b.t - a.t) / p0, (e.t - b.t) / p1, kSkipTolerance) &&
+               within((b.hbm_read_bytes() - a.hbm_read_bytes()) / p0, (e.hbm_read_bytes() - b.hbm_read_bytes()) / p1, kSkipTolerance) &&
+               within((b.writeback_bytes() - a.writeback_bytes()) / p0, (e.writeback_bytes() - b.writeback_bytes()) / p1, kSkipTolerance);
     }
     // Whether the launches of the window that just ended (at `end`) come in groups
     // (kSkipGroupedWaves): one lies further than that share of a wave's time (the window's time

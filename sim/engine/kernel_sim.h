@@ -28,10 +28,12 @@
 //     whose CTAs move about the same bytes
 //     (kSkipUniformShare): every window of W CTAs launched
 //     (W the fewest whole heads, ctas_per_head CTAs each, filling kSkipWindowWaves waves) the loop
-//     compares the last two windows; when their cycles and HBM bytes agree within
-//     kSkipTolerance, it skips j whole windows (keeping kSkipTailWaves waves and the tail
-//     exact; in a kernel of fewer than kSkipFreeWaves waves whose last window launched its CTAs
-//     in groups, j whole multiples of lcm(ctas_per_head, slots) instead: whole waves): the skipped CTAs cost j times the last window's cycles, counts and sums; the CTAs in
+//     compares the last two windows and the last two spans of K windows (kSkipSpanL2Bytes); when
+//     their cycles and HBM bytes agree within kSkipTolerance, it skips j whole windows (keeping
+//     kSkipTailWaves waves and the tail exact; in a kernel of fewer than kSkipFreeWaves waves
+//     whose last window launched its CTAs in groups, j multiples of lcm(ctas_per_head, slots)
+//     instead: whole waves): the skipped CTAs cost what the windows checked (and those before them
+//     within kSkipStretch) did per byte moved, cycles, counts and sums; the CTAs in
 //     flight go on as the CTAs j W further on (the same blocks of other heads: their ops differ
 //     only in the head), and the L2 is first given the tiles the skipped CTAs would have left in
 //     it (the distinct tiles of the CTAs before the resumption, most recent last, until they hold
