@@ -362,7 +362,8 @@ bool write_json_step(const std::string& path, const Args& a, const Bench& b, con
     const AttnProblem& p = b.p;
     const AttnConfig& c = b.cfg;
     std::fprintf(f, "{\"version\": %d, \"kernel\": \"%s\", \"algo\": \"%s\", \"pass\": \"%s\", \"matmul_unit\": \"%s\", "
-                 "\"writes_lse\": %s, ", v.id, v.name, v.algo, v.pass, v.matmul_unit, v.writes_lse ? "true" : "false");
+                 "\"block_order\": \"%s\", \"writes_lse\": %s, ", v.id, v.name, v.algo, v.pass, v.matmul_unit, v.block_order,
+                 v.writes_lse ? "true" : "false");
     std::fprintf(f, "\"dtype\": \"%s\", \"B\": %d, \"H\": %d, \"N\": %d, \"d\": %d, \"causal\": %s, "
                  "\"Br\": %d, \"Bc\": %d, \"warps\": %d, \"stages\": %d, \"smem_bytes\": %zu, \"seed\": %llu, ",
                  dtype_name(p.dtype), p.B, p.H, p.N, p.d, p.causal ? "true" : "false", c.Br, c.Bc, c.warps, c.stages,

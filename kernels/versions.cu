@@ -29,7 +29,7 @@ const VersionInfo kVersions[] = {
     {5, "fa2_tc", "fa2", "fwd", "mma_sync", true, "fp16 bf16",
      "FlashAttention-2 on tensor cores: mma.sync m16n8k16 + ldmatrix, cp.async double buffer, swizzle",
      {{64, 128, 128, 4, 2}, {128, 128, 64, 4, 2}},
-     v5_fa2_tc::plan, v5_fa2_tc::workspace_bytes, v5_fa2_tc::launch},
+     v5_fa2_tc::plan, v5_fa2_tc::workspace_bytes, v5_fa2_tc::launch, 0, 0.0f, "heaviest-first"},
     // the backward of version 5's forward; Br = query rows, Bc = key rows (FA2's paper notation)
     {7, "fa2_bwd", "fa2", "bwd", "mma_sync", false, "fp16 bf16",
      "FlashAttention-2 backward on tensor cores: one CTA per key block, dKj dVj on chip, dQ fp32 atomics",
@@ -53,7 +53,7 @@ const VersionInfo kVersions[] = {
     {6, "fa3_hopper", "fa3", "fwd", "wgmma", true, "fp16 bf16",
      "FA3-style, Hopper only (sm_90a): TMA producer warpgroup, 2-stage mbarrier ring, wgmma, ping-pong",
      {{64, 128, 128, 12, 2}, {128, 128, 128, 12, 2}},
-     v6_fa3_hopper::plan, v6_fa3_hopper::workspace_bytes, v6_fa3_hopper::launch},
+     v6_fa3_hopper::plan, v6_fa3_hopper::workspace_bytes, v6_fa3_hopper::launch, 0, 0.0f, "heaviest-first"},
 #endif
 };
 
@@ -86,9 +86,11 @@ std::string versions_json() {
     for (int i = 0; i < n; ++i) {
         std::snprintf(buf, sizeof buf,
                       "%s\n {\"version\": %d, \"kernel\": \"%s\", \"algo\": \"%s\", \"pass\": \"%s\", \"matmul_unit\": \"%s\", "
-                      "\"writes_lse\": %s, \"dtypes\": \"%s\", \"forward_version\": %d, \"dropout_p\": %g, \"tiles\": [",
+                      "\"writes_lse\": %s, \"dtypes\": \"%s\", \"forward_version\": %d, \"dropout_p\": %g, "
+                      "\"block_order\": \"%s\", \"tiles\": [",
                       i ? "," : "", v[i].id, v[i].name, v[i].algo, v[i].pass, v[i].matmul_unit,
-                      v[i].writes_lse ? "true" : "false", v[i].dtypes, v[i].forward_version, double(v[i].dropout_p));
+                      v[i].writes_lse ? "true" : "false", v[i].dtypes, v[i].forward_version, double(v[i].dropout_p),
+                      v[i].block_order);
         out += buf;
         bool first = true;
         for (const DeclaredTiles& t : v[i].tiles) {

@@ -37,6 +37,9 @@ struct VersionInfo {
     // backward reads from its workspace; the backward's workspace starts with the forward's.
     int forward_version = 0;
     float dropout_p = 0.0f;  // dropout probability applied to P (standard attention: GPT-2's attn_pdrop)
+    // The order a head's query blocks launch in (a forward of one CTA per query block):
+    // "heaviest-first" maps blockIdx.x to Tr - 1 - blockIdx.x when causal, "index" does not.
+    const char* block_order = "index";
 };
 
 const VersionInfo* find_version(int id);

@@ -2,7 +2,7 @@
 
 Options have the CLI's names and defaults (`flashsim run --help`): algo, N, N_kv, d, heads,
 batch, dtype, causal, dropout (None: the algorithm's default), pass (or passes, since `pass` is a Python keyword), Br, Bc, warps, stages,
-bwd_Br, bwd_Bc, bwd_warps, bwd_stages (the backward's own; 0 = its defaults), vanilla_gemm, matmul_unit, gpu (a preset name, a .toml path or a Preset), set (GPU field
+bwd_Br, bwd_Bc, bwd_warps, bwd_stages (the backward's own; 0 = its defaults), vanilla_gemm, matmul_unit, block_order, gpu (a preset name, a .toml path or a Preset), set (GPU field
 overrides: a dict or a list of "KEY=VALUE"), paper, timing (False = the CLI's --no-timing).
 Bad options raise flashsim.ConfigError with the CLI's one-line message; an unknown option or a
 value of the wrong type raises TypeError.

@@ -12,7 +12,7 @@ namespace flashsim::python {
 namespace py = pybind11;
 
 // The keyword arguments of flashsim.run() (algo, N, N_kv, d, heads, batch, Br, Bc, warps, stages,
-// dtype, pass, causal, gpu, gpu_toml, set, paper, no_timing, vanilla_gemm, matmul_unit) on top of
+// dtype, pass, causal, gpu, gpu_toml, set, paper, no_timing, vanilla_gemm, matmul_unit, block_order) on top of
 // RunOptions' defaults. An unknown key or a value of the wrong type raises TypeError naming it.
 RunOptions options_from_dict(const py::dict& kwargs);
 

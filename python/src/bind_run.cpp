@@ -37,6 +37,7 @@ const std::vector<Key>& keys() {
         {"gpu", nullptr, &RunOptions::gpu},         {"gpu_toml", nullptr, &RunOptions::gpu_toml},
         {"vanilla_gemm", nullptr, &RunOptions::vanilla_gemm},
         {"matmul_unit", nullptr, &RunOptions::matmul_unit},
+        {"block_order", nullptr, &RunOptions::block_order},
         {"causal", nullptr, nullptr, &RunOptions::causal},
         {"paper", nullptr, nullptr, &RunOptions::paper},
         {"no_timing", nullptr, nullptr, &RunOptions::no_timing},

@@ -69,6 +69,9 @@ struct AlgorithmInfo {
     // Unfused: separate GEMM and softmax kernels with S and P in HBM (the functional layer bounds
     // their size; the GEMMs' HBM accounting is the schedule's vanilla_gemm knob).
     bool unfused = false;
+    // The forward runs one CTA per query block (FA2, FA3), whose causal blocks differ in work and
+    // may launch heaviest first (Schedule::block_order).
+    bool query_block_ctas = false;
     DropoutMask dropout_mask = DropoutMask::regenerated;
     double default_dropout = 0;  // the dropout p when the problem leaves it unset
 };

@@ -102,6 +102,7 @@ const AlgorithmInfo& fa2_algorithm() {
         .run_functional = run_fa2,
         .run_functional_backward = fa2_backward_tiles,
         .saved = SavedStatistics::logsumexp,
+        .query_block_ctas = true,
     };
     return a;
 }

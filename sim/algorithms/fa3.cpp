@@ -35,6 +35,7 @@ const AlgorithmInfo& fa3_algorithm() {
         .engine = {MmaIssue::warpgroup_mma, 2},  // wgmma; ping-pong between two consumer warpgroups
         .run_functional = run_fa2,  // the same tiles move
         .saved = SavedStatistics::logsumexp,
+        .query_block_ctas = true,
     };
     return a;
 }

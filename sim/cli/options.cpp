@@ -47,6 +47,9 @@ void add_common_options(po::options_description& desc, CommonOptions& o) {
             "vanilla's GEMMs: ideal (operands cross HBM once) or tiled (every re-read issued)")
         ("matmul-unit", po::value(&o.matmul_unit)->default_value(o.matmul_unit),
             "GEMMs on tensor cores (tensor) or as scalar fp32 FMAs on CUDA cores (fma)")
+        ("block-order", po::value(&o.block_order)->default_value(o.block_order),
+            "fa2, fa3: the order a head's query blocks launch in, index or heaviest-first (causal: the "
+            "blocks with the most key blocks first, as kernels/ versions 5 and 6 do)")
         ("gpu", po::value(&o.gpu)->default_value(o.gpu), "GPU preset (see `flashsim presets`) or a .toml file")
         ("set", po::value(&o.set)->composing(), "override one GPU field, KEY=VALUE (repeatable)")
         ("paper", po::bool_switch(&o.paper), "paper mode: no L2, counts equal the papers' IO model")

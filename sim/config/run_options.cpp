@@ -31,6 +31,7 @@ Schedule RunOptions::schedule() const {
     s.bwd_stages = bwd_stages;
     s.vanilla_gemm = parse_gemm_tiling(vanilla_gemm);
     s.matmul_unit = parse_matmul_unit(matmul_unit);
+    s.block_order = parse_block_order(block_order);
     return s;
 }
 

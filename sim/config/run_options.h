@@ -26,6 +26,7 @@ struct RunOptions {
     int64_t Br = 0, Bc = 0, warps = 0, stages = 0;
     int64_t bwd_Br = 0, bwd_Bc = 0, bwd_warps = 0, bwd_stages = 0;  // the backward's; 0 = its default
     std::string dtype = "fp16", pass = "fwd", gpu = "a100-40gb", vanilla_gemm = "ideal", matmul_unit = "tensor";
+    std::string block_order = "index";  // Schedule::block_order
     bool causal = false, paper = false, no_timing = false, exact = false, no_skip = false;
     std::optional<double> dropout;  // AttentionProblem::dropout; unset = the algorithm's default
     int64_t l2_set_sampling = 0;  // SimOptions::l2_set_sampling

@@ -15,6 +15,7 @@ const char* to_string(Algorithm a) { return algorithm_info(a).name; }
 
 const char* to_string(GemmTiling g) { return g == GemmTiling::ideal ? "ideal" : "tiled"; }
 const char* to_string(MatmulUnit u) { return u == MatmulUnit::tensor ? "tensor" : "fma"; }
+const char* to_string(BlockOrder o) { return o == BlockOrder::index ? "index" : "heaviest-first"; }
 
 Algorithm parse_algorithm(const std::string& s) {
     for (const AlgorithmInfo* a : all_algorithms())
@@ -32,6 +33,12 @@ MatmulUnit parse_matmul_unit(const std::string& s) {
     if (s == "tensor") return MatmulUnit::tensor;
     if (s == "fma") return MatmulUnit::fma;
     throw ConfigError("matmul-unit='" + s + "' is unknown; allowed: tensor, fma");
+}
+
+BlockOrder parse_block_order(const std::string& s) {
+    if (s == "index") return BlockOrder::index;
+    if (s == "heaviest-first") return BlockOrder::heaviest_first;
+    throw ConfigError("block-order='" + s + "' is unknown; allowed: index, heaviest-first");
 }
 
 Schedule Schedule::backward() const {
@@ -52,7 +59,8 @@ std::string Schedule::describe() const {
                           std::to_string(bwd_warps) + " stages=" + std::to_string(bwd_stages)
                     : "") +
            (algorithm_info(algo).unfused ? std::string(" gemm=") + to_string(vanilla_gemm) : "") +
-           (matmul_unit == MatmulUnit::fma ? " matmul=fma" : "");
+           (matmul_unit == MatmulUnit::fma ? " matmul=fma" : "") +
+           (block_order != BlockOrder::index ? std::string(" order=") + to_string(block_order) : "");
 }
 
 std::string format_bytes(int64_t bytes) {
@@ -168,6 +176,10 @@ Schedule resolve_schedule(Schedule s, const AttentionProblem& p, const GpuSpec& 
     p.validate();
     const AlgorithmInfo& a = algorithm_info(s.algo);
     dropout_p(p, s.algo);  // refuses dropout where the algorithm models none
+    if (s.block_order != BlockOrder::index && !a.query_block_ctas)
+        throw ConfigError(std::string("block-order=") + to_string(s.block_order) + " with algo=" + a.name +
+                          ": only a forward of one CTA per query block launches its blocks in an order; allowed: fa2, fa3, or "
+                          "block-order=index");
     const bool has_fwd = p.pass != Pass::bwd, has_bwd = p.pass != Pass::fwd;
     if (!has_bwd) {
         for (const auto& [key, v] : {std::pair<const char*, int64_t>{"bwd-Br", s.bwd_Br}, {"bwd-Bc", s.bwd_Bc},

@@ -37,13 +37,22 @@ enum class GemmTiling : uint8_t { ideal, tiled };
 //             fa1, fa2 PVj:     1 x d/4 (the thread's quarter of the row of Oi).
 //           The FMAs run at vector_flops_per_s; the SRAM pipe at sram_bytes_per_cycle_per_sm.
 enum class MatmulUnit : uint8_t { tensor, fma };
+// The order in which a forward of one CTA per query block (FA2, FA3) launches a head's blocks:
+//   index:          block i as CTA i (FA2's reference kernel; kernels/ version 4);
+//   heaviest_first: with a causal mask, block Tr - 1 - i as CTA i: the blocks with the most key
+//                   blocks start first and the short ones fill the last wave (kernels/ versions 5
+//                   and 6). Without one every block has the same work and the order changes
+//                   nothing.
+enum class BlockOrder : uint8_t { index, heaviest_first };
 
 const char* to_string(Algorithm a);
 const char* to_string(GemmTiling g);
 const char* to_string(MatmulUnit u);
+const char* to_string(BlockOrder o);
 Algorithm parse_algorithm(const std::string& s);  // throws ConfigError
 GemmTiling parse_gemm_tiling(const std::string& s);
 MatmulUnit parse_matmul_unit(const std::string& s);  // throws ConfigError
+BlockOrder parse_block_order(const std::string& s);  // throws ConfigError
 
 // Each pass has its own knobs, as the real kernels choose them (FA2's backward runs other blocks
 // and warps than its forward). Br, Bc, warps, stages are the forward's; bwd_* the backward's.
@@ -60,6 +69,7 @@ struct Schedule {
     int64_t bwd_Br = 0, bwd_Bc = 0, bwd_warps = 0, bwd_stages = 0;  // the backward's; 0 = its default
     GemmTiling vanilla_gemm = GemmTiling::ideal;
     MatmulUnit matmul_unit = MatmulUnit::tensor;
+    BlockOrder block_order = BlockOrder::index;  // the forward's query blocks (fa2, fa3)
 
     int64_t Tr(const AttentionProblem& p) const { return (p.N + Br - 1) / Br; }
     int64_t Tc(const AttentionProblem& p) const { return (p.Nk() + Bc - 1) / Bc; }

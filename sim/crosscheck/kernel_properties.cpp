@@ -29,6 +29,16 @@ const LegacyRow kLegacyBeforeSchema2[] = {
     {6, "fa3_hopper", {"fa3", "fwd", "wgmma"}},
 };
 
+// For files written before runs declared their block order (every file of kernels/measurements/
+// up to 2026-12-03): versions 5 and 6 map blockIdx.x to Tr - 1 - blockIdx.x when causal since they
+// were written (kernels/v5_fa2_tc.cu, v6_fa3_hopper.cu, 2026-11-21); every other version launches
+// by index. Never extended: new files carry their own.
+struct LegacyOrder {
+    int64_t version;
+    const char* kernel;
+};
+const LegacyOrder kHeaviestFirstBeforeDeclared[] = {{5, "fa2_tc"}, {6, "fa3_hopper"}};
+
 }  // namespace
 
 std::optional<KernelProperties> legacy_properties(int64_t version, const std::string& kernel) {
@@ -48,6 +58,19 @@ KernelProperties declared_properties(const MeasuredRun& r) {
     throw ConfigError(r.label() + ": kernel '" + r.kernel +
                       "' declares no matmul unit, and it is not one of the versions written before schema 2 "
                       "(1 vanilla_tiled ... 6 fa3_hopper); files of schema 2 carry matmul_unit per run");
+}
+
+BlockOrder declared_block_order(const MeasuredRun& r) {
+    if (!r.block_order.empty()) {
+        try {
+            return parse_block_order(r.block_order);
+        } catch (const ConfigError& e) {
+            throw ConfigError(r.label() + ": " + e.what());
+        }
+    }
+    for (const LegacyOrder& row : kHeaviestFirstBeforeDeclared)
+        if (row.version == r.version && r.kernel == row.kernel) return BlockOrder::heaviest_first;
+    return BlockOrder::index;
 }
 
 }  // namespace flashsim::crosscheck

@@ -9,6 +9,8 @@
 #include <optional>
 #include <string>
 
+#include "sim/core/schedule.h"
+
 namespace flashsim::crosscheck {
 
 struct MeasuredRun;
@@ -31,5 +33,11 @@ std::optional<KernelProperties> legacy_properties(int64_t version, const std::st
 // The run's declared properties: its own fields when it has them (schema 2 on), else the legacy
 // table's row. Throws ConfigError naming the run when neither has them.
 KernelProperties declared_properties(const MeasuredRun& r);
+
+// The order the run's kernel launches a head's query blocks in: its declared block_order (files
+// from 2026-12-03 on), else that of its version as the files before were written with it
+// (versions 5 fa2_tc and 6 fa3_hopper heaviest first, every other index). Throws ConfigError
+// naming the run for an unknown value.
+BlockOrder declared_block_order(const MeasuredRun& r);
 
 }  // namespace flashsim::crosscheck

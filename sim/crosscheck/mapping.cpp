@@ -30,6 +30,7 @@ SimConfig sim_config_for(const MeasuredRun& r) {
     s.Bc = r.Bc;
     s.warps = r.warps;
     s.stages = r.stages;
+    if (algorithm_info(s.algo).query_block_ctas) s.block_order = declared_block_order(r);
     if (k.matmul_unit == "fma") s.matmul_unit = MatmulUnit::fma;
     else if (k.matmul_unit == "mma_sync" || k.matmul_unit == "wgmma" || k.matmul_unit == "cublas") s.matmul_unit = MatmulUnit::tensor;
     else throw ConfigError(r.label() + ": matmul_unit='" + k.matmul_unit + "' is unknown; allowed: fma, mma_sync, wgmma, cublas");

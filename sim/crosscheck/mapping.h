@@ -13,6 +13,8 @@
 //                         commonly use on A100 and H100 for large M, N. The tile only changes L2
 //                         traffic (operand re-reads), not HBM bytes once re-reads hit in L2.
 //   vanilla           -> vanilla_gemm=tiled: real GEMMs issue every operand re-read to global memory
+//   block_order       -> the schedule's block_order for fa2 and fa3 (declared_block_order: versions
+//                        5 and 6 launch causal query blocks heaviest first)
 // So a new version of a known algorithm and unit needs no change here.
 #pragma once
 #include <string>

@@ -164,6 +164,7 @@ MeasuredRun parse_run(const Obj& o, bool schema2) {
     r.pass = o.string("pass", schema2 && r.error.empty());
     r.matmul_unit = o.string("matmul_unit", schema2 && r.error.empty());
     r.intra_warpgroup_pipeline = o.boolean("intra_warpgroup_pipeline");
+    r.block_order = o.string("block_order");
     if (auto dt = o.string("dtype"); !dt.empty()) r.dtype = dt;
     r.Br = o.integer("Br").value_or(0);
     r.Bc = o.integer("Bc").value_or(0);

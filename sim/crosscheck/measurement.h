@@ -42,6 +42,7 @@ struct MeasuredRun {
     // FA3-style kernels: whether the kernel declares FA3's intra-warpgroup pipeline (softmax of
     // block j under the Q K^T GEMM of block j + 1); absent: not declared (kernels/v6 has none).
     std::optional<bool> intra_warpgroup_pipeline;
+    std::string block_order;   // index | heaviest-first: declared (files from 2026-12-03; "" before)
     std::string vanilla_gemm;  // tiled | cublas | "": schema 1 only (schema 2 says matmul_unit)
     std::string dtype = "fp16";
     int64_t B = 1, H = 1, N = 0, d = 0;

@@ -81,7 +81,7 @@ nlohmann::json to_json(const RunResult& r) {
         {"schedule",
          {{"algo", to_string(s.algo)}, {"Br", s.Br}, {"Bc", s.Bc}, {"Tr", s.Tr(p)}, {"Tc", s.Tc(p)},
           {"warps", s.warps}, {"stages", s.stages}, {"vanilla_gemm", to_string(s.vanilla_gemm)}, {"matmul_unit", to_string(s.matmul_unit)},
-          {"bwd", backward_json(r)}}},
+          {"block_order", to_string(s.block_order)}, {"bwd", backward_json(r)}}},
         {"gpu", gpu},
         {"paper_mode", r.paper_mode},
         {"footprint",

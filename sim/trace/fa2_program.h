@@ -60,8 +60,10 @@ void append_fa2_forward_program(Trace& t, const GpuSpec& g, const char* kernel_n
     const AttentionProblem& p = t.problem;
     const Schedule& s = t.schedule;
     const Fa2Shape k = fa2_shape(p, s);
+    // Causal blocks heaviest first: CTA c of a head runs query block Tr - 1 - c (Schedule::block_order).
+    const int64_t last = p.causal && s.block_order == BlockOrder::heaviest_first ? s.Tr(p) - 1 : -1;
     add_kernel(t, kernel_name, s.Tr(p), s.warps, forward_footprint(s, p, g),
-               [k](Emitter& e, int64_t i) { return fa2_forward_cta<Lines>(e, k, i); });
+               [k, last](Emitter& e, int64_t i) { return fa2_forward_cta<Lines>(e, k, last >= 0 ? last - i : i); });
     if (s.matmul_unit == MatmulUnit::fma) t.kernels.back()->issue = scalar_tile_kernel_issue(p.es(), p.d, ScalarTileKernel::fa2_v4);
     else t.kernels.back()->issue = tensor_fa_kernel_issue(t.engine.mma == MmaIssue::warp_mma, s.Bc, p.d);
 }

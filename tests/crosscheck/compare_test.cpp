@@ -123,6 +123,34 @@ TEST_CASE("files before schema 2 take their properties from the legacy table, by
     CHECK_THROWS_WITH_AS(sim_config_for(mismatch), doctest::Contains("records algo='fa1'"), ConfigError);
 }
 
+TEST_CASE("a run's block order is its declared one, else its version's as the files before were written") {
+    // Versions 5 and 6 launch causal query blocks heaviest first (kernels/v5_fa2_tc.cu,
+    // v6_fa3_hopper.cu); a file that declares no block_order gets that from the table.
+    struct Row { int64_t version; const char* kernel; const char* algo; const char* unit; BlockOrder order; };
+    for (const Row& row : {Row{4, "fa2_scalar", "fa2", "fma", BlockOrder::index},
+                           Row{5, "fa2_tc", "fa2", "mma_sync", BlockOrder::heaviest_first},
+                           Row{6, "fa3_hopper", "fa3", "wgmma", BlockOrder::heaviest_first}}) {
+        INFO("v" << row.version << " " << row.kernel);
+        MeasuredRun r = run_of(row.version, row.algo, row.unit);
+        r.kernel = row.kernel;
+        CHECK(declared_block_order(r) == row.order);
+        CHECK(sim_config_for(r).schedule.block_order == row.order);
+        r.block_order = "index";  // declared: the file's word wins
+        CHECK(sim_config_for(r).schedule.block_order == BlockOrder::index);
+        r.block_order = "heaviest-first";
+        CHECK(sim_config_for(r).schedule.block_order == BlockOrder::heaviest_first);
+    }
+    MeasuredRun renamed = run_of(5, "fa2");
+    renamed.kernel = "fa2_tc_v2";  // not a version the files before were written with
+    CHECK(declared_block_order(renamed) == BlockOrder::index);
+    renamed.block_order = "sideways";
+    CHECK_THROWS_WITH_AS(sim_config_for(renamed), doctest::Contains("block-order='sideways'"), ConfigError);
+    // Unfused versions have no query-block forward: their schedule keeps index.
+    MeasuredRun v2 = run_of(2, "vanilla", "cublas");
+    v2.block_order = "heaviest-first";
+    CHECK(sim_config_for(v2).schedule.block_order == BlockOrder::index);
+}
+
 TEST_CASE("the relative error is (sim - meas) / meas, and missing when either side is") {
     const MetricPair p{200.0, 150.0};
     CHECK(*p.rel_err() == doctest::Approx((150.0 - 200.0) / 200.0));

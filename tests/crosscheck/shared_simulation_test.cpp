@@ -112,6 +112,7 @@ TEST_CASE("the simulation key changes with every input of the simulation") {
     CHECK(differs([](SimConfig& x, SimOptions&) { x.problem.causal = !x.problem.causal; }));
     CHECK(differs([](SimConfig& x, SimOptions&) { x.schedule.bwd_stages = 3; }));
     CHECK(differs([](SimConfig& x, SimOptions&) { x.schedule.vanilla_gemm = GemmTiling::tiled; }));
+    CHECK(differs([](SimConfig& x, SimOptions&) { x.schedule.block_order = BlockOrder::heaviest_first; }));
     CHECK(differs([](SimConfig& x, SimOptions&) { x.intra_warpgroup_pipeline = !x.intra_warpgroup_pipeline; }));
     CHECK(differs([](SimConfig&, SimOptions& y) { y.exact = true; }));
     CHECK(differs([](SimConfig&, SimOptions& y) { y.l2_set_sampling = 2; }));

@@ -25,6 +25,8 @@ CONFIGS = [
     ("--algo standard --N 256 --d 64 --heads 1 --gpu teaching --paper --pass fwdbwd --causal --bwd-Br 32 --bwd-Bc 64",
      dict(algo="standard", N=256, d=64, heads=1, gpu="teaching", paper=True, passes="fwdbwd", causal=True,
           bwd_Br=32, bwd_Bc=64)),
+    ("--algo fa3 --N 1024 --d 64 --heads 2 --gpu h100 --causal --block-order heaviest-first",
+     dict(algo="fa3", N=1024, d=64, heads=2, gpu="h100", causal=True, block_order="heaviest-first")),
     ("", {}),  # the defaults are the CLI's
 ]
 
