@@ -41,6 +41,7 @@ std::string ViewerConfig::describe() const {
     if (pass == "fwdbwd")
         s << " bwd Br=" << (bwd_Br ? std::to_string(bwd_Br) : "auto") << " Bc=" << (bwd_Bc ? std::to_string(bwd_Bc) : "auto");
     s << " " << dtype << (causal ? " causal" : "");
+    if (block_order != "index") s << " " << block_order;
     if (dropout) s << " dropout=" << dropout_text(*dropout);
     s << " " << gpu;
     for (const auto& [k, v] : set) s << " " << k << "=" << v;
@@ -50,7 +51,8 @@ std::string ViewerConfig::describe() const {
 bool ViewerConfig::operator==(const ViewerConfig& o) const {
     return algo == o.algo && N == o.N && d == o.d && Br == o.Br && Bc == o.Bc && bwd_Br == o.bwd_Br && bwd_Bc == o.bwd_Bc &&
            heads == o.heads &&
-           batch == o.batch && dtype == o.dtype && pass == o.pass && gpu == o.gpu && causal == o.causal && dropout == o.dropout &&
+           batch == o.batch && dtype == o.dtype && pass == o.pass && gpu == o.gpu && causal == o.causal &&
+           block_order == o.block_order && dropout == o.dropout &&
            paper_mode == o.paper_mode && set == o.set;
 }
 
@@ -71,6 +73,7 @@ LessonConfig to_lesson(const ViewerConfig& v) {
     l.schedule.Br = v.Br;
     l.schedule.Bc = v.Bc;
     if (l.problem.pass == Pass::fwdbwd) l.schedule.bwd_Br = v.bwd_Br, l.schedule.bwd_Bc = v.bwd_Bc;
+    l.schedule.block_order = parse_block_order(v.block_order);
     l.gpu = v.gpu;
     l.set = v.set;
     l.paper = v.paper_mode;
@@ -96,6 +99,7 @@ ViewerConfig from_lesson(const LessonConfig& l) {
     v.pass = to_string(l.problem.pass);
     v.gpu = l.gpu;
     v.causal = l.problem.causal;
+    v.block_order = to_string(l.schedule.block_order);
     v.dropout = l.problem.dropout;
     v.paper_mode = l.paper;
     v.set = l.set;

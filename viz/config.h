@@ -1,8 +1,8 @@
 // config.h: one configuration the viewer shows (problem, schedule, GPU and its overrides), as
 // the controls edit it and as a lesson's TOML file (--config) gives it.
 //
-// Contract: the fields are the CLI's (algo, N, d, Br, Bc, bwd_Br, bwd_Bc, heads, batch, dtype, causal, dropout, pass,
-// gpu, [set]); to_problem/to_schedule/to_gpu throw ConfigError naming the bad key, and so does
+// Contract: the fields are the CLI's (algo, N, d, Br, Bc, bwd_Br, bwd_Bc, heads, batch, dtype, causal, block_order,
+// dropout, pass, gpu, [set]); to_problem/to_schedule/to_gpu throw ConfigError naming the bad key, and so does
 // load_config_toml for a malformed file, an unknown key or a wrong type.
 #pragma once
 #include <cstdint>
@@ -25,6 +25,7 @@ struct ViewerConfig {
     int64_t bwd_Br = 0, bwd_Bc = 0;
     std::string dtype = "fp16", pass = "fwd", gpu = "a100-40gb";
     bool causal = false;
+    std::string block_order = "index";  // Schedule::block_order: "index" or "heaviest-first" (fa2, fa3)
     std::optional<double> dropout;  // unset = the algorithm's default (AttentionProblem::dropout)
     bool paper_mode = false;
     std::vector<std::pair<std::string, std::string>> set;  // GPU field overrides, in order

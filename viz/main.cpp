@@ -64,7 +64,7 @@ int main(int argc, char** argv) {
     // clang-format off
     desc.add_options()
         ("help,h", "show this help")
-        ("config", po::value(&config_file), "a lesson's configuration (TOML: algo, N, d, Br, Bc, bwd_Br, bwd_Bc, heads, batch, dtype, causal, pass, gpu, [set])")
+        ("config", po::value(&config_file), "a lesson's configuration (TOML: algo, N, d, Br, Bc, bwd_Br, bwd_Bc, block_order, heads, batch, dtype, causal, pass, gpu, [set])")
         ("algo", po::value(&a.algo), ("algorithm: " + algorithm_names() + " (overrides --config)").c_str())
         ("N", po::value(&a.N), "sequence length")
         ("d", po::value(&a.d), "head dimension")

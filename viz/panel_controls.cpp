@@ -104,6 +104,13 @@ void panel_controls(AppState& app, Side& side, const char* id) {
         }
     }
     ui::note_item("algorithm");
+    // Only a forward of one CTA per query block (FA2, FA3) launches its blocks in an order.
+    bool query_blocks = false;
+    try {
+        query_blocks = algorithm_info(parse_algorithm(c.algo)).query_block_ctas;
+    } catch (const std::exception&) {
+    }
+    if (!query_blocks && c.block_order != "index") c.block_order = "index", changed = true;
     changed |= combo("pass", c.pass, {"fwd", "bwd", "fwdbwd"});
     ui::note_item("pass");
     int log2N = 0;
@@ -139,6 +146,14 @@ void panel_controls(AppState& app, Side& side, const char* id) {
     if (ImGui::GetContentRegionAvail().x - ImGui::GetItemRectSize().x - ImGui::GetStyle().ItemSpacing.x >= paper_w) ImGui::SameLine();
     changed |= ImGui::Checkbox("paper mode (no L2)", &c.paper_mode);
     ui::note_item("paper mode (no L2)");
+    if (query_blocks && c.causal) {  // the order of a head's causal blocks: the tail of the last wave
+        bool heaviest = c.block_order == "heaviest-first";
+        if (ImGui::Checkbox("heaviest blocks first", &heaviest)) c.block_order = heaviest ? "heaviest-first" : "index", changed = true;
+        ui::note_item("heaviest blocks first");
+        if (ImGui::IsItemHovered())
+            ImGui::SetTooltip("launch each head's query blocks from the last (the most key blocks) to the first, as real\n"
+                              "FlashAttention kernels do: the short blocks fill the last wave");
+    }
     changed |= combo("dtype", c.dtype, {"fp32", "fp16", "bf16", "fp8"});
     ui::note_item("dtype");
     int heads = int(c.heads), batch = int(c.batch);

@@ -14,7 +14,8 @@ namespace flashsim {
 namespace {
 
 // The viewer (flashsim viz --config) reads the same keys.
-const char* const kKnownKeys = "algo, N, d, Br, Bc, bwd_Br, bwd_Bc, bwd_warps, bwd_stages, heads, batch, dtype, causal, dropout, pass, gpu, paper, [set]";
+const char* const kKnownKeys =
+    "algo, N, d, Br, Bc, bwd_Br, bwd_Bc, bwd_warps, bwd_stages, block_order, heads, batch, dtype, causal, dropout, pass, gpu, paper, [set]";
 
 int64_t get_int(const toml::table& t, const char* key, int64_t fallback, const std::string& origin) {
     const toml::node* n = t.get(key);
@@ -63,7 +64,8 @@ LessonConfig parse_lesson_config(const std::string& text, const std::string& ori
                           ": malformed TOML: " + std::string(e.description()));
     }
     static const char* const keys[] = {"algo",  "N",      "d",    "Br",  "Bc",    "bwd_Br", "bwd_Bc", "bwd_warps",
-                                       "bwd_stages", "heads", "batch", "dtype", "causal", "dropout", "pass", "gpu", "paper", "set"};
+                                       "bwd_stages", "block_order", "heads", "batch", "dtype", "causal", "dropout", "pass", "gpu",
+                                       "paper", "set"};
     for (const auto& [k, node] : tbl) {
         bool known = false;
         for (const char* key : keys) known = known || k.str() == key;
@@ -92,6 +94,7 @@ LessonConfig parse_lesson_config(const std::string& text, const std::string& ori
     s.bwd_Bc = get_int(tbl, "bwd_Bc", s.bwd_Bc, origin);
     s.bwd_warps = get_int(tbl, "bwd_warps", s.bwd_warps, origin);
     s.bwd_stages = get_int(tbl, "bwd_stages", s.bwd_stages, origin);
+    if (tbl.get("block_order")) s.block_order = parse_block_order(get_str(tbl, "block_order", "", origin));
     c.gpu = get_str(tbl, "gpu", c.gpu, origin);
     c.paper = get_bool(tbl, "paper", c.paper, origin);
     // A relative path to a GPU file is relative to the configuration file.
@@ -153,6 +156,7 @@ std::vector<std::string> LessonConfig::to_flags() const {
     if (schedule.bwd_Bc) f.insert(f.end(), {"--bwd-Bc", std::to_string(schedule.bwd_Bc)});
     if (schedule.bwd_warps) f.insert(f.end(), {"--bwd-warps", std::to_string(schedule.bwd_warps)});
     if (schedule.bwd_stages) f.insert(f.end(), {"--bwd-stages", std::to_string(schedule.bwd_stages)});
+    if (schedule.block_order != BlockOrder::index) f.insert(f.end(), {"--block-order", to_string(schedule.block_order)});
     if (p.dtype != Dtype::fp16) f.insert(f.end(), {"--dtype", to_string(p.dtype)});
     if (p.causal) f.push_back("--causal");
     if (p.dropout) f.insert(f.end(), {"--dropout", dropout_text(*p.dropout)});

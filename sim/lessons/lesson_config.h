@@ -4,6 +4,7 @@
 //   algo = "fa1"   N = 1024   d = 64   Br = 0   Bc = 0   heads = 1   batch = 1
 //   dtype = "fp16" causal = false   pass = "fwd"   gpu = "teaching"   paper = true
 //   bwd_Br = 0   bwd_Bc = 0   bwd_warps = 0   bwd_stages = 0   (the backward's own; 0 = its defaults)
+//   block_order = "index"      (or "heaviest-first": fa2, fa3)
 //   [set]                      # optional: GPU fields overridden as --set KEY=VALUE would
 //   sram_bytes_per_sm = 65536
 // Every key is optional (missing keys take the CLI's defaults); an unknown key or a wrong type

@@ -91,6 +91,9 @@ TEST_CASE("a lesson configuration and the flags it prints describe the same run"
     CHECK(c.command_line() ==
           "flashsim run --algo fa1 --N 777 --d 32 --heads 3 --batch 2 --Br 16 --Bc 48 --dtype bf16 --causal --gpu teaching "
           "--set sram_bytes_per_sm=32768 --paper");
+    const LessonConfig h = parse_lesson_config("algo = \"fa3\"\ncausal = true\nblock_order = \"heaviest-first\"\ngpu = \"h100\"\n", "fa3.toml");
+    CHECK(h.schedule.block_order == BlockOrder::heaviest_first);
+    CHECK(h.command_line() == "flashsim run --algo fa3 --N 1024 --d 64 --heads 16 --block-order heaviest-first --causal --gpu h100");
 }
 
 TEST_CASE("a bad lesson configuration is refused naming the key") {
@@ -107,6 +110,7 @@ TEST_CASE("a bad lesson configuration is refused naming the key") {
     CHECK(message("N = \"big\"\n").find("'N'") != std::string::npos);
     CHECK(message("[set]\nsram_bytes = 1\n").find("sram_bytes") != std::string::npos);
     CHECK(message("N = [\n").find("malformed TOML") != std::string::npos);
+    CHECK(message("block_order = \"sideways\"\n").find("block-order='sideways'") != std::string::npos);
 }
 
 TEST_CASE("show hides the answers unless --reveal is given, and the students' copy does not print the reveal command") {

@@ -30,6 +30,12 @@ TEST_CASE("a lesson file sets the configuration and its GPU overrides") {
     const GpuSpec g = c.to_gpu();
     CHECK(g.sram_bytes_per_sm == 65536);
     CHECK(g.hbm_bytes_per_s == doctest::Approx(2.0e12));
+    // The block order: a lesson's key, the viewer's field, the schedule's knob.
+    const ViewerConfig h = parse_config_toml("algo = \"fa2\"\ncausal = true\nblock_order = \"heaviest-first\"\n", "h.toml");
+    CHECK(h.block_order == "heaviest-first");
+    CHECK(h.to_schedule().block_order == BlockOrder::heaviest_first);
+    CHECK(h != parse_config_toml("algo = \"fa2\"\ncausal = true\n", "i.toml"));
+    CHECK(h.describe().find("heaviest-first") != std::string::npos);
 }
 
 TEST_CASE("a malformed lesson file is refused with the file, the key and what is allowed") {
