@@ -15,6 +15,7 @@
 #include <unordered_map>
 
 #include "sim/engine/queueing.h"
+#include "sim/engine/steady_skip.h"
 
 namespace flashsim {
 
@@ -22,50 +23,6 @@ namespace {
 
 constexpr int kMaxPositions = 16;  // compute ops per iteration tracked for the FA3 pipeline
 
-// The steady-state skip (kernel_sim.h): windows of at least this many waves and of moving at least
-// this many times the L2's data bytes (the L2's contents turn over: a shorter window sees one
-// phase of it), compared within this relative tolerance (cycles and HBM bytes), the last this many
-// waves never skipped.
-constexpr double kSkipWindowWaves = 1;
-constexpr double kSkipWindowL2Bytes = 4;
-constexpr double kSkipTolerance = 0.01;
-constexpr double kSkipTailWaves = 2;
-// The two spans checked before a skip move at least this many times the L2's data bytes each: over
-// windows of kSkipWindowL2Bytes the misses and cycles per byte differ by 1-3% from one window to the
-// next (FA3 at N = 1555, B = 55 on the h100: HBM reads per byte 0.1060-0.1092 a window, 0.1073 over
-// 40 windows; extrapolating one window made the run 0.84% low in HBM reads).
-constexpr double kSkipSpanL2Bytes = 8;
-// The windows before those checked that the skip extrapolates too: each within this share of them
-// in cycles, HBM reads and write-backs per byte (KernelRun::stretch).
-constexpr double kSkipStretch = 0.1;
-
-// Whether x and y differ by at most `share` of the larger.
-bool within(double x, double y, double share) { return std::abs(x - y) <= share * std::max(std::abs(x), std::abs(y)); }
-// Kernels of fewer waves than this (at 8, the FA2 backward at N = 4096, 64 heads, came out 2.8% off
-// in time, before whole waves below, and v4 0.6% in HBM reads; 12 lets the Figure 2 setting's GEMMs
-// of 15.2 waves skip, fewer was not studied), of fewer heads than kSkipMinHeads (a head's compulsory misses
-// come when its first CTAs start: with few heads a window holds few such lumps, and FA3 and v4 at
-// N = 16384, 16 heads, came out 1.1-1.3% off in HBM reads), or whose CTAs do unequal work (causal
-// masking: the CTA moving the fewest bytes moves less than kSkipUniformShare of the most; the last
-// waves' packing of long and short CTAs moved FA2 causal at N = 4096 by 3.7%) run whole.
-constexpr double kSkipMinWaves = 12;
-// Whole waves. CTAs of equal work started together end together: their launches stay grouped in
-// waves, and the time the kernel takes is its number of waves, rounded up, times a wave's time. A
-// skip of CTAs that are not whole waves shifts the groups against the kernel's end and moves that
-// rounding (the FA2 backward at N = 4096, B = 5, H = 16, one CTA per SM on the h200: 19.4 waves,
-// 1120 CTAs = 8.5 waves skipped, 2.7% fast). So when the last window's launches are grouped (a
-// launch lies further than kSkipGroupedWaves of a wave's time from the straight line through the
-// window's first and last launches), a kernel of fewer than kSkipFreeWaves waves skips whole heads
-// that are also whole waves (multiples of lcm(ctas_per_head, slots)) or nothing. Launches spread
-// evenly over time (CTAs of an SM out of step) move the end by the CTAs skipped, whatever their
-// number; at kSkipFreeWaves waves or more the rounding is under 1 / kSkipFreeWaves of the time.
-constexpr double kSkipGroupedWaves = 0.25;
-constexpr double kSkipFreeWaves = 128;
-constexpr int64_t kSkipMinHeads = 64;
-// Fewer heads skip when each head spans at least this many waves: the lump of a head's compulsory
-// misses is then a small part of its window (the runs above had one wave per head).
-constexpr double kSkipMinHeadWaves = 8;
-constexpr double kSkipUniformShare = 0.75;  // the CTA moving the fewest bytes moves at least this share of the most
 // The sums of KernelSimStats the skip extrapolates (every additive double field).
 constexpr auto kSkipSums = std::to_array<double KernelSimStats::*>({
     &KernelSimStats::stall_latency_cycles, &KernelSimStats::stall_transfer_cycles, &KernelSimStats::compute_exposed_cycles,
@@ -317,26 +274,6 @@ private:
         push(t, slot, EventKind::cta_start);
     }
 
-    // The steady-state skip (kernel_sim.h). What the loop has done by a window's start; `moved`
-    // the trace bytes of the transfers issued so far, the measure of work done (a window of W
-    // launches spans a whole number of waves' work, not W CTAs', when CTAs start in bursts).
-    struct Mark {
-        double t = 0, moved = 0;
-        Counters counts;
-        std::array<uint64_t, kTensorCount> writebacks{}, dirty{};
-        KernelSimStats sums;
-        double tensor_busy = 0;
-        double hbm_read_bytes() const {
-            double b = 0;
-            for (const Traffic& t : counts.per_tensor) b += double(t.hbm_read_bytes);
-            return b;
-        }
-        double writeback_bytes() const {
-            double b = 0;
-            for (uint64_t w : writebacks) b += double(w);
-            return b;
-        }
-    };
     // At the launch of the first CTA of a window: skip when the last two spans of L windows took the
     // same cycles, HBM reads and write-backs per byte moved (the first window, which starts the
     // slots together, in neither). L is 1 unless the L2 is set-sampled: then the shortest whose
@@ -344,20 +281,20 @@ private:
     // counts, which the skip extrapolates, are as close to the full cache's as the run's own
     // sampling bound asks (memory_system.h).
     void checkpoint(double t) {
-        Mark now{t, moved_, c_, mem_.writebacks_so_far(), mem_.dirty_bytes_by_tensor(), s_, 0};
+        SkipMark now{t, moved_, c_, mem_.writebacks_so_far(), mem_.dirty_bytes_by_tensor(), s_, 0};
         for (const SmPipes& p : pipes_) now.tensor_busy += p.tensor.busy_cycles;
         marks_.push_back(std::move(now));
-        const bool grouped = launches_grouped(t);
+        const bool grouped = launches_grouped(window_launches_, t, s_.slots);
         window_launches_.clear();
         // A timeline records every CTA until it is full (timeline_cap events); no skip before.
         if (cfg_.timeline && cfg_.timeline->size() < cfg_.timeline_cap) return;
         const size_t m = marks_.size() - 1;
         const double sampled_granule = double(mem_.granule_bytes()) * double(mem_.l2_sample_every());
         for (size_t L = 1; m >= 1 + 2 * L; ++L) {
-            const Mark &b = marks_[m - L], &e = marks_[m];
+            const SkipMark &b = marks_[m - L], &e = marks_[m];
             const double hbm = e.hbm_read_bytes() + e.writeback_bytes() - b.hbm_read_bytes() - b.writeback_bytes();
             if (mem_.l2_sample_every() > 1 && hbm / sampled_granule < double(kMinSampledGranules)) continue;
-            if (!steady(m, L)) return;
+            if (!steady(marks_, m, L)) return;
             // The last two spans of K windows agree as well, K the fewest windows (L at least) that
             // move kSkipSpanL2Bytes times the L2's data bytes and, with grouped launches, hold the
             // CTAs in which heads fall on waves the same way again (lcm(ctas_per_head, slots)); the
@@ -366,63 +303,19 @@ private:
             const double window_moved = double(window_ / k_.ctas_per_head) * head_.moved;
             const size_t by_bytes = window_moved > 0 ? size_t(std::ceil(kSkipSpanL2Bytes * double(g_.l2_data_bytes()) / window_moved)) : 1;
             const size_t K = std::max({L, by_bytes, size_t((unit + window_ - 1) / window_)});
-            if (m < 1 + 2 * K || !steady(m, K)) return;
+            if (m < 1 + 2 * K || !steady(marks_, m, K)) return;
             const int64_t tail = int64_t(std::ceil(kSkipTailWaves * double(s_.slots)));
             const int64_t j = (k_.cta_count() - next_cta_ - tail) / unit;
-            if (j >= 1) skip(j * unit, marks_[stretch(m, 2 * K)], e);
+            if (j >= 1) skip(j * unit, marks_[stretch(marks_, m, 2 * K)], e);
             return;
         }
     }
-    // The first mark of the windows the skip extrapolates: the `verified` windows before mark m,
-    // and the windows before them as long as each one's cycles, HBM reads and write-backs per byte
-    // moved are within kSkipStretch of those verified windows' (never the first two: the slots
-    // start together, then the L2 fills; the second window of vanilla's Q K^T GEMM in the Figure 2
-    // setting ran 9% faster per byte). Now and then a window misses a few per cent more than those
-    // about it, and a stretch of few windows that holds none of them is low.
-    size_t stretch(size_t m, size_t verified) const {
-        const Mark &v = marks_[m - verified], &e = marks_[m];
-        const double moved = e.moved - v.moved;
-        const double t = (e.t - v.t) / moved, rd = (e.hbm_read_bytes() - v.hbm_read_bytes()) / moved,
-                     wb = (e.writeback_bytes() - v.writeback_bytes()) / moved;
-        size_t from = m - verified;
-        for (; from >= 3; --from) {
-            const Mark &a = marks_[from - 1], &b = marks_[from];
-            const double p = b.moved - a.moved;
-            if (!(p > 0) || !within((b.t - a.t) / p, t, kSkipStretch) || !within((b.hbm_read_bytes() - a.hbm_read_bytes()) / p, rd, kSkipStretch) ||
-                !within((b.writeback_bytes() - a.writeback_bytes()) / p, wb, kSkipStretch))
-                break;
-        }
-        return from;
-    }
-    // Whether the span of L windows before mark m and the span before it took the same cycles, HBM
-    // reads and write-backs per byte moved, within kSkipTolerance.
-    bool steady(size_t m, size_t L) const {
-        const Mark &a = marks_[m - 2 * L], &b = marks_[m - L], &e = marks_[m];
-        const double p0 = b.moved - a.moved, p1 = e.moved - b.moved;
-        return p0 > 0 && p1 > 0 && (e.t - b.t) > 0 && within((b.t - a.t) / p0, (e.t - b.t) / p1, kSkipTolerance) &&
-               within((b.hbm_read_bytes() - a.hbm_read_bytes()) / p0, (e.hbm_read_bytes() - b.hbm_read_bytes()) / p1, kSkipTolerance) &&
-               within((b.writeback_bytes() - a.writeback_bytes()) / p0, (e.writeback_bytes() - b.writeback_bytes()) / p1, kSkipTolerance);
-    }
-    // Whether the launches of the window that just ended (at `end`) come in groups
-    // (kSkipGroupedWaves): one lies further than that share of a wave's time (the window's time
-    // over its waves) from the straight line from the window's start to `end` (all at one instant:
-    // one group).
-    bool launches_grouped(double end) const {
-        const std::vector<double>& l = window_launches_;
-        if (l.empty()) return false;
-        const double span = end - l.front(), n = double(l.size());
-        if (!(span > 0)) return true;
-        const double wave = span * double(s_.slots) / n;
-        double worst = 0;
-        for (size_t i = 0; i < l.size(); ++i) worst = std::max(worst, std::abs(l[i] - (l.front() + span * double(i) / n)));
-        return worst > kSkipGroupedWaves * wave;
-    }
     // Skips `ctas` CTAs, whole heads. What they send to the L2 is exact (every head's requests
-    // are the same: one head's, times the heads); what depends on the L2's state is the last
-    // span's (b to m, m now): per tensor, its misses per byte read and the bytes it made dirty per
+    // are the same: one head's, times the heads); what depends on the L2's state is the span
+    // extrapolated (b to m, m now; stretch()): per tensor, its misses per byte read and the bytes it made dirty per
     // byte written (per byte moved for a tensor the span did not read or write), and its cycles
     // and sums per byte moved.
-    void skip(int64_t ctas, const Mark& b, const Mark& m) {
+    void skip(int64_t ctas, const SkipMark& b, const SkipMark& m) {
         const uint64_t heads = uint64_t(ctas / k_.ctas_per_head);
         const double n = double(heads) * head_.moved / (m.moved - b.moved);
         s_.skipped_ctas = ctas;
@@ -847,7 +740,7 @@ private:
     int64_t window_ = 0;
     std::vector<double> window_launches_;  // the launch times of the window in progress
     Head head_;
-    std::vector<Mark> marks_;
+    std::vector<SkipMark> marks_;
     double moved_ = 0, skipped_cycles_ = 0, skipped_tensor_busy_ = 0;
 };
 

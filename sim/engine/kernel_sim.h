@@ -23,7 +23,7 @@
 //   - compute ops run on the SM's tensor, vector (FP32 and special-function) and SRAM pipes,
 //     shared first-come-first-served by the CTAs resident on that SM, so one CTA's softmax runs
 //     under another's GEMMs;
-//   - steady-state skip (cfg.steady_state_skip; docs/speed.md), for kernels of kSkipMinWaves waves
+//   - steady-state skip (cfg.steady_state_skip; steady_skip.h; docs/speed.md), for kernels of kSkipMinWaves waves
 //     or more and kSkipMinHeads heads or more (or heads of kSkipMinHeadWaves waves or more each)
 //     whose CTAs move about the same bytes
 //     (kSkipUniformShare): every window of W CTAs launched

@@ -1,0 +1,68 @@
+// steady_skip.cpp: the steady-state skip's decisions (steady_skip.h).
+#include "sim/engine/steady_skip.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace flashsim {
+
+namespace {
+
+// Whether x and y differ by at most `share` of the larger.
+bool within(double x, double y, double share) { return std::abs(x - y) <= share * std::max(std::abs(x), std::abs(y)); }
+
+// Cycles, HBM reads and write-backs per byte moved from mark a to mark b; `moved` the bytes.
+struct SpanRates {
+    double moved, cycles, hbm_reads, writebacks;
+};
+SpanRates rates(const SkipMark& a, const SkipMark& b) {
+    const double moved = b.moved - a.moved;
+    return {moved, (b.t - a.t) / moved, (b.hbm_read_bytes() - a.hbm_read_bytes()) / moved,
+            (b.writeback_bytes() - a.writeback_bytes()) / moved};
+}
+bool similar(const SpanRates& x, const SpanRates& y, double share) {
+    return within(x.cycles, y.cycles, share) && within(x.hbm_reads, y.hbm_reads, share) && within(x.writebacks, y.writebacks, share);
+}
+
+}  // namespace
+
+double SkipMark::hbm_read_bytes() const {
+    double b = 0;
+    for (const Traffic& t : counts.per_tensor) b += double(t.hbm_read_bytes);
+    return b;
+}
+
+double SkipMark::writeback_bytes() const {
+    double b = 0;
+    for (uint64_t w : writebacks) b += double(w);
+    return b;
+}
+
+bool steady(const std::vector<SkipMark>& marks, size_t m, size_t L) {
+    const SkipMark &a = marks[m - 2 * L], &b = marks[m - L], &e = marks[m];
+    const SpanRates before = rates(a, b), last = rates(b, e);
+    return before.moved > 0 && last.moved > 0 && (e.t - b.t) > 0 && similar(before, last, kSkipTolerance);
+}
+
+size_t stretch(const std::vector<SkipMark>& marks, size_t m, size_t verified) {
+    const SpanRates v = rates(marks[m - verified], marks[m]);
+    size_t from = m - verified;
+    for (; from >= 3; --from) {
+        const SpanRates w = rates(marks[from - 1], marks[from]);
+        if (!(w.moved > 0) || !similar(w, v, kSkipStretch)) break;
+    }
+    return from;
+}
+
+bool launches_grouped(const std::vector<double>& launches, double end, int64_t slots) {
+    const std::vector<double>& l = launches;
+    if (l.empty()) return false;
+    const double span = end - l.front(), n = double(l.size());
+    if (!(span > 0)) return true;
+    const double wave = span * double(slots) / n;
+    double worst = 0;
+    for (size_t i = 0; i < l.size(); ++i) worst = std::max(worst, std::abs(l[i] - (l.front() + span * double(i) / n)));
+    return worst > kSkipGroupedWaves * wave;
+}
+
+}  // namespace flashsim

@@ -1,0 +1,90 @@
+// steady_skip.h: the steady-state skip's decisions (kernel_sim.h's contract, docs/speed.md): which
+// kernels it applies to, the marks the event loop takes at each window's start, whether the
+// windows before a mark repeat, which of them a skip extrapolates, and whether a window launched
+// its CTAs in groups. The skip itself (what it adds, how it resumes, the L2's warming) is the
+// event loop's, in kernel_sim.cpp.
+#pragma once
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "sim/engine/counters.h"
+#include "sim/engine/kernel_sim.h"
+
+namespace flashsim {
+
+// Windows of at least this many waves and of moving at least this many times the L2's data bytes
+// (the L2's contents turn over: a shorter window sees one phase of it), compared within this
+// relative tolerance (cycles and HBM bytes), the last this many waves never skipped.
+inline constexpr double kSkipWindowWaves = 1;
+inline constexpr double kSkipWindowL2Bytes = 4;
+inline constexpr double kSkipTolerance = 0.01;
+inline constexpr double kSkipTailWaves = 2;
+// The two spans checked before a skip move at least this many times the L2's data bytes each: over
+// windows of kSkipWindowL2Bytes the misses and cycles per byte differ by 1-3% from one window to the
+// next (FA3 at N = 1555, B = 55 on the h100: HBM reads per byte 0.1060-0.1092 a window, 0.1073 over
+// 40 windows; extrapolating one window made the run 0.84% low in HBM reads).
+inline constexpr double kSkipSpanL2Bytes = 8;
+// The windows before those checked that the skip extrapolates too: each within this share of them
+// in cycles, HBM reads and write-backs per byte (stretch below).
+inline constexpr double kSkipStretch = 0.1;
+
+// Kernels of fewer waves than this (at 8, the FA2 backward at N = 4096, 64 heads, came out 2.8% off
+// in time, before whole waves below, and v4 0.6% in HBM reads; 12 lets the Figure 2 setting's GEMMs
+// of 15.2 waves skip, fewer was not studied), of fewer heads than kSkipMinHeads (a head's compulsory misses
+// come when its first CTAs start: with few heads a window holds few such lumps, and FA3 and v4 at
+// N = 16384, 16 heads, came out 1.1-1.3% off in HBM reads), or whose CTAs do unequal work (causal
+// masking: the CTA moving the fewest bytes moves less than kSkipUniformShare of the most; the last
+// waves' packing of long and short CTAs moved FA2 causal at N = 4096 by 3.7%) run whole.
+inline constexpr double kSkipMinWaves = 12;
+// Whole waves. CTAs of equal work started together end together: their launches stay grouped in
+// waves, and the time the kernel takes is its number of waves, rounded up, times a wave's time. A
+// skip of CTAs that are not whole waves shifts the groups against the kernel's end and moves that
+// rounding (the FA2 backward at N = 4096, B = 5, H = 16, one CTA per SM on the h200: 19.4 waves,
+// 1120 CTAs = 8.5 waves skipped, 2.7% fast). So when the last window's launches are grouped (a
+// launch lies further than kSkipGroupedWaves of a wave's time from the straight line through the
+// window's first and last launches), a kernel of fewer than kSkipFreeWaves waves skips whole heads
+// that are also whole waves (multiples of lcm(ctas_per_head, slots)) or nothing. Launches spread
+// evenly over time (CTAs of an SM out of step) move the end by the CTAs skipped, whatever their
+// number; at kSkipFreeWaves waves or more the rounding is under 1 / kSkipFreeWaves of the time.
+inline constexpr double kSkipGroupedWaves = 0.25;
+inline constexpr double kSkipFreeWaves = 128;
+inline constexpr int64_t kSkipMinHeads = 64;
+// Fewer heads skip when each head spans at least this many waves: the lump of a head's compulsory
+// misses is then a small part of its window (the runs above had one wave per head).
+inline constexpr double kSkipMinHeadWaves = 8;
+inline constexpr double kSkipUniformShare = 0.75;  // the CTA moving the fewest bytes moves at least this share of the most
+
+// What the event loop has done by a window's start; `moved` the trace bytes of the transfers
+// issued so far, the measure of work done (a window of W launches spans a whole number of waves'
+// work, not W CTAs', when CTAs start in bursts).
+struct SkipMark {
+    double t = 0, moved = 0;
+    Counters counts;
+    std::array<uint64_t, kTensorCount> writebacks{}, dirty{};
+    KernelSimStats sums;
+    double tensor_busy = 0;
+    double hbm_read_bytes() const;
+    double writeback_bytes() const;
+};
+
+// Whether the span of L windows before mark m and the span before it took the same cycles, HBM
+// reads and write-backs per byte moved, within kSkipTolerance (m >= 2 L).
+bool steady(const std::vector<SkipMark>& marks, size_t m, size_t L);
+
+// The first mark of the windows a skip extrapolates: the `verified` windows before mark m, and
+// the windows before them as long as each one's cycles, HBM reads and write-backs per byte moved
+// are within kSkipStretch of those verified windows' (never the first two: the slots start
+// together, then the L2 fills; the second window of vanilla's Q K^T GEMM in the Figure 2 setting
+// ran 9% faster per byte). Now and then a window misses a few per cent more than those about it,
+// and a stretch of few windows that holds none of them is low.
+size_t stretch(const std::vector<SkipMark>& marks, size_t m, size_t verified);
+
+// Whether the launches of a window (their times, in launch order) that ended at `end` come in
+// groups (kSkipGroupedWaves): one lies further than that share of a wave's time (the window's
+// time over its waves of `slots` CTAs) from the straight line from the window's start to `end`
+// (all at one instant: one group).
+bool launches_grouped(const std::vector<double>& launches, double end, int64_t slots);
+
+}  // namespace flashsim
