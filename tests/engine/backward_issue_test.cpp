@@ -13,6 +13,7 @@
 #include "sim/trace/kernel_issue.h"
 #include "sim/trace/trace.h"
 #include "tests/engine/hand_trace.h"
+#include "tests/trace/cta_ops.h"
 
 using namespace flashsim;
 using namespace flashsim::test;
@@ -31,15 +32,6 @@ Op gemm(uint32_t M, uint32_t N, uint32_t K, bool grid, uint32_t warps_m = 0, uin
         o.col0 = warps_n;
     }
     return o;
-}
-
-// The ops of one CTA of a kernel, in order.
-std::vector<Op> cta_ops(const KernelTrace& k, int64_t cta) {
-    std::vector<Op> all;
-    auto s = k.stream(cta);
-    std::vector<Op> buf(CtaStream::kMinBatch * 4);
-    for (size_t n; (n = s->fill(buf.data(), buf.size())) > 0;) all.insert(all.end(), buf.begin(), buf.begin() + long(n));
-    return all;
 }
 
 Trace fa2_backward_trace(int64_t d, const GpuSpec& g) {

@@ -9,6 +9,7 @@
 #include "sim/engine/simulate.h"
 #include "sim/gpu/gpu_spec.h"
 #include "sim/trace/trace.h"
+#include "tests/trace/cta_ops.h"
 
 using namespace flashsim;
 
@@ -24,12 +25,7 @@ AttentionProblem causal_problem(bool causal) {
     return p;
 }
 
-std::vector<Op> ops_of(const Trace& t, int64_t cta) {
-    std::vector<Op> all, buf(256);
-    auto s = t.kernels[0]->stream(cta);
-    for (size_t n; (n = s->fill(buf.data(), buf.size())) != 0;) all.insert(all.end(), buf.begin(), buf.begin() + n);
-    return all;
-}
+std::vector<Op> ops_of(const Trace& t, int64_t cta) { return test::cta_ops(*t.kernels[0], cta); }
 
 int64_t k_tiles(const std::vector<Op>& ops) {
     int64_t n = 0;

@@ -10,6 +10,7 @@
 #include "sim/engine/simulate.h"
 #include "sim/gpu/gpu_spec.h"
 #include "sim/trace/trace.h"
+#include "tests/trace/cta_ops.h"
 
 using namespace flashsim;
 
@@ -25,12 +26,7 @@ AttentionProblem small_problem() {
     return p;
 }
 
-std::vector<Op> ops_of_first_cta(const Trace& t, size_t kernel) {
-    std::vector<Op> all, buf(256);
-    auto s = t.kernels[kernel]->stream(0);
-    for (size_t n; (n = s->fill(buf.data(), buf.size())) != 0;) all.insert(all.end(), buf.begin(), buf.begin() + n);
-    return all;
-}
+std::vector<Op> ops_of_first_cta(const Trace& t, size_t kernel) { return test::cta_ops(*t.kernels[kernel], 0); }
 
 }  // namespace
 

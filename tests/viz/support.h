@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "sim/trace/trace.h"
+#include "tests/trace/cta_ops.h"
 
 namespace vizt {
 
@@ -47,12 +48,7 @@ inline RunOut run_viewer(const std::string& args, bool xvfb, const std::filesyst
     return r;
 }
 
-inline std::vector<flashsim::Op> cta_ops(const flashsim::KernelTrace& k, int64_t cta) {
-    std::vector<flashsim::Op> ops, buf(256);
-    auto s = k.stream(cta);
-    for (size_t n; (n = s->fill(buf.data(), buf.size())) > 0;) ops.insert(ops.end(), buf.begin(), buf.begin() + long(n));
-    return ops;
-}
+using flashsim::test::cta_ops;
 
 inline int64_t count_lines(const std::string& s) {
     int64_t n = 0;
