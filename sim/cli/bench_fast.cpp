@@ -42,6 +42,7 @@ struct Case {
     std::string refused;
     int64_t sampling = 1, granule_bytes = 0, exact_granule_bytes = 0;
     double skipped = 0;  // the share of CTAs the steady-state skip did not simulate
+    int64_t skipped_iterations = 0;  // CTA iterations the iteration skip did not simulate
     double err_hbm_read = 0, err_hbm_write = 0, err_l2 = 0, err_time = 0, exact_s = 0, fast_s = 0;
 };
 
@@ -132,6 +133,20 @@ Case draw_fused(std::mt19937_64& rng) {
     return c;
 }
 
+// Few CTAs of many iterations, what the iteration skip applies to (docs/speed.md): every algorithm
+// and pass of the table, causal or not, odd N (partial tiles), every preset with an L2, one to 16
+// heads at N = 2049 .. 16383, GEMMs on tensor cores or as scalar FMAs (FA1's one CTA per head,
+// vanilla's P V GEMM: as versions 1 and 3 of the kernels).
+Case draw_long(std::mt19937_64& rng) {
+    const AlgorithmInfo* algo = nullptr;
+    Case c = draw_common(rng, algo, true);
+    c.p.N = 2048 + pick(rng, 14336) | 1;
+    c.p.H = 1 + pick(rng, 16);
+    c.p.B = 1;
+    if (pick(rng, 2)) c.s.matmul_unit = MatmulUnit::fma;
+    return c;
+}
+
 void run_case(Case& c, int64_t granule_cap) {
     try {
         const GpuSpec g = load_gpu(c.preset);
@@ -150,6 +165,7 @@ void run_case(Case& c, int64_t granule_cap) {
         double ctas = 0;
         for (const KernelTiming& k : f.timing.kernels) ctas += double(k.ctas);
         c.skipped = ctas > 0 ? double(f.timing.skipped_ctas) / ctas : 0;
+        c.skipped_iterations = f.timing.skipped_iterations;
         const Traffic &ft = f.counts.total, &et = e.counts.total;
         c.err_hbm_read = rel(double(ft.hbm_read_bytes), double(et.hbm_read_bytes));
         c.err_hbm_write = rel(double(ft.hbm_write_bytes), double(et.hbm_write_bytes));
@@ -166,7 +182,7 @@ int cmd_bench_fast(int argc, const char* const* argv) {
     int64_t cases = 12;
     uint64_t seed = 1;
     unsigned jobs = 0;
-    bool fused = false, waves = false;
+    bool fused = false, waves = false, long_ctas = false;
     int64_t granule_cap = 0;
     po::options_description desc("bench-fast options");
     desc.add_options()("cases", po::value(&cases)->default_value(cases), "random configurations")(
@@ -174,11 +190,12 @@ int cmd_bench_fast(int argc, const char* const* argv) {
         "jobs,j", po::value(&jobs)->default_value(jobs), "cases run at once; 0 = every core")(
         "fused", po::bool_switch(&fused), "draw the fused algorithms' shapes over 256 MiB of traffic (long L2 granules)")(
         "waves", po::bool_switch(&waves), "draw every algorithm at B = 8-64, N <= 4095: many waves (the steady-state skip)")(
+        "long", po::bool_switch(&long_ctas), "draw every algorithm at B = 1, H = 1-16, N = 2049-16383: long CTAs (the iteration skip)")(
         "granule-cap", po::value(&granule_cap)->default_value(granule_cap),
         "the fast engine's longest L2 granule in bytes (SimOptions::l2_granule_cap_bytes); 0 = its default");
     po::variables_map vm;
     if (!parse(argc, argv, desc, vm,
-               "usage: flashsim bench-fast [--cases N] [--seed S] [--jobs N] [--fused | --waves] [--granule-cap BYTES]\n\n"
+               "usage: flashsim bench-fast [--cases N] [--seed S] [--jobs N] [--fused | --waves | --long] [--granule-cap BYTES]\n\n"
                "Runs random configurations with the fast engine (the default) and with --exact, and prints\n"
                "the errors and CPU seconds of both. Exit 1 when HBM or L2 bytes differ by more than 0.5%\n"
                "or time by more than 1%. Each exact run takes seconds: this is not a test for ctest."))
@@ -186,16 +203,16 @@ int cmd_bench_fast(int argc, const char* const* argv) {
     if (cases < 1 || cases > 1000) throw ConfigError("cases=" + std::to_string(cases) + " is out of range; allowed: 1 to 1000");
     std::mt19937_64 rng(seed);
     std::vector<Case> cs;
-    if (fused && waves) throw ConfigError("--fused and --waves draw different shapes; allowed: one of them");
-    for (int64_t i = 0; i < cases; ++i) cs.push_back(fused ? draw_fused(rng) : waves ? draw_waves(rng) : draw(rng));
+    if (int(fused) + int(waves) + int(long_ctas) > 1) throw ConfigError("--fused, --waves and --long draw different shapes; allowed: one of them");
+    for (int64_t i = 0; i < cases; ++i) cs.push_back(fused ? draw_fused(rng) : waves ? draw_waves(rng) : long_ctas ? draw_long(rng) : draw(rng));
     parallel_for(cs.size(), jobs, [&](size_t i) { run_case(cs[i], granule_cap); });
 
     std::printf("bench-fast: %lld random %sconfigurations (seed %llu), fast engine vs --exact; errors are |fast - exact| / exact\n",
-                (long long)cases, fused ? "fused " : waves ? "many-wave " : "", (unsigned long long)seed);
-    std::printf("%-58s %-9s %4s %11s %7s %8s %8s %8s %8s %9s %8s %7s\n", "configuration", "preset", "1/S", "granule B", "skipped",
+                (long long)cases, fused ? "fused " : waves ? "many-wave " : long_ctas ? "long-CTA " : "", (unsigned long long)seed);
+    std::printf("%-58s %-9s %4s %11s %7s %9s %8s %8s %8s %8s %9s %8s %7s\n", "configuration", "preset", "1/S", "granule B", "skipped", "iters",
                 "HBM rd", "HBM wr", "L2", "time", "exact s", "fast s", "speedup");
     double worst_bytes = 0, worst_time = 0, exact_total = 0, fast_total = 0;
-    int sampled = 0, longer = 0, skipped = 0;
+    int sampled = 0, longer = 0, skipped = 0, skipped_iterations = 0;
     for (const Case& c : cs) {
         std::string what = c.p.describe() + ", " + to_string(c.s.algo);
         if (!c.refused.empty()) {
@@ -203,8 +220,8 @@ int cmd_bench_fast(int argc, const char* const* argv) {
             continue;
         }
         const std::string granule = std::to_string(c.granule_bytes) + "/" + std::to_string(c.exact_granule_bytes);
-        std::printf("%-58s %-9s %4lld %11s %6.1f%% %7.3f%% %7.3f%% %7.3f%% %7.3f%% %9.2f %8.2f %6.1fx\n", what.c_str(), c.preset.c_str(),
-                    (long long)c.sampling, granule.c_str(), 100 * c.skipped, 100 * c.err_hbm_read, 100 * c.err_hbm_write, 100 * c.err_l2, 100 * c.err_time,
+        std::printf("%-58s %-9s %4lld %11s %6.1f%% %9lld %7.3f%% %7.3f%% %7.3f%% %7.3f%% %9.2f %8.2f %6.1fx\n", what.c_str(), c.preset.c_str(),
+                    (long long)c.sampling, granule.c_str(), 100 * c.skipped, (long long)c.skipped_iterations, 100 * c.err_hbm_read, 100 * c.err_hbm_write, 100 * c.err_l2, 100 * c.err_time,
                     c.exact_s, c.fast_s, c.exact_s / std::max(c.fast_s, 1e-9));
         worst_bytes = std::max({worst_bytes, c.err_hbm_read, c.err_hbm_write, c.err_l2});
         worst_time = std::max(worst_time, c.err_time);
@@ -212,10 +229,11 @@ int cmd_bench_fast(int argc, const char* const* argv) {
         sampled += c.sampling > 1;
         longer += c.granule_bytes > c.exact_granule_bytes;
         skipped += c.skipped > 0;
+        skipped_iterations += c.skipped_iterations > 0;
     }
     const bool ok = worst_bytes <= kMaxBytesRelErr && worst_time <= kMaxTimeRelErr;
-    std::printf("%d of %lld cases sampled, %d skipped CTAs, %d with longer granules than --exact; worst bytes error %.3f%% (bound 0.5%%), worst time error %.3f%% (bound 1%%): %s\n",
-                sampled, (long long)cases, skipped, longer, 100 * worst_bytes, 100 * worst_time, ok ? "within bounds" : "OUT OF BOUNDS");
+    std::printf("%d of %lld cases sampled, %d skipped CTAs, %d skipped iterations, %d with longer granules than --exact; worst bytes error %.3f%% (bound 0.5%%), worst time error %.3f%% (bound 1%%): %s\n",
+                sampled, (long long)cases, skipped, skipped_iterations, longer, 100 * worst_bytes, 100 * worst_time, ok ? "within bounds" : "OUT OF BOUNDS");
     std::printf("CPU seconds: exact %.1f, fast %.1f (%.1fx)\n", exact_total, fast_total, exact_total / std::max(fast_total, 1e-9));
     return ok ? 0 : 1;
 }

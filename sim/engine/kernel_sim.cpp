@@ -50,6 +50,15 @@ TileKey tile_key(const Op& op) {
     return {uint64_t(op.bh) << 32 | op.row0, uint64_t(op.rows) << 32 | op.col0, uint64_t(op.cols) << 8 | uint64_t(op.tensor)};
 }
 
+// Adds what `op` sends to the L2 (its request bytes, to its tensor's) and the trace bytes it moves.
+void add_requests(const Op& op, std::array<Traffic, kTensorCount>& requests, double& moved) {
+    if (!op.moves_data()) return;
+    moved += double(op.bytes);
+    Traffic& t = requests[size_t(op.tensor)];
+    (op.kind == OpKind::load ? t.global_read_bytes : t.global_write_bytes) += l2_request_bytes(op);
+    if (op.kind == OpKind::atomic_add) t.atomic_bytes += op.bytes;
+}
+
 struct Iteration {
     std::vector<Op> loads, compute, stores;
     double loads_issue = 0, loads_done = 0, loads_latency = 0;
@@ -81,6 +90,14 @@ struct Cta {
     double start = 0, ready = 0, real_end = 0, stores_done = 0;
     std::array<std::array<double, kMaxPositions>, 2> pos_end{};
 
+    // A CTA that only cuts `s` into iterations, one at a time (not one the event loop runs).
+    static Cta of(std::unique_ptr<CtaStream> s) {
+        Cta c;
+        c.stream = std::move(s);
+        c.buf.resize(kCtaOpBuffer);
+        c.ring.resize(1);
+        return c;
+    }
     Iteration& it(int64_t k) { return ring[size_t(k % int64_t(ring.size()))]; }
     const Op* peek() {
         if (pos == n && !eof) {
@@ -125,6 +142,17 @@ struct Cta {
             ring[i].loads_issue = times[i][0];
             ring[i].loads_done = times[i][1];
             ring[i].loads_latency = times[i][2];
+        }
+    }
+    // Cuts the next n iterations out of the stream and drops them (the iteration skip): the ones
+    // after them keep the numbers the dropped ones had. Adds the L2 requests of their loads and
+    // stores (per tensor) and the trace bytes they move.
+    void drop(int64_t n, std::array<Traffic, kTensorCount>& requests, double& moved) {
+        Iteration scratch;
+        for (int64_t i = 0; i < n; ++i) {
+            if (!parse(scratch)) throw std::logic_error("iteration skip: a CTA has fewer iterations than counted");
+            for (const auto* ops : {&scratch.loads, &scratch.stores})
+                for (const Op& op : *ops) add_requests(op, requests, moved);
         }
     }
     // Makes iteration k available (k <= parsed); false when the stream has fewer iterations.
@@ -212,6 +240,12 @@ public:
                                           head_.moved > 0 ? std::ceil(kSkipWindowL2Bytes * double(g_.l2_data_bytes()) / head_.moved) : 1.0);
             window_ = int64_t(heads) * k_.ctas_per_head;
         }
+        // The iteration skip's windows (kernels the skip above leaves whole, of long CTAs).
+        if (window_ == 0 && cfg_.steady_state_skip && cfg_.uniform_loops && mem_.skippable() && iterations_of(0) >= kSkipMinIterations &&
+            (loop_period_ = loop_period(0)) > 0) {
+            iteration_window_ = kSkipWindowL2Bytes * double(g_.l2_data_bytes());
+            next_iteration_mark_ = 0;
+        }
         const int64_t used = std::min(s_.slots, total);
         ctas_.resize(size_t(used));
         last_retire_.assign(size_t(used), 0.0);
@@ -224,7 +258,10 @@ public:
                 case EventKind::cta_start: start(e.slot, e.t); break;
                 case EventKind::cta_issue: first_loads(e.slot, e.t); break;
                 case EventKind::compute: compute(e.slot, e.t); break;
-                case EventKind::iteration_end: end_iteration(e.slot, e.t); break;
+                case EventKind::iteration_end:
+                    end_iteration(e.slot, e.t);
+                    if (iteration_window_ > 0 && moved_ >= next_iteration_mark_) iteration_checkpoint(e.t);
+                    break;
             }
         }
         for (double r : last_retire_) s_.cycles = std::max(s_.cycles, r);
@@ -266,6 +303,7 @@ private:
     void push(double t, uint32_t slot, EventKind kind) { heap_.push(Event{t, seq_++, slot, kind}); }
     // The next CTA in launch order takes `slot` at `t`.
     void launch(uint32_t slot, double t) {
+        ++cta_changes_;
         if (window_ > 0 && s_.skipped_ctas == 0) {
             if (next_cta_ % window_ == 0) checkpoint(t);
             window_launches_.push_back(t);
@@ -280,10 +318,18 @@ private:
     // HBM bytes are kMinSampledGranules sampled granules or more, so that the span's sampled
     // counts, which the skip extrapolates, are as close to the full cache's as the run's own
     // sampling bound asks (memory_system.h).
-    void checkpoint(double t) {
-        SkipMark now{t, moved_, c_, mem_.writebacks_so_far(), mem_.dirty_bytes_by_tensor(), s_, 0};
+    SkipMark mark(double t) const {
+        SkipMark now{t, moved_, c_, mem_.writebacks_so_far(), mem_.dirty_bytes_by_tensor(), s_, 0, cta_changes_, iterations_, {}, {}};
         for (const SmPipes& p : pipes_) now.tensor_busy += p.tensor.busy_cycles;
-        marks_.push_back(std::move(now));
+        if (iteration_window_ > 0)
+            for (const Cta& c : ctas_) {
+                now.done.push_back(c.next_compute);
+                now.done_at.push_back(c.ready);
+            }
+        return now;
+    }
+    void checkpoint(double t) {
+        marks_.push_back(mark(t));
         const bool grouped = launches_grouped(window_launches_, t, s_.slots);
         window_launches_.clear();
         // A timeline records every CTA until it is full (timeline_cap events); no skip before.
@@ -310,6 +356,125 @@ private:
             return;
         }
     }
+    // The iteration skip (kSkipMinIterations), at the end of an iteration once the trace bytes moved
+    // reach the next window's mark: when the last two spans of K windows (K as above, without
+    // grouped launches) took the same cycles, HBM reads and write-backs per byte moved and no CTA
+    // launched or retired in them, every CTA in flight is cut by the same time (below). The
+    // kernel's timeline goes on as if the cut had not been, and the skipped work is extrapolated
+    // from the span (extrapolate): valid as far as each CTA keeps its pace, which the windows
+    // without launches and retirements check. The marks start again after a skip (the first
+    // window after it is not compared either).
+    void iteration_checkpoint(double t) {
+        next_iteration_mark_ = moved_ + iteration_window_;
+        if (cfg_.timeline && cfg_.timeline->size() < cfg_.timeline_cap) return;
+        marks_.push_back(mark(t));
+        const size_t m = marks_.size() - 1;
+        const size_t K = size_t(std::ceil(kSkipSpanL2Bytes / kSkipWindowL2Bytes));
+        if (m < 1 + 2 * K) return;
+        const SkipMark &e = marks_[m], &v = marks_[m - 2 * K];
+        if (v.cta_changes != e.cta_changes || !steady(marks_, m, 1) || !steady(marks_, m, K)) return;
+        // Nor may the L2's dirty bytes grow over those spans by more than kSkipTolerance of the
+        // bytes written back: the L2 then still has room for what the CTAs write once (FA1's
+        // backward: dK_j and dV_j every outer loop), the exact run keeps it dirty to the end, and
+        // the extrapolation would charge it as written back (FA1's forward + backward at N = 6917,
+        // 11 heads on the rtx4090: 16% high in HBM writes).
+        const double dirty_growth = dirty_sum(e) - dirty_sum(v);
+        if (dirty_growth > kSkipTolerance * (e.writeback_bytes() - v.writeback_bytes())) return;
+        // The windows extrapolated: those two spans and the windows before them within kSkipStretch
+        // (stretch) since the last CTA launched or retired. A CTA's loop has periods of a few
+        // windows (FA1 at N = 1024, 256 heads on the h200: HBM reads per byte 0.6656 a window, 0.6712
+        // every fifth or sixth, when the outer loop loads Kj and Vj); extrapolating the two spans
+        // alone, which held none of them, came out 0.4% low in HBM reads.
+        size_t from = stretch(marks_, m, 2 * K);
+        while (marks_[from].cta_changes != e.cta_changes) ++from;
+        const SkipMark& b = marks_[from];
+        // The skip is a cut of `cut` cycles from every CTA in flight: each drops the iterations it
+        // runs in that time at its own pace over the span (CTAs sharing an SM with more or fewer
+        // others go at other paces: vanilla's P V GEMM at N = 15433 on the a100-40gb, 5 CTAs per SM,
+        // ended over a window's time; dropping as many iterations from each made it 2.7% fast),
+        // in whole loop periods, keeping at its end what it ran in the two spans checked.
+        struct Drop {
+            Cta* c;
+            double pace;  // iterations per cycle
+            int64_t room;   // iterations it may drop
+        };
+        std::vector<Drop> drops;
+        double cut = INFINITY, slowest = INFINITY, fastest = 0;
+        int64_t least_room = INT64_MAX;
+        for (size_t slot = 0; slot < ctas_.size(); ++slot) {
+            Cta& c = ctas_[slot];
+            if (!c.stream) continue;
+            // Between the ends of the iterations last ended before each mark: iterations of a few
+            // thousand cycles, counted whole over windows of tens of them, would differ by one in
+            // twenty between CTAs of one pace.
+            const double pace = double(e.done[slot] - b.done[slot]) / (e.done_at[slot] - b.done_at[slot]);
+            const int64_t room = iterations_of(c.index) - c.parsed - (e.done[slot] - v.done[slot]);
+            if (!(pace > 0) || room <= 0) return;
+            drops.push_back({&c, pace, room});
+            cut = std::min(cut, double(room) / pace);
+            slowest = std::min(slowest, pace);
+            fastest = std::max(fastest, pace);
+            least_room = std::min(least_room, room);
+        }
+        // CTAs of one pace (within kSkipTolerance) drop the same number of iterations: whole
+        // iterations from a time cut would shift each by up to an iteration's time and reorder
+        // CTAs that end within it, and a next wave's CTAs take the slots of the first to end
+        // (vanilla's P V GEMM at N = 16384 on the h100, 7 CTAs per SM ending within 18k cycles:
+        // the last wave's 400 CTAs came to other SMs, 3.2% slow).
+        const bool one_pace = fastest <= (1 + kSkipTolerance) * slowest;
+        // At least a window's time (a shorter skip saves less than the marks cost).
+        if (drops.empty() || cut < (e.t - v.t) / double(2 * K)) return;
+        std::array<Traffic, kTensorCount> requests{};
+        double moved = 0, cycles = 0;
+        for (const Drop& d : drops) {
+            int64_t n = one_pace ? least_room : std::min(d.room, int64_t(std::floor(cut * d.pace)));
+            n -= n % loop_period_;
+            d.c->drop(n, requests, moved);
+            s_.skipped_iterations += n;
+            cycles += double(n) / d.pace / double(drops.size());
+        }
+        if (!(moved > 0)) return;
+        // The CTAs in flight live as much longer as the skipped work takes; no CTA retired in the
+        // spans, so their sums hold no lifetime.
+        // The cycles are the cut's: what the CTAs dropped over their paces, on average over them.
+        s_.cta_lifetime_cycles += double(drops.size()) * extrapolate(b, e, requests, moved, cycles);
+        moved_ += moved;
+        next_iteration_mark_ = moved_ + iteration_window_;
+        marks_.clear();
+    }
+    static double dirty_sum(const SkipMark& m) {
+        double d = 0;
+        for (uint64_t x : m.dirty) d += double(x);
+        return d;
+    }
+    // The iterations after which CTA `cta` uses its tiles again: the least common multiple of the
+    // distances between two uses of one tile (FA1: the inner loop's Tr iterations, when the CTA
+    // reads its Q_i and O_i again), 1 when it uses none twice, 0 when that is more than a quarter
+    // of its iterations. A skip of a multiple of it leaves the L2 with the tiles the CTA would
+    // have used last when it goes on (a skip of another count, FA1 at N = 1024 on the h200: the
+    // CTAs went on 15 iterations into their sweep of Q and O, whose last 17 iterations' tiles the
+    // L2 held, and hit where they would have missed: 0.4% low in HBM reads).
+    int64_t loop_period(int64_t cta) const {
+        Cta cut = Cta::of(k_.stream(cta));
+        std::unordered_map<TileKey, int64_t, TileKeyHash> last;
+        int64_t period = 1, k = 0;
+        for (; cut.have(k); ++k)
+            for (const auto* ops : {&cut.it(k).loads, &cut.it(k).stores})
+                for (const Op& op : *ops) {
+                    if (!op.moves_data()) continue;
+                    const auto [u, fresh] = last.try_emplace(tile_key(op), k);
+                    if (!fresh && u->second != k) period = std::min(std::lcm(period, k - u->second), int64_t(1) << 40);
+                    u->second = k;
+                }
+        return period <= k / 4 ? period : 0;
+    }
+    // The iterations of CTA `cta` (its stream cut as the event loop cuts it).
+    int64_t iterations_of(int64_t cta) const {
+        Cta cut = Cta::of(k_.stream(cta));
+        int64_t k = 0;
+        while (cut.have(k)) ++k;
+        return k;
+    }
     // Skips `ctas` CTAs, whole heads. What they send to the L2 is exact (every head's requests
     // are the same: one head's, times the heads); what depends on the L2's state is the span
     // extrapolated (b to m, m now; stretch()): per tensor, its misses per byte read and the bytes it made dirty per
@@ -317,27 +482,10 @@ private:
     // and sums per byte moved.
     void skip(int64_t ctas, const SkipMark& b, const SkipMark& m) {
         const uint64_t heads = uint64_t(ctas / k_.ctas_per_head);
-        const double n = double(heads) * head_.moved / (m.moved - b.moved);
+        std::array<Traffic, kTensorCount> requests;
+        for (size_t i = 0; i < kTensorCount; ++i) requests[i] = head_.requests[i].scaled(heads);
         s_.skipped_ctas = ctas;
-        skipped_cycles_ = n * (m.t - b.t);
-        for (size_t i = 0; i < kTensorCount; ++i) {
-            Traffic& t = c_.per_tensor[i];
-            const Traffic &now = m.counts.per_tensor[i], &before = b.counts.per_tensor[i], &h = head_.requests[i];
-            const auto per = [&](uint64_t skipped, uint64_t window) { return window > 0 ? double(skipped) / double(window) : n; };
-            t.hbm_read_bytes +=
-                scaled_delta(now.hbm_read_bytes, before.hbm_read_bytes, per(heads * h.global_read_bytes, now.global_read_bytes - before.global_read_bytes));
-            // The bytes the span made dirty, written back or still dirty at its end: what the
-            // skipped CTAs write back in a steady state (the span's own write-backs also follow the
-            // ups and downs of the L2's dirty bytes).
-            const double made = double(m.writebacks[i]) - double(b.writebacks[i]) + double(m.dirty[i]) - double(b.dirty[i]);
-            const double written = per(heads * h.global_write_bytes, now.global_write_bytes - before.global_write_bytes);
-            t.hbm_write_bytes += uint64_t(std::max(0.0, std::round(written * made)));
-            t.global_read_bytes += heads * h.global_read_bytes;
-            t.global_write_bytes += heads * h.global_write_bytes;
-            t.atomic_bytes += heads * h.atomic_bytes;
-        }
-        for (auto f : kSkipSums) s_.*f += n * (m.sums.*f - b.sums.*f);
-        skipped_tensor_busy_ = n * (m.tensor_busy - b.tensor_busy);
+        extrapolate(b, m, requests, double(heads) * head_.moved);
         // The CTAs in flight and those about to start go on as the CTAs `ctas` further on.
         for (size_t slot = 0; slot < ctas_.size(); ++slot) {
             pending_[slot] += ctas;
@@ -355,6 +503,36 @@ private:
             w = dirty_before[i] >= dirty_after[i] ? w + (dirty_before[i] - dirty_after[i]) : w - std::min(w, dirty_after[i] - dirty_before[i]);
         }
     }
+    // Adds what the work not simulated, which sends `requests` to the L2 and moves `moved` trace
+    // bytes, would have added, as the span from mark b to mark m (m now) did per byte moved: per
+    // tensor, its misses per byte read and the bytes it made dirty per byte written (per byte moved
+    // for a tensor the span did not read or write), and the cycles (unless given) and sums. Returns
+    // the cycles.
+    double extrapolate(const SkipMark& b, const SkipMark& m, const std::array<Traffic, kTensorCount>& requests, double moved,
+                       double cycles = -1) {
+        const double n = moved / (m.moved - b.moved);
+        for (size_t i = 0; i < kTensorCount; ++i) {
+            Traffic& t = c_.per_tensor[i];
+            const Traffic &now = m.counts.per_tensor[i], &before = b.counts.per_tensor[i], &r = requests[i];
+            const auto per = [&](uint64_t skipped, uint64_t window) { return window > 0 ? double(skipped) / double(window) : n; };
+            t.hbm_read_bytes +=
+                scaled_delta(now.hbm_read_bytes, before.hbm_read_bytes, per(r.global_read_bytes, now.global_read_bytes - before.global_read_bytes));
+            // The bytes the span made dirty, written back or still dirty at its end: what the
+            // skipped work writes back in a steady state (the span's own write-backs also follow the
+            // ups and downs of the L2's dirty bytes).
+            const double made = double(m.writebacks[i]) - double(b.writebacks[i]) + double(m.dirty[i]) - double(b.dirty[i]);
+            const double written = per(r.global_write_bytes, now.global_write_bytes - before.global_write_bytes);
+            t.hbm_write_bytes += uint64_t(std::max(0.0, std::round(written * made)));
+            t.global_read_bytes += r.global_read_bytes;
+            t.global_write_bytes += r.global_write_bytes;
+            t.atomic_bytes += r.atomic_bytes;
+        }
+        for (auto f : kSkipSums) s_.*f += n * (m.sums.*f - b.sums.*f);
+        skipped_tensor_busy_ += n * (m.tensor_busy - b.tensor_busy);
+        if (cycles < 0) cycles = n * (m.t - b.t);
+        skipped_cycles_ += cycles;
+        return cycles;
+    }
     // What one head's CTAs send to the L2 (every head's is the same: trace.h) and the trace bytes
     // they move.
     struct Head {
@@ -371,14 +549,7 @@ private:
             auto st = k_.stream(c);
             const double before = h.moved;
             for (size_t n; (n = st->fill(buf.data(), buf.size())) != 0;)
-                for (size_t i = 0; i < n; ++i) {
-                    const Op& op = buf[i];
-                    if (!op.moves_data()) continue;
-                    h.moved += double(op.bytes);
-                    Traffic& t = h.requests[size_t(op.tensor)];
-                    (op.kind == OpKind::load ? t.global_read_bytes : t.global_write_bytes) += l2_request_bytes(op);
-                    if (op.kind == OpKind::atomic_add) t.atomic_bytes += op.bytes;
-                }
+                for (size_t i = 0; i < n; ++i) add_requests(buf[i], h.requests, h.moved);
             const double own = h.moved - before;
             h.least = c == 0 ? own : std::min(h.least, own);
             h.most = std::max(h.most, own);
@@ -420,10 +591,7 @@ private:
             if (f != in_flight.end() && !f->second) continue;
             const int64_t loads_issued = f != in_flight.end() ? f->second->next_issue : INT64_MAX;
             const int64_t stores_issued = f != in_flight.end() ? f->second->next_compute : INT64_MAX;
-            Cta cut;
-            cut.stream = k_.stream(c);
-            cut.buf.resize(kCtaOpBuffer);
-            cut.ring.resize(1);
+            Cta cut = Cta::of(k_.stream(c));
             its.clear();
             for (int64_t k = 0; cut.have(k); ++k) its.push_back(cut.it(k));
             const double K = double(its.size()), span = double(s_.slots);
@@ -706,12 +874,14 @@ private:
             c.next_issue = nk + 1;
         }
         c.next_compute = k + 1;
+        ++iterations_;
         c.ready = t;
         if (!c.have(k + 1)) return retire(slot, std::max({t, c.real_end, c.stores_done}));
         push(std::max(t, c.it(k + 1).loads_done), slot, EventKind::compute);
     }
 
     void retire(uint32_t slot, double t) {
+        ++cta_changes_;
         Cta& c = ctas_[slot];
         s_.cta_lifetime_cycles += t - c.start;
         last_retire_[slot] = t;
@@ -742,6 +912,10 @@ private:
     Head head_;
     std::vector<SkipMark> marks_;
     double moved_ = 0, skipped_cycles_ = 0, skipped_tensor_busy_ = 0;
+    // The iteration skip: the bytes of a window (0: off) and where the next one ends; CTAs
+    // launched and retired, and iterations ended, so far.
+    double iteration_window_ = 0, next_iteration_mark_ = 0;
+    int64_t cta_changes_ = 0, iterations_ = 0, loop_period_ = 1;
 };
 
 }  // namespace

@@ -39,6 +39,14 @@
 //     it (the distinct tiles of the CTAs before the resumption, most recent last, until they hold
 //     twice the L2's data bytes; MemorySystem::warm); with a timeline, only once it is full
 //     (timeline_cap events: the viewer's timeline shows the CTAs it has recorded as they ran);
+//   - iteration skip (the same switch), for the kernels the skip above leaves whole whose CTAs run
+//     kSkipMinIterations iterations or more without a causal mask (cfg.uniform_loops; FA1's one CTA per head, vanilla's P V GEMM at long
+//     rows): windows marked every kSkipWindowL2Bytes times the L2's data bytes moved; when the
+//     last two spans of K windows agree as above, no CTA launched or retired in them and the L2's
+//     dirty bytes did not grow, the CTAs in flight are cut by one time: each drops the iterations
+//     not yet cut from its stream that it runs in that time at its own pace, in whole loop periods
+//     (keeping as many at its end as it ran in the two spans), and the kernel's time, counts and
+//     sums grow by what the spans did per byte moved; the L2 keeps what it holds;
 //   - warpgroups = 2 (FA3): each iteration's work is split between two consumer warpgroups that
 //     share the SM's pipes (ping-pong), and within a warpgroup op j of iteration k + 1 waits
 //     only for op j - 1 of k + 1 and op j of k (the intra-warpgroup pipeline: the next Q.K^T
@@ -63,6 +71,10 @@ struct KernelSimConfig {
     uint32_t kernel_index = 0;
     // Skip the middle of a kernel of many waves once its waves repeat (steady_state_skip below).
     bool steady_state_skip = false;
+    // The CTAs' loops do the same work in every pass (no causal mask): what the iteration skip
+    // needs (under a causal mask a CTA's sweeps shorten or lengthen as it goes, and the L2's
+    // contents with them).
+    bool uniform_loops = false;
     std::vector<TimelineEvent>* timeline = nullptr;  // null: no timeline
     size_t timeline_cap = 0;
     bool* timeline_truncated = nullptr;
@@ -102,6 +114,9 @@ struct KernelSimStats {
     // CTAs the steady-state skip did not simulate: their time, counts and sums above are those of
     // the last simulated window times the windows skipped (0: every CTA simulated).
     int64_t skipped_ctas = 0;
+    // Iterations the iteration skip did not simulate, summed over CTAs (steady_skip.h,
+    // kSkipMinIterations): likewise extrapolated.
+    int64_t skipped_iterations = 0;
 };
 
 KernelSimStats simulate_kernel(const KernelTrace& k, const GpuSpec& g, MemorySystem& mem, const KernelSimConfig& cfg,

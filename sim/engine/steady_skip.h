@@ -56,6 +56,17 @@ inline constexpr int64_t kSkipMinHeads = 64;
 inline constexpr double kSkipMinHeadWaves = 8;
 inline constexpr double kSkipUniformShare = 0.75;  // the CTA moving the fewest bytes moves at least this share of the most
 
+// The iteration skip, for kernels the skip above leaves whole, without a causal mask (a CTA's
+// sweeps then shorten or lengthen as it goes: FA1's causal forward and backward at N = 13037, 16
+// heads on the h200, came out 1.5% and 2.2% low in HBM reads and writes): CTAs of at least this many
+// iterations (FA1's one CTA per head loops over every pair of blocks: 262144 iterations at
+// N = 16384 with Br = Bc = 32; vanilla's P V GEMM reads 256 tiles of P per CTA there). Once the
+// windows of kSkipWindowL2Bytes (marked by bytes moved) repeat with no CTA launched or retired in
+// the last two spans, every CTA in flight drops the iterations it has not yet cut from its stream
+// that it would run in one time at its own pace, all but those two spans' worth at its end
+// (KernelRun::iteration_checkpoint, docs/speed.md).
+inline constexpr int64_t kSkipMinIterations = 64;
+
 // What the event loop has done by a window's start; `moved` the trace bytes of the transfers
 // issued so far, the measure of work done (a window of W launches spans a whole number of waves'
 // work, not W CTAs', when CTAs start in bursts).
@@ -65,6 +76,11 @@ struct SkipMark {
     std::array<uint64_t, kTensorCount> writebacks{}, dirty{};
     KernelSimStats sums;
     double tensor_busy = 0;
+    // The iteration skip's (kernels of few CTAs of many iterations): CTAs launched and retired so
+    // far, iterations ended, and those the CTA in each slot has ended, the last when.
+    int64_t cta_changes = 0, iterations = 0;
+    std::vector<int64_t> done;
+    std::vector<double> done_at;
     double hbm_read_bytes() const;
     double writeback_bytes() const;
 };

@@ -138,6 +138,7 @@ TimedRun run_timing(const Trace& t, const GpuSpec& g, const SimOptions& o, const
         cfg.tensor_flops_per_s = run.tensor_flops_per_s;
         cfg.kernel_index = uint32_t(i);
         cfg.steady_state_skip = o.steady_state_skip && !o.exact;
+        cfg.uniform_loops = !t.problem.causal;
         if (o.timeline) {
             cfg.timeline = &tm.timeline;
             cfg.timeline_cap = o.timeline_max_events;
@@ -160,6 +161,8 @@ TimedRun run_timing(const Trace& t, const GpuSpec& g, const SimOptions& o, const
         kt.waves = s.waves;
         kt.skipped_ctas = s.skipped_ctas;
         tm.skipped_ctas += s.skipped_ctas;
+        kt.skipped_iterations = s.skipped_iterations;
+        tm.skipped_iterations += s.skipped_iterations;
         if (k.issue.elementwise_loads()) kt.warp_instructions = s.warp_instructions;
         tm.kernels.push_back(kt);
         tm.cycles += s.cycles;

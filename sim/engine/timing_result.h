@@ -43,6 +43,7 @@ struct KernelTiming {
     // all of the kernel's (a kernel issuing everything on CUDA cores); 0 otherwise.
     double warp_instructions = 0;
     int64_t skipped_ctas = 0;  // CTAs the steady-state skip did not simulate (KernelSimStats::skipped_ctas)
+    int64_t skipped_iterations = 0;  // iterations the iteration skip did not simulate, over CTAs
 };
 
 struct Timing {
@@ -73,6 +74,7 @@ struct Timing {
     int64_t l2_granule_bytes = 0;       // 0: no L2 modelled
     int64_t l2_set_sampling = 1;        // the L2 simulated 1 in this many sets (1: every set, exact)
     int64_t skipped_ctas = 0;           // CTAs the steady-state skip did not simulate, all kernels
+    int64_t skipped_iterations = 0;     // CTA iterations the iteration skip did not simulate, all kernels
     std::vector<TimelineEvent> timeline;  // bounded; empty unless asked for
     bool timeline_truncated = false;
 };

@@ -121,6 +121,7 @@ nlohmann::json to_json(const RunResult& r) {
         tj["l2_granule_bytes"] = t.l2_granule_bytes;
         tj["l2_set_sampling"] = t.l2_set_sampling;
         tj["skipped_ctas"] = t.skipped_ctas;
+        tj["skipped_iterations"] = t.skipped_iterations;
         nlohmann::json roof = nlohmann::json::array();
         for (const auto& p : t.roofline)
             roof.push_back({{"level", p.level}, {"bytes", p.bytes}, {"intensity_flops_per_byte", p.intensity_flops_per_byte},
@@ -131,7 +132,8 @@ nlohmann::json to_json(const RunResult& r) {
         for (const auto& k : t.kernels)
             ks.push_back({{"name", k.name}, {"cycles", k.cycles}, {"seconds", k.seconds}, {"clock_hz", k.clock_hz}, {"ctas", k.ctas},
                           {"ctas_per_sm", k.ctas_per_sm}, {"occupancy_limited_by", k.occupancy_limited_by}, {"waves", k.waves},
-                          {"warp_instructions", k.warp_instructions}, {"skipped_ctas", k.skipped_ctas}});
+                          {"warp_instructions", k.warp_instructions}, {"skipped_ctas", k.skipped_ctas},
+                          {"skipped_iterations", k.skipped_iterations}});
         tj["kernels"] = ks;
         tj["timeline_truncated"] = t.timeline_truncated;
         if (!t.timeline.empty()) {

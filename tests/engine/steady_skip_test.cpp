@@ -168,3 +168,62 @@ TEST_CASE("few heads are skipped when each head spans many waves, and only then"
     CHECK(f.timing.kernels[2].skipped_ctas == 0);
     check_fast_bounds(f, e);
 }
+
+TEST_CASE("kernels of few long CTAs drop whole periods of iterations and stay within the fast path's bounds") {
+    // FA1 with scalar GEMMs (kernel version 3's schedule), one CTA per head of (N / 32)^2
+    // iterations, at N = 1024 with 256 heads (one wave of the h200) and N = 4096 with 16 heads on
+    // the a100-40gb: its CTAs read their Q_i and O_i again every Tr = N / Br iterations, so each
+    // drops a multiple of Tr. Vanilla's P V GEMM at N = 8192 with 4 heads on the a100-40gb (half a
+    // wave of CTAs that read 128 tiles of P each); its Q K^T GEMM and softmax have short CTAs and
+    // drop none. All sets of the L2 kept: the skip's error alone.
+    struct Case {
+        SkipCase c;
+        int64_t Br = 0;
+        MatmulUnit unit = MatmulUnit::tensor;
+    };
+    for (const Case& k : {Case{SkipCase{Algorithm::fa1, 16, 1024, 64, "h200"}, 32, MatmulUnit::fma},
+                          Case{SkipCase{Algorithm::fa1, 1, 4096, 128, "a100-40gb"}, 32, MatmulUnit::fma},
+                          Case{SkipCase{Algorithm::vanilla, 1, 8192, 64, "a100-40gb", 4}}}) {
+        const AttentionProblem p = problem_of(k.c);
+        Schedule s;
+        s.algo = k.c.algo;
+        s.matmul_unit = k.unit;
+        if (k.Br > 0) {
+            s.Br = s.Bc = k.Br;
+            s.warps = 4;
+        }
+        const GpuSpec g = load_gpu(k.c.gpu);
+        SimOptions fast, exact, off;
+        fast.l2_set_sampling = 1;
+        exact.exact = true;
+        off.steady_state_skip = false;
+        off.l2_set_sampling = 1;
+        const RunResult f = simulate(p, s, g, fast), e = simulate(p, s, g, exact);
+        INFO(std::string(to_string(k.c.algo)), " N = ", k.c.N, " on ", std::string(k.c.gpu));
+        REQUIRE(f.timing.l2_set_sampling == 1);
+        CHECK(f.timing.skipped_ctas == 0);
+        REQUIRE(f.timing.skipped_iterations > 0);
+        CHECK(e.timing.skipped_iterations == 0);
+        CHECK(simulate(p, s, g, off).timing.skipped_iterations == 0);
+        if (k.c.algo == Algorithm::fa1) {
+            // Every CTA in flight (one a head) drops whole inner loops.
+            const int64_t Tr = (k.c.N + k.Br - 1) / k.Br;
+            CHECK(f.timing.skipped_iterations % Tr == 0);
+        } else {
+            for (const KernelTiming& t : f.timing.kernels) CHECK((t.skipped_iterations > 0) == (t.name == "vanilla_pv"));
+        }
+        check_fast_bounds(f, e);
+    }
+}
+
+TEST_CASE("causal kernels drop no iterations") {
+    // A causal mask changes the work along a CTA's loop: FA1's sweeps shorten as it goes.
+    AttentionProblem p = problem_of(SkipCase{Algorithm::fa1, 16, 1024, 64, "h200"});
+    p.causal = true;
+    Schedule s;
+    s.algo = Algorithm::fa1;
+    s.matmul_unit = MatmulUnit::fma;
+    s.Br = s.Bc = 32;
+    s.warps = 4;
+    CHECK(simulate(p, s, load_gpu("h200"), SimOptions{}).timing.skipped_iterations == 0);
+}
