@@ -56,7 +56,8 @@ void add_common_options(po::options_description& desc, CommonOptions& o) {
         ("no-timing", po::bool_switch(&o.no_timing), "count only; skip the timing layer")
         ("exact", po::bool_switch(&o.exact), "the exact engine: every L2 set simulated (large runs otherwise sample the L2's sets)")
         ("no-skip", po::bool_switch(&o.no_skip),
-            "simulate every CTA (else kernels of many waves skip their middle once their waves repeat)")
+            "simulate every CTA and iteration (else kernels of many waves skip their middle once their waves repeat, "
+            "and few long CTAs their loops' middle)")
         ("l2-set-sampling", po::value(&o.l2_set_sampling)->default_value(o.l2_set_sampling),
             "simulate 1 in this many L2 sets (a power of two dividing the sets); 0 = automatic, 1 = every set");
     // clang-format on

@@ -468,12 +468,16 @@ private:
                 }
         return period <= k / 4 ? period : 0;
     }
-    // The iterations of CTA `cta` (its stream cut as the event loop cuts it).
-    int64_t iterations_of(int64_t cta) const {
-        Cta cut = Cta::of(k_.stream(cta));
-        int64_t k = 0;
-        while (cut.have(k)) ++k;
-        return k;
+    // The iterations of CTA `cta` (its stream cut as the event loop cuts it), counted once per
+    // block: every head's CTAs are the same but for the head (trace.h).
+    int64_t iterations_of(int64_t cta) {
+        const int64_t block = k_.ctas_per_head > 0 ? cta % k_.ctas_per_head : cta;
+        const auto [it, fresh] = iteration_counts_.try_emplace(block, 0);
+        if (fresh) {
+            Cta cut = Cta::of(k_.stream(cta));
+            while (cut.have(it->second)) ++it->second;
+        }
+        return it->second;
     }
     // Skips `ctas` CTAs, whole heads. What they send to the L2 is exact (every head's requests
     // are the same: one head's, times the heads); what depends on the L2's state is the span
@@ -916,6 +920,7 @@ private:
     // launched and retired, and iterations ended, so far.
     double iteration_window_ = 0, next_iteration_mark_ = 0;
     int64_t cta_changes_ = 0, iterations_ = 0, loop_period_ = 1;
+    std::unordered_map<int64_t, int64_t> iteration_counts_;  // iterations_of, by block
 };
 
 }  // namespace
