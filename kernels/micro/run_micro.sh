@@ -11,7 +11,7 @@ gpu=$(nvidia-smi --query-gpu=name --format=csv,noheader | head -1)
 slug=$(echo "$gpu" | tr 'A-Z' 'a-z' | sed -E 's/[^a-z0-9]+/-/g; s/^-//; s/-$//')
 day=$(date -u +%Y-%m-%d)
 shift 2
-names=${*:-mem_latency_bw loaded_chase clock_under_load launch_cost mma_rate ldmatrix_mma_mix issue_latency l2_writeback sram_issue l2_stream l2_partition cta_retire red_throughput l2_merge write_stream tile_stream}
+names=${*:-mem_latency_bw loaded_chase clock_under_load launch_cost mma_rate ldmatrix_mma_mix issue_latency l2_writeback sram_issue l2_stream l2_partition cta_retire red_throughput l2_merge write_stream tile_stream cta_placement}
 for name in $names; do
     exe="$B/micro_$name"
     if [ ! -x "$exe" ]; then echo "skip $name (not built)"; continue; fi
