@@ -2,6 +2,9 @@
 // (sim/crosscheck/measurement.h), so both accept and refuse exactly the same files.
 #include "viz/measurement.h"
 
+#include "sim/algorithms/algorithm.h"
+#include "sim/core/errors.h"
+#include "sim/crosscheck/kernel_properties.h"
 #include "sim/crosscheck/measurement.h"
 
 namespace flashsim::viz {
@@ -22,6 +25,11 @@ MeasurementFile parse_measurements(const std::string& body, const std::string& o
         v.dtype = r.dtype;
         v.B = r.B, v.H = r.H, v.N = r.N, v.d = r.d, v.Br = r.Br, v.Bc = r.Bc;
         v.causal = r.causal;
+        try {
+            if (algorithm_info(parse_algorithm(r.algo)).query_block_ctas) v.block_order = to_string(crosscheck::declared_block_order(r));
+        } catch (const ConfigError&) {
+            // An algorithm the simulator does not know, or an order it does not: shown by index.
+        }
         v.time_ms_median = r.time_ms_median.value_or(0);
         if (r.ncu && r.ncu->dram_read_bytes && r.ncu->dram_write_bytes && r.ncu->lts_bytes && r.ncu->gpu_time_ns) {
             v.has_ncu = true;
@@ -45,6 +53,11 @@ const MeasuredRun* find_run(const MeasurementFile& f, const ViewerConfig& c, int
             r.H == c.heads && r.B == c.batch && r.Br == Br && r.Bc == Bc)
             return &r;
     return nullptr;
+}
+
+void apply_run(ViewerConfig& c, const MeasuredRun& r) {
+    c.algo = r.algo, c.dtype = r.dtype, c.N = r.N, c.d = r.d, c.Br = r.Br, c.Bc = r.Bc, c.batch = r.B, c.heads = r.H, c.causal = r.causal;
+    c.block_order = r.block_order;
 }
 
 }  // namespace flashsim::viz

@@ -18,6 +18,9 @@ struct MeasuredRun {
     std::string version, algo, dtype;
     int64_t B = 0, H = 0, N = 0, d = 0, Br = 0, Bc = 0;
     bool causal = false;
+    // The order the kernel launches a head's query blocks in ("index" or "heaviest-first"), as the
+    // cross-check takes it (crosscheck::declared_block_order), for the algorithms that have one.
+    std::string block_order = "index";
     double time_ms_median = 0;
     bool has_ncu = false;
     double dram_read_bytes = 0, dram_write_bytes = 0, l2_bytes = 0, gpu_time_ns = 0;
@@ -35,5 +38,8 @@ MeasurementFile load_measurements(const std::string& path);
 // The run of `f` with the configuration's algo, dtype, N, d, causal, heads and batch, and, when
 // the configuration sets them, its Br and Bc. nullptr when none matches.
 const MeasuredRun* find_run(const MeasurementFile& f, const ViewerConfig& c, int64_t Br, int64_t Bc);
+
+// Sets the configuration to the run's: its algo, dtype, shape, blocks, mask and block order.
+void apply_run(ViewerConfig& c, const MeasuredRun& r);
 
 }  // namespace flashsim::viz

@@ -44,9 +44,7 @@ void panel_measured(AppState& app) {
             const bool picked = ImGui::Selectable(label);
             ui::note_item(label);
             if (picked) {
-                ViewerConfig& c = app.a.config;
-                c.algo = x.algo, c.dtype = x.dtype, c.N = x.N, c.d = x.d, c.Br = x.Br, c.Bc = x.Bc, c.batch = x.B,
-                c.heads = x.H, c.causal = x.causal;
+                apply_run(app.a.config, x);
                 app.a.request();
             }
         }
@@ -75,6 +73,10 @@ void panel_measured(AppState& app) {
         ImGui::EndTable();
     }
     ui::text_wrapped_colored(kDimText, "kernel %s", m->version.c_str());
+    if (m->block_order != a.config.block_order)
+        ui::text_wrapped_colored(kDimText, "the kernel launches its query blocks %s, the simulation %s (the checkbox under causal sets it)",
+                                 m->block_order == "index" ? "by index" : "heaviest first",
+                                 a.config.block_order == "index" ? "by index" : "heaviest first");
 }
 
 }  // namespace flashsim::viz

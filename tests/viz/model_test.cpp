@@ -66,6 +66,39 @@ TEST_CASE("a measurement file is read and its run matched to the configuration")
     CHECK(find_run(f, c, 128, 128) == nullptr);
 }
 
+TEST_CASE("picking a measured run sets the configuration to it, its block order as the cross-check takes it") {
+    // Version 5 (fa2_tc) launches a causal head's query blocks heaviest first (files before the
+    // runs declared it: the cross-check's legacy table); version 4 (fa2_fp32) by index; fa1 has no
+    // order of query blocks.
+    const MeasurementFile f = parse_measurements(R"({"schema":"flashsim-measurement/1","provenance":{"gpu":"H200"},
+ "runs":[{"version":5,"kernel":"fa2_tc","algo":"fa2","dtype":"fp16","B":4,"H":16,"N":4096,"d":128,"causal":true,
+          "Br":128,"Bc":64,"time_ms_median":1.0},
+         {"version":4,"kernel":"fa2_fp32","algo":"fa2","dtype":"fp16","B":4,"H":16,"N":4096,"d":64,"causal":true,
+          "Br":64,"Bc":64,"time_ms_median":2.0},
+         {"version":3,"kernel":"fa1_fp32","algo":"fa1","dtype":"fp16","B":4,"H":16,"N":4096,"d":64,"causal":false,
+          "Br":32,"Bc":32,"time_ms_median":3.0}]})",
+                                                 "m.json");
+    REQUIRE(f.runs.size() == 3);
+    CHECK(f.runs[0].block_order == "heaviest-first");
+    CHECK(f.runs[1].block_order == "index");
+    CHECK(f.runs[2].block_order == "index");
+    ViewerConfig c;
+    apply_run(c, f.runs[0]);
+    CHECK(c.algo == "fa2");
+    CHECK(c.N == 4096);
+    CHECK(c.d == 128);
+    CHECK(c.batch == 4);
+    CHECK(c.causal);
+    CHECK(c.Br == 128);
+    CHECK(c.Bc == 64);
+    CHECK(c.block_order == "heaviest-first");
+    CHECK(c.to_schedule().block_order == BlockOrder::heaviest_first);
+    CHECK(find_run(f, c, 128, 64) == &f.runs[0]);
+    apply_run(c, f.runs[2]);
+    CHECK(c.algo == "fa1");
+    CHECK(c.block_order == "index");
+}
+
 TEST_CASE("a malformed measurement file is refused with one line naming the problem") {
     CHECK_THROWS_WITH_AS(parse_measurements("{not json", "m.json"), doctest::Contains("not valid JSON"), ConfigError);
     CHECK_THROWS_WITH_AS(parse_measurements("{\"schema\":\"other/2\",\"runs\":[]}", "m.json"),
