@@ -409,7 +409,7 @@ private:
             // twenty between CTAs of one pace.
             const double pace = double(e.done[slot] - b.done[slot]) / (e.done_at[slot] - b.done_at[slot]);
             const int64_t room = iterations_of(c.index) - c.parsed - (e.done[slot] - v.done[slot]);
-            if (!(pace > 0) || room <= 0) return;
+            if (!(pace > 0) || !std::isfinite(pace) || room <= 0) return;
             drops.push_back({&c, pace, room});
             cut = std::min(cut, double(room) / pace);
             slowest = std::min(slowest, pace);
@@ -434,9 +434,9 @@ private:
             cycles += double(n) / d.pace / double(drops.size());
         }
         if (!(moved > 0)) return;
-        // The CTAs in flight live as much longer as the skipped work takes; no CTA retired in the
-        // spans, so their sums hold no lifetime.
         // The cycles are the cut's: what the CTAs dropped over their paces, on average over them.
+        // The CTAs in flight live as much longer; no CTA retired in the spans, so their sums hold
+        // no lifetime.
         s_.cta_lifetime_cycles += double(drops.size()) * extrapolate(b, e, requests, moved, cycles);
         moved_ += moved;
         next_iteration_mark_ = moved_ + iteration_window_;
