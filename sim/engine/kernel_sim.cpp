@@ -241,8 +241,8 @@ public:
             window_ = int64_t(heads) * k_.ctas_per_head;
         }
         // The iteration skip's windows (kernels the skip above leaves whole, of long CTAs).
-        if (window_ == 0 && cfg_.steady_state_skip && cfg_.uniform_loops && mem_.skippable() && iterations_of(0) >= kSkipMinIterations &&
-            (loop_period_ = loop_period(0)) > 0) {
+        if (window_ == 0 && cfg_.steady_state_skip && cfg_.uniform_loops && mem_.skippable() && (loop_period_ = loop_period(0)) > 0 &&
+            iterations_of(0) >= kSkipMinIterations) {
             iteration_window_ = kSkipWindowL2Bytes * double(g_.l2_data_bytes());
             next_iteration_mark_ = 0;
         }
@@ -378,7 +378,7 @@ private:
         // backward: dK_j and dV_j every outer loop), the exact run keeps it dirty to the end, and
         // the extrapolation would charge it as written back (FA1's forward + backward at N = 6917,
         // 11 heads on the rtx4090: 16% high in HBM writes).
-        const double dirty_growth = dirty_sum(e) - dirty_sum(v);
+        const double dirty_growth = e.dirty_bytes() - v.dirty_bytes();
         if (dirty_growth > kSkipTolerance * (e.writeback_bytes() - v.writeback_bytes())) return;
         // The windows extrapolated: those two spans and the windows before them within kSkipStretch
         // (stretch) since the last CTA launched or retired. A CTA's loop has periods of a few
@@ -442,19 +442,15 @@ private:
         next_iteration_mark_ = moved_ + iteration_window_;
         marks_.clear();
     }
-    static double dirty_sum(const SkipMark& m) {
-        double d = 0;
-        for (uint64_t x : m.dirty) d += double(x);
-        return d;
-    }
     // The iterations after which CTA `cta` uses its tiles again: the least common multiple of the
     // distances between two uses of one tile (FA1: the inner loop's Tr iterations, when the CTA
     // reads its Q_i and O_i again), 1 when it uses none twice, 0 when that is more than a quarter
-    // of its iterations. A skip of a multiple of it leaves the L2 with the tiles the CTA would
+    // of its iterations, which it counts for iterations_of on the way (one walk of the stream at
+    // the start). A skip of a multiple of it leaves the L2 with the tiles the CTA would
     // have used last when it goes on (a skip of another count, FA1 at N = 1024 on the h200: the
     // CTAs went on 15 iterations into their sweep of Q and O, whose last 17 iterations' tiles the
     // L2 held, and hit where they would have missed: 0.4% low in HBM reads).
-    int64_t loop_period(int64_t cta) const {
+    int64_t loop_period(int64_t cta) {
         Cta cut = Cta::of(k_.stream(cta));
         std::unordered_map<TileKey, int64_t, TileKeyHash> last;
         int64_t period = 1, k = 0;
@@ -466,13 +462,14 @@ private:
                     if (!fresh && u->second != k) period = std::min(std::lcm(period, k - u->second), int64_t(1) << 40);
                     u->second = k;
                 }
+        iteration_counts_.try_emplace(block_of(cta), k);
         return period <= k / 4 ? period : 0;
     }
     // The iterations of CTA `cta` (its stream cut as the event loop cuts it), counted once per
     // block: every head's CTAs are the same but for the head (trace.h).
+    int64_t block_of(int64_t cta) const { return k_.ctas_per_head > 0 ? cta % k_.ctas_per_head : cta; }
     int64_t iterations_of(int64_t cta) {
-        const int64_t block = k_.ctas_per_head > 0 ? cta % k_.ctas_per_head : cta;
-        const auto [it, fresh] = iteration_counts_.try_emplace(block, 0);
+        const auto [it, fresh] = iteration_counts_.try_emplace(block_of(cta), 0);
         if (fresh) {
             Cta cut = Cta::of(k_.stream(cta));
             while (cut.have(it->second)) ++it->second;

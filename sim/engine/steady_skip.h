@@ -83,6 +83,7 @@ struct SkipMark {
     std::vector<double> done_at;
     double hbm_read_bytes() const;
     double writeback_bytes() const;
+    double dirty_bytes() const;
 };
 
 // Whether the span of L windows before mark m and the span before it took the same cycles, HBM
