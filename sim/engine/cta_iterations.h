@@ -1,0 +1,133 @@
+// cta_iterations.h: a CTA's op stream cut into iterations, as the timing engine's event loop
+// (kernel_sim.cpp) runs them: an iteration is its loads, then the compute and stores up to the next
+// load. Cta holds one CTA's stream, the ring of its iterations cut so far and their timing; the
+// steady-state skip goes on with another head's stream (restream), the iteration skip drops
+// iterations (drop), and the skips' walks over a CTA cut a stream of their own (Cta::of).
+// Internal to sim/engine.
+#pragma once
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <stdexcept>
+#include <vector>
+
+#include "sim/engine/counters.h"
+#include "sim/engine/memory_system.h"
+#include "sim/trace/trace.h"
+
+namespace flashsim::engine {
+
+constexpr int kMaxPositions = 16;  // compute ops per iteration tracked for the FA3 pipeline
+
+// Adds what `op` sends to the L2 (its request bytes, to its tensor's) and the trace bytes it moves.
+inline void add_requests(const Op& op, std::array<Traffic, kTensorCount>& requests, double& moved) {
+    if (!op.moves_data()) return;
+    moved += double(op.bytes);
+    Traffic& t = requests[size_t(op.tensor)];
+    (op.kind == OpKind::load ? t.global_read_bytes : t.global_write_bytes) += l2_request_bytes(op);
+    if (op.kind == OpKind::atomic_add) t.atomic_bytes += op.bytes;
+}
+
+struct Iteration {
+    std::vector<Op> loads, compute, stores;
+    double loads_issue = 0, loads_done = 0, loads_latency = 0;
+    void clear() {
+        loads.clear();
+        compute.clear();
+        stores.clear();
+        loads_issue = loads_done = loads_latency = 0;
+    }
+};
+
+// Ops a CTA's stream fills at a time: small enough that the buffers of all resident CTAs stay
+// in the host's cache between their events (256 made reading them a host-memory miss per op).
+constexpr size_t kCtaOpBuffer = 32;
+
+struct Cta {
+    int64_t index = -1, sm = 0;
+    std::unique_ptr<CtaStream> stream;
+    std::vector<Op> buf;
+    size_t n = 0, pos = 0;
+    bool eof = false;
+    std::vector<Iteration> ring;
+    int64_t parsed = 0, next_compute = 0, next_issue = 0;
+    double start = 0, ready = 0, real_end = 0, stores_done = 0;
+    std::array<std::array<double, kMaxPositions>, 2> pos_end{};
+
+    // A CTA that only cuts `s` into iterations, one at a time (not one the event loop runs).
+    static Cta of(std::unique_ptr<CtaStream> s) {
+        Cta c;
+        c.stream = std::move(s);
+        c.buf.resize(kCtaOpBuffer);
+        c.ring.resize(1);
+        return c;
+    }
+    Iteration& it(int64_t k) { return ring[size_t(k % int64_t(ring.size()))]; }
+    const Op* peek() {
+        if (pos == n && !eof) {
+            n = stream->fill(buf.data(), buf.size());
+            pos = 0;
+            eof = n == 0;
+        }
+        return pos < n ? &buf[pos] : nullptr;
+    }
+    // Cuts the next iteration out of the stream; false at the end.
+    bool parse(Iteration& out) {
+        out.clear();
+        bool after_loads = false, any = false;
+        for (const Op* op; (op = peek()) != nullptr;) {
+            if (op->kind == OpKind::load && after_loads) break;
+            any = true;
+            switch (op->kind) {
+                case OpKind::load: out.loads.push_back(*op); break;
+                case OpKind::store:
+                case OpKind::atomic_add: out.stores.push_back(*op); after_loads = true; break;
+                case OpKind::matmul:
+                case OpKind::vector: out.compute.push_back(*op); after_loads = true; break;
+                case OpKind::barrier: break;
+            }
+            ++pos;
+        }
+        return any;
+    }
+    // Goes on as CTA `new_index` (the steady-state skip: the same block of another head, whose ops
+    // differ only in the head): the iterations already cut are cut again from its stream, keeping
+    // their timing.
+    void restream(int64_t new_index, std::unique_ptr<CtaStream> s) {
+        index = new_index;
+        stream = std::move(s);
+        n = pos = 0;
+        eof = false;
+        std::vector<std::array<double, 3>> times;
+        for (const Iteration& i : ring) times.push_back({i.loads_issue, i.loads_done, i.loads_latency});
+        for (int64_t k = 0; k < parsed; ++k)
+            if (!parse(it(k))) throw std::logic_error("steady-state skip: a CTA of another head has fewer iterations");
+        for (size_t i = 0; i < ring.size(); ++i) {
+            ring[i].loads_issue = times[i][0];
+            ring[i].loads_done = times[i][1];
+            ring[i].loads_latency = times[i][2];
+        }
+    }
+    // Cuts the next n iterations out of the stream and drops them (the iteration skip): the ones
+    // after them keep the numbers the dropped ones had. Adds the L2 requests of their loads and
+    // stores (per tensor) and the trace bytes they move.
+    void drop(int64_t n, std::array<Traffic, kTensorCount>& requests, double& moved) {
+        Iteration scratch;
+        for (int64_t i = 0; i < n; ++i) {
+            if (!parse(scratch)) throw std::logic_error("iteration skip: a CTA has fewer iterations than counted");
+            for (const auto* ops : {&scratch.loads, &scratch.stores})
+                for (const Op& op : *ops) add_requests(op, requests, moved);
+        }
+    }
+    // Makes iteration k available (k <= parsed); false when the stream has fewer iterations.
+    bool have(int64_t k) {
+        while (parsed <= k) {
+            if (!parse(it(parsed))) return false;
+            ++parsed;
+        }
+        return true;
+    }
+};
+
+}  // namespace flashsim::engine
