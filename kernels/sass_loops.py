@@ -12,8 +12,18 @@ outstanding LDG writes, so "LDG 4 in 4 round trips" means each load waits for th
 Regions a forward branch may skip are counted with the body (static counts; the simulator's
 parameters cite the loop and say which part they use).
 
+--chain adds, for each innermost loop, the cycles one trip takes when a single warp runs it and
+each instruction waits for the registers and predicates it reads (in order, one instruction per
+cycle at most): the dependent-chain latency that more warps would hide and a CTA's own warps
+cannot. Latencies per producer class come from kernels/micro/issue_latency (--lat-alu: a
+dependent FFMA, every other fixed-latency instruction taken alike; --lat-mufu: a dependent
+ex2; --lat-lds: a shared-memory pointer chase step less its LEA); a global load's result counts
+as ready at once (its round trip is timed apart, "LDG ... round trips"). The trip is the mean of
+trips 2-5 of six run back to back, and the chain is broken down into the latencies and single
+issue slots on its critical path.
+
 Python standard library only.
-usage: python3 kernels/sass_loops.py DUMP [--arch sm_90] [--kernel SUBSTRING] [--out FILE]
+usage: python3 kernels/sass_loops.py DUMP [--arch sm_90] [--kernel SUBSTRING] [--out FILE] [--chain]
 """
 import argparse
 import collections
@@ -59,6 +69,78 @@ def operands(ins):
     return dest, srcs
 
 
+PRED = re.compile(r"\bP(\d)\b")
+GUARD = re.compile(r"^@!?(P\d)\s+")
+
+
+def dependences(ins):
+    """(destinations, sources) of one instruction as names (R5, P3): registers and predicates,
+    the guard predicate a source; predicates right after the first operand (LEA R4, P0, ...;
+    FSETP P3, PT, ...) are written."""
+    guard = GUARD.match(ins)
+    body = re.sub(r"^@!?U?P\w+\s+", "", ins)
+    parts = body.split(None, 1)
+    srcs = {guard.group(1)} if guard else set()
+    if len(parts) < 2:
+        return set(), srcs
+    args = [a.strip() for a in parts[1].split(",")]
+    op = parts[0].split(".")[0]
+    names = lambda a: {"R" + r for r in REG.findall(a)} | {"P" + p for p in PRED.findall(a)}
+    if op.startswith("ST") or op in ("RED", "ATOM", "BAR", "BRA", "EXIT", "BSYNC", "BSSY", "WARPSYNC"):
+        return set(), srcs | {n for a in args for n in names(a)}
+    dest = names(args[0])
+    k = 1
+    while k < len(args) and re.fullmatch(r"!?P(\d|T)", args[k]):
+        dest |= {"P" + p for p in PRED.findall(args[k])}
+        k += 1
+    wide = 4 if ".128" in parts[0] else 2 if ".64" in parts[0] else 1
+    dest |= {"R%d" % (int(r) + i) for r in REG.findall(args[0]) for i in range(1, wide)}
+    return dest, srcs | {n for a in args[k:] for n in names(a)}
+
+
+def latency_class(ins):
+    c = classify(ins)
+    if c.startswith("MUFU"):
+        return "mufu"
+    if c == "LDS":
+        return "lds"
+    if c == "LDG" or re.search(r"\bLDG\b", ins):
+        return "ldg"
+    return "alu"
+
+
+def chain(body, lat, trips=6):
+    """One warp's cycles per trip of `body` run back to back, in order, each instruction issued
+    one cycle after the last at the earliest and when what it reads is ready; and the critical
+    path of one trip as counts of latencies by class and single issue slots."""
+    deps = [dependences(ins) for ins in body]
+    kinds = [latency_class(ins) for ins in body]
+    ready, issue, why, firsts = {}, [], [], []
+    last = -1.0
+    for t in range(trips):
+        for i, (dest, srcs) in enumerate(deps):
+            at, by = last + 1, ("slot", len(issue) - 1)
+            for r in srcs:
+                if r in ready and ready[r][0] > at:
+                    at, by = ready[r][0], (ready[r][1], ready[r][2])
+            if i == 0:
+                firsts.append(len(issue))
+            issue.append(at)
+            why.append(by)
+            for r in dest:
+                ready[r] = (at + lat[kinds[i]], kinds[i], len(issue) - 1)
+            last = at
+    period = (issue[firsts[-1]] - issue[firsts[1]]) / (trips - 2)
+    # Walk back one trip from the first instruction of the last trip.
+    counts = collections.Counter()
+    j, stop = firsts[-1], issue[firsts[-2]]
+    while j > 0 and issue[j] > stop:
+        kind, k = why[j]
+        counts["slot" if kind == "slot" else kind] += 1
+        j = k
+    return period, counts
+
+
 def round_trips(body):
     """Global-load round trips in a straight walk of the body (see the module docstring)."""
     pending, trips, loads = set(), 0, 0
@@ -92,7 +174,7 @@ def kernels(text):
             arch = found[-1]
 
 
-def report(arch, name, insts, out):
+def report(arch, name, insts, out, lat=None):
     index = {a: i for i, (a, _) in enumerate(insts)}
     loops = []
     for i, (a, ins) in enumerate(insts):
@@ -110,6 +192,11 @@ def report(arch, name, insts, out):
             "  " * depth, insts[lo][0], insts[hi][0], len(body),
             " (inner loops included)" if inner else "", loads, trips))
         out.write("   %s  %s\n" % ("  " * depth, ", ".join("%s %d" % kv for kv in c.most_common())))
+        if lat and not inner:
+            period, counts = chain(body, lat)
+            out.write("   %s  chain: %.1f cycles per trip, one warp (critical path: %s)\n" % (
+                "  " * depth, period, ", ".join("%s %d" % (k, counts[k]) for k in ("lds", "mufu", "alu", "ldg", "slot")
+                                              if counts[k])))
 
 
 def main():
@@ -121,6 +208,12 @@ def main():
                          "arch; the GPU runs the one of its compute capability: sm_90 or sm_90a on an H100 or H200); "
                          "a kernel built only for sm_90a is taken from it when --arch is sm_90")
     ap.add_argument("--out", help="write provenance and loops here (else stdout)")
+    ap.add_argument("--chain", action="store_true", help="each innermost loop's dependent-chain cycles per trip")
+    # kernels/measurements/micro-nvidia-h200-2026-12-02-issue_latency.txt, one warp per sub-partition:
+    # ffma ilp 1 4.05 cycles; ex2 ilp 1 17.00; lds ilp 1 43.01 per LEA + LDS step
+    ap.add_argument("--lat-alu", type=float, default=4.05)
+    ap.add_argument("--lat-mufu", type=float, default=17.0)
+    ap.add_argument("--lat-lds", type=float, default=43.01 - 4.05)
     a = ap.parse_args()
     opener = gzip.open if a.dump.endswith(".gz") else open
     with opener(a.dump, "rt") as f:
@@ -136,7 +229,8 @@ def main():
         if a.kernel not in name or name in seen or arch.rstrip("a") != a.arch.rstrip("a"):
             continue
         seen.add(name)
-        report(arch, name, insts, out)
+        report(arch, name, insts, out,
+               {"alu": a.lat_alu, "mufu": a.lat_mufu, "lds": a.lat_lds, "ldg": 0.0} if a.chain else None)
     return 0
 
 

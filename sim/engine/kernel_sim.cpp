@@ -112,6 +112,11 @@ public:
                                                       : warps_per_subpartition;
         cta_cycles_per_inst_ = cpi(cta_warps_per_subpartition);
         cta_sram_burst_factor_ = burst(cta_warps_per_subpartition);
+        // One warp's dependent chain per exponential, where the kernel's and the GPU's figures are known.
+        const DependentChain& ch = k_.issue.chain_per_exp;
+        if (!ch.empty() && g_.alu_dependent_cycles > 0 && g_.mufu_dependent_cycles > 0 && g_.sram_dependent_cycles > 0)
+            chain_cycles_per_exp_ = ch.sram * g_.sram_dependent_cycles + ch.mufu * g_.mufu_dependent_cycles +
+                                    ch.alu * g_.alu_dependent_cycles + ch.slots;
         // Elementwise loads are ld.global: they go through the SM's L1, what the resident CTAs'
         // SRAM leaves of the unified L1/shared memory (l1_cache.h); tile copies bypass it.
         through_l1_ = k_.issue.elementwise_loads();
@@ -670,6 +675,10 @@ private:
             if (step) insts += softmax_warps * ki.insts_per_softmax_step;
             busy = std::max(busy, insts * share * cycles_per_inst_ / double(g_.sm_subpartitions));
             own = insts * share * cta_cycles_per_inst_ / double(g_.sm_subpartitions);
+            // ... and at least its warps' dependent chains, side by side: each warp's share of
+            // the exponentials times the chain of one (KernelIssue::chain_per_exp).
+            if (chain_cycles_per_exp_ > 0)
+                own = std::max(own, double(op.exps) * share / (32.0 * softmax_warps) * chain_cycles_per_exp_);
             s_.warp_instructions += insts * share;
         }
         // Without a ping-pong schedule the CTAs of an SM do not hide one's softmax under another's
@@ -786,7 +795,7 @@ private:
     MemorySystem& mem_;
     const KernelSimConfig& cfg_;
     Counters& c_;
-    double tensor_fpc_, vector_fpc_, exp_pc_, sram_bpc_, cta_launch_cycles_ = 0, cycles_per_inst_ = 0, one_warp_cpi_ = 0, sram_burst_factor_ = 1,
+    double tensor_fpc_, vector_fpc_, exp_pc_, sram_bpc_, cta_launch_cycles_ = 0, cycles_per_inst_ = 0, one_warp_cpi_ = 0, chain_cycles_per_exp_ = 0, sram_burst_factor_ = 1,
            cta_cycles_per_inst_ = 0, cta_sram_burst_factor_ = 1;
     bool through_l1_ = false;  // the kernel's loads are ld.global, through the SM's L1
     std::vector<SmPipes> pipes_;

@@ -122,6 +122,18 @@ const std::vector<FieldAccess>& access_table() {
         FS_REAL_DEFAULT(sram_burst_latency_share, "fraction",
                         "CUDA-core GEMMs loading SRAM in bursts take 1 + this / (warps per sub-partition) times max(issue, SRAM)",
                         0, 100, "not modelled", 0),
+        FS_REAL_DEFAULT(alu_dependent_cycles, "cycles",
+                        "one warp: cycles from a fixed-latency instruction (FFMA, IADD3, ...) to one that reads its result; "
+                        "0 = dependent chains not modelled",
+                        0.01, 1000, "not modelled", 0),
+        FS_REAL_DEFAULT(mufu_dependent_cycles, "cycles",
+                        "one warp: cycles from a special-function instruction (MUFU.EX2) to one that reads its result; "
+                        "0 = dependent chains not modelled",
+                        0.01, 1000, "not modelled", 0),
+        FS_REAL_DEFAULT(sram_dependent_cycles, "cycles",
+                        "one warp: cycles from a shared-memory load (LDS) to one that reads its result; 0 = dependent "
+                        "chains not modelled",
+                        0.01, 1000, "not modelled", 0),
     };
     return t;
 }

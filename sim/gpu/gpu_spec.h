@@ -121,6 +121,15 @@ struct GpuSpec {
     // (kernels/micro/sram_issue: 1.37 with one warp, 1.25 with two, 1.10 with 3-4, 1.04 with 6-8).
     // 0: the larger of the two.
     double sram_burst_latency_share = 0;
+    // Dependent instructions of one warp: cycles from an instruction's issue until one that reads
+    // its result can issue, with one warp per sub-partition (kernels/micro/issue_latency: a
+    // dependent FFMA, every other fixed-latency instruction taken alike; a dependent ex2; a
+    // shared-memory pointer chase step less its LEA). A kernel whose loops are chains of them
+    // (KernelIssue::chain_per_exp) takes at least its longest warp's chain, however few
+    // instructions it issues. 0: not modelled.
+    double alu_dependent_cycles = 0;
+    double mufu_dependent_cycles = 0;
+    double sram_dependent_cycles = 0;
     double exp_per_s = 0;                // special-function unit (exp2) results per second
 
     double tensor_flops_per_s(Dtype t) const;

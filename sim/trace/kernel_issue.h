@@ -14,6 +14,14 @@
 
 namespace flashsim {
 
+// The critical path of one warp through a loop trip whose instructions wait for each other, in
+// latencies by the class of the instruction waited on and single issue slots (kernels/sass_loops.py
+// --chain on the kernel's SASS). Its cycles: the counts times GpuSpec::*_dependent_cycles.
+struct DependentChain {
+    double sram = 0, mufu = 0, alu = 0, slots = 0;
+    bool empty() const { return sram == 0 && mufu == 0 && alu == 0 && slots == 0; }
+};
+
 struct KernelIssue {
     // Global loads. 0: bulk (cp.async, TMA or vector loads unrolled: a whole tile in flight, so a
     // tile costs one latency plus its bytes over the bandwidth share). > 0: each thread requests
@@ -53,6 +61,10 @@ struct KernelIssue {
     // without bank conflicts; a warp's 32-bit accesses at a 16-byte stride (thread t at 16 t) hit
     // each bank 4 times and take 4.
     double sram_conflict_factor = 1;
+    // The dependent chain of one warp per exponential of the trace's vector ops (empty: not counted):
+    // a CTA's vector op takes at least exps / (warps x 32) times it, its warps' chains running side
+    // by side (docs/timing.md, "Dependent chains").
+    DependentChain chain_per_exp{};
     bool elementwise_loads() const { return load_bytes_per_request > 0; }
     bool vector_issue_modelled() const { return insts_per_vector_flop > 0 || insts_per_exp > 0 || insts_per_softmax_step > 0; }
 };
@@ -165,9 +177,16 @@ inline constexpr int64_t kRowSoftmaxWarps = 8;
 // reciprocal) and 37 more in the first warp (the reductions' second level): 120 + 37 / 8 per warp.
 // (ncu's smsp__inst_executed of this kernel on the H200 is (14 + 30) N / 256 + 124.6 per warp at
 // N = 1024, 4096 and 16384: kernels/measurements/nvidia-h200-2026-12-01-*.json.)
+// The two exp passes are chains (kernels/measurements/sass-loops-row_softmax-chain-sm_90.txt:
+// kernels/sass_loops.py --chain): each trip reads the row from SRAM, subtracts the max, scales,
+// exponentiates and sums or stores, every instruction on the one before; their critical paths per
+// trip, 1 LDS + 1 MUFU + 6 ALU latencies + 4 issue slots (exp, sum) and 1 + 1 + 8 + 5 (exp, scale,
+// convert, store P). The load pass's chain after its load (4 ALU latencies, 9 slots: 25 cycles on
+// the H200) is about its 14 instructions at cuda_core_cycles_per_inst_one_warp (27), counted so.
 inline KernelIssue row_softmax_issue(int64_t elem_bytes) {
     KernelIssue k{elem_bytes, 1.0, 14.0, 1.0};
     k.insts_per_exp = 12.0 + 18.0;
+    k.chain_per_exp = DependentChain{1.0 + 1.0, 1.0 + 1.0, 6.0 + 8.0, 4.0 + 5.0};
     k.insts_per_softmax_step = 120.0 + 37.0 / double(kRowSoftmaxWarps);
     k.registers_per_thread = 19;
     return k;

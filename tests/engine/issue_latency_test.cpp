@@ -189,6 +189,33 @@ TEST_CASE("softmax work takes its warp-instructions at the issue rate when they 
     CHECK(time_trace(h.trace, g).timing.cycles == doctest::Approx(insts * 2 / 4));
 }
 
+TEST_CASE("a warp's dependent chain bounds its CTA's softmax: exps / (warps x 32) x the chain of one exponential") {
+    GpuSpec g = teaching_at_two_cycles_per_inst();
+    const Op softmax = softmax_op(128 * 128);
+    HandTrace h = hand_trace(g.sm_count, {softmax});
+    h.kernel->issue.insts_per_exp = 8;
+    // warp-instructions: 8 per exponential over 32 lanes, at 2 cycles on each of 4 sub-partitions
+    const double issue = double(softmax.exps) * 8 / 32 * 2 / 4;
+    REQUIRE(issue > double(softmax.exps) / (g.exp_per_s / double(g.sm_count) / g.clock_hz));
+    REQUIRE(issue > double(softmax.flops) / (g.vector_flops_per_s / double(g.sm_count) / g.clock_hz));
+    CHECK(time_trace(h.trace, g).timing.cycles == doctest::Approx(issue));
+    // Each trip of a thread: an LDS, a MUFU and 6 ALU latencies on its critical path and 4 single
+    // issue slots (the row softmax's exp-and-sum loop, kernel_issue.h).
+    h.kernel->issue.chain_per_exp = DependentChain{1, 1, 6, 4};
+    CHECK(time_trace(h.trace, g).timing.cycles == doctest::Approx(issue));  // the GPU has no latencies: not modelled
+    apply_override(g, "alu_dependent_cycles=4");
+    apply_override(g, "mufu_dependent_cycles=17");
+    apply_override(g, "sram_dependent_cycles=39");
+    const double chain = 39 + 17 + 6 * 4 + 4;
+    const double per_warp = double(softmax.exps) / (double(h.kernel->warps) * 32) * chain;
+    REQUIRE(per_warp > issue);
+    CHECK(time_trace(h.trace, g).timing.cycles == doctest::Approx(per_warp));
+    // A chain shorter than the issue time changes nothing.
+    h.kernel->issue.chain_per_exp = DependentChain{0, 0, 1, 0};
+    REQUIRE(double(softmax.exps) / (double(h.kernel->warps) * 32) * 4 < issue);
+    CHECK(time_trace(h.trace, g).timing.cycles == doctest::Approx(issue));
+}
+
 TEST_CASE("the iteration's fixed softmax instructions are issued once, with its first op with exponentials") {
     GpuSpec g = teaching_at_two_cycles_per_inst();
     const Op softmax = softmax_op(128 * 128);
