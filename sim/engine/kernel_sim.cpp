@@ -112,11 +112,15 @@ public:
                                                       : warps_per_subpartition;
         cta_cycles_per_inst_ = cpi(cta_warps_per_subpartition);
         cta_sram_burst_factor_ = burst(cta_warps_per_subpartition);
-        // One warp's dependent chain per exponential, where the kernel's and the GPU's figures are known.
-        const DependentChain& ch = k_.issue.chain_per_exp;
-        if (!ch.empty() && g_.alu_dependent_cycles > 0 && g_.mufu_dependent_cycles > 0 && g_.sram_dependent_cycles > 0)
-            chain_cycles_per_exp_ = ch.sram * g_.sram_dependent_cycles + ch.mufu * g_.mufu_dependent_cycles +
-                                    ch.alu * g_.alu_dependent_cycles + ch.slots;
+        // One warp's dependent chains per exponential and per FMA, where the kernel's and the GPU's
+        // figures are known.
+        if (g_.alu_dependent_cycles > 0 && g_.mufu_dependent_cycles > 0 && g_.sram_dependent_cycles > 0) {
+            const auto cycles = [&](const DependentChain& ch) {
+                return ch.sram * g_.sram_dependent_cycles + ch.mufu * g_.mufu_dependent_cycles + ch.alu * g_.alu_dependent_cycles + ch.slots;
+            };
+            chain_cycles_per_exp_ = cycles(k_.issue.chain_per_exp);
+            chain_cycles_per_fma_ = cycles(k_.issue.chain_per_fma);
+        }
         // Elementwise loads are ld.global: they go through the SM's L1, what the resident CTAs'
         // SRAM leaves of the unified L1/shared memory (l1_cache.h); tile copies bypass it.
         through_l1_ = k_.issue.elementwise_loads();
@@ -651,6 +655,10 @@ private:
                 busy *= sram_burst_factor_;
                 sram *= sram_burst_factor_;
             }
+            // ... and at least its warps' dependent chains side by side: a thread's FMAs times the
+            // chain of one (KernelIssue::chain_per_fma, its loads from SRAM on the chain).
+            if (chain_cycles_per_fma_ > 0)
+                own = std::max(own, double(op.flops) * share / 2 / (32.0 * double(k_.warps)) * chain_cycles_per_fma_);
             count_issue(busy, own);
             return std::max({p.vector.serve(dep, busy), p.sram.serve(dep, sram), dep + own}) + g_.sram_latency_cycles;
         }
@@ -795,7 +803,7 @@ private:
     MemorySystem& mem_;
     const KernelSimConfig& cfg_;
     Counters& c_;
-    double tensor_fpc_, vector_fpc_, exp_pc_, sram_bpc_, cta_launch_cycles_ = 0, cycles_per_inst_ = 0, one_warp_cpi_ = 0, chain_cycles_per_exp_ = 0, sram_burst_factor_ = 1,
+    double tensor_fpc_, vector_fpc_, exp_pc_, sram_bpc_, cta_launch_cycles_ = 0, cycles_per_inst_ = 0, one_warp_cpi_ = 0, chain_cycles_per_exp_ = 0, chain_cycles_per_fma_ = 0, sram_burst_factor_ = 1,
            cta_cycles_per_inst_ = 0, cta_sram_burst_factor_ = 1;
     bool through_l1_ = false;  // the kernel's loads are ld.global, through the SM's L1
     std::vector<SmPipes> pipes_;

@@ -20,6 +20,8 @@ namespace flashsim {
 struct DependentChain {
     double sram = 0, mufu = 0, alu = 0, slots = 0;
     bool empty() const { return sram == 0 && mufu == 0 && alu == 0 && slots == 0; }
+    DependentChain per(double n) const { return {sram / n, mufu / n, alu / n, slots / n}; }
+    DependentChain plus(const DependentChain& o) const { return {sram + o.sram, mufu + o.mufu, alu + o.alu, slots + o.slots}; }
 };
 
 struct KernelIssue {
@@ -65,6 +67,8 @@ struct KernelIssue {
     // a CTA's vector op takes at least exps / (warps x 32) times it, its warps' chains running side
     // by side (docs/timing.md, "Dependent chains").
     DependentChain chain_per_exp{};
+    // The same per FMA of a CUDA-core GEMM (MatmulUnit::fma), a thread's FMAs on the chain.
+    DependentChain chain_per_fma{};
     bool elementwise_loads() const { return load_bytes_per_request > 0; }
     bool vector_issue_modelled() const { return insts_per_vector_flop > 0 || insts_per_exp > 0 || insts_per_softmax_step > 0; }
 };
@@ -139,6 +143,14 @@ inline KernelIssue scalar_tile_kernel_issue(int64_t elem_bytes, int64_t d, Scala
     const double s = sij_trip / (8 * dd), pv = (v4 ? 66.0 : 54.0) / (dd / 4);
     KernelIssue k{elem_bytes, 1.0, 161.5 / 4, (s + pv) / 2};
     k.insts_per_exp = (v4 ? 72.0 : 73.0) / 4;
+    // Their loops as chains (kernels/measurements/sass-loops-scalar_tiles-chain-sm_90.txt,
+    // kernels/sass_loops.py --chain): Sij per trip of 64 FMAs, v4 7 LDS + 27 ALU latencies + 23
+    // slots, v3 8 + 25 + 23; P~V per key (d / 4 FMAs of a thread), v4 2 LDS + 6 ALU + 31 slots, v3
+    // 4 + 2 + 39; the exponentials per 4, v4 2 LDS + 2 MUFU + 15 ALU + 24 slots, v3 4 + 3 + 14 + 11.
+    const DependentChain sij = v4 ? DependentChain{7, 0, 27, 23} : DependentChain{8, 0, 25, 23};
+    const DependentChain pv_key = v4 ? DependentChain{2, 0, 6, 31} : DependentChain{4, 0, 2, 39};
+    k.chain_per_fma = sij.per(64).plus(pv_key.per(dd / 4)).per(2);
+    k.chain_per_exp = (v4 ? DependentChain{2, 2, 15, 24} : DependentChain{4, 3, 14, 11}).per(4);
     k.insts_per_softmax_step = v4 ? 157.0 : 610.0;
     if (!v4) k.register_loads_in_flight = 38.0 / 10;
     k.registers_per_thread = v4 ? 102 : 128;

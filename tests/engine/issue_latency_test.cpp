@@ -216,6 +216,26 @@ TEST_CASE("a warp's dependent chain bounds its CTA's softmax: exps / (warps x 32
     CHECK(time_trace(h.trace, g).timing.cycles == doctest::Approx(issue));
 }
 
+TEST_CASE("a CUDA-core GEMM takes at least its warps' dependent chains: FMAs per thread x the chain of one") {
+    GpuSpec g = teaching_at_two_cycles_per_inst();
+    apply_override(g, "sram_latency_cycles=0");
+    const double gemm_flops = 64.0 * 64 * 64 * 2;
+    HandTrace h = hand_trace(g.sm_count, {cuda_core_matmul(uint64_t(gemm_flops))});
+    h.kernel->issue.insts_per_fma = 3;
+    const double issue = gemm_flops / 2 / 32 * 3 * 2 / 4;  // warp-instructions at 2 cycles on 4 sub-partitions
+    REQUIRE(issue > gemm_flops / (g.vector_flops_per_s / double(g.sm_count) / g.clock_hz));
+    CHECK(time_trace(h.trace, g).timing.cycles == doctest::Approx(issue));
+    // Per trip of 64 FMAs of a thread: 8 LDS and 25 ALU latencies and 23 slots (v3's Sij loop).
+    h.kernel->issue.chain_per_fma = DependentChain{8, 0, 25, 23}.per(64);
+    apply_override(g, "alu_dependent_cycles=4");
+    apply_override(g, "mufu_dependent_cycles=17");
+    apply_override(g, "sram_dependent_cycles=39");
+    const double per_thread = gemm_flops / 2 / (double(h.kernel->warps) * 32);
+    const double chain = per_thread / 64 * (8 * 39 + 25 * 4 + 23);
+    REQUIRE(chain > issue);
+    CHECK(time_trace(h.trace, g).timing.cycles == doctest::Approx(chain));
+}
+
 TEST_CASE("the iteration's fixed softmax instructions are issued once, with its first op with exponentials") {
     GpuSpec g = teaching_at_two_cycles_per_inst();
     const Op softmax = softmax_op(128 * 128);
