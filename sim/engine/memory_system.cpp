@@ -59,7 +59,7 @@ double MemorySystem::hbm_loaded_latency(double t, int64_t sm, double server_wait
     }
     // HBM serves at most hbm_stream_fraction of the datasheet: a burst above it is the server's
     // queue, already in server_wait. An SM's load is over its share of the datasheet bandwidth.
-    const double cap = g_.hbm_stream_fraction, sms = double(g_.sm_count);
+    const double cap = std::min(g_.hbm_stream_fraction, kHbmMaxQueueLoad), sms = double(g_.sm_count);
     double latency = g_.hbm_latency_cycles;
     for (int step = 0; step < kHbmLatencySteps; ++step) {
         const double own = hbm_bytes / std::max(1.0, round_trips > 0 ? round_trips * latency : service_cycles + latency);

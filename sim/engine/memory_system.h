@@ -93,6 +93,10 @@ inline uint64_t l2_request_bytes(const Op& op) {
 // land within 0.003% of the solved fixed point at any load up to the stream fraction; a transfer of
 // 1 MiB, whose own bytes dominate its load, lands up to 18% short of it.
 constexpr int kHbmLatencySteps = 4;
+// The single-server queue's wait, rho / (1 - rho), has no bound as the HBM load rho nears 1 (a
+// GPU whose hbm_stream_fraction is 1: the datasheet's bandwidth reached). Past this load the wait
+// is the HBM server's own queue, which the transfer already waited.
+constexpr double kHbmMaxQueueLoad = 0.99;
 
 class MemorySystem {
 public:

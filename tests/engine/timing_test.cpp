@@ -5,6 +5,7 @@
 
 #include "sim/core/errors.h"
 #include "sim/engine/kernel_sim.h"
+#include "sim/engine/simulate.h"
 #include "tests/engine/hand_trace.h"
 
 using namespace flashsim;
@@ -352,6 +353,22 @@ TEST_CASE("a transfer that reads and writes HBM takes the read-write mix penalty
     CHECK(m.hbm.busy_cycles == doctest::Approx(64.0 * 64 * 2 / rate));
 }
 
+TEST_CASE("the HBM queue's wait stays finite on a GPU that streams at its full datasheet bandwidth") {
+    // hbm_stream_fraction = 1 lets the load reach 1, where rho / (1 - rho) has no bound: the load
+    // is held at kHbmMaxQueueLoad (a preset the fuzzer wrote gave nan times before).
+    GpuSpec g = preset("teaching");
+    REQUIRE(g.hbm_stream_fraction == 1.0);
+    g.hbm_queue_ns = 17.0;
+    AttentionProblem p;
+    p.N = 256, p.d = 32, p.H = 1, p.B = 1;
+    Schedule s;
+    s.algo = Algorithm::fa2;
+    const RunResult r = simulate(p, s, g, SimOptions{});
+    CHECK(std::isfinite(r.timing.seconds));
+    CHECK(std::isfinite(r.timing.cycles));
+    CHECK(r.timing.cycles > 0);
+}
+
 TEST_CASE("a load that reaches HBM waits the queues' S rho / (1 - rho) at the load in flight, or the server's wait if longer") {
     // rho: the byte rates of the transfers in flight, the request's own included, over the
     // datasheet bandwidth, at most hbm_stream_fraction; share: those of the request's own SM over
@@ -364,7 +381,8 @@ TEST_CASE("a load that reaches HBM waits the queues' S rho / (1 - rho) at the lo
     REQUIRE(g.hbm_sm_queue_ns > 0);
     const TensorShapes shapes = tensor_shapes(AttentionProblem{});
     const double peak = g.hbm_bytes_per_s / g.clock_hz, l = g.hbm_latency_cycles, sms = double(g.sm_count);
-    const double s_gpu = g.hbm_queue_ns * 1e-9 * g.clock_hz, s_sm = g.hbm_sm_queue_ns * 1e-9 * g.clock_hz, cap = g.hbm_stream_fraction;
+    const double s_gpu = g.hbm_queue_ns * 1e-9 * g.clock_hz, s_sm = g.hbm_sm_queue_ns * 1e-9 * g.clock_hz,
+                 cap = std::min(g.hbm_stream_fraction, kHbmMaxQueueLoad);
     const double service_rate = g.hbm_stream_bytes_per_s() / g.clock_hz;
     // The latency of `bytes` issued with `gpu` and `sm` bytes per cycle in flight, in flight for
     // duration(latency), after `wait` at the server.
