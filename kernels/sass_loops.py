@@ -50,33 +50,15 @@ def classify(ins):
     return base
 
 
-def operands(ins):
-    """(destination registers, source registers) of one instruction (first operand = dest)."""
-    body = re.sub(r"^@!?U?P\w+\s+", "", ins)
-    parts = body.split(None, 1)
-    if len(parts) < 2:
-        return set(), set()
-    args = [a.strip() for a in parts[1].split(",")]
-    op = parts[0].split(".")[0]
-    stores = op.startswith("ST") or op in ("RED", "ATOM", "BAR", "BRA")
-    dest = set() if stores else {int(r) for r in REG.findall(args[0])}
-    srcs = {int(r) for a in (args if stores else args[1:]) for r in REG.findall(a)}
-    # 64-bit loads (LDG.E.64) write a register pair, .128 four registers
-    if not stores and ".128" in parts[0]:
-        dest |= {r + i for r in list(dest) for i in range(4)}
-    elif not stores and ".64" in parts[0]:
-        dest |= {r + 1 for r in list(dest)}
-    return dest, srcs
-
-
 PRED = re.compile(r"\bP(\d)\b")
 GUARD = re.compile(r"^@!?(P\d)\s+")
 
 
 def dependences(ins):
     """(destinations, sources) of one instruction as names (R5, P3): registers and predicates,
-    the guard predicate a source; predicates right after the first operand (LEA R4, P0, ...;
-    FSETP P3, PT, ...) are written."""
+    the first operand the destination (none for stores, reductions, barriers and branches),
+    a wide load's (.64, .128) register pair or quad, the guard predicate a source; predicates
+    right after the first operand (LEA R4, P0, ...; FSETP P3, PT, ...) are written."""
     guard = GUARD.match(ins)
     body = re.sub(r"^@!?U?P\w+\s+", "", ins)
     parts = body.split(None, 1)
@@ -145,7 +127,7 @@ def round_trips(body):
     """Global-load round trips in a straight walk of the body (see the module docstring)."""
     pending, trips, loads = set(), 0, 0
     for ins in body:
-        dest, srcs = operands(ins)
+        dest, srcs = dependences(ins)
         if pending and srcs & pending:
             trips += 1
             pending = set()

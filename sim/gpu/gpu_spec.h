@@ -125,8 +125,8 @@ struct GpuSpec {
     // its result can issue, with one warp per sub-partition (kernels/micro/issue_latency: a
     // dependent FFMA, every other fixed-latency instruction taken alike; a dependent ex2; a
     // shared-memory pointer chase step less its LEA). A kernel whose loops are chains of them
-    // (KernelIssue::chain_per_exp) takes at least its longest warp's chain, however few
-    // instructions it issues. 0: not modelled.
+    // (KernelIssue::chain_per_exp, chain_per_fma) takes at least its longest warp's chain,
+    // however few instructions it issues. 0: not modelled.
     double alu_dependent_cycles = 0;
     double mufu_dependent_cycles = 0;
     double sram_dependent_cycles = 0;

@@ -19,7 +19,6 @@ namespace flashsim {
 // --chain on the kernel's SASS). Its cycles: the counts times GpuSpec::*_dependent_cycles.
 struct DependentChain {
     double sram = 0, mufu = 0, alu = 0, slots = 0;
-    bool empty() const { return sram == 0 && mufu == 0 && alu == 0 && slots == 0; }
     DependentChain per(double n) const { return {sram / n, mufu / n, alu / n, slots / n}; }
     DependentChain plus(const DependentChain& o) const { return {sram + o.sram, mufu + o.mufu, alu + o.alu, slots + o.slots}; }
 };
