@@ -52,6 +52,7 @@ struct Cta {
     bool eof = false;
     std::vector<Iteration> ring;
     int64_t parsed = 0, next_compute = 0, next_issue = 0;
+    int64_t dropped = 0;  // iterations the iteration skip dropped (drop): parsed does not count them
     double start = 0, ready = 0, real_end = 0, stores_done = 0;
     std::array<std::array<double, kMaxPositions>, 2> pos_end{};
 
@@ -118,6 +119,7 @@ struct Cta {
             if (!parse(scratch)) throw std::logic_error("iteration skip: a CTA has fewer iterations than counted");
             for (const auto* ops : {&scratch.loads, &scratch.stores})
                 for (const Op& op : *ops) add_requests(op, requests, moved);
+            ++dropped;
         }
     }
     // Makes iteration k available (k <= parsed); false when the stream has fewer iterations.

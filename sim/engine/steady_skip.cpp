@@ -8,9 +8,6 @@ namespace flashsim {
 
 namespace {
 
-// Whether x and y differ by at most `share` of the larger.
-bool within(double x, double y, double share) { return std::abs(x - y) <= share * std::max(std::abs(x), std::abs(y)); }
-
 // Cycles, HBM reads and write-backs per byte moved from mark a to mark b; `moved` the bytes.
 struct SpanRates {
     double moved, cycles, hbm_reads, writebacks;
@@ -21,7 +18,8 @@ SpanRates rates(const SkipMark& a, const SkipMark& b) {
             (b.writeback_bytes() - a.writeback_bytes()) / moved};
 }
 bool similar(const SpanRates& x, const SpanRates& y, double share) {
-    return within(x.cycles, y.cycles, share) && within(x.hbm_reads, y.hbm_reads, share) && within(x.writebacks, y.writebacks, share);
+    return within_share(x.cycles, y.cycles, share) && within_share(x.hbm_reads, y.hbm_reads, share) &&
+           within_share(x.writebacks, y.writebacks, share);
 }
 
 }  // namespace

@@ -4,7 +4,9 @@
 // its CTAs in groups. The skip itself (what it adds, how it resumes, the L2's warming) is the
 // event loop's, in kernel_sim.cpp.
 #pragma once
+#include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -66,6 +68,9 @@ inline constexpr double kSkipUniformShare = 0.75;  // the CTA moving the fewest 
 // that it would run in one time at its own pace, all but those two spans' worth at its end
 // (KernelRun::iteration_checkpoint, docs/speed.md).
 inline constexpr int64_t kSkipMinIterations = 64;
+
+// Whether x and y differ by at most `share` of the larger (false when either is nan).
+inline bool within_share(double x, double y, double share) { return std::abs(x - y) <= share * std::max(std::abs(x), std::abs(y)); }
 
 // What the event loop has done by a window's start; `moved` the trace bytes of the transfers
 // issued so far, the measure of work done (a window of W launches spans a whole number of waves'

@@ -175,7 +175,8 @@ TEST_CASE("kernels of few long CTAs drop whole periods of iterations and stay wi
     // the a100-40gb: its CTAs read their Q_i and O_i again every Tr = N / Br iterations, so each
     // drops a multiple of Tr. Vanilla's P V GEMM at N = 8192 with 4 heads on the a100-40gb (half a
     // wave of CTAs that read 128 tiles of P each); its Q K^T GEMM and softmax have short CTAs and
-    // drop none. All sets of the L2 kept: the skip's error alone.
+    // drop no iterations (the steady-state skip may skip their whole heads: each head spans many
+    // waves). All sets of the L2 kept: the skips' error alone.
     struct Case {
         SkipCase c;
         int64_t Br = 0;
@@ -201,7 +202,7 @@ TEST_CASE("kernels of few long CTAs drop whole periods of iterations and stay wi
         const RunResult f = simulate(p, s, g, fast), e = simulate(p, s, g, exact);
         INFO(std::string(to_string(k.c.algo)), " N = ", k.c.N, " on ", std::string(k.c.gpu));
         REQUIRE(f.timing.l2_set_sampling == 1);
-        CHECK(f.timing.skipped_ctas == 0);
+        if (k.c.algo == Algorithm::fa1) CHECK(f.timing.skipped_ctas == 0);
         REQUIRE(f.timing.skipped_iterations > 0);
         CHECK(e.timing.skipped_iterations == 0);
         CHECK(simulate(p, s, g, off).timing.skipped_iterations == 0);
@@ -214,6 +215,24 @@ TEST_CASE("kernels of few long CTAs drop whole periods of iterations and stay wi
         }
         check_fast_bounds(f, e);
     }
+}
+
+TEST_CASE("the iteration skip cuts only CTAs whose pace holds over both spans it checked") {
+    // FA1's default schedule with 24 x 16 heads at N = 6655 on the h200: 2.9 waves of one CTA per
+    // SM. In its later waves a CTA went at another pace over one span than over the other; cut
+    // by its pace over both, it dropped too few iterations for the time cut (HBM reads 0.55% off
+    // the run without the skip, outside the fast path's 0.5%; with 40 x 16 heads the time 9.9%
+    // off, and a CTA cut twice asked its stream for more iterations than it had). Against the
+    // same run without the skip (the same L2 sampling): the skip's error alone.
+    const AttentionProblem p = problem_of(SkipCase{Algorithm::fa1, 24, 6655, 128, "h200"});
+    Schedule s;
+    s.algo = Algorithm::fa1;
+    const GpuSpec g = load_gpu("h200");
+    SimOptions off;
+    off.steady_state_skip = false;
+    const RunResult f = simulate(p, s, g, SimOptions{}), o = simulate(p, s, g, off);
+    CHECK(o.timing.skipped_iterations == 0);
+    check_fast_bounds(f, o);
 }
 
 TEST_CASE("causal kernels drop no iterations") {
