@@ -264,6 +264,9 @@ inline const std::vector<ReplaySubset>& replay_subsets() {
         {"nvidia-h200-2026-12-02-l1.json", 0,
          "v4-v6 at the calibration shapes again, profiled for the L1 and L2-coalescer counters (kernels/check_l2_merge.sh); "
          "its bytes and times are the 2026-12-01 file's within noise, ~40 s of CPU more"},
+        {"nvidia-h200-2026-12-04-l1-v1.json", 0,
+         "v1 at N = 4096 and 16384 again, profiled for the L1 and L2-source counters; its bytes and times are the "
+         "2026-12-01 files' within noise, ~10 s of CPU more"},
         {"nvidia-h200-2026-12-02-unfused.json", 1024,
          "N=4096 runs ~8 s each, N=16384 ones ~6 minutes each; the 12 runs at N=1024 cost ~25 s of CPU"},
     };
