@@ -25,6 +25,7 @@ echo "robustness: sanitizer build $((built - start)) s"
 # accuracy checks and the lessons' commands) beside all the others. A case renamed out of the
 # first list runs in the second.
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+replay='*stored measurements replay*'
 long='kernels of few long CTAs drop whole periods*,few heads are skipped when each head spans many waves*'
 long+=',the steady-state skip skips whole heads*,every command of every lesson runs through*'
 tests=("$build/tests/flashsim_tests" --duration=false)
@@ -33,7 +34,7 @@ if [ "$jobs" -ge 2 ]; then
   "${tests[@]}" --test-case="$long" >"$long_log" 2>&1 &
   long_pid=$!
   rest=0
-  "${tests[@]}" --test-case-exclude="*stored measurements replay*,$long" || rest=$?
+  "${tests[@]}" --test-case-exclude="$replay,$long" || rest=$?
   long_status=0
   wait "$long_pid" || long_status=$?
   cat "$long_log"
@@ -43,7 +44,7 @@ if [ "$jobs" -ge 2 ]; then
     exit 1
   fi
 else
-  "${tests[@]}" --test-case-exclude="*stored measurements replay*"
+  "${tests[@]}" --test-case-exclude="$replay"
 fi
 tested=$(date +%s)
 echo "robustness: unit and hostile-input tests under ASan+UBSan $((tested - built)) s"

@@ -315,15 +315,15 @@ private:
             // Between the ends of the iterations last ended before each mark: iterations of a few
             // thousand cycles, counted whole over windows of tens of them, would differ by one in
             // twenty between CTAs of one pace.
-            const double pace = double(e.done[slot] - b.done[slot]) / (e.done_at[slot] - b.done_at[slot]);
+            const auto pace_over = [&](const SkipMark& x, const SkipMark& y) {
+                return double(y.done[slot] - x.done[slot]) / (y.done_at[slot] - x.done_at[slot]);
+            };
+            const double pace = pace_over(b, e);
             // Its pace holds: the same within kSkipTolerance over each of the two spans checked.
             // (FA1 with 40 x 16 heads at N = 6655 on the h200: in its third wave one CTA went at a
             // fifth of the others' pace over the span, not after it; it dropped too few iterations
             // for the time cut and ended late, 9.9% slow.)
             const SkipMark& h = marks_[m - K];
-            const auto pace_over = [&](const SkipMark& x, const SkipMark& y) {
-                return double(y.done[slot] - x.done[slot]) / (y.done_at[slot] - x.done_at[slot]);
-            };
             if (!within_share(pace_over(v, h), pace_over(h, e), kSkipTolerance)) return;
             // (A CTA cut before goes on with the numbers of the iterations it dropped.)
             const int64_t room = iterations_of(c.index) - c.dropped - c.parsed - (e.done[slot] - v.done[slot]);
