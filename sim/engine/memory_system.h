@@ -131,7 +131,7 @@ public:
     int64_t granule_bytes() const { return l2_ ? l2_->granule_bytes() : 0; }
     int64_t l2_sample_every() const { return l2_ ? l2_->sample_every() : 1; }
 
-    // The steady-state skip (kernel_sim.cpp, docs/speed.md). The dirty bytes the L2 has written
+    // The steady-state skip (kernel_skip.cpp, docs/speed.md). The dirty bytes the L2 has written
     // back so far in this kernel, per tensor (end_kernel moves them into the kernel's counts).
     const std::array<uint64_t, kTensorCount>& writebacks_so_far() const;
     // Looks op's tile up in the L2 as a load (dirty = false) or a store would, charging no time and

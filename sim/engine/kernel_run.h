@@ -1,0 +1,112 @@
+// kernel_run.h: the event loop of one kernel (kernel_sim.h), private to sim/engine: the class that
+// runs it, whose event loop lives in kernel_sim.cpp and whose skips (the steady-state skip of
+// whole heads and the iteration skip, docs/speed.md) live in kernel_skip.cpp.
+#pragma once
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <queue>
+#include <unordered_map>
+#include <vector>
+
+#include "sim/engine/cta_iterations.h"
+#include "sim/engine/kernel_sim.h"
+#include "sim/engine/steady_skip.h"
+
+namespace flashsim::engine {
+
+struct SmPipes {
+    Server tensor, vector, sram;
+    Server launch;  // starts the SM's CTAs one after another (cta_launch_ns each)
+};
+
+enum class EventKind : uint8_t {
+    cta_start,      // the slot's next CTA asks its SM to start it (the launch takes cta_launch_ns)
+    cta_issue,      // the CTA has started: it issues its first loads
+    compute,        // an iteration's loads have arrived: run its compute ops
+    iteration_end,  // an iteration's compute is done: its stores, the next prefetch
+};
+
+struct Event {
+    double t;
+    uint64_t seq;
+    uint32_t slot;
+    EventKind kind;
+    bool operator>(const Event& o) const { return t != o.t ? t > o.t : seq > o.seq; }
+};
+
+class KernelRun {
+public:
+    KernelRun(const KernelTrace& k, const GpuSpec& g, MemorySystem& mem, const KernelSimConfig& cfg, Counters& c);
+    KernelSimStats run();
+
+private:
+    // The event loop (kernel_sim.cpp).
+    void bound_by_issue_queueing(int64_t resident, int64_t total);
+    void count_issue(double demand, double own);
+    void push(double t, uint32_t slot, EventKind kind) { heap_.push(Event{t, seq_++, slot, kind}); }
+    void launch(uint32_t slot, double t);
+    void record(const Cta& c, const Op& op, double a, double b);
+    void issue_loads(Cta& c, int64_t k, double t);
+    void start(uint32_t slot, double t0);
+    void first_loads(uint32_t slot, double t);
+    double matmul_sram_bytes(const Op& op, double share, double b_readers) const;
+    double run_op(SmPipes& p, const Op& op, double dep, double share, bool step = false);
+    void compute(uint32_t slot, double t);
+    void end_iteration(uint32_t slot, double t);
+    void retire(uint32_t slot, double t);
+
+    // The skips (kernel_skip.cpp).
+    // What one head's CTAs send to the L2 (every head's is the same: trace.h) and the trace bytes
+    // they move.
+    struct Head {
+        std::array<Traffic, kTensorCount> requests{};
+        double moved = 0;
+        double least = 0, most = 0;  // the bytes the CTAs move, fewest and most
+        // Every CTA does about the same work: a partial last tile, not causal masking.
+        bool uniform() const { return least >= kSkipUniformShare * most; }
+    };
+    SkipMark mark(double t) const;
+    void checkpoint(double t);
+    void iteration_checkpoint(double t);
+    int64_t loop_period(int64_t cta);
+    // The block of CTA `cta` (every head's CTAs are the same but for the head: trace.h).
+    int64_t block_of(int64_t cta) const { return k_.ctas_per_head > 0 ? cta % k_.ctas_per_head : cta; }
+    int64_t iterations_of(int64_t cta);
+    void skip(int64_t ctas, const SkipMark& b, const SkipMark& m);
+    double extrapolate(const SkipMark& b, const SkipMark& m, const std::array<Traffic, kTensorCount>& requests, double moved,
+                       double cycles = -1);
+    Head one_head() const;
+    void warm_l2(int64_t end);
+
+    const KernelTrace& k_;
+    const GpuSpec& g_;
+    MemorySystem& mem_;
+    const KernelSimConfig& cfg_;
+    Counters& c_;
+    double tensor_fpc_, vector_fpc_, exp_pc_, sram_bpc_, cta_launch_cycles_ = 0, cycles_per_inst_ = 0, one_warp_cpi_ = 0, chain_cycles_per_exp_ = 0, chain_cycles_per_fma_ = 0, sram_burst_factor_ = 1,
+           cta_cycles_per_inst_ = 0, cta_sram_burst_factor_ = 1;
+    bool through_l1_ = false;  // the kernel's loads are ld.global, through the SM's L1
+    std::vector<SmPipes> pipes_;
+    std::vector<Cta> ctas_;
+    std::vector<double> last_retire_;
+    std::vector<int64_t> pending_;  // CTA index each slot starts next
+    std::priority_queue<Event, std::vector<Event>, std::greater<Event>> heap_;
+    uint64_t seq_ = 0;
+    int64_t next_cta_ = 0;
+    KernelSimStats s_;
+    // The steady-state skip: CTAs per window (0: off), one head's requests, the marks of the windows,
+    // the trace bytes moved so far, what was skipped (s_.skipped_ctas says whether it was).
+    int64_t window_ = 0, first_window_ = 0;
+    std::vector<double> window_launches_;  // the launch times of the window in progress
+    Head head_;
+    std::vector<SkipMark> marks_;
+    double moved_ = 0, skipped_cycles_ = 0, skipped_tensor_busy_ = 0;
+    // The iteration skip: the bytes of a window (0: off) and where the next one ends; CTAs
+    // launched and retired, and iterations ended, so far.
+    double iteration_window_ = 0, next_iteration_mark_ = 0;
+    int64_t cta_changes_ = 0, iterations_ = 0, loop_period_ = 1;
+    std::unordered_map<int64_t, int64_t> iteration_counts_;  // iterations_of, by block
+};
+
+}  // namespace flashsim::engine

@@ -1,0 +1,356 @@
+// kernel_skip.cpp: the skips of the event loop (kernel_run.h): the steady-state skip of whole heads'
+// CTAs and the iteration skip of few long CTAs, what they extrapolate and how they leave the L2
+// (docs/speed.md).
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <numeric>
+#include <tuple>
+#include <unordered_map>
+
+#include "sim/engine/kernel_run.h"
+
+namespace flashsim::engine {
+
+namespace {
+
+// The sums of KernelSimStats the skip extrapolates (every additive double field).
+constexpr auto kSkipSums = std::to_array<double KernelSimStats::*>({
+    &KernelSimStats::stall_latency_cycles, &KernelSimStats::stall_transfer_cycles, &KernelSimStats::compute_exposed_cycles,
+    &KernelSimStats::prefetch_hidden_cycles, &KernelSimStats::cta_lifetime_cycles, &KernelSimStats::wg_serial_cycles,
+    &KernelSimStats::wg_span_cycles, &KernelSimStats::cta_launch_cycles, &KernelSimStats::warp_instructions,
+    &KernelSimStats::elementwise_latency_cycles, &KernelSimStats::issue_demand_cycles, &KernelSimStats::issue_own_excess_cycles});
+
+// n (now - before), rounded: what a skip adds for a quantity that only grows during a kernel.
+uint64_t scaled_delta(uint64_t now, uint64_t before, double n) { return uint64_t(std::llround(n * double(now - before))); }
+
+// A tile of a tensor (every field of the op that says where its bytes lie), for the L2 warming.
+struct TileKey {
+    uint64_t a, b, c;
+    bool operator==(const TileKey&) const = default;
+};
+struct TileKeyHash {
+    size_t operator()(const TileKey& k) const {
+        uint64_t h = k.a * 0x9E3779B97F4A7C15ull;
+        h ^= (k.b + 0x632BE59BD9B4E019ull + (h << 6) + (h >> 2)) * 0xBF58476D1CE4E5B9ull;
+        h ^= (k.c + (h << 6) + (h >> 2)) * 0x94D049BB133111EBull;
+        return size_t(h ^ (h >> 31));
+    }
+};
+TileKey tile_key(const Op& op) {
+    return {uint64_t(op.bh) << 32 | op.row0, uint64_t(op.rows) << 32 | op.col0, uint64_t(op.cols) << 8 | uint64_t(op.tensor)};
+}
+
+}  // namespace
+
+// At the launch of the first CTA of a window: skip when the last two spans of L windows took the
+// same cycles, HBM reads and write-backs per byte moved (the first window, which starts the
+// slots together, in neither). L is 1 unless the L2 is set-sampled: then the shortest whose
+// HBM bytes are kMinSampledGranules sampled granules or more, so that the span's sampled
+// counts, which the skip extrapolates, are as close to the full cache's as the run's own
+// sampling bound asks (memory_system.h).
+SkipMark KernelRun::mark(double t) const {
+    SkipMark now{t, moved_, c_, mem_.writebacks_so_far(), mem_.dirty_bytes_by_tensor(), s_, 0, cta_changes_, iterations_, {}, {}};
+    for (const SmPipes& p : pipes_) now.tensor_busy += p.tensor.busy_cycles;
+    if (iteration_window_ > 0)
+        for (const Cta& c : ctas_) {
+            now.done.push_back(c.next_compute);
+            now.done_at.push_back(c.ready);
+        }
+    return now;
+}
+
+void KernelRun::checkpoint(double t) {
+    marks_.push_back(mark(t));
+    const bool grouped = launches_grouped(window_launches_, t, s_.slots);
+    window_launches_.clear();
+    // A timeline records every CTA until it is full (timeline_cap events); no skip before.
+    if (cfg_.timeline && cfg_.timeline->size() < cfg_.timeline_cap) return;
+    const size_t m = marks_.size() - 1;
+    const double sampled_granule = double(mem_.granule_bytes()) * double(mem_.l2_sample_every());
+    for (size_t L = 1; m >= 1 + 2 * L; ++L) {
+        const SkipMark &b = marks_[m - L], &e = marks_[m];
+        const double hbm = e.hbm_read_bytes() + e.writeback_bytes() - b.hbm_read_bytes() - b.writeback_bytes();
+        if (mem_.l2_sample_every() > 1 && hbm / sampled_granule < double(kMinSampledGranules)) continue;
+        if (!steady(marks_, m, L)) return;
+        // The last two spans of K windows agree as well, K the fewest windows (L at least) that
+        // move kSkipSpanL2Bytes times the L2's data bytes and, with grouped launches, hold the
+        // CTAs in which heads fall on waves the same way again (lcm(ctas_per_head, slots)); the
+        // skip extrapolates those 2 K windows.
+        const int64_t unit = grouped && s_.waves < kSkipFreeWaves ? std::lcm(k_.ctas_per_head, s_.slots) : window_;
+        const double window_moved = double(window_ / k_.ctas_per_head) * head_.moved;
+        const size_t by_bytes = window_moved > 0 ? size_t(std::ceil(kSkipSpanL2Bytes * double(g_.l2_data_bytes()) / window_moved)) : 1;
+        const size_t K = std::max({L, by_bytes, size_t((unit + window_ - 1) / window_)});
+        if (m < 1 + 2 * K || !steady(marks_, m, K)) return;
+        const int64_t tail = int64_t(std::ceil(kSkipTailWaves * double(s_.slots)));
+        const int64_t j = (k_.cta_count() - next_cta_ - tail) / unit;
+        if (j >= 1) skip(j * unit, marks_[stretch(marks_, m, 2 * K)], e);
+        return;
+    }
+}
+
+// The iteration skip (kSkipMinIterations), at the end of an iteration once the trace bytes moved
+// reach the next window's mark: when the last two spans of K windows (K as above, without
+// grouped launches) took the same cycles, HBM reads and write-backs per byte moved and no CTA
+// launched or retired in them, every CTA in flight is cut by the same time (below). The
+// kernel's timeline goes on as if the cut had not been, and the skipped work is extrapolated
+// from the span (extrapolate): valid as far as each CTA keeps its pace, which the windows
+// without launches and retirements check. The marks start again after a skip (the first
+// window after it is not compared either).
+void KernelRun::iteration_checkpoint(double t) {
+    next_iteration_mark_ = moved_ + iteration_window_;
+    if (cfg_.timeline && cfg_.timeline->size() < cfg_.timeline_cap) return;
+    marks_.push_back(mark(t));
+    const size_t m = marks_.size() - 1;
+    const size_t K = size_t(std::ceil(kSkipSpanL2Bytes / kSkipWindowL2Bytes));
+    if (m < 1 + 2 * K) return;
+    const SkipMark &e = marks_[m], &v = marks_[m - 2 * K];
+    if (v.cta_changes != e.cta_changes || !steady(marks_, m, 1) || !steady(marks_, m, K)) return;
+    // Nor may the L2's dirty bytes grow over those spans by more than kSkipTolerance of the
+    // bytes written back: the L2 then still has room for what the CTAs write once (FA1's
+    // backward: dK_j and dV_j every outer loop), the exact run keeps it dirty to the end, and
+    // the extrapolation would charge it as written back (FA1's forward + backward at N = 6917,
+    // 11 heads on the rtx4090: 16% high in HBM writes).
+    const double dirty_growth = e.dirty_bytes() - v.dirty_bytes();
+    if (dirty_growth > kSkipTolerance * (e.writeback_bytes() - v.writeback_bytes())) return;
+    // The windows extrapolated: those two spans and the windows before them within kSkipStretch
+    // (stretch) since the last CTA launched or retired. A CTA's loop has periods of a few
+    // windows (FA1 at N = 1024, 256 heads on the h200: HBM reads per byte 0.6656 a window, 0.6712
+    // every fifth or sixth, when the outer loop loads Kj and Vj); extrapolating the two spans
+    // alone, which held none of them, came out 0.4% low in HBM reads.
+    size_t from = stretch(marks_, m, 2 * K);
+    while (marks_[from].cta_changes != e.cta_changes) ++from;
+    const SkipMark& b = marks_[from];
+    // The skip is a cut of `cut` cycles from every CTA in flight: each drops the iterations it
+    // runs in that time at its own pace over the span (CTAs sharing an SM with more or fewer
+    // others go at other paces: vanilla's P V GEMM at N = 15433 on the a100-40gb, 5 CTAs per SM,
+    // ended over a window's time; dropping as many iterations from each made it 2.7% fast),
+    // in whole loop periods, keeping at its end what it ran in the two spans checked.
+    struct Drop {
+        Cta* c;
+        double pace;  // iterations per cycle
+        int64_t room;   // iterations it may drop
+    };
+    std::vector<Drop> drops;
+    double cut = INFINITY, slowest = INFINITY, fastest = 0;
+    int64_t least_room = INT64_MAX;
+    for (size_t slot = 0; slot < ctas_.size(); ++slot) {
+        Cta& c = ctas_[slot];
+        if (!c.stream) continue;
+        // Between the ends of the iterations last ended before each mark: iterations of a few
+        // thousand cycles, counted whole over windows of tens of them, would differ by one in
+        // twenty between CTAs of one pace.
+        const auto pace_over = [&](const SkipMark& x, const SkipMark& y) {
+            return double(y.done[slot] - x.done[slot]) / (y.done_at[slot] - x.done_at[slot]);
+        };
+        const double pace = pace_over(b, e);
+        // Its pace holds: the same within kSkipTolerance over each of the two spans checked.
+        // (FA1 with 40 x 16 heads at N = 6655 on the h200: in its third wave one CTA went at a
+        // fifth of the others' pace over the span, not after it; it dropped too few iterations
+        // for the time cut and ended late, 9.9% slow.)
+        const SkipMark& h = marks_[m - K];
+        if (!within_share(pace_over(v, h), pace_over(h, e), kSkipTolerance)) return;
+        // (A CTA cut before goes on with the numbers of the iterations it dropped.)
+        const int64_t room = iterations_of(c.index) - c.dropped - c.parsed - (e.done[slot] - v.done[slot]);
+        if (!(pace > 0) || !std::isfinite(pace) || room <= 0) return;
+        drops.push_back({&c, pace, room});
+        cut = std::min(cut, double(room) / pace);
+        slowest = std::min(slowest, pace);
+        fastest = std::max(fastest, pace);
+        least_room = std::min(least_room, room);
+    }
+    // CTAs of one pace (within kSkipTolerance) drop the same number of iterations: whole
+    // iterations from a time cut would shift each by up to an iteration's time and reorder
+    // CTAs that end within it, and a next wave's CTAs take the slots of the first to end
+    // (vanilla's P V GEMM at N = 16384 on the h100, 7 CTAs per SM ending within 18k cycles:
+    // the last wave's 400 CTAs came to other SMs, 3.2% slow).
+    const bool one_pace = fastest <= (1 + kSkipTolerance) * slowest;
+    // At least a window's time (a shorter skip saves less than the marks cost).
+    if (drops.empty() || cut < (e.t - v.t) / double(2 * K)) return;
+    std::array<Traffic, kTensorCount> requests{};
+    double moved = 0, cycles = 0;
+    for (const Drop& d : drops) {
+        int64_t n = one_pace ? least_room : std::min(d.room, int64_t(std::floor(cut * d.pace)));
+        n -= n % loop_period_;
+        d.c->drop(n, requests, moved);
+        s_.skipped_iterations += n;
+        cycles += double(n) / d.pace / double(drops.size());
+    }
+    if (!(moved > 0)) return;
+    // The cycles are the cut's: what the CTAs dropped over their paces, on average over them.
+    // The CTAs in flight live as much longer; no CTA retired in the spans, so their sums hold
+    // no lifetime.
+    s_.cta_lifetime_cycles += double(drops.size()) * extrapolate(b, e, requests, moved, cycles);
+    moved_ += moved;
+    next_iteration_mark_ = moved_ + iteration_window_;
+    marks_.clear();
+}
+
+// The iterations after which CTA `cta` uses its tiles again: the least common multiple of the
+// distances between two uses of one tile (FA1: the inner loop's Tr iterations, when the CTA
+// reads its Q_i and O_i again), 1 when it uses none twice, 0 when that is more than a quarter
+// of its iterations, which it counts for iterations_of on the way (one walk of the stream at
+// the start). A skip of a multiple of it leaves the L2 with the tiles the CTA would
+// have used last when it goes on (a skip of another count, FA1 at N = 1024 on the h200: the
+// CTAs went on 15 iterations into their sweep of Q and O, whose last 17 iterations' tiles the
+// L2 held, and hit where they would have missed: 0.4% low in HBM reads).
+int64_t KernelRun::loop_period(int64_t cta) {
+    Cta cut = Cta::of(k_.stream(cta));
+    std::unordered_map<TileKey, int64_t, TileKeyHash> last;
+    int64_t period = 1, k = 0;
+    for (; cut.have(k); ++k)
+        for (const auto* ops : {&cut.it(k).loads, &cut.it(k).stores})
+            for (const Op& op : *ops) {
+                if (!op.moves_data()) continue;
+                const auto [u, fresh] = last.try_emplace(tile_key(op), k);
+                if (!fresh && u->second != k) period = std::min(std::lcm(period, k - u->second), int64_t(1) << 40);
+                u->second = k;
+            }
+    iteration_counts_.try_emplace(block_of(cta), k);
+    return period <= k / 4 ? period : 0;
+}
+
+// The iterations of CTA `cta` (its stream cut as the event loop cuts it), counted once per
+// block.
+int64_t KernelRun::iterations_of(int64_t cta) {
+    const auto [it, fresh] = iteration_counts_.try_emplace(block_of(cta), 0);
+    if (fresh) {
+        Cta cut = Cta::of(k_.stream(cta));
+        while (cut.have(it->second)) ++it->second;
+    }
+    return it->second;
+}
+
+// Skips `ctas` CTAs, whole heads. What they send to the L2 is exact (every head's requests
+// are the same: one head's, times the heads); what depends on the L2's state is the span
+// extrapolated (b to m, m now; stretch()): per tensor, its misses per byte read and the bytes it made dirty per
+// byte written (per byte moved for a tensor the span did not read or write), and its cycles
+// and sums per byte moved.
+void KernelRun::skip(int64_t ctas, const SkipMark& b, const SkipMark& m) {
+    const uint64_t heads = uint64_t(ctas / k_.ctas_per_head);
+    std::array<Traffic, kTensorCount> requests;
+    for (size_t i = 0; i < kTensorCount; ++i) requests[i] = head_.requests[i].scaled(heads);
+    s_.skipped_ctas = ctas;
+    extrapolate(b, m, requests, double(heads) * head_.moved);
+    // The CTAs in flight and those about to start go on as the CTAs `ctas` further on.
+    for (size_t slot = 0; slot < ctas_.size(); ++slot) {
+        pending_[slot] += ctas;
+        if (ctas_[slot].stream) ctas_[slot].restream(ctas_[slot].index + ctas, k_.stream(ctas_[slot].index + ctas));
+    }
+    next_cta_ += ctas;
+    // The warming evicts what was dirty without charging its write-back and leaves dirty what the
+    // resumed CTAs will write back. In a steady state the L2 holds as many dirty bytes of each
+    // tensor after the skip as before: the difference is charged (or refunded) now.
+    const auto dirty_before = mem_.dirty_bytes_by_tensor();
+    warm_l2(next_cta_);
+    const auto dirty_after = mem_.dirty_bytes_by_tensor();
+    for (size_t i = 0; i < kTensorCount; ++i) {
+        uint64_t& w = c_.per_tensor[i].hbm_write_bytes;
+        w = dirty_before[i] >= dirty_after[i] ? w + (dirty_before[i] - dirty_after[i]) : w - std::min(w, dirty_after[i] - dirty_before[i]);
+    }
+}
+
+// Adds what the work not simulated, which sends `requests` to the L2 and moves `moved` trace
+// bytes, would have added, as the span from mark b to mark m (m now) did per byte moved: per
+// tensor, its misses per byte read and the bytes it made dirty per byte written (per byte moved
+// for a tensor the span did not read or write), and the cycles (unless given) and sums. Returns
+// the cycles.
+double KernelRun::extrapolate(const SkipMark& b, const SkipMark& m, const std::array<Traffic, kTensorCount>& requests, double moved,
+                   double cycles) {
+    const double n = moved / (m.moved - b.moved);
+    for (size_t i = 0; i < kTensorCount; ++i) {
+        Traffic& t = c_.per_tensor[i];
+        const Traffic &now = m.counts.per_tensor[i], &before = b.counts.per_tensor[i], &r = requests[i];
+        const auto per = [&](uint64_t skipped, uint64_t window) { return window > 0 ? double(skipped) / double(window) : n; };
+        t.hbm_read_bytes +=
+            scaled_delta(now.hbm_read_bytes, before.hbm_read_bytes, per(r.global_read_bytes, now.global_read_bytes - before.global_read_bytes));
+        // The bytes the span made dirty, written back or still dirty at its end: what the
+        // skipped work writes back in a steady state (the span's own write-backs also follow the
+        // ups and downs of the L2's dirty bytes).
+        const double made = double(m.writebacks[i]) - double(b.writebacks[i]) + double(m.dirty[i]) - double(b.dirty[i]);
+        const double written = per(r.global_write_bytes, now.global_write_bytes - before.global_write_bytes);
+        t.hbm_write_bytes += uint64_t(std::max(0.0, std::round(written * made)));
+        t.global_read_bytes += r.global_read_bytes;
+        t.global_write_bytes += r.global_write_bytes;
+        t.atomic_bytes += r.atomic_bytes;
+    }
+    for (auto f : kSkipSums) s_.*f += n * (m.sums.*f - b.sums.*f);
+    skipped_tensor_busy_ += n * (m.tensor_busy - b.tensor_busy);
+    if (cycles < 0) cycles = n * (m.t - b.t);
+    skipped_cycles_ += cycles;
+    return cycles;
+}
+
+KernelRun::Head KernelRun::one_head() const {
+    Head h;
+    std::vector<Op> buf(256);
+    for (int64_t c = 0; c < k_.ctas_per_head; ++c) {
+        auto st = k_.stream(c);
+        const double before = h.moved;
+        for (size_t n; (n = st->fill(buf.data(), buf.size())) != 0;)
+            for (size_t i = 0; i < n; ++i) add_requests(buf[i], h.requests, h.moved);
+        const double own = h.moved - before;
+        h.least = c == 0 ? own : std::min(h.least, own);
+        h.most = std::max(h.most, own);
+    }
+    return h;
+}
+
+// Gives the L2 the tiles that the CTAs launched before `end` leave in it: their distinct tiles,
+// walking back from end - 1 until they hold twice the L2's data bytes, touched in the order of
+// their last use (LRU then holds the most recent), dirty when any of their accesses wrote. The
+// CTAs of a wave run together: iteration k of K of CTA c is taken to run at c + slots k / K
+// (a CTA lives as long as `slots` CTAs take to start), its stores at the iteration's end. A CTA
+// in flight gives what it has issued (the loads of the iterations before next_issue, the
+// stores of those before next_compute); one not started yet gives nothing.
+void KernelRun::warm_l2(int64_t end) {
+    std::unordered_map<int64_t, const Cta*> in_flight;
+    for (size_t slot = 0; slot < ctas_.size(); ++slot) {
+        const Cta& c = ctas_[slot];
+        if (c.stream) in_flight[c.index] = &c;
+        if (!c.stream || pending_[slot] != c.index) in_flight[pending_[slot]] = nullptr;
+    }
+    struct Use {
+        Op op;
+        double last = 0;
+        bool dirty = false;
+    };
+    std::unordered_map<TileKey, Use, TileKeyHash> tiles;
+    const uint64_t want = 2 * uint64_t(g_.l2_data_bytes());
+    uint64_t bytes = 0;
+    std::vector<Iteration> its;
+    const auto use = [&](const Op& op, double at) {
+        if (!op.moves_data()) return;
+        const auto [u, fresh] = tiles.try_emplace(tile_key(op), Use{op, at, false});
+        if (fresh) bytes += op.bytes;
+        u->second.last = std::max(u->second.last, at);
+        u->second.dirty = u->second.dirty || op.kind != OpKind::load;
+    };
+    for (int64_t c = end - 1; c >= 0 && bytes < want; --c) {
+        const auto f = in_flight.find(c);
+        if (f != in_flight.end() && !f->second) continue;
+        const int64_t loads_issued = f != in_flight.end() ? f->second->next_issue : INT64_MAX;
+        const int64_t stores_issued = f != in_flight.end() ? f->second->next_compute : INT64_MAX;
+        Cta cut = Cta::of(k_.stream(c));
+        its.clear();
+        for (int64_t k = 0; cut.have(k); ++k) its.push_back(cut.it(k));
+        const double K = double(its.size()), span = double(s_.slots);
+        for (size_t k = 0; k < its.size(); ++k) {
+            if (int64_t(k) < loads_issued)
+                for (const Op& op : its[k].loads) use(op, double(c) + span * double(k) / K);
+            if (int64_t(k) < stores_issued)
+                for (const Op& op : its[k].stores) use(op, double(c) + span * double(k + 1) / K);
+        }
+    }
+    std::vector<const Use*> order;
+    order.reserve(tiles.size());
+    for (const auto& [key, u] : tiles) order.push_back(&u);
+    // Ties in the order of the tiles' keys: the same order on every host.
+    std::sort(order.begin(), order.end(), [](const Use* x, const Use* y) {
+        const TileKey kx = tile_key(x->op), ky = tile_key(y->op);
+        return std::tie(x->last, kx.a, kx.b, kx.c) < std::tie(y->last, ky.a, ky.b, ky.c);
+    });
+    for (const Use* u : order) mem_.warm(u->op, u->dirty);
+}
+
+}  // namespace flashsim::engine
