@@ -2,6 +2,8 @@
 #include "sim/engine/l2_cache.h"
 
 #include <algorithm>
+#include <array>
+#include <cmath>
 #include <cstdint>
 #include <string>
 #if defined(__SSE2__)
@@ -39,7 +41,27 @@ L2Cache::L2Cache(int64_t capacity_bytes, int64_t line_bytes, int64_t sector_byte
     meta_.assign(2 * n, 0);
     inline_masks_ = sectors_per_granule_ <= kInlineSectors;
     if (!inline_masks_) masks_.assign(n, Masks{});
+    if (sample_ > 1) {
+        set_fetched_.assign(size_t(sets_), 0);
+        set_written_.assign(size_t(sets_), 0);
+    }
     drop_runs();
+}
+
+L2Cache::SamplingError L2Cache::sampling_error() const {
+    // Each group's total times kSampleGroups S estimates the full cache's; their spread, that of
+    // the total of all groups.
+    auto relative = [](const std::vector<uint64_t>& per_set) {
+        if (per_set.size() < 2 * kSampleGroups) return 0.0;
+        std::array<double, kSampleGroups> group{};
+        for (size_t i = 0; i < per_set.size(); ++i) group[i % kSampleGroups] += double(per_set[i]);
+        double mean = 0, sq = 0;
+        for (const double t : group) mean += t / double(kSampleGroups);
+        if (!(mean > 0)) return 0.0;
+        for (const double t : group) sq += (t - mean) * (t - mean);
+        return std::sqrt(sq / double(kSampleGroups - 1) / double(kSampleGroups)) / mean;
+    };
+    return {relative(set_fetched_), relative(set_written_)};
 }
 
 void L2Cache::reset_way(size_t base, size_t k) {
@@ -229,6 +251,7 @@ L2Access L2Cache::access(uint64_t addr, uint64_t bytes, Tensor owner, Kind kind)
             const size_t v = ways == 16 ? victim_way<16>(lru) : victim_way<0>(lru);
             const uint64_t wb = dirty_sectors(lru[v]) * sb * uint64_t(sample_);
             if (tags[v] != 0 && wb) {
+                if (!set_written_.empty() && count_sets) set_written_[set] += dirty_sectors(lru[v]);
                 r.hbm_write_bytes += wb;
                 writeback_bytes_by_tensor[size_t(owner_of(lru[v]))] += wb;
             }
@@ -270,6 +293,7 @@ L2Access L2Cache::access(uint64_t addr, uint64_t bytes, Tensor owner, Kind kind)
             fetch = fetch & partial;
         }
         r.hbm_read_bytes += uint64_t(fetch.count()) * sb * uint64_t(sample_);
+        if (!set_fetched_.empty() && count_sets) set_fetched_[set] += uint64_t(fetch.count());
         if (kind != Kind::read) {
             dirty = dirty | need;
             lru[k] = (lru[k] & ~kDirtyField) | uint64_t(dirty.count()) << kDirtyShift;

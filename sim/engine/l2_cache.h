@@ -104,6 +104,23 @@ public:
     // Whether prefetch() pays: the tags outgrow the host's caches (a sampled L2's seldom do).
     bool worth_prefetching() const { return meta_.size() * sizeof(uint64_t) > (size_t(4) << 20); }
 
+    // The sampled estimate's relative standard error so far, of HBM reads and of write-backs (0
+    // with every set kept, fewer than 2 kSampleGroups sampled sets, or nothing moved), by random
+    // groups (interpenetrating subsamples: Mahalanobis 1946; Wolter, "Introduction to Variance
+    // Estimation", ch. 2): the sampled sets dealt into kSampleGroups interleaved groups, each a
+    // sample of 1 in kSampleGroups S sets whose total, times kSampleGroups, estimates the sampled
+    // one; with group totals of mean t and sample variance s_t^2, the relative error of their sum
+    // is sqrt(s_t^2 / kSampleGroups) / t. About 1 / sqrt(the granules the sampled sets see), or
+    // less where the hash spreads granules more evenly than chance; larger when whether a set
+    // keeps a working set is all or nothing (a working set near the L2's capacity: docs/speed.md).
+    static constexpr size_t kSampleGroups = 16;
+    struct SamplingError {
+        double hbm_read = 0, hbm_write = 0;
+    };
+    SamplingError sampling_error() const;
+    // Whether accesses count towards sampling_error (MemorySystem::warm's do not: they count nowhere).
+    bool count_sets = true;
+
     // Accesses answered as a remembered run (the shortcut above), so far.
     uint64_t remembered_accesses() const { return remembered_accesses_; }
 
@@ -215,6 +232,8 @@ private:
     __uint128_t sets_reciprocal_ = 0;  // ceil(2^128 / full_sets_), for mod_sets
     std::vector<uint64_t> meta_;  // per set: ways_ tags, then ways_ LRU stamps
     std::vector<Masks> masks_;  // empty when inline_masks_
+    // Per sampled set, sectors fetched from HBM and written back (sampling_error; empty when S = 1).
+    std::vector<uint64_t> set_fetched_, set_written_;
     bool inline_masks_ = false;
     uint64_t clock_ = 0;
     uint64_t remembered_accesses_ = 0;

@@ -243,10 +243,12 @@ const std::array<uint64_t, kTensorCount>& MemorySystem::writebacks_so_far() cons
 void MemorySystem::warm(const Op& op, bool dirty) {
     if (!l2_) return;
     const auto kept = l2_->writeback_bytes_by_tensor;
+    l2_->count_sets = false;
     map_.for_each_run(op, [&](uint64_t addr, uint64_t len) {
         if (dirty) l2_->write(addr, len, op.tensor);
         else l2_->read(addr, len, op.tensor);
     });
+    l2_->count_sets = true;
     l2_->writeback_bytes_by_tensor = kept;
 }
 

@@ -130,6 +130,7 @@ public:
     bool with_l2() const { return bool(l2_); }
     int64_t granule_bytes() const { return l2_ ? l2_->granule_bytes() : 0; }
     int64_t l2_sample_every() const { return l2_ ? l2_->sample_every() : 1; }
+    L2Cache::SamplingError l2_sampling_error() const { return l2_ ? l2_->sampling_error() : L2Cache::SamplingError{}; }
 
     // The steady-state skip (kernel_skip.cpp, docs/speed.md). The dirty bytes the L2 has written
     // back so far in this kernel, per tensor (end_kernel moves them into the kernel's counts).
@@ -201,6 +202,11 @@ private:
 // set) for runs smaller than that.
 constexpr int64_t kMaxL2SetSampling = 4;
 constexpr uint64_t kMinSampledGranules = uint64_t(1) << 19;
+// A run sampled by the automatic choice whose sampled HBM reads or write-backs come out with a
+// relative standard error above this (L2Cache::sampling_error: whether a set keeps a working set
+// near the L2's capacity is all or nothing, and then the sets, not the granules, are the sample)
+// runs again with every set: twice it is the fast path's 0.5% bound on bytes (run_timing).
+constexpr double kMaxSampledError = 0.0025;
 // Traces with element-wise kernels (KernelIssue::elementwise_loads) are sampled only when they are
 // unfused attention with rows of at least this many keys (plan_l2, sim/engine/timing.cpp).
 constexpr int64_t kMinSampledElementwiseRow = 4096;

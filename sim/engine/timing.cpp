@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include <spdlog/spdlog.h>
+
 #include "sim/algorithms/algorithm.h"
 #include "sim/core/errors.h"
 #include "sim/engine/kernel_sim.h"
@@ -170,6 +172,18 @@ TimedRun run_timing(const Trace& t, const GpuSpec& g, const SimOptions& o, const
         run.stats.push_back(s);
     }
     if (run.l2_modelled && !o.l2_flush_between_kernels) run.l2_dirty_bytes_at_end = mem.dirty_bytes();
+    if (sampling > 1) {
+        const L2Cache::SamplingError e = mem.l2_sampling_error();
+        tm.l2_sampling_error = std::max(e.hbm_read, e.hbm_write);
+        if (tm.l2_sampling_error > kMaxSampledError && o.l2_set_sampling == 0) {
+            spdlog::debug("L2 set sampling 1/{}: relative standard error {:.3f}% of HBM reads, {:.3f}% of write-backs; "
+                          "running every set",
+                          sampling, 100 * e.hbm_read, 100 * e.hbm_write);
+            SimOptions every_set = o;
+            every_set.l2_set_sampling = 1;
+            return run_timing(t, g, every_set, paper_total);
+        }
+    }
     if (!run.l2_modelled) {
         run.l2_kernel_counts.clear();
         run.l2_dirty_bytes_at_end = 0;

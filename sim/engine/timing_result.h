@@ -73,6 +73,10 @@ struct Timing {
     double peak_tensor_flops_per_s = 0;
     int64_t l2_granule_bytes = 0;       // 0: no L2 modelled
     int64_t l2_set_sampling = 1;        // the L2 simulated 1 in this many sets (1: every set, exact)
+    // The sampled HBM bytes' relative standard error, the larger of reads' and write-backs'
+    // (L2Cache::sampling_error; 0 when every set ran). A run the automatic choice sampled whose
+    // error came out above kMaxSampledError ran again with every set (l2_set_sampling 1).
+    double l2_sampling_error = 0;
     int64_t skipped_ctas = 0;           // CTAs the steady-state skip did not simulate, all kernels
     int64_t skipped_iterations = 0;     // CTA iterations the iteration skip did not simulate, all kernels
     std::vector<TimelineEvent> timeline;  // bounded; empty unless asked for

@@ -120,6 +120,7 @@ nlohmann::json to_json(const RunResult& r) {
         tj["peak_tensor_flops_per_s"] = t.peak_tensor_flops_per_s;
         tj["l2_granule_bytes"] = t.l2_granule_bytes;
         tj["l2_set_sampling"] = t.l2_set_sampling;
+        tj["l2_sampling_error"] = t.l2_sampling_error;
         tj["skipped_ctas"] = t.skipped_ctas;
         tj["skipped_iterations"] = t.skipped_iterations;
         nlohmann::json roof = nlohmann::json::array();

@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <vector>
 
 #include "sim/engine/l2_cache.h"
 #include "sim/engine/memory_system.h"
@@ -72,6 +73,75 @@ TEST_CASE("a sampled L2 counts S times what the reference counts on the accesses
             CHECK(sampled.writeback_bytes_by_tensor[t] == uint64_t(S) * ref.writeback_bytes_by_tensor[t]);
         CHECK(ref.totals.hbm_read_bytes > 0);
     }
+}
+
+TEST_CASE("a sampled L2's standard error is the spread of what interleaved groups of its sampled sets fetched and wrote back") {
+    const int64_t line = 128, sector = 32, ways = 4, sets = 512, capacity = sets * line * ways;
+    const int64_t S = 4, n = sets / S;
+    const size_t G = L2Cache::kSampleGroups;
+    L2Cache sampled(capacity, line, sector, ways, line, S);
+    // Accesses within one line each, so each one's bytes belong to the set of its line.
+    std::vector<double> fetched(G, 0), written(G, 0);
+    uint64_t x = 7;
+    for (int i = 0; i < 60000; ++i) {
+        const uint64_t l = lcg(x) % (5 * uint64_t(sets * ways)), s0 = lcg(x) % 4, s1 = s0 + 1 + lcg(x) % (4 - s0);
+        const uint64_t addr = l * uint64_t(line) + s0 * uint64_t(sector), bytes = (s1 - s0) * uint64_t(sector);
+        const L2Access a = lcg(x) % 3 ? sampled.read(addr, bytes, Tensor::K) : sampled.write(addr, bytes, Tensor::O);
+        const uint64_t set = sampled.set_of(l);
+        if (set % uint64_t(S) != 0) continue;
+        // Sampled set number set / S belongs to group (set / S) % G.
+        fetched[size_t(set / uint64_t(S)) % G] += double(a.hbm_read_bytes);
+        written[size_t(set / uint64_t(S)) % G] += double(a.hbm_write_bytes);
+    }
+    auto relative = [&](const std::vector<double>& t) {  // sqrt(s_t^2 / G) / mean t
+        double m = 0, ss = 0;
+        for (double e : t) m += e / double(G);
+        for (double e : t) ss += (e - m) * (e - m);
+        return std::sqrt(ss / double(G - 1) / double(G)) / m;
+    };
+    const L2Cache::SamplingError e = sampled.sampling_error();
+    CHECK(e.hbm_read > 0);
+    CHECK(e.hbm_write > 0);
+    CHECK(e.hbm_read == doctest::Approx(relative(fetched)).epsilon(1e-9));
+    CHECK(e.hbm_write == doctest::Approx(relative(written)).epsilon(1e-9));
+    CHECK(n >= int64_t(2 * G));
+    CHECK(L2Cache(capacity, line, sector, ways, line, 1).sampling_error().hbm_read == 0);  // every set kept
+    // Fewer than 2 G sampled sets: no estimate.
+    L2Cache few(64 * line * ways, line, sector, ways, line, S);
+    for (uint64_t l = 0; l < 4096; ++l) few.read(l * uint64_t(line), uint64_t(line), Tensor::Q);
+    CHECK(few.sampling_error().hbm_read == 0);
+}
+
+TEST_CASE("a working set the size of the L2 makes the sampled estimate's standard error large, a stream does not") {
+    const int64_t line = 128, sector = 32, ways = 16, sets = 4096, capacity = sets * line * ways;
+    const int64_t S = 4;
+    // A stream: every line read once, compulsory misses alike in every set. About 1 / sqrt(lines
+    // the sampled sets see).
+    L2Cache stream(capacity, line, sector, ways, line, S);
+    const uint64_t lines = 16 * uint64_t(sets * ways);
+    uint64_t estimate = 0;
+    for (uint64_t l = 0; l < lines; ++l) estimate += stream.read(l * uint64_t(line), uint64_t(line), Tensor::Q).hbm_read_bytes;
+    const double bound = 1 / std::sqrt(double(lines) / double(S));
+    CHECK(stream.sampling_error().hbm_read < 1.5 * bound);
+    // The error it has (every line misses once) is within a few of its standard errors.
+    const double stream_error = std::abs(double(estimate) / double(lines * uint64_t(line)) - 1);
+    INFO("stream: error " << stream_error << ", estimated standard error " << stream.sampling_error().hbm_read);
+    CHECK(stream_error < 4 * stream.sampling_error().hbm_read);
+    // A working set of the L2's size read again and again: the sets the hash gives more than
+    // `ways` of its lines miss every time (LRU, cyclic), the others keep theirs.
+    L2Cache near(capacity, line, sector, ways, line, S), every(capacity, line, sector, ways, line, 1);
+    uint64_t sampled_reads = 0, reads = 0;
+    for (int pass = 0; pass < 20; ++pass)
+        for (uint64_t l = 0; l < uint64_t(sets * ways); ++l) {
+            sampled_reads += near.read(l * uint64_t(line), uint64_t(line), Tensor::K).hbm_read_bytes;
+            reads += every.read(l * uint64_t(line), uint64_t(line), Tensor::K).hbm_read_bytes;
+        }
+    const double near_error = std::abs(double(sampled_reads) / double(reads) - 1);
+    INFO("stream " << stream.sampling_error().hbm_read << ", working set " << near.sampling_error().hbm_read << " (its error "
+                   << near_error << ")");
+    CHECK(near.sampling_error().hbm_read > kMaxSampledError);
+    CHECK(near_error < 4 * near.sampling_error().hbm_read);
+    CHECK(near.sampling_error().hbm_read > 10 * stream.sampling_error().hbm_read);
 }
 
 TEST_CASE("set sampling must be a power of two dividing the sets") {
