@@ -99,6 +99,7 @@ private:
     // the trace bytes moved so far, what was skipped (s_.skipped_ctas says whether it was).
     int64_t window_ = 0, first_window_ = 0;
     std::vector<double> window_launches_;  // the launch times of the window in progress
+    std::vector<char> window_grouped_;     // per mark: whether the window ending there launched in groups
     Head head_;
     std::vector<SkipMark> marks_;
     double moved_ = 0, skipped_cycles_ = 0, skipped_tensor_busy_ = 0;
@@ -106,6 +107,7 @@ private:
     // launched and retired, and iterations ended, so far.
     double iteration_window_ = 0, next_iteration_mark_ = 0;
     int64_t cta_changes_ = 0, iterations_ = 0, loop_period_ = 1;
+    double period_bytes_ = 0;  // the trace bytes a CTA moves in a loop period, on average (loop_period)
     std::unordered_map<int64_t, int64_t> iteration_counts_;  // iterations_of, by block
 };
 

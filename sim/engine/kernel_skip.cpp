@@ -63,6 +63,7 @@ SkipMark KernelRun::mark(double t) const {
 void KernelRun::checkpoint(double t) {
     marks_.push_back(mark(t));
     const bool grouped = launches_grouped(window_launches_, t, s_.slots);
+    window_grouped_.push_back(grouped);
     window_launches_.clear();
     // A timeline records every CTA until it is full (timeline_cap events); no skip before.
     if (cfg_.timeline && cfg_.timeline->size() < cfg_.timeline_cap) return;
@@ -80,7 +81,15 @@ void KernelRun::checkpoint(double t) {
         const int64_t unit = grouped && s_.waves < kSkipFreeWaves ? std::lcm(k_.ctas_per_head, s_.slots) : window_;
         const double window_moved = double(window_ / k_.ctas_per_head) * head_.moved;
         const size_t by_bytes = window_moved > 0 ? size_t(std::ceil(kSkipSpanL2Bytes * double(g_.l2_data_bytes()) / window_moved)) : 1;
-        const size_t K = std::max({L, by_bytes, size_t((unit + window_ - 1) / window_)});
+        // Kernels of kSkipFreeWaves waves or more whose launches came in groups within the last
+        // 2 kSkipGroupedSpanWaves waves: each span holds kSkipGroupedSpanWaves waves.
+        size_t drift = 0;
+        if (s_.waves >= kSkipFreeWaves) {
+            const size_t W = size_t(std::ceil(kSkipGroupedSpanWaves * double(s_.slots) / double(window_)));
+            for (size_t i = m + 1 - std::min(m + 1, 2 * W); i <= m; ++i)
+                if (window_grouped_[i]) drift = W;
+        }
+        const size_t K = std::max({L, by_bytes, size_t((unit + window_ - 1) / window_), drift});
         if (m < 1 + 2 * K || !steady(marks_, m, K)) return;
         const int64_t tail = int64_t(std::ceil(kSkipTailWaves * double(s_.slots)));
         const int64_t j = (k_.cta_count() - next_cta_ - tail) / unit;
@@ -189,24 +198,27 @@ void KernelRun::iteration_checkpoint(double t) {
 // The iterations after which CTA `cta` uses its tiles again: the least common multiple of the
 // distances between two uses of one tile (FA1: the inner loop's Tr iterations, when the CTA
 // reads its Q_i and O_i again), 1 when it uses none twice, 0 when that is more than a quarter
-// of its iterations, which it counts for iterations_of on the way (one walk of the stream at
-// the start). A skip of a multiple of it leaves the L2 with the tiles the CTA would
-// have used last when it goes on (a skip of another count, FA1 at N = 1024 on the h200: the
+// of its iterations, which it counts for iterations_of on the way, with a period's bytes on
+// average for period_bytes_ (one walk of the stream at the start). A skip of a multiple of it
+// leaves the L2 with the tiles the CTA would have used last when it goes on (a skip of another count, FA1 at N = 1024 on the h200: the
 // CTAs went on 15 iterations into their sweep of Q and O, whose last 17 iterations' tiles the
 // L2 held, and hit where they would have missed: 0.4% low in HBM reads).
 int64_t KernelRun::loop_period(int64_t cta) {
     Cta cut = Cta::of(k_.stream(cta));
     std::unordered_map<TileKey, int64_t, TileKeyHash> last;
     int64_t period = 1, k = 0;
+    double bytes = 0;
     for (; cut.have(k); ++k)
         for (const auto* ops : {&cut.it(k).loads, &cut.it(k).stores})
             for (const Op& op : *ops) {
                 if (!op.moves_data()) continue;
+                bytes += double(op.bytes);
                 const auto [u, fresh] = last.try_emplace(tile_key(op), k);
                 if (!fresh && u->second != k) period = std::min(std::lcm(period, k - u->second), int64_t(1) << 40);
                 u->second = k;
             }
     iteration_counts_.try_emplace(block_of(cta), k);
+    period_bytes_ = k > 0 ? bytes * double(period) / double(k) : 0;
     return period <= k / 4 ? period : 0;
 }
 

@@ -52,6 +52,14 @@ inline constexpr double kSkipMinWaves = 12;
 // number; at kSkipFreeWaves waves or more the rounding is under 1 / kSkipFreeWaves of the time.
 inline constexpr double kSkipGroupedWaves = 0.25;
 inline constexpr double kSkipFreeWaves = 128;
+// CTAs of a kernel of kSkipFreeWaves waves or more that started together drift apart over tens of
+// waves, and the L2's hits change as they do: the FA2 backward at N = 7345, 64 x 16 heads on the
+// a100-40gb (one CTA per SM) missed 0.035 bytes per byte moved a window while its launches stayed
+// grouped (49 windows of a wave each), then 0.025 once they had spread out (after some 120), and
+// two windows of the first agreed: the skip came out 34% high in the kernel's HBM reads. So when
+// any window of the last 2 kSkipGroupedSpanWaves waves launched in groups, each span checked
+// holds kSkipGroupedSpanWaves waves (a drift shows as spans that disagree).
+inline constexpr double kSkipGroupedSpanWaves = 32;
 inline constexpr int64_t kSkipMinHeads = 64;
 // Fewer heads skip when each head spans at least this many waves: the lump of a head's compulsory
 // misses is then a small part of its window (the runs above had one wave per head).
