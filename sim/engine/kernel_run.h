@@ -100,6 +100,8 @@ private:
     int64_t window_ = 0, first_window_ = 0;
     std::vector<double> window_launches_;  // the launch times of the window in progress
     std::vector<char> window_grouped_;     // per mark: whether the window ending there launched in groups
+    size_t last_grouped_ = 0;              // the last mark whose window launched in groups (0: none)
+    bool spread_ = false;                  // a window launched evenly after one that launched in groups
     Head head_;
     std::vector<SkipMark> marks_;
     double moved_ = 0, skipped_cycles_ = 0, skipped_tensor_busy_ = 0;

@@ -68,6 +68,12 @@ void KernelRun::checkpoint(double t) {
     // A timeline records every CTA until it is full (timeline_cap events); no skip before.
     if (cfg_.timeline && cfg_.timeline->size() < cfg_.timeline_cap) return;
     const size_t m = marks_.size() - 1;
+    // A kernel of kSkipFreeWaves waves or more whose launches have begun to spread out after
+    // coming in groups drifts while they spread (kSkipGroupedSpanWaves): no skip before mark 2 g,
+    // g the last mark whose window launched in groups.
+    if (m >= 1 && grouped) last_grouped_ = m;
+    if (m >= 1 && !grouped && last_grouped_ > 0) spread_ = true;
+    if (s_.waves >= kSkipFreeWaves && spread_ && m < 2 * last_grouped_) return;
     const double sampled_granule = double(mem_.granule_bytes()) * double(mem_.l2_sample_every());
     for (size_t L = 1; m >= 1 + 2 * L; ++L) {
         const SkipMark &b = marks_[m - L], &e = marks_[m];

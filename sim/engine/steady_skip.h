@@ -58,7 +58,11 @@ inline constexpr double kSkipFreeWaves = 128;
 // grouped (49 windows of a wave each), then 0.025 once they had spread out (after some 120), and
 // two windows of the first agreed: the skip came out 34% high in the kernel's HBM reads. So when
 // any window of the last 2 kSkipGroupedSpanWaves waves launched in groups, each span checked
-// holds kSkipGroupedSpanWaves waves (a drift shows as spans that disagree).
+// holds kSkipGroupedSpanWaves waves (a drift shows as spans that disagree). And once a window has
+// launched evenly after grouped ones, the drift goes on while the launches spread (0.0267 over
+// windows 60-90 there, 0.0256 over the last 30: under 1% from one span of 30 windows to the next,
+// which the check does not see): the kernel waits as long again as its launches came in groups,
+// no skip before mark 2 g, g the last mark whose window launched in groups.
 inline constexpr double kSkipGroupedSpanWaves = 32;
 inline constexpr int64_t kSkipMinHeads = 64;
 // Fewer heads skip when each head spans at least this many waves: the lump of a head's compulsory
