@@ -93,8 +93,8 @@ KernelSimStats KernelRun::run() {
     }
     // The iteration skip's windows (kernels the skip above leaves whole, of long CTAs): at least
     // one loop period of every CTA in flight, so that each window holds every tile a period uses
-    // (FA1's backward reads K_j, V_j and writes dK_j, dV_j once a period of Tr iterations: at
-    // N = 6871, 39 x 16 heads on the h200 a window of 4 L2s was 73 of its 109 iterations, the
+    // (FA1's backward reads K_j, V_j and writes dK_j, dV_j once a period: at N = 6871, 39 x 16
+    // heads on the h200 a window of 4 L2s was 73 of its period's 109 iterations, the
     // spans held none of them, and the skip extrapolated no misses or write-backs for them: 1.2%
     // low in HBM reads, 4.5% in writes).
     if (window_ == 0 && cfg_.steady_state_skip && cfg_.uniform_loops && mem_.skippable() && (loop_period_ = loop_period(0)) > 0 &&

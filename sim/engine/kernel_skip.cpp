@@ -208,9 +208,10 @@ void KernelRun::iteration_checkpoint(double t) {
 // reads its Q_i and O_i again), 1 when it uses none twice, 0 when that is more than a quarter
 // of its iterations, which it counts for iterations_of on the way, with a period's bytes on
 // average for period_bytes_ (one walk of the stream at the start). A skip of a multiple of it
-// leaves the L2 with the tiles the CTA would have used last when it goes on (a skip of another count, FA1 at N = 1024 on the h200: the
-// CTAs went on 15 iterations into their sweep of Q and O, whose last 17 iterations' tiles the
-// L2 held, and hit where they would have missed: 0.4% low in HBM reads).
+// leaves the L2 with the tiles the CTA would have used last when it goes on (a skip of another
+// count, FA1 at N = 1024 on the h200: the CTAs went on 15 iterations into their sweep of Q and
+// O, whose last 17 iterations' tiles the L2 held, and hit where they would have missed: 0.4% low
+// in HBM reads).
 int64_t KernelRun::loop_period(int64_t cta) {
     Cta cut = Cta::of(k_.stream(cta));
     std::unordered_map<TileKey, int64_t, TileKeyHash> last;
