@@ -99,7 +99,6 @@ private:
     // the trace bytes moved so far, what was skipped (s_.skipped_ctas says whether it was).
     int64_t window_ = 0, first_window_ = 0;
     std::vector<double> window_launches_;  // the launch times of the window in progress
-    std::vector<char> window_grouped_;     // per mark: whether the window ending there launched in groups
     size_t last_grouped_ = 0;              // the last mark whose window launched in groups (0: none)
     bool spread_ = false;                  // a window launched evenly after one that launched in groups
     Head head_;

@@ -63,21 +63,24 @@ SkipMark KernelRun::mark(double t) const {
 void KernelRun::checkpoint(double t) {
     marks_.push_back(mark(t));
     const bool grouped = launches_grouped(window_launches_, t, s_.slots);
-    window_grouped_.push_back(grouped);
     window_launches_.clear();
-    // A timeline records every CTA until it is full (timeline_cap events); no skip before.
-    if (cfg_.timeline && cfg_.timeline->size() < cfg_.timeline_cap) return;
     const size_t m = marks_.size() - 1;
-    // A kernel of kSkipFreeWaves waves or more whose launches have begun to spread out after
-    // coming in groups drifts while they spread (kSkipGroupedSpanWaves): no skip before mark 2 g,
-    // g the last mark whose window launched in groups. Not where a window is kSkipGroupedSpanWaves
-    // waves or more: whether such a window's launches come in groups says little of the start's
-    // groups (vanilla's softmax at N = 16384, 16 heads on the h200, a head of 41 waves a window,
-    // flags windows grouped and not in no order; waiting, it skipped nothing, 1.6 -> 3.1 CPU s).
-    const size_t span_windows = size_t(std::ceil(kSkipGroupedSpanWaves * double(s_.slots) / double(window_)));
     if (m >= 1 && grouped) last_grouped_ = m;
     if (m >= 1 && !grouped && last_grouped_ > 0) spread_ = true;
-    if (s_.waves >= kSkipFreeWaves && span_windows > 1 && spread_ && m < 2 * last_grouped_) return;
+    // A timeline records every CTA until it is full (timeline_cap events); no skip before.
+    if (cfg_.timeline && cfg_.timeline->size() < cfg_.timeline_cap) return;
+    // Kernels of kSkipFreeWaves waves or more whose launches came in groups within the last
+    // 2 kSkipGroupedSpanWaves waves: each span checked holds kSkipGroupedSpanWaves waves (drift).
+    // And once their launches have begun to spread out after coming in groups, they drift while
+    // they spread: no skip before mark 2 g, g the last mark whose window launched in groups. Not
+    // where a window is kSkipGroupedSpanWaves waves or more: whether such a window's launches come
+    // in groups says little of the start's groups (vanilla's softmax at N = 16384, 16 heads on the
+    // h200, a head of 41 waves a window, flags windows grouped and not in no order; waiting, it
+    // skipped nothing, 1.6 -> 3.1 CPU s).
+    const size_t span_windows = size_t(std::ceil(kSkipGroupedSpanWaves * double(s_.slots) / double(window_)));
+    const bool free_waves = s_.waves >= kSkipFreeWaves;
+    if (free_waves && span_windows > 1 && spread_ && m < 2 * last_grouped_) return;
+    const size_t drift = free_waves && last_grouped_ > 0 && last_grouped_ + 2 * span_windows > m ? span_windows : 0;
     const double sampled_granule = double(mem_.granule_bytes()) * double(mem_.l2_sample_every());
     for (size_t L = 1; m >= 1 + 2 * L; ++L) {
         const SkipMark &b = marks_[m - L], &e = marks_[m];
@@ -87,16 +90,10 @@ void KernelRun::checkpoint(double t) {
         // The last two spans of K windows agree as well, K the fewest windows (L at least) that
         // move kSkipSpanL2Bytes times the L2's data bytes and, with grouped launches, hold the
         // CTAs in which heads fall on waves the same way again (lcm(ctas_per_head, slots)); the
-        // skip extrapolates those 2 K windows.
-        const int64_t unit = grouped && s_.waves < kSkipFreeWaves ? std::lcm(k_.ctas_per_head, s_.slots) : window_;
+        // skip extrapolates those 2 K windows; drift's spans (above) when longer.
+        const int64_t unit = grouped && !free_waves ? std::lcm(k_.ctas_per_head, s_.slots) : window_;
         const double window_moved = double(window_ / k_.ctas_per_head) * head_.moved;
         const size_t by_bytes = window_moved > 0 ? size_t(std::ceil(kSkipSpanL2Bytes * double(g_.l2_data_bytes()) / window_moved)) : 1;
-        // Kernels of kSkipFreeWaves waves or more whose launches came in groups within the last
-        // 2 kSkipGroupedSpanWaves waves: each span holds kSkipGroupedSpanWaves waves.
-        size_t drift = 0;
-        if (s_.waves >= kSkipFreeWaves)
-            for (size_t i = m + 1 - std::min(m + 1, 2 * span_windows); i <= m; ++i)
-                if (window_grouped_[i]) drift = span_windows;
         const size_t K = std::max({L, by_bytes, size_t((unit + window_ - 1) / window_), drift});
         if (m < 1 + 2 * K || !steady(marks_, m, K)) return;
         const int64_t tail = int64_t(std::ceil(kSkipTailWaves * double(s_.slots)));
