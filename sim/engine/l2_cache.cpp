@@ -181,9 +181,16 @@ size_t L2Cache::victim_way(const uint64_t* lru) const {
         }
         return v;
     }
+    // Some ways refer to runs: every way's stamp first, each run's read with no branch on the
+    // kind of way (way j reads runs_[0] when it has its own stamp), so the host fetches the
+    // runs' stamps together rather than one mispredicted branch after another.
     for (size_t j = 0; j < ways; ++j) {
-        const uint64_t sj = stamp(lru[j]);
-        if (sj < oldest) v = j, oldest = sj;
+        const uint64_t s = lru[j];
+        const bool ref = (s & kRunRef) != 0;
+        const uint64_t base = runs_[ref ? run_of(s) : 0].stamp;
+        const uint64_t sj = ref ? base + (s & (kRunPlaces - 1)) : s & kStampField;
+        v = sj < oldest ? j : v;
+        oldest = sj < oldest ? sj : oldest;
     }
     return v;
 }

@@ -223,9 +223,11 @@ private:
         return uint64_t((top + (bottom >> 64)) >> 64);
     }
     // The sampled set a granule maps to, or SIZE_MAX when its set is not sampled.
+    // S divides the sets, so (h mod sets) mod S = h mod S: whether the set is sampled is read off
+    // the hash's low bits, and only a sampled granule pays for the remainder.
     size_t sampled_set(uint64_t granule) const {
-        const uint64_t full = mod_sets(set_hash(granule));
-        return full & uint64_t(sample_ - 1) ? SIZE_MAX : size_t(full >> sample_shift_);
+        const uint64_t h = set_hash(granule);
+        return h & uint64_t(sample_ - 1) ? SIZE_MAX : size_t(mod_sets(h) >> sample_shift_);
     }
     int64_t sector_bytes_, granule_bytes_, ways_, full_sets_, sample_, sets_, sectors_per_granule_;
     int sample_shift_ = 0;  // log2(sample_): sample_ is a power of two
