@@ -11,7 +11,7 @@ gpu=$(nvidia-smi --query-gpu=name --format=csv,noheader | head -1)
 slug=$(echo "$gpu" | tr 'A-Z' 'a-z' | sed -E 's/[^a-z0-9]+/-/g; s/^-//; s/-$//')
 day=$(date -u +%Y-%m-%d)
 shift 2
-names=${*:-mem_latency_bw loaded_chase clock_under_load launch_cost mma_rate ldmatrix_mma_mix issue_latency l2_writeback sram_issue l2_stream l2_partition cta_retire red_throughput l2_merge write_stream tile_stream cta_placement}
+names=${*:-mem_latency_bw loaded_chase clock_under_load launch_cost mma_rate ldmatrix_mma_mix issue_latency l2_writeback sram_issue l2_stream l2_partition cta_retire red_throughput l2_merge write_stream tile_stream cta_placement sm_skew}
 for name in $names; do
     exe="$B/micro_$name"
     if [ ! -x "$exe" ]; then echo "skip $name (not built)"; continue; fi
@@ -52,6 +52,21 @@ for name in $names; do
             echo "# exit code: $?"
         } > "$O/micro-$slug-$day-$name-ncu.txt"
         cat "$O/micro-$slug-$day-$name-ncu.txt" | tail -5
+    fi
+    # sm_skew: also under Nsight Compute, each sweep's read sectors at the L2 tags and the request
+    # coalescer's counters (l2_merge_metrics.sh with FLASHSIM_LRC=1), to set beside its skews.
+    if [ "$name" = sm_skew ]; then
+        m=$(FLASHSIM_LRC=1 bash "$(dirname "$0")/l2_merge_metrics.sh")
+        {
+            echo "# kernels/micro/sm_skew.cu under ncu, raw output (never edited)"
+            echo "# date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+            echo "# gpu: $(nvidia-smi --query-gpu=name,driver_version --format=csv,noheader)"
+            echo "# ncu: $(ncu --version 2>/dev/null | tail -1)"
+            echo "# command: ncu --kernel-name regex:sweep --metrics $m --cache-control none --clock-control none --csv $exe"
+            ncu --kernel-name regex:sweep --metrics "$m" --cache-control none --clock-control none --csv "$exe" 2>&1
+            echo "# exit code: $?"
+        } > "$O/micro-$slug-$day-$name-ncu.txt"
+        tail -5 "$O/micro-$slug-$day-$name-ncu.txt"
     fi
     # sram_issue: also under Nsight Compute, for its instructions and shared wavefronts per step.
     if [ "$name" = sram_issue ]; then

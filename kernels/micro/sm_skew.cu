@@ -1,0 +1,173 @@
+// sm_skew.cu: how far out of step CTAs on different SMs drift while they sweep the same tiles.
+//
+// Groups of G consecutive CTAs (as FlashAttention's query blocks of one head: blockIdx.x / G is
+// the group) each read the same T tiles of TILE bytes in order, each tile into shared memory
+// with loads that bypass L1 (ld.global.cg), then wait SPIN cycles (an iteration's compute), then
+// the next tile. One wave: 2 CTAs per SM, all resident. Thread 0 of each CTA reads %globaltimer
+// (the GPU's nanosecond timer, one clock for all SMs) before it issues each tile's loads. Per
+// tile index j the output gives, over the groups, the median and 90th percentile of the spread of
+// those stamps within a group (latest minus earliest CTA), in ns, and the median time an
+// iteration took. Also printed: %globaltimer's step (the smallest nonzero difference between two
+// reads in a tight loop), which bounds what a spread can resolve, and the SM clock. The L2 is
+// flushed before each case (a 256 MiB write), so the first tiles miss as in a kernel's start.
+//
+// Then the same sweep with one CTA per SM (sweep_by_sm: the shared memory leaves room for one)
+// whose SMs share tiles by %smid (SM s reads the tiles of group s / w, w = 1, 2, 4, 8, 16, 66):
+// run under Nsight Compute (run_micro.sh), the read sectors the L2 tags see per sector asked for
+// say which SMs' reads the coalescer merges.
+//
+// The question it answers: the L2 request coalescer merges reads of a sector that arrive close
+// in time (kernels/micro/l2_merge: 0-250 cycles merge, 4000 never); FlashAttention's CTAs of one
+// head read K_j, V_j "together", and the simulator's CTAs do so in exact step; how close in time
+// are the GPU's, tile after tile?
+#include "micro_common.cuh"
+
+namespace {
+
+constexpr int kThreads = 128;
+constexpr int kTileBytes = 16384;  // a 128 x 64 fp16 tile (K_j or V_j of v5 at d = 64)
+
+__global__ void __launch_bounds__(kThreads) sweep(const int4* data, int tiles, int group, long long spin,
+                                                  unsigned long long* stamps, int* smids, float* sink) {
+    __shared__ int4 tile[kTileBytes / 16];
+    const int g = blockIdx.x / group;
+    const int4* base = data + size_t(g) * size_t(tiles) * (kTileBytes / 16);
+    unsigned acc = 0;
+    if (threadIdx.x == 0) {
+        unsigned s;
+        asm volatile("mov.u32 %0, %%smid;" : "=r"(s));
+        smids[blockIdx.x] = int(s);
+    }
+    for (int j = 0; j < tiles; ++j) {
+        if (threadIdx.x == 0) stamps[size_t(blockIdx.x) * tiles + j] = globaltimer_ns();
+        const int4* src = base + size_t(j) * (kTileBytes / 16);
+#pragma unroll
+        for (int k = 0; k < kTileBytes / 16 / kThreads; ++k) tile[threadIdx.x + k * kThreads] = __ldcg(src + threadIdx.x + k * kThreads);
+        __syncthreads();
+        acc = fold_bits(acc, tile[(threadIdx.x * 7 + j) % (kTileBytes / 16)]);
+        const long long t0 = clock64();
+        while (clock64() - t0 < spin) {
+        }
+        __syncthreads();
+    }
+    if (acc == 0x12345678u) sink[blockIdx.x] = float(acc);  // keeps the loads
+}
+
+// One CTA per SM (the dynamic shared memory leaves room for one): the CTA on SM s reads the
+// tiles of group s / width, so the SMs that share tiles are set by %smid, not by block index.
+__global__ void __launch_bounds__(kThreads) sweep_by_sm(const int4* data, int tiles, int width, long long spin, float* sink) {
+    extern __shared__ int4 tile[];
+    unsigned s;
+    asm volatile("mov.u32 %0, %%smid;" : "=r"(s));
+    const int4* base = data + size_t(s / unsigned(width)) * size_t(tiles) * (kTileBytes / 16);
+    unsigned acc = 0;
+    for (int j = 0; j < tiles; ++j) {
+        const int4* src = base + size_t(j) * (kTileBytes / 16);
+#pragma unroll
+        for (int k = 0; k < kTileBytes / 16 / kThreads; ++k) tile[threadIdx.x + k * kThreads] = __ldcg(src + threadIdx.x + k * kThreads);
+        __syncthreads();
+        acc = fold_bits(acc, tile[(threadIdx.x * 7 + j) % (kTileBytes / 16)]);
+        const long long t0 = clock64();
+        while (clock64() - t0 < spin) {
+        }
+        __syncthreads();
+    }
+    if (acc == 0x12345678u) sink[blockIdx.x] = float(acc);
+}
+
+__global__ void timer_step(unsigned long long* out) {
+    unsigned long long last = globaltimer_ns(), least = ~0ull;
+    for (int i = 0; i < 100000; ++i) {
+        const unsigned long long t = globaltimer_ns();
+        if (t != last && t - last < least) least = t - last;
+        last = t;
+    }
+    *out = least;
+}
+
+__global__ void flush(int4* p, size_t n) {
+    for (size_t i = blockIdx.x * size_t(blockDim.x) + threadIdx.x; i < n; i += size_t(gridDim.x) * blockDim.x)
+        p[i] = make_int4(int(i), 0, 0, 0);
+}
+
+double percentile(std::vector<double> v, double q) {
+    std::sort(v.begin(), v.end());
+    return v[std::min(v.size() - 1, size_t(q * double(v.size())))];
+}
+
+}  // namespace
+
+int main() {
+    const cudaDeviceProp p = print_device();
+    int clock_khz = 0;
+    CHECK(cudaDeviceGetAttribute(&clock_khz, cudaDevAttrClockRate, 0));
+    unsigned long long* step;
+    CHECK(cudaMalloc(&step, sizeof(unsigned long long)));
+    timer_step<<<1, 1>>>(step);
+    unsigned long long step_ns = 0;
+    CHECK(cudaMemcpy(&step_ns, step, sizeof(step_ns), cudaMemcpyDeviceToHost));
+    std::printf("globaltimer step %llu ns; max SM clock %.0f MHz\n", step_ns, clock_khz / 1e3);
+
+    const int ctas = 2 * p.multiProcessorCount, tiles = 128;
+    const size_t data_bytes = size_t(ctas) * tiles * kTileBytes;  // enough for groups of 1
+    const size_t flush_bytes = size_t(256) << 20;
+    int4 *data, *junk;
+    unsigned long long* stamps;
+    int* smids;
+    float* sink;
+    CHECK(cudaMalloc(&data, data_bytes));
+    CHECK(cudaMemset(data, 1, data_bytes));
+    CHECK(cudaMalloc(&junk, flush_bytes));
+    CHECK(cudaMalloc(&stamps, size_t(ctas) * tiles * sizeof(unsigned long long)));
+    CHECK(cudaMalloc(&smids, ctas * sizeof(int)));
+    CHECK(cudaMalloc(&sink, ctas * sizeof(float)));
+    std::printf("ctas %d (2 per SM, one wave), tiles %d of %d bytes, %d threads\n", ctas, tiles, kTileBytes, kThreads);
+    std::printf("case group spin_cycles j spread_median_ns spread_p90_ns iteration_median_ns groups\n");
+    int c = 0;
+    for (int group : {4, 8, 32}) {
+        for (long long spin : {0LL, 2000LL, 8000LL}) {
+            flush<<<4 * p.multiProcessorCount, 256>>>(junk, flush_bytes / 16);
+            sweep<<<ctas, kThreads>>>(data, tiles, group, spin, stamps, smids, sink);
+            CHECK(cudaGetLastError());
+            CHECK(cudaDeviceSynchronize());
+            std::vector<unsigned long long> h(size_t(ctas) * tiles);
+            CHECK(cudaMemcpy(h.data(), stamps, h.size() * sizeof(h[0]), cudaMemcpyDeviceToHost));
+            const int groups = ctas / group;
+            for (int j : {0, 1, 2, 4, 8, 16, 32, 64, 96, 127}) {
+                std::vector<double> spread, iter;
+                for (int g = 0; g < groups; ++g) {
+                    unsigned long long lo = ~0ull, hi = 0;
+                    for (int b = g * group; b < (g + 1) * group; ++b) {
+                        const unsigned long long t = h[size_t(b) * tiles + j];
+                        lo = std::min(lo, t);
+                        hi = std::max(hi, t);
+                        if (j + 1 < tiles) iter.push_back(double(h[size_t(b) * tiles + j + 1] - t));
+                    }
+                    spread.push_back(double(hi - lo));
+                }
+                std::printf("%d %d %lld %d %.0f %.0f %.0f %d\n", c, group, spin, j, percentile(spread, 0.5), percentile(spread, 0.9),
+                            iter.empty() ? 0.0 : percentile(iter, 0.5), groups);
+            }
+            ++c;
+        }
+    }
+    // The same sweep with the sharing set by %smid, one CTA per SM: under Nsight Compute
+    // (run_micro.sh), the read sectors the L2 tags see per sector asked for, by width.
+    const int one_per_sm = int(p.sharedMemPerMultiprocessor) - 4096;
+    CHECK(cudaFuncSetAttribute(sweep_by_sm, cudaFuncAttributeMaxDynamicSharedMemorySize, one_per_sm));
+    std::printf("by smid: %d CTAs, %d bytes of shared memory each (one per SM), spin 2000 cycles; launches in order of width:", p.multiProcessorCount, one_per_sm);
+    for (int width : {1, 2, 4, 8, 16, 66}) {
+        flush<<<4 * p.multiProcessorCount, 256>>>(junk, flush_bytes / 16);
+        sweep_by_sm<<<p.multiProcessorCount, kThreads, one_per_sm>>>(data, tiles, width, 2000, sink);
+        CHECK(cudaGetLastError());
+        CHECK(cudaDeviceSynchronize());
+        std::printf(" %d", width);
+    }
+    std::printf("\n");
+    std::vector<int> sm(static_cast<size_t>(ctas));
+    CHECK(cudaMemcpy(sm.data(), smids, sm.size() * sizeof(int), cudaMemcpyDeviceToHost));
+    std::printf("smid of the first 32 CTAs (last case):");
+    for (int b = 0; b < 32; ++b) std::printf(" %d", sm[size_t(b)]);
+    std::printf("\n");
+    return 0;
+}
