@@ -12,7 +12,8 @@
 // flushed before each case (a 256 MiB write), so the first tiles miss as in a kernel's start.
 //
 // Then the same sweep with one CTA per SM (sweep_by_sm: the shared memory leaves room for one)
-// whose SMs share tiles by %smid (SM s reads the tiles of group s / w, w = 1, 2, 4, 8, 16, 66):
+// whose SMs share tiles by %smid (SM s reads the tiles of group s / w, w = 1, 2, 4, 8, 16, 66;
+// then pairs: SM s with SM s XOR D, D = 1, 2, ..., 128, printed as width -D):
 // run under Nsight Compute (run_micro.sh), the read sectors the L2 tags see per sector asked for
 // say which SMs' reads the coalescer merges.
 //
@@ -55,11 +56,14 @@ __global__ void __launch_bounds__(kThreads) sweep(const int4* data, int tiles, i
 
 // One CTA per SM (the dynamic shared memory leaves room for one): the CTA on SM s reads the
 // tiles of group s / width, so the SMs that share tiles are set by %smid, not by block index.
+// width < 0: pairs instead, SM s sharing with SM s XOR -width (when that SM exists; else alone).
 __global__ void __launch_bounds__(kThreads) sweep_by_sm(const int4* data, int tiles, int width, long long spin, float* sink) {
     extern __shared__ int4 tile[];
     unsigned s;
     asm volatile("mov.u32 %0, %%smid;" : "=r"(s));
-    const int4* base = data + size_t(s / unsigned(width)) * size_t(tiles) * (kTileBytes / 16);
+    unsigned group = width > 0 ? s / unsigned(width) : s;
+    if (width < 0 && (s ^ unsigned(-width)) < gridDim.x) group = min(s, s ^ unsigned(-width));
+    const int4* base = data + size_t(group) * size_t(tiles) * (kTileBytes / 16);
     unsigned acc = 0;
     for (int j = 0; j < tiles; ++j) {
         const int4* src = base + size_t(j) * (kTileBytes / 16);
@@ -156,7 +160,7 @@ int main() {
     const int one_per_sm = int(p.sharedMemPerMultiprocessor) - 4096;
     CHECK(cudaFuncSetAttribute(sweep_by_sm, cudaFuncAttributeMaxDynamicSharedMemorySize, one_per_sm));
     std::printf("by smid: %d CTAs, %d bytes of shared memory each (one per SM), spin 2000 cycles; launches in order of width:", p.multiProcessorCount, one_per_sm);
-    for (int width : {1, 2, 4, 8, 16, 66}) {
+    for (int width : {1, 2, 4, 8, 16, 66, -1, -2, -4, -8, -16, -32, -64, -128}) {
         flush<<<4 * p.multiProcessorCount, 256>>>(junk, flush_bytes / 16);
         sweep_by_sm<<<p.multiProcessorCount, kThreads, one_per_sm>>>(data, tiles, width, 2000, sink);
         CHECK(cudaGetLastError());
