@@ -17,6 +17,10 @@
 // run under Nsight Compute (run_micro.sh), the read sectors the L2 tags see per sector asked for
 // say which SMs' reads the coalescer merges.
 //
+// Last, several waves (2048 CTAs, two per SM, groups of G = 8 and 32 sweeping G tiles, as v5's
+// forward at N = 1024 and 4096): how far apart the readers of a tile are in the first wave and
+// in the later ones, and (under ncu) the share of their reads the tags see.
+//
 // The question it answers: the L2 request coalescer merges reads of a sector that arrive close
 // in time (kernels/micro/l2_merge: 0-250 cycles merge, 4000 never); FlashAttention's CTAs of one
 // head read K_j, V_j "together", and the simulator's CTAs do so in exact step; how close in time
@@ -173,5 +177,71 @@ int main() {
     std::printf("smid of the first 32 CTAs (last case):");
     for (int b = 0; b < 32; ++b) std::printf(" %d", sm[size_t(b)]);
     std::printf("\n");
+
+    // Several waves, as FlashAttention's forward launches them: 2048 CTAs (7.76 waves of 2 per SM,
+    // held to 2 by shared memory), groups of G consecutive CTAs sweeping the same T tiles (v5 at
+    // N = 1024 and 4096 with 128-row tiles: G = T = 8 and 32), 2500 cycles a tile. Per group and
+    // tile: the spread of its readers' stamps, and how many read within 256 ns of the earliest
+    // (in step, for the coalescer) and on how many TPCs (smid / 2) those sit. Groups all of whose
+    // CTAs are in the first wave (block index < 2 x SMs) apart from the later ones.
+    const int wave_ctas = 2048;
+    unsigned long long* wstamps;
+    int* wsmids;
+    CHECK(cudaMalloc(&wstamps, size_t(wave_ctas) * 32 * sizeof(unsigned long long)));
+    CHECK(cudaMalloc(&wsmids, wave_ctas * sizeof(int)));
+    const int two_per_sm = int(p.sharedMemPerMultiprocessor) / 2 - kTileBytes - 4096;
+    CHECK(cudaFuncSetAttribute(sweep, cudaFuncAttributeMaxDynamicSharedMemorySize, two_per_sm));
+    std::printf("waves: %d CTAs, %d bytes of dynamic shared memory each (two per SM), spin 2500 cycles\n", wave_ctas, two_per_sm);
+    std::printf("waves G T part groups spread_first_tile_median_ns spread_mid_tile_median_ns spread_last_tile_median_ns "
+                "in_step_share_mid in_step_tpcs_mid\n");
+    for (int g_t : {8, 32}) {
+        const int group = g_t, tl = g_t;
+        flush<<<4 * p.multiProcessorCount, 256>>>(junk, flush_bytes / 16);
+        sweep<<<wave_ctas, kThreads, two_per_sm>>>(data, tl, group, 2500, wstamps, wsmids, sink);
+        CHECK(cudaGetLastError());
+        CHECK(cudaDeviceSynchronize());
+        std::vector<unsigned long long> h(size_t(wave_ctas) * tl);
+        std::vector<int> ws(static_cast<size_t>(wave_ctas));
+        CHECK(cudaMemcpy(h.data(), wstamps, h.size() * sizeof(h[0]), cudaMemcpyDeviceToHost));
+        CHECK(cudaMemcpy(ws.data(), wsmids, ws.size() * sizeof(int), cudaMemcpyDeviceToHost));
+        for (int later = 0; later < 2; ++later) {
+            std::vector<double> s0, sm_, sl, share, tpcs;
+            int n = 0;
+            for (int g = 0; g < wave_ctas / group; ++g) {
+                const bool first = (g + 1) * group <= ctas;
+                if (first == bool(later)) continue;
+                ++n;
+                auto spread = [&](int j) {
+                    unsigned long long lo = ~0ull, hi = 0;
+                    for (int b = g * group; b < (g + 1) * group; ++b) {
+                        lo = std::min(lo, h[size_t(b) * tl + j]);
+                        hi = std::max(hi, h[size_t(b) * tl + j]);
+                    }
+                    return std::make_pair(lo, hi);
+                };
+                s0.push_back(double(spread(0).second - spread(0).first));
+                sl.push_back(double(spread(tl - 1).second - spread(tl - 1).first));
+                const int jm = tl / 2;
+                const auto [lo, hi] = spread(jm);
+                sm_.push_back(double(hi - lo));
+                int in_step = 0;
+                std::vector<int> t;
+                for (int b = g * group; b < (g + 1) * group; ++b)
+                    if (h[size_t(b) * tl + jm] - lo <= 256) {
+                        ++in_step;
+                        t.push_back(ws[size_t(b)] / 2);
+                    }
+                std::sort(t.begin(), t.end());
+                share.push_back(double(in_step) / group);
+                tpcs.push_back(double(std::unique(t.begin(), t.end()) - t.begin()));
+            }
+            if (!n) continue;
+            double mean_share = 0, mean_tpcs = 0;
+            for (double x : share) mean_share += x / n;
+            for (double x : tpcs) mean_tpcs += x / n;
+            std::printf("waves %d %d %s %d %.0f %.0f %.0f %.3f %.2f\n", group, tl, later ? "later" : "first", n,
+                        percentile(s0, 0.5), percentile(sm_, 0.5), percentile(sl, 0.5), mean_share, mean_tpcs);
+        }
+    }
     return 0;
 }
