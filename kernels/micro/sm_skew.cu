@@ -18,8 +18,9 @@
 // say which SMs' reads the coalescer merges.
 //
 // Last, several waves (2048 CTAs, two per SM, groups of G = 8 and 32 sweeping G tiles, as v5's
-// forward at N = 1024 and 4096): how far apart the readers of a tile are in the first wave and
-// in the later ones, and (under ncu) the share of their reads the tags see.
+// forward at N = 1024 and 4096), with ld.global.cg, cp.async.cg, and cp.async.cg double-buffered
+// as v5 loads its tiles: how far apart the readers of a tile are in the first wave and in the
+// later ones, and (under ncu) the share of their reads the tags see.
 //
 // The question it answers: the L2 request coalescer merges reads of a sector that arrive close
 // in time (kernels/micro/l2_merge: 0-250 cycles merge, 4000 never); FlashAttention's CTAs of one
@@ -32,9 +33,16 @@ namespace {
 constexpr int kThreads = 128;
 constexpr int kTileBytes = 16384;  // a 128 x 64 fp16 tile (K_j or V_j of v5 at d = 64)
 
+// mode 0: ld.global.cg into shared memory; 1: cp.async.cg (16 B), waited for at once; 2: cp.async.cg
+// double-buffered as v5 loads K_j, V_j: tile j + 1 issued before tile j is waited for.
+__device__ __forceinline__ void copy_async(int4* dst, const int4* src) {
+    const unsigned d = unsigned(__cvta_generic_to_shared(dst));
+    asm volatile("cp.async.cg.shared.global [%0], [%1], 16;" ::"r"(d), "l"(src) : "memory");
+}
+
 __global__ void __launch_bounds__(kThreads) sweep(const int4* data, int tiles, int group, long long spin,
-                                                  unsigned long long* stamps, int* smids, float* sink) {
-    __shared__ int4 tile[kTileBytes / 16];
+                                                  unsigned long long* stamps, int* smids, float* sink, int mode = 0) {
+    __shared__ int4 buf[2][kTileBytes / 16];
     const int g = blockIdx.x / group;
     const int4* base = data + size_t(g) * size_t(tiles) * (kTileBytes / 16);
     unsigned acc = 0;
@@ -43,13 +51,33 @@ __global__ void __launch_bounds__(kThreads) sweep(const int4* data, int tiles, i
         asm volatile("mov.u32 %0, %%smid;" : "=r"(s));
         smids[blockIdx.x] = int(s);
     }
+    auto issue = [&](int j) {
+        const int4* src = base + size_t(j) * (kTileBytes / 16);
+        int4* tile = buf[j & 1];
+#pragma unroll
+        for (int k = 0; k < kTileBytes / 16 / kThreads; ++k) {
+            const int i = threadIdx.x + k * kThreads;
+            if (mode == 0) tile[i] = __ldcg(src + i);
+            else copy_async(tile + i, src + i);
+        }
+        if (mode != 0) asm volatile("cp.async.commit_group;" ::: "memory");
+    };
+    if (mode == 2) issue(0);
     for (int j = 0; j < tiles; ++j) {
         if (threadIdx.x == 0) stamps[size_t(blockIdx.x) * tiles + j] = globaltimer_ns();
-        const int4* src = base + size_t(j) * (kTileBytes / 16);
-#pragma unroll
-        for (int k = 0; k < kTileBytes / 16 / kThreads; ++k) tile[threadIdx.x + k * kThreads] = __ldcg(src + threadIdx.x + k * kThreads);
+        if (mode == 2) {
+            if (j + 1 < tiles) {
+                issue(j + 1);
+                asm volatile("cp.async.wait_group 1;" ::: "memory");
+            } else {
+                asm volatile("cp.async.wait_group 0;" ::: "memory");
+            }
+        } else {
+            issue(j);
+            if (mode == 1) asm volatile("cp.async.wait_group 0;" ::: "memory");
+        }
         __syncthreads();
-        acc = fold_bits(acc, tile[(threadIdx.x * 7 + j) % (kTileBytes / 16)]);
+        acc = fold_bits(acc, buf[j & 1][(threadIdx.x * 7 + j) % (kTileBytes / 16)]);
         const long long t0 = clock64();
         while (clock64() - t0 < spin) {
         }
@@ -189,15 +217,17 @@ int main() {
     int* wsmids;
     CHECK(cudaMalloc(&wstamps, size_t(wave_ctas) * 32 * sizeof(unsigned long long)));
     CHECK(cudaMalloc(&wsmids, wave_ctas * sizeof(int)));
-    const int two_per_sm = int(p.sharedMemPerMultiprocessor) / 2 - kTileBytes - 4096;
+    const int two_per_sm = int(p.sharedMemPerMultiprocessor) / 2 - 2 * kTileBytes - 4096;
     CHECK(cudaFuncSetAttribute(sweep, cudaFuncAttributeMaxDynamicSharedMemorySize, two_per_sm));
     std::printf("waves: %d CTAs, %d bytes of dynamic shared memory each (two per SM), spin 2500 cycles\n", wave_ctas, two_per_sm);
-    std::printf("waves G T part groups spread_first_tile_median_ns spread_mid_tile_median_ns spread_last_tile_median_ns "
-                "in_step_share_mid in_step_tpcs_mid\n");
+    std::printf("waves mode G T part groups spread_first_tile_median_ns spread_mid_tile_median_ns spread_last_tile_median_ns "
+                "in_step_share_mid in_step_tpcs_mid (mode 0: ld.global.cg; 1: cp.async.cg; 2: cp.async.cg double-buffered; "
+                "launches in this order)\n");
+    for (int mode : {0, 1, 2})
     for (int g_t : {8, 32}) {
         const int group = g_t, tl = g_t;
         flush<<<4 * p.multiProcessorCount, 256>>>(junk, flush_bytes / 16);
-        sweep<<<wave_ctas, kThreads, two_per_sm>>>(data, tl, group, 2500, wstamps, wsmids, sink);
+        sweep<<<wave_ctas, kThreads, two_per_sm>>>(data, tl, group, 2500, wstamps, wsmids, sink, mode);
         CHECK(cudaGetLastError());
         CHECK(cudaDeviceSynchronize());
         std::vector<unsigned long long> h(size_t(wave_ctas) * tl);
@@ -239,7 +269,7 @@ int main() {
             double mean_share = 0, mean_tpcs = 0;
             for (double x : share) mean_share += x / n;
             for (double x : tpcs) mean_tpcs += x / n;
-            std::printf("waves %d %d %s %d %.0f %.0f %.0f %.3f %.2f\n", group, tl, later ? "later" : "first", n,
+            std::printf("waves %d %d %d %s %d %.0f %.0f %.0f %.3f %.2f\n", mode, group, tl, later ? "later" : "first", n,
                         percentile(s0, 0.5), percentile(sm_, 0.5), percentile(sl, 0.5), mean_share, mean_tpcs);
         }
     }

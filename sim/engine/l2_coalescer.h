@@ -16,12 +16,13 @@
 //     request of that SM for g that reached the tags is in flight: from its arrival until its data
 //     is back (complete()), and at most `window_cycles` after its arrival; else it reaches the
 //     tags and is in flight itself. Only the requests of one SM's CTAs are coalesced: the micro's
-//     readers on different SMs coalesce far less than the same readers on one SM (above). Not
-//     for skew: kernels/micro/sm_skew finds CTAs that read the same tiles on different SMs within
-//     64 ns of each other, tile after tile; which of their reads merge is set by where they sit
-//     (the two SMs of a TPC always, SMs of different GPCs in one half of the GPU half the time,
-//     SMs of one GPC across TPCs or of the two halves never), and the engine does not place CTAs
-//     on TPCs and GPCs as the GPU does. Coalescing
+//     readers on different SMs coalesce far less than the same readers on one SM (above).
+//     kernels/micro/sm_skew finds CTAs that read the same tiles on different SMs within a few
+//     hundred ns of each other, tile after tile; which of their reads merge depends on where they
+//     sit (the two SMs of a TPC always, SMs of different GPCs in one half of the GPU half the
+//     time, SMs of one GPC across TPCs or of the two halves never) and, spread over the GPU, on
+//     skew at that scale; the engine does not place CTAs on TPCs and GPCs as the GPU does, and
+//     v5 merges less than the micro's sweeps of its shapes. Coalescing
 //     all SMs' requests removed 40-90% of the FlashAttention kernels' L2 reads against the 15-33%
 //     that the GPU's LRC removes (docs/fidelity.md, L2 traffic);
 //   - coalesced(addr, bytes, side, t, to_tags) returns the bytes coalesced and calls
