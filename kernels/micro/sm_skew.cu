@@ -25,7 +25,7 @@
 // The question it answers: the L2 request coalescer merges reads of a sector that arrive close
 // in time (kernels/micro/l2_merge: 0-250 cycles merge, 4000 never); FlashAttention's CTAs of one
 // head read K_j, V_j "together", and the simulator's CTAs do so in exact step; how close in time
-// are the GPU's, tile after tile?
+// are the GPU's, tile after tile, and whose reads does the coalescer merge?
 #include "micro_common.cuh"
 
 namespace {

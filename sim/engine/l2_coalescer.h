@@ -22,9 +22,9 @@
 //     sit (the two SMs of a TPC always, SMs of different GPCs in one half of the GPU half the
 //     time, SMs of one GPC across TPCs or of the two halves never) and, spread over the GPU, on
 //     skew at that scale; the engine does not place CTAs on TPCs and GPCs as the GPU does, and
-//     v5 merges less than the micro's sweeps of its shapes. Coalescing
-//     all SMs' requests removed 40-90% of the FlashAttention kernels' L2 reads against the 15-33%
-//     that the GPU's LRC removes (docs/fidelity.md, L2 traffic);
+//     v5 merges less than the micro's sweeps of its shapes. Coalescing all SMs' requests removed
+//     40-90% of the FlashAttention kernels' L2 reads against the 15-33% that the GPU's LRC
+//     removes (docs/fidelity.md, L2 traffic);
 //   - coalesced(addr, bytes, side, t, to_tags) returns the bytes coalesced and calls
 //     to_tags(addr, bytes) for every maximal run that reaches the tags; complete(done) gives the
 //     requests of the last coalesced() calls their end;
