@@ -12,6 +12,23 @@ slug=$(echo "$gpu" | tr 'A-Z' 'a-z' | sed -E 's/[^a-z0-9]+/-/g; s/^-//; s/-$//')
 day=$(date -u +%Y-%m-%d)
 shift 2
 names=${*:-mem_latency_bw loaded_chase clock_under_load launch_cost mma_rate ldmatrix_mma_mix issue_latency l2_writeback sram_issue l2_stream l2_partition cta_retire red_throughput l2_merge write_stream tile_stream cta_placement sm_skew}
+# ncu_pass WHAT ARGS...: runs `ncu ARGS...` and writes its raw output, provenance first, to
+# OUT_DIR/micro-<gpu>-<date>-<name>-ncu.txt (WHAT names the program in the first line); shows its tail.
+ncu_pass() {
+    local what=$1
+    shift
+    local f="$O/micro-$slug-$day-$name-ncu.txt"
+    {
+        echo "# kernels/micro/$what under ncu, raw output (never edited)"
+        echo "# date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+        echo "# gpu: $(nvidia-smi --query-gpu=name,driver_version --format=csv,noheader)"
+        echo "# ncu: $(ncu --version 2>/dev/null | tail -1)"
+        echo "# command: ncu $*"
+        ncu "$@" 2>&1
+        echo "# exit code: $?"
+    } > "$f"
+    tail -5 "$f"
+}
 for name in $names; do
     exe="$B/micro_$name"
     if [ ! -x "$exe" ]; then echo "skip $name (not built)"; continue; fi
@@ -42,43 +59,17 @@ for name in $names; do
     # red_throughput: its HBM cases under Nsight Compute (bytes to and from HBM, L2 sectors per op).
     if [ "$name" = red_throughput ]; then
         m=dram__bytes_read.sum,dram__bytes_write.sum,lts__t_sectors_op_red.sum,lts__t_sectors_op_write.sum,lts__t_sectors_op_read.sum,gpu__time_duration.sum
-        {
-            echo "# kernels/micro/red_throughput.cu --ncu under ncu, raw output (never edited)"
-            echo "# date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
-            echo "# gpu: $(nvidia-smi --query-gpu=name,driver_version --format=csv,noheader)"
-            echo "# ncu: $(ncu --version 2>/dev/null | tail -1)"
-            echo "# command: ncu --metrics $m --cache-control all --clock-control none --csv $exe --ncu"
-            ncu --metrics "$m" --cache-control all --clock-control none --csv "$exe" --ncu 2>&1
-            echo "# exit code: $?"
-        } > "$O/micro-$slug-$day-$name-ncu.txt"
-        cat "$O/micro-$slug-$day-$name-ncu.txt" | tail -5
+        ncu_pass "$name.cu --ncu" --metrics "$m" --cache-control all --clock-control none --csv "$exe" --ncu
     fi
     # sm_skew: also under Nsight Compute, each sweep's read sectors at the L2 tags and the request
     # coalescer's counters (l2_merge_metrics.sh with FLASHSIM_LRC=1), to set beside its skews.
     if [ "$name" = sm_skew ]; then
         m=$(FLASHSIM_LRC=1 bash "$(dirname "$0")/l2_merge_metrics.sh")
-        {
-            echo "# kernels/micro/sm_skew.cu under ncu, raw output (never edited)"
-            echo "# date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
-            echo "# gpu: $(nvidia-smi --query-gpu=name,driver_version --format=csv,noheader)"
-            echo "# ncu: $(ncu --version 2>/dev/null | tail -1)"
-            echo "# command: ncu --kernel-name regex:sweep --metrics $m --cache-control none --clock-control none --csv $exe"
-            ncu --kernel-name regex:sweep --metrics "$m" --cache-control none --clock-control none --csv "$exe" 2>&1
-            echo "# exit code: $?"
-        } > "$O/micro-$slug-$day-$name-ncu.txt"
-        tail -5 "$O/micro-$slug-$day-$name-ncu.txt"
+        ncu_pass "$name.cu" --kernel-name regex:sweep --metrics "$m" --cache-control none --clock-control none --csv "$exe"
     fi
     # sram_issue: also under Nsight Compute, for its instructions and shared wavefronts per step.
     if [ "$name" = sram_issue ]; then
         m=smsp__inst_executed.sum,l1tex__data_pipe_lsu_wavefronts_mem_shared.sum,smsp__inst_executed_op_shared_ld.sum,sm__cycles_elapsed.max
-        {
-            echo "# kernels/micro/sram_issue.cu under ncu, raw output (never edited)"
-            echo "# date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
-            echo "# gpu: $(nvidia-smi --query-gpu=name,driver_version --format=csv,noheader)"
-            echo "# ncu: $(ncu --version 2>/dev/null | tail -1)"
-            echo "# command: ncu --metrics $m --csv $exe"
-            ncu --metrics "$m" --csv "$exe" 2>&1
-            echo "# exit code: $?"
-        } > "$O/micro-$slug-$day-$name-ncu.txt"
+        ncu_pass "$name.cu" --metrics "$m" --csv "$exe"
     fi
 done
