@@ -72,8 +72,9 @@ Case draw_common(std::mt19937_64& rng, const AlgorithmInfo*& a, bool modelled_pa
 
 // A random configuration whose footprint is about `factor` x 2^19 L2 granules, so that the
 // automatic sampling takes about 1 set in `factor` (the unfused algorithms' S and P at line
-// granules; the fused ones' Q, K, V, O at 1 KiB granules). The unfused algorithms' rows have
-// kMinSampledElementwiseRow to twice that many keys: shorter ones run exact (plan_l2).
+// granules; the fused ones' Q, K, V, O at 1 KiB granules). The unfused algorithms' rows have 513
+// to 8191 keys: their element-wise kernels are latency-bound, and short rows were where sampling
+// once timed them outside the bound (docs/speed.md).
 Case draw(std::mt19937_64& rng) {
     const AlgorithmInfo* algo = nullptr;
     Case c = draw_common(rng, algo, false);
@@ -81,7 +82,7 @@ Case draw(std::mt19937_64& rng) {
     const double factor = double(int64_t(1) << (1 + pick(rng, 5)));  // 2 .. 32
     const double es = 2;
     if (a.unfused) {
-        c.p.N = kMinSampledElementwiseRow + pick(rng, 4096) | 1;  // odd: a partial last tile
+        c.p.N = 512 + pick(rng, 7680) | 1;  // odd: a partial last tile
         const double per_head = 2 * double(c.p.N) * double(c.p.N) * es;
         c.p.H = 16;
         c.p.B = std::max<int64_t>(1, int64_t(std::ceil(factor * double(1 << 19) * 128 / per_head / 16)));

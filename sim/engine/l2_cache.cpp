@@ -317,6 +317,19 @@ L2Access L2Cache::access(uint64_t addr, uint64_t bytes, Tensor owner, Kind kind)
     return r;
 }
 
+bool L2Cache::holds_sector(uint64_t addr) const {
+    const uint64_t spg = uint64_t(sectors_per_granule_), sector = addr / uint64_t(sector_bytes_), g = sector / spg;
+    const size_t set = sampled_set(g);
+    if (set == SIZE_MAX) return false;
+    const size_t base = set * size_t(ways_), ways = size_t(ways_);
+    const uint64_t* tags = &meta_[2 * base];
+    const size_t k = ways == 16 ? find_way<16>(tags, g + 1) : find_way<0>(tags, g + 1);
+    if (k == ways) return false;
+    const SectorMask valid = inline_masks_ ? SectorMask{{(tags[k] >> kValidShift) & kInlineMask, 0}} : masks_[base + k].valid;
+    const int s = int(sector - g * spg);
+    return (valid & SectorMask::range(s, s + 1)).any();
+}
+
 void L2Cache::prefetch(uint64_t addr, uint64_t bytes) const {
     const uint64_t gb = uint64_t(granule_bytes_);
     for (uint64_t g = addr / gb; g * gb < addr + bytes; ++g) {

@@ -136,6 +136,11 @@ public:
     int64_t granule_bytes() const { return granule_bytes_; }
     int64_t sets() const { return full_sets_; }  // of the full cache
     int64_t sample_every() const { return sample_; }
+    // Whether the byte at `addr` maps to a sampled set (always when S = 1).
+    bool sampled(uint64_t addr) const { return sampled_set(addr / uint64_t(granule_bytes_)) != SIZE_MAX; }
+    // Whether the L2 holds the sector of the byte at `addr` valid (false when its set is not
+    // sampled). Changes nothing: no LRU stamp, no count.
+    bool holds_sector(uint64_t addr) const;
     // Shared with the reference model. Folds the high bits into the low ones so power-of-two
     // strides (rows of a tensor, heads) spread over the sets, as the address hashing of real L2s does.
     static uint64_t set_hash(uint64_t block) {

@@ -1,6 +1,8 @@
 // memory_system.cpp: tensor addresses and global transfers through L2 and HBM (memory_system.h).
 #include "sim/engine/memory_system.h"
 
+#include <cmath>
+
 #include "sim/engine/simulate.h"
 
 namespace flashsim {
@@ -135,6 +137,8 @@ TransferTiming MemorySystem::transfer(const Op& op, int64_t sm, double t, Counte
     Traffic& tt = c.per_tensor[size_t(op.tensor)];
     L2Access a;
     uint64_t sector_span_bytes = 0;  // the sectors the op touches (what sampled_bytes samples)
+    StoreEdges edges;
+    const bool count_edges = op.kind == OpKind::store && l2_->sample_every() > 1;
     // Fetch every run's set first, then look up: the host-memory misses of a tile's rows (vanilla's
     // S and P tiles are 64 rows of 128 bytes) overlap. Changes no result.
     if (l2_->worth_prefetching()) map_.for_each_run(op, [&](uint64_t addr, uint64_t len) { l2_->prefetch(addr, len); });
@@ -142,6 +146,20 @@ TransferTiming MemorySystem::transfer(const Op& op, int64_t sm, double t, Counte
     uint64_t l1_hit_bytes = 0;
     if (l1 && op.kind != OpKind::load) map_.for_each_run(op, [&](uint64_t addr, uint64_t len) { l1_->invalidate(sm, addr, len); });
     auto l2_lookup = [&](uint64_t addr, uint64_t len) {
+        const uint64_t sb = uint64_t(g_.l2_sector_bytes);
+        if (count_edges) {  // before the write: whether the L2 holds the edges it is about to write
+            auto edge = [&](size_t end, uint64_t at) {
+                if (!l2_->sampled(at)) {
+                    ++edges.unsampled[end];
+                } else {
+                    ++edges.sampled[end];
+                    if (!l2_->holds_sector(at)) ++edges.fetched[end];
+                }
+            };
+            const bool first_partial = addr % sb != 0, last_partial = (addr + len) % sb != 0;
+            if (first_partial) edge(0, addr);
+            if (last_partial && !(first_partial && (addr + len - 1) / sb == addr / sb)) edge(1, addr + len - 1);
+        }
         L2Access x = op.kind == OpKind::load    ? l2_->read(addr, len, op.tensor)
                      : op.kind == OpKind::store ? l2_->write(addr, len, op.tensor)
                                                 : l2_->atomic(addr, len, op.tensor);
@@ -149,7 +167,6 @@ TransferTiming MemorySystem::transfer(const Op& op, int64_t sm, double t, Counte
         a.hbm_read_bytes += x.hbm_read_bytes;
         a.hbm_write_bytes += x.hbm_write_bytes;
         a.sampled_bytes += x.sampled_bytes;
-        const uint64_t sb = uint64_t(g_.l2_sector_bytes);
         sector_span_bytes += ((addr + len + sb - 1) / sb - addr / sb) * sb;
     };
     // A load's requests pass the request coalescer on their way to the tags; the model coalesces
@@ -177,7 +194,7 @@ TransferTiming MemorySystem::transfer(const Op& op, int64_t sm, double t, Counte
     const double waits_before = hbm.wait_cycles + l2.wait_cycles + sm_port[size_t(sm)].wait_cycles;
     double end = sm_port[size_t(sm)].serve(t, per(double(request_bytes), port_bytes_per_cycle_));
     end = std::max(end, l2.serve(t, per(l2_bytes, l2_bytes_per_cycle_)));
-    const HbmEstimate h = hbm_estimate(op, a, sector_span_bytes);
+    const HbmEstimate h = hbm_estimate(op, a, sector_span_bytes, edges);
     const double hbm_bytes = h.read_bytes + h.write_bytes;
     // Reads and write-backs of one transfer interleave on the bus: their turnarounds cost extra.
     const double mix = hbm_bytes > 0 ? 2 * std::min(h.read_bytes, h.write_bytes) / hbm_bytes : 0.0;
@@ -204,7 +221,8 @@ TransferTiming MemorySystem::transfer(const Op& op, int64_t sm, double t, Counte
     return r;
 }
 
-MemorySystem::HbmEstimate MemorySystem::hbm_estimate(const Op& op, const L2Access& a, uint64_t sector_span_bytes) {
+MemorySystem::HbmEstimate MemorySystem::hbm_estimate(const Op& op, const L2Access& a, uint64_t sector_span_bytes,
+                                                     const StoreEdges& edges) {
     HbmEstimate h;
     if (l2_->sample_every() == 1) {  // the exact model: this transfer's own misses and write-backs
         h.read_bytes = double(a.hbm_read_bytes);
@@ -231,7 +249,46 @@ MemorySystem::HbmEstimate MemorySystem::hbm_estimate(const Op& op, const L2Acces
         h.read_bytes = bytes * s.read_bytes / s.sampled_bytes;
         h.write_bytes = bytes * s.write_bytes / s.sampled_bytes;
     }
-    h.missed = h.read_bytes >= 0.5 * double(g_.l2_sector_bytes);
+    if (op.kind != OpKind::store) {
+        h.missed = h.read_bytes >= 0.5 * double(g_.l2_sector_bytes);
+        return h;
+    }
+    // A store fetches only the partly written sectors at its rows' ends that L2 does not hold
+    // (L2Cache::access), and the exact model times it as missing when it fetched any: its sampled
+    // bytes' share says nothing of them (a row whose sampled granules lie inside it fetched
+    // nothing there). So each end of its rows (first sectors, last sectors) counts alone: whether
+    // the rows' edges at one end are held goes with whether the neighbouring row or tile was
+    // written, the same for all the store's rows. An end with edges in sampled sets fetched when
+    // one of those did; an end without, with the share of this kernel's stores of the tensor
+    // whose sampled edges at that end fetched. A store with a sampled end that fetched missed;
+    // one without, with the chance that an unsampled end fetched (even odds for an end before any
+    // is seen), carried from store to store: it is timed as missing each time the carry reaches
+    // 1, so that that share of such stores misses, not all or none of them by a threshold. Its
+    // HBM reads: its sampled edges fetched, and its others at their end's rate per edge.
+    const double sb = double(g_.l2_sector_bytes);
+    bool fetched_any = false;
+    double none = 1, read_edges = 0;
+    for (size_t end = 0; end < 2; ++end) {
+        s.edges[end] += double(edges.sampled[end]);
+        s.edges_fetched[end] += double(edges.fetched[end]);
+        if (edges.sampled[end] > 0) {
+            s.ends[end] += 1;
+            s.ends_fetched[end] += edges.fetched[end] > 0 ? 1 : 0;
+            fetched_any = fetched_any || edges.fetched[end] > 0;
+        } else if (edges.unsampled[end] > 0) {
+            none *= s.ends[end] > 0 ? 1 - s.ends_fetched[end] / s.ends[end] : 0.5;
+        }
+        read_edges += double(edges.fetched[end]);
+        if (s.edges[end] > 0) read_edges += double(edges.unsampled[end]) * s.edges_fetched[end] / s.edges[end];
+    }
+    h.read_bytes = read_edges * sb;
+    if (fetched_any) {
+        h.missed = true;
+    } else {
+        s.miss_carry += 1 - none;
+        h.missed = s.miss_carry >= 1;
+        if (h.missed) s.miss_carry -= 1;
+    }
     return h;
 }
 
@@ -255,6 +312,9 @@ void MemorySystem::warm(const Op& op, bool dirty) {
 uint64_t MemorySystem::end_kernel(Counters& c, bool flush) {
     if (!l2_) return 0;
     if (lrc_) lrc_->clear();  // the next kernel's times start again at 0
+    // A kernel's sampled ratios are its own: the same tensor's share of misses differs from kernel
+    // to kernel (P re-read by dV's GEMM hits, streamed by the softmax backward misses).
+    ratio_ = {};
     for (int i = 0; i < kTensorCount; ++i) {
         c.per_tensor[size_t(i)].hbm_write_bytes += l2_->writeback_bytes_by_tensor[size_t(i)];
         l2_->writeback_bytes_by_tensor[size_t(i)] = 0;

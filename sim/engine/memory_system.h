@@ -155,11 +155,23 @@ private:
         double read_bytes = 0, write_bytes = 0;
         bool missed = false;
     };
-    HbmEstimate hbm_estimate(const Op& op, const L2Access& a, uint64_t sector_span_bytes);
+    // A store's partly written sectors, the only ones it fetches from HBM: the first and the last
+    // sector of each row it writes (its two ends: [0] and [1]), counted when sampled only. In sampled
+    // sets, how many, and how many of those the L2 did not hold (fetched); in others, how many.
+    struct StoreEdges {
+        std::array<int64_t, 2> sampled{}, fetched{}, unsampled{};
+    };
+    HbmEstimate hbm_estimate(const Op& op, const L2Access& a, uint64_t sector_span_bytes, const StoreEdges& edges);
     struct SampledRatio {
         double sampled_bytes = 0, read_bytes = 0, write_bytes = 0;
+        // Stores, per end of their rows: edges in sampled sets and how many of them were fetched;
+        // stores with such edges at that end and how many fetched one there; and the carry of
+        // the chances that stores with edges in no sampled set fetched one (hbm_estimate).
+        std::array<double, 2> edges{}, edges_fetched{}, ends{}, ends_fetched{};
+        double miss_carry = 0;
     };
-    std::array<std::array<SampledRatio, 2>, kTensorCount> ratio_{};  // per tensor: loads, stores
+    // Per tensor: loads, stores; the kernel's own accesses (end_kernel clears them).
+    std::array<std::array<SampledRatio, 2>, kTensorCount> ratio_{};
 
     // The latency of a request of SM `sm` that reaches HBM at `t` with `hbm_bytes` after waiting
     // `server_wait` cycles behind others at the HBM server (its service ending `service_cycles`
@@ -207,9 +219,6 @@ constexpr uint64_t kMinSampledGranules = uint64_t(1) << 19;
 // near the L2's capacity is all or nothing, and then the sets, not the granules, are the sample)
 // runs again with every set: twice it is the fast path's 0.5% bound on bytes (run_timing).
 constexpr double kMaxSampledError = 0.0025;
-// Traces with element-wise kernels (KernelIssue::elementwise_loads) are sampled only when they are
-// unfused attention with rows of at least this many keys (plan_l2, sim/engine/timing.cpp).
-constexpr int64_t kMinSampledElementwiseRow = 4096;
 struct SimOptions;
 int64_t l2_set_sampling_for(const GpuSpec& g, const TensorShapes& shapes, int64_t heads, const SimOptions& o,
                             int64_t granule_bytes, const Counters& paper_total);

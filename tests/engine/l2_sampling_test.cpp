@@ -177,7 +177,7 @@ TEST_CASE("the automatic set sampling keeps kMinSampledGranules granules of the 
     CHECK(l2_set_sampling_for(g, shapes, 1, SimOptions{}, line, paper) == 1);
 }
 
-TEST_CASE("vanilla sampled on the h100 L2 keeps HBM bytes within 0.5% of the exact engine, and its latency-bound softmax keeps it exact by default") {
+TEST_CASE("vanilla sampled on the h100 L2 keeps HBM bytes within 0.5% of the exact engine and time within 1%, its latency-bound softmax included") {
     AttentionProblem p;
     p.N = 2047;  // partial tiles: rows of S and P start off the sector boundaries
     p.H = 16;
@@ -190,16 +190,15 @@ TEST_CASE("vanilla sampled on the h100 L2 keeps HBM bytes within 0.5% of the exa
     exact.exact = true;
     const RunResult f = simulate(p, s, g, fast), e = simulate(p, s, g, exact);
     REQUIRE(f.timing.l2_set_sampling == 4);
-    // The row softmax loads element by element (KernelIssue): its round trips take the share of
-    // each transfer that missed, which sampling gives 1-3% off at rows this short, so the
-    // automatic choice is exact.
-    CHECK(simulate(p, s, g, automatic).timing.l2_set_sampling == 1);
-    // The GEMM kernels within 2.5%, the softmax within 4% (what sampling gives them today: the
-    // QK^T GEMM 2.04%, 1.92% before the HBM latency under load).
+    // The automatic choice samples it too: the row softmax loads element by element (KernelIssue),
+    // its round trips take the share of each transfer that missed, and its stores' partial sectors
+    // are estimated per end of their rows (hbm_estimate), which keeps it within the bound.
+    CHECK(simulate(p, s, g, automatic).timing.l2_set_sampling == 4);
+    // Each kernel within 1.5% (today: the Q K^T GEMM 0.88%, the softmax 0.22%, the P V GEMM 0.87%;
+    // the softmax was 1-3% off before the stores' ends were estimated apart).
     for (size_t k = 0; k < f.timing.kernels.size(); ++k) {
         INFO(f.timing.kernels[k].name);
-        const double bound = f.timing.kernels[k].name == "vanilla_softmax" ? 0.04 : 0.025;
-        CHECK(std::fabs(f.timing.kernels[k].seconds - e.timing.kernels[k].seconds) < bound * e.timing.kernels[k].seconds);
+        CHECK(std::fabs(f.timing.kernels[k].seconds - e.timing.kernels[k].seconds) < 0.015 * e.timing.kernels[k].seconds);
     }
     CHECK(e.timing.l2_set_sampling == 1);
     auto rel = [](double a, double b) { return std::fabs(a - b) / b; };
@@ -212,31 +211,28 @@ TEST_CASE("vanilla sampled on the h100 L2 keeps HBM bytes within 0.5% of the exa
     CHECK(rel(double(ft.hbm_read_bytes), double(et.hbm_read_bytes)) < 0.005);
     CHECK(rel(double(ft.hbm_write_bytes), double(et.hbm_write_bytes)) < 0.005);
     INFO("time: fast " << f.timing.seconds << " s, exact " << e.timing.seconds << " s");
-    CHECK(rel(f.timing.seconds, e.timing.seconds) < 0.02);
+    CHECK(rel(f.timing.seconds, e.timing.seconds) < 0.01);
 }
 
-TEST_CASE("unfused traces with element-wise kernels are sampled automatically only with rows of kMinSampledElementwiseRow keys or more") {
+TEST_CASE("unfused traces with element-wise kernels are sampled automatically at any row length, the scalar FA1 is not") {
     const GpuSpec g = load_gpu("h100");
     auto sampling_of = [&](const Trace& t) { return plan_l2(t, g, SimOptions{}, count_paper_mode(t).total).set_sampling; };
-    auto plan_of = [&](Algorithm a, int64_t N, int64_t N_kv) {
-        AttentionProblem p;
-        p.N = N, p.N_kv = N_kv, p.H = 16, p.d = 64;
-        Schedule s;
-        s.algo = a;
-        return sampling_of(make_trace(p, resolve_schedule(s, p, g), g));
-    };
-    const int64_t rows = kMinSampledElementwiseRow;
-    // 16 heads of S and P at N = rows: far more granules than kMinSampledGranules, so 1 in
-    // kMaxL2SetSampling sets; one key fewer per row and the trace runs exact.
     for (const Algorithm a : {Algorithm::vanilla, Algorithm::standard}) {
         INFO(algorithm_info(a).name);
-        CHECK(plan_of(a, rows, 0) == kMaxL2SetSampling);
-        CHECK(plan_of(a, rows + 1, rows - 1) == 1);
+        AttentionProblem p;
+        p.N = 1091, p.B = 8, p.H = 16, p.d = 64;  // S and P: 2 x 128 heads x 2.4 MB, 2^22 lines
+        Schedule s;
+        s.algo = a;
+        const Trace t = make_trace(p, resolve_schedule(s, p, g), g);
+        bool elementwise = false;
+        for (const auto& k : t.kernels) elementwise = elementwise || k->issue.elementwise_loads();
+        REQUIRE(elementwise);
+        CHECK(sampling_of(t) == kMaxL2SetSampling);
     }
     // A fused trace with element-wise kernels (the scalar FA1 of kernels/v3) keeps the exact engine
     // at any row length; without them a fused trace of as many granules is sampled.
     AttentionProblem p;
-    p.N = 2 * rows, p.H = 64, p.B = 4, p.d = 128;  // Q, K, V, O: 2 GiB, 2^21 granules of 1 KiB
+    p.N = 8192, p.H = 64, p.B = 4, p.d = 128;  // Q, K, V, O: 2 GiB, 2^21 granules of 1 KiB
     Schedule scalar;
     scalar.algo = Algorithm::fa1;
     scalar.Br = scalar.Bc = 32, scalar.warps = 4;  // kernels/v3's blocks
@@ -249,4 +245,68 @@ TEST_CASE("unfused traces with element-wise kernels are sampled automatically on
     Schedule tensor = scalar;
     tensor.matmul_unit = MatmulUnit::tensor;
     CHECK(sampling_of(make_trace(p, resolve_schedule(tensor, p, g), g)) > 1);
+}
+
+namespace {
+
+// Stores one row of S (`cols` fp16 elements of a row of `cols`: rows start off the sector
+// boundaries when cols is odd) through `mem` and says whether it was timed with HBM's latency.
+bool store_missed(MemorySystem& mem, const GpuSpec& g, uint32_t row, uint32_t cols, double t, Counters& c) {
+    Op op;
+    op.kind = OpKind::store;
+    op.tensor = Tensor::S;
+    op.row0 = row, op.rows = 1, op.col0 = 0, op.cols = cols;
+    op.bytes = uint64_t(cols) * 2;
+    return mem.transfer(op, 0, t, c).latency_cycles > g.l2_latency_cycles;
+}
+
+}  // namespace
+
+TEST_CASE("a sampled store of rows off the sector boundaries is timed as missing as often as the exact engine times it") {
+    // A store fetches only the partly written sectors at its rows' two ends that L2 does not hold,
+    // and is timed with HBM's latency when it fetched any (memory_system.cpp, hbm_estimate). Rows
+    // of 2047 fp16 elements (4094 bytes) start and end off the 32-byte sectors except where a
+    // multiple of 16 rows ends. Three patterns on an empty L2 far larger than the rows:
+    //   every other row: both ends fresh, every store with a partial end fetches;
+    //   the same rows again, in a second kernel: both ends are held, none fetches;
+    //   every row in order: a row's first sector is the previous row's last, held, and its last
+    //   is fresh: a store fetches when its last sector is partial, one end every time, the other
+    //   never.
+    // The sampled engine sees some of those ends only; an end it does not see counts at the rate
+    // of the sampled ends of the same side (even odds before any is seen).
+    const GpuSpec g = load_gpu("h100");
+    const uint32_t cols = 2047, n = 512;
+    TensorShapes shapes{};
+    shapes[size_t(Tensor::S)] = TensorShape{2 * int64_t(n), cols, 2};
+    for (const int64_t S : {int64_t(1), int64_t(4)}) {
+        INFO("1 in " << S << " sets");
+        MemorySystem mem(g, shapes, 1, true, g.l2_line_bytes, S);
+        REQUIRE(mem.l2_sample_every() == S);
+        Counters c;
+        double t = 0;
+        const int64_t early = S == 1 ? 0 : 4;  // stores before a sampled end of each side is seen
+        const uint64_t sb = uint64_t(g.l2_sector_bytes), row_bytes = uint64_t(cols) * 2;
+        auto partial = [&](uint64_t boundary) { return boundary * row_bytes % sb != 0; };  // the row boundary's sector
+        int64_t expected = 0, missed = 0;
+        for (uint32_t r = 0; r < n; ++r) {
+            expected += partial(2 * r) || partial(2 * r + 1);
+            missed += store_missed(mem, g, 2 * r, cols, t += 1e4, c);
+        }
+        REQUIRE(expected > int64_t(n) / 2);
+        CHECK(missed >= expected - early);
+        CHECK(missed <= expected);
+        mem.end_kernel(c, false);  // a new kernel (its own ratios), the L2 as it is
+        missed = 0;
+        for (uint32_t r = 0; r < n; ++r) missed += store_missed(mem, g, 2 * r, cols, t += 1e4, c);
+        CHECK(missed <= early);
+        mem.end_kernel(c, true);  // a new kernel, an empty L2
+        expected = missed = 0;
+        for (uint32_t r = 0; r < 2 * n; ++r) {
+            expected += partial(r + 1);
+            missed += store_missed(mem, g, r, cols, t += 1e4, c);
+        }
+        REQUIRE(expected > int64_t(n));
+        CHECK(missed >= expected - early);
+        CHECK(missed <= expected);
+    }
 }
