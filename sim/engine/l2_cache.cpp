@@ -208,6 +208,8 @@ L2Access L2Cache::access(uint64_t addr, uint64_t bytes, Tensor owner, Kind kind)
     const uint64_t first_granule = first_sector / spg, end_granule = (end_sector + spg - 1) / spg;
     if (end_granule >= kTagField)
         throw ConfigError("L2 model: address " + std::to_string(addr + bytes) + " beyond the 2^48 granules it tracks");
+    r.sectors_touched = end_sector - first_sector;
+    r.granules_touched = end_granule - first_granule;
     bool remember = end_granule - first_granule >= kMinRememberedGranules;
     if (remember && quiet_accesses_ > 0) {
         --quiet_accesses_;
@@ -227,6 +229,7 @@ L2Access L2Cache::access(uint64_t addr, uint64_t bytes, Tensor owner, Kind kind)
                 run.stamp = clock_ + 1;
                 clock_ += run.n;
                 r.hit_bytes = r.sampled_bytes = run.sampled_bytes;
+                r.granules = run.n;
                 entry->strikes = 0;
                 ++remembered_accesses_;
                 ++epoch_remembered_;
@@ -300,6 +303,7 @@ L2Access L2Cache::access(uint64_t addr, uint64_t bytes, Tensor owner, Kind kind)
             fetch = fetch & partial;
         }
         r.hbm_read_bytes += uint64_t(fetch.count()) * sb * uint64_t(sample_);
+        ++r.granules;
         if (!set_fetched_.empty() && count_sets) set_fetched_[set] += uint64_t(fetch.count());
         if (kind != Kind::read) {
             dirty = dirty | need;

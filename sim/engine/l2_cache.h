@@ -49,6 +49,8 @@ struct L2Access {
     uint64_t hbm_read_bytes = 0;   // sectors fetched from HBM
     uint64_t hbm_write_bytes = 0;  // dirty sectors written back by evictions this access caused
     uint64_t sampled_bytes = 0;    // sectors accessed in sampled sets (times S, as the others)
+    uint64_t granules = 0;         // granules looked up in sampled sets (not times S)
+    uint64_t sectors_touched = 0, granules_touched = 0;  // all the access spans, sampled or not
 };
 
 // A mask of up to 128 sectors.

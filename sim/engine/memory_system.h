@@ -161,9 +161,10 @@ private:
     struct StoreEdges {
         std::array<int64_t, 2> sampled{}, fetched{}, unsampled{};
     };
-    HbmEstimate hbm_estimate(const Op& op, const L2Access& a, uint64_t sector_span_bytes, const StoreEdges& edges);
+    HbmEstimate hbm_estimate(const Op& op, const L2Access& a, uint64_t sector_span_bytes, uint64_t granules,
+                             const StoreEdges& edges);
     struct SampledRatio {
-        double sampled_bytes = 0, read_bytes = 0, write_bytes = 0;
+        double sampled_bytes = 0, read_bytes = 0, write_bytes = 0, granules = 0;
         // Stores, per end of their rows: edges in sampled sets and how many of them were fetched;
         // stores with such edges at that end and how many fetched one there; and the carry of
         // the chances that stores with edges in no sampled set fetched one (hbm_estimate).

@@ -194,11 +194,14 @@ TEST_CASE("vanilla sampled on the h100 L2 keeps HBM bytes within 0.5% of the exa
     // its round trips take the share of each transfer that missed, and its stores' partial sectors
     // are estimated per end of their rows (hbm_estimate), which keeps it within the bound.
     CHECK(simulate(p, s, g, automatic).timing.l2_set_sampling == 4);
-    // Each kernel within 1.5% (today: the Q K^T GEMM 0.88%, the softmax 0.22%, the P V GEMM 0.87%;
-    // the softmax was 1-3% off before the stores' ends were estimated apart).
+    // Each kernel within 1.5%, the Q K^T GEMM within 0.5% (today: -0.06%, the softmax 0.22%, the
+    // P V GEMM -0.87%; the softmax was 1-3% off before the stores' ends were estimated apart, the
+    // Q K^T GEMM 1.3% before write-backs were estimated per granule: its rows of S end inside
+    // granules).
     for (size_t k = 0; k < f.timing.kernels.size(); ++k) {
         INFO(f.timing.kernels[k].name);
-        CHECK(std::fabs(f.timing.kernels[k].seconds - e.timing.kernels[k].seconds) < 0.015 * e.timing.kernels[k].seconds);
+        const double bound = f.timing.kernels[k].name == "vanilla_qk" ? 0.005 : 0.015;
+        CHECK(std::fabs(f.timing.kernels[k].seconds - e.timing.kernels[k].seconds) < bound * e.timing.kernels[k].seconds);
     }
     CHECK(e.timing.l2_set_sampling == 1);
     auto rel = [](double a, double b) { return std::fabs(a - b) / b; };
