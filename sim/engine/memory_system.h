@@ -220,6 +220,10 @@ constexpr uint64_t kMinSampledGranules = uint64_t(1) << 19;
 // near the L2's capacity is all or nothing, and then the sets, not the granules, are the sample)
 // runs again with every set: twice it is the fast path's 0.5% bound on bytes (run_timing).
 constexpr double kMaxSampledError = 0.0025;
+// Traces with element-wise kernels (KernelIssue::elementwise_loads) are sampled automatically only
+// when they are unfused attention whose N x N matrix of all heads is at least this many times
+// the L2's data bytes (plan_l2, sim/engine/timing.cpp).
+constexpr double kMinSampledMatrixL2s = 2;
 struct SimOptions;
 int64_t l2_set_sampling_for(const GpuSpec& g, const TensorShapes& shapes, int64_t heads, const SimOptions& o,
                             int64_t granule_bytes, const Counters& paper_total);

@@ -217,7 +217,7 @@ TEST_CASE("vanilla sampled on the h100 L2 keeps HBM bytes within 0.5% of the exa
     CHECK(rel(f.timing.seconds, e.timing.seconds) < 0.01);
 }
 
-TEST_CASE("unfused traces with element-wise kernels are sampled automatically at any row length, the scalar FA1 is not") {
+TEST_CASE("unfused traces with element-wise kernels are sampled automatically at any row length when their N x N matrices outgrow the L2, the scalar FA1 is not") {
     const GpuSpec g = load_gpu("h100");
     auto sampling_of = [&](const Trace& t) { return plan_l2(t, g, SimOptions{}, count_paper_mode(t).total).set_sampling; };
     for (const Algorithm a : {Algorithm::vanilla, Algorithm::standard}) {
@@ -231,6 +231,18 @@ TEST_CASE("unfused traces with element-wise kernels are sampled automatically at
         for (const auto& k : t.kernels) elementwise = elementwise || k->issue.elementwise_loads();
         REQUIRE(elementwise);
         CHECK(sampling_of(t) == kMaxL2SetSampling);
+        // Where one N x N matrix of all heads is under kMinSampledMatrixL2s L2s, exact.
+        const GpuSpec ada = load_gpu("rtx4090");
+        AttentionProblem q;
+        q.N = 727, q.B = 4, q.H = 16, q.d = 128;  // S: 64 heads x 1 MB, under twice the 72 MB L2
+        const Trace u = make_trace(q, resolve_schedule(s, q, ada), ada);
+        const double matrix = double(q.B * q.H) * double(q.N * q.N * 2);
+        REQUIRE(matrix < kMinSampledMatrixL2s * double(ada.l2_data_bytes()));
+        CHECK(plan_l2(u, ada, SimOptions{}, count_paper_mode(u).total).set_sampling == 1);
+        q.B = 16;  // four times as many heads: streamed
+        REQUIRE(double(q.B * q.H) * double(q.N * q.N * 2) >= kMinSampledMatrixL2s * double(ada.l2_data_bytes()));
+        const Trace w = make_trace(q, resolve_schedule(s, q, ada), ada);
+        CHECK(plan_l2(w, ada, SimOptions{}, count_paper_mode(w).total).set_sampling > 1);
     }
     // A fused trace with element-wise kernels (the scalar FA1 of kernels/v3) keeps the exact engine
     // at any row length; without them a fused trace of as many granules is sampled.
