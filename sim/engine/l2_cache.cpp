@@ -281,12 +281,10 @@ L2Access L2Cache::access(uint64_t addr, uint64_t bytes, Tensor owner, Kind kind)
         // Masks of up to kInlineSectors sectors live in the tag word.
         Masks* m = inline_masks_ ? nullptr : &masks_[base + k];
         SectorMask valid, dirty;
-        if (!missed && m) {
-            valid = m->valid;
-            dirty = m->dirty;
-        } else if (!missed) {
-            valid = SectorMask{{(tags[k] >> kValidShift) & kInlineMask, 0}};
-            dirty = SectorMask{{(tags[k] >> kInlineDirtyShift) & kInlineMask, 0}};
+        if (!missed) {
+            const Masks w = masks_of(tags, base, k);
+            valid = w.valid;
+            dirty = w.dirty;
         }
         const SectorMask present = need & valid;
         r.hit_bytes += uint64_t(present.count()) * sb * uint64_t(sample_);
@@ -329,9 +327,8 @@ bool L2Cache::holds_sector(uint64_t addr) const {
     const uint64_t* tags = &meta_[2 * base];
     const size_t k = ways == 16 ? find_way<16>(tags, g + 1) : find_way<0>(tags, g + 1);
     if (k == ways) return false;
-    const SectorMask valid = inline_masks_ ? SectorMask{{(tags[k] >> kValidShift) & kInlineMask, 0}} : masks_[base + k].valid;
     const int s = int(sector - g * spg);
-    return (valid & SectorMask::range(s, s + 1)).any();
+    return (masks_of(tags, base, k).valid & SectorMask::range(s, s + 1)).any();
 }
 
 void L2Cache::prefetch(uint64_t addr, uint64_t bytes) const {

@@ -173,6 +173,12 @@ private:
     struct Masks {
         SectorMask valid, dirty;
     };
+    // The valid and dirty sectors of way k of the set whose first way is base (tags: its tags),
+    // from the tag word when masks are inline, else from masks_.
+    Masks masks_of(const uint64_t* tags, size_t base, size_t k) const {
+        if (!inline_masks_) return masks_[base + k];
+        return {SectorMask{{(tags[k] >> kValidShift) & kInlineMask, 0}}, SectorMask{{(tags[k] >> kInlineDirtyShift) & kInlineMask, 0}}};
+    }
     void reset_way(size_t base, size_t k);  // way k of the set whose first way is base
     // The way of a set whose tag is key (granule + 1), or ways_ (W: the ways, 0 = ways_; the
     // presets' 16 get an unrolled comparison). Results are those of the plain loop.

@@ -4,6 +4,7 @@
 // enough to be sampled, the fast path agrees with the exact engine within the stated bounds.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -218,8 +219,11 @@ TEST_CASE("vanilla sampled on the h100 L2 keeps HBM bytes within 0.5% of the exa
 }
 
 TEST_CASE("unfused traces with element-wise kernels are sampled automatically at any row length when their N x N matrices outgrow the L2, the scalar FA1 is not") {
-    const GpuSpec g = load_gpu("h100");
-    auto sampling_of = [&](const Trace& t) { return plan_l2(t, g, SimOptions{}, count_paper_mode(t).total).set_sampling; };
+    const GpuSpec g = load_gpu("h100"), ada = load_gpu("rtx4090");
+    auto sampling_of = [](const Trace& t, const GpuSpec& gpu) { return plan_l2(t, gpu, SimOptions{}, count_paper_mode(t).total).set_sampling; };
+    auto elementwise = [](const Trace& t) {
+        return std::any_of(t.kernels.begin(), t.kernels.end(), [](const auto& k) { return k->issue.elementwise_loads(); });
+    };
     for (const Algorithm a : {Algorithm::vanilla, Algorithm::standard}) {
         INFO(algorithm_info(a).name);
         AttentionProblem p;
@@ -227,22 +231,17 @@ TEST_CASE("unfused traces with element-wise kernels are sampled automatically at
         Schedule s;
         s.algo = a;
         const Trace t = make_trace(p, resolve_schedule(s, p, g), g);
-        bool elementwise = false;
-        for (const auto& k : t.kernels) elementwise = elementwise || k->issue.elementwise_loads();
-        REQUIRE(elementwise);
-        CHECK(sampling_of(t) == kMaxL2SetSampling);
+        REQUIRE(elementwise(t));
+        CHECK(sampling_of(t, g) == kMaxL2SetSampling);
         // Where one N x N matrix of all heads is under kMinSampledMatrixL2s L2s, exact.
-        const GpuSpec ada = load_gpu("rtx4090");
         AttentionProblem q;
         q.N = 727, q.B = 4, q.H = 16, q.d = 128;  // S: 64 heads x 1 MB, under twice the 72 MB L2
-        const Trace u = make_trace(q, resolve_schedule(s, q, ada), ada);
-        const double matrix = double(q.B * q.H) * double(q.N * q.N * 2);
-        REQUIRE(matrix < kMinSampledMatrixL2s * double(ada.l2_data_bytes()));
-        CHECK(plan_l2(u, ada, SimOptions{}, count_paper_mode(u).total).set_sampling == 1);
+        auto matrix = [&] { return double(q.B * q.H) * double(q.N * q.N * 2); };
+        REQUIRE(matrix() < kMinSampledMatrixL2s * double(ada.l2_data_bytes()));
+        CHECK(sampling_of(make_trace(q, resolve_schedule(s, q, ada), ada), ada) == 1);
         q.B = 16;  // four times as many heads: streamed
-        REQUIRE(double(q.B * q.H) * double(q.N * q.N * 2) >= kMinSampledMatrixL2s * double(ada.l2_data_bytes()));
-        const Trace w = make_trace(q, resolve_schedule(s, q, ada), ada);
-        CHECK(plan_l2(w, ada, SimOptions{}, count_paper_mode(w).total).set_sampling > 1);
+        REQUIRE(matrix() >= kMinSampledMatrixL2s * double(ada.l2_data_bytes()));
+        CHECK(sampling_of(make_trace(q, resolve_schedule(s, q, ada), ada), ada) > 1);
     }
     // A fused trace with element-wise kernels (the scalar FA1 of kernels/v3) keeps the exact engine
     // at any row length; without them a fused trace of as many granules is sampled.
@@ -253,13 +252,11 @@ TEST_CASE("unfused traces with element-wise kernels are sampled automatically at
     scalar.Br = scalar.Bc = 32, scalar.warps = 4;  // kernels/v3's blocks
     scalar.matmul_unit = MatmulUnit::fma;
     const Trace t = make_trace(p, resolve_schedule(scalar, p, g), g);
-    bool elementwise = false;
-    for (const auto& k : t.kernels) elementwise = elementwise || k->issue.elementwise_loads();
-    REQUIRE(elementwise);
-    CHECK(sampling_of(t) == 1);
+    REQUIRE(elementwise(t));
+    CHECK(sampling_of(t, g) == 1);
     Schedule tensor = scalar;
     tensor.matmul_unit = MatmulUnit::tensor;
-    CHECK(sampling_of(make_trace(p, resolve_schedule(tensor, p, g), g)) > 1);
+    CHECK(sampling_of(make_trace(p, resolve_schedule(tensor, p, g), g), g) > 1);
 }
 
 namespace {
