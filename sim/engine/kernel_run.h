@@ -63,6 +63,7 @@ private:
         std::array<Traffic, kTensorCount> requests{};
         double moved = 0;
         double least = 0, most = 0;  // the bytes the CTAs move, fewest and most
+        bool shares_tiles = false;   // two of its CTAs move one tile (TileKey)
         // Every CTA does about the same work: a partial last tile, not causal masking.
         bool uniform() const { return least >= kSkipUniformShare * most; }
     };

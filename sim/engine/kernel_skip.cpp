@@ -78,9 +78,11 @@ void KernelRun::checkpoint(double t) {
     // h200, a head of 41 waves a window, flags windows grouped and not in no order; waiting, it
     // skipped nothing, 1.6 -> 3.1 CPU s).
     const size_t span_windows = size_t(std::ceil(kSkipGroupedSpanWaves * double(s_.slots) / double(window_)));
-    const bool free_waves = s_.waves >= kSkipFreeWaves;
-    if (free_waves && span_windows > 1 && spread_ && m < 2 * last_grouped_) return;
-    const size_t drift = free_waves && last_grouped_ > 0 && last_grouped_ + 2 * span_windows > m ? span_windows : 0;
+    // What drifts is the L2's hits on tiles that several CTAs move: not in a kernel whose CTAs
+    // share none (the unfused element-wise kernels, each CTA its own rows).
+    const bool free_waves = s_.waves >= kSkipFreeWaves, drifts = free_waves && head_.shares_tiles;
+    if (drifts && span_windows > 1 && spread_ && m < 2 * last_grouped_) return;
+    const size_t drift = drifts && last_grouped_ > 0 && last_grouped_ + 2 * span_windows > m ? span_windows : 0;
     const double sampled_granule = double(mem_.granule_bytes()) * double(mem_.l2_sample_every());
     for (size_t L = 1; m >= 1 + 2 * L; ++L) {
         const SkipMark &b = marks_[m - L], &e = marks_[m];
@@ -302,11 +304,17 @@ double KernelRun::extrapolate(const SkipMark& b, const SkipMark& m, const std::a
 KernelRun::Head KernelRun::one_head() const {
     Head h;
     std::vector<Op> buf(256);
+    std::unordered_map<TileKey, int64_t, TileKeyHash> mover;  // the CTA that moved a tile, until two did
     for (int64_t c = 0; c < k_.ctas_per_head; ++c) {
         auto st = k_.stream(c);
         const double before = h.moved;
         for (size_t n; (n = st->fill(buf.data(), buf.size())) != 0;)
-            for (size_t i = 0; i < n; ++i) add_requests(buf[i], h.requests, h.moved);
+            for (size_t i = 0; i < n; ++i) {
+                add_requests(buf[i], h.requests, h.moved);
+                if (h.shares_tiles || !buf[i].moves_data()) continue;
+                const auto [u, fresh] = mover.try_emplace(tile_key(buf[i]), c);
+                h.shares_tiles = !fresh && u->second != c;
+            }
         const double own = h.moved - before;
         h.least = c == 0 ? own : std::min(h.least, own);
         h.most = std::max(h.most, own);

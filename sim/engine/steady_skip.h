@@ -62,7 +62,10 @@ inline constexpr double kSkipFreeWaves = 128;
 // launched evenly after grouped ones, the drift goes on while the launches spread (0.0267 over
 // windows 60-90 there, 0.0256 over the last 30: under 1% from one span of 30 windows to the next,
 // which the check does not see): the kernel waits as long again as its launches came in groups,
-// no skip before mark 2 g, g the last mark whose window launched in groups.
+// no skip before mark 2 g, g the last mark whose window launched in groups. Both only for kernels
+// whose CTAs share tiles (KernelRun::Head::shares_tiles): what drifts is the hits on tiles that
+// several CTAs read; the unfused element-wise kernels (each CTA its own rows) have none, and
+// waiting cost them 4 more heads of 16 at N = 16384.
 inline constexpr double kSkipGroupedSpanWaves = 32;
 inline constexpr int64_t kSkipMinHeads = 64;
 // Fewer heads skip when each head spans at least this many waves: the lump of a head's compulsory

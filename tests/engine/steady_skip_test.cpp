@@ -11,6 +11,7 @@
 #include "sim/engine/simulate.h"
 #include "sim/gpu/gpu_spec.h"
 #include "sim/core/schedule.h"
+#include "sim/engine/steady_skip.h"
 
 using namespace flashsim;
 
@@ -166,6 +167,54 @@ TEST_CASE("few heads are skipped when each head spans many waves, and only then"
     // but its windows here do not agree within the tolerance, so it runs whole; the P V GEMM may not.
     CHECK(f.timing.kernels[1].skipped_ctas > 0);
     CHECK(f.timing.kernels[2].skipped_ctas == 0);
+    check_fast_bounds(f, e);
+}
+
+TEST_CASE("kernels whose CTAs share no tile skip without waiting out the drift of grouped launches") {
+    // Standard attention's element-wise kernels (scale, row softmax, dropout: each CTA its own
+    // row) run 152-243 waves of CTAs that launch in groups. Kernels whose CTAs share tiles then
+    // compare spans of kSkipGroupedSpanWaves waves (the L2's hits drift as such CTAs spread
+    // apart); these need not. The L2 is cut to 24 MiB so that a window is a dozen heads at
+    // N = 1025 and the drift's spans would be longer than the bytes' (kSkipSpanL2Bytes).
+    const SkipCase c{Algorithm::standard, 8, 1025, 64, "a100-40gb"};
+    const AttentionProblem p = problem_of(c);
+    Schedule s;
+    s.algo = c.algo;
+    GpuSpec g = load_gpu(c.gpu);
+    apply_override(g, "l2_bytes=25165824");
+    SimOptions fast, exact;
+    fast.l2_set_sampling = 1;
+    exact.exact = true;
+    const RunResult f = simulate(p, s, g, fast), e = simulate(p, s, g, exact);
+    REQUIRE(f.timing.kernels.size() == f.kernels.size());
+    int elementwise = 0, longer = 0;
+    for (size_t i = 0; i < f.kernels.size(); ++i) {
+        const KernelTiming& k = f.timing.kernels[i];
+        if (k.name.find("_qk") != std::string::npos || k.name.find("_pv") != std::string::npos) continue;
+        ++elementwise;
+        const Traffic& t = f.kernels[i].counts.total;
+        const double slots = double(g.sm_count * k.ctas_per_sm), per_head = double(k.ctas / p.heads());
+        const double moved = double(t.global_read_bytes + t.global_write_bytes) / double(p.heads());
+        // The window: the fewest whole heads that fill kSkipWindowWaves waves and move
+        // kSkipWindowL2Bytes L2s; the spans the drift would ask for, and those the bytes do.
+        const double heads = std::max(std::ceil(kSkipWindowWaves * slots / per_head),
+                                      std::ceil(kSkipWindowL2Bytes * double(g.l2_data_bytes()) / moved));
+        const double window = heads * per_head;
+        const double drift_windows = std::ceil(kSkipGroupedSpanWaves * slots / window);
+        const double byte_windows = std::ceil(kSkipSpanL2Bytes * double(g.l2_data_bytes()) / (heads * moved));
+        INFO(k.name, ": ", k.waves, " waves, windows of ", heads, " heads, spans of ", byte_windows, " windows (drift: ",
+             drift_windows, ")");
+        REQUIRE(k.waves >= kSkipFreeWaves);
+        CHECK(k.skipped_ctas > 0);
+        CHECK(k.skipped_ctas % (k.ctas / p.heads()) == 0);
+        // Waiting for the drift's spans, the first window and two spans would run before a skip.
+        if (drift_windows > byte_windows) {
+            ++longer;
+            CHECK(double(k.skipped_ctas) > double(k.ctas) - window * (1 + 2 * drift_windows));
+        }
+    }
+    CHECK(elementwise == 3);
+    CHECK(longer >= 2);  // the scale and softmax kernels (the dropout's windows are 10 heads)
     check_fast_bounds(f, e);
 }
 
