@@ -45,9 +45,9 @@ TileKey tile_key(const Op& op) {
 
 // At the launch of the first CTA of a window: skip when the last two spans of L windows took the
 // same cycles, HBM reads and write-backs per byte moved (the first window, which starts the
-// slots together, in neither). L is 1 unless the L2 is set-sampled: then the shortest whose
-// HBM bytes are kMinSampledGranules sampled granules or more, so that the span's sampled
-// counts, which the skip extrapolates, are as close to the full cache's as the run's own
+// slots together, in neither). L is 1 unless the L2 is set-sampled: then the shortest such that
+// the two spans' HBM bytes are kMinSampledGranules sampled granules or more, so that their
+// sampled counts, which the skip extrapolates, are as close to the full cache's as the run's own
 // sampling bound asks (memory_system.h).
 SkipMark KernelRun::mark(double t) const {
     SkipMark now{t, moved_, c_, mem_.writebacks_so_far(), mem_.dirty_bytes_by_tensor(), s_, 0, cta_changes_, iterations_, {}, {}};
@@ -85,7 +85,7 @@ void KernelRun::checkpoint(double t) {
     const size_t drift = drifts && last_grouped_ > 0 && last_grouped_ + 2 * span_windows > m ? span_windows : 0;
     const double sampled_granule = double(mem_.granule_bytes()) * double(mem_.l2_sample_every());
     for (size_t L = 1; m >= 1 + 2 * L; ++L) {
-        const SkipMark &b = marks_[m - L], &e = marks_[m];
+        const SkipMark &b = marks_[m - 2 * L], &e = marks_[m];
         const double hbm = e.hbm_read_bytes() + e.writeback_bytes() - b.hbm_read_bytes() - b.writeback_bytes();
         if (mem_.l2_sample_every() > 1 && hbm / sampled_granule < double(kMinSampledGranules)) continue;
         if (!steady(marks_, m, L)) return;
