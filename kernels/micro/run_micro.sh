@@ -36,7 +36,7 @@ for name in $names; do
     # l2_writeback only launches; Nsight Compute measures its kernels (HBM bytes written per kernel).
     runner=()
     if [ "$name" = l2_writeback ]; then
-        runner=(ncu --metrics dram__bytes_write.sum,lts__t_sectors_op_write.sum,gpu__time_duration.sum
+        runner=(ncu --metrics dram__bytes_write.sum,dram__bytes_read.sum,lts__t_sectors_op_write.sum,gpu__time_duration.sum
                 --cache-control all --clock-control none --csv)
     fi
     # l2_merge: the read sectors at the L2 and the L1 of each read_region launch, the metrics this ncu has
