@@ -13,7 +13,10 @@
 //   write+reread X MB Y: X MB written, then every CTA reads the same Y MB (as every CTA of an
 //                        attention head reads its K and V): lines read by the SMs of both halves of
 //                        the GPU, which a two-partition L2 may keep in each partition.
-// The long waits (2-50 ms) ask whether dirty lines are cleaned over the time a slow kernel runs.
+//   write+busy X MB Y T: X MB written, then every CTA reads the same Y MB over and over for T
+//                        microseconds (lines the L2 holds: the L2 busy, nothing evicted).
+// The long waits (2-200 ms) ask whether dirty lines are cleaned over the time a slow kernel runs,
+// and write+busy whether that goes on while the L2 serves requests.
 // Build: built by kernels/CMakeLists.txt (micro_l2_writeback).
 // Run:   ncu --metrics dram__bytes_write.sum,dram__bytes_read.sum,lts__t_sectors_op_write.sum,gpu__time_duration.sum
 //            --cache-control all --clock-control none --csv ./micro_l2_writeback
@@ -29,8 +32,9 @@ __device__ void spin_until(uint64_t t_end_ns) {
 // rounds: the buffer is written in `rounds` equal parts, part r at r * period_ns after start.
 // read_vec: the float4s of `in` read after the writes; shared: every CTA reads all of them (else the
 // grid reads each once). sink is written only if the XOR of what was read is a value it never is.
+// busy_ns: with shared, the reads of `in` repeat until that long after they began.
 __global__ void write_kernel(float4* out, size_t n_vec, int rounds, uint64_t period_ns, uint64_t wait_ns,
-                             const float4* in, size_t read_vec, int shared, unsigned* sink) {
+                             const float4* in, size_t read_vec, int shared, unsigned* sink, uint64_t busy_ns) {
     const uint64_t t0 = globaltimer_ns();
     const size_t per_round = (n_vec + rounds - 1) / rounds;
     const size_t stride = size_t(gridDim.x) * blockDim.x;
@@ -46,7 +50,10 @@ __global__ void write_kernel(float4* out, size_t n_vec, int rounds, uint64_t per
         unsigned acc = 0;
         const size_t first = shared ? threadIdx.x : blockIdx.x * size_t(blockDim.x) + threadIdx.x;
         const size_t step = shared ? blockDim.x : stride;
-        for (size_t i = first; i < read_vec; i += step) acc = fold_bits(acc, __ldcg(in + i));
+        const uint64_t t_busy = globaltimer_ns() + busy_ns;
+        do {
+            for (size_t i = first; i < read_vec; i += step) acc = fold_bits(acc, __ldcg(in + i));
+        } while (busy_ns && globaltimer_ns() < t_busy);
         if (acc == 0x9E3779B9u) sink[0] = acc;
     }
 }
@@ -63,14 +70,16 @@ int main() {
     const int ctas = 4 * p.multiProcessorCount, threads = 256;
     int id = 0;
     auto run = [&](const char* what, double mb, int rounds, double period_us, double wait_us, double read_mb = 0,
-                   int shared = 0) {
+                   int shared = 0, double busy_us = 0) {
         const size_t bytes = size_t(mb * (1 << 20)), read_bytes = size_t(read_mb * (1 << 20));
         std::printf("case %2d: %-10s %7.1f MiB  rounds %2d  period %7.1f us  wait %7.1f us", id++, what, mb, rounds,
                     period_us, wait_us);
         if (read_mb > 0) std::printf("  then %s %7.1f MiB", shared ? "every CTA reads" : "the grid reads", read_mb);
+        if (busy_us > 0) std::printf(" again and again for %.0f us", busy_us);
         std::printf("\n");
         write_kernel<<<ctas, threads>>>(buf, bytes / sizeof(float4), rounds, uint64_t(period_us * 1e3),
-                                        uint64_t(wait_us * 1e3), other, read_bytes / sizeof(float4), shared, sink);
+                                        uint64_t(wait_us * 1e3), other, read_bytes / sizeof(float4), shared, sink,
+                                        uint64_t(busy_us * 1e3));
         CHECK(cudaGetLastError());
         CHECK(cudaDeviceSynchronize());
     };
@@ -89,6 +98,8 @@ int main() {
     for (double y : {16.0, 24.0, 32.0, 40.0, 48.0, 56.0}) run("write+read", 8.0, 1, 0, 0, y, 0);
     for (double y : {4.0, 8.0, 16.0, 24.0, 32.0, 48.0}) run("write+read", 28.0, 1, 0, 0, y, 0);
     for (double y : {4.0, 8.0, 12.0, 16.0, 24.0}) run("write+reread", 8.0, 1, 0, 0, y, 1);
+    for (double busy : {20000.0, 100000.0, 200000.0}) run("write+busy", 16.0, 1, 0, 0, 1.0, 1, busy);
+    for (double busy : {20000.0, 100000.0, 200000.0}) run("write+busy", 16.0, 1, 0, 0, 8.0, 1, busy);
     CHECK(cudaFree(sink));
     CHECK(cudaFree(other));
     CHECK(cudaFree(buf));
