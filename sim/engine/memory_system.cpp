@@ -137,7 +137,7 @@ TransferTiming MemorySystem::transfer(const Op& op, int64_t sm, double t, Counte
     Traffic& tt = c.per_tensor[size_t(op.tensor)];
     L2Access a;
     uint64_t sector_span_bytes = 0;  // the sectors the op touches (what sampled_bytes samples)
-    uint64_t granules = 0;           // the granules it touches (what L2Access::granules samples)
+    uint64_t granule_span = 0;       // the granules it touches (what L2Access::granules samples)
     StoreEdges edges;
     const bool count_edges = op.kind == OpKind::store && l2_->sample_every() > 1;
     // Fetch every run's set first, then look up: the host-memory misses of a tile's rows (vanilla's
@@ -170,7 +170,7 @@ TransferTiming MemorySystem::transfer(const Op& op, int64_t sm, double t, Counte
         a.sampled_bytes += x.sampled_bytes;
         a.granules += x.granules;
         sector_span_bytes += x.sectors_touched * sb;
-        granules += x.granules_touched;
+        granule_span += x.granules_touched;
     };
     // A load's requests pass the request coalescer on their way to the tags; the model coalesces
     // those of one SM's CTAs (l2_coalescer.h says why not those of different SMs).
@@ -197,7 +197,7 @@ TransferTiming MemorySystem::transfer(const Op& op, int64_t sm, double t, Counte
     const double waits_before = hbm.wait_cycles + l2.wait_cycles + sm_port[size_t(sm)].wait_cycles;
     double end = sm_port[size_t(sm)].serve(t, per(double(request_bytes), port_bytes_per_cycle_));
     end = std::max(end, l2.serve(t, per(l2_bytes, l2_bytes_per_cycle_)));
-    const HbmEstimate h = hbm_estimate(op, a, sector_span_bytes, granules, edges);
+    const HbmEstimate h = hbm_estimate(op, a, sector_span_bytes, granule_span, edges);
     const double hbm_bytes = h.read_bytes + h.write_bytes;
     // Reads and write-backs of one transfer interleave on the bus: their turnarounds cost extra.
     const double mix = hbm_bytes > 0 ? 2 * std::min(h.read_bytes, h.write_bytes) / hbm_bytes : 0.0;
@@ -225,7 +225,7 @@ TransferTiming MemorySystem::transfer(const Op& op, int64_t sm, double t, Counte
 }
 
 MemorySystem::HbmEstimate MemorySystem::hbm_estimate(const Op& op, const L2Access& a, uint64_t sector_span_bytes,
-                                                     uint64_t granules, const StoreEdges& edges) {
+                                                     uint64_t granule_span, const StoreEdges& edges) {
     HbmEstimate h;
     if (l2_->sample_every() == 1) {  // the exact model: this transfer's own misses and write-backs
         h.read_bytes = double(a.hbm_read_bytes);
@@ -253,10 +253,10 @@ MemorySystem::HbmEstimate MemorySystem::hbm_estimate(const Op& op, const L2Acces
     const double bytes = double(sector_span_bytes), S = double(l2_->sample_every());
     if (a.sampled_bytes > 0) {
         h.read_bytes = bytes * double(a.hbm_read_bytes) / double(a.sampled_bytes);
-        h.write_bytes = double(granules) * double(a.hbm_write_bytes) / S / double(a.granules);
+        h.write_bytes = double(granule_span) * double(a.hbm_write_bytes) / S / double(a.granules);
     } else if (s.sampled_bytes > 0) {
         h.read_bytes = bytes * s.read_bytes / s.sampled_bytes;
-        h.write_bytes = double(granules) * s.write_bytes / S / s.granules;
+        h.write_bytes = double(granule_span) * s.write_bytes / S / s.granules;
     }
     if (op.kind != OpKind::store) {
         h.missed = h.read_bytes >= 0.5 * double(g_.l2_sector_bytes);

@@ -161,7 +161,7 @@ private:
     struct StoreEdges {
         std::array<int64_t, 2> sampled{}, fetched{}, unsampled{};
     };
-    HbmEstimate hbm_estimate(const Op& op, const L2Access& a, uint64_t sector_span_bytes, uint64_t granules,
+    HbmEstimate hbm_estimate(const Op& op, const L2Access& a, uint64_t sector_span_bytes, uint64_t granule_span,
                              const StoreEdges& edges);
     struct SampledRatio {
         double sampled_bytes = 0, read_bytes = 0, write_bytes = 0, granules = 0;
