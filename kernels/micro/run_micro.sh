@@ -11,7 +11,7 @@ gpu=$(nvidia-smi --query-gpu=name --format=csv,noheader | head -1)
 slug=$(echo "$gpu" | tr 'A-Z' 'a-z' | sed -E 's/[^a-z0-9]+/-/g; s/^-//; s/-$//')
 day=$(date -u +%Y-%m-%d)
 shift 2
-names=${*:-mem_latency_bw loaded_chase clock_under_load launch_cost mma_rate ldmatrix_mma_mix issue_latency l2_writeback sram_issue l2_stream l2_partition cta_retire red_throughput l2_merge write_stream tile_stream cta_placement sm_skew}
+names=${*:-mem_latency_bw loaded_chase clock_under_load launch_cost mma_rate ldmatrix_mma_mix issue_latency l2_writeback l2_clean_order sram_issue l2_stream l2_partition cta_retire red_throughput l2_merge write_stream tile_stream cta_placement sm_skew}
 # ncu_pass WHAT ARGS...: runs `ncu ARGS...` and writes its raw output, provenance first, to
 # OUT_DIR/micro-<gpu>-<date>-<name>-ncu.txt (WHAT names the program in the first line); shows its tail.
 ncu_pass() {
@@ -33,9 +33,9 @@ for name in $names; do
     exe="$B/micro_$name"
     if [ ! -x "$exe" ]; then echo "skip $name (not built)"; continue; fi
     f="$O/micro-$slug-$day-$name.txt"
-    # l2_writeback only launches; Nsight Compute measures its kernels (HBM bytes written per kernel).
+    # l2_writeback and l2_clean_order only launch; Nsight Compute measures their kernels (HBM bytes per kernel).
     runner=()
-    if [ "$name" = l2_writeback ]; then
+    if [ "$name" = l2_writeback ] || [ "$name" = l2_clean_order ]; then
         runner=(ncu --metrics dram__bytes_write.sum,dram__bytes_read.sum,lts__t_sectors_op_write.sum,gpu__time_duration.sum
                 --cache-control all --clock-control none --csv)
     fi
