@@ -92,14 +92,24 @@ void fill_simulated(Comparison& c, const SimOutcome& s, const GpuSpec& g) {
         if (!k.memset) profiled += k.counts.total;
     const Traffic& t = profiled;
     M[size_t(Metric::hbm_read)].simulated = double(t.hbm_read_bytes);
-    M[size_t(Metric::hbm_write)].simulated = double(t.hbm_write_bytes);
+    // ncu's counts of a kernel include what the GPU writes meanwhile that is not the kernel's
+    // (GpuSpec::background_hbm_write_bytes_per_s, background_l2_write_bytes_per_s): added over the
+    // simulated time of the profiled kernels, where the timing layer ran (not in paper mode, which
+    // counts as the papers do).
+    double profiled_seconds = 0, profiled_cycles = 0;
+    if (r.timing.valid)
+        for (const KernelTiming& k : r.timing.kernels)
+            if (!k.memset) profiled_seconds += k.seconds, profiled_cycles += k.cycles;
+    const double background_seconds = r.paper_mode ? 0 : profiled_seconds;
+    M[size_t(Metric::hbm_write)].simulated = double(t.hbm_write_bytes) + g.background_hbm_write_bytes_per_s * background_seconds;
     // ncu's L2 counters count a written sector 1.5 times on a GPU with two L2 partitions
     // (kernels/micro/l2_writeback: lts__t_sectors_op_write / sectors written = 1.50 at every
     // size from 1 to 256 MiB, H200): as if the half of the lines homed in the far partition
     // were counted in both. The model counts the bytes the SMs write; the comparison counts
     // them as ncu does, 1 + (partitions - 1) / partitions times.
     const double write_seen = r.paper_mode || g.l2_partitions <= 1 ? 1.0 : 1.0 + double(g.l2_partitions - 1) / double(g.l2_partitions);
-    const double l2_seen = double(t.global_read_bytes) + write_seen * double(t.global_write_bytes);
+    const double l2_seen = double(t.global_read_bytes) + write_seen * double(t.global_write_bytes) +
+                           g.background_l2_write_bytes_per_s * background_seconds;
     M[size_t(Metric::l2_traffic)].simulated = l2_seen;
     M[size_t(Metric::l2_requests)].simulated = l2_seen;
     if (!r.paper_mode) c.sim_dirty_bytes = double(r.l2_dirty_bytes_at_end);
@@ -112,12 +122,9 @@ void fill_simulated(Comparison& c, const SimOutcome& s, const GpuSpec& g) {
     }
     if (r.timing.valid && r.timing.seconds > 0) {
         c.sim_timing = true;
-        double kernel_seconds = 0, kernel_cycles = 0;
-        for (const KernelTiming& k : r.timing.kernels)
-            if (!k.memset) kernel_seconds += k.seconds, kernel_cycles += k.cycles;
-        M[size_t(Metric::time_ncu)].simulated = kernel_seconds;
+        M[size_t(Metric::time_ncu)].simulated = profiled_seconds;
         M[size_t(Metric::time_events)].simulated = r.timing.seconds;
-        M[size_t(Metric::cycles)].simulated = kernel_cycles;
+        M[size_t(Metric::cycles)].simulated = profiled_cycles;
         c.sim_bottleneck = r.timing.bottleneck;
         c.sim_tflops = double(r.useful_matmul_flops()) / r.timing.seconds / 1e12;
         double insts = 0;

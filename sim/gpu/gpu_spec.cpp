@@ -94,6 +94,14 @@ const std::vector<FieldAccess>& access_table() {
                         "HBM latency under the GPU's load, of an SM that keeps its even share of that load in flight: "
                         "this x share x rho / (1 - rho) more, share its SM's load over an even share (at most 1); 0 = none",
                         0.001, 1e6, "none", 0),
+        FS_REAL_DEFAULT(background_hbm_write_bytes_per_s, "bytes/s",
+                        "HBM bytes written per second while a kernel runs that are not the kernel's (what a profiler "
+                        "counts for a kernel that only waits); the cross-check adds them; 0 = none",
+                        1, 1e12, "none", 0),
+        FS_REAL_DEFAULT(background_l2_write_bytes_per_s, "bytes/s",
+                        "L2 write bytes per second while a kernel runs that are not the kernel's (as the profiler counts "
+                        "them); the cross-check adds them; 0 = none",
+                        1, 1e12, "none", 0),
         FS_REAL(tensor_flops_per_s_fp16, "FLOP/s", "dense fp16/bf16 matmul rate (tensor cores)", 1e6, 1e18, nullptr),
         FS_REAL_DEFAULT(tensor_flops_per_s_fp8, "FLOP/s", "dense fp8 matmul rate; 0 = not supported", 1e6, 1e18,
                         "no fp8 tensor cores", 0),

@@ -94,6 +94,13 @@ struct GpuSpec {
     // kernels/micro/loaded_latency.py fits both. 0: the latency does not grow with that load.
     double hbm_queue_ns = 0;
     double hbm_sm_queue_ns = 0;
+    // What the GPU writes while a kernel runs that is not the kernel's own: the HBM bytes and the
+    // L2 write bytes per second that Nsight Compute (dram__bytes_write, lts__t_sectors_op_write)
+    // counts for a kernel that writes nothing and only waits (kernels/micro/l2_clean_order). The
+    // simulator's traffic leaves them out; the cross-check adds them, over each kernel's simulated
+    // time, to what it compares with ncu's counts. 0: none.
+    double background_hbm_write_bytes_per_s = 0;
+    double background_l2_write_bytes_per_s = 0;
 
     // Arithmetic rates of the whole GPU.
     double tensor_flops_per_s_fp16 = 0;  // also bf16; dense, fp32 accumulate

@@ -202,18 +202,53 @@ TEST_CASE("a compared run carries exactly the simulator's counts for its mapped 
         Traffic profiled;  // the kernels ncu profiles: every one but a memset between them
         for (const KernelCounts& k : r.kernels)
             if (!k.memset) profiled += k.counts.total;
+        // ... and what the GPU writes meanwhile that is not the kernels' (GpuSpec::background_*),
+        // over their simulated time
+        double seconds = 0;
+        for (const KernelTiming& k : r.timing.kernels)
+            if (!k.memset) seconds += k.seconds;
         CHECK(*c.at(Metric::hbm_read).simulated == double(profiled.hbm_read_bytes));
-        CHECK(*c.at(Metric::hbm_write).simulated == double(profiled.hbm_write_bytes));
+        CHECK(*c.at(Metric::hbm_write).simulated ==
+              doctest::Approx(double(profiled.hbm_write_bytes) + g.background_hbm_write_bytes_per_s * seconds));
         // ncu counts a written sector 1.5 times with two L2 partitions (kernels/micro/l2_writeback)
         REQUIRE(g.l2_partitions <= 2);
         const double write_seen = g.l2_partitions == 2 ? 1.5 : 1.0;
         CHECK(*c.at(Metric::l2_traffic).simulated ==
-              doctest::Approx(double(profiled.global_read_bytes) + write_seen * double(profiled.global_write_bytes)));
+              doctest::Approx(double(profiled.global_read_bytes) + write_seen * double(profiled.global_write_bytes) +
+                              g.background_l2_write_bytes_per_s * seconds));
         CHECK(c.sim_timing == (r.timing.valid && r.timing.seconds > 0));
         CHECK(c.at(Metric::hbm_read).measured.has_value() == f.runs[i].ncu.has_value());
         if (f.runs[i].ncu) CHECK(*c.at(Metric::hbm_read).measured == *f.runs[i].ncu->dram_read_bytes);
         CHECK(*c.at(Metric::time_events).measured == doctest::Approx(*f.runs[i].time_ms_median * 1e-3));
     }
+}
+
+TEST_CASE("the HBM writes and L2 traffic compared with ncu's add the GPU's background writes over the simulated kernel time") {
+    MeasuredRun r = run_of(5, "fa2");
+    r.N = 1024, r.Br = 128, r.Bc = 64;
+    GpuSpec quiet = load_gpu("h200");
+    apply_override(quiet, "background_hbm_write_bytes_per_s=0");
+    apply_override(quiet, "background_l2_write_bytes_per_s=0");
+    GpuSpec busy = quiet;
+    apply_override(busy, "background_hbm_write_bytes_per_s=2e9");  // 2 GB/s
+    apply_override(busy, "background_l2_write_bytes_per_s=3e9");
+    const Comparison q = compare_run(r.label(), r, quiet, crosscheck_sim_options());
+    const Comparison b = compare_run(r.label(), r, busy, crosscheck_sim_options());
+    REQUIRE(q.sim_error.empty());
+    REQUIRE(b.sim_error.empty());
+    const double seconds = *b.at(Metric::time_ncu).simulated;
+    REQUIRE(seconds > 0);
+    CHECK(*b.at(Metric::time_ncu).simulated == *q.at(Metric::time_ncu).simulated);  // the run itself is the same
+    CHECK(*b.at(Metric::hbm_read).simulated == *q.at(Metric::hbm_read).simulated);
+    CHECK(*b.at(Metric::hbm_write).simulated - *q.at(Metric::hbm_write).simulated == doctest::Approx(2e9 * seconds));
+    CHECK(*b.at(Metric::l2_traffic).simulated - *q.at(Metric::l2_traffic).simulated == doctest::Approx(3e9 * seconds));
+    // Paper mode counts as the papers do: nothing added.
+    SimOptions paper = crosscheck_sim_options();
+    paper.paper_mode = true;
+    const Comparison pq = compare_run(r.label(), r, quiet, paper), pb = compare_run(r.label(), r, busy, paper);
+    REQUIRE(pb.sim_error.empty());
+    CHECK(*pb.at(Metric::hbm_write).simulated == *pq.at(Metric::hbm_write).simulated);
+    CHECK(*pb.at(Metric::l2_traffic).simulated == *pq.at(Metric::l2_traffic).simulated);
 }
 
 TEST_CASE("the L2 traffic compared with ncu's counts a written byte 1 + (partitions - 1) / partitions times") {
@@ -222,6 +257,7 @@ TEST_CASE("the L2 traffic compared with ncu's counts a written byte 1 + (partiti
     for (const int64_t partitions : {int64_t(1), int64_t(2)}) {
         GpuSpec g = load_gpu("h200");
         apply_override(g, "l2_partitions=" + std::to_string(partitions));
+        apply_override(g, "background_l2_write_bytes_per_s=0");  // its own test above
         const Comparison c = compare_run(r.label(), r, g, crosscheck_sim_options());
         REQUIRE(c.sim_error.empty());
         const SimConfig cfg = sim_config_for(r);
@@ -393,7 +429,8 @@ TEST_CASE("a memset between the kernels (FA2 backward's dQacc zeroing) is in no 
     MeasuredRun r = run_of(7, "fa2");
     r.pass = "bwd";
     r.causal = false, r.Br = 64, r.Bc = 128, r.warps = 8, r.stages = 2;
-    const GpuSpec g = load_gpu("h200");
+    GpuSpec g = load_gpu("h200");
+    apply_override(g, "background_hbm_write_bytes_per_s=0");  // the profiled kernels' own writes only
     const Comparison c = compare_run(r.label(), r, g, crosscheck_sim_options());
     REQUIRE(c.sim_error.empty());
     const SimConfig cfg = sim_config_for(r);
