@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <set>
 #include <tuple>
 
@@ -260,7 +261,19 @@ std::vector<std::string> caveats(const MeasurementFile* f, const GpuSpec& g, con
         out.push_back("the simulator counted in paper mode (no L2 model available): HBM bytes include every re-read "
                       "that a real L2 would serve");
     if (untimed) out.push_back("the simulator reported no time (timing layer not available): time columns show '-'");
+    if (!paper && !untimed && !cs.empty() && !background_note(g).empty()) out.push_back(background_note(g));
     return out;
+}
+
+std::string background_note(const GpuSpec& g) {
+    if (!(g.background_hbm_write_bytes_per_s > 0) && !(g.background_l2_write_bytes_per_s > 0)) return "";
+    char b[512];
+    std::snprintf(b, sizeof b,
+                  "the simulated HBM writes and L2 traffic include what ncu counts of every kernel that is not its own: "
+                  "the GPU's background writes, %.1f MB/s to HBM and %.1f MB/s of L2 write sectors over each kernel's "
+                  "simulated time (preset %s; kernels/micro/l2_clean_order)",
+                  g.background_hbm_write_bytes_per_s * 1e-6, g.background_l2_write_bytes_per_s * 1e-6, g.name.c_str());
+    return b;
 }
 
 }  // namespace flashsim::crosscheck

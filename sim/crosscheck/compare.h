@@ -149,7 +149,13 @@ struct OutputsReport {
 OutputsReport check_outputs(const MeasurementFile& f, const GpuSpec& g);
 
 // Notes on how far a comparison can be trusted: preset vs provenance (SMs, L2 size), ncu cache
-// and clock settings, a simulator without L2 model or timing.
+// and clock settings, a simulator without L2 model or timing, and what the compared simulated
+// counts hold beyond the kernels' own traffic (background_note).
 std::vector<std::string> caveats(const MeasurementFile* f, const GpuSpec& g, const std::vector<Comparison>& cs);
+
+// "" or one sentence: the simulated HBM writes and L2 traffic compared include the GPU's background
+// writes (GpuSpec::background_hbm_write_bytes_per_s, background_l2_write_bytes_per_s) over each
+// kernel's simulated time.
+std::string background_note(const GpuSpec& g);
 
 }  // namespace flashsim::crosscheck

@@ -1,5 +1,6 @@
 // export.cpp: the cross-check as JSON ("flashsim-crosscheck/1") and CSV (see report.h and
 // docs/fidelity.md for the fields).
+#include <cctype>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -175,7 +176,13 @@ std::string to_markdown(const CrosscheckReport& r) {
     for (const auto& c : r.comparisons)
         if (c.sim_error.empty()) paper |= c.sim_paper_mode, timed |= c.sim_timing;
     o << "Simulator: " << (paper ? "paper-mode counts (no L2 model)" : "L2 model on") << ", "
-      << (timed ? "timing on" : "no timing layer") << ".\n\n";
+      << (timed ? "timing on" : "no timing layer") << ".\n";
+    if (!paper && timed && !background_note(r.gpu).empty()) {
+        std::string note = background_note(r.gpu);
+        note[0] = char(std::toupper(static_cast<unsigned char>(note[0])));
+        o << note << ".\n";
+    }
+    o << "\n";
     o << "| run | HBM read MB meas / sim | err | HBM write MB meas / sim (dirty) | err | L2 MB meas / sim | err "
          "| time ms ncu / sim | err |\n";
     o << "|---|---|---|---|---|---|---|---|---|\n";

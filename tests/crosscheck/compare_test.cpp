@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <nlohmann/json.hpp>
 
 #include "sim/core/errors.h"
@@ -249,6 +250,26 @@ TEST_CASE("the HBM writes and L2 traffic compared with ncu's add the GPU's backg
     REQUIRE(pb.sim_error.empty());
     CHECK(*pb.at(Metric::hbm_write).simulated == *pq.at(Metric::hbm_write).simulated);
     CHECK(*pb.at(Metric::l2_traffic).simulated == *pq.at(Metric::l2_traffic).simulated);
+}
+
+TEST_CASE("a cross-check whose preset has background writes says so among its caveats, with the preset's rates") {
+    MeasuredRun r = run_of(5, "fa2");
+    r.N = 1024, r.Br = 128, r.Bc = 64;
+    const auto mentions_background = [](const std::vector<std::string>& notes) {
+        return std::any_of(notes.begin(), notes.end(), [](const std::string& n) { return n.find("background writes") != std::string::npos; });
+    };
+    GpuSpec g = load_gpu("h200");
+    REQUIRE(g.background_hbm_write_bytes_per_s > 0);
+    const Comparison c = compare_run(r.label(), r, g, crosscheck_sim_options());
+    CHECK(mentions_background(caveats(nullptr, g, {c})));
+    char rate[32];
+    std::snprintf(rate, sizeof rate, "%.1f MB/s", g.background_hbm_write_bytes_per_s * 1e-6);
+    CHECK(background_note(g).find(rate) != std::string::npos);
+    apply_override(g, "background_hbm_write_bytes_per_s=0");
+    apply_override(g, "background_l2_write_bytes_per_s=0");
+    const Comparison q = compare_run(r.label(), r, g, crosscheck_sim_options());
+    CHECK(background_note(g).empty());
+    CHECK_FALSE(mentions_background(caveats(nullptr, g, {q})));
 }
 
 TEST_CASE("the L2 traffic compared with ncu's counts a written byte 1 + (partitions - 1) / partitions times") {
