@@ -18,6 +18,9 @@
 // --profile-once replaces 4 with one run between cudaProfilerStart/Stop, for
 // `ncu --profile-from-start off`: only the version's own kernels (and cuBLAS's) are profiled,
 // never input generation or the L2 flush.
+// --idle-ms T runs none of this: one kernel that only waits T ms (every SM, %globaltimer), between
+// cudaProfilerStart/Stop, for what ncu counts of a kernel that moves nothing (the GPU's background
+// HBM and L2 writes: kernels/micro/l2_clean_order; profile.py's background phase).
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
@@ -37,6 +40,7 @@ struct Args {
     uint64_t seed = 1;
     std::string json, dump;
     bool check = true, profile_once = false, info = false;
+    int idle_ms = 0;
 };
 
 std::string tiles_text(const VersionInfo& v) {
@@ -67,6 +71,7 @@ void print_help() {
         "  --no-check        skip the CPU reference check\n"
         "  --profile-once    one run inside cudaProfilerStart/Stop, no timing (for ncu)\n"
         "  --info            print the device as JSON and exit\n"
+        "  --idle-ms T       run only a kernel that waits T ms (1-10000; 0: off), for ncu, and exit\n"
         "  --list-versions   print the table of versions as JSON and exit\n"
         "exit codes: 0 done, 2 bad configuration, 3 output check failed (nothing timed)\n\n"
         "versions (algorithm, pass, matmul unit, default blocks):\n");
@@ -111,6 +116,7 @@ Args parse(int argc, char** argv) {
         else if (key == "--Br") a.Br = to_int(key, val);
         else if (key == "--Bc") a.Bc = to_int(key, val);
         else if (key == "--repeats") a.repeats = to_int(key, val);
+        else if (key == "--idle-ms") a.idle_ms = to_int(key, val);
         else if (key == "--seed") a.seed = std::strtoull(val.c_str(), nullptr, 10);
         else if (key == "--json") a.json = val;
         else if (key == "--dump-output") a.dump = val;
@@ -124,6 +130,7 @@ Args parse(int argc, char** argv) {
     if (a.B < 1 || a.H < 1 || a.N < 1 || a.d < 1) usage_error("B, H, N, d must be positive");
     if (a.causal != 0 && a.causal != 1) usage_error("--causal must be 0 or 1");
     if (a.repeats < 1) usage_error("--repeats must be >= 1");
+    if (a.idle_ms < 0 || a.idle_ms > 10000) usage_error("--idle-ms must be 0-10000 (0: off)");
     return a;
 }
 
@@ -343,6 +350,26 @@ Timing time_step(const Args& a, Bench& b) {
 }
 
 // Step 4 under ncu: one run between cudaProfilerStart/Stop, after an L2 flush.
+__global__ void idle_kernel(unsigned long long wait_ns) {
+    unsigned long long t0, t;
+    asm volatile("mov.u64 %0, %%globaltimer;" : "=l"(t0));
+    do {
+        asm volatile("mov.u64 %0, %%globaltimer;" : "=l"(t));
+    } while (t - t0 < wait_ns);
+}
+
+// --idle-ms: one kernel of a CTA per SM that waits, profiled alone.
+int idle_step(const cudaDeviceProp& dev, int ms) {
+    CUDA_CHECK(cudaDeviceSynchronize());
+    CUDA_CHECK(cudaProfilerStart());
+    idle_kernel<<<dev.multiProcessorCount, 32>>>((unsigned long long)ms * 1000000ull);
+    CUDA_CHECK(cudaGetLastError());
+    CUDA_CHECK(cudaDeviceSynchronize());
+    CUDA_CHECK(cudaProfilerStop());
+    std::printf("idle kernel: %d ms on %d SMs of %s\n", ms, dev.multiProcessorCount, dev.name);
+    return 0;
+}
+
 void profile_once_step(Bench& b) {
     CUDA_CHECK(cudaMemsetAsync(b.flush, 0, b.flush_bytes, b.stream));
     CUDA_CHECK(cudaStreamSynchronize(b.stream));
@@ -414,6 +441,7 @@ int main(int argc, char** argv) {
     CUDA_CHECK(cudaGetDevice(&dev_id));
     CUDA_CHECK(cudaGetDeviceProperties(&b.dev, dev_id));
     if (a.info) { print_device_json(b.dev); return 0; }
+    if (a.idle_ms > 0) return idle_step(b.dev, a.idle_ms);
 
     plan_step(a, b);
     alloc_step(a, b);

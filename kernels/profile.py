@@ -13,6 +13,10 @@ For every configuration of the matrix:
      as weights; every kernel's own values are kept under ncu.per_kernel.
 Then PyTorch's SDPA flash backend is timed on the same shapes (torch_reference.py), the sanitizers
 run on a small shape for every version, and small outputs are dumped for the functional model.
+Last (phase "background"), fa_bench --idle-ms runs three kernels that only wait (200, 200, 400 ms)
+under the same ncu settings: what ncu counts of a kernel that moves nothing (HBM and L2 writes that
+are the GPU's, not the kernel's: kernels/micro/l2_clean_order) goes into provenance.background, whose
+rates `flashsim crosscheck` adds over each kernel's simulated time in place of the preset's.
 Backward versions (pass "bwd": 7, 8, 10) run at the validation shapes N = 1024 and 4096 only (BWD_N),
 causal and not; fa_bench makes their inputs with the forward each declares (forward_version) outside the
 timed and profiled range, so times and counters are the backward's kernels alone; their reference entries
@@ -267,6 +271,43 @@ def profile_config(bench, v, causal, N, d, repeats, tmp, metrics, shape=None):
     return res
 
 
+BACKGROUND_METRICS = ["dram__bytes_write.sum", "lts__t_sectors_op_write.sum", "gpu__time_duration.sum"]
+BACKGROUND_WAITS_MS = (200, 200, 400)
+
+
+def background(bench, tmp):
+    """What ncu counts of kernels that only wait (fa_bench --idle-ms): their HBM and L2 write bytes per second."""
+    kernels = []
+    for ms in BACKGROUND_WAITS_MS:
+        csv_path = os.path.join(tmp, "idle.csv")
+        ncu = (["ncu", "--profile-from-start", "off"] + NCU_SETTINGS.split() +
+               ["--metrics", ",".join(BACKGROUND_METRICS), "--csv", "--page", "raw", "--print-units", "base",
+                "--log-file", csv_path, bench, "--idle-ms", str(ms)])
+        rc, out, secs = run(ncu, timeout=120)
+        text = open(csv_path).read() if os.path.exists(csv_path) else ""
+        if os.path.exists(csv_path):
+            os.remove(csv_path)
+        try:
+            n = parse_ncu_csv(text if '"ID"' in text else out, BACKGROUND_METRICS)
+        except Exception as e:
+            log(f"  idle {ms} ms: ncu failed rc={rc}: {e}")
+            return {"error": str(e)[:2000]}
+        k = {"wait_ms": ms, "seconds": n["gpu__time_duration.sum"] * 1e-9,
+             "dram_write_bytes": n["dram__bytes_write.sum"], "lts_write_sectors": n["lts__t_sectors_op_write.sum"]}
+        log(f"  idle {ms} ms: {k['seconds'] * 1e3:.1f} ms, HBM writes {k['dram_write_bytes'] / 1e6:.2f} MB, "
+            f"L2 write sectors {k['lts_write_sectors']}")
+        kernels.append(k)
+    seconds = sum(k["seconds"] for k in kernels)
+    if not seconds > 0:
+        return {"error": "the idle kernels took no time", "kernels": kernels}
+    return {"kernels": kernels,
+            "hbm_write_bytes_per_s": sum(k["dram_write_bytes"] for k in kernels) / seconds,
+            "l2_write_bytes_per_s": 32 * sum(k["lts_write_sectors"] for k in kernels) / seconds,
+            "how": "fa_bench --idle-ms T under ncu " + NCU_SETTINGS + " --profile-from-start off, T = " +
+                   ", ".join(str(ms) for ms in BACKGROUND_WAITS_MS) + " ms; sums over the kernels, per second of "
+                   "gpu__time_duration; L2 bytes = 32 x lts__t_sectors_op_write"}
+
+
 def sanitize(bench, versions):
     results = []
     for v in versions:
@@ -304,7 +345,7 @@ def main():
     ap.add_argument("--bench", required=True, help="path to fa_bench")
     ap.add_argument("--out", default=os.path.join(HERE, "measurements"))
     ap.add_argument("--quick", action="store_true", help="N=1024 only, fewer repeats (to test the script)")
-    ap.add_argument("--phases", default="sanitizer,outputs,runs,reference")
+    ap.add_argument("--phases", default="sanitizer,outputs,runs,reference,background")
     ap.add_argument("--repeats", type=int, default=20)
     ap.add_argument("--versions", default="", help="comma-separated subset of versions, e.g. 6 (default: all built)")
     ap.add_argument("--tag", default="", help="file name suffix, e.g. v6 -> <gpu>-<date>-v6.json")
@@ -397,6 +438,10 @@ def main():
                 doc["reference"] = json.loads(out.strip().splitlines()[-1])
             except Exception:
                 log(out[-3000:])
+            save()
+        if "background" in phases:
+            log("background (kernels that only wait):")
+            doc["provenance"]["background"] = background(bench, tmp)
             save()
     # summary: v5 vs torch
     log(f"\nwrote {path}")

@@ -261,18 +261,30 @@ std::vector<std::string> caveats(const MeasurementFile* f, const GpuSpec& g, con
         out.push_back("the simulator counted in paper mode (no L2 model available): HBM bytes include every re-read "
                       "that a real L2 would serve");
     if (untimed) out.push_back("the simulator reported no time (timing layer not available): time columns show '-'");
-    if (!paper && !untimed && !cs.empty() && !background_note(g).empty()) out.push_back(background_note(g));
+    if (!paper && !untimed && !cs.empty() && !background_note(g, f).empty()) out.push_back(background_note(g, f));
     return out;
 }
 
-std::string background_note(const GpuSpec& g) {
-    if (!(g.background_hbm_write_bytes_per_s > 0) && !(g.background_l2_write_bytes_per_s > 0)) return "";
+GpuSpec gpu_for_file(const GpuSpec& g, const MeasurementFile& f) {
+    GpuSpec out = g;
+    const Provenance& p = f.provenance;
+    if (p.background_hbm_write_bytes_per_s) out.background_hbm_write_bytes_per_s = *p.background_hbm_write_bytes_per_s;
+    if (p.background_l2_write_bytes_per_s) out.background_l2_write_bytes_per_s = *p.background_l2_write_bytes_per_s;
+    return out;
+}
+
+std::string background_note(const GpuSpec& g, const MeasurementFile* f) {
+    const bool own = f && f->provenance.background_hbm_write_bytes_per_s;
+    const GpuSpec used = f ? gpu_for_file(g, *f) : g;
+    if (!(used.background_hbm_write_bytes_per_s > 0) && !(used.background_l2_write_bytes_per_s > 0)) return "";
+    const std::string source = own ? "measured in this file's own idle kernels, provenance.background"
+                                   : "preset " + g.name + "; kernels/micro/l2_clean_order";
     char b[512];
     std::snprintf(b, sizeof b,
                   "the simulated HBM writes and L2 traffic include what ncu counts of every kernel that is not its own: "
                   "the GPU's background writes, %.1f MB/s to HBM and %.1f MB/s of L2 write sectors over each kernel's "
-                  "simulated time (preset %s; kernels/micro/l2_clean_order)",
-                  g.background_hbm_write_bytes_per_s * 1e-6, g.background_l2_write_bytes_per_s * 1e-6, g.name.c_str());
+                  "simulated time (%s)",
+                  used.background_hbm_write_bytes_per_s * 1e-6, used.background_l2_write_bytes_per_s * 1e-6, source.c_str());
     return b;
 }
 

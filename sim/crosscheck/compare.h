@@ -153,9 +153,14 @@ OutputsReport check_outputs(const MeasurementFile& f, const GpuSpec& g);
 // counts hold beyond the kernels' own traffic (background_note).
 std::vector<std::string> caveats(const MeasurementFile* f, const GpuSpec& g, const std::vector<Comparison>& cs);
 
+// The GPU a measurement file's runs are compared on: g, with the background write rates the file
+// measured itself (Provenance::background_*) in place of the preset's where it has them. The
+// simulations do not depend on them; only the compared counts do (fill_simulated).
+GpuSpec gpu_for_file(const GpuSpec& g, const MeasurementFile& f);
+
 // "" or one sentence: the simulated HBM writes and L2 traffic compared include the GPU's background
 // writes (GpuSpec::background_hbm_write_bytes_per_s, background_l2_write_bytes_per_s) over each
-// kernel's simulated time.
-std::string background_note(const GpuSpec& g);
+// kernel's simulated time, at the rates of g or, where f measured them, of f.
+std::string background_note(const GpuSpec& g, const MeasurementFile* f = nullptr);
 
 }  // namespace flashsim::crosscheck

@@ -92,9 +92,11 @@ std::vector<std::vector<Comparison>> compare_runs(const std::vector<const Measur
         Sim& s = sims[order[i]];
         s.outcome = simulate_config(s.config, gpus[s.gpu], o);
     });
-    for (size_t fi = 0; fi < files.size(); ++fi)
+    for (size_t fi = 0; fi < files.size(); ++fi) {
+        const GpuSpec compared = gpu_for_file(gpus[fi], *files[fi]);  // the file's own background rates
         for (size_t ri = 0; ri < out[fi].size(); ++ri)
-            if (sim_of[fi][ri] != SIZE_MAX) fill_simulated(out[fi][ri], sims[sim_of[fi][ri]].outcome, gpus[fi]);
+            if (sim_of[fi][ri] != SIZE_MAX) fill_simulated(out[fi][ri], sims[sim_of[fi][ri]].outcome, compared);
+    }
     if (simulations) *simulations = sims.size();
     return out;
 }

@@ -223,6 +223,19 @@ MeasurementFile parse_measurement(const std::string& text, const std::string& or
     p.date = pv.string("date");
     p.command = pv.string("command");
     p.notes = pv.string("notes");
+    if (const json* b = pv.object("background")) {
+        const Obj bo{*b, "provenance.background", f.origin};
+        // profile.py records {"error": ...} when its idle kernels could not be profiled: no rates.
+        if (bo.string("error").empty()) {
+            const auto rate = [&](const char* key) {
+                const std::optional<double> x = bo.number(key, true);
+                if (!(*x >= 0 && *x <= 1e12)) bo.fail(key, std::to_string(*x) + " is out of range; allowed: 0 to 1e12 bytes/s");
+                return x;
+            };
+            p.background_hbm_write_bytes_per_s = rate("hbm_write_bytes_per_s");
+            p.background_l2_write_bytes_per_s = rate("l2_write_bytes_per_s");
+        }
+    }
 
     if (const json* a = top.array("sanitizer"))
         for (size_t i = 0; i < a->size(); ++i) {

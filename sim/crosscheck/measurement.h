@@ -24,6 +24,10 @@ struct Provenance {
     std::string gpu;  // "NVIDIA H100 80GB HBM3" (required)
     std::optional<int64_t> sm_count, l2_bytes;
     std::string driver, cuda_runtime, nvcc, ncu_version, ncu_settings, torch, date, command, notes;
+    // What ncu counted of kernels that only wait, on this machine (provenance.background, written by
+    // profile.py's background phase): the GPU's own HBM and L2 write bytes per second. Absent in
+    // files from before 2026-12-04 or where that phase failed.
+    std::optional<double> background_hbm_write_bytes_per_s, background_l2_write_bytes_per_s;
 };
 
 struct SanitizerEntry {

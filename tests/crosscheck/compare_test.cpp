@@ -272,6 +272,34 @@ TEST_CASE("a cross-check whose preset has background writes says so among its ca
     CHECK_FALSE(mentions_background(caveats(nullptr, g, {q})));
 }
 
+TEST_CASE("a file's own background rates replace the preset's in what is compared, and the caveat says whose they are") {
+    MeasurementFile f = load_measurement(kFixture);
+    const GpuSpec g = load_gpu(preset_for_gpu(f.provenance.gpu));
+    const SimOptions o = crosscheck_sim_options();
+    const std::vector<Comparison> preset = compare_runs(f, g, o);
+    const auto says = [](const std::vector<std::string>& notes, const char* what) {
+        return std::any_of(notes.begin(), notes.end(), [&](const std::string& n) { return n.find(what) != std::string::npos; });
+    };
+    CHECK_FALSE(says(caveats(&f, g, preset), "this file's own idle kernels"));
+    f.provenance.background_hbm_write_bytes_per_s = g.background_hbm_write_bytes_per_s + 1e9;
+    f.provenance.background_l2_write_bytes_per_s = g.background_l2_write_bytes_per_s + 2e9;
+    const std::vector<Comparison> own = compare_runs(f, g, o);
+    REQUIRE(own.size() == preset.size());
+    int compared = 0;
+    for (size_t i = 0; i < own.size(); ++i) {
+        const auto seconds = own[i].at(Metric::time_ncu).simulated;
+        if (!seconds) continue;
+        ++compared;
+        CHECK(*own[i].at(Metric::hbm_read).simulated == *preset[i].at(Metric::hbm_read).simulated);
+        CHECK(*own[i].at(Metric::time_ncu).simulated == *preset[i].at(Metric::time_ncu).simulated);
+        CHECK(*own[i].at(Metric::hbm_write).simulated - *preset[i].at(Metric::hbm_write).simulated == doctest::Approx(1e9 * *seconds));
+        CHECK(*own[i].at(Metric::l2_traffic).simulated - *preset[i].at(Metric::l2_traffic).simulated ==
+              doctest::Approx(2e9 * *seconds));
+    }
+    CHECK(compared > 0);
+    CHECK(says(caveats(&f, g, own), "this file's own idle kernels"));
+}
+
 TEST_CASE("the L2 traffic compared with ncu's counts a written byte 1 + (partitions - 1) / partitions times") {
     MeasuredRun r = run_of(5, "fa2");
     r.N = 1024, r.Br = 128, r.Bc = 64;

@@ -231,3 +231,27 @@ TEST_CASE("a reference entry's pass is read (fwd when absent) and anything but f
     doc["reference"][0]["pass"] = "sideways";
     CHECK(contains(error_of(doc), "reference[0].pass: expected fwd or bwd, got 'sideways'"));
 }
+
+TEST_CASE("the background rates profile.py measured are read from provenance.background, and bad ones refused") {
+    json doc = fixture();
+    CHECK_FALSE(parse_measurement(doc.dump(), "b.json").provenance.background_hbm_write_bytes_per_s.has_value());
+    doc["provenance"]["background"] = {{"hbm_write_bytes_per_s", 1.85e7}, {"l2_write_bytes_per_s", 2.98e7}, {"kernels", json::array()}};
+    const Provenance p = parse_measurement(doc.dump(), "b.json").provenance;
+    REQUIRE(p.background_hbm_write_bytes_per_s.has_value());
+    CHECK(*p.background_hbm_write_bytes_per_s == 1.85e7);
+    CHECK(*p.background_l2_write_bytes_per_s == 2.98e7);
+    // A failed background phase records its error and no rates: none are read.
+    doc["provenance"]["background"] = {{"error", "no ncu CSV header in output"}};
+    CHECK_FALSE(parse_measurement(doc.dump(), "b.json").provenance.background_l2_write_bytes_per_s.has_value());
+    // Rates missing, negative, absurd or of the wrong type: one line naming the field.
+    doc["provenance"]["background"] = {{"hbm_write_bytes_per_s", 1e7}};
+    CHECK(contains(error_of(doc), "provenance.background.l2_write_bytes_per_s: required field is missing"));
+    doc["provenance"]["background"] = {{"hbm_write_bytes_per_s", -1.0}, {"l2_write_bytes_per_s", 1e7}};
+    CHECK(contains(error_of(doc), "provenance.background.hbm_write_bytes_per_s: -1"));
+    doc["provenance"]["background"] = {{"hbm_write_bytes_per_s", 1e7}, {"l2_write_bytes_per_s", 1e13}};
+    CHECK(contains(error_of(doc), "l2_write_bytes_per_s: 10000000000000"));
+    doc["provenance"]["background"] = {{"hbm_write_bytes_per_s", "fast"}, {"l2_write_bytes_per_s", 1e7}};
+    CHECK(contains(error_of(doc), "expected a number"));
+    doc["provenance"]["background"] = 3;
+    CHECK(contains(error_of(doc), "provenance.background: expected an object"));
+}
