@@ -135,8 +135,9 @@ void KernelRun::iteration_checkpoint(double t) {
     // slots, 14 an SM; cut in its first two waves the last wave's 400 CTAs spread over 93 SMs,
     // where the exact run stacks them on 58: the kernel 12.1% fast, the run 1.19%; vanilla's
     // backward at N = 4725 on the a100-80gb 1.18%, `bench-fast --seed 2`). With one CTA an SM each
-    // late CTA has an SM of its own (FA1 at N = 8192, 8 x 16 heads, d = 128 on the a100-40gb: 1.19
-    // waves, within 0.003% of the run without this rule, at a fifth of its time).
+    // late CTA has an SM of its own (FA1 at N = 8192, 8 x 16 heads, d = 128 on the a100-40gb, 1.19
+    // waves of one CTA an SM: cut in its first wave, its time within 0.003% of the time it has
+    // when the cut waits for the last launch, at a fifth of the CPU time).
     if (s_.occ.ctas_per_sm > 1 && next_cta_ < k_.cta_count() && k_.cta_count() % s_.slots != 0) return;
     // Nor may the L2's dirty bytes grow over those spans by more than kSkipTolerance of the
     // bytes written back: the L2 then still has room for what the CTAs write once (FA1's
