@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <numeric>
+#include <utility>
 
 #include "sim/core/problem.h"
 #include "sim/engine/simulate.h"
@@ -48,6 +49,18 @@ void check_fast_bounds(const RunResult& f, const RunResult& e) {
     CHECK(rel(double(f.counts.total.hbm_write_bytes), double(e.counts.total.hbm_write_bytes)) <= 0.005);
     CHECK(rel(f.timing.seconds, e.timing.seconds) <= 0.01);
     CHECK(std::isfinite(f.timing.seconds));
+}
+
+// A backward pass of `c` with the default schedule, by the default (fast) engine and by --exact.
+std::pair<RunResult, RunResult> backward_fast_and_exact(const SkipCase& c) {
+    AttentionProblem p = problem_of(c);
+    p.pass = Pass::bwd;
+    Schedule s;
+    s.algo = c.algo;
+    const GpuSpec g = load_gpu(c.gpu);
+    SimOptions fast, exact;
+    exact.exact = true;
+    return {simulate(p, s, g, fast), simulate(p, s, g, exact)};
 }
 
 }  // namespace
@@ -224,15 +237,7 @@ TEST_CASE("set-sampled kernels whose CTAs share tiles skip only on spans that ea
     // the two spans compared holding kMinSampledGranules only together it skipped 9804 CTAs and came
     // out 0.60% high in HBM reads (0.40% in writes); with each span holding them it runs whole,
     // within the sampling's own error.
-    const SkipCase c{Algorithm::fa2, 16, 10999, 64, "a100-40gb"};
-    AttentionProblem p = problem_of(c);
-    p.pass = Pass::bwd;
-    Schedule s;
-    s.algo = c.algo;
-    const GpuSpec g = load_gpu(c.gpu);
-    SimOptions fast, exact;
-    exact.exact = true;
-    const RunResult f = simulate(p, s, g, fast), e = simulate(p, s, g, exact);
+    const auto [f, e] = backward_fast_and_exact(SkipCase{Algorithm::fa2, 16, 10999, 64, "a100-40gb"});
     REQUIRE(f.timing.l2_set_sampling > 1);
     check_fast_bounds(f, e);
 }
@@ -290,15 +295,7 @@ TEST_CASE("kernels whose last wave is partial drop no iterations before their la
     // run 1184 CTAs of 74 iterations on 540 slots (2.19 waves). Cut in their first wave, their
     // CTAs' ends no longer spread as the exact run's do, the last wave's CTAs take other slots,
     // and the run came out 1.18% slow against --exact; cut in the last wave only, within bounds.
-    const SkipCase c{Algorithm::vanilla, 1, 4725, 128, "a100-80gb"};
-    AttentionProblem p = problem_of(c);
-    p.pass = Pass::bwd;
-    Schedule s;
-    s.algo = c.algo;
-    const GpuSpec g = load_gpu(c.gpu);
-    SimOptions fast, exact;
-    exact.exact = true;
-    const RunResult f = simulate(p, s, g, fast), e = simulate(p, s, g, exact);
+    const auto [f, e] = backward_fast_and_exact(SkipCase{Algorithm::vanilla, 1, 4725, 128, "a100-80gb"});
     bool partial = false;
     for (const KernelTiming& k : f.timing.kernels) partial = partial || (k.waves > 1 && k.waves != std::floor(k.waves));
     REQUIRE(partial);
