@@ -28,6 +28,7 @@
 #include <vector>
 #include <cuda_profiler_api.h>
 #include "bench_check.h"
+#include "micro/micro_common.cuh"  // globaltimer_ns
 #include "seeded_inputs.h"
 #include "versions.h"
 
@@ -349,20 +350,17 @@ Timing time_step(const Args& a, Bench& b) {
     return t;
 }
 
-// Step 4 under ncu: one run between cudaProfilerStart/Stop, after an L2 flush.
-__global__ void idle_kernel(unsigned long long wait_ns) {
-    unsigned long long t0, t;
-    asm volatile("mov.u64 %0, %%globaltimer;" : "=l"(t0));
-    do {
-        asm volatile("mov.u64 %0, %%globaltimer;" : "=l"(t));
-    } while (t - t0 < wait_ns);
+__global__ void idle_kernel(uint64_t wait_ns) {
+    const uint64_t t0 = globaltimer_ns();
+    while (globaltimer_ns() - t0 < wait_ns) {
+    }
 }
 
 // --idle-ms: one kernel of a CTA per SM that waits, profiled alone.
 int idle_step(const cudaDeviceProp& dev, int ms) {
     CUDA_CHECK(cudaDeviceSynchronize());
     CUDA_CHECK(cudaProfilerStart());
-    idle_kernel<<<dev.multiProcessorCount, 32>>>((unsigned long long)ms * 1000000ull);
+    idle_kernel<<<dev.multiProcessorCount, 32>>>(uint64_t(ms) * 1000000u);
     CUDA_CHECK(cudaGetLastError());
     CUDA_CHECK(cudaDeviceSynchronize());
     CUDA_CHECK(cudaProfilerStop());
@@ -370,6 +368,7 @@ int idle_step(const cudaDeviceProp& dev, int ms) {
     return 0;
 }
 
+// Step 4 under ncu: one run between cudaProfilerStart/Stop, after an L2 flush.
 void profile_once_step(Bench& b) {
     CUDA_CHECK(cudaMemsetAsync(b.flush, 0, b.flush_bytes, b.stream));
     CUDA_CHECK(cudaStreamSynchronize(b.stream));

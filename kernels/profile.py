@@ -232,6 +232,22 @@ def runs_causal(t):
     return t["matmul_unit"] in CAUSAL_MATMUL_UNITS or t.get("pass") == "bwd" or t["algo"] == "standard"
 
 
+def run_ncu(bench, args, metrics, tmp, timeout):
+    """`bench ARGS` under ncu (NCU_SETTINGS, --profile-from-start off: the cudaProfilerStart/Stop range),
+    metrics in base units on the raw page: (rc, output, seconds, the CSV text: ncu's log file, else its
+    output)."""
+    csv_path = os.path.join(tmp, "ncu.csv")
+    ncu = (["ncu", "--profile-from-start", "off"] + NCU_SETTINGS.split() +
+           ["--metrics", ",".join(metrics), "--csv", "--page", "raw", "--print-units", "base", "--log-file", csv_path,
+            bench] + args)
+    rc, out, secs = run(ncu, timeout=timeout)
+    text = ""
+    if os.path.exists(csv_path):
+        text = open(csv_path).read()
+        os.remove(csv_path)
+    return rc, out, secs, text if '"ID"' in text else out
+
+
 def profile_config(bench, v, causal, N, d, repeats, tmp, metrics, shape=None):
     B, H = (shape["B"], shape["H"]) if shape else SHAPES[N]
     args = bench_args(v, causal, B, H, N, d)
@@ -249,14 +265,9 @@ def profile_config(bench, v, causal, N, d, repeats, tmp, metrics, shape=None):
             log("    " + l)
     if rc == 3:  # a wrong kernel is recorded as such, and not profiled
         return res
-    csv_path = os.path.join(tmp, "ncu.csv")
-    ncu = (["ncu", "--profile-from-start", "off"] + NCU_SETTINGS.split() +
-           ["--metrics", ",".join(metrics), "--csv", "--page", "raw", "--print-units", "base", "--log-file", csv_path,
-            bench] + args + ["--profile-once", "--no-check"])
-    rc, out, secs = run(ncu, timeout=400)
+    rc, out, secs, text = run_ncu(bench, args + ["--profile-once", "--no-check"], metrics, tmp, timeout=400)
     try:
-        text = open(csv_path).read() if os.path.exists(csv_path) else ""
-        n = res["ncu"] = parse_ncu_csv(text if '"ID"' in text else out, metrics)
+        n = res["ncu"] = parse_ncu_csv(text, metrics)
         passes = re.findall(r"(\d+) pass", text + out)
         clock = n.get("sm__cycles_elapsed.avg.per_second")
         issue = n.get("smsp__issue_active.avg.pct_of_peak_sustained_active")
@@ -266,8 +277,6 @@ def profile_config(bench, v, causal, N, d, repeats, tmp, metrics, shape=None):
     except Exception as e:
         res["ncu"] = {"error": str(e)[:2000]}
         log(f"    ncu failed rc={rc}: {e}\n{out[-2000:]}")
-    if os.path.exists(csv_path):
-        os.remove(csv_path)
     return res
 
 
@@ -279,16 +288,9 @@ def background(bench, tmp):
     """What ncu counts of kernels that only wait (fa_bench --idle-ms): their HBM and L2 write bytes per second."""
     kernels = []
     for ms in BACKGROUND_WAITS_MS:
-        csv_path = os.path.join(tmp, "idle.csv")
-        ncu = (["ncu", "--profile-from-start", "off"] + NCU_SETTINGS.split() +
-               ["--metrics", ",".join(BACKGROUND_METRICS), "--csv", "--page", "raw", "--print-units", "base",
-                "--log-file", csv_path, bench, "--idle-ms", str(ms)])
-        rc, out, secs = run(ncu, timeout=120)
-        text = open(csv_path).read() if os.path.exists(csv_path) else ""
-        if os.path.exists(csv_path):
-            os.remove(csv_path)
+        rc, out, secs, text = run_ncu(bench, ["--idle-ms", str(ms)], BACKGROUND_METRICS, tmp, timeout=120)
         try:
-            n = parse_ncu_csv(text if '"ID"' in text else out, BACKGROUND_METRICS)
+            n = parse_ncu_csv(text, BACKGROUND_METRICS)
         except Exception as e:
             log(f"  idle {ms} ms: ncu failed rc={rc}: {e}")
             return {"error": str(e)[:2000]}

@@ -261,7 +261,8 @@ std::vector<std::string> caveats(const MeasurementFile* f, const GpuSpec& g, con
         out.push_back("the simulator counted in paper mode (no L2 model available): HBM bytes include every re-read "
                       "that a real L2 would serve");
     if (untimed) out.push_back("the simulator reported no time (timing layer not available): time columns show '-'");
-    if (!paper && !untimed && !cs.empty() && !background_note(g, f).empty()) out.push_back(background_note(g, f));
+    if (!paper && !untimed && !cs.empty())
+        if (std::string note = background_note(g, f); !note.empty()) out.push_back(note);
     return out;
 }
 

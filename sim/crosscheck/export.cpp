@@ -177,8 +177,7 @@ std::string to_markdown(const CrosscheckReport& r) {
         if (c.sim_error.empty()) paper |= c.sim_paper_mode, timed |= c.sim_timing;
     o << "Simulator: " << (paper ? "paper-mode counts (no L2 model)" : "L2 model on") << ", "
       << (timed ? "timing on" : "no timing layer") << ".\n";
-    if (!paper && timed && !background_note(r.gpu, r.file).empty()) {
-        std::string note = background_note(r.gpu, r.file);
+    if (std::string note = paper || !timed ? "" : background_note(r.gpu, r.file); !note.empty()) {
         note[0] = char(std::toupper(static_cast<unsigned char>(note[0])));
         o << note << ".\n";
     }
