@@ -67,7 +67,7 @@ bool parse(int argc, const char* const* argv, const po::options_description& des
            const char* usage, const po::positional_options_description* pos) {
     po::options_description all = desc;
     std::string units = "readable";
-    all.add_options()("help,h", "show this help")("verbose,v", "more log output")(
+    all.add_options()("help,h", "show this help")("verbose,v", po::bool_switch(), "more log output (main() sets the level)")(
         "units", po::value(&units)->default_value(units),
         "how bytes print: readable (sizes in KiB/MiB, rates in GB/s), si (kB, MB), iec (KiB, MiB) or exact (bytes)");
     // Arguments no option or positional takes land in a hidden catch-all, refused below by name

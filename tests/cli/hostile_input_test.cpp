@@ -190,6 +190,9 @@ std::vector<Row> table() {
         {"--json ''", none, {"run", "--json", ""}, "--json='': an empty value"},
         {"--gpu ''", none, {"run", "--gpu", ""}, "--gpu='': an empty value"},
         {"run extra", none, {"run", "extra"}, "unexpected argument 'extra'"},
+        // A switch takes no value: -v / --verbose is not "an empty value" (main() reads it for the log level).
+        {"-v", none, {"run", "--N", "256", "--no-timing", "-v"}, "", 0},
+        {"--verbose", none, {"sweep", "--vary", "N=256", "--no-timing", "--verbose"}, "", 0},
         {"sweep extra", none, {"sweep", "--vary", "N=512", "extra"}, "unexpected argument 'extra'"},
         {"crosscheck two files, the first missing", none, {"crosscheck", "a.json", "b.json"}, "file 'a.json' cannot be read"},
         {"homework grade two files", none, {"homework", "grade", "a.json", "b.json"}, "unexpected argument 'b.json'"},
