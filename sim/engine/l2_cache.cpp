@@ -37,6 +37,8 @@ L2Cache::L2Cache(int64_t capacity_bytes, int64_t line_bytes, int64_t sector_byte
     while ((int64_t(1) << sample_shift_) < sample_) ++sample_shift_;
     sets_reciprocal_ = ~__uint128_t(0) / __uint128_t(full_sets_) + 1;
     sectors_per_granule_ = granule_bytes / sector_bytes;
+    sector_shift_ = log2_exact(sector_bytes);
+    spg_shift_ = log2_exact(sectors_per_granule_);
     const size_t n = size_t(sets_ * ways_);
     meta_.assign(2 * n, 0);
     inline_masks_ = sectors_per_granule_ <= kInlineSectors;
@@ -203,9 +205,9 @@ L2Access L2Cache::access(uint64_t addr, uint64_t bytes, Tensor owner, Kind kind)
     L2Access r;
     if (bytes == 0) return r;
     const uint64_t sb = uint64_t(sector_bytes_), spg = uint64_t(sectors_per_granule_);
-    const uint64_t first_sector = addr / sb, end_sector = (addr + bytes + sb - 1) / sb;
-    const bool first_partial = addr % sb != 0, last_partial = (addr + bytes) % sb != 0;
-    const uint64_t first_granule = first_sector / spg, end_granule = (end_sector + spg - 1) / spg;
+    const uint64_t first_sector = per_sector(addr), end_sector = per_sector(addr + bytes + sb - 1);
+    const bool first_partial = first_sector * sb != addr, last_partial = per_sector(addr + bytes) * sb != addr + bytes;
+    const uint64_t first_granule = per_granule(first_sector), end_granule = per_granule(end_sector + spg - 1);
     if (end_granule >= kTagField)
         throw ConfigError("L2 model: address " + std::to_string(addr + bytes) + " beyond the 2^48 granules it tracks");
     r.sectors_touched = end_sector - first_sector;

@@ -244,6 +244,15 @@ private:
     }
     int64_t sector_bytes_, granule_bytes_, ways_, full_sets_, sample_, sets_, sectors_per_granule_;
     int sample_shift_ = 0;  // log2(sample_): sample_ is a power of two
+    // log2 of the sector's bytes and of the sectors per granule, or -1 where one is not a power of
+    // two: a lookup divides by them with a shift then (four 64-bit divisions were a quarter of a
+    // lookup's host time), else with a division. Results are the same.
+    int sector_shift_ = -1, spg_shift_ = -1;
+    static int log2_exact(int64_t v) { return v > 0 && !(v & (v - 1)) ? __builtin_ctzll(uint64_t(v)) : -1; }
+    uint64_t per_sector(uint64_t x) const { return sector_shift_ >= 0 ? x >> sector_shift_ : x / uint64_t(sector_bytes_); }
+    uint64_t per_granule(uint64_t sectors) const {
+        return spg_shift_ >= 0 ? sectors >> spg_shift_ : sectors / uint64_t(sectors_per_granule_);
+    }
     __uint128_t sets_reciprocal_ = 0;  // ceil(2^128 / full_sets_), for mod_sets
     std::vector<uint64_t> meta_;  // per set: ways_ tags, then ways_ LRU stamps
     std::vector<Masks> masks_;  // empty when inline_masks_
