@@ -5,12 +5,12 @@
 #include <array>
 #include <cstdint>
 #include <functional>
-#include <queue>
 #include <unordered_map>
 #include <vector>
 
 #include "sim/engine/cta_iterations.h"
 #include "sim/engine/kernel_sim.h"
+#include "sim/engine/slot_queue.h"
 #include "sim/engine/steady_skip.h"
 
 namespace flashsim::engine {
@@ -27,14 +27,6 @@ enum class EventKind : uint8_t {
     iteration_end,  // an iteration's compute is done: its stores, the next prefetch
 };
 
-struct Event {
-    double t;
-    uint64_t seq;
-    uint32_t slot;
-    EventKind kind;
-    bool operator>(const Event& o) const { return t != o.t ? t > o.t : seq > o.seq; }
-};
-
 class KernelRun {
 public:
     KernelRun(const KernelTrace& k, const GpuSpec& g, MemorySystem& mem, const KernelSimConfig& cfg, Counters& c);
@@ -44,7 +36,7 @@ private:
     // The event loop (kernel_sim.cpp).
     void bound_by_issue_queueing(int64_t resident, int64_t total);
     void count_issue(double demand, double own);
-    void push(double t, uint32_t slot, EventKind kind) { heap_.push(Event{t, seq_++, slot, kind}); }
+    void push(double t, uint32_t slot, EventKind kind) { events_.push(t, slot, kind); }
     void launch(uint32_t slot, double t);
     void record(const Cta& c, const Op& op, double a, double b);
     void issue_loads(Cta& c, int64_t k, double t);
@@ -92,8 +84,7 @@ private:
     std::vector<Cta> ctas_;
     std::vector<double> last_retire_;
     std::vector<int64_t> pending_;  // CTA index each slot starts next
-    std::priority_queue<Event, std::vector<Event>, std::greater<Event>> heap_;
-    uint64_t seq_ = 0;
+    SlotQueue<EventKind> events_;  // one pending event per slot at most
     int64_t next_cta_ = 0;
     KernelSimStats s_;
     // The steady-state skip: CTAs per window (0: off), one head's requests, the marks of the windows,

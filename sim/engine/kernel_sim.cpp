@@ -106,10 +106,10 @@ KernelSimStats KernelRun::run() {
     ctas_.resize(size_t(used));
     last_retire_.assign(size_t(used), 0.0);
     pending_.assign(size_t(used), 0);
+    events_.reset(size_t(used));
     for (int64_t slot = 0; slot < used; ++slot) launch(uint32_t(slot), 0.0);
-    while (!heap_.empty()) {
-        const Event e = heap_.top();
-        heap_.pop();
+    while (!events_.empty()) {
+        const auto e = events_.pop();
         switch (e.kind) {
             case EventKind::cta_start: start(e.slot, e.t); break;
             case EventKind::cta_issue: first_loads(e.slot, e.t); break;
