@@ -161,6 +161,11 @@ TransferTiming MemorySystem::transfer(const Op& op, int64_t sm, double t, Counte
             if (first_partial) edge(0, addr);
             if (last_partial && !(first_partial && (addr + len - 1) / sb == addr / sb)) edge(1, addr + len - 1);
         }
+        if (const uint64_t sectors = l2_->unsampled_sectors(addr, len)) {  // what the lookup would count
+            sector_span_bytes += sectors * sb;
+            ++granule_span;
+            return;
+        }
         L2Access x = op.kind == OpKind::load    ? l2_->read(addr, len, op.tensor)
                      : op.kind == OpKind::store ? l2_->write(addr, len, op.tensor)
                                                 : l2_->atomic(addr, len, op.tensor);
