@@ -337,7 +337,7 @@ uint64_t MemorySystem::end_kernel(Counters& c, bool flush) {
 }
 
 int64_t l2_set_sampling_for(const GpuSpec& g, const TensorShapes& shapes, int64_t heads, const SimOptions& o,
-                            int64_t granule_bytes, const Counters& paper_total) {
+                            int64_t granule_bytes, const Counters& paper_total, int64_t most) {
     if (o.exact) return 1;
     if (o.l2_set_sampling > 0) return o.l2_set_sampling;
     if (g.l2_bytes <= 0 || granule_bytes <= 0) return 1;
@@ -349,7 +349,7 @@ int64_t l2_set_sampling_for(const GpuSpec& g, const TensorShapes& shapes, int64_
     const uint64_t granules = footprint_bytes / uint64_t(granule_bytes);
     const int64_t sets = g.l2_data_bytes() / (granule_bytes * g.l2_ways);
     int64_t s = 1;
-    while (s * 2 <= kMaxL2SetSampling && sets % (s * 2) == 0 && granules / uint64_t(s * 2) >= kMinSampledGranules) s *= 2;
+    while (s * 2 <= most && sets % (s * 2) == 0 && granules / uint64_t(s * 2) >= kMinSampledGranules) s *= 2;
     return s;
 }
 

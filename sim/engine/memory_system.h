@@ -208,12 +208,22 @@ private:
 };
 
 // The L2 set sampling of a run (docs/speed.md): SimOptions::l2_set_sampling when set, 1 with
-// SimOptions::exact; else the largest power of two S <= kMaxL2SetSampling dividing the L2's sets
-// such that the sampled sets still see kMinSampledGranules distinct granules of the tensors the
-// trace touches (its footprint: each tensor's size, or its paper-mode global bytes when fewer),
-// which keeps the estimate's relative error near 1 / sqrt(kMinSampledGranules) = 0.14%; 1 (every
-// set) for runs smaller than that.
-constexpr int64_t kMaxL2SetSampling = 4;
+// SimOptions::exact; else the largest power of two S <= `most` dividing the L2's sets such that
+// the sampled sets still see kMinSampledGranules distinct granules of the tensors the trace
+// touches (its footprint: each tensor's size, or its paper-mode global bytes when fewer), which
+// keeps the estimate's relative error near 1 / sqrt(kMinSampledGranules) = 0.14%; 1 (every set)
+// for runs smaller than that. `most` is kMaxL2SetSampling, or kMaxL2SetSamplingUnfused for
+// unfused attention whose rows of S span kMinRowGranulesPerSample granules or more at that rate
+// (plan_l2; N >= 8192 at fp16 with 128-byte lines): their N x N matrices stream through the L2
+// and every set misses alike, so 1 in 8 sets estimates about as well as 1 in 4 (vanilla and
+// standard at N = 16384 on the h200 within 0.1% of `--exact` in bytes and 0.5% in time at
+// either) and runs a third faster. With shorter rows the timing's estimate per transfer (a row's
+// few sampled granules, hbm_estimate) drifts: standard's scaling kernel at N = 3541, B = 2 on the
+// h100 (55 granules a row) +0.28% at 1 in 4 sets, +7.2% at 1 in 8. The fused algorithms re-read
+// K and V from a working set near the L2's size, which a set keeps or loses whole: FA2's causal
+// forward at B = 64, N = 15705, d = 128 on the h100 estimates its error at 0.005% at 1 in 4
+// sets and 1.08% at 1 in 8, which runs it again with every set.
+constexpr int64_t kMaxL2SetSampling = 4, kMaxL2SetSamplingUnfused = 8, kMinRowGranulesPerSample = 16;
 constexpr uint64_t kMinSampledGranules = uint64_t(1) << 19;
 // A run sampled by the automatic choice whose sampled HBM reads or write-backs come out with a
 // relative standard error above this (L2Cache::sampling_error: whether a set keeps a working set
@@ -226,6 +236,6 @@ constexpr double kMaxSampledError = 0.0025;
 constexpr double kMinSampledMatrixL2s = 2;
 struct SimOptions;
 int64_t l2_set_sampling_for(const GpuSpec& g, const TensorShapes& shapes, int64_t heads, const SimOptions& o,
-                            int64_t granule_bytes, const Counters& paper_total);
+                            int64_t granule_bytes, const Counters& paper_total, int64_t most = kMaxL2SetSampling);
 
 }  // namespace flashsim

@@ -106,10 +106,17 @@ L2Plan plan_l2(const Trace& t, const GpuSpec& g, const SimOptions& o, const Coun
     bool latency_bound = false;
     for (const auto& k : t.kernels) latency_bound = latency_bound || k->issue.elementwise_loads();
     const double matrix_bytes = double(t.problem.heads()) * double(t.shapes[size_t(Tensor::S)].bytes());
-    const bool streamed = algorithm_info(t.schedule.algo).unfused && matrix_bytes >= kMinSampledMatrixL2s * double(g.l2_data_bytes());
+    const bool unfused = algorithm_info(t.schedule.algo).unfused;
+    const bool streamed = unfused && matrix_bytes >= kMinSampledMatrixL2s * double(g.l2_data_bytes());
+    // Unfused attention at 1 in 8 sets where a row of S spans kMinRowGranulesPerSample sampled
+    // granules or more at that rate (memory_system.h).
+    const TensorShape& S = t.shapes[size_t(Tensor::S)];
+    const bool long_rows = plan.granule_bytes > 0 &&
+                           S.cols * S.elem_bytes >= kMinRowGranulesPerSample * kMaxL2SetSamplingUnfused * plan.granule_bytes;
     plan.set_sampling = latency_bound && !streamed && o.l2_set_sampling == 0
                             ? 1
-                            : l2_set_sampling_for(g, t.shapes, t.problem.heads(), o, plan.granule_bytes, paper_total);
+                            : l2_set_sampling_for(g, t.shapes, t.problem.heads(), o, plan.granule_bytes, paper_total,
+                                                  unfused && long_rows ? kMaxL2SetSamplingUnfused : kMaxL2SetSampling);
     return plan;
 }
 

@@ -170,6 +170,18 @@ TEST_CASE("the automatic set sampling keeps kMinSampledGranules granules of the 
     CHECK(sets % most == 0);
     const bool largest = sets % (2 * most) != 0 || 2 * most > kMaxL2SetSampling;
     CHECK(largest);
+    // Unfused attention may take up to kMaxL2SetSamplingUnfused, under the same granule rule.
+    auto with_most = [&](uint64_t bytes, int64_t m) {
+        shapes[size_t(Tensor::S)] = TensorShape{int64_t(bytes / 2 / 1024), 1024, 2};
+        paper.per_tensor[size_t(Tensor::S)].global_read_bytes = 3 * bytes;
+        return l2_set_sampling_for(g, shapes, 1, SimOptions{}, line, paper, m);
+    };
+    static_assert(kMaxL2SetSamplingUnfused == 2 * kMaxL2SetSampling);
+    REQUIRE(sets % kMaxL2SetSamplingUnfused == 0);
+    CHECK(with_most(5 * kMinSampledGranules * uint64_t(line), kMaxL2SetSamplingUnfused) == 4);
+    CHECK(with_most(8 * kMinSampledGranules * uint64_t(line), kMaxL2SetSamplingUnfused) == 8);
+    CHECK(with_most(8 * kMinSampledGranules * uint64_t(line), kMaxL2SetSampling) == 4);
+    CHECK(with_most(uint64_t(1) << 40, kMaxL2SetSamplingUnfused) == 8);
     SimOptions exact;
     exact.exact = true;
     CHECK(l2_set_sampling_for(g, shapes, 1, exact, line, paper) == 1);
@@ -232,7 +244,16 @@ TEST_CASE("unfused traces with element-wise kernels are sampled automatically at
         s.algo = a;
         const Trace t = make_trace(p, resolve_schedule(s, p, g), g);
         REQUIRE(elementwise(t));
+        // 2^22 lines, 2^19 at 1 in 8 sets, but rows of S of 2182 bytes, 17 lines: 1 in 4 at most.
         CHECK(sampling_of(t, g) == kMaxL2SetSampling);
+        // 1 in 8 from rows of kMinRowGranulesPerSample lines a sampled set on: N = 8192 at fp16
+        // (S and P of 16 heads: 2^25 lines), and not one element less.
+        AttentionProblem r;
+        r.N = kMinRowGranulesPerSample * kMaxL2SetSamplingUnfused * g.l2_line_bytes / 2, r.B = 1, r.H = 16, r.d = 64;
+        REQUIRE(r.N == 8192);
+        CHECK(sampling_of(make_trace(r, resolve_schedule(s, r, g), g), g) == kMaxL2SetSamplingUnfused);
+        r.N -= 1;
+        CHECK(sampling_of(make_trace(r, resolve_schedule(s, r, g), g), g) == kMaxL2SetSampling);
         // Where one N x N matrix of all heads is under kMinSampledMatrixL2s L2s, exact.
         AttentionProblem q;
         q.N = 727, q.B = 4, q.H = 16, q.d = 128;  // S: 64 heads x 1 MB, under twice the 72 MB L2
