@@ -322,7 +322,7 @@ L2Access L2Cache::access(uint64_t addr, uint64_t bytes, Tensor owner, Kind kind)
 }
 
 bool L2Cache::holds_sector(uint64_t addr) const {
-    const uint64_t spg = uint64_t(sectors_per_granule_), sector = addr / uint64_t(sector_bytes_), g = sector / spg;
+    const uint64_t spg = uint64_t(sectors_per_granule_), sector = per_sector(addr), g = per_granule(sector);
     const size_t set = sampled_set(g);
     if (set == SIZE_MAX) return false;
     const size_t base = set * size_t(ways_), ways = size_t(ways_);

@@ -150,7 +150,7 @@ public:
         return end - first;
     }
     // Whether the byte at `addr` maps to a sampled set (always when S = 1).
-    bool sampled(uint64_t addr) const { return sampled_set(addr / uint64_t(granule_bytes_)) != SIZE_MAX; }
+    bool sampled(uint64_t addr) const { return sampled_set(per_granule(per_sector(addr))) != SIZE_MAX; }
     // Whether the L2 holds the sector of the byte at `addr` valid (false when its set is not
     // sampled). Changes nothing: no LRU stamp, no count.
     bool holds_sector(uint64_t addr) const;
