@@ -56,13 +56,24 @@ std::vector<MatrixBox> layout_matrices(const Rect& hbm, const Trace& tr, const P
         out.push_back({t, {x, y0 + label_h, x + stat_w, y0 + top_h}, sh.rows, sh.cols, Br, 1, true});
         x += stat_w + pad;
     }
+    // The N x N squares in a grid of the column count that makes them largest: side by side in a
+    // wide box, stacked in a narrow one (the compare view's half width on a projector), so that
+    // their labels fit.
     const float sq_y0 = y0 + top_h + pad + label_h;
-    const float side = std::min(y1 - sq_y0, (x1 - x0 - pad * float(squares.size() - 1)) / float(squares.size()));
-    x = x0;
-    for (Tensor t : squares) {
+    const size_t n = squares.size();
+    size_t cols = n;
+    float side = 0;
+    for (size_t c = 1; c <= n; ++c) {
+        const size_t rows = (n + c - 1) / c;
+        const float by_w = (x1 - x0 - pad * float(c - 1)) / float(c);
+        const float by_h = (y1 - sq_y0 - (pad + label_h) * float(rows - 1)) / float(rows);
+        if (std::min(by_w, by_h) > side + 0.5f) side = std::min(by_w, by_h), cols = c;  // ties: fewer columns
+    }
+    for (size_t k = 0; k < n; ++k) {
+        const Tensor t = squares[k];
         const auto& sh = tr.shapes[size_t(t)];
-        out.push_back({t, {x, sq_y0, x + side, sq_y0 + side}, sh.rows, sh.cols, Br, Bc, touched(t)});
-        x += side + pad;
+        const float sx = x0 + float(k % cols) * (side + pad), sy = sq_y0 + float(k / cols) * (side + pad + label_h);
+        out.push_back({t, {sx, sy, sx + side, sy + side}, sh.rows, sh.cols, Br, Bc, touched(t)});
     }
     (void)p;
     return out;

@@ -278,7 +278,7 @@ void panel_hierarchy(AppState& app, Side& side, const char* side_name, const Dra
             std::snprintf(line1_short, sizeof line1_short, "SM %d  idle", i);
         }
         const Rect in{b.box.x0 + 4 * s, b.box.y0, b.box.x1 - 6 * s, b.box.y1};
-        ui::draw_text_fit(dl, v(b.box.x0 + 8 * s, b.box.y0 + 4 * s), kText, {line1, line1_short}, in);
+        ui::draw_text_fit(dl, v(b.box.x0 + 8 * s, b.box.y0 + 4 * s), kText, {line1, line1_short, "SM " + std::to_string(i)}, in);
         const std::string line2 = smv.cta < 0 ? std::string("") : smv.has_op ? op_text(smv.op) : std::string("done: waits for the kernel to end");
         const std::string line2_short = smv.cta < 0 ? std::string("") : smv.has_op ? op_text_short(smv.op) : std::string("done");
         const Rgba line2_color = !(smv.has_op && smv.op.moves_data()) ? kText : smv.op.kind == OpKind::load ? kLoadHighlight : kStoreHighlight;
