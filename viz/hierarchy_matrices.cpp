@@ -11,6 +11,16 @@ namespace flashsim::viz {
 
 namespace {
 ImVec2 v(float x, float y) { return ImVec2(x, y); }
+
+// A matrix that never reaches HBM: dark, hatched diagonally every `step` pixels.
+void hatch(ImDrawList* dl, ImVec2 a, ImVec2 b, float step) {
+    dl->AddRectFilled(a, b, rgba(45, 45, 52));
+    for (float d = 0; d < (b.x - a.x) + (b.y - a.y); d += step) {
+        const float x0 = a.x + std::max(0.0f, d - (b.y - a.y)), y0 = a.y + std::min(d, b.y - a.y);
+        const float x1 = a.x + std::min(d, b.x - a.x), y1 = a.y + std::max(0.0f, d - (b.x - a.x));
+        dl->AddLine(v(x0, y0), v(x1, y1), rgba(70, 70, 80));
+    }
+}
 }  // namespace
 
 Rect tile_rect(const MatrixBox& m, int64_t row0, int64_t rows, int64_t col0, int64_t cols) {
@@ -88,17 +98,16 @@ void draw_matrix(ImDrawList* dl, const MatrixBox& m, float label_x1, float s) {
     if (ImGui::CalcTextSize(label).x > label_x1 - m.r.x0) std::snprintf(label, sizeof label, "%s", to_string(m.t));
     ui::draw_text(dl, v(m.r.x0, m.r.y0 - L - 1 * s), c, label, {m.r.x0, m.r.y0 - L - 2 * s, label_x1, m.r.y0});
     if (!m.in_hbm) {
-        dl->AddRectFilled(a, b, rgba(45, 45, 52));
-        for (float d = 0; d < (b.x - a.x) + (b.y - a.y); d += 14 * s) {
-            const float x0 = a.x + std::max(0.0f, d - (b.y - a.y)), y0 = a.y + std::min(d, b.y - a.y);
-            const float x1 = a.x + std::min(d, b.x - a.x), y1 = a.y + std::max(0.0f, d - (b.x - a.x));
-            dl->AddLine(v(x0, y0), v(x1, y1), rgba(70, 70, 80));
-        }
+        hatch(dl, a, b, 14 * s);
         const Rect box{a.x + 4 * s, a.y, b.x - 4 * s, b.y};
-        // Two lines, or their short form in a narrow box (the compare view on a projector).
-        const bool full = a.x + 8 * s + ImGui::CalcTextSize("tiles stay on chip").x <= box.x1;
-        ui::draw_text(dl, v(a.x + 8 * s, (a.y + b.y) / 2 - L - 1 * s), kText, full ? "never in HBM:" : "never", box);
-        ui::draw_text(dl, v(a.x + 8 * s, (a.y + b.y) / 2 + 1 * s), kText, full ? "tiles stay on chip" : "in HBM", box);
+        // Two lines, or their short form in a narrow box (the compare view on a projector), or
+        // none where even that would be cut: the legend's hatched swatch says it.
+        const float room = box.x1 - (a.x + 8 * s);
+        const bool full = ImGui::CalcTextSize("tiles stay on chip").x <= room;
+        if (full || ImGui::CalcTextSize("in HBM").x <= room) {
+            ui::draw_text(dl, v(a.x + 8 * s, (a.y + b.y) / 2 - L - 1 * s), kText, full ? "never in HBM:" : "never", box);
+            ui::draw_text(dl, v(a.x + 8 * s, (a.y + b.y) / 2 + 1 * s), kText, full ? "tiles stay on chip" : "in HBM", box);
+        }
         dl->AddRect(a, b, with_alpha(c, 200), 0, 0, 2 * s);
         return;
     }
@@ -118,17 +127,18 @@ void draw_matrix(ImDrawList* dl, const MatrixBox& m, float label_x1, float s) {
     dl->AddRect(a, b, c, 0, 0, 1.5f * s);
 }
 
-float legend(ImDrawList* dl, const std::vector<Tensor>& tensors, float x0, float y0, float x_max, float s, bool draw) {
+float legend(ImDrawList* dl, const std::vector<Tensor>& tensors, bool on_chip, float x0, float y0, float x_max, float s, bool draw) {
     const float L = ImGui::GetTextLineHeight(), sw = 0.8f * L, row_h = L + 4 * s;
     float x = x0, y = y0;
-    auto item = [&](Rgba c, const char* text, bool outline) {
+    auto item = [&](Rgba c, const char* text, bool outline, bool hatched = false) {
         const float w = ImGui::CalcTextSize(text).x + sw + 12 * s;
         if (x + w > x_max && x > x0) {
             x = x0;
             y += row_h;
         }
         if (draw) {
-            dl->AddRectFilled(v(x, y + 0.1f * L), v(x + sw, y + 0.1f * L + sw), c);
+            if (hatched) hatch(dl, v(x, y + 0.1f * L), v(x + sw, y + 0.1f * L + sw), 0.3f * sw);
+            else dl->AddRectFilled(v(x, y + 0.1f * L), v(x + sw, y + 0.1f * L + sw), c);
             if (outline) dl->AddRect(v(x, y + 0.1f * L), v(x + sw, y + 0.1f * L + sw), kBoxBorder);
             ui::draw_text(dl, v(x + sw + 4 * s, y), kText, text, {x0, y, x_max, y + L});
         }
@@ -139,6 +149,7 @@ float legend(ImDrawList* dl, const std::vector<Tensor>& tensors, float x0, float
     item(kLoadHighlight, "loading HBM->SRAM", true);
     item(kStoreHighlight, "storing SRAM->HBM", true);
     item(with_alpha(tensor_color(Tensor::Q), 60), "in HBM", true);
+    if (on_chip) item(0, "never in HBM", true, true);
     item(tensor_color(Tensor::Q), "resident in an SM's SRAM", true);
     item(kComputeGreen, "SM computing", true);
     return y + row_h - y0;

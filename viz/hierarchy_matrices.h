@@ -21,8 +21,9 @@ std::vector<MatrixBox> layout_matrices(const Rect& hbm, const Trace& tr, const P
 Rect tile_rect(const MatrixBox& m, int64_t row0, int64_t rows, int64_t col0, int64_t cols);
 // `label_x1`: where the next matrix's label starts (the label is elided before it).
 void draw_matrix(ImDrawList* dl, const MatrixBox& m, float label_x1, float s);
-// The legend, flowing over as many rows as the width needs. With `draw` false it only measures:
-// returns the height it takes.
-float legend(ImDrawList* dl, const std::vector<Tensor>& tensors, float x0, float y0, float x_max, float s, bool draw);
+// The legend, flowing over as many rows as the width needs, with a hatched "never in HBM" swatch
+// when `on_chip` (a matrix drawn hatched). With `draw` false it only measures: returns the height
+// it takes.
+float legend(ImDrawList* dl, const std::vector<Tensor>& tensors, bool on_chip, float x0, float y0, float x_max, float s, bool draw);
 
 }  // namespace flashsim::viz

@@ -136,11 +136,12 @@ void panel_hierarchy(AppState& app, Side& side, const char* side_name, const Dra
     const float W = x1 - x0;
     // The legend's height depends on the width (it flows over rows), so measure it first.
     std::vector<Tensor> legend_tensors;
+    bool on_chip = false;  // a matrix that never reaches HBM (FlashAttention's S, P): the legend explains its hatching
     {
         const Rect probe{x0, top, x0 + W * (W > 60 * L ? 0.54f : 0.46f), ctx.p1.y};
-        for (const auto& m : layout_matrices(probe, tr, pb.plan(), s)) legend_tensors.push_back(m.t);
+        for (const auto& m : layout_matrices(probe, tr, pb.plan(), s)) legend_tensors.push_back(m.t), on_chip |= !m.in_hbm;
     }
-    const float legend_h = legend(dl, legend_tensors, x0, 0, x1, s, false) + 6 * s;
+    const float legend_h = legend(dl, legend_tensors, on_chip, x0, 0, x1, s, false) + 6 * s;
     const float y1 = ctx.p1.y - legend_h;
     // The L2 box is wide enough for its size ("40.0 MB"); the HBM box takes about half.
     const float l2_w = std::max(W * 0.07f, ImGui::CalcTextSize("000 MB").x + 14 * s);
@@ -282,7 +283,8 @@ void panel_hierarchy(AppState& app, Side& side, const char* side_name, const Dra
         const std::string line2 = smv.cta < 0 ? std::string("") : smv.has_op ? op_text(smv.op) : std::string("done: waits for the kernel to end");
         const std::string line2_short = smv.cta < 0 ? std::string("") : smv.has_op ? op_text_short(smv.op) : std::string("done");
         const Rgba line2_color = !(smv.has_op && smv.op.moves_data()) ? kText : smv.op.kind == OpKind::load ? kLoadHighlight : kStoreHighlight;
-        ui::draw_text_fit(dl, v(b.box.x0 + 8 * s, b.box.y0 + 6 * s + L), line2_color, {line2, line2_short}, in);
+        ui::draw_text_fit(dl, v(b.box.x0 + 8 * s, b.box.y0 + 6 * s + L), line2_color,
+                          {line2, line2_short, line2_short.substr(0, line2_short.find(' '))}, in);  // last: "load", "store"
         // SRAM budget bar.
         dl->AddRectFilled(v(b.bar.x0, b.bar.y0), v(b.bar.x1, b.bar.y1), rgba(50, 52, 62));
         const float fx = b.bar.x0 + (b.bar.x1 - b.bar.x0) * float(std::min(1.0, double(r.footprint.sram_bytes) / cap));
@@ -313,7 +315,7 @@ void panel_hierarchy(AppState& app, Side& side, const char* side_name, const Dra
         dl->AddRectFilled(v(r_.x0, r_.y0), v(r_.x1, r_.y1), c, 3 * s);
         dl->AddRect(v(r_.x0, r_.y0), v(r_.x1, r_.y1), rgba(0, 0, 0), 3 * s, 0, 1.5f * s);
     }
-    legend(dl, legend_tensors, sc.hbm.x0, y1 + 6 * s, x1, s, true);
+    legend(dl, legend_tensors, on_chip, sc.hbm.x0, y1 + 6 * s, x1, s, true);
 
     // Record what was drawn.
     DrawRecord& rec = app.record;
