@@ -19,8 +19,9 @@
 //
 // Last, several waves (2048 CTAs, two per SM, groups of G = 8 and 32 sweeping G tiles, as v5's
 // forward at N = 1024 and 4096), with ld.global.cg, cp.async.cg, and cp.async.cg double-buffered
-// as v5 loads its tiles: how far apart the readers of a tile are in the first wave and in the
-// later ones, and (under ncu) the share of their reads the tags see.
+// as v5 loads its tiles, waiting 2500 and then 6500 cycles a tile (v5's own pace): how far apart
+// the readers of a tile are in the first wave and in the later ones, and (under ncu) the share of
+// their reads the tags see.
 //
 // The question it answers: the L2 request coalescer merges reads of a sector that arrive close
 // in time (kernels/micro/l2_merge: 0-250 cycles merge, 4000 never); FlashAttention's CTAs of one
@@ -208,7 +209,9 @@ int main() {
 
     // Several waves, as FlashAttention's forward launches them: 2048 CTAs (7.76 waves of 2 per SM,
     // held to 2 by shared memory), groups of G consecutive CTAs sweeping the same T tiles (v5 at
-    // N = 1024 and 4096 with 128-row tiles: G = T = 8 and 32), 2500 cycles a tile. Per group and
+    // N = 1024 and 4096 with 128-row tiles: G = T = 8 and 32), 2500 cycles a tile, then 6500 (v5's
+    // time per tile at those shapes: 0.236 ms / 7.76 waves / 8 tiles and 0.883 / 7.76 / 32 at about
+    // 1.76 GHz, kernels/measurements/nvidia-h200-2026-12-01-n1024-4096.json). Per group and
     // tile: the spread of its readers' stamps, and how many read within 256 ns of the earliest
     // (in step, for the coalescer) and on how many TPCs (smid / 2) those sit. Groups all of whose
     // CTAs are in the first wave (block index < 2 x SMs) apart from the later ones.
@@ -219,15 +222,17 @@ int main() {
     CHECK(cudaMalloc(&wsmids, wave_ctas * sizeof(int)));
     const int two_per_sm = int(p.sharedMemPerMultiprocessor) / 2 - 2 * kTileBytes - 4096;
     CHECK(cudaFuncSetAttribute(sweep, cudaFuncAttributeMaxDynamicSharedMemorySize, two_per_sm));
-    std::printf("waves: %d CTAs, %d bytes of dynamic shared memory each (two per SM), spin 2500 cycles\n", wave_ctas, two_per_sm);
+    std::printf("waves: %d CTAs, %d bytes of dynamic shared memory each (two per SM), spin 2500 cycles a tile (the lines "
+                "without a spin field), then 6500 (the lines ending in spin=6500)\n", wave_ctas, two_per_sm);
     std::printf("waves mode G T part groups spread_first_tile_median_ns spread_mid_tile_median_ns spread_last_tile_median_ns "
                 "in_step_share_mid in_step_tpcs_mid (mode 0: ld.global.cg; 1: cp.async.cg; 2: cp.async.cg double-buffered; "
                 "launches in this order)\n");
+    for (int spin : {2500, 6500})
     for (int mode : {0, 1, 2})
     for (int g_t : {8, 32}) {
         const int group = g_t, tl = g_t;
         flush<<<4 * p.multiProcessorCount, 256>>>(junk, flush_bytes / 16);
-        sweep<<<wave_ctas, kThreads, two_per_sm>>>(data, tl, group, 2500, wstamps, wsmids, sink, mode);
+        sweep<<<wave_ctas, kThreads, two_per_sm>>>(data, tl, group, spin, wstamps, wsmids, sink, mode);
         CHECK(cudaGetLastError());
         CHECK(cudaDeviceSynchronize());
         std::vector<unsigned long long> h(size_t(wave_ctas) * tl);
@@ -269,8 +274,9 @@ int main() {
             double mean_share = 0, mean_tpcs = 0;
             for (double x : share) mean_share += x / n;
             for (double x : tpcs) mean_tpcs += x / n;
-            std::printf("waves %d %d %d %s %d %.0f %.0f %.0f %.3f %.2f\n", mode, group, tl, later ? "later" : "first", n,
-                        percentile(s0, 0.5), percentile(sm_, 0.5), percentile(sl, 0.5), mean_share, mean_tpcs);
+            std::printf("waves %d %d %d %s %d %.0f %.0f %.0f %.3f %.2f%s\n", mode, group, tl, later ? "later" : "first", n,
+                        percentile(s0, 0.5), percentile(sm_, 0.5), percentile(sl, 0.5), mean_share, mean_tpcs,
+                        spin == 2500 ? "" : " spin=6500");
         }
     }
     return 0;
