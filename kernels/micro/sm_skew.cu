@@ -19,7 +19,8 @@
 //
 // Last, several waves (2048 CTAs, two per SM, groups of G = 8 and 32 sweeping G tiles, as v5's
 // forward at N = 1024 and 4096), with ld.global.cg, cp.async.cg, and cp.async.cg double-buffered
-// as v5 loads its tiles, waiting 2500 and then 6500 cycles a tile (v5's own pace): how far apart
+// as v5 loads its tiles, waiting 2500 and then 6500 cycles a tile (v5's own pace), then 6500 with
+// two tiles a step from two regions (v5's Kj and Vj, cp.async only): how far apart
 // the readers of a tile are in the first wave and in the later ones, and (under ncu) the share of
 // their reads the tags see.
 //
@@ -41,11 +42,16 @@ __device__ __forceinline__ void copy_async(int4* dst, const int4* src) {
     asm volatile("cp.async.cg.shared.global [%0], [%1], 16;" ::"r"(d), "l"(src) : "memory");
 }
 
+// pair: each step also reads tile j of a second region (as v5 reads Kj and Vj), into the dynamic
+// shared memory (launch with 2 tiles of it or more).
 __global__ void __launch_bounds__(kThreads) sweep(const int4* data, int tiles, int group, long long spin,
-                                                  unsigned long long* stamps, int* smids, float* sink, int mode = 0) {
+                                                  unsigned long long* stamps, int* smids, float* sink, int mode = 0,
+                                                  int pair = 0) {
     __shared__ int4 buf[2][kTileBytes / 16];
+    extern __shared__ int4 buf2[];  // [2][kTileBytes / 16] when pair
     const int g = blockIdx.x / group;
     const int4* base = data + size_t(g) * size_t(tiles) * (kTileBytes / 16);
+    const int4* base2 = base + size_t(gridDim.x / group) * size_t(tiles) * (kTileBytes / 16);
     unsigned acc = 0;
     if (threadIdx.x == 0) {
         unsigned s;
@@ -60,6 +66,16 @@ __global__ void __launch_bounds__(kThreads) sweep(const int4* data, int tiles, i
             const int i = threadIdx.x + k * kThreads;
             if (mode == 0) tile[i] = __ldcg(src + i);
             else copy_async(tile + i, src + i);
+        }
+        if (pair) {
+            const int4* src2 = base2 + size_t(j) * (kTileBytes / 16);
+            int4* tile2 = buf2 + (j & 1) * (kTileBytes / 16);
+#pragma unroll
+            for (int k = 0; k < kTileBytes / 16 / kThreads; ++k) {
+                const int i = threadIdx.x + k * kThreads;
+                if (mode == 0) tile2[i] = __ldcg(src2 + i);
+                else copy_async(tile2 + i, src2 + i);
+            }
         }
         if (mode != 0) asm volatile("cp.async.commit_group;" ::: "memory");
     };
@@ -79,6 +95,7 @@ __global__ void __launch_bounds__(kThreads) sweep(const int4* data, int tiles, i
         }
         __syncthreads();
         acc = fold_bits(acc, buf[j & 1][(threadIdx.x * 7 + j) % (kTileBytes / 16)]);
+        if (pair) acc = fold_bits(acc, buf2[(j & 1) * (kTileBytes / 16) + (threadIdx.x * 5 + j) % (kTileBytes / 16)]);
         const long long t0 = clock64();
         while (clock64() - t0 < spin) {
         }
@@ -223,16 +240,18 @@ int main() {
     const int two_per_sm = int(p.sharedMemPerMultiprocessor) / 2 - 2 * kTileBytes - 4096;
     CHECK(cudaFuncSetAttribute(sweep, cudaFuncAttributeMaxDynamicSharedMemorySize, two_per_sm));
     std::printf("waves: %d CTAs, %d bytes of dynamic shared memory each (two per SM), spin 2500 cycles a tile (the lines "
-                "without a spin field), then 6500 (the lines ending in spin=6500)\n", wave_ctas, two_per_sm);
+                "without a spin field), then 6500 (the lines ending in spin=6500), then 6500 with two tiles a step from two "
+                "regions, as v5 reads Kj and Vj (spin=6500 pair; cp.async modes only)\n", wave_ctas, two_per_sm);
     std::printf("waves mode G T part groups spread_first_tile_median_ns spread_mid_tile_median_ns spread_last_tile_median_ns "
                 "in_step_share_mid in_step_tpcs_mid (mode 0: ld.global.cg; 1: cp.async.cg; 2: cp.async.cg double-buffered; "
                 "launches in this order)\n");
-    for (int spin : {2500, 6500})
+    for (int spin : {2500, 6500, -6500})  // -6500: 6500 cycles, two tiles a step (pair)
     for (int mode : {0, 1, 2})
     for (int g_t : {8, 32}) {
-        const int group = g_t, tl = g_t;
+        if (spin < 0 && mode == 0) continue;
+        const int group = g_t, tl = g_t, pair = spin < 0;
         flush<<<4 * p.multiProcessorCount, 256>>>(junk, flush_bytes / 16);
-        sweep<<<wave_ctas, kThreads, two_per_sm>>>(data, tl, group, spin, wstamps, wsmids, sink, mode);
+        sweep<<<wave_ctas, kThreads, two_per_sm>>>(data, tl, group, pair ? -spin : spin, wstamps, wsmids, sink, mode, pair);
         CHECK(cudaGetLastError());
         CHECK(cudaDeviceSynchronize());
         std::vector<unsigned long long> h(size_t(wave_ctas) * tl);
@@ -276,7 +295,7 @@ int main() {
             for (double x : tpcs) mean_tpcs += x / n;
             std::printf("waves %d %d %d %s %d %.0f %.0f %.0f %.3f %.2f%s\n", mode, group, tl, later ? "later" : "first", n,
                         percentile(s0, 0.5), percentile(sm_, 0.5), percentile(sl, 0.5), mean_share, mean_tpcs,
-                        spin == 2500 ? "" : " spin=6500");
+                        spin == 2500 ? "" : spin > 0 ? " spin=6500" : " spin=6500 pair");
         }
     }
     return 0;
