@@ -20,7 +20,8 @@
 // Last, several waves (2048 CTAs, two per SM, groups of G = 8 and 32 sweeping G tiles, as v5's
 // forward at N = 1024 and 4096), with ld.global.cg, cp.async.cg, and cp.async.cg double-buffered
 // as v5 loads its tiles, waiting 2500 and then 6500 cycles a tile (v5's own pace), then 6500 with
-// two tiles a step from two regions (v5's Kj and Vj, cp.async only): how far apart
+// two tiles a step from two regions (v5's Kj and Vj, cp.async only; the double-buffered ones also
+// print every CTA's %smid and first and last stamps, "cta" lines): how far apart
 // the readers of a tile are in the first wave and in the later ones, and (under ncu) the share of
 // their reads the tags see.
 //
@@ -258,6 +259,14 @@ int main() {
         std::vector<int> ws(static_cast<size_t>(wave_ctas));
         CHECK(cudaMemcpy(h.data(), wstamps, h.size() * sizeof(h[0]), cudaMemcpyDeviceToHost));
         CHECK(cudaMemcpy(ws.data(), wsmids, ws.size() * sizeof(int), cudaMemcpyDeviceToHost));
+        if (pair && mode == 2) {  // every CTA's SM and stamps: where and when the GPU starts each CTA
+            unsigned long long t_min = ~0ull;
+            for (unsigned long long x : h) t_min = std::min(t_min, x);
+            std::printf("cta G block smid first_tile_ns last_tile_ns (spin=6500 pair, mode 2; ns from the kernel's first stamp)\n");
+            for (int b = 0; b < wave_ctas; ++b)
+                std::printf("cta %d %d %d %llu %llu\n", group, b, ws[size_t(b)], h[size_t(b) * tl] - t_min,
+                            h[size_t(b) * tl + tl - 1] - t_min);
+        }
         for (int later = 0; later < 2; ++later) {
             std::vector<double> s0, sm_, sl, share, tpcs;
             int n = 0;
