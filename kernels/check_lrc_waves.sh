@@ -12,8 +12,8 @@ set -u
 O=${1:?usage: check_lrc_waves.sh OUT_DIR FA_BENCH}
 FA=${2:?usage: check_lrc_waves.sh OUT_DIR FA_BENCH}
 mkdir -p "$O"
-gpu=$(nvidia-smi --query-gpu=name --format=csv,noheader | head -1)
-slug=$(echo "$gpu" | tr 'A-Z' 'a-z' | sed -E 's/[^a-z0-9]+/-/g; s/^-//; s/-$//')
+. "$(dirname "$0")/gpu_slug.sh"
+slug=$(gpu_slug)
 f="$O/$slug-$(date -u +%Y-%m-%d)-lrc_waves.txt"
 m=gpu__time_duration.sum,dram__bytes_read.sum,lts__t_sectors_op_read.sum,lts__t_sectors_srcunit_tex_op_read.sum
 m=$m,lts__t_sectors_srcunit_ltcfabric.sum,l1tex__m_xbar2l1tex_read_sectors.sum,sm__sass_data_bytes_mem_global_op_ldgsts.sum

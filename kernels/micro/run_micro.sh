@@ -7,8 +7,8 @@ set -u
 B=${1:?usage: run_micro.sh BUILD_DIR OUT_DIR}
 O=${2:?usage: run_micro.sh BUILD_DIR OUT_DIR}
 mkdir -p "$O"
-gpu=$(nvidia-smi --query-gpu=name --format=csv,noheader | head -1)
-slug=$(echo "$gpu" | tr 'A-Z' 'a-z' | sed -E 's/[^a-z0-9]+/-/g; s/^-//; s/-$//')
+. "$(dirname "$0")/../gpu_slug.sh"
+slug=$(gpu_slug)
 day=$(date -u +%Y-%m-%d)
 shift 2
 names=${*:-mem_latency_bw loaded_chase clock_under_load launch_cost mma_rate ldmatrix_mma_mix issue_latency l2_writeback l2_clean_order sram_issue l2_stream l2_partition cta_retire red_throughput l2_merge write_stream tile_stream cta_placement sm_skew}
