@@ -59,25 +59,17 @@ __global__ void __launch_bounds__(kThreads) sweep(const int4* data, int tiles, i
         asm volatile("mov.u32 %0, %%smid;" : "=r"(s));
         smids[blockIdx.x] = int(s);
     }
-    auto issue = [&](int j) {
-        const int4* src = base + size_t(j) * (kTileBytes / 16);
-        int4* tile = buf[j & 1];
+    auto load = [&](const int4* src, int4* tile) {
 #pragma unroll
         for (int k = 0; k < kTileBytes / 16 / kThreads; ++k) {
             const int i = threadIdx.x + k * kThreads;
             if (mode == 0) tile[i] = __ldcg(src + i);
             else copy_async(tile + i, src + i);
         }
-        if (pair) {
-            const int4* src2 = base2 + size_t(j) * (kTileBytes / 16);
-            int4* tile2 = buf2 + (j & 1) * (kTileBytes / 16);
-#pragma unroll
-            for (int k = 0; k < kTileBytes / 16 / kThreads; ++k) {
-                const int i = threadIdx.x + k * kThreads;
-                if (mode == 0) tile2[i] = __ldcg(src2 + i);
-                else copy_async(tile2 + i, src2 + i);
-            }
-        }
+    };
+    auto issue = [&](int j) {
+        load(base + size_t(j) * (kTileBytes / 16), buf[j & 1]);
+        if (pair) load(base2 + size_t(j) * (kTileBytes / 16), buf2 + (j & 1) * (kTileBytes / 16));
         if (mode != 0) asm volatile("cp.async.commit_group;" ::: "memory");
     };
     if (mode == 2) issue(0);
