@@ -26,7 +26,8 @@ _LABELS = {
 
 # The cross-check's metrics (docs/fidelity.md) as people say them.
 _METRICS = {"hbm_read": "HBM bytes read", "hbm_write": "HBM bytes written", "l2_traffic": "L2 traffic",
-            "l2_requests": "L2 requests x 32 B", "time_ncu": "kernel time (ncu)", "time_events": "time (CUDA events)"}
+            "l2_requests": "L2 requests x 32 B", "time_ncu": "kernel time (ncu)", "time_events": "time (CUDA events)",
+            "cycles": "SM cycles", "l2_reads": "L2 read bytes the SMs receive"}
 
 
 def _axes(ax, figsize=(6.4, 4.4)):

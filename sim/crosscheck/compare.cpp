@@ -24,13 +24,13 @@ bool is_unfused(const std::string& algo) {
 }  // namespace
 
 const char* metric_key(Metric m) {
-    static const char* k[] = {"hbm_read", "hbm_write", "l2_traffic", "l2_requests", "time_ncu", "time_events", "cycles"};
+    static const char* k[] = {"hbm_read", "hbm_write", "l2_traffic", "l2_requests", "time_ncu", "time_events", "cycles", "l2_reads"};
     return k[size_t(m)];
 }
 
 const char* metric_name(Metric m) {
     static const char* k[] = {"HBM read", "HBM write", "L2 traffic", "L2 requests", "time (ncu)", "time (events)",
-                              "SM cycles"};
+                              "SM cycles", "L2 reads to SM"};
     return k[size_t(m)];
 }
 
@@ -61,6 +61,7 @@ void fill_measured(Comparison& c, const MeasuredRun& run) {
         M[size_t(Metric::l2_requests)].measured = n.l2_request_bytes();
         if (n.gpu_time_ns) M[size_t(Metric::time_ncu)].measured = *n.gpu_time_ns * 1e-9;
         M[size_t(Metric::cycles)].measured = n.sm_cycles_max;
+        if (n.xbar_read_sectors) M[size_t(Metric::l2_reads)].measured = 32.0 * *n.xbar_read_sectors;
     }
     if (run.time_ms_median) M[size_t(Metric::time_events)].measured = *run.time_ms_median * 1e-3;
 }
@@ -113,6 +114,9 @@ void fill_simulated(Comparison& c, const SimOutcome& s, const GpuSpec& g) {
                            g.background_l2_write_bytes_per_s * background_seconds;
     M[size_t(Metric::l2_traffic)].simulated = l2_seen;
     M[size_t(Metric::l2_requests)].simulated = l2_seen;
+    M[size_t(Metric::l2_reads)].simulated = double(t.global_read_bytes + t.l2_coalesced_bytes);
+    c.sim_reads_to_tags = double(t.global_read_bytes);
+    c.sim_writes_seen = l2_seen - double(t.global_read_bytes);
     if (!r.paper_mode) c.sim_dirty_bytes = double(r.l2_dirty_bytes_at_end);
     // mma.sync m16n8k16 (fp16, bf16): 2 x 16 x 8 x 16 = 4096 FLOPs per warp-instruction; one
     // MUFU.EX2 per exponential per lane.

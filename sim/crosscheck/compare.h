@@ -16,6 +16,9 @@
 //   time_ncu      gpu__time_duration.sum                  timing.seconds
 //   time_events   CUDA-event median (L2 flushed)          timing.seconds
 //   cycles        sm__cycles_elapsed.max (schema 2)       timing.cycles (the preset's clock)
+//   l2_reads      l1tex__m_xbar2l1tex_read_sectors x 32   global read bytes + coalesced bytes
+//                 (the read sectors the SMs receive from the L2; every SM receives all it asks
+//                 for after its L1, what the request coalescer answers included)
 #pragma once
 #include <array>
 #include <map>
@@ -31,8 +34,8 @@
 
 namespace flashsim::crosscheck {
 
-enum class Metric : uint8_t { hbm_read, hbm_write, l2_traffic, l2_requests, time_ncu, time_events, cycles };
-inline constexpr size_t kMetricCount = 7;
+enum class Metric : uint8_t { hbm_read, hbm_write, l2_traffic, l2_requests, time_ncu, time_events, cycles, l2_reads };
+inline constexpr size_t kMetricCount = 8;
 const char* metric_key(Metric m);   // "hbm_read"
 const char* metric_name(Metric m);  // "HBM read"
 bool metric_is_time(Metric m);      // values in seconds
@@ -55,6 +58,10 @@ struct Comparison {
     std::string sim_bottleneck;
     std::array<MetricPair, kMetricCount> metrics{};
     std::optional<double> sim_dirty_bytes;  // l2_dirty_bytes_at_end (L2 model only)
+    // The simulated read bytes that reach the L2's tags (global_read_bytes: l2_reads less what the
+    // model's request coalescer answers) and the write bytes as ncu counts them (l2_traffic's
+    // write part: see fill_simulated); with l2_reads, the parts of l2_traffic (report.cpp).
+    std::optional<double> sim_reads_to_tags, sim_writes_seen;
     std::optional<double> sim_tflops;       // the papers' FLOPs over the simulated time
     // Warp-instructions the issue model counted, when it counts all of every kernel's (kernels
     // that issue everything on CUDA cores: v1-v4); beside ncu's smsp__inst_executed.sum.

@@ -32,6 +32,13 @@ struct NcuMetrics {
     std::optional<double> lts_write_sectors;   // lts__t_sectors_op_write.sum
     std::optional<double> lts_atom_sectors;    // lts__t_sectors_op_atom.sum
     std::optional<double> lts_red_sectors;     // lts__t_sectors_op_red.sum
+    // Where the L2's read sectors come from (files from 2026-12-02 on): the read sectors the SMs
+    // receive (every SM receives all it asked for after its L1), those of the SMs' requests that
+    // reach the tags (the rest the request coalescer answers), and the sectors that cross between
+    // the two L2 partitions, every op (counted at the far partition's tags, in op_read/op_write).
+    std::optional<double> xbar_read_sectors;   // l1tex__m_xbar2l1tex_read_sectors.sum
+    std::optional<double> lts_tex_read_sectors;  // lts__t_sectors_srcunit_tex_op_read.sum
+    std::optional<double> lts_fabric_sectors;  // lts__t_sectors_srcunit_ltcfabric.sum
     std::optional<double> shared_wavefronts;   // l1tex__data_pipe_lsu_wavefronts_mem_shared.sum
     std::optional<double> gpu_time_ns;         // gpu__time_duration.sum
     // Clock, cycles and issue (schema 2 on).

@@ -2,6 +2,7 @@
 #include "sim/crosscheck/report.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <map>
@@ -203,6 +204,71 @@ void pipe_table(std::ostringstream& o, const std::vector<Comparison>& cs) {
     version_medians(o, "MUFU instructions", xu_errs);
 }
 
+// Files with ncu's read sectors by source: L2 traffic in its parts, measured and simulated, and
+// each part's share of the L2 traffic's error. Measured: reads = the read sectors the SMs receive
+// (l1tex__m_xbar2l1tex_read_sectors), tags = the share of them that reaches the L2's tags
+// (lts__t_sectors_srcunit_tex_op_read; the request coalescer answers the rest), hop = the read
+// sectors at the tags that are not the SMs' (op_read less tex: those crossing between the two L2
+// partitions), writes = op_write + atom + red sectors, all x 32 bytes; other = lts__t_bytes less
+// tags + hop + writes. Simulated: Metric::l2_reads, Comparison::sim_reads_to_tags, no hop,
+// sim_writes_seen, no other. The points add up to the L2 traffic's error: (sim - meas) of each
+// part in points of the measured L2 traffic.
+void l2_parts_table(std::ostringstream& o, const std::vector<Comparison>& cs) {
+    constexpr size_t kParts = 5;
+    auto points = [](const Comparison& c) -> std::optional<std::array<double, kParts>> {
+        if (!c.run.ncu || !c.sim_reads_to_tags || !c.sim_writes_seen || !c.at(Metric::l2_reads).simulated) return std::nullopt;
+        const NcuMetrics& n = *c.run.ncu;
+        if (!n.xbar_read_sectors || !n.lts_tex_read_sectors || !n.lts_read_sectors || !n.lts_write_sectors || !n.lts_bytes ||
+            !(*n.lts_bytes > 0))
+            return std::nullopt;
+        const double reads = 32 * *n.xbar_read_sectors, tags = 32 * *n.lts_tex_read_sectors,
+                     hop = 32 * (*n.lts_read_sectors - *n.lts_tex_read_sectors),
+                     writes = 32 * (*n.lts_write_sectors + n.lts_atom_sectors.value_or(0) + n.lts_red_sectors.value_or(0)),
+                     other = *n.lts_bytes - (tags + hop + writes), lts = *n.lts_bytes;
+        const double sr = *c.at(Metric::l2_reads).simulated, st = *c.sim_reads_to_tags;
+        return std::array<double, kParts>{100 * (sr - reads) / lts, 100 * ((reads - tags) - (sr - st)) / lts, -100 * hop / lts,
+                                          100 * (*c.sim_writes_seen - writes) / lts, -100 * other / lts};
+    };
+    bool any = false;
+    for (const auto& c : cs) any = any || points(c).has_value();
+    if (!any) return;
+    o << "\nL2 traffic in parts, MB: reads = read sectors the SMs receive (l1tex__m_xbar2l1tex_read_sectors),\n"
+         "tags = the share of them that reaches the L2 tags (lts__t_sectors_srcunit_tex_op_read; the request\n"
+         "coalescer answers the rest), hop = the other read sectors at the tags (op_read - tex: crossing between\n"
+         "the two L2 partitions; not modelled), writes = write, atomic and reduction sectors, other = the rest\n"
+         "of lts__t_bytes; pts = (sim - meas) of each part in points of the measured L2 traffic (they add up\n"
+         "to the L2 traffic's err): reads, coalescing, hop, writes, other\n";
+    o << kKeyHead << "   reads     sim     err  tags  sim     hop  writes  reads  coal   hop write other\n";
+    std::map<int64_t, std::vector<double>> read_errs;
+    std::map<int64_t, std::array<std::vector<double>, kParts>> pts;
+    auto pt = [](double v) { return fmt("%+.1f", v); };
+    for (const auto& c : cs) {
+        const auto p = points(c);
+        if (!p) continue;
+        const NcuMetrics& n = *c.run.ncu;
+        const double reads = 32 * *n.xbar_read_sectors, sr = *c.at(Metric::l2_reads).simulated, st = *c.sim_reads_to_tags;
+        const MetricPair rp = c.at(Metric::l2_reads);
+        if (const auto e = rp.rel_err()) read_errs[c.run.version].push_back(std::fabs(*e));
+        for (size_t i = 0; i < kParts; ++i) pts[c.run.version][i].push_back((*p)[i]);
+        o << run_key(c) << pad(num(reads * 1e-6), 8) << pad(num(sr * 1e-6), 8) << pad(format_rel_err(rp.rel_err()), 8)
+          << pad(reads > 0 ? fmt("%.2f", 32 * *n.lts_tex_read_sectors / reads) : "-", 6) << pad(sr > 0 ? fmt("%.2f", st / sr) : "-", 5)
+          << pad(num(32e-6 * (*n.lts_read_sectors - *n.lts_tex_read_sectors)), 8)
+          << pad(num(32e-6 * (*n.lts_write_sectors + n.lts_atom_sectors.value_or(0) + n.lts_red_sectors.value_or(0))), 8);
+        for (double v : *p) o << ' ' << pad(pt(v), 5);
+        o << "\n";
+    }
+    version_medians(o, "reads to the SMs", read_errs);
+    const char* names[kParts] = {"reads", "coalescing", "hop", "writes", "other"};
+    for (auto& [v, parts] : pts) {
+        o << "  v" << v << ": median points,";
+        for (size_t i = 0; i < kParts; ++i) {
+            std::sort(parts[i].begin(), parts[i].end());
+            o << (i ? ", " : " ") << names[i] << " " << pt(sorted_median(parts[i], [](double x) { return x; }));
+        }
+        o << "\n";
+    }
+}
+
 void wide_table(std::ostringstream& o, const std::vector<Comparison>& cs) {
     o << "bytes in MB (1e6), times in ms, cycles in millions; err = (sim - meas) / meas\n" << kKeyHead;
     for (size_t mi = 0; mi < kMetricCount; ++mi)
@@ -370,6 +436,7 @@ std::string format_text(const CrosscheckReport& r, bool wide) {
             instruction_table(o, cs);
         }
         pipe_table(o, cs);
+        l2_parts_table(o, cs);
     }
     // Notes: what the simulator refused, what the mapping assumed, runs that failed or lacked ncu.
     std::set<std::string> assumed;

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <sstream>
 #include <nlohmann/json.hpp>
 
 #include "sim/core/errors.h"
@@ -316,6 +317,54 @@ TEST_CASE("the L2 traffic compared with ncu's counts a written byte 1 + (partiti
         CHECK(*c.at(Metric::l2_traffic).simulated == doctest::Approx(rd + (partitions == 2 ? 1.5 : 1.0) * wr));
         CHECK(*c.at(Metric::l2_requests).simulated == *c.at(Metric::l2_traffic).simulated);
     }
+}
+
+TEST_CASE("the L2 traffic's parts: what the SMs receive, what reaches the tags, the hop, and points that add up to the error") {
+    MeasuredRun r = run_of(5, "fa2");
+    r.B = 1, r.H = 1, r.N = 16384, r.Br = 64, r.Bc = 64, r.causal = false;  // 256 CTAs of one head: two on an SM share K, V
+    GpuSpec g = load_gpu("h200");
+    apply_override(g, "l2_coalesce_window_ns=505");  // so that some reads are answered by the coalescer
+    const SimConfig cfg = sim_config_for(r);
+    const RunResult x = simulate(cfg.problem, cfg.schedule, g, crosscheck_sim_options());
+    const double rd = double(x.counts.total.global_read_bytes), co = double(x.counts.total.l2_coalesced_bytes);
+    REQUIRE(co > 0);
+    // Measured parts in sectors: received, to tags, read and write sectors at the tags, and
+    // lts__t_bytes with 3200 bytes of another kind.
+    NcuMetrics n;
+    n.xbar_read_sectors = 30e6, n.lts_tex_read_sectors = 21e6, n.lts_read_sectors = 24e6, n.lts_write_sectors = 1.5e6;
+    n.lts_atom_sectors = 0, n.lts_red_sectors = 0;
+    n.lts_bytes = 32 * (24e6 + 1.5e6) + 3.2e6;
+    r.ncu = n;
+    const Comparison c = compare_run(r.label(), r, g, crosscheck_sim_options());
+    REQUIRE(c.sim_error.empty());
+    CHECK(*c.at(Metric::l2_reads).measured == 32 * 30e6);
+    CHECK(*c.at(Metric::l2_reads).simulated == rd + co);
+    CHECK(*c.sim_reads_to_tags == rd);
+    CHECK(*c.sim_reads_to_tags + *c.sim_writes_seen == doctest::Approx(*c.at(Metric::l2_traffic).simulated));
+    // The report's row: five points (reads, coalescing, hop, writes, other) whose sum is the L2
+    // traffic's error, each from the parts above.
+    const std::string text = format_text(build_report("test", {c}, g), false);
+    const size_t at = text.find("L2 traffic in parts");
+    REQUIRE(at != std::string::npos);
+    const size_t row = text.find("\nv5 ", at);
+    REQUIRE(row != std::string::npos);
+    std::istringstream in(text.substr(row + 1, text.find('\n', row + 1) - row - 1));
+    std::vector<std::string> f;
+    for (std::string w; in >> w;) f.push_back(w);
+    INFO(text.substr(row + 1, 120));
+    REQUIRE(f.size() == 15);  // v5 N d, 3 reads columns, 2 shares, hop, writes, 5 points
+    const double lts = *n.lts_bytes;
+    const double want[5] = {100 * (rd + co - 960e6) / lts, 100 * ((960e6 - 672e6) - co) / lts, -100 * 96e6 / lts,
+                            100 * (*c.sim_writes_seen - 48e6) / lts, -100 * 3.2e6 / lts};
+    double sum = 0;
+    for (int i = 0; i < 5; ++i) {
+        const double got = std::stod(f[size_t(10 + i)]);
+        CHECK(std::fabs(got - want[i]) <= 0.05 + 1e-9);  // printed to 0.1 point
+        sum += got;
+    }
+    CHECK(std::fabs(sum - 100 * *c.at(Metric::l2_traffic).rel_err()) <= 5 * 0.05 + 1e-9);
+    CHECK(f[6] == "0.70");                                        // measured share to the tags
+    CHECK(std::stod(f[7]) == doctest::Approx(rd / (rd + co)).epsilon(0.01));
 }
 
 TEST_CASE("a configuration the simulator refuses is recorded with its reason, not thrown") {

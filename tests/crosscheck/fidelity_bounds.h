@@ -315,6 +315,22 @@ inline const std::vector<FidelityBound>& fidelity_bounds() {
         {"nvidia-h200-2026-12-05-n4096.json", 4, Metric::cycles, "l2", 0.06},  // median 0.041, worst 0.051
         {"nvidia-h200-2026-12-05-n4096.json", 5, Metric::cycles, "l2", 0.03},  // median 0.014, worst 0.023
         {"nvidia-h200-2026-12-05-n4096.json", 6, Metric::cycles, "l2", 0.08},  // median 0.027, worst 0.065
+        // The read sectors the SMs receive (l1tex__m_xbar2l1tex_read_sectors; files of 2026-12-02 on),
+        // bounded where the replay reads them (the 2026-12-05 files), at least 0.01.
+        {"nvidia-h200-2026-12-05-n1024.json", 1, Metric::l2_reads, "l2", 0.01},  // median 0.006, worst 0.006
+        {"nvidia-h200-2026-12-05-n1024.json", 2, Metric::l2_reads, "l2", 0.28},  // median 0.234, worst 0.250
+        {"nvidia-h200-2026-12-05-n1024.json", 3, Metric::l2_reads, "l2", 0.06},  // median 0.023, worst 0.046
+        {"nvidia-h200-2026-12-05-n1024.json", 4, Metric::l2_reads, "l2", 0.05},  // median 0.022, worst 0.044
+        {"nvidia-h200-2026-12-05-n1024.json", 5, Metric::l2_reads, "l2", 0.01},  // median 0.000, worst 0.001
+        {"nvidia-h200-2026-12-05-n1024.json", 6, Metric::l2_reads, "l2", 0.01},  // median 0.000, worst 0.000
+        {"nvidia-h200-2026-12-05-n16384-v5v6.json", 5, Metric::l2_reads, "l2", 0.01},  // median 0.000, worst 0.000
+        {"nvidia-h200-2026-12-05-n16384-v5v6.json", 6, Metric::l2_reads, "l2", 0.01},  // median 0.000, worst 0.000
+        {"nvidia-h200-2026-12-05-n4096.json", 1, Metric::l2_reads, "l2", 0.02},  // median 0.012, worst 0.013
+        {"nvidia-h200-2026-12-05-n4096.json", 2, Metric::l2_reads, "l2", 0.28},  // median 0.234, worst 0.250
+        {"nvidia-h200-2026-12-05-n4096.json", 3, Metric::l2_reads, "l2", 0.01},  // median 0.000, worst 0.001
+        {"nvidia-h200-2026-12-05-n4096.json", 4, Metric::l2_reads, "l2", 0.12},  // median 0.054, worst 0.107
+        {"nvidia-h200-2026-12-05-n4096.json", 5, Metric::l2_reads, "l2", 0.01},  // median 0.000, worst 0.000
+        {"nvidia-h200-2026-12-05-n4096.json", 6, Metric::l2_reads, "l2", 0.01},  // median 0.000, worst 0.000
         {"nvidia-h200-2026-12-02-v7.json", 7, Metric::hbm_read, "l2", 0.05},  // median 0.003, worst 0.040
         {"nvidia-h200-2026-12-02-v7.json", 7, Metric::hbm_write, "l2", 0.04},  // median 0.013, worst 0.036
         {"nvidia-h200-2026-12-02-v7.json", 7, Metric::l2_traffic, "l2", 0.14},  // median 0.052, worst 0.127

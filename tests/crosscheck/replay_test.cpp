@@ -40,7 +40,7 @@ const testing::FidelityBound* bound_for(const std::string& file, int64_t version
 }
 
 const char* metric_enum(Metric m) {
-    static const char* k[] = {"hbm_read", "hbm_write", "l2_traffic", "l2_requests", "time_ncu", "time_events", "cycles"};
+    static const char* k[] = {"hbm_read", "hbm_write", "l2_traffic", "l2_requests", "time_ncu", "time_events", "cycles", "l2_reads"};
     return k[size_t(m)];
 }
 
