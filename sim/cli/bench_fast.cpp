@@ -179,7 +179,10 @@ void run_case(Case& c, int64_t granule_cap) {
         const Traffic &ft = f.counts.total, &et = e.counts.total;
         c.err_hbm_read = rel(double(ft.hbm_read_bytes), double(et.hbm_read_bytes));
         c.err_hbm_write = rel(double(ft.hbm_write_bytes), double(et.hbm_write_bytes));
-        c.err_l2 = rel(double(ft.global_read_bytes + ft.global_write_bytes), double(et.global_read_bytes + et.global_write_bytes));
+        // L2 traffic: the requests (the trace's, never sampled) and the reads that cross between the
+        // partitions (sampled like the misses).
+        c.err_l2 = rel(double(ft.global_read_bytes + ft.global_write_bytes + ft.l2_hop_bytes),
+                       double(et.global_read_bytes + et.global_write_bytes + et.l2_hop_bytes));
         c.err_time = rel(f.timing.seconds, e.timing.seconds);
         if (c.err_time > kMaxTimeRelErr)
             for (const double nudge : kNudges) {

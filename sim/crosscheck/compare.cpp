@@ -110,13 +110,16 @@ void fill_simulated(Comparison& c, const SimOutcome& s, const GpuSpec& g) {
     // were counted in both. The model counts the bytes the SMs write; the comparison counts
     // them as ncu does, 1 + (partitions - 1) / partitions times.
     const double write_seen = r.paper_mode || g.l2_partitions <= 1 ? 1.0 : 1.0 + double(g.l2_partitions - 1) / double(g.l2_partitions);
-    const double l2_seen = double(t.global_read_bytes) + write_seen * double(t.global_write_bytes) +
-                           g.background_l2_write_bytes_per_s * background_seconds;
+    // The reads that cross between the partitions are looked up at the far partition's tags too
+    // (l2_cache.h, the partition hop; ncu: lts__t_sectors_srcunit_ltcfabric).
+    const double writes_seen = write_seen * double(t.global_write_bytes) + g.background_l2_write_bytes_per_s * background_seconds;
+    const double l2_seen = double(t.global_read_bytes) + double(t.l2_hop_bytes) + writes_seen;
     M[size_t(Metric::l2_traffic)].simulated = l2_seen;
     M[size_t(Metric::l2_requests)].simulated = l2_seen;
     M[size_t(Metric::l2_reads)].simulated = double(t.global_read_bytes + t.l2_coalesced_bytes);
     c.sim_reads_to_tags = double(t.global_read_bytes);
-    c.sim_writes_seen = l2_seen - double(t.global_read_bytes);
+    c.sim_hop = double(t.l2_hop_bytes);
+    c.sim_writes_seen = writes_seen;
     if (!r.paper_mode) c.sim_dirty_bytes = double(r.l2_dirty_bytes_at_end);
     // mma.sync m16n8k16 (fp16, bf16): 2 x 16 x 8 x 16 = 4096 FLOPs per warp-instruction; one
     // MUFU.EX2 per exponential per lane.

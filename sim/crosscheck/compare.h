@@ -11,8 +11,9 @@
 //   hbm_read      dram__bytes_read.sum                    counts.total.hbm_read_bytes
 //   hbm_write     dram__bytes_write.sum                   counts.total.hbm_write_bytes (dirty
 //                                                         lines left in L2 shown beside it)
-//   l2_traffic    lts__t_bytes.sum                        global read + write bytes
-//   l2_requests   (lts__t_sectors_op_{read,write,atom,red}) x 32   global read + write bytes
+//   l2_traffic    lts__t_bytes.sum                        global read bytes + l2_hop_bytes + write
+//                                                         bytes as ncu counts them (fill_simulated)
+//   l2_requests   (lts__t_sectors_op_{read,write,atom,red}) x 32   the same
 //   time_ncu      gpu__time_duration.sum                  timing.seconds
 //   time_events   CUDA-event median (L2 flushed)          timing.seconds
 //   cycles        sm__cycles_elapsed.max (schema 2)       timing.cycles (the preset's clock)
@@ -62,6 +63,8 @@ struct Comparison {
     // model's request coalescer answers) and the write bytes as ncu counts them (l2_traffic's
     // write part: see fill_simulated); with l2_reads, the parts of l2_traffic (report.cpp).
     std::optional<double> sim_reads_to_tags, sim_writes_seen;
+    // The simulated read bytes that cross between the two L2 partitions (Traffic::l2_hop_bytes).
+    std::optional<double> sim_hop;
     std::optional<double> sim_tflops;       // the papers' FLOPs over the simulated time
     // Warp-instructions the issue model counted, when it counts all of every kernel's (kernels
     // that issue everything on CUDA cores: v1-v4); beside ncu's smsp__inst_executed.sum.

@@ -210,7 +210,7 @@ void pipe_table(std::ostringstream& o, const std::vector<Comparison>& cs) {
 // (lts__t_sectors_srcunit_tex_op_read; the request coalescer answers the rest), hop = the read
 // sectors at the tags that are not the SMs' (op_read less tex: those crossing between the two L2
 // partitions), writes = op_write + atom + red sectors, all x 32 bytes; other = lts__t_bytes less
-// tags + hop + writes. Simulated: Metric::l2_reads, Comparison::sim_reads_to_tags, no hop,
+// tags + hop + writes. Simulated: Metric::l2_reads, Comparison::sim_reads_to_tags, sim_hop,
 // sim_writes_seen, no other. The points add up to the L2 traffic's error: (sim - meas) of each
 // part in points of the measured L2 traffic.
 void l2_parts_table(std::ostringstream& o, const std::vector<Comparison>& cs) {
@@ -226,7 +226,8 @@ void l2_parts_table(std::ostringstream& o, const std::vector<Comparison>& cs) {
                      writes = 32 * (*n.lts_write_sectors + n.lts_atom_sectors.value_or(0) + n.lts_red_sectors.value_or(0)),
                      other = *n.lts_bytes - (tags + hop + writes), lts = *n.lts_bytes;
         const double sr = *c.at(Metric::l2_reads).simulated, st = *c.sim_reads_to_tags;
-        return std::array<double, kParts>{100 * (sr - reads) / lts, 100 * ((reads - tags) - (sr - st)) / lts, -100 * hop / lts,
+        return std::array<double, kParts>{100 * (sr - reads) / lts, 100 * ((reads - tags) - (sr - st)) / lts,
+                                          100 * (c.sim_hop.value_or(0) - hop) / lts,
                                           100 * (*c.sim_writes_seen - writes) / lts, -100 * other / lts};
     };
     bool any = false;
@@ -235,10 +236,10 @@ void l2_parts_table(std::ostringstream& o, const std::vector<Comparison>& cs) {
     o << "\nL2 traffic in parts, MB: reads = read sectors the SMs receive (l1tex__m_xbar2l1tex_read_sectors),\n"
          "tags = the share of them that reaches the L2 tags (lts__t_sectors_srcunit_tex_op_read; the request\n"
          "coalescer answers the rest), hop = the other read sectors at the tags (op_read - tex: crossing between\n"
-         "the two L2 partitions; not modelled), writes = write, atomic and reduction sectors, other = the rest\n"
+         "the two L2 partitions; sim: l2_hop_bytes), writes = write, atomic and reduction sectors, other = the rest\n"
          "of lts__t_bytes; pts = (sim - meas) of each part in points of the measured L2 traffic (they add up\n"
          "to the L2 traffic's err): reads, coalescing, hop, writes, other\n";
-    o << kKeyHead << "   reads     sim     err  tags  sim     hop  writes  reads  coal   hop write other\n";
+    o << kKeyHead << "   reads     sim     err  tags  sim     hop     sim  writes  reads  coal   hop write other\n";
     std::map<int64_t, std::vector<double>> read_errs;
     std::map<int64_t, std::array<std::vector<double>, kParts>> pts;
     auto pt = [](double v) { return fmt("%+.1f", v); };
@@ -252,7 +253,7 @@ void l2_parts_table(std::ostringstream& o, const std::vector<Comparison>& cs) {
         for (size_t i = 0; i < kParts; ++i) pts[c.run.version][i].push_back((*p)[i]);
         o << run_key(c) << pad(num(reads * 1e-6), 8) << pad(num(sr * 1e-6), 8) << pad(format_rel_err(rp.rel_err()), 8)
           << pad(reads > 0 ? fmt("%.2f", 32 * *n.lts_tex_read_sectors / reads) : "-", 6) << pad(sr > 0 ? fmt("%.2f", st / sr) : "-", 5)
-          << pad(num(32e-6 * (*n.lts_read_sectors - *n.lts_tex_read_sectors)), 8)
+          << pad(num(32e-6 * (*n.lts_read_sectors - *n.lts_tex_read_sectors)), 8) << pad(num(scaled(c.sim_hop, 1e-6)), 8)
           << pad(num(32e-6 * (*n.lts_write_sectors + n.lts_atom_sectors.value_or(0) + n.lts_red_sectors.value_or(0))), 8);
         for (double v : *p) o << ' ' << pad(pt(v), 5);
         o << "\n";

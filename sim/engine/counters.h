@@ -24,11 +24,14 @@ struct Traffic {
     uint64_t atomic_bytes = 0;  // part of global_write_bytes done as read-modify-write at L2
     uint64_t l1_hit_bytes = 0;  // loads served by an SM's L1 (sim/engine/l1_cache.h): not in global_read_bytes
     uint64_t l2_coalesced_bytes = 0;  // loads coalesced before the L2's tags (l2_coalescer.h): not in global_read_bytes
+    // Read sectors that cross between the L2's two partitions (l2_cache.h, the partition hop): a
+    // second lookup at the far partition's tags, beside global_read_bytes, not in it.
+    uint64_t l2_hop_bytes = 0;
 
     // Every field, once: += and scaled() (and anything else that treats all fields alike) use it.
     static constexpr auto kFields = std::to_array<uint64_t Traffic::*>({
         &Traffic::global_read_bytes, &Traffic::global_write_bytes, &Traffic::hbm_read_bytes, &Traffic::hbm_write_bytes,
-        &Traffic::atomic_bytes, &Traffic::l1_hit_bytes, &Traffic::l2_coalesced_bytes});
+        &Traffic::atomic_bytes, &Traffic::l1_hit_bytes, &Traffic::l2_coalesced_bytes, &Traffic::l2_hop_bytes});
 
     Traffic& operator+=(const Traffic& o) {
         for (auto f : kFields) this->*f += o.*f;

@@ -88,6 +88,7 @@ CountResult merge_l2_counts(const CountResult& paper, const std::vector<Counters
             // Loads that never reached the L2's tags (an SM's L1, the request coalescer).
             t.l1_hit_bytes = l2.per_tensor[i].l1_hit_bytes;
             t.l2_coalesced_bytes = l2.per_tensor[i].l2_coalesced_bytes;
+            t.l2_hop_bytes = l2.per_tensor[i].l2_hop_bytes;
         }
         finish_totals(kc.counts);
         r.total += kc.counts;

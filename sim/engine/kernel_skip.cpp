@@ -289,7 +289,8 @@ void KernelRun::skip(int64_t ctas, const SkipMark& b, const SkipMark& m) {
 
 // Adds what the work not simulated, which sends `requests` to the L2 and moves `moved` trace
 // bytes, would have added, as the span from mark b to mark m (m now) did per byte moved: per
-// tensor, its misses per byte read and the bytes it made dirty per byte written (per byte moved
+// tensor, its misses and partition crossings per byte read and the bytes it made dirty per byte
+// written (per byte moved
 // for a tensor the span did not read or write), and the cycles (unless given) and sums. Returns
 // the cycles.
 double KernelRun::extrapolate(const SkipMark& b, const SkipMark& m, const std::array<Traffic, kTensorCount>& requests, double moved,
@@ -299,8 +300,9 @@ double KernelRun::extrapolate(const SkipMark& b, const SkipMark& m, const std::a
         Traffic& t = c_.per_tensor[i];
         const Traffic &now = m.counts.per_tensor[i], &before = b.counts.per_tensor[i], &r = requests[i];
         const auto per = [&](uint64_t skipped, uint64_t window) { return window > 0 ? double(skipped) / double(window) : n; };
-        t.hbm_read_bytes +=
-            scaled_delta(now.hbm_read_bytes, before.hbm_read_bytes, per(r.global_read_bytes, now.global_read_bytes - before.global_read_bytes));
+        const double read = per(r.global_read_bytes, now.global_read_bytes - before.global_read_bytes);
+        t.hbm_read_bytes += scaled_delta(now.hbm_read_bytes, before.hbm_read_bytes, read);
+        t.l2_hop_bytes += scaled_delta(now.l2_hop_bytes, before.l2_hop_bytes, read);  // crossings per byte read too
         // The bytes the span made dirty, written back or still dirty at its end: what the
         // skipped work writes back in a steady state (the span's own write-backs also follow the
         // ups and downs of the L2's dirty bytes).

@@ -116,7 +116,7 @@ L2Cache::RunEntry& L2Cache::run_entry(uint64_t key) {
     }
 }
 
-void L2Cache::remember_run(RunEntry& entry, uint64_t addr, uint64_t bytes, uint64_t sampled_bytes, bool dirty) {
+void L2Cache::remember_run(RunEntry& entry, uint64_t addr, uint64_t bytes, uint64_t sampled_bytes, bool dirty, uint8_t copied) {
     // A later granule of the run may have evicted an earlier one (a set holding more of the
     // run's granules than ways): such a run is not remembered; nor one too long for a reference.
     for (const Looked& l : looked_up_)
@@ -132,6 +132,7 @@ void L2Cache::remember_run(RunEntry& entry, uint64_t addr, uint64_t bytes, uint6
     run.stamp = clock_ + 1 - looked_up_.size();  // the ways' stamps were run.stamp + place
     run.sampled_bytes = sampled_bytes;
     run.dirty = dirty;
+    run.copied = copied;
     run.n = run.members = uint32_t(looked_up_.size());
     const uint64_t id = runs_.size();
     for (uint64_t k = 0; k < run.n; ++k) {
@@ -197,11 +198,32 @@ size_t L2Cache::victim_way(const uint64_t* lru) const {
     return v;
 }
 
-L2Access L2Cache::read(uint64_t addr, uint64_t bytes, Tensor owner) { return access(addr, bytes, owner, Kind::read); }
+L2Access L2Cache::read(uint64_t addr, uint64_t bytes, Tensor owner, int side) { return access(addr, bytes, owner, Kind::read, side); }
 L2Access L2Cache::write(uint64_t addr, uint64_t bytes, Tensor owner) { return access(addr, bytes, owner, Kind::write); }
 L2Access L2Cache::atomic(uint64_t addr, uint64_t bytes, Tensor owner) { return access(addr, bytes, owner, Kind::atomic); }
 
-L2Access L2Cache::access(uint64_t addr, uint64_t bytes, Tensor owner, Kind kind) {
+uint64_t L2Cache::run_hop(const Run& run, int side) {
+    const uint64_t spg = uint64_t(sectors_per_granule_), sb = uint64_t(sector_bytes_);
+    const uint64_t first_sector = per_sector(run.addr), end_sector = per_sector(run.addr + run.bytes + sb - 1);
+    const uint64_t end_granule = per_granule(end_sector + spg - 1);
+    uint64_t sectors = 0;
+    for (uint64_t g = per_granule(first_sector); g < end_granule; ++g) {
+        const size_t set = sampled_set(g);
+        if (set == SIZE_MAX) continue;
+        const size_t base = set * size_t(ways_);
+        uint64_t* tags = &meta_[2 * base];
+        const size_t k = ways_ == 16 ? find_way<16>(tags, g + 1) : find_way<0>(tags, g + 1);
+        uint64_t& state = tags[ways_ + int64_t(k)];  // the run is whole: every granule is in
+        if (side != kCopiedSide && home_of(g) == side) continue;
+        const uint64_t g0 = g * spg;
+        const uint64_t crossed = cross(state, inline_masks_ ? nullptr : &masks_[base + k],
+                                       SectorMask::range(int(std::max(first_sector, g0) - g0), int(std::min(end_sector, g0 + spg) - g0)));
+        if (side != kCopiedSide) sectors += crossed;
+    }
+    return sectors;
+}
+
+L2Access L2Cache::access(uint64_t addr, uint64_t bytes, Tensor owner, Kind kind, int side) {
     L2Access r;
     if (bytes == 0) return r;
     const uint64_t sb = uint64_t(sector_bytes_), spg = uint64_t(sectors_per_granule_);
@@ -232,6 +254,10 @@ L2Access L2Cache::access(uint64_t addr, uint64_t bytes, Tensor owner, Kind kind)
                 clock_ += run.n;
                 r.hit_bytes = r.sampled_bytes = run.sampled_bytes;
                 r.granules = run.n;
+                if (kind == Kind::read && side >= 0 && !(run.copied & (side == kCopiedSide ? 3 : 1 << side))) {
+                    r.hop_bytes = run_hop(run, side) * sb * uint64_t(sample_);
+                    run.copied |= uint8_t(side == kCopiedSide ? 3 : 1 << side);
+                }
                 entry->strikes = 0;
                 ++remembered_accesses_;
                 ++epoch_remembered_;
@@ -287,6 +313,14 @@ L2Access L2Cache::access(uint64_t addr, uint64_t bytes, Tensor owner, Kind kind)
             const Masks w = masks_of(tags, base, k);
             valid = w.valid;
             dirty = w.dirty;
+        } else if (m) {
+            m->copied = SectorMask{};
+        }
+        // The partition hop: what a read from the side that is not the granule's home asks and
+        // that side holds no copy of crosses (a granule just placed has no copies).
+        if (kind == Kind::read && side >= 0 && (side == kCopiedSide || home_of(g) != side)) {
+            const uint64_t crossed = cross(lru[k], m, need);
+            if (side != kCopiedSide) r.hop_bytes += crossed * sb * uint64_t(sample_);
         }
         const SectorMask present = need & valid;
         r.hit_bytes += uint64_t(present.count()) * sb * uint64_t(sample_);
@@ -317,7 +351,9 @@ L2Access L2Cache::access(uint64_t addr, uint64_t bytes, Tensor owner, Kind kind)
         }
         if (record) looked_up_.push_back({size_t(lru + k - meta_.data()), g});
     }
-    if (record) remember_run(*entry, addr, bytes, r.sampled_bytes, kind != Kind::read);
+    if (record)
+        remember_run(*entry, addr, bytes, r.sampled_bytes, kind != Kind::read,
+                     kind != Kind::read || side < 0 ? 0 : side == kCopiedSide ? 3 : uint8_t(1 << side));
     return r;
 }
 

@@ -33,6 +33,21 @@
 //     kRunStrikes times in a row (a thrashing cache) is no longer remembered: it would cost and
 //     never pay; nor is any run for a while when few accesses were answered by one lately
 //     (kRunEpoch). Tests compare with tests/engine/l2_reference.h access by access.
+//   - two partitions (the partition hop): a read from an SM on `side` 0 or 1 of a GPU whose L2 is
+//     two partitions (GpuSpec::l2_partitions = 2, side_of_sm) counts in hop_bytes the sectors it
+//     asks of a granule homed in the other partition (home_of: a bit of the granule's hash, half
+//     of all granules each) unless that side holds a copy: the first such read after the granule
+//     came into the cache makes the copy (one bit per way: the copy on the side that is not home),
+//     later reads from that side find it. So a granule read from both sides crosses once, one read
+//     from one side crosses half the time (kernels/micro/l2_partition: a line warmed by one SM is
+//     read by 66 of the 132 SMs at 291 cycles, by the other 66 at 377 the first time, 291 after).
+//     The copy takes no room in this model (the data of one kernel already sees l2_bytes / 2,
+//     GpuSpec::l2_data_bytes); it is kept per sector where a granule keeps masks, per half
+//     granule (a line of four sectors, or the whole granule when shorter) where the masks are
+//     inline. The home is the granule's: with line granules (the exact engine) the line's.
+//     Writes and atomics cross too (ncu counts their sectors 1.5 times: the cross-check does) but
+//     make no copy, drop none and count no hop here. side -1: no hop; kCopiedSide: the read makes
+//     the copies and counts nothing (MemorySystem::warm).
 #pragma once
 #include <array>
 #include <cstddef>
@@ -49,6 +64,7 @@ struct L2Access {
     uint64_t hbm_read_bytes = 0;   // sectors fetched from HBM
     uint64_t hbm_write_bytes = 0;  // dirty sectors written back by evictions this access caused
     uint64_t sampled_bytes = 0;    // sectors accessed in sampled sets (times S, as the others)
+    uint64_t hop_bytes = 0;        // sectors read across the two partitions (times S)
     uint64_t granules = 0;         // granules looked up in sampled sets (not times S)
     uint64_t sectors_touched = 0, granules_touched = 0;  // all the access spans, sampled or not
 };
@@ -88,14 +104,19 @@ public:
     // sectors, owner), valid and dirty masks unless they fit in the tag (for the work estimate;
     // remembered runs add a few bytes per tile).
     static constexpr size_t host_bytes_per_way(int64_t granule_bytes, int64_t sector_bytes) {
-        return 2 * sizeof(uint64_t) + (granule_bytes > kInlineSectors * sector_bytes ? 2 * sizeof(SectorMask) : 0);
+        return 2 * sizeof(uint64_t) + (granule_bytes > kInlineSectors * sector_bytes ? 3 * sizeof(SectorMask) : 0);
     }
 
     // Throws ConfigError when the geometry is inconsistent (sizes not multiples, < 1 set).
     L2Cache(int64_t capacity_bytes, int64_t line_bytes, int64_t sector_bytes, int64_t ways, int64_t granule_bytes,
             int64_t sample_every = 1);
 
-    L2Access read(uint64_t addr, uint64_t bytes, Tensor owner);
+    // side: the reading SM's partition (0 or 1), -1 for none, kCopiedSide (contract above).
+    static constexpr int kCopiedSide = 2;
+    L2Access read(uint64_t addr, uint64_t bytes, Tensor owner, int side = -1);
+    // The partition a granule is homed in (0 or 1): a bit of its hash that the set index (the
+    // hash modulo the sets, the sampling's low bits) does not follow.
+    static int home_of(uint64_t granule) { return int((set_hash(granule) >> 47) & 1); }
     L2Access write(uint64_t addr, uint64_t bytes, Tensor owner);
     L2Access atomic(uint64_t addr, uint64_t bytes, Tensor owner);
 
@@ -168,7 +189,7 @@ public:
 
 private:
     enum class Kind { read, write, atomic };
-    L2Access access(uint64_t addr, uint64_t bytes, Tensor owner, Kind kind);
+    L2Access access(uint64_t addr, uint64_t bytes, Tensor owner, Kind kind, int side = -1);
     // A way's state, split so a lookup touches only the tags of one set (a few host cache lines,
     // not the whole set's masks): for way k of the set whose first way is base, meta_[2 base + k]
     // = granule number + 1 (0 = empty; bits 0-47), meta_[2 base + ways + k] its state word (below),
@@ -180,15 +201,17 @@ private:
     //
     // The state word: bits 0-47 the LRU stamp (larger = more recently used; clock_ stays below
     // 2^48: an hour of lookups is about 2^42) or, with bit 63 (kRunRef), the way's run and place;
-    // bits 48-55 the count of dirty sectors; bits 56-60 the owner tensor.
+    // bits 48-55 the count of dirty sectors; bits 56-60 the owner tensor; with inline masks, bits
+    // 61 and 62 (kCopy) the copies of the granule's two halves on the side that is not its home.
     struct Masks {
-        SectorMask valid, dirty;
+        SectorMask valid, dirty, copied;  // copied: the sectors the side that is not home holds
     };
     // The valid and dirty sectors of way k of the set whose first way is base (tags: its tags),
     // from the tag word when masks are inline, else from masks_.
     Masks masks_of(const uint64_t* tags, size_t base, size_t k) const {
         if (!inline_masks_) return masks_[base + k];
-        return {SectorMask{{(tags[k] >> kValidShift) & kInlineMask, 0}}, SectorMask{{(tags[k] >> kInlineDirtyShift) & kInlineMask, 0}}};
+        return {SectorMask{{(tags[k] >> kValidShift) & kInlineMask, 0}}, SectorMask{{(tags[k] >> kInlineDirtyShift) & kInlineMask, 0}},
+                SectorMask{}};
     }
     void reset_way(size_t base, size_t k);  // way k of the set whose first way is base
     // The way of a set whose tag is key (granule + 1), or ways_ (W: the ways, 0 = ways_; the
@@ -206,12 +229,36 @@ private:
         uint64_t addr = 0, bytes = 0, stamp = 0, sampled_bytes = 0;
         uint32_t n = 0, members = 0;
         bool dirty = false;  // remembered from a write or atomic: every sector it needs is dirty too
+        uint8_t copied = 0;  // bit s: side s holds a copy of each of its granules homed in the other
     };
+    // Sectors of a whole remembered run read from `side` that cross to it (sampled, not yet times
+    // S), making the copies.
+    uint64_t run_hop(const Run& run, int side);
     // A way of a whole run holds, in place of its LRU stamp, kRunRef | run index << kRunPlaceBits
     // | its place in the run: its stamp is the run's stamp plus its place.
     static constexpr uint64_t kRunRef = uint64_t(1) << 63, kStampField = (uint64_t(1) << 48) - 1;
     static constexpr int kDirtyShift = 48, kOwnerShift = 56, kRunPlaceBits = 24;
-    static constexpr uint64_t kDirtyField = uint64_t(0xff) << kDirtyShift, kWayState = kDirtyField | uint64_t(0x1f) << kOwnerShift;
+    static constexpr int kCopyShift = 61;
+    static constexpr uint64_t kCopy = uint64_t(3) << kCopyShift;
+    // Sectors read from the side that is not home that cross, in the way whose state word is
+    // `state` and masks `m` (null: inline), given the sectors asked (need); makes their copies.
+    uint64_t cross(uint64_t& state, Masks* m, const SectorMask& need) const {
+        if (m) {
+            const SectorMask fresh = need & ~m->copied;
+            m->copied = m->copied | need;
+            return uint64_t(fresh.count());
+        }
+        uint64_t sectors = 0;
+        const int half = sectors_per_granule_ > 4 ? 4 : int(sectors_per_granule_);
+        for (int h = 0; h * half < sectors_per_granule_; ++h) {
+            const int n = (need & SectorMask::range(h * half, (h + 1) * half)).count();
+            const uint64_t bit = uint64_t(1) << (kCopyShift + h);
+            if (n && !(state & bit)) state |= bit, sectors += uint64_t(n);
+        }
+        return sectors;
+    }
+    static constexpr uint64_t kDirtyField = uint64_t(0xff) << kDirtyShift,
+                              kWayState = kDirtyField | uint64_t(0x1f) << kOwnerShift | kCopy;
     static_assert(kTensorCount <= 32, "the owner field holds 5 bits");
     static constexpr uint64_t kTagField = (uint64_t(1) << 48) - 1, kInlineMask = 0xff;
     static constexpr int kValidShift = 48, kInlineDirtyShift = 56;
@@ -234,7 +281,7 @@ private:
     };
     static uint64_t run_key(uint64_t addr, uint64_t bytes) { return (addr * 0x9E3779B97F4A7C15ull ^ bytes) | 1; }
     RunEntry& run_entry(uint64_t key);  // found or inserted
-    void remember_run(RunEntry& entry, uint64_t addr, uint64_t bytes, uint64_t sampled_bytes, bool dirty);
+    void remember_run(RunEntry& entry, uint64_t addr, uint64_t bytes, uint64_t sampled_bytes, bool dirty, uint8_t copied);
     void forget_runs();  // writes every run's stamps into its ways, then drop_runs()
     void drop_runs();    // an empty index and no runs (the ways must refer to none)
     // h % full_sets_ without a division (Lemire, Kaser and Kurz, "Faster remainder by direct

@@ -146,6 +146,10 @@ TransferTiming MemorySystem::transfer(const Op& op, int64_t sm, double t, Counte
     const bool l1 = through_l1 && l1_;
     uint64_t l1_hit_bytes = 0;
     if (l1 && op.kind != OpKind::load) map_.for_each_run(op, [&](uint64_t addr, uint64_t len) { l1_->invalidate(sm, addr, len); });
+    // The SM's L2 partition (l2_cache.h, the partition hop): TPCs (pairs of SMs) alternate. The
+    // GPU's map is irregular (kernels/micro/l2_partition: 66 SMs each, in TPC pairs); what the hop
+    // counts needs the halves, and a head's CTAs (placed on consecutive SMs) on both.
+    const int side = g_.l2_partitions == 2 ? int((sm / 2) % 2) : -1;
     auto l2_lookup = [&](uint64_t addr, uint64_t len) {
         const uint64_t sb = uint64_t(g_.l2_sector_bytes);
         if (count_edges) {  // before the write: whether the L2 holds the edges it is about to write
@@ -166,13 +170,14 @@ TransferTiming MemorySystem::transfer(const Op& op, int64_t sm, double t, Counte
             ++granule_span;
             return;
         }
-        L2Access x = op.kind == OpKind::load    ? l2_->read(addr, len, op.tensor)
+        L2Access x = op.kind == OpKind::load    ? l2_->read(addr, len, op.tensor, side)
                      : op.kind == OpKind::store ? l2_->write(addr, len, op.tensor)
                                                 : l2_->atomic(addr, len, op.tensor);
         a.hit_bytes += x.hit_bytes;
         a.hbm_read_bytes += x.hbm_read_bytes;
         a.hbm_write_bytes += x.hbm_write_bytes;
         a.sampled_bytes += x.sampled_bytes;
+        a.hop_bytes += x.hop_bytes;
         a.granules += x.granules;
         sector_span_bytes += x.sectors_touched * sb;
         granule_span += x.granules_touched;
@@ -191,6 +196,7 @@ TransferTiming MemorySystem::transfer(const Op& op, int64_t sm, double t, Counte
     tt.hbm_read_bytes += a.hbm_read_bytes;  // write-backs are charged to their owners at end_kernel
     tt.l1_hit_bytes += l1_hit_bytes;
     tt.l2_coalesced_bytes += coalesced_bytes;
+    tt.l2_hop_bytes += a.hop_bytes;
     // Bytes the SM sends to L2 in requests (l2_request_bytes); L1 hits send none.
     const uint64_t request_bytes = l2_request_bytes(op) - l1_hit_bytes;
     if (op.kind == OpKind::load) tt.global_read_bytes += request_bytes - coalesced_bytes;
@@ -317,7 +323,7 @@ void MemorySystem::warm(const Op& op, bool dirty) {
     l2_->count_sets = false;
     map_.for_each_run(op, [&](uint64_t addr, uint64_t len) {
         if (dirty) l2_->write(addr, len, op.tensor);
-        else l2_->read(addr, len, op.tensor);
+        else l2_->read(addr, len, op.tensor, g_.l2_partitions == 2 ? L2Cache::kCopiedSide : -1);
     });
     l2_->count_sets = true;
     l2_->writeback_bytes_by_tensor = kept;

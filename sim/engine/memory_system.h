@@ -137,7 +137,8 @@ public:
     const std::array<uint64_t, kTensorCount>& writebacks_so_far() const;
     // Looks op's tile up in the L2 as a load (dirty = false) or a store would, charging no time and
     // counting nothing, write-backs of the granules it evicts included: leaves the L2 holding what
-    // the skipped CTAs would have left. A no-op without the L2 model.
+    // the skipped CTAs would have left. A no-op without the L2 model. A load leaves the copies of
+    // both partitions (the partition hop, l2_cache.h: the skipped CTAs read from both).
     void warm(const Op& op, bool dirty);
     std::array<uint64_t, kTensorCount> dirty_bytes_by_tensor() const {
         return l2_ ? l2_->dirty_bytes_by_tensor() : std::array<uint64_t, kTensorCount>{};

@@ -27,7 +27,7 @@ namespace {
 nlohmann::json traffic_json(const Traffic& t) {
     return {{"global_read_bytes", t.global_read_bytes}, {"global_write_bytes", t.global_write_bytes},
             {"hbm_read_bytes", t.hbm_read_bytes},       {"hbm_write_bytes", t.hbm_write_bytes},
-            {"atomic_bytes", t.atomic_bytes}};
+            {"atomic_bytes", t.atomic_bytes},           {"l2_hop_bytes", t.l2_hop_bytes}};
 }
 
 nlohmann::json counters_json(const Counters& c) {

@@ -216,8 +216,8 @@ TEST_CASE("a compared run carries exactly the simulator's counts for its mapped 
         REQUIRE(g.l2_partitions <= 2);
         const double write_seen = g.l2_partitions == 2 ? 1.5 : 1.0;
         CHECK(*c.at(Metric::l2_traffic).simulated ==
-              doctest::Approx(double(profiled.global_read_bytes) + write_seen * double(profiled.global_write_bytes) +
-                              g.background_l2_write_bytes_per_s * seconds));
+              doctest::Approx(double(profiled.global_read_bytes) + double(profiled.l2_hop_bytes) +
+                              write_seen * double(profiled.global_write_bytes) + g.background_l2_write_bytes_per_s * seconds));
         CHECK(c.sim_timing == (r.timing.valid && r.timing.seconds > 0));
         CHECK(c.at(Metric::hbm_read).measured.has_value() == f.runs[i].ncu.has_value());
         if (f.runs[i].ncu) CHECK(*c.at(Metric::hbm_read).measured == *f.runs[i].ncu->dram_read_bytes);
@@ -301,7 +301,7 @@ TEST_CASE("a file's own background rates replace the preset's in what is compare
     CHECK(says(caveats(&f, g, own), "this file's own idle kernels"));
 }
 
-TEST_CASE("the L2 traffic compared with ncu's counts a written byte 1 + (partitions - 1) / partitions times") {
+TEST_CASE("the L2 traffic compared with ncu's counts a written byte 1 + (partitions - 1) / partitions times, and the reads that cross twice") {
     MeasuredRun r = run_of(5, "fa2");
     r.N = 1024, r.Br = 128, r.Bc = 64;
     for (const int64_t partitions : {int64_t(1), int64_t(2)}) {
@@ -312,9 +312,11 @@ TEST_CASE("the L2 traffic compared with ncu's counts a written byte 1 + (partiti
         REQUIRE(c.sim_error.empty());
         const SimConfig cfg = sim_config_for(r);
         const RunResult x = simulate(cfg.problem, cfg.schedule, g, crosscheck_sim_options());
-        const double rd = double(x.counts.total.global_read_bytes), wr = double(x.counts.total.global_write_bytes);
+        const double rd = double(x.counts.total.global_read_bytes), wr = double(x.counts.total.global_write_bytes),
+                     hop = double(x.counts.total.l2_hop_bytes);
         REQUIRE(wr > 0);
-        CHECK(*c.at(Metric::l2_traffic).simulated == doctest::Approx(rd + (partitions == 2 ? 1.5 : 1.0) * wr));
+        CHECK((hop > 0) == (partitions == 2));  // reads crossing between the partitions, seen at both
+        CHECK(*c.at(Metric::l2_traffic).simulated == doctest::Approx(rd + hop + (partitions == 2 ? 1.5 : 1.0) * wr));
         CHECK(*c.at(Metric::l2_requests).simulated == *c.at(Metric::l2_traffic).simulated);
     }
 }
@@ -340,7 +342,9 @@ TEST_CASE("the L2 traffic's parts: what the SMs receive, what reaches the tags, 
     CHECK(*c.at(Metric::l2_reads).measured == 32 * 30e6);
     CHECK(*c.at(Metric::l2_reads).simulated == rd + co);
     CHECK(*c.sim_reads_to_tags == rd);
-    CHECK(*c.sim_reads_to_tags + *c.sim_writes_seen == doctest::Approx(*c.at(Metric::l2_traffic).simulated));
+    const double hop = double(x.counts.total.l2_hop_bytes);
+    CHECK(*c.sim_hop == hop);
+    CHECK(*c.sim_reads_to_tags + hop + *c.sim_writes_seen == doctest::Approx(*c.at(Metric::l2_traffic).simulated));
     // The report's row: five points (reads, coalescing, hop, writes, other) whose sum is the L2
     // traffic's error, each from the parts above.
     const std::string text = format_text(build_report("test", {c}, g), false);
@@ -352,18 +356,19 @@ TEST_CASE("the L2 traffic's parts: what the SMs receive, what reaches the tags, 
     std::vector<std::string> f;
     for (std::string w; in >> w;) f.push_back(w);
     INFO(text.substr(row + 1, 120));
-    REQUIRE(f.size() == 15);  // v5 N d, 3 reads columns, 2 shares, hop, writes, 5 points
+    REQUIRE(f.size() == 16);  // v5 N d, 3 reads columns, 2 shares, hop and its sim, writes, 5 points
     const double lts = *n.lts_bytes;
-    const double want[5] = {100 * (rd + co - 960e6) / lts, 100 * ((960e6 - 672e6) - co) / lts, -100 * 96e6 / lts,
+    const double want[5] = {100 * (rd + co - 960e6) / lts, 100 * ((960e6 - 672e6) - co) / lts, 100 * (hop - 96e6) / lts,
                             100 * (*c.sim_writes_seen - 48e6) / lts, -100 * 3.2e6 / lts};
     double sum = 0;
     for (int i = 0; i < 5; ++i) {
-        const double got = std::stod(f[size_t(10 + i)]);
+        const double got = std::stod(f[size_t(11 + i)]);
         CHECK(std::fabs(got - want[i]) <= 0.05 + 1e-9);  // printed to 0.1 point
         sum += got;
     }
     CHECK(std::fabs(sum - 100 * *c.at(Metric::l2_traffic).rel_err()) <= 5 * 0.05 + 1e-9);
     CHECK(f[6] == "0.70");                                        // measured share to the tags
+    CHECK(std::stod(f[9]) == doctest::Approx(hop * 1e-6).epsilon(0.001));  // simulated hop, MB
     CHECK(std::stod(f[7]) == doctest::Approx(rd / (rd + co)).epsilon(0.01));
 }
 

@@ -288,6 +288,75 @@ TEST_CASE("with an L2 larger than the working set, FA2 reads Q, K and V from HBM
     CHECK(r.counts.total.global_read_bytes == matrix + 2 * Tr * matrix);
 }
 
+TEST_CASE("the partition hop: a granule read from both sides crosses once, from its home never, and again once evicted") {
+    const uint64_t region = 64 * 1024;
+    for (const int64_t granule : {int64_t(128), int64_t(256), int64_t(1024)}) {  // a line, two lines inline, masks
+        INFO("granule " << granule);
+        L2Cache c(8 << 20, 128, 32, 16, granule);
+        // The bytes of the region's granules homed away from `side`: what a first read from it crosses.
+        auto far = [&](int side) {
+            uint64_t b = 0;
+            for (uint64_t g = 0; g < region / uint64_t(granule); ++g) b += L2Cache::home_of(g) != side ? uint64_t(granule) : 0;
+            return b;
+        };
+        REQUIRE(far(0) > 0);
+        REQUIRE(far(1) > 0);
+        CHECK(far(0) + far(1) == region);
+        // Read as one run three times from side 0 (the third answered as a remembered run), then
+        // from side 1 (the run's copies made for it), then again from each.
+        CHECK(c.read(0, region, Tensor::K, 0).hop_bytes == far(0));
+        CHECK(c.read(0, region, Tensor::K, 0).hop_bytes == 0);
+        CHECK(c.read(0, region, Tensor::K, 0).hop_bytes == 0);
+        CHECK(c.remembered_accesses() == 1);
+        CHECK(c.read(0, region, Tensor::K, 1).hop_bytes == far(1));
+        CHECK(c.remembered_accesses() == 2);
+        CHECK(c.read(0, region, Tensor::K, 1).hop_bytes == 0);
+        CHECK(c.read(0, region, Tensor::K, 0).hop_bytes == 0);
+        // Writes and reads from no side cross nothing; a write drops no copy.
+        CHECK(c.write(0, region, Tensor::K).hop_bytes == 0);
+        CHECK(c.read(0, region, Tensor::K).hop_bytes == 0);
+        CHECK(c.read(0, region, Tensor::K, 1).hop_bytes == 0);
+        // Evicted (64 MiB read through the 8 MiB cache), the region crosses again, sector by
+        // sector: its first half of each 256 bytes, then the second half, from side 1.
+        c.read(1 << 24, 64 << 20, Tensor::V);
+        uint64_t hop = 0;
+        for (uint64_t half : {uint64_t(0), uint64_t(128)})
+            for (uint64_t a = half; a < region; a += 256) hop += c.read(a, 128, Tensor::K, 1).hop_bytes;
+        CHECK(hop == far(1));
+        // A read that makes copies without counting (MemorySystem::warm) leaves nothing to cross.
+        c.read(1 << 24, 64 << 20, Tensor::V);
+        CHECK(c.read(0, region, Tensor::K, L2Cache::kCopiedSide).hop_bytes == 0);
+        CHECK(c.read(0, region, Tensor::K, 0).hop_bytes == 0);
+        CHECK(c.read(0, region, Tensor::K, 1).hop_bytes == 0);
+    }
+}
+
+TEST_CASE("K and V, read by a head's CTAs on both partitions' SMs, cross between the L2 partitions exactly once") {
+    AttentionProblem p;
+    p.N = 2048;
+    p.d = 64;
+    p.H = 2;
+    p.B = 1;
+    SimOptions exact;
+    exact.exact = true;
+    const GpuSpec g = load_gpu("h100");
+    REQUIRE(g.l2_partitions == 2);
+    const RunResult r = simulate(p, Schedule{}, g, exact);
+    REQUIRE(!r.paper_mode);
+    const uint64_t matrix = uint64_t(p.B * p.H * p.N * p.d * p.es());
+    CHECK(r.counts.per_tensor[size_t(Tensor::K)].l2_hop_bytes == matrix);
+    CHECK(r.counts.per_tensor[size_t(Tensor::V)].l2_hop_bytes == matrix);
+    // Each block of Q has one reader: it crosses where its granules are homed away from that SM.
+    const uint64_t q = r.counts.per_tensor[size_t(Tensor::Q)].l2_hop_bytes;
+    CHECK(q > matrix / 4);
+    CHECK(q < 3 * matrix / 4);
+    CHECK(r.counts.total.l2_hop_bytes == 2 * matrix + q);
+    // One partition: nothing crosses.
+    GpuSpec one = g;
+    one.l2_partitions = 1;
+    CHECK(simulate(p, Schedule{}, one, exact).counts.total.l2_hop_bytes == 0);
+}
+
 TEST_CASE("dirty bytes at the end plus HBM writes equal the bytes written when the outputs fit") {
     AttentionProblem p;
     p.N = 2048;

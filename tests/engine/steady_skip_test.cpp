@@ -47,6 +47,9 @@ void check_fast_bounds(const RunResult& f, const RunResult& e) {
     }
     CHECK(rel(double(f.counts.total.hbm_read_bytes), double(e.counts.total.hbm_read_bytes)) <= 0.005);
     CHECK(rel(double(f.counts.total.hbm_write_bytes), double(e.counts.total.hbm_write_bytes)) <= 0.005);
+    // The reads that cross between the two L2 partitions (every preset these tests use has two).
+    REQUIRE(e.counts.total.l2_hop_bytes > 0);
+    CHECK(rel(double(f.counts.total.l2_hop_bytes), double(e.counts.total.l2_hop_bytes)) <= 0.005);
     CHECK(rel(f.timing.seconds, e.timing.seconds) <= 0.01);
     CHECK(std::isfinite(f.timing.seconds));
 }
