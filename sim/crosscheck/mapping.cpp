@@ -3,12 +3,24 @@
 
 #include <algorithm>
 #include <cctype>
+#include <regex>
 
 #include "sim/algorithms/algorithm.h"
 #include "sim/core/errors.h"
 #include "sim/crosscheck/kernel_properties.h"
 
 namespace flashsim::crosscheck {
+
+std::optional<std::pair<int64_t, int64_t>> cublas_tile(const std::vector<std::string>& kernels) {
+    // cuBLAS's Hopper kernels name their CTA tile: nvjet_sm90_hsh_256x128_64x4_1x2_h_bz_coopA_TNT
+    // (256 x 128, K step 64, 4 stages), sm90_xmma_gemm_..._tilesize128x256x64_...
+    static const std::regex tile("(?:^nvjet_sm\\d+_[a-z]+_|tilesize)(\\d{2,4})x(\\d{2,4})(?:_|x)");
+    for (const std::string& k : kernels) {
+        std::smatch m;
+        if (std::regex_search(k, m, tile)) return std::make_pair(std::stoll(m[1].str()), std::stoll(m[2].str()));
+    }
+    return std::nullopt;
+}
 
 SimConfig sim_config_for(const MeasuredRun& r) {
     if (r.algo.empty())
@@ -39,10 +51,19 @@ SimConfig sim_config_for(const MeasuredRun& r) {
         s.vanilla_gemm = GemmTiling::tiled;
         if (k.matmul_unit == "cublas") {
             // A GEMM tile never exceeds its matrix (small shapes: cuBLAS picks smaller tiles too).
-            s.Br = std::min(kCublasTileAssumed, p.N);
-            s.Bc = std::min(kCublasTileAssumed, p.Nk());
+            // The forward's first GEMM is Q K^T, whose output tile is the schedule's Br x Bc (the
+            // name does not say which side is which; Q's rows take the longer, as cuBLAS's P V
+            // tiles cover more query rows than keys). The backward's GEMMs tile other products
+            // (dV = P^T dO first) that the schedule's one tile does not stand for: assumed there.
+            int64_t rows = kCublasTileAssumed, cols = kCublasTileAssumed;
+            const std::optional<std::pair<int64_t, int64_t>> named =
+                r.ncu && p.pass == Pass::fwd ? cublas_tile(r.ncu->kernels) : std::nullopt;
+            if (named) rows = std::max(named->first, named->second), cols = std::min(named->first, named->second);
+            s.Br = std::min(rows, p.N);
+            s.Bc = std::min(cols, p.Nk());
             s.warps = 0;  // cuBLAS's warps are unknown too: the simulator's default
-            c.note = "cuBLAS tiles assumed " + std::to_string(kCublasTileAssumed) + "x" + std::to_string(kCublasTileAssumed);
+            c.note = named ? "cuBLAS tiles " + std::to_string(rows) + "x" + std::to_string(cols) + " (the first GEMM kernel's name)"
+                           : "cuBLAS tiles assumed " + std::to_string(kCublasTileAssumed) + "x" + std::to_string(kCublasTileAssumed);
         }
     } else if (algorithm_info(s.algo).engine.pingpong()) {
         c.intra_warpgroup_pipeline = r.intra_warpgroup_pipeline.value_or(false);

@@ -7,17 +7,22 @@
 //   pass              -> the problem's pass
 //   matmul_unit fma   -> matmul_unit=fma: scalar fp32 GEMMs on CUDA cores (versions 1, 3, 4)
 //               mma_sync, wgmma -> matmul_unit=tensor
-//               cublas -> matmul_unit=tensor, and for vanilla Br=Bc=kCublasTileAssumed: cuBLAS
-//                         picks its own CTA tiles, which the file does not record (it writes
-//                         64x64 to match v1); 128x128 is what cuBLAS's fp16 tensor-core GEMMs
-//                         commonly use on A100 and H100 for large M, N. The tile only changes L2
-//                         traffic (operand re-reads), not HBM bytes once re-reads hit in L2.
+//               cublas -> matmul_unit=tensor, and for vanilla the tile of the first GEMM
+//                         kernel's name (cublas_tile: nvjet_sm90_hsh_256x128_... -> Br=256,
+//                         Bc=128) in a forward pass, else Br=Bc=kCublasTileAssumed: cuBLAS picks
+//                         its own CTA tiles, which the file does not record (it writes 64x64 to
+//                         match v1); 128x128 is what cuBLAS's fp16 tensor-core GEMMs commonly use
+//                         on A100 and H100 for large M, N. The tile changes L2 traffic (operand
+//                         re-reads), not HBM bytes once re-reads hit in L2.
 //   vanilla           -> vanilla_gemm=tiled: real GEMMs issue every operand re-read to global memory
 //   block_order       -> the schedule's block_order for fa2 and fa3 (declared_block_order: versions
 //                        5 and 6 launch causal query blocks heaviest first)
 // So a new version of a known algorithm and unit needs no change here.
 #pragma once
+#include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "sim/core/problem.h"
 #include "sim/core/schedule.h"
@@ -26,6 +31,8 @@
 namespace flashsim::crosscheck {
 
 inline constexpr int64_t kCublasTileAssumed = 128;
+// The CTA tile (M, N) a cuBLAS kernel's name states, of the first of `kernels` that states one.
+std::optional<std::pair<int64_t, int64_t>> cublas_tile(const std::vector<std::string>& kernels);
 
 struct SimConfig {
     AttentionProblem problem;

@@ -40,6 +40,34 @@ Comparison with_error(const std::string& label, int64_t version, Metric m, doubl
 
 }  // namespace
 
+TEST_CASE("a cuBLAS kernel's name gives its tile, and a forward's first GEMM gives vanilla's Br and Bc") {
+    CHECK(cublas_tile({"nvjet_sm90_hsh_256x128_64x4_1x2_h_bz_coopA_TNT"}) == std::make_pair(int64_t(256), int64_t(128)));
+    CHECK(cublas_tile({"void v1_vanilla_tiled::row_softmax_kernel<__half>(const T1 *, T1 *, int, bool)",
+                       "nvjet_sm90_hsh_64x512_64x2_1x2_h_bz_coopB_NNT"}) == std::make_pair(int64_t(64), int64_t(512)));
+    CHECK(cublas_tile({"sm90_xmma_gemm_f16f16_f16f32_f32_tn_n_tilesize128x256x64_warpgroupsize1x1x1_execute_segment_k_off"}) ==
+          std::make_pair(int64_t(128), int64_t(256)));
+    CHECK_FALSE(cublas_tile({"void qk_gemm_kernel<__half>(const T1 *, const T1 *, T1 *, int, int, float)"}).has_value());
+    CHECK_FALSE(cublas_tile({}).has_value());
+
+    MeasuredRun r = run_of(2, "vanilla", "cublas");
+    r.N = 1024;
+    NcuMetrics n;
+    n.kernels = {"nvjet_sm90_hsh_128x256_64x4_2x1_v_bz_coopA_TNN", "void v1_vanilla_tiled::row_softmax_kernel<__half>(const T1 *)",
+                 "nvjet_sm90_hsh_64x512_64x2_1x2_h_bz_coopB_NNT"};
+    r.ncu = n;
+    const SimConfig fwd = sim_config_for(r);
+    CHECK(fwd.schedule.Br == 256);  // the longer side to the query rows
+    CHECK(fwd.schedule.Bc == 128);
+    CHECK(fwd.note.find("256x128") != std::string::npos);
+    r.N = 100;  // a tile never exceeds its matrix
+    CHECK(sim_config_for(r).schedule.Br == 100);
+    r.N = 1024;
+    r.pass = "bwd";  // the backward's first GEMM is dV = P^T dO: the assumed tile
+    const SimConfig bwd = sim_config_for(r);
+    CHECK(bwd.schedule.Br == kCublasTileAssumed);
+    CHECK(bwd.schedule.Bc == kCublasTileAssumed);
+}
+
 TEST_CASE("GPU names map to presets, and an unknown GPU asks for --gpu") {
     CHECK(preset_for_gpu("NVIDIA H100 80GB HBM3") == "h100");
     CHECK(preset_for_gpu("NVIDIA H100 PCIe") == "h100");
