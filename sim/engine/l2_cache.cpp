@@ -254,9 +254,10 @@ L2Access L2Cache::access(uint64_t addr, uint64_t bytes, Tensor owner, Kind kind,
                 clock_ += run.n;
                 r.hit_bytes = r.sampled_bytes = run.sampled_bytes;
                 r.granules = run.n;
-                if (kind == Kind::read && side >= 0 && !(run.copied & (side == kCopiedSide ? 3 : 1 << side))) {
+                const uint8_t sides = uint8_t(side == kCopiedSide ? 3 : side >= 0 ? 1 << side : 0);
+                if (kind == Kind::read && (run.copied & sides) != sides) {
                     r.hop_bytes = run_hop(run, side) * sb * uint64_t(sample_);
-                    run.copied |= uint8_t(side == kCopiedSide ? 3 : 1 << side);
+                    run.copied |= sides;
                 }
                 entry->strikes = 0;
                 ++remembered_accesses_;

@@ -328,6 +328,12 @@ TEST_CASE("the partition hop: a granule read from both sides crosses once, from 
         CHECK(c.read(0, region, Tensor::K, L2Cache::kCopiedSide).hop_bytes == 0);
         CHECK(c.read(0, region, Tensor::K, 0).hop_bytes == 0);
         CHECK(c.read(0, region, Tensor::K, 1).hop_bytes == 0);
+        // ... also when it is answered as a run remembered from one side's reads.
+        L2Cache w(8 << 20, 128, 32, 16, granule);
+        for (int i = 0; i < 3; ++i) w.read(0, region, Tensor::K, 0);
+        CHECK(w.read(0, region, Tensor::K, L2Cache::kCopiedSide).hop_bytes == 0);
+        CHECK(w.remembered_accesses() == 2);
+        CHECK(w.read(0, region, Tensor::K, 1).hop_bytes == 0);
     }
 }
 
