@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <regex>
 
 #include "sim/algorithms/algorithm.h"
 #include "sim/core/errors.h"
@@ -13,11 +12,30 @@ namespace flashsim::crosscheck {
 
 std::optional<std::pair<int64_t, int64_t>> cublas_tile(const std::vector<std::string>& kernels) {
     // cuBLAS's Hopper kernels name their CTA tile: nvjet_sm90_hsh_256x128_64x4_1x2_h_bz_coopA_TNT
-    // (256 x 128, K step 64, 4 stages), sm90_xmma_gemm_..._tilesize128x256x64_...
-    static const std::regex tile("(?:^nvjet_sm\\d+_[a-z]+_|tilesize)(\\d{2,4})x(\\d{2,4})(?:_|x)");
+    // (256 x 128, K step 64, 4 stages: the third '_'-field), sm90_xmma_gemm_..._tilesize128x256x64_...
+    // Read by hand, not by std::regex, whose matching recurses per character of a hostile name.
+    auto dims = [](const std::string& k, size_t at) -> std::optional<std::pair<int64_t, int64_t>> {
+        auto number = [&](size_t& i) -> int64_t {
+            const size_t from = i;
+            while (i < k.size() && i - from < 4 && std::isdigit(static_cast<unsigned char>(k[i]))) ++i;
+            return i - from >= 2 ? std::stoll(k.substr(from, i - from)) : 0;
+        };
+        size_t i = at;
+        const int64_t m = number(i);
+        if (!m || i >= k.size() || k[i] != 'x') return std::nullopt;
+        ++i;
+        const int64_t n = number(i);
+        if (!n || (i < k.size() && k[i] != '_' && k[i] != 'x')) return std::nullopt;
+        return std::make_pair(m, n);
+    };
     for (const std::string& k : kernels) {
-        std::smatch m;
-        if (std::regex_search(k, m, tile)) return std::make_pair(std::stoll(m[1].str()), std::stoll(m[2].str()));
+        if (k.rfind("nvjet_sm", 0) == 0) {
+            const size_t first = k.find('_', 6), second = first == std::string::npos ? first : k.find('_', first + 1);
+            if (second != std::string::npos)
+                if (const auto t = dims(k, second + 1)) return t;
+        }
+        if (const size_t at = k.find("tilesize"); at != std::string::npos)
+            if (const auto t = dims(k, at + 8)) return t;
     }
     return std::nullopt;
 }

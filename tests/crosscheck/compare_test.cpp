@@ -48,6 +48,10 @@ TEST_CASE("a cuBLAS kernel's name gives its tile, and a forward's first GEMM giv
           std::make_pair(int64_t(128), int64_t(256)));
     CHECK_FALSE(cublas_tile({"void qk_gemm_kernel<__half>(const T1 *, const T1 *, T1 *, int, int, float)"}).has_value());
     CHECK_FALSE(cublas_tile({}).has_value());
+    // Names that only look like tiles, and a hostile one, state none.
+    CHECK_FALSE(cublas_tile({"nvjet_sm90_hsh_0x0_64x4", "nvjet_sm90_hsh_12345x128_", "x_tilesize128x", "nvjet_", "tilesize"}).has_value());
+    CHECK_FALSE(cublas_tile({"nvjet_sm90_hsh_" + std::string(1 << 20, '7') + "x128_"}).has_value());
+    CHECK_FALSE(cublas_tile({std::string(1 << 20, 'x')}).has_value());
 
     MeasuredRun r = run_of(2, "vanilla", "cublas");
     r.N = 1024;
