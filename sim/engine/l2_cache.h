@@ -242,7 +242,7 @@ private:
     static constexpr uint64_t kCopy = uint64_t(3) << kCopyShift;
     // Sectors read from the side that is not home that cross, in the way whose state word is
     // `state` and masks `m` (null: inline), given the sectors asked (need); makes their copies.
-    uint64_t cross(uint64_t& state, Masks* m, const SectorMask& need) const {
+    uint64_t cross(uint64_t& state, Masks* m, const SectorMask& need) {
         if (m) {
             const SectorMask fresh = need & ~m->copied;
             m->copied = m->copied | need;
