@@ -215,23 +215,29 @@ void pipe_table(std::ostringstream& o, const std::vector<Comparison>& cs) {
 // part in points of the measured L2 traffic.
 void l2_parts_table(std::ostringstream& o, const std::vector<Comparison>& cs) {
     constexpr size_t kParts = 5;
-    auto points = [](const Comparison& c) -> std::optional<std::array<double, kParts>> {
+    struct Parts {
+        double reads, tags, hop, writes;    // measured, bytes
+        double sim_reads, sim_tags;         // simulated, bytes
+        std::array<double, kParts> points;  // reads, coalescing, hop, writes, other
+    };
+    auto parts = [](const Comparison& c) -> std::optional<Parts> {
         if (!c.run.ncu || !c.sim_reads_to_tags || !c.sim_writes_seen || !c.at(Metric::l2_reads).simulated) return std::nullopt;
         const NcuMetrics& n = *c.run.ncu;
         if (!n.xbar_read_sectors || !n.lts_tex_read_sectors || !n.lts_read_sectors || !n.lts_write_sectors || !n.lts_bytes ||
             !(*n.lts_bytes > 0))
             return std::nullopt;
-        const double reads = 32 * *n.xbar_read_sectors, tags = 32 * *n.lts_tex_read_sectors,
-                     hop = 32 * (*n.lts_read_sectors - *n.lts_tex_read_sectors),
-                     writes = 32 * (*n.lts_write_sectors + n.lts_atom_sectors.value_or(0) + n.lts_red_sectors.value_or(0)),
-                     other = *n.lts_bytes - (tags + hop + writes), lts = *n.lts_bytes;
-        const double sr = *c.at(Metric::l2_reads).simulated, st = *c.sim_reads_to_tags;
-        return std::array<double, kParts>{100 * (sr - reads) / lts, 100 * ((reads - tags) - (sr - st)) / lts,
-                                          100 * (c.sim_hop.value_or(0) - hop) / lts,
-                                          100 * (*c.sim_writes_seen - writes) / lts, -100 * other / lts};
+        Parts p{};
+        p.reads = 32 * *n.xbar_read_sectors, p.tags = 32 * *n.lts_tex_read_sectors;
+        p.hop = 32 * (*n.lts_read_sectors - *n.lts_tex_read_sectors);
+        p.writes = 32 * (*n.lts_write_sectors + n.lts_atom_sectors.value_or(0) + n.lts_red_sectors.value_or(0));
+        p.sim_reads = *c.at(Metric::l2_reads).simulated, p.sim_tags = *c.sim_reads_to_tags;
+        const double lts = *n.lts_bytes, other = lts - (p.tags + p.hop + p.writes);
+        p.points = {100 * (p.sim_reads - p.reads) / lts, 100 * ((p.reads - p.tags) - (p.sim_reads - p.sim_tags)) / lts,
+                    100 * (c.sim_hop.value_or(0) - p.hop) / lts, 100 * (*c.sim_writes_seen - p.writes) / lts, -100 * other / lts};
+        return p;
     };
     bool any = false;
-    for (const auto& c : cs) any = any || points(c).has_value();
+    for (const auto& c : cs) any = any || parts(c).has_value();
     if (!any) return;
     o << "\nL2 traffic in parts, MB: reads = read sectors the SMs receive (l1tex__m_xbar2l1tex_read_sectors),\n"
          "tags = the share of them that reaches the L2 tags (lts__t_sectors_srcunit_tex_op_read; the request\n"
@@ -243,28 +249,26 @@ void l2_parts_table(std::ostringstream& o, const std::vector<Comparison>& cs) {
     std::map<int64_t, std::vector<double>> read_errs;
     std::map<int64_t, std::array<std::vector<double>, kParts>> pts;
     auto pt = [](double v) { return fmt("%+.1f", v); };
+    auto share = [](double part, double whole) { return whole > 0 ? fmt("%.2f", part / whole) : std::string("-"); };
     for (const auto& c : cs) {
-        const auto p = points(c);
+        const auto p = parts(c);
         if (!p) continue;
-        const NcuMetrics& n = *c.run.ncu;
-        const double reads = 32 * *n.xbar_read_sectors, sr = *c.at(Metric::l2_reads).simulated, st = *c.sim_reads_to_tags;
         const MetricPair rp = c.at(Metric::l2_reads);
         if (const auto e = rp.rel_err()) read_errs[c.run.version].push_back(std::fabs(*e));
-        for (size_t i = 0; i < kParts; ++i) pts[c.run.version][i].push_back((*p)[i]);
-        o << run_key(c) << pad(num(reads * 1e-6), 8) << pad(num(sr * 1e-6), 8) << pad(format_rel_err(rp.rel_err()), 8)
-          << pad(reads > 0 ? fmt("%.2f", 32 * *n.lts_tex_read_sectors / reads) : "-", 6) << pad(sr > 0 ? fmt("%.2f", st / sr) : "-", 5)
-          << pad(num(32e-6 * (*n.lts_read_sectors - *n.lts_tex_read_sectors)), 8) << pad(num(scaled(c.sim_hop, 1e-6)), 8)
-          << pad(num(32e-6 * (*n.lts_write_sectors + n.lts_atom_sectors.value_or(0) + n.lts_red_sectors.value_or(0))), 8);
-        for (double v : *p) o << ' ' << pad(pt(v), 5);
+        for (size_t i = 0; i < kParts; ++i) pts[c.run.version][i].push_back(p->points[i]);
+        o << run_key(c) << pad(num(p->reads * 1e-6), 8) << pad(num(p->sim_reads * 1e-6), 8) << pad(format_rel_err(rp.rel_err()), 8)
+          << pad(share(p->tags, p->reads), 6) << pad(share(p->sim_tags, p->sim_reads), 5) << pad(num(p->hop * 1e-6), 8)
+          << pad(num(scaled(c.sim_hop, 1e-6)), 8) << pad(num(p->writes * 1e-6), 8);
+        for (double v : p->points) o << ' ' << pad(pt(v), 5);
         o << "\n";
     }
     version_medians(o, "reads to the SMs", read_errs);
     const char* names[kParts] = {"reads", "coalescing", "hop", "writes", "other"};
-    for (auto& [v, parts] : pts) {
+    for (auto& [v, each] : pts) {
         o << "  v" << v << ": median points,";
         for (size_t i = 0; i < kParts; ++i) {
-            std::sort(parts[i].begin(), parts[i].end());
-            o << (i ? ", " : " ") << names[i] << " " << pt(sorted_median(parts[i], [](double x) { return x; }));
+            std::sort(each[i].begin(), each[i].end());
+            o << (i ? ", " : " ") << names[i] << " " << pt(sorted_median(each[i], [](double x) { return x; }));
         }
         o << "\n";
     }
