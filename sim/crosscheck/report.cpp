@@ -241,11 +241,11 @@ void l2_parts_table(std::ostringstream& o, const std::vector<Comparison>& cs) {
     if (!any) return;
     o << "\nL2 traffic in parts, MB: reads = read sectors the SMs receive (l1tex__m_xbar2l1tex_read_sectors),\n"
          "tags = the share of them that reaches the L2 tags (lts__t_sectors_srcunit_tex_op_read; the request\n"
-         "coalescer answers the rest), hop = the other read sectors at the tags (op_read - tex: crossing between\n"
-         "the two L2 partitions; sim: l2_hop_bytes), writes = write, atomic and reduction sectors, other = the rest\n"
-         "of lts__t_bytes; pts = (sim - meas) of each part in points of the measured L2 traffic (they add up\n"
-         "to the L2 traffic's err): reads, coalescing, hop, writes, other\n";
-    o << kKeyHead << "   reads     sim     err  tags  sim     hop     sim  writes  reads  coal   hop write other\n";
+         "coalescer answers the rest), hop = the other read sectors at the tags (op_read - tex: crossing\n"
+         "between the two L2 partitions; sim: l2_hop_bytes), writes = write, atomic and reduction sectors,\n"
+         "other = the rest of lts__t_bytes; then (sim - meas) of each part in points of the measured L2\n"
+         "traffic, which add up to the L2 traffic's err: reads, coalescing, hop, writes, other\n";
+    o << kKeyHead << "  reads    sim    err  tags  sim    hop    sim writes reads  coal   hop write other\n";
     std::map<int64_t, std::vector<double>> read_errs;
     std::map<int64_t, std::array<std::vector<double>, kParts>> pts;
     auto pt = [](double v) { return fmt("%+.1f", v); };
@@ -256,9 +256,10 @@ void l2_parts_table(std::ostringstream& o, const std::vector<Comparison>& cs) {
         const MetricPair rp = c.at(Metric::l2_reads);
         if (const auto e = rp.rel_err()) read_errs[c.run.version].push_back(std::fabs(*e));
         for (size_t i = 0; i < kParts; ++i) pts[c.run.version][i].push_back(p->points[i]);
-        o << run_key(c) << pad(num(p->reads * 1e-6), 8) << pad(num(p->sim_reads * 1e-6), 8) << pad(format_rel_err(rp.rel_err()), 8)
-          << pad(share(p->tags, p->reads), 6) << pad(share(p->sim_tags, p->sim_reads), 5) << pad(num(p->hop * 1e-6), 8)
-          << pad(num(scaled(c.sim_hop, 1e-6)), 8) << pad(num(p->writes * 1e-6), 8);
+        o << run_key(c) << ' ' << pad(num(p->reads * 1e-6), 6) << ' ' << pad(num(p->sim_reads * 1e-6), 6) << ' '
+          << pad(format_rel_err(rp.rel_err()), 6) << pad(share(p->tags, p->reads), 6) << pad(share(p->sim_tags, p->sim_reads), 5)
+          << ' ' << pad(num(p->hop * 1e-6), 6) << ' ' << pad(num(scaled(c.sim_hop, 1e-6)), 6) << ' '
+          << pad(num(p->writes * 1e-6), 6);
         for (double v : p->points) o << ' ' << pad(pt(v), 5);
         o << "\n";
     }
