@@ -290,9 +290,8 @@ void KernelRun::skip(int64_t ctas, const SkipMark& b, const SkipMark& m) {
 // Adds what the work not simulated, which sends `requests` to the L2 and moves `moved` trace
 // bytes, would have added, as the span from mark b to mark m (m now) did per byte moved: per
 // tensor, its misses and partition crossings per byte read and the bytes it made dirty per byte
-// written (per byte moved
-// for a tensor the span did not read or write), and the cycles (unless given) and sums. Returns
-// the cycles.
+// written (per byte moved for a tensor the span did not read or write), and the cycles (unless
+// given) and sums. Returns the cycles.
 double KernelRun::extrapolate(const SkipMark& b, const SkipMark& m, const std::array<Traffic, kTensorCount>& requests, double moved,
                    double cycles) {
     const double n = moved / (m.moved - b.moved);

@@ -213,12 +213,9 @@ uint64_t L2Cache::run_hop(const Run& run, int side) {
         const size_t base = set * size_t(ways_);
         uint64_t* tags = &meta_[2 * base];
         const size_t k = ways_ == 16 ? find_way<16>(tags, g + 1) : find_way<0>(tags, g + 1);
-        uint64_t& state = tags[ways_ + int64_t(k)];  // the run is whole: every granule is in
-        if (side != kCopiedSide && home_of(g) == side) continue;
         const uint64_t g0 = g * spg;
-        const uint64_t crossed = cross(state, inline_masks_ ? nullptr : &masks_[base + k],
-                                       SectorMask::range(int(std::max(first_sector, g0) - g0), int(std::min(end_sector, g0 + spg) - g0)));
-        if (side != kCopiedSide) sectors += crossed;
+        sectors += hop(g, side, tags[ways_ + int64_t(k)], inline_masks_ ? nullptr : &masks_[base + k],  // the run is whole: g is in
+                       SectorMask::range(int(std::max(first_sector, g0) - g0), int(std::min(end_sector, g0 + spg) - g0)));
     }
     return sectors;
 }
@@ -234,6 +231,7 @@ L2Access L2Cache::access(uint64_t addr, uint64_t bytes, Tensor owner, Kind kind,
         throw ConfigError("L2 model: address " + std::to_string(addr + bytes) + " beyond the 2^48 granules it tracks");
     r.sectors_touched = end_sector - first_sector;
     r.granules_touched = end_granule - first_granule;
+    const uint8_t reading_sides = kind == Kind::read ? copy_sides(side) : 0;  // whose copies the access makes
     bool remember = end_granule - first_granule >= kMinRememberedGranules;
     if (remember && quiet_accesses_ > 0) {
         --quiet_accesses_;
@@ -254,10 +252,9 @@ L2Access L2Cache::access(uint64_t addr, uint64_t bytes, Tensor owner, Kind kind,
                 clock_ += run.n;
                 r.hit_bytes = r.sampled_bytes = run.sampled_bytes;
                 r.granules = run.n;
-                const uint8_t sides = uint8_t(side == kCopiedSide ? 3 : side >= 0 ? 1 << side : 0);
-                if (kind == Kind::read && (run.copied & sides) != sides) {
+                if ((run.copied & reading_sides) != reading_sides) {
                     r.hop_bytes = run_hop(run, side) * sb * uint64_t(sample_);
-                    run.copied |= sides;
+                    run.copied |= reading_sides;
                 }
                 entry->strikes = 0;
                 ++remembered_accesses_;
@@ -319,10 +316,7 @@ L2Access L2Cache::access(uint64_t addr, uint64_t bytes, Tensor owner, Kind kind,
         }
         // The partition hop: what a read from the side that is not the granule's home asks and
         // that side holds no copy of crosses (a granule just placed has no copies).
-        if (kind == Kind::read && side >= 0 && (side == kCopiedSide || home_of(g) != side)) {
-            const uint64_t crossed = cross(lru[k], m, need);
-            if (side != kCopiedSide) r.hop_bytes += crossed * sb * uint64_t(sample_);
-        }
+        if (reading_sides) r.hop_bytes += hop(g, side, lru[k], m, need) * sb * uint64_t(sample_);
         const SectorMask present = need & valid;
         r.hit_bytes += uint64_t(present.count()) * sb * uint64_t(sample_);
         r.sampled_bytes += uint64_t(s1 - s0) * sb * uint64_t(sample_);
@@ -352,9 +346,7 @@ L2Access L2Cache::access(uint64_t addr, uint64_t bytes, Tensor owner, Kind kind,
         }
         if (record) looked_up_.push_back({size_t(lru + k - meta_.data()), g});
     }
-    if (record)
-        remember_run(*entry, addr, bytes, r.sampled_bytes, kind != Kind::read,
-                     kind != Kind::read || side < 0 ? 0 : side == kCopiedSide ? 3 : uint8_t(1 << side));
+    if (record) remember_run(*entry, addr, bytes, r.sampled_bytes, kind != Kind::read, reading_sides);
     return r;
 }
 

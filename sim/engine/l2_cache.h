@@ -34,11 +34,11 @@
 //     never pay; nor is any run for a while when few accesses were answered by one lately
 //     (kRunEpoch). Tests compare with tests/engine/l2_reference.h access by access.
 //   - two partitions (the partition hop): a read from an SM on `side` 0 or 1 of a GPU whose L2 is
-//     two partitions (GpuSpec::l2_partitions = 2, side_of_sm) counts in hop_bytes the sectors it
-//     asks of a granule homed in the other partition (home_of: a bit of the granule's hash, half
-//     of all granules each) unless that side holds a copy: the first such read after the granule
-//     came into the cache makes the copy (one bit per way: the copy on the side that is not home),
-//     later reads from that side find it. So a granule read from both sides crosses once, one read
+//     two partitions (GpuSpec::l2_partitions = 2; MemorySystem gives each SM its side) counts in
+//     hop_bytes the sectors it asks of a granule homed in the other partition (home_of: a bit of
+//     the granule's hash, half of all granules each) unless that side holds a copy of them: the
+//     first such read after the granule came into the cache makes the copy (kept in the way: the
+//     copy on the side that is not home), later reads from that side find it. So a granule read from both sides crosses once, one read
 //     from one side crosses half the time (kernels/micro/l2_partition: a line warmed by one SM is
 //     read by 66 of the 132 SMs at 291 cycles, by the other 66 at 377 the first time, 291 after).
 //     The copy takes no room in this model (the data of one kernel already sees l2_bytes / 2,
@@ -240,23 +240,29 @@ private:
     static constexpr int kDirtyShift = 48, kOwnerShift = 56, kRunPlaceBits = 24;
     static constexpr int kCopyShift = 61;
     static constexpr uint64_t kCopy = uint64_t(3) << kCopyShift;
-    // Sectors read from the side that is not home that cross, in the way whose state word is
-    // `state` and masks `m` (null: inline), given the sectors asked (need); makes their copies.
-    uint64_t cross(uint64_t& state, Masks* m, const SectorMask& need) {
-        if (m) {
-            const SectorMask fresh = need & ~m->copied;
-            m->copied = m->copied | need;
-            return uint64_t(fresh.count());
-        }
+    // The sectors of `need` that a read of granule g from `side` (0, 1 or kCopiedSide) makes cross
+    // (sampled, not yet times S): none from its home; else those the way (state word `state`,
+    // masks `m`, null when inline) holds no copy of, whose copies it makes (kCopiedSide: makes
+    // them, counts none).
+    uint64_t hop(uint64_t g, int side, uint64_t& state, Masks* m, const SectorMask& need) {
+        if (side != kCopiedSide && home_of(g) == side) return 0;
         uint64_t sectors = 0;
-        const int half = sectors_per_granule_ > 4 ? 4 : int(sectors_per_granule_);
-        for (int h = 0; h * half < sectors_per_granule_; ++h) {
-            const int n = (need & SectorMask::range(h * half, (h + 1) * half)).count();
-            const uint64_t bit = uint64_t(1) << (kCopyShift + h);
-            if (n && !(state & bit)) state |= bit, sectors += uint64_t(n);
+        if (m) {
+            sectors = uint64_t((need & ~m->copied).count());
+            m->copied = m->copied | need;
+        } else {
+            const int half = sectors_per_granule_ > 4 ? 4 : int(sectors_per_granule_);
+            for (int h = 0; h * half < sectors_per_granule_; ++h) {
+                const int n = (need & SectorMask::range(h * half, (h + 1) * half)).count();
+                const uint64_t bit = uint64_t(1) << (kCopyShift + h);
+                if (n && !(state & bit)) state |= bit, sectors += uint64_t(n);
+            }
         }
-        return sectors;
+        return side == kCopiedSide ? 0 : sectors;
     }
+    // The sides (bit s: side s) a read from `side` leaves holding copies: none for -1, both for
+    // kCopiedSide.
+    static uint8_t copy_sides(int side) { return uint8_t(side == kCopiedSide ? 3 : side >= 0 ? 1 << side : 0); }
     static constexpr uint64_t kDirtyField = uint64_t(0xff) << kDirtyShift,
                               kWayState = kDirtyField | uint64_t(0x1f) << kOwnerShift | kCopy;
     static_assert(kTensorCount <= 32, "the owner field holds 5 bits");
