@@ -8,6 +8,7 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <utility>
 
 namespace flashsim::crosscheck {
 
@@ -236,9 +237,10 @@ void l2_parts_table(std::ostringstream& o, const std::vector<Comparison>& cs) {
                     100 * (c.sim_hop.value_or(0) - p.hop) / lts, 100 * (*c.sim_writes_seen - p.writes) / lts, -100 * other / lts};
         return p;
     };
-    bool any = false;
-    for (const auto& c : cs) any = any || parts(c).has_value();
-    if (!any) return;
+    std::vector<std::pair<const Comparison*, Parts>> rows;
+    for (const auto& c : cs)
+        if (const auto p = parts(c)) rows.emplace_back(&c, *p);
+    if (rows.empty()) return;
     o << "\nL2 traffic in parts, MB: reads = read sectors the SMs receive (l1tex__m_xbar2l1tex_read_sectors),\n"
          "tags = the share of them that reaches the L2 tags (lts__t_sectors_srcunit_tex_op_read; the request\n"
          "coalescer answers the rest), hop = the other read sectors at the tags (op_read - tex: crossing\n"
@@ -250,17 +252,16 @@ void l2_parts_table(std::ostringstream& o, const std::vector<Comparison>& cs) {
     std::map<int64_t, std::array<std::vector<double>, kParts>> pts;
     auto pt = [](double v) { return fmt("%+.1f", v); };
     auto share = [](double part, double whole) { return whole > 0 ? fmt("%.2f", part / whole) : std::string("-"); };
-    for (const auto& c : cs) {
-        const auto p = parts(c);
-        if (!p) continue;
+    for (const auto& [cp, p] : rows) {
+        const Comparison& c = *cp;
         const MetricPair rp = c.at(Metric::l2_reads);
         if (const auto e = rp.rel_err()) read_errs[c.run.version].push_back(std::fabs(*e));
-        for (size_t i = 0; i < kParts; ++i) pts[c.run.version][i].push_back(p->points[i]);
-        o << run_key(c) << ' ' << pad(num(p->reads * 1e-6), 6) << ' ' << pad(num(p->sim_reads * 1e-6), 6) << ' '
-          << pad(format_rel_err(rp.rel_err()), 6) << pad(share(p->tags, p->reads), 6) << pad(share(p->sim_tags, p->sim_reads), 5)
-          << ' ' << pad(num(p->hop * 1e-6), 6) << ' ' << pad(num(scaled(c.sim_hop, 1e-6)), 6) << ' '
-          << pad(num(p->writes * 1e-6), 6);
-        for (double v : p->points) o << ' ' << pad(pt(v), 5);
+        for (size_t i = 0; i < kParts; ++i) pts[c.run.version][i].push_back(p.points[i]);
+        o << run_key(c) << ' ' << pad(num(p.reads * 1e-6), 6) << ' ' << pad(num(p.sim_reads * 1e-6), 6) << ' '
+          << pad(format_rel_err(rp.rel_err()), 6) << pad(share(p.tags, p.reads), 6) << pad(share(p.sim_tags, p.sim_reads), 5)
+          << ' ' << pad(num(p.hop * 1e-6), 6) << ' ' << pad(num(scaled(c.sim_hop, 1e-6)), 6) << ' '
+          << pad(num(p.writes * 1e-6), 6);
+        for (double v : p.points) o << ' ' << pad(pt(v), 5);
         o << "\n";
     }
     version_medians(o, "reads to the SMs", read_errs);
