@@ -60,7 +60,15 @@ std::string Schedule::describe() const {
                     : "") +
            (algorithm_info(algo).unfused ? std::string(" gemm=") + to_string(vanilla_gemm) : "") +
            (matmul_unit == MatmulUnit::fma ? " matmul=fma" : "") +
-           (block_order != BlockOrder::index ? std::string(" order=") + to_string(block_order) : "");
+           (block_order != BlockOrder::index ? std::string(" order=") + to_string(block_order) : "") + gemm_tiles_text();
+}
+
+std::string Schedule::gemm_tiles_text() const {
+    std::string out;
+    for (const GemmTile& t : gemm_tiles)
+        out += (out.empty() ? " gemm tiles " : ",") + std::to_string(t.rows) + "x" + std::to_string(t.cols) + "x" + std::to_string(t.k_step) +
+               (t.cluster > 1 ? "/" + std::to_string(t.cluster) : "");
+    return out;
 }
 
 std::string format_bytes(int64_t bytes) {

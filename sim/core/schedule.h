@@ -7,6 +7,7 @@
 #pragma once
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "sim/core/problem.h"
 
@@ -54,6 +55,20 @@ GemmTiling parse_gemm_tiling(const std::string& s);
 MatmulUnit parse_matmul_unit(const std::string& s);  // throws ConfigError
 BlockOrder parse_block_order(const std::string& s);  // throws ConfigError
 
+// One GEMM kernel's own tiling, for unfused attention's GEMMs kernel by kernel: a library picks
+// each kernel's (cuBLAS's names state it: the cross-check reads them, sim/crosscheck/mapping.h).
+// In the terms of the row-major output C = A B^T of the GEMM (S = Q K^T, dP = dO V^T: N x N_kv;
+// O = P V, dV = P^T dO, dQ = dS K, dK = dS^T Q: N x d or N_kv x d):
+struct GemmTile {
+    int64_t rows = 0;     // C's rows per CTA
+    int64_t cols = 0;     // C's columns per CTA (d for the N x d outputs: one CTA covers them)
+    int64_t k_step = 0;   // the inner dimension per SRAM step (the N x d outputs' loop step)
+    int64_t stages = 1;   // SRAM buffers of A's and B's steps
+    int64_t cluster = 1;  // CTAs of consecutive row blocks in one cluster (1 or 2): the operand of
+                          // C's columns (K, V, or the N x d GEMMs' dense operand) is read from L2
+                          // once and multicast to them (Hopper's TMA multicast)
+};
+
 // Each pass has its own knobs, as the real kernels choose them (FA2's backward runs other blocks
 // and warps than its forward). Br, Bc, warps, stages are the forward's; bwd_* the backward's.
 // With pass=bwd the backward is the only pass: a knob given in either place sets it (both given
@@ -70,6 +85,10 @@ struct Schedule {
     GemmTiling vanilla_gemm = GemmTiling::ideal;
     MatmulUnit matmul_unit = MatmulUnit::tensor;
     BlockOrder block_order = BlockOrder::index;  // the forward's query blocks (fa2, fa3)
+    // Unfused attention with vanilla_gemm = tiled: one tiling per GEMM kernel of the run, in the
+    // trace's order (forward S, O; backward dV, dP, dQ, dK), in place of Br x Bc; empty: Br x Bc
+    // for every GEMM kernel.
+    std::vector<GemmTile> gemm_tiles;
 
     int64_t Tr(const AttentionProblem& p) const { return (p.N + Br - 1) / Br; }
     int64_t Tc(const AttentionProblem& p) const { return (p.Nk() + Bc - 1) / Bc; }
@@ -79,6 +98,8 @@ struct Schedule {
     // "fa2 Br=128 Bc=64 warps=4 stages=1", then ", bwd Br=64 Bc=128 warps=8 stages=2" when the
     // backward's knobs are set and differ from the forward's.
     std::string describe() const;
+    // " gemm tiles 128x256x64/2,64x64x64" (rows x cols x k_step / cluster), or "" without them.
+    std::string gemm_tiles_text() const;
 };
 
 // On-chip bytes one CTA of the schedule keeps, split as the hardware holds them. Where the

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <tuple>
 
 #include "sim/algorithms/algorithm.h"
 #include "sim/core/errors.h"
@@ -10,34 +11,66 @@
 
 namespace flashsim::crosscheck {
 
-std::optional<std::pair<int64_t, int64_t>> cublas_tile(const std::vector<std::string>& kernels) {
+std::optional<CublasTile> cublas_tile(const std::string& k) {
     // cuBLAS's Hopper kernels name their CTA tile: nvjet_sm90_hsh_256x128_64x4_1x2_h_bz_coopA_TNT
-    // (256 x 128, K step 64, 4 stages: the third '_'-field), sm90_xmma_gemm_..._tilesize128x256x64_...
+    // (256 x 128, K step 64 in 4 stages, clusters of 1 x 2: the third to fifth '_'-fields),
+    // sm90_xmma_gemm_..._tilesize128x256x64_... (M x N x K; stages and cluster not stated).
     // Read by hand, not by std::regex, whose matching recurses per character of a hostile name.
-    auto dims = [](const std::string& k, size_t at) -> std::optional<std::pair<int64_t, int64_t>> {
-        auto number = [&](size_t& i) -> int64_t {
-            const size_t from = i;
-            while (i < k.size() && i - from < 4 && std::isdigit(static_cast<unsigned char>(k[i]))) ++i;
-            return i - from >= 2 ? std::stoll(k.substr(from, i - from)) : 0;
-        };
-        size_t i = at;
-        const int64_t m = number(i);
-        if (!m || i >= k.size() || k[i] != 'x') return std::nullopt;
-        ++i;
-        const int64_t n = number(i);
-        if (!n || (i < k.size() && k[i] != '_' && k[i] != 'x')) return std::nullopt;
-        return std::make_pair(m, n);
+    size_t i = 0;
+    auto number = [&]() -> int64_t {
+        const size_t from = i;
+        while (i < k.size() && i - from < 4 && std::isdigit(static_cast<unsigned char>(k[i]))) ++i;
+        return i - from >= 1 && i - from <= 3 ? std::stoll(k.substr(from, i - from)) : 0;
     };
-    for (const std::string& k : kernels) {
-        if (k.rfind("nvjet_sm", 0) == 0) {
-            const size_t first = k.find('_', 6), second = first == std::string::npos ? first : k.find('_', first + 1);
-            if (second != std::string::npos)
-                if (const auto t = dims(k, second + 1)) return t;
-        }
-        if (const size_t at = k.find("tilesize"); at != std::string::npos)
-            if (const auto t = dims(k, at + 8)) return t;
+    // "AxB" at i, followed by `then` (or the name's end): the two numbers, 0 when not so.
+    auto pair = [&](char then) -> std::pair<int64_t, int64_t> {
+        const int64_t a = number();
+        if (!a || i >= k.size() || k[i] != 'x') return {0, 0};
+        ++i;
+        const int64_t b = number();
+        if (!b || (i < k.size() && k[i] != then)) return {0, 0};
+        return {a, b};
+    };
+    CublasTile t;
+    if (k.rfind("nvjet_sm", 0) == 0) {
+        const size_t first = k.find('_', 6), second = first == std::string::npos ? first : k.find('_', first + 1);
+        if (second == std::string::npos) return std::nullopt;
+        i = second + 1;
+        std::tie(t.m, t.n) = pair('_');
+        if (!t.m || t.m < 16 || t.n < 16) return std::nullopt;
+        ++i;
+        std::tie(t.k, t.stages) = pair('_');
+        if (!t.k) return std::nullopt;
+        ++i;
+        std::tie(t.cluster_m, t.cluster_n) = pair('_');
+        if (!t.cluster_m) t.cluster_m = t.cluster_n = 1;  // no cluster field: none
+        return t;
+    }
+    if (const size_t at = k.find("tilesize"); at != std::string::npos) {
+        i = at + 8;
+        std::tie(t.m, t.n) = pair('x');
+        if (!t.m || t.m < 16 || t.n < 16) return std::nullopt;
+        ++i;
+        t.k = number();
+        if (!t.k) return std::nullopt;
+        return t;
     }
     return std::nullopt;
+}
+
+std::vector<CublasTile> cublas_tiles(const std::vector<std::string>& kernels) {
+    std::vector<CublasTile> out;
+    for (const std::string& k : kernels)
+        if (const auto t = cublas_tile(k)) out.push_back(*t);
+    return out;
+}
+
+GemmTile gemm_tile_of(const CublasTile& t) {
+    // cuBLAS is column-major: PyTorch's row-major C = A B^T is its C^T, so its M runs along C's
+    // columns and its N along C's rows; a cluster of 1 x 2 pairs CTAs along N (C's rows), which
+    // share their M-side operand (B: the operand of C's columns). Clusters along M are not
+    // modelled (none of the measured kernels has one).
+    return {t.n, t.m, t.k, t.stages, t.cluster_m == 1 ? std::min<int64_t>(t.cluster_n, 2) : 1};
 }
 
 SimConfig sim_config_for(const MeasuredRun& r) {
@@ -68,20 +101,24 @@ SimConfig sim_config_for(const MeasuredRun& r) {
         // Real GEMMs issue every operand re-read to global memory; the L2 decides what reaches HBM.
         s.vanilla_gemm = GemmTiling::tiled;
         if (k.matmul_unit == "cublas") {
-            // A GEMM tile never exceeds its matrix (small shapes: cuBLAS picks smaller tiles too).
-            // The forward's first GEMM is Q K^T, whose output tile is the schedule's Br x Bc (the
-            // name does not say which side is which; Q's rows take the longer, as cuBLAS's P V
-            // tiles cover more query rows than keys). The backward's GEMMs tile other products
-            // (dV = P^T dO first) that the schedule's one tile does not stand for: assumed there.
+            // Each GEMM kernel's tile as its name states it (cublas_tile, gemm_tile_of), when
+            // the run's GEMM kernels (the forward's S = Q K^T and O = P V; the backward's dV, dP,
+            // dQ, dK, in that order) all state one: static information from the kernels, not
+            // fitted. Otherwise cuBLAS's tiles are assumed, kCublasTileAssumed square.
+            const std::vector<CublasTile> named = r.ncu ? cublas_tiles(r.ncu->kernels) : std::vector<CublasTile>{};
+            const size_t gemms = p.pass == Pass::fwd ? 2 : p.pass == Pass::bwd ? 4 : 6;
             int64_t rows = kCublasTileAssumed, cols = kCublasTileAssumed;
-            const std::optional<std::pair<int64_t, int64_t>> named =
-                r.ncu && p.pass == Pass::fwd ? cublas_tile(r.ncu->kernels) : std::nullopt;
-            if (named) rows = std::max(named->first, named->second), cols = std::min(named->first, named->second);
+            if (named.size() == gemms) {
+                for (const CublasTile& t : named) s.gemm_tiles.push_back(gemm_tile_of(t));
+                rows = s.gemm_tiles.front().rows, cols = s.gemm_tiles.front().cols;
+                c.note = "cuBLAS tiles from the kernel names:" + s.gemm_tiles_text().substr(std::string(" gemm tiles").size());
+            } else {
+                c.note = "cuBLAS tiles assumed " + std::to_string(kCublasTileAssumed) + "x" + std::to_string(kCublasTileAssumed);
+            }
+            // A GEMM tile never exceeds its matrix (small shapes: cuBLAS picks smaller tiles too).
             s.Br = std::min(rows, p.N);
             s.Bc = std::min(cols, p.Nk());
             s.warps = 0;  // cuBLAS's warps are unknown too: the simulator's default
-            c.note = named ? "cuBLAS tiles " + std::to_string(rows) + "x" + std::to_string(cols) + " (the first GEMM kernel's name)"
-                           : "cuBLAS tiles assumed " + std::to_string(kCublasTileAssumed) + "x" + std::to_string(kCublasTileAssumed);
         }
     } else if (algorithm_info(s.algo).engine.pingpong()) {
         c.intra_warpgroup_pipeline = r.intra_warpgroup_pipeline.value_or(false);

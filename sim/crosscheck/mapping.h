@@ -7,13 +7,14 @@
 //   pass              -> the problem's pass
 //   matmul_unit fma   -> matmul_unit=fma: scalar fp32 GEMMs on CUDA cores (versions 1, 3, 4)
 //               mma_sync, wgmma -> matmul_unit=tensor
-//               cublas -> matmul_unit=tensor, and for vanilla the tile of the first GEMM
-//                         kernel's name (cublas_tile: nvjet_sm90_hsh_256x128_... -> Br=256,
-//                         Bc=128) in a forward pass, else Br=Bc=kCublasTileAssumed: cuBLAS picks
-//                         its own CTA tiles, which the file does not record (it writes 64x64 to
-//                         match v1); 128x128 is what cuBLAS's fp16 tensor-core GEMMs commonly use
-//                         on A100 and H100 for large M, N. The tile changes L2 traffic (operand
-//                         re-reads), not HBM bytes once re-reads hit in L2.
+//               cublas -> matmul_unit=tensor, and for vanilla each GEMM kernel's tile as its
+//                         name states it (cublas_tile: nvjet_sm90_hsh_256x128_64x4_1x2_... ->
+//                         C's rows 128, columns 256, K step 64, 4 stages, clusters of 2 along C's
+//                         rows: Schedule::gemm_tiles), when every GEMM kernel of the run states
+//                         one; else Br=Bc=kCublasTileAssumed for all: 128x128 is what cuBLAS's
+//                         fp16 tensor-core GEMMs commonly use on A100 and H100 for large M, N
+//                         (the file's Br, Bc are 64x64, v1's). The tile changes L2 traffic
+//                         (operand re-reads), not HBM bytes once re-reads hit in L2.
 //   vanilla           -> vanilla_gemm=tiled: real GEMMs issue every operand re-read to global memory
 //   block_order       -> the schedule's block_order for fa2 and fa3 (declared_block_order: versions
 //                        5 and 6 launch causal query blocks heaviest first)
@@ -31,8 +32,16 @@
 namespace flashsim::crosscheck {
 
 inline constexpr int64_t kCublasTileAssumed = 128;
-// The CTA tile (M, N) a cuBLAS kernel's name states, of the first of `kernels` that states one.
-std::optional<std::pair<int64_t, int64_t>> cublas_tile(const std::vector<std::string>& kernels);
+// What a cuBLAS kernel's name states of its CTA tile, in cuBLAS's (column-major) terms: M x N
+// outputs, K per step in `stages` SRAM buffers, clusters of cluster_m x cluster_n CTAs.
+struct CublasTile {
+    int64_t m = 0, n = 0, k = 0, stages = 1, cluster_m = 1, cluster_n = 1;
+};
+std::optional<CublasTile> cublas_tile(const std::string& kernel);
+// The tiles of those of `kernels` that state one, in order.
+std::vector<CublasTile> cublas_tiles(const std::vector<std::string>& kernels);
+// The tile as the simulator's GEMM kernels take it (row-major: C's rows = cuBLAS's N).
+GemmTile gemm_tile_of(const CublasTile& t);
 
 struct SimConfig {
     AttentionProblem problem;

@@ -24,8 +24,12 @@ void count_op_paper_mode(const Op& op, Counters& c) {
     Traffic& t = c.per_tensor[size_t(op.tensor)];
     switch (op.kind) {
         case OpKind::load:
-            t.global_read_bytes += op.bytes;
-            if (!(op.flags & kOpReuse)) t.hbm_read_bytes += op.bytes;
+            if (op.flags & kOpMulticast) {  // the partner's request brought it (MemorySystem::transfer)
+                t.l2_coalesced_bytes += op.bytes;
+            } else {
+                t.global_read_bytes += op.bytes;
+                if (!(op.flags & kOpReuse)) t.hbm_read_bytes += op.bytes;
+            }
             c.sram_write_bytes += op.bytes;
             ++c.loads;
             break;

@@ -25,7 +25,8 @@ inline void add_requests(const Op& op, std::array<Traffic, kTensorCount>& reques
     if (!op.moves_data()) return;
     moved += double(op.bytes);
     Traffic& t = requests[size_t(op.tensor)];
-    (op.kind == OpKind::load ? t.global_read_bytes : t.global_write_bytes) += l2_request_bytes(op);
+    if (op.kind == OpKind::load && (op.flags & kOpMulticast)) t.l2_coalesced_bytes += op.bytes;  // MemorySystem::transfer
+    else (op.kind == OpKind::load ? t.global_read_bytes : t.global_write_bytes) += l2_request_bytes(op);
     if (op.kind == OpKind::atomic_add) t.atomic_bytes += op.bytes;
 }
 

@@ -309,6 +309,7 @@ double KernelRun::extrapolate(const SkipMark& b, const SkipMark& m, const std::a
         const double written = per(r.global_write_bytes, now.global_write_bytes - before.global_write_bytes);
         t.hbm_write_bytes += uint64_t(std::max(0.0, std::round(written * made)));
         t.global_read_bytes += r.global_read_bytes;
+        t.l2_coalesced_bytes += r.l2_coalesced_bytes;  // multicast reads (exact, from the ops)
         t.global_write_bytes += r.global_write_bytes;
         t.atomic_bytes += r.atomic_bytes;
     }

@@ -113,7 +113,7 @@ TransferTiming MemorySystem::transfer(const Op& op, int64_t sm, double t, Counte
     if (!l2_) {
         // The papers' model: every global access is an HBM access, except the re-reads an ideal
         // GEMM serves on chip (kOpReuse), which cost an L2 trip where the GPU has one.
-        if (op.kind == OpKind::load && (op.flags & kOpReuse)) {
+        if (op.kind == OpKind::load && (op.flags & (kOpReuse | kOpMulticast))) {
             const double end = l2_bytes_per_cycle_ > 0 ? l2.serve(t, per(bytes, l2_bytes_per_cycle_)) : t;
             r.latency_cycles = g_.l2_bytes > 0 ? g_.l2_latency_cycles : g_.sram_latency_cycles;
             r.mean_latency_cycles = r.latency_cycles;
@@ -135,6 +135,14 @@ TransferTiming MemorySystem::transfer(const Op& op, int64_t sm, double t, Counte
 
     // Through the L2: look up every run of the tile, then charge the bandwidths.
     Traffic& tt = c.per_tensor[size_t(op.tensor)];
+    if (op.kind == OpKind::load && (op.flags & kOpMulticast)) {
+        // A cluster partner's read, multicast to this SM too: the bytes cross the SM's port and
+        // arrive as an L2 hit would; the L2's tags see one request, the partner's.
+        tt.l2_coalesced_bytes += op.bytes;
+        r.done_cycles = sm_port[size_t(sm)].serve(t, per(bytes, port_bytes_per_cycle_)) + g_.l2_latency_cycles;
+        r.latency_cycles = r.mean_latency_cycles = g_.l2_latency_cycles;
+        return r;
+    }
     L2Access a;
     uint64_t sector_span_bytes = 0;  // the sectors the op touches (what sampled_bytes samples)
     uint64_t granule_span = 0;       // the granules it touches (what L2Access::granules samples)

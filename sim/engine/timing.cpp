@@ -3,6 +3,7 @@
 #include "sim/engine/timing.h"
 
 #include <algorithm>
+#include <chrono>
 
 #include <spdlog/spdlog.h>
 
@@ -135,6 +136,7 @@ TimedRun run_timing(const Trace& t, const GpuSpec& g, const SimOptions& o, const
     MemorySystem mem(g, t.shapes, t.problem.heads(), run.l2_modelled, granule, sampling);
 
     Timing& tm = run.timing;
+    spdlog::debug("L2 granule {} B, 1 in {} sets", granule, sampling);
     tm.valid = true;
     tm.l2_granule_bytes = granule;
     tm.l2_set_sampling = mem.l2_sample_every();
@@ -157,7 +159,11 @@ TimedRun run_timing(const Trace& t, const GpuSpec& g, const SimOptions& o, const
             cfg.timeline_cap = o.timeline_max_events;
             cfg.timeline_truncated = &tm.timeline_truncated;
         }
+        const auto host_start = std::chrono::steady_clock::now();
         KernelSimStats s = simulate_kernel(k, g, mem, cfg, run.l2_kernel_counts[i]);
+        spdlog::debug("kernel {} {}: {} CTAs ({} skipped), {} iterations skipped; simulated in {:.0f} ms", i, k.name,
+                      k.cta_count(), s.skipped_ctas, s.skipped_iterations,
+                      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - host_start).count());
         // Dirty lines left when a profiled kernel ends are written back by the next flush, which
         // no kernel's dram__bytes_write sees.
         run.l2_dirty_bytes_at_end += mem.end_kernel(run.l2_kernel_counts[i], o.l2_flush_between_kernels);

@@ -62,13 +62,16 @@ void append_vanilla_backward(Trace& t, const GpuSpec& g) {
     UnfusedShape k = unfused_shape(p, s);
     k.fma = false;  // the backward's GEMMs run on tensor cores
     const Footprint fp = backward_footprint(s, p, g);
+    const size_t first = backward_gemm_index(p);  // Schedule::gemm_tiles
     // Kernel 1: CTA j computes dVj = sum_i Pij^T dOi.
-    add_kernel(t, "vanilla_bwd_dv", k.Tc, s.warps, fp, [k](Emitter& e, int64_t j) {
-        return gemm_stream_cta(e, k, {Tensor::P, Tensor::dO, Tensor::dV, false, false}, Line::dv, j);
+    const GemmKernel dv = gemm_kernel(k, fp, p, s, g, first, GemmForm::stream_keys);
+    add_gemm_kernel(t, "vanilla_bwd_dv", dv, GemmForm::stream_keys, s.warps, [q = dv.shape](Emitter& e, int64_t j) {
+        return gemm_stream_cta(e, q, {Tensor::P, Tensor::dO, Tensor::dV, false, false}, Line::dv, j);
     });
     // Kernel 2: CTA (i, j) computes dPij = dOi Vj^T.
-    add_kernel(t, "vanilla_bwd_dp", k.Tr * k.Tc, s.warps, fp, [k](Emitter& e, int64_t blk) {
-        return gemm_tile_cta(e, k, {Tensor::dO, Tensor::V, Tensor::dP, false}, Line::dp, blk / k.Tc, blk % k.Tc);
+    const GemmKernel dp = gemm_kernel(k, fp, p, s, g, first + 1, GemmForm::tile);
+    add_gemm_kernel(t, "vanilla_bwd_dp", dp, GemmForm::tile, s.warps, [q = dp.shape](Emitter& e, int64_t blk) {
+        return gemm_tile_cta(e, q, {Tensor::dO, Tensor::V, Tensor::dP, false}, Line::dp, blk);
     });
     // As kernels/unfused_rows.cu runs it (softmax_backward_do_o_kernel): 256 threads, a 32-float
     // scratch, 32 registers per thread (ptxas: kernels/measurements/ptxas-registers-unfused_rows-
@@ -78,12 +81,14 @@ void append_vanilla_backward(Trace& t, const GpuSpec& g) {
     // Its loads in round trips and its issue, from its SASS (kernel_issue.h).
     t.kernels.back()->issue = softmax_backward_do_o_issue(k.Nk, k.d, p.es(), kVanillaBwdRowRegisters);
     // Kernel 4: CTA i computes dQi = tau sum_j dSij Kj.
-    add_kernel(t, "vanilla_bwd_dq", k.Tr, s.warps, fp, [k](Emitter& e, int64_t i) {
-        return gemm_stream_cta(e, k, {Tensor::dS, Tensor::K, Tensor::dQ, true, true}, Line::dq, i);
+    const GemmKernel dq = gemm_kernel(k, fp, p, s, g, first + 2, GemmForm::stream_rows);
+    add_gemm_kernel(t, "vanilla_bwd_dq", dq, GemmForm::stream_rows, s.warps, [q = dq.shape](Emitter& e, int64_t i) {
+        return gemm_stream_cta(e, q, {Tensor::dS, Tensor::K, Tensor::dQ, true, true}, Line::dq, i);
     });
     // Kernel 5: CTA j computes dKj = tau sum_i dSij^T Qi.
-    add_kernel(t, "vanilla_bwd_dk", k.Tc, s.warps, fp, [k](Emitter& e, int64_t j) {
-        return gemm_stream_cta(e, k, {Tensor::dS, Tensor::Q, Tensor::dK, false, true}, Line::dk, j);
+    const GemmKernel dk = gemm_kernel(k, fp, p, s, g, first + 3, GemmForm::stream_keys);
+    add_gemm_kernel(t, "vanilla_bwd_dk", dk, GemmForm::stream_keys, s.warps, [q = dk.shape](Emitter& e, int64_t j) {
+        return gemm_stream_cta(e, q, {Tensor::dS, Tensor::Q, Tensor::dK, false, true}, Line::dk, j);
     });
 }
 

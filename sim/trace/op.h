@@ -54,6 +54,10 @@ constexpr uint8_t kOpHalfSectors = 64;  // store whose warp instructions fill ha
                                         // sector they touch (4 threads x 4 bytes per row:
                                         // kernels/v7's dK, dV): L2 receives 2x op.bytes in write
                                         // requests (HBM still sees each sector once)
+constexpr uint8_t kOpMulticast = 128;  // load a cluster partner's TMA multicast delivers (GemmTile::
+                                       // cluster): the SM receives the bytes, the L2 is not asked
+                                       // for them (counted as coalesced, l2_coalesced_bytes, not
+                                       // as global reads), with the L2 model or without
 constexpr uint8_t kOpWarpGrid = 32;  // matmul whose warp tiling the kernel states: row0 warps split
                                      // its M rows (each reads B, K x N/col0), col0 warps its N
                                      // columns (each reads A, M/row0 x K); col0 = 0: A is held in

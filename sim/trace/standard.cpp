@@ -128,8 +128,9 @@ void append_standard_forward(Trace& t, const GpuSpec& g) {
     const Schedule& s = t.schedule;
     const UnfusedShape k = unfused_shape(p, s);
     const Footprint fp = forward_footprint(s, p, g);
-    add_kernel(t, "standard_qk", k.Tr * k.Tc, s.warps, fp, [k](Emitter& e, int64_t blk) {
-        return gemm_tile_cta(e, k, {Tensor::Q, Tensor::K, Tensor::S, false}, Fwd::qk, blk / k.Tc, blk % k.Tc);
+    const GemmKernel qk = gemm_kernel(k, fp, p, s, g, 0, GemmForm::tile);
+    add_gemm_kernel(t, "standard_qk", qk, GemmForm::tile, s.warps, [q = qk.shape](Emitter& e, int64_t blk) {
+        return gemm_tile_cta(e, q, {Tensor::Q, Tensor::K, Tensor::S, false}, Fwd::qk, blk);
     });
     add_row_kernel(t, "standard_scale", k, g, {{Tensor::S}, 1, {Tensor::S}, 1, 1, 0, kScaleRegs[0], kScaleRegs[1], 0, kScaleCode}, Fwd::scale);
     if (p.causal)
@@ -148,8 +149,9 @@ void append_standard_forward(Trace& t, const GpuSpec& g) {
                         0, kDropoutCode},
                        Fwd::dropout);
     const Tensor probs = dropout ? Tensor::Pdrop : Tensor::P;
-    add_kernel(t, "standard_pv", k.Tr, s.warps, fp, [k, probs](Emitter& e, int64_t i) {
-        return gemm_stream_cta(e, k, {probs, Tensor::V, Tensor::O, true, false}, Fwd::pv, i);
+    const GemmKernel pv = gemm_kernel(k, fp, p, s, g, 1, GemmForm::stream_rows);
+    add_gemm_kernel(t, "standard_pv", pv, GemmForm::stream_rows, s.warps, [q = pv.shape, probs](Emitter& e, int64_t i) {
+        return gemm_stream_cta(e, q, {probs, Tensor::V, Tensor::O, true, false}, Fwd::pv, i);
     });
 }
 
@@ -161,11 +163,14 @@ void append_standard_backward(Trace& t, const GpuSpec& g) {
     const Footprint fp = backward_footprint(s, p, g);
     const bool dropout = dropout_p(p, s.algo) > 0;
     const Tensor probs = dropout ? Tensor::Pdrop : Tensor::P;
-    add_kernel(t, "standard_bwd_dv", k.Tc, s.warps, fp, [k, probs](Emitter& e, int64_t j) {
-        return gemm_stream_cta(e, k, {probs, Tensor::dO, Tensor::dV, false, false}, Bwd::dv, j);
+    const size_t first = backward_gemm_index(p);  // Schedule::gemm_tiles
+    const GemmKernel dv = gemm_kernel(k, fp, p, s, g, first, GemmForm::stream_keys);
+    add_gemm_kernel(t, "standard_bwd_dv", dv, GemmForm::stream_keys, s.warps, [q = dv.shape, probs](Emitter& e, int64_t j) {
+        return gemm_stream_cta(e, q, {probs, Tensor::dO, Tensor::dV, false, false}, Bwd::dv, j);
     });
-    add_kernel(t, "standard_bwd_dp", k.Tr * k.Tc, s.warps, fp, [k](Emitter& e, int64_t blk) {
-        return gemm_tile_cta(e, k, {Tensor::dO, Tensor::V, Tensor::dP, false}, Bwd::dp, blk / k.Tc, blk % k.Tc);
+    const GemmKernel dp = gemm_kernel(k, fp, p, s, g, first + 1, GemmForm::tile);
+    add_gemm_kernel(t, "standard_bwd_dp", dp, GemmForm::tile, s.warps, [q = dp.shape](Emitter& e, int64_t blk) {
+        return gemm_tile_cta(e, q, {Tensor::dO, Tensor::V, Tensor::dP, false}, Bwd::dp, blk);
     });
     if (dropout)  // the stored Z tested, dP scaled
         add_row_kernel(t, "standard_bwd_dropout", k, g,
@@ -181,11 +186,13 @@ void append_standard_backward(Trace& t, const GpuSpec& g) {
     if (p.causal)
         add_row_kernel(t, "standard_bwd_mask", k, g, {{Tensor::dS}, 1, {Tensor::dS}, 1, 1, 0, kMaskRegs[0], kMaskRegs[1], 0, kMaskCode}, Bwd::mask);
     add_row_kernel(t, "standard_bwd_scale", k, g, {{Tensor::dS}, 1, {Tensor::dS}, 1, 1, 0, kScaleRegs[0], kScaleRegs[1], 0, kScaleCode}, Bwd::scale);
-    add_kernel(t, "standard_bwd_dq", k.Tr, s.warps, fp, [k](Emitter& e, int64_t i) {
-        return gemm_stream_cta(e, k, {Tensor::dS, Tensor::K, Tensor::dQ, true, false}, Bwd::dq, i);
+    const GemmKernel dq = gemm_kernel(k, fp, p, s, g, first + 2, GemmForm::stream_rows);
+    add_gemm_kernel(t, "standard_bwd_dq", dq, GemmForm::stream_rows, s.warps, [q = dq.shape](Emitter& e, int64_t i) {
+        return gemm_stream_cta(e, q, {Tensor::dS, Tensor::K, Tensor::dQ, true, false}, Bwd::dq, i);
     });
-    add_kernel(t, "standard_bwd_dk", k.Tc, s.warps, fp, [k](Emitter& e, int64_t j) {
-        return gemm_stream_cta(e, k, {Tensor::dS, Tensor::Q, Tensor::dK, false, false}, Bwd::dk, j);
+    const GemmKernel dk = gemm_kernel(k, fp, p, s, g, first + 3, GemmForm::stream_keys);
+    add_gemm_kernel(t, "standard_bwd_dk", dk, GemmForm::stream_keys, s.warps, [q = dk.shape](Emitter& e, int64_t j) {
+        return gemm_stream_cta(e, q, {Tensor::dS, Tensor::Q, Tensor::dK, false, false}, Bwd::dk, j);
     });
 }
 

@@ -91,7 +91,8 @@ Trace make_trace(const AttentionProblem& p, const Schedule& s, const GpuSpec& g)
         t.listings.push_back(pass->listing());  // before the kernels, which name its lines
         const size_t first = t.kernels.size();
         pass->append(t, g);
-        for (size_t k = first; k < t.kernels.size(); ++k) t.kernels[k]->stages = std::max<int64_t>(1, view->stages);
+        for (size_t k = first; k < t.kernels.size(); ++k)
+            if (t.kernels[k]->stages == 0) t.kernels[k]->stages = std::max<int64_t>(1, view->stages);
     }
     t.schedule = s;
     return t;

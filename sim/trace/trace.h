@@ -50,7 +50,7 @@ public:
     int64_t ctas_per_head = 0;
     int64_t heads = 0;
     int64_t warps = 4;
-    int64_t stages = 1;        // its pass's SRAM buffers for the streamed tiles (prefetch depth)
+    int64_t stages = 0;        // SRAM buffers for the streamed tiles (prefetch depth); 0: its pass's
     Footprint footprint;       // on-chip bytes one CTA holds
     size_t listing = 0;        // index in Trace::listings of the listing whose lines its ops name
     KernelIssue issue;         // how its threads issue loads and CUDA-core GEMMs (kernel_issue.h)

@@ -17,14 +17,44 @@ struct UnfusedShape {
     int64_t N, Nk, d, Br, Bc, Tr, Tc, es;
     bool ideal;     // GemmTiling::ideal
     bool fma;       // MatmulUnit::fma (scalar kernels' register blocking, schedule.h)
+    int64_t cluster = 1;  // GemmTile::cluster: CTAs of consecutive row blocks sharing one read of
+                          // the operand of the output's columns (the partners' loads kOpMulticast)
 };
 UnfusedShape unfused_shape(const AttentionProblem& p, const Schedule& s);
+
+// The GEMM kernels' two forms (above), and a by_rows = false stream (dV, dK: CTAs own key rows).
+enum class GemmForm : uint8_t { tile, stream_rows, stream_keys };
+// One GEMM kernel, the run's `index`-th (Schedule::gemm_tiles): its shape, with its own tile when
+// the schedule gives one (a tile: Br x Bc = rows x cols; a stream: the CTA's rows and the loop's
+// step k_step), and its CTAs' footprint: `shared` (the pass's) without a tile, else the tile's
+// stages of A and B steps in SRAM and its rows x cols accumulator. Throws ConfigError when the
+// tile's footprint does not fit the GPU's SRAM.
+struct GemmKernel {
+    UnfusedShape shape;
+    Footprint footprint;
+    int64_t stages = 0;  // the tile's SRAM stages (its prefetch depth); 0: the pass's
+    int64_t ctas_per_head(GemmForm form) const;
+};
+// Adds the GEMM kernel `k` of form `form`, its CTAs running `program` (add_kernel).
+template <class Program>
+void add_gemm_kernel(Trace& t, std::string name, const GemmKernel& k, GemmForm form, int64_t warps, Program program) {
+    add_kernel(t, std::move(name), k.ctas_per_head(form), warps, k.footprint, std::move(program));
+    t.kernels.back()->stages = k.stages;
+}
+
+// The index in Schedule::gemm_tiles of the backward's first GEMM kernel: after the forward's two
+// when the run is a forward + backward.
+inline size_t backward_gemm_index(const AttentionProblem& p) { return p.pass == Pass::fwdbwd ? 2 : 0; }
+GemmKernel gemm_kernel(const UnfusedShape& pass, const Footprint& shared, const AttentionProblem& p, const Schedule& s,
+                       const GpuSpec& g, size_t index, GemmForm form);
 
 struct TileGemm {
     Tensor a, b, out;         // out[i, j] = a_i b_j^T
     bool scale = false;       // scale the tile by 1/sqrt(d) on chip
 };
-CtaProgram gemm_tile_cta(Emitter& e, UnfusedShape k, TileGemm g, LineId line, int64_t i, int64_t j);
+// CTA blk of the kernel's Tr x Tc tiles: (i, j) = (blk / Tc, blk % Tc), or pairs of row blocks with
+// k.cluster = 2 (unfused_gemm.cpp).
+CtaProgram gemm_tile_cta(Emitter& e, UnfusedShape k, TileGemm g, LineId line, int64_t blk);
 
 struct StreamGemm {
     Tensor tiles, operand, out;

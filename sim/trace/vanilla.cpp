@@ -49,8 +49,9 @@ void append_vanilla_forward(Trace& t, const GpuSpec& g) {
     const Footprint fp = forward_footprint(s, p, g);
     const bool causal = p.causal;
     // Kernel 1: CTA (i, j) computes Sij = Qi Kj^T / sqrt(d) and writes it to HBM.
-    add_kernel(t, "vanilla_qk", k.Tr * k.Tc, s.warps, fp, [k](Emitter& e, int64_t blk) {
-        return gemm_tile_cta(e, k, {Tensor::Q, Tensor::K, Tensor::S, true}, Line::qk, blk / k.Tc, blk % k.Tc);
+    const GemmKernel qk = gemm_kernel(k, fp, p, s, g, 0, GemmForm::tile);
+    add_gemm_kernel(t, "vanilla_qk", qk, GemmForm::tile, s.warps, [q = qk.shape](Emitter& e, int64_t blk) {
+        return gemm_tile_cta(e, q, {Tensor::Q, Tensor::K, Tensor::S, true}, Line::qk, blk);
     });
     if (k.fma) t.kernels.back()->issue = scalar_qk_gemm_issue(p.es());
     // Kernel 2: one CTA per row, a thread per element (the softmax of kernels/ v1 and v2; GEMMs on
@@ -59,8 +60,9 @@ void append_vanilla_forward(Trace& t, const GpuSpec& g) {
                [k, causal](Emitter& e, int64_t n) { return vanilla_softmax_cta(e, k, causal, n); });
     t.kernels.back()->issue = row_softmax_issue(p.es());
     // Kernel 3: CTA i computes Oi = sum_j Pij Vj and writes it to HBM.
-    add_kernel(t, "vanilla_pv", k.Tr, s.warps, fp, [k](Emitter& e, int64_t i) {
-        return gemm_stream_cta(e, k, {Tensor::P, Tensor::V, Tensor::O, true, false}, Line::pv, i);
+    const GemmKernel pv = gemm_kernel(k, fp, p, s, g, 1, GemmForm::stream_rows);
+    add_gemm_kernel(t, "vanilla_pv", pv, GemmForm::stream_rows, s.warps, [q = pv.shape](Emitter& e, int64_t i) {
+        return gemm_stream_cta(e, q, {Tensor::P, Tensor::V, Tensor::O, true, false}, Line::pv, i);
     });
     if (k.fma) t.kernels.back()->issue = scalar_pv_gemm_issue(p.es(), p.d);
 }

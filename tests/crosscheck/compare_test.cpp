@@ -40,36 +40,65 @@ Comparison with_error(const std::string& label, int64_t version, Metric m, doubl
 
 }  // namespace
 
-TEST_CASE("a cuBLAS kernel's name gives its tile, and a forward's first GEMM gives vanilla's Br and Bc") {
-    CHECK(cublas_tile({"nvjet_sm90_hsh_256x128_64x4_1x2_h_bz_coopA_TNT"}) == std::make_pair(int64_t(256), int64_t(128)));
-    CHECK(cublas_tile({"void v1_vanilla_tiled::row_softmax_kernel<__half>(const T1 *, T1 *, int, bool)",
-                       "nvjet_sm90_hsh_64x512_64x2_1x2_h_bz_coopB_NNT"}) == std::make_pair(int64_t(64), int64_t(512)));
-    CHECK(cublas_tile({"sm90_xmma_gemm_f16f16_f16f32_f32_tn_n_tilesize128x256x64_warpgroupsize1x1x1_execute_segment_k_off"}) ==
-          std::make_pair(int64_t(128), int64_t(256)));
-    CHECK_FALSE(cublas_tile({"void qk_gemm_kernel<__half>(const T1 *, const T1 *, T1 *, int, int, float)"}).has_value());
-    CHECK_FALSE(cublas_tile({}).has_value());
-    // Names that only look like tiles, and a hostile one, state none.
-    CHECK_FALSE(cublas_tile({"nvjet_sm90_hsh_0x0_64x4", "nvjet_sm90_hsh_12345x128_", "x_tilesize128x", "nvjet_", "tilesize"}).has_value());
-    CHECK_FALSE(cublas_tile({"nvjet_sm90_hsh_" + std::string(1 << 20, '7') + "x128_"}).has_value());
-    CHECK_FALSE(cublas_tile({std::string(1 << 20, 'x')}).has_value());
+TEST_CASE("a cuBLAS kernel's name gives its tile, and the GEMM kernels' names give vanilla's tiles kernel by kernel") {
+    const auto tile = cublas_tile("nvjet_sm90_hsh_256x128_64x4_1x2_h_bz_coopA_TNT");
+    REQUIRE(tile.has_value());
+    CHECK(tile->m == 256);
+    CHECK(tile->n == 128);
+    CHECK(tile->k == 64);
+    CHECK(tile->stages == 4);
+    CHECK(tile->cluster_m == 1);
+    CHECK(tile->cluster_n == 2);
+    // Row-major: C's rows are cuBLAS's N, its columns M; the cluster pairs C's row blocks.
+    const GemmTile g = gemm_tile_of(*tile);
+    CHECK(g.rows == 128);
+    CHECK(g.cols == 256);
+    CHECK(g.k_step == 64);
+    CHECK(g.stages == 4);
+    CHECK(g.cluster == 2);
+    CHECK(gemm_tile_of(*cublas_tile("nvjet_sm90_hsh_128x256_64x4_2x1_v_bz_coopA_TNN")).cluster == 1);  // along M: not modelled
+    const auto xmma = cublas_tile("sm90_xmma_gemm_f16f16_f16f32_f32_tn_n_tilesize128x256x64_warpgroupsize1x1x1_execute_segment_k_off");
+    REQUIRE(xmma.has_value());
+    CHECK(xmma->m == 128);
+    CHECK(xmma->n == 256);
+    CHECK(xmma->k == 64);
+    CHECK(xmma->stages == 1);
+    CHECK(xmma->cluster_n == 1);
+    CHECK_FALSE(cublas_tile("void qk_gemm_kernel<__half>(const T1 *, const T1 *, T1 *, int, int, float)").has_value());
+    // Names that only look like tiles, and hostile ones, state none.
+    for (const std::string k : {"nvjet_sm90_hsh_0x0_64x4", "nvjet_sm90_hsh_12345x128_64x4", "nvjet_sm90_hsh_128x128_", "x_tilesize128x",
+                                "nvjet_", "tilesize", "nvjet_sm90_hsh_1x2_64x4_1x2"})
+        CHECK_FALSE(cublas_tile(k).has_value());
+    CHECK_FALSE(cublas_tile("nvjet_sm90_hsh_" + std::string(1 << 20, '7') + "x128_").has_value());
+    CHECK_FALSE(cublas_tile(std::string(1 << 20, 'x')).has_value());
+    CHECK(cublas_tiles({"void v1_vanilla_tiled::row_softmax_kernel<__half>(const T1 *, T1 *, int, bool)",
+                        "nvjet_sm90_hsh_64x512_64x2_1x2_h_bz_coopB_NNT"})
+              .size() == 1);
+    CHECK(cublas_tiles({}).empty());
 
     MeasuredRun r = run_of(2, "vanilla", "cublas");
     r.N = 1024;
     NcuMetrics n;
-    n.kernels = {"nvjet_sm90_hsh_128x256_64x4_2x1_v_bz_coopA_TNN", "void v1_vanilla_tiled::row_softmax_kernel<__half>(const T1 *)",
+    n.kernels = {"nvjet_sm90_hsh_256x128_64x4_1x2_h_bz_coopA_TNT", "void v1_vanilla_tiled::row_softmax_kernel<__half>(const T1 *)",
                  "nvjet_sm90_hsh_64x512_64x2_1x2_h_bz_coopB_NNT"};
     r.ncu = n;
     const SimConfig fwd = sim_config_for(r);
-    CHECK(fwd.schedule.Br == 256);  // the longer side to the query rows
-    CHECK(fwd.schedule.Bc == 128);
-    CHECK(fwd.note.find("256x128") != std::string::npos);
+    REQUIRE(fwd.schedule.gemm_tiles.size() == 2);
+    CHECK(fwd.schedule.gemm_tiles[1].rows == 512);  // O = P V: 512 query rows a CTA, all of d
+    CHECK(fwd.schedule.gemm_tiles[1].cols == 64);
+    CHECK(fwd.schedule.gemm_tiles[1].stages == 2);
+    CHECK(fwd.schedule.Br == 128);  // the first GEMM's: S's rows
+    CHECK(fwd.schedule.Bc == 256);
+    CHECK(fwd.note.find("128x256x64/2") != std::string::npos);
     r.N = 100;  // a tile never exceeds its matrix
     CHECK(sim_config_for(r).schedule.Br == 100);
     r.N = 1024;
-    r.pass = "bwd";  // the backward's first GEMM is dV = P^T dO: the assumed tile
+    r.pass = "bwd";  // four GEMM kernels asked, two named: the assumed tile for all
     const SimConfig bwd = sim_config_for(r);
+    CHECK(bwd.schedule.gemm_tiles.empty());
     CHECK(bwd.schedule.Br == kCublasTileAssumed);
     CHECK(bwd.schedule.Bc == kCublasTileAssumed);
+    CHECK(bwd.note.find("assumed") != std::string::npos);
 }
 
 TEST_CASE("GPU names map to presets, and an unknown GPU asks for --gpu") {
