@@ -65,14 +65,10 @@ void append_vanilla_backward(Trace& t, const GpuSpec& g) {
     const size_t first = backward_gemm_index(p);  // Schedule::gemm_tiles
     // Kernel 1: CTA j computes dVj = sum_i Pij^T dOi.
     const GemmKernel dv = gemm_kernel(k, fp, p, s, g, first, GemmForm::stream_keys);
-    add_gemm_kernel(t, "vanilla_bwd_dv", dv, GemmForm::stream_keys, s.warps, [q = dv.shape](Emitter& e, int64_t j) {
-        return gemm_stream_cta(e, q, {Tensor::P, Tensor::dO, Tensor::dV, false, false}, Line::dv, j);
-    });
+    add_stream_gemm(t, "vanilla_bwd_dv", dv, {Tensor::P, Tensor::dO, Tensor::dV, false, false}, Line::dv, s.warps);
     // Kernel 2: CTA (i, j) computes dPij = dOi Vj^T.
     const GemmKernel dp = gemm_kernel(k, fp, p, s, g, first + 1, GemmForm::tile);
-    add_gemm_kernel(t, "vanilla_bwd_dp", dp, GemmForm::tile, s.warps, [q = dp.shape](Emitter& e, int64_t blk) {
-        return gemm_tile_cta(e, q, {Tensor::dO, Tensor::V, Tensor::dP, false}, Line::dp, blk);
-    });
+    add_tile_gemm(t, "vanilla_bwd_dp", dp, {Tensor::dO, Tensor::V, Tensor::dP, false}, Line::dp, s.warps);
     // As kernels/unfused_rows.cu runs it (softmax_backward_do_o_kernel): 256 threads, a 32-float
     // scratch, 32 registers per thread (ptxas: kernels/measurements/ptxas-registers-unfused_rows-
     // 2026-12-02.txt), not the GEMMs' warps and SRAM tiles.
@@ -82,14 +78,10 @@ void append_vanilla_backward(Trace& t, const GpuSpec& g) {
     t.kernels.back()->issue = softmax_backward_do_o_issue(k.Nk, k.d, p.es(), kVanillaBwdRowRegisters);
     // Kernel 4: CTA i computes dQi = tau sum_j dSij Kj.
     const GemmKernel dq = gemm_kernel(k, fp, p, s, g, first + 2, GemmForm::stream_rows);
-    add_gemm_kernel(t, "vanilla_bwd_dq", dq, GemmForm::stream_rows, s.warps, [q = dq.shape](Emitter& e, int64_t i) {
-        return gemm_stream_cta(e, q, {Tensor::dS, Tensor::K, Tensor::dQ, true, true}, Line::dq, i);
-    });
+    add_stream_gemm(t, "vanilla_bwd_dq", dq, {Tensor::dS, Tensor::K, Tensor::dQ, true, true}, Line::dq, s.warps);
     // Kernel 5: CTA j computes dKj = tau sum_i dSij^T Qi.
     const GemmKernel dk = gemm_kernel(k, fp, p, s, g, first + 3, GemmForm::stream_keys);
-    add_gemm_kernel(t, "vanilla_bwd_dk", dk, GemmForm::stream_keys, s.warps, [q = dk.shape](Emitter& e, int64_t j) {
-        return gemm_stream_cta(e, q, {Tensor::dS, Tensor::Q, Tensor::dK, false, true}, Line::dk, j);
-    });
+    add_stream_gemm(t, "vanilla_bwd_dk", dk, {Tensor::dS, Tensor::Q, Tensor::dK, false, true}, Line::dk, s.warps);
 }
 
 }  // namespace flashsim

@@ -129,9 +129,7 @@ void append_standard_forward(Trace& t, const GpuSpec& g) {
     const UnfusedShape k = unfused_shape(p, s);
     const Footprint fp = forward_footprint(s, p, g);
     const GemmKernel qk = gemm_kernel(k, fp, p, s, g, 0, GemmForm::tile);
-    add_gemm_kernel(t, "standard_qk", qk, GemmForm::tile, s.warps, [q = qk.shape](Emitter& e, int64_t blk) {
-        return gemm_tile_cta(e, q, {Tensor::Q, Tensor::K, Tensor::S, false}, Fwd::qk, blk);
-    });
+    add_tile_gemm(t, "standard_qk", qk, {Tensor::Q, Tensor::K, Tensor::S, false}, Fwd::qk, s.warps);
     add_row_kernel(t, "standard_scale", k, g, {{Tensor::S}, 1, {Tensor::S}, 1, 1, 0, kScaleRegs[0], kScaleRegs[1], 0, kScaleCode}, Fwd::scale);
     if (p.causal)
         add_row_kernel(t, "standard_mask", k, g, {{Tensor::S}, 1, {Tensor::S}, 1, 1, 0, kMaskRegs[0], kMaskRegs[1], 0, kMaskCode}, Fwd::mask);
@@ -150,9 +148,7 @@ void append_standard_forward(Trace& t, const GpuSpec& g) {
                        Fwd::dropout);
     const Tensor probs = dropout ? Tensor::Pdrop : Tensor::P;
     const GemmKernel pv = gemm_kernel(k, fp, p, s, g, 1, GemmForm::stream_rows);
-    add_gemm_kernel(t, "standard_pv", pv, GemmForm::stream_rows, s.warps, [q = pv.shape, probs](Emitter& e, int64_t i) {
-        return gemm_stream_cta(e, q, {probs, Tensor::V, Tensor::O, true, false}, Fwd::pv, i);
-    });
+    add_stream_gemm(t, "standard_pv", pv, {probs, Tensor::V, Tensor::O, true, false}, Fwd::pv, s.warps);
 }
 
 void append_standard_backward(Trace& t, const GpuSpec& g) {
@@ -165,13 +161,9 @@ void append_standard_backward(Trace& t, const GpuSpec& g) {
     const Tensor probs = dropout ? Tensor::Pdrop : Tensor::P;
     const size_t first = backward_gemm_index(p);  // Schedule::gemm_tiles
     const GemmKernel dv = gemm_kernel(k, fp, p, s, g, first, GemmForm::stream_keys);
-    add_gemm_kernel(t, "standard_bwd_dv", dv, GemmForm::stream_keys, s.warps, [q = dv.shape, probs](Emitter& e, int64_t j) {
-        return gemm_stream_cta(e, q, {probs, Tensor::dO, Tensor::dV, false, false}, Bwd::dv, j);
-    });
+    add_stream_gemm(t, "standard_bwd_dv", dv, {probs, Tensor::dO, Tensor::dV, false, false}, Bwd::dv, s.warps);
     const GemmKernel dp = gemm_kernel(k, fp, p, s, g, first + 1, GemmForm::tile);
-    add_gemm_kernel(t, "standard_bwd_dp", dp, GemmForm::tile, s.warps, [q = dp.shape](Emitter& e, int64_t blk) {
-        return gemm_tile_cta(e, q, {Tensor::dO, Tensor::V, Tensor::dP, false}, Bwd::dp, blk);
-    });
+    add_tile_gemm(t, "standard_bwd_dp", dp, {Tensor::dO, Tensor::V, Tensor::dP, false}, Bwd::dp, s.warps);
     if (dropout)  // the stored Z tested, dP scaled
         add_row_kernel(t, "standard_bwd_dropout", k, g,
                        {{Tensor::dP, Tensor::Z}, 2, {Tensor::dP}, 1, kDropoutStoredMaskOpsPerElement, 0, kDropoutBwdRegs[0], kDropoutBwdRegs[1],
@@ -187,13 +179,9 @@ void append_standard_backward(Trace& t, const GpuSpec& g) {
         add_row_kernel(t, "standard_bwd_mask", k, g, {{Tensor::dS}, 1, {Tensor::dS}, 1, 1, 0, kMaskRegs[0], kMaskRegs[1], 0, kMaskCode}, Bwd::mask);
     add_row_kernel(t, "standard_bwd_scale", k, g, {{Tensor::dS}, 1, {Tensor::dS}, 1, 1, 0, kScaleRegs[0], kScaleRegs[1], 0, kScaleCode}, Bwd::scale);
     const GemmKernel dq = gemm_kernel(k, fp, p, s, g, first + 2, GemmForm::stream_rows);
-    add_gemm_kernel(t, "standard_bwd_dq", dq, GemmForm::stream_rows, s.warps, [q = dq.shape](Emitter& e, int64_t i) {
-        return gemm_stream_cta(e, q, {Tensor::dS, Tensor::K, Tensor::dQ, true, false}, Bwd::dq, i);
-    });
+    add_stream_gemm(t, "standard_bwd_dq", dq, {Tensor::dS, Tensor::K, Tensor::dQ, true, false}, Bwd::dq, s.warps);
     const GemmKernel dk = gemm_kernel(k, fp, p, s, g, first + 3, GemmForm::stream_keys);
-    add_gemm_kernel(t, "standard_bwd_dk", dk, GemmForm::stream_keys, s.warps, [q = dk.shape](Emitter& e, int64_t j) {
-        return gemm_stream_cta(e, q, {Tensor::dS, Tensor::Q, Tensor::dK, false, false}, Bwd::dk, j);
-    });
+    add_stream_gemm(t, "standard_bwd_dk", dk, {Tensor::dS, Tensor::Q, Tensor::dK, false, false}, Bwd::dk, s.warps);
 }
 
 }  // namespace flashsim

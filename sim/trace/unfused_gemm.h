@@ -22,6 +22,21 @@ struct UnfusedShape {
 };
 UnfusedShape unfused_shape(const AttentionProblem& p, const Schedule& s);
 
+struct TileGemm {
+    Tensor a, b, out;         // out[i, j] = a_i b_j^T
+    bool scale = false;       // scale the tile by 1/sqrt(d) on chip
+};
+// CTA blk of the kernel's Tr x Tc tiles: (i, j) = (blk / Tc, blk % Tc), or pairs of row blocks with
+// k.cluster = 2 (unfused_gemm.cpp).
+CtaProgram gemm_tile_cta(Emitter& e, UnfusedShape k, TileGemm g, LineId line, int64_t blk);
+
+struct StreamGemm {
+    Tensor tiles, operand, out;
+    bool by_rows = true;      // the CTA owns query rows i (else key rows j, tiles transposed)
+    bool scale = false;       // scale the output by tau = 1/sqrt(d) before storing it
+};
+CtaProgram gemm_stream_cta(Emitter& e, UnfusedShape k, StreamGemm g, LineId line, int64_t own);
+
 // The GEMM kernels' two forms (above), and a by_rows = false stream (dV, dK: CTAs own key rows).
 enum class GemmForm : uint8_t { tile, stream_rows, stream_keys };
 // One GEMM kernel, the run's `index`-th (Schedule::gemm_tiles): its shape, with its own tile when
@@ -42,26 +57,21 @@ void add_gemm_kernel(Trace& t, std::string name, const GemmKernel& k, GemmForm f
     t.kernels.back()->stages = k.stages;
 }
 
+// The two forms as kernels of the trace: every CTA of `k` runs g on `line`.
+inline void add_tile_gemm(Trace& t, std::string name, const GemmKernel& k, TileGemm g, LineId line, int64_t warps) {
+    add_gemm_kernel(t, std::move(name), k, GemmForm::tile, warps,
+                    [q = k.shape, g, line](Emitter& e, int64_t blk) { return gemm_tile_cta(e, q, g, line, blk); });
+}
+inline void add_stream_gemm(Trace& t, std::string name, const GemmKernel& k, StreamGemm g, LineId line, int64_t warps) {
+    add_gemm_kernel(t, std::move(name), k, g.by_rows ? GemmForm::stream_rows : GemmForm::stream_keys, warps,
+                    [q = k.shape, g, line](Emitter& e, int64_t own) { return gemm_stream_cta(e, q, g, line, own); });
+}
+
 // The index in Schedule::gemm_tiles of the backward's first GEMM kernel: after the forward's two
 // when the run is a forward + backward.
 inline size_t backward_gemm_index(const AttentionProblem& p) { return p.pass == Pass::fwdbwd ? 2 : 0; }
 GemmKernel gemm_kernel(const UnfusedShape& pass, const Footprint& shared, const AttentionProblem& p, const Schedule& s,
                        const GpuSpec& g, size_t index, GemmForm form);
-
-struct TileGemm {
-    Tensor a, b, out;         // out[i, j] = a_i b_j^T
-    bool scale = false;       // scale the tile by 1/sqrt(d) on chip
-};
-// CTA blk of the kernel's Tr x Tc tiles: (i, j) = (blk / Tc, blk % Tc), or pairs of row blocks with
-// k.cluster = 2 (unfused_gemm.cpp).
-CtaProgram gemm_tile_cta(Emitter& e, UnfusedShape k, TileGemm g, LineId line, int64_t blk);
-
-struct StreamGemm {
-    Tensor tiles, operand, out;
-    bool by_rows = true;      // the CTA owns query rows i (else key rows j, tiles transposed)
-    bool scale = false;       // scale the output by tau = 1/sqrt(d) before storing it
-};
-CtaProgram gemm_stream_cta(Emitter& e, UnfusedShape k, StreamGemm g, LineId line, int64_t own);
 
 // A row kernel's SRAM: `row_floats` fp32 values of its row kept on chip (`name` in the footprint)
 // and, with `scratch`, a 32-float reduction scratch; none when it keeps nothing. A row larger than

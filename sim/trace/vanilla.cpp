@@ -50,9 +50,7 @@ void append_vanilla_forward(Trace& t, const GpuSpec& g) {
     const bool causal = p.causal;
     // Kernel 1: CTA (i, j) computes Sij = Qi Kj^T / sqrt(d) and writes it to HBM.
     const GemmKernel qk = gemm_kernel(k, fp, p, s, g, 0, GemmForm::tile);
-    add_gemm_kernel(t, "vanilla_qk", qk, GemmForm::tile, s.warps, [q = qk.shape](Emitter& e, int64_t blk) {
-        return gemm_tile_cta(e, q, {Tensor::Q, Tensor::K, Tensor::S, true}, Line::qk, blk);
-    });
+    add_tile_gemm(t, "vanilla_qk", qk, {Tensor::Q, Tensor::K, Tensor::S, true}, Line::qk, s.warps);
     if (k.fma) t.kernels.back()->issue = scalar_qk_gemm_issue(p.es());
     // Kernel 2: one CTA per row, a thread per element (the softmax of kernels/ v1 and v2; GEMMs on
     // tensor cores stand for cuBLAS, which leaves the softmax to such a kernel).
@@ -61,9 +59,7 @@ void append_vanilla_forward(Trace& t, const GpuSpec& g) {
     t.kernels.back()->issue = row_softmax_issue(p.es());
     // Kernel 3: CTA i computes Oi = sum_j Pij Vj and writes it to HBM.
     const GemmKernel pv = gemm_kernel(k, fp, p, s, g, 1, GemmForm::stream_rows);
-    add_gemm_kernel(t, "vanilla_pv", pv, GemmForm::stream_rows, s.warps, [q = pv.shape](Emitter& e, int64_t i) {
-        return gemm_stream_cta(e, q, {Tensor::P, Tensor::V, Tensor::O, true, false}, Line::pv, i);
-    });
+    add_stream_gemm(t, "vanilla_pv", pv, {Tensor::P, Tensor::V, Tensor::O, true, false}, Line::pv, s.warps);
     if (k.fma) t.kernels.back()->issue = scalar_pv_gemm_issue(p.es(), p.d);
 }
 
