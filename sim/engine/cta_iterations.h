@@ -114,12 +114,22 @@ struct Cta {
     // Cuts the next n iterations out of the stream and drops them (the iteration skip): the ones
     // after them keep the numbers the dropped ones had. Adds the L2 requests of their loads and
     // stores (per tensor) and the trace bytes they move.
-    void drop(int64_t n, std::array<Traffic, kTensorCount>& requests, double& moved) {
+    // The ops of the last `keep` iterations dropped go to `tail` with their iteration's number
+    // among the dropped (0 .. n - 1), when given.
+    struct DroppedOp {
+        Op op;
+        int64_t k;
+    };
+    void drop(int64_t n, std::array<Traffic, kTensorCount>& requests, double& moved, std::vector<DroppedOp>* tail = nullptr,
+              int64_t keep = 0) {
         Iteration scratch;
         for (int64_t i = 0; i < n; ++i) {
             if (!parse(scratch)) throw std::logic_error("iteration skip: a CTA has fewer iterations than counted");
             for (const auto* ops : {&scratch.loads, &scratch.stores})
-                for (const Op& op : *ops) add_requests(op, requests, moved);
+                for (const Op& op : *ops) {
+                    add_requests(op, requests, moved);
+                    if (tail && i >= n - keep && op.moves_data()) tail->push_back({op, i});
+                }
             ++dropped;
         }
     }

@@ -71,6 +71,7 @@ private:
                        double cycles = -1);
     Head one_head() const;
     void warm_l2(int64_t end);
+    void charge_dirty_change(const std::array<uint64_t, kTensorCount>& dirty_before);
 
     const KernelTrace& k_;
     const GpuSpec& g_;

@@ -41,6 +41,45 @@ TileKey tile_key(const Op& op) {
     return {uint64_t(op.bh) << 32 | op.row0, uint64_t(op.rows) << 32 | op.col0, uint64_t(op.cols) << 8 | uint64_t(op.tensor)};
 }
 
+// The most ops the iteration skip keeps of the iterations it drops, for its warming.
+constexpr int64_t kWarmTailOps = int64_t(1) << 22;
+
+// The tiles a skip's warming touches (KernelRun::warm_l2, the iteration skip): each distinct tile
+// once, at its last use, dirty when any of its accesses wrote; touched in the order of their last
+// use, so that LRU holds the most recent. Stops taking tiles once they hold `want` bytes.
+class TileWarmer {
+public:
+    explicit TileWarmer(uint64_t want) : want_(want) {}
+    bool full() const { return bytes_ >= want_; }
+    void use(const Op& op, double at) {
+        if (!op.moves_data()) return;
+        const auto [u, fresh] = tiles_.try_emplace(tile_key(op), Use{op, at, false});
+        if (fresh) bytes_ += op.bytes;
+        u->second.last = std::max(u->second.last, at);
+        u->second.dirty = u->second.dirty || op.kind != OpKind::load;
+    }
+    void warm(MemorySystem& mem) const {
+        std::vector<const Use*> order;
+        order.reserve(tiles_.size());
+        for (const auto& [key, u] : tiles_) order.push_back(&u);
+        // Ties in the order of the tiles' keys: the same order on every host.
+        std::sort(order.begin(), order.end(), [](const Use* x, const Use* y) {
+            const TileKey kx = tile_key(x->op), ky = tile_key(y->op);
+            return std::tie(x->last, kx.a, kx.b, kx.c) < std::tie(y->last, ky.a, ky.b, ky.c);
+        });
+        for (const Use* u : order) mem.warm(u->op, u->dirty);
+    }
+
+private:
+    struct Use {
+        Op op;
+        double last = 0;
+        bool dirty = false;
+    };
+    std::unordered_map<TileKey, Use, TileKeyHash> tiles_;
+    uint64_t want_, bytes_ = 0;
+};
+
 }  // namespace
 
 // At the launch of the first CTA of a window: skip when the last two spans of L windows took the
@@ -208,14 +247,51 @@ void KernelRun::iteration_checkpoint(double t) {
     if (drops.empty() || cut < (e.t - v.t) / double(2 * K)) return;
     std::array<Traffic, kTensorCount> requests{};
     double moved = 0, cycles = 0;
-    for (const Drop& d : drops) {
+    // The L2 as the dropped iterations leave it: their last tiles, twice the L2's data bytes of
+    // them, touched as the CTAs would have (all CTAs' last dropped iterations at the cut's end).
+    // Left as it was, the L2 held tiles from before the cut that the iterations dropped would have
+    // evicted: FA3 at N = 65536, d = 128, 2 heads on the h100, whose CTAs sweep K and V (64 MiB)
+    // in step, kept the sweep's first tiles, which the next wave's CTAs then found, 3.1% low in
+    // HBM reads.
+    // Only where CTAs of a later wave read tiles these CTAs read (several CTAs a head: K and V of
+    // FA2 and FA3, a GEMM's shared operand); FA1's one CTA a head reads nothing another reads,
+    // and whole loop periods leave the L2 as its CTAs will use it (warmed, the v3 runs of the
+    // stored files moved up to 0.07% from --no-skip's HBM bytes, against 0.008% without).
+    const bool warm = k_.ctas_per_head > 1 && next_cta_ < k_.cta_count();
+    // Each CTA keeps the ops of as many of its last dropped iterations as move twice the L2's
+    // data bytes by themselves (CTAs that read the same tiles add nothing new: FA3's of one head),
+    // at most kWarmTailOps ops in all; the warming takes them newest first, iteration by iteration
+    // over the CTAs, until their distinct tiles hold twice the L2's data bytes.
+    const double want = 2 * double(g_.l2_data_bytes()), per_cta_iteration = period_bytes_ / double(loop_period_);
+    const int64_t keep = warm && per_cta_iteration > 0 ? std::min<int64_t>(int64_t(std::ceil(want / per_cta_iteration)) + loop_period_,
+                                                                  kWarmTailOps / int64_t(8 * drops.size()) + 1)
+                                               : 0;
+    std::vector<std::vector<Cta::DroppedOp>> tails(drops.size());
+    std::vector<int64_t> dropped(drops.size());
+    for (size_t i = 0; i < drops.size(); ++i) {
+        const Drop& d = drops[i];
         int64_t n = one_pace ? least_room : std::min(d.room, int64_t(std::floor(cut * d.pace)));
         n -= n % loop_period_;
-        d.c->drop(n, requests, moved);
+        d.c->drop(n, requests, moved, &tails[i], keep);
+        dropped[i] = n;
         s_.skipped_iterations += n;
         cycles += double(n) / d.pace / double(drops.size());
     }
     if (!(moved > 0)) return;
+    TileWarmer tiles{uint64_t(want)};
+    std::vector<size_t> next(drops.size());
+    for (size_t i = 0; i < drops.size(); ++i) next[i] = tails[i].size();
+    for (int64_t back = 1; back <= keep && !tiles.full(); ++back)  // the back-th last dropped iteration of each CTA
+        for (size_t i = 0; i < drops.size(); ++i)
+            for (; next[i] > 0 && tails[i][next[i] - 1].k == dropped[i] - back; --next[i]) {
+                const Op& op = tails[i][next[i] - 1].op;
+                tiles.use(op, double(-back) + (op.kind == OpKind::load ? 0.0 : 0.5));
+            }
+    if (warm) {
+        const auto dirty_before = mem_.dirty_bytes_by_tensor();
+        tiles.warm(mem_);
+        charge_dirty_change(dirty_before);
+    }
     // The cycles are the cut's: what the CTAs dropped over their paces, on average over them.
     // The CTAs in flight live as much longer; no CTA retired in the spans, so their sums hold
     // no lifetime.
@@ -286,6 +362,12 @@ void KernelRun::skip(int64_t ctas, const SkipMark& b, const SkipMark& m) {
     // tensor after the skip as before: the difference is charged (or refunded) now.
     const auto dirty_before = mem_.dirty_bytes_by_tensor();
     warm_l2(next_cta_);
+    charge_dirty_change(dirty_before);
+}
+
+// After a warming: the difference between the L2's dirty bytes of each tensor before it and now,
+// charged as write-backs (or refunded).
+void KernelRun::charge_dirty_change(const std::array<uint64_t, kTensorCount>& dirty_before) {
     const auto dirty_after = mem_.dirty_bytes_by_tensor();
     for (size_t i = 0; i < kTensorCount; ++i) {
         uint64_t& w = c_.per_tensor[i].hbm_write_bytes;
@@ -361,23 +443,9 @@ void KernelRun::warm_l2(int64_t end) {
         if (c.stream) in_flight[c.index] = &c;
         if (!c.stream || pending_[slot] != c.index) in_flight[pending_[slot]] = nullptr;
     }
-    struct Use {
-        Op op;
-        double last = 0;
-        bool dirty = false;
-    };
-    std::unordered_map<TileKey, Use, TileKeyHash> tiles;
-    const uint64_t want = 2 * uint64_t(g_.l2_data_bytes());
-    uint64_t bytes = 0;
+    TileWarmer tiles(2 * uint64_t(g_.l2_data_bytes()));
     std::vector<Iteration> its;
-    const auto use = [&](const Op& op, double at) {
-        if (!op.moves_data()) return;
-        const auto [u, fresh] = tiles.try_emplace(tile_key(op), Use{op, at, false});
-        if (fresh) bytes += op.bytes;
-        u->second.last = std::max(u->second.last, at);
-        u->second.dirty = u->second.dirty || op.kind != OpKind::load;
-    };
-    for (int64_t c = end - 1; c >= 0 && bytes < want; --c) {
+    for (int64_t c = end - 1; c >= 0 && !tiles.full(); --c) {
         const auto f = in_flight.find(c);
         if (f != in_flight.end() && !f->second) continue;
         const int64_t loads_issued = f != in_flight.end() ? f->second->next_issue : INT64_MAX;
@@ -388,20 +456,12 @@ void KernelRun::warm_l2(int64_t end) {
         const double K = double(its.size()), span = double(s_.slots);
         for (size_t k = 0; k < its.size(); ++k) {
             if (int64_t(k) < loads_issued)
-                for (const Op& op : its[k].loads) use(op, double(c) + span * double(k) / K);
+                for (const Op& op : its[k].loads) tiles.use(op, double(c) + span * double(k) / K);
             if (int64_t(k) < stores_issued)
-                for (const Op& op : its[k].stores) use(op, double(c) + span * double(k + 1) / K);
+                for (const Op& op : its[k].stores) tiles.use(op, double(c) + span * double(k + 1) / K);
         }
     }
-    std::vector<const Use*> order;
-    order.reserve(tiles.size());
-    for (const auto& [key, u] : tiles) order.push_back(&u);
-    // Ties in the order of the tiles' keys: the same order on every host.
-    std::sort(order.begin(), order.end(), [](const Use* x, const Use* y) {
-        const TileKey kx = tile_key(x->op), ky = tile_key(y->op);
-        return std::tie(x->last, kx.a, kx.b, kx.c) < std::tie(y->last, ky.a, ky.b, ky.c);
-    });
-    for (const Use* u : order) mem_.warm(u->op, u->dirty);
+    tiles.warm(mem_);
 }
 
 }  // namespace flashsim::engine
