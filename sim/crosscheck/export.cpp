@@ -41,6 +41,7 @@ json comparison_json(const Comparison& c) {
               {"sim_l2_dirty_bytes_at_end", opt(c.sim_dirty_bytes)},
               {"sim_l2_reads_to_tags_bytes", opt(c.sim_reads_to_tags)},
               {"sim_l2_writes_seen_bytes", opt(c.sim_writes_seen)},
+              {"sim_l2_hop_bytes", opt(c.sim_hop)},
               {"measured_tflops", opt(r.tflops)},
               {"sim_tflops", opt(c.sim_tflops)},
               {"measured_warp_instructions", r.ncu ? opt(r.ncu->inst_executed) : json(nullptr)},

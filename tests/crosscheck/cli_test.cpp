@@ -88,6 +88,19 @@ TEST_CASE("--json and --csv write the comparison to files") {
     REQUIRE(r.rc == 0);
     const auto j = nlohmann::json::parse(flashsim::crosscheck::read_text_file(json_path));
     CHECK(j["comparisons"].size() == 6);
+    // The simulated L2 traffic is its parts: the reads that reach the tags, the reads that cross
+    // between the two partitions, the writes as ncu counts them (background writes aside: the
+    // fixture records none).
+    int with_parts = 0;
+    for (const auto& c : j["comparisons"]) {
+        if (c["metrics"]["l2_traffic"]["simulated"].is_null()) continue;
+        const double parts = c["sim_l2_reads_to_tags_bytes"].get<double>() + c["sim_l2_hop_bytes"].get<double>() +
+                             c["sim_l2_writes_seen_bytes"].get<double>();
+        CHECK(parts == doctest::Approx(c["metrics"]["l2_traffic"]["simulated"].get<double>()).epsilon(1e-12));
+        CHECK(c["sim_l2_hop_bytes"].get<double>() > 0);
+        ++with_parts;
+    }
+    CHECK(with_parts == 5);
     const std::string csv = flashsim::crosscheck::read_text_file(csv_path);
     CHECK(csv.rfind("label,version,kernel", 0) == 0);
 }
