@@ -43,6 +43,14 @@ private:
     void start(uint32_t slot, double t0);
     void first_loads(uint32_t slot, double t);
     double matmul_sram_bytes(const Op& op, double share, double b_readers) const;
+    struct MatmulShape {
+        decltype(Op::rows) rows{};
+        decltype(Op::cols) cols{};
+        decltype(Op::flops) flops{};
+        decltype(Op::bytes) bytes{};
+        double K = 0, es = 0;
+    };
+    mutable MatmulShape last_matmul_;  // matmul_sram_bytes's last shape
     double run_op(SmPipes& p, const Op& op, double dep, double share, bool step = false);
     void compute(uint32_t slot, double t);
     void end_iteration(uint32_t slot, double t);

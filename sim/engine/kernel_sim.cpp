@@ -279,7 +279,15 @@ void KernelRun::first_loads(uint32_t slot, double t) {
 double KernelRun::matmul_sram_bytes(const Op& op, double share, double b_readers) const {
     const double M = op.rows, N = op.cols;
     if (M <= 0 || N <= 0 || op.flops == 0) return double(op.bytes) * share;
-    const double K = double(op.flops) / (2 * M * N), es = double(op.bytes) / (M * K + K * N);
+    // K and the element size of the last shape asked (a kernel's GEMMs come in few shapes, and the
+    // two divisions were 5-7% of FA2's host time); the same numbers as computed afresh.
+    MatmulShape& m = last_matmul_;
+    if (m.rows != op.rows || m.cols != op.cols || m.flops != op.flops || m.bytes != op.bytes) {
+        m = {op.rows, op.cols, op.flops, op.bytes, 0, 0};
+        m.K = double(op.flops) / (2 * M * N);
+        m.es = double(op.bytes) / (M * m.K + m.K * N);
+    }
+    const double K = m.K, es = m.es;
     // The kernel's own warp tiling (op.h, kOpWarpGrid): A read by the warps along N, B by those along M.
     if (op.flags & kOpWarpGrid) return share * es * (double(op.col0) * M * K + double(op.row0) * K * N);
     return es * (share * M * K + b_readers * K * N);
