@@ -66,8 +66,9 @@ std::string Schedule::describe() const {
 std::string Schedule::gemm_tiles_text() const {
     std::string out;
     for (const GemmTile& t : gemm_tiles)
-        out += (out.empty() ? " gemm tiles " : ",") + std::to_string(t.rows) + "x" + std::to_string(t.cols) + "x" + std::to_string(t.k_step) +
-               (t.cluster > 1 ? "/" + std::to_string(t.cluster) : "");
+        out += (out.empty() ? " gemm tiles " : ", ") + std::to_string(t.rows) + "x" + std::to_string(t.cols) + " (K step " +
+               std::to_string(t.k_step) + ", " + std::to_string(t.stages) + " stages" +
+               (t.cluster > 1 ? ", clusters of " + std::to_string(t.cluster) : "") + ")";
     return out;
 }
 

@@ -98,7 +98,8 @@ struct Schedule {
     // "fa2 Br=128 Bc=64 warps=4 stages=1", then ", bwd Br=64 Bc=128 warps=8 stages=2" when the
     // backward's knobs are set and differ from the forward's.
     std::string describe() const;
-    // " gemm tiles 128x256x64/2,64x64x64" (rows x cols x k_step / cluster), or "" without them.
+    // " gemm tiles 128x256 (K step 64, 4 stages, clusters of 2), 512x64 (K step 64, 2 stages,
+    // clusters of 2)" (rows x cols of the output per CTA), or "" without them.
     std::string gemm_tiles_text() const;
 };
 

@@ -39,8 +39,7 @@ std::string simulation_key(const SimConfig& config, const GpuSpec& g, const SimO
     num("bwd_Br", s.bwd_Br), num("bwd_Bc", s.bwd_Bc), num("bwd_warps", s.bwd_warps), num("bwd_stages", s.bwd_stages);
     num("vanilla_gemm", int64_t(s.vanilla_gemm)), num("matmul_unit", int64_t(s.matmul_unit)),
         num("block_order", int64_t(s.block_order));
-    add("gemm_tiles", s.gemm_tiles_text());  // rows, cols, k_step, cluster
-    for (const GemmTile& t : s.gemm_tiles) num("gemm_stages", t.stages);
+    add("gemm_tiles", s.gemm_tiles_text());  // every field of each GemmTile
     num("config.intra_warpgroup_pipeline", config.intra_warpgroup_pipeline);
     num("paper_mode", o.paper_mode), num("timing", o.timing), num("timeline", o.timeline);
     num("l2_flush_between_kernels", o.l2_flush_between_kernels), num("l2_granule_bytes", o.l2_granule_bytes);

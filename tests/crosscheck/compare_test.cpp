@@ -89,7 +89,7 @@ TEST_CASE("a cuBLAS kernel's name gives its tile, and the GEMM kernels' names gi
     CHECK(fwd.schedule.gemm_tiles[1].stages == 2);
     CHECK(fwd.schedule.Br == 128);  // the first GEMM's: S's rows
     CHECK(fwd.schedule.Bc == 256);
-    CHECK(fwd.note.find("128x256x64/2") != std::string::npos);
+    CHECK(fwd.note.find("128x256 (K step 64, 4 stages, clusters of 2), 512x64 (K step 64, 2 stages, clusters of 2)") != std::string::npos);
     r.N = 100;  // a tile never exceeds its matrix
     CHECK(sim_config_for(r).schedule.Br == 100);
     r.N = 1024;
