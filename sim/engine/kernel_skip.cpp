@@ -264,34 +264,35 @@ void KernelRun::iteration_checkpoint(double t) {
     const bool warm = k_.ctas_per_head > 1 && next_cta_ < k_.cta_count();
     // Each CTA keeps the ops of as many of its last dropped iterations as move twice the L2's
     // data bytes by themselves (CTAs that read the same tiles add nothing new: FA3's of one head),
-    // at most kWarmTailOps ops in all; the warming takes them newest first, iteration by iteration
-    // over the CTAs, until their distinct tiles hold twice the L2's data bytes.
+    // about kWarmTailOps ops in all at 8 data ops an iteration; the warming takes them newest
+    // first, iteration by iteration over the CTAs, until their distinct tiles hold twice the L2's
+    // data bytes.
     const double want = 2 * double(g_.l2_data_bytes()), per_cta_iteration = period_bytes_ / double(loop_period_);
     const int64_t keep = warm && per_cta_iteration > 0 ? std::min<int64_t>(int64_t(std::ceil(want / per_cta_iteration)) + loop_period_,
                                                                   kWarmTailOps / int64_t(8 * drops.size()) + 1)
                                                : 0;
-    std::vector<std::vector<Cta::DroppedOp>> tails(drops.size());
+    std::vector<std::vector<Cta::DroppedOp>> tails(keep > 0 ? drops.size() : 0);
     std::vector<int64_t> dropped(drops.size());
     for (size_t i = 0; i < drops.size(); ++i) {
         const Drop& d = drops[i];
         int64_t n = one_pace ? least_room : std::min(d.room, int64_t(std::floor(cut * d.pace)));
         n -= n % loop_period_;
-        d.c->drop(n, requests, moved, &tails[i], keep);
+        d.c->drop(n, requests, moved, keep > 0 ? &tails[i] : nullptr, keep);
         dropped[i] = n;
         s_.skipped_iterations += n;
         cycles += double(n) / d.pace / double(drops.size());
     }
     if (!(moved > 0)) return;
-    TileWarmer tiles{uint64_t(want)};
-    std::vector<size_t> next(drops.size());
-    for (size_t i = 0; i < drops.size(); ++i) next[i] = tails[i].size();
-    for (int64_t back = 1; back <= keep && !tiles.full(); ++back)  // the back-th last dropped iteration of each CTA
-        for (size_t i = 0; i < drops.size(); ++i)
-            for (; next[i] > 0 && tails[i][next[i] - 1].k == dropped[i] - back; --next[i]) {
-                const Op& op = tails[i][next[i] - 1].op;
-                tiles.use(op, double(-back) + (op.kind == OpKind::load ? 0.0 : 0.5));
-            }
-    if (warm) {
+    if (keep > 0) {
+        TileWarmer tiles{uint64_t(want)};
+        std::vector<size_t> next(drops.size());
+        for (size_t i = 0; i < drops.size(); ++i) next[i] = tails[i].size();
+        for (int64_t back = 1; back <= keep && !tiles.full(); ++back)  // the back-th last dropped iteration of each CTA
+            for (size_t i = 0; i < drops.size(); ++i)
+                for (; next[i] > 0 && tails[i][next[i] - 1].k == dropped[i] - back; --next[i]) {
+                    const Op& op = tails[i][next[i] - 1].op;
+                    tiles.use(op, double(-back) + (op.kind == OpKind::load ? 0.0 : 0.5));
+                }
         const auto dirty_before = mem_.dirty_bytes_by_tensor();
         tiles.warm(mem_);
         charge_dirty_change(dirty_before);
