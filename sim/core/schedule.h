@@ -86,8 +86,9 @@ struct Schedule {
     MatmulUnit matmul_unit = MatmulUnit::tensor;
     BlockOrder block_order = BlockOrder::index;  // the forward's query blocks (fa2, fa3)
     // Unfused attention with vanilla_gemm = tiled: one tiling per GEMM kernel of the run, in the
-    // trace's order (forward S, O; backward dV, dP, dQ, dK), in place of Br x Bc; empty: Br x Bc
-    // for every GEMM kernel.
+    // trace's order (forward S, O; backward dV, dP, dQ, dK: kForwardGemmKernels, then
+    // kBackwardGemmKernels), in place of Br x Bc; empty: Br x Bc for every GEMM kernel.
+    static constexpr size_t kForwardGemmKernels = 2, kBackwardGemmKernels = 4;
     std::vector<GemmTile> gemm_tiles;
 
     int64_t Tr(const AttentionProblem& p) const { return (p.N + Br - 1) / Br; }

@@ -106,7 +106,8 @@ SimConfig sim_config_for(const MeasuredRun& r) {
             // dQ, dK, in that order) all state one: static information from the kernels, not
             // fitted. Otherwise cuBLAS's tiles are assumed, kCublasTileAssumed square.
             const std::vector<CublasTile> named = r.ncu ? cublas_tiles(r.ncu->kernels) : std::vector<CublasTile>{};
-            const size_t gemms = p.pass == Pass::fwd ? 2 : p.pass == Pass::bwd ? 4 : 6;
+            const size_t gemms = (p.pass != Pass::bwd ? Schedule::kForwardGemmKernels : 0) +
+                                 (p.pass != Pass::fwd ? Schedule::kBackwardGemmKernels : 0);
             int64_t rows = kCublasTileAssumed, cols = kCublasTileAssumed;
             if (named.size() == gemms) {
                 for (const CublasTile& t : named) s.gemm_tiles.push_back(gemm_tile_of(t));

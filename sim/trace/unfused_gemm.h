@@ -69,7 +69,7 @@ inline void add_stream_gemm(Trace& t, std::string name, const GemmKernel& k, Str
 
 // The index in Schedule::gemm_tiles of the backward's first GEMM kernel: after the forward's two
 // when the run is a forward + backward.
-inline size_t backward_gemm_index(const AttentionProblem& p) { return p.pass == Pass::fwdbwd ? 2 : 0; }
+inline size_t backward_gemm_index(const AttentionProblem& p) { return p.pass == Pass::fwdbwd ? Schedule::kForwardGemmKernels : 0; }
 GemmKernel gemm_kernel(const UnfusedShape& pass, const Footprint& shared, const AttentionProblem& p, const Schedule& s,
                        const GpuSpec& g, size_t index, GemmForm form);
 
