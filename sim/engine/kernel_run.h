@@ -78,6 +78,9 @@ private:
     double extrapolate(const SkipMark& b, const SkipMark& m, const std::array<Traffic, kTensorCount>& requests, double moved,
                        double cycles = -1);
     Head one_head() const;
+    // The tensors of which one head's CTAs load some tile twice (one CTA or two), a bit per
+    // tensor: an L1 can hit only on those.
+    uint64_t tensors_loaded_twice() const;
     void warm_l2(int64_t end);
     void charge_dirty_change(const std::array<uint64_t, kTensorCount>& dirty_before);
 
@@ -88,7 +91,7 @@ private:
     Counters& c_;
     double tensor_fpc_, vector_fpc_, exp_pc_, sram_bpc_, cta_launch_cycles_ = 0, cycles_per_inst_ = 0, one_warp_cpi_ = 0, chain_cycles_per_exp_ = 0, chain_cycles_per_fma_ = 0, sram_burst_factor_ = 1,
            cta_cycles_per_inst_ = 0, cta_sram_burst_factor_ = 1;
-    bool through_l1_ = false;  // the kernel's loads are ld.global, through the SM's L1
+    uint64_t l1_tensors_ = 0;  // the tensors whose accesses the SM's L1 sees (a bit per tensor)
     std::vector<SmPipes> pipes_;
     std::vector<Cta> ctas_;
     std::vector<double> last_retire_;

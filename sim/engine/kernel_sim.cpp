@@ -65,12 +65,15 @@ KernelSimStats KernelRun::run() {
         chain_cycles_per_fma_ = cycles(k_.issue.chain_per_fma);
     }
     // Elementwise loads are ld.global: they go through the SM's L1, what the resident CTAs'
-    // SRAM leaves of the unified L1/shared memory (l1_cache.h); tile copies bypass it.
-    through_l1_ = k_.issue.elementwise_loads();
+    // SRAM leaves of the unified L1/shared memory (l1_cache.h); tile copies bypass it. Only the
+    // tensors of which a head's CTAs load some tile twice can hit: the others' accesses skip the
+    // L1's lookups (the element-wise row kernels, each CTA its own rows once, skip them all), so
+    // their lines take no room there either (docs/timing.md says what that changes).
+    l1_tensors_ = k_.issue.elementwise_loads() && g_.l1_sram_bytes_per_sm > 0 ? tensors_loaded_twice() : 0;
     s_.resident_ctas_per_sm = resident;
     if (k_.issue.elementwise_loads())
         s_.bytes_in_flight_per_sm = double(resident * k_.warps * 32 * k_.issue.load_bytes_per_request) * k_.issue.loads_in_flight;
-    mem_.set_l1(through_l1_ ? l1_bytes_left(g_.l1_sram_bytes_per_sm, s_.occ.ctas_per_sm, k_.footprint.sram_bytes) : 0);
+    mem_.set_l1(l1_tensors_ ? l1_bytes_left(g_.l1_sram_bytes_per_sm, s_.occ.ctas_per_sm, k_.footprint.sram_bytes) : 0);
     s_.slots = g_.sm_count * s_.occ.ctas_per_sm;
     const int64_t total = k_.cta_count();
     s_.waves = double(total) / double(s_.slots);
@@ -205,7 +208,7 @@ void KernelRun::issue_loads(Cta& c, int64_t k, double t) {
                                                   : std::ceil(double(op.bytes) / in_flight);
         // The bandwidth is claimed when the step starts (the servers take requests in time
         // order); the round trips of elementwise loads come back one after another.
-        const TransferTiming x = mem_.transfer(op, c.sm, t, c_, through_l1_, trips, chain);
+        const TransferTiming x = mem_.transfer(op, c.sm, t, c_, (l1_tensors_ >> size_t(op.tensor)) & 1, trips, chain);
         moved_ += double(op.bytes);
         double done = x.done_cycles, latency = x.latency_cycles;
         const double start = elementwise ? chain : t;
@@ -431,7 +434,7 @@ void KernelRun::end_iteration(uint32_t slot, double t) {
     Iteration& it = c.it(k);
     for (const Op& op : it.stores) {
         const double at = std::max(t, c.real_end);
-        const TransferTiming x = mem_.transfer(op, c.sm, at, c_, through_l1_);
+        const TransferTiming x = mem_.transfer(op, c.sm, at, c_, (l1_tensors_ >> size_t(op.tensor)) & 1);
         moved_ += double(op.bytes);
         double done = x.done_cycles;
         if (sram_bpc_ > 0) done = std::max(done, pipes_[size_t(c.sm)].sram.serve(at, double(op.bytes) / sram_bpc_));

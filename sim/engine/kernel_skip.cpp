@@ -7,6 +7,7 @@
 #include <numeric>
 #include <tuple>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "sim/engine/kernel_run.h"
 
@@ -392,7 +393,13 @@ double KernelRun::extrapolate(const SkipMark& b, const SkipMark& m, const std::a
         Traffic& t = c_.per_tensor[i];
         const Traffic &now = m.counts.per_tensor[i], &before = b.counts.per_tensor[i], &r = requests[i];
         const auto per = [&](uint64_t skipped, uint64_t window) { return window > 0 ? double(skipped) / double(window) : n; };
-        const double read = per(r.global_read_bytes, now.global_read_bytes - before.global_read_bytes);
+        // The requests counted from the ops reach the L1 first, where the kernel's loads go
+        // through it: the skipped work's hits are the span's share of them.
+        const uint64_t span_hits = now.l1_hit_bytes - before.l1_hit_bytes, span_reads = now.global_read_bytes - before.global_read_bytes;
+        const uint64_t hits = span_hits == 0 ? 0
+                                             : uint64_t(std::llround(double(r.global_read_bytes) * double(span_hits) /
+                                                                     double(span_hits + span_reads)));
+        const double read = per(r.global_read_bytes, span_hits + span_reads);
         t.hbm_read_bytes += scaled_delta(now.hbm_read_bytes, before.hbm_read_bytes, read);
         t.l2_hop_bytes += scaled_delta(now.l2_hop_bytes, before.l2_hop_bytes, read);  // crossings per byte read too
         // The bytes the span made dirty, written back or still dirty at its end: what the
@@ -401,7 +408,8 @@ double KernelRun::extrapolate(const SkipMark& b, const SkipMark& m, const std::a
         const double made = double(m.writebacks[i]) - double(b.writebacks[i]) + double(m.dirty[i]) - double(b.dirty[i]);
         const double written = per(r.global_write_bytes, now.global_write_bytes - before.global_write_bytes);
         t.hbm_write_bytes += uint64_t(std::max(0.0, std::round(written * made)));
-        t.global_read_bytes += r.global_read_bytes;
+        t.global_read_bytes += r.global_read_bytes - hits;
+        t.l1_hit_bytes += hits;
         t.l2_coalesced_bytes += r.l2_coalesced_bytes;  // multicast reads (exact, from the ops)
         t.global_write_bytes += r.global_write_bytes;
         t.atomic_bytes += r.atomic_bytes;
@@ -432,6 +440,18 @@ KernelRun::Head KernelRun::one_head() const {
         h.most = std::max(h.most, own);
     }
     return h;
+}
+
+uint64_t KernelRun::tensors_loaded_twice() const {
+    std::vector<Op> buf(256);
+    std::unordered_set<TileKey, TileKeyHash> loaded;
+    uint64_t twice = 0;
+    for (int64_t c = 0; c < std::max<int64_t>(1, k_.ctas_per_head); ++c)
+        for (auto st = k_.stream(c); const size_t n = st->fill(buf.data(), buf.size());)
+            for (size_t i = 0; i < n; ++i)
+                if (buf[i].kind == OpKind::load && buf[i].moves_data() && !loaded.insert(tile_key(buf[i])).second)
+                    twice |= uint64_t(1) << size_t(buf[i].tensor);
+    return twice;
 }
 
 // Gives the L2 the tiles that the CTAs launched before `end` leave in it: their distinct tiles,

@@ -143,9 +143,13 @@ public:
     std::array<uint64_t, kTensorCount> dirty_bytes_by_tensor() const {
         return l2_ ? l2_->dirty_bytes_by_tensor() : std::array<uint64_t, kTensorCount>{};
     }
-    // Whether a skip keeps what this memory system computes: not with per-SM state (an L1, the
-    // request coalescer), which warming does not fill.
-    bool skippable() const { return l2_ && !l1_ && !lrc_; }
+    // Whether a skip keeps what this memory system computes: not with the request coalescer,
+    // whose windows of time the skip would cut. The L1s are neither warmed nor cleared by a skip:
+    // after an iteration skip a CTA's next tiles are new to its L1 as they would have been; after
+    // a steady-state skip the CTAs that go on as other heads' find the lines of the heads before
+    // the cut, which they never read again, so at most one L1 per SM of hits is missed a skip.
+    // The skipped work's L1 hits are the span's share of its requests (KernelRun::extrapolate).
+    bool skippable() const { return l2_ && !lrc_; }
 
     Server hbm, l2;
     std::vector<Server> sm_port;  // each SM's path to L2 (its share of L2 bandwidth)

@@ -36,12 +36,14 @@ AttentionProblem problem_of(const SkipCase& c) {
 
 double rel(double a, double b) { return std::fabs(a - b) / b; }
 
-// The fast path's bounds against the exact engine: the L2 requests equal, HBM bytes within 0.5%,
-// time within 1%.
+// The fast path's bounds against the exact engine: the requests equal (the skipped work's are
+// counted from its ops), what reaches the L2 of them (less the L1's hits) and HBM bytes within
+// 0.5%, time within 1%.
 void check_fast_bounds(const RunResult& f, const RunResult& e) {
     for (size_t i = 0; i < kTensorCount; ++i) {
         const Traffic &ft = f.counts.per_tensor[i], &et = e.counts.per_tensor[i];
-        CHECK(ft.global_read_bytes == et.global_read_bytes);
+        CHECK(ft.global_read_bytes + ft.l1_hit_bytes == et.global_read_bytes + et.l1_hit_bytes);
+        if (et.global_read_bytes > 0) CHECK(rel(double(ft.global_read_bytes), double(et.global_read_bytes)) <= 0.005);
         CHECK(ft.global_write_bytes == et.global_write_bytes);
         CHECK(ft.atomic_bytes == et.atomic_bytes);
     }
@@ -269,7 +271,12 @@ TEST_CASE("kernels of few long CTAs drop whole periods of iterations and stay wi
             s.Br = s.Bc = k.Br;
             s.warps = 4;
         }
-        const GpuSpec g = load_gpu(k.c.gpu);
+        GpuSpec g = load_gpu(k.c.gpu);
+        // FA1 at N = 1024 on the h200, two CTAs an SM, with its L1: the CTAs' paces differ by
+        // 1-2% from span to span (L1 hits on the Q_i and O_i re-reads come and go), the iteration
+        // skip's check holds in no span and the fast path is the exact engine. Without the L1
+        // here; FA1 at N = 4096 on the a100-40gb keeps it (one CTA an SM) and skips.
+        if (k.c.algo == Algorithm::fa1 && k.c.N == 1024) g.l1_sram_bytes_per_sm = 0;
         SimOptions fast, exact, off;
         fast.l2_set_sampling = 1;
         exact.exact = true;
