@@ -20,8 +20,11 @@
 //   - capacity 0: no cache, every byte misses.
 #pragma once
 #include <cstdint>
-#include <functional>
 #include <vector>
+
+#include "sim/engine/byte_runs.h"
+#include "sim/engine/fast_mod.h"
+#include "sim/engine/l2_cache.h"
 
 namespace flashsim {
 
@@ -33,22 +36,90 @@ class L1Caches {
 public:
     L1Caches(int64_t sm_count, int64_t capacity_bytes, int64_t granule_bytes, int64_t sector_bytes);
 
-    using MissFn = std::function<void(uint64_t addr, uint64_t bytes)>;
-    uint64_t read(int64_t sm, uint64_t addr, uint64_t bytes, const MissFn& on_miss);
+    // on_miss(uint64_t addr, uint64_t bytes): called for every run of missing bytes.
+    template <class OnMiss>
+    uint64_t read(int64_t sm, uint64_t addr, uint64_t bytes, const OnMiss& on_miss);
     void invalidate(int64_t sm, uint64_t addr, uint64_t bytes);
     void clear();
+    // Asks the host CPU to fetch SM sm's sets of [addr, addr + bytes) (no effect on results): the
+    // engine calls it for every row of a tile before the lookups, as for the L2 (l2_cache.h).
+    void prefetch(int64_t sm, uint64_t addr, uint64_t bytes) const;
 
     int64_t capacity_bytes() const { return sets_ * ways_ * granule_bytes_; }
 
 private:
-    // The way holding `granule` in SM sm's set, or -1; `fill` makes room (LRU) and allocates it.
-    int64_t find(int64_t sm, uint64_t granule, bool fill);
-    int64_t granule_bytes_, sector_bytes_, sectors_per_granule_, sets_ = 0, ways_ = 0, sm_count_;
-    std::vector<uint64_t> tag_;    // granule + 1, 0 = empty; [sm][set][way]
-    std::vector<uint64_t> lru_;    // larger = more recently used
-    std::vector<uint64_t> valid_;  // valid sectors
+    struct Way {
+        uint64_t tag = 0;    // granule + 1, 0 = empty
+        uint64_t valid = 0;  // valid sectors
+        uint64_t lru = 0;    // larger = more recently used
+    };
+    // The index of the first way of SM sm's set of `granule` (a set's ways lie together: one
+    // lookup touches one or two host cache lines).
+    size_t set_of(int64_t sm, uint64_t granule) const {
+        return size_t((sm * sets_ + int64_t(mod_sets_(L2Cache::set_hash(granule)))) * ways_);
+    }
+    // The way holding `granule` in SM sm's set, or nullptr; `fill` makes room (an empty way, else
+    // the least recently used) and allocates it, its sectors invalid.
+    Way* find(int64_t sm, uint64_t granule, bool fill);
+    uint64_t sector_of(uint64_t x) const { return sector_shift_ >= 0 ? x >> sector_shift_ : x / uint64_t(sector_bytes_); }
+    int64_t granule_bytes_, sector_bytes_, sets_ = 0, ways_ = 0, sm_count_;
+    int sector_shift_ = -1;  // log2(sector_bytes_) where a power of two (results the same)
+    FastMod mod_sets_;
+    std::vector<Way> ways_data_;  // [sm][set][way]
     uint64_t clock_ = 0;
 };
+
+inline L1Caches::Way* L1Caches::find(int64_t sm, uint64_t granule, bool fill) {
+    Way* const first = &ways_data_[set_of(sm, granule)];
+    Way* victim = nullptr;  // the first empty way, else the least recently used
+    for (Way* w = first; w < first + ways_; ++w) {
+        if (w->tag == granule + 1) return w;
+        if (!victim || (victim->tag != 0 && (w->tag == 0 || w->lru < victim->lru))) victim = w;
+    }
+    if (!fill) return nullptr;
+    victim->tag = granule + 1;
+    victim->valid = 0;
+    return victim;
+}
+
+template <class OnMiss>
+uint64_t L1Caches::read(int64_t sm, uint64_t addr, uint64_t bytes, const OnMiss& on_miss) {
+    if (bytes == 0) return 0;
+    if (sets_ == 0) {
+        on_miss(addr, bytes);
+        return 0;
+    }
+    const uint64_t end = addr + bytes, sb = uint64_t(sector_bytes_), gb = uint64_t(granule_bytes_);
+    uint64_t hit = 0;
+    ByteRuns misses(on_miss);  // the runs of missing bytes, passed on whole
+    for (uint64_t g = addr / gb; g * gb < end; ++g) {
+        Way* const w = find(sm, g, true);
+        w->lru = ++clock_;
+        const uint64_t base = g * gb, lo = addr > base ? addr : base, hi = end < base + gb ? end : base + gb;
+        const uint64_t s0 = sector_of(lo - base), s1 = sector_of(hi - 1 - base);  // the sectors it touches
+        const uint64_t touched = (s1 - s0 == 63 ? ~uint64_t(0) : ((uint64_t(1) << (s1 - s0 + 1)) - 1)) << s0;
+        const uint64_t missing = touched & ~w->valid;
+        if (missing == 0) {  // every sector hits
+            hit += hi - lo;
+            misses.flush();
+        } else if (missing == touched) {  // every sector misses
+            misses.add(lo, hi);
+        } else {
+            for (uint64_t s = s0; s <= s1; ++s) {
+                const uint64_t a = lo > base + s * sb ? lo : base + s * sb, b = hi < base + (s + 1) * sb ? hi : base + (s + 1) * sb;
+                if (missing >> s & 1) {
+                    misses.add(a, b);
+                } else {
+                    hit += b - a;
+                    misses.flush();
+                }
+            }
+        }
+        w->valid |= touched;
+    }
+    misses.flush();
+    return hit;
+}
 
 // The L1 bytes per SM a kernel leaves (unified L1/shared memory less its resident CTAs' SRAM and
 // reserved bytes); 0 when the GPU has no L1 model.

@@ -35,7 +35,7 @@ L2Cache::L2Cache(int64_t capacity_bytes, int64_t line_bytes, int64_t sector_byte
     if (full_sets_ >= (int64_t(1) << 32)) bad("l2_bytes=" + std::to_string(capacity_bytes) + " has 2^32 sets or more");
     sets_ = full_sets_ / sample_;
     while ((int64_t(1) << sample_shift_) < sample_) ++sample_shift_;
-    sets_reciprocal_ = ~__uint128_t(0) / __uint128_t(full_sets_) + 1;
+    mod_sets_ = FastMod(uint64_t(full_sets_));
     sectors_per_granule_ = granule_bytes / sector_bytes;
     sector_shift_ = log2_exact(sector_bytes);
     spg_shift_ = log2_exact(sectors_per_granule_);

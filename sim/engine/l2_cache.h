@@ -54,6 +54,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "sim/engine/fast_mod.h"
 #include "sim/trace/op.h"
 
 namespace flashsim {
@@ -290,15 +291,8 @@ private:
     void remember_run(RunEntry& entry, uint64_t addr, uint64_t bytes, uint64_t sampled_bytes, bool dirty, uint8_t copied);
     void forget_runs();  // writes every run's stamps into its ways, then drop_runs()
     void drop_runs();    // an empty index and no runs (the ways must refer to none)
-    // h % full_sets_ without a division (Lemire, Kaser and Kurz, "Faster remainder by direct
-    // computation", 2019: a 128-bit reciprocal is exact for 64-bit h and divisors below 2^32;
-    // a division costs more than the rest of a lookup that hits in the host's caches).
-    uint64_t mod_sets(uint64_t h) const {
-        const __uint128_t low = sets_reciprocal_ * h;
-        const __uint128_t bottom = __uint128_t(uint64_t(low)) * uint64_t(full_sets_);
-        const __uint128_t top = __uint128_t(uint64_t(low >> 64)) * uint64_t(full_sets_);
-        return uint64_t((top + (bottom >> 64)) >> 64);
-    }
+    // h % full_sets_ without a division (fast_mod.h).
+    uint64_t mod_sets(uint64_t h) const { return mod_sets_(h); }
     // The sampled set a granule maps to, or SIZE_MAX when its set is not sampled.
     // S divides the sets, so (h mod sets) mod S = h mod S: whether the set is sampled is read off
     // the hash's low bits, and only a sampled granule pays for the remainder.
@@ -317,7 +311,7 @@ private:
     uint64_t per_granule(uint64_t sectors) const {
         return spg_shift_ >= 0 ? sectors >> spg_shift_ : sectors / uint64_t(sectors_per_granule_);
     }
-    __uint128_t sets_reciprocal_ = 0;  // ceil(2^128 / full_sets_), for mod_sets
+    FastMod mod_sets_;  // h % full_sets_
     std::vector<uint64_t> meta_;  // per set: ways_ tags, then ways_ LRU stamps
     std::vector<Masks> masks_;  // empty when inline_masks_
     // Per sampled set, sectors fetched from HBM and written back (sampling_error; empty when S = 1).

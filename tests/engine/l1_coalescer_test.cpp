@@ -13,7 +13,7 @@ namespace {
 
 struct Missed {
     uint64_t bytes = 0;
-    L1Caches::MissFn fn() {
+    auto fn() {
         return [this](uint64_t, uint64_t b) { bytes += b; };
     }
 };
