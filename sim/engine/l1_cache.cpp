@@ -11,16 +11,23 @@ namespace {
 constexpr int64_t kL1Ways = 4;
 }
 
-L1Caches::L1Caches(int64_t sm_count, int64_t capacity_bytes, int64_t granule_bytes, int64_t sector_bytes)
-    : granule_bytes_(granule_bytes), sector_bytes_(sector_bytes), sm_count_(sm_count) {
+L1Caches::L1Caches(int64_t sm_count, int64_t capacity_bytes, int64_t granule_bytes, int64_t sector_bytes, int64_t sample)
+    : granule_bytes_(granule_bytes), sector_bytes_(sector_bytes) {
     if (sector_bytes <= 0 || granule_bytes < sector_bytes || granule_bytes % sector_bytes ||
         granule_bytes / sector_bytes > 64 || sm_count <= 0)
         throw ConfigError("L1 model: granule_bytes=" + std::to_string(granule_bytes) + ", sector_bytes=" +
                           std::to_string(sector_bytes) + ": a granule must hold 1 to 64 whole sectors");
+    if (sample < 1 || (sample & (sample - 1)) != 0)
+        throw ConfigError("L1 model: set sampling 1/" + std::to_string(sample) + " must be a power of two");
     if ((sector_bytes & (sector_bytes - 1)) == 0) sector_shift_ = __builtin_ctzll(uint64_t(sector_bytes));
     const int64_t granules = std::max<int64_t>(0, capacity_bytes) / granule_bytes;
     ways_ = std::min(kL1Ways, granules);
     sets_ = ways_ > 0 ? granules / ways_ : 0;
+    if (sets_ >= sample) {  // else not sampled (sample_ stays 1)
+        sample_ = sample;
+        sample_shift_ = __builtin_ctzll(uint64_t(sample));
+        sets_ /= sample;
+    }
     if (sets_ >= (int64_t(1) << 32))
         throw ConfigError("L1 model: " + std::to_string(capacity_bytes) + " bytes per SM has 2^32 sets or more");
     if (sets_ > 0) mod_sets_ = FastMod(uint64_t(sets_));
@@ -35,6 +42,7 @@ void L1Caches::prefetch(int64_t sm, uint64_t addr, uint64_t bytes) const {
     if (sets_ == 0 || bytes == 0) return;
     const uint64_t gb = uint64_t(granule_bytes_);
     for (uint64_t g = addr / gb; g * gb < addr + bytes; ++g) {
+        if (!sampled(g)) continue;
         const char* p = reinterpret_cast<const char*>(&ways_data_[set_of(sm, g)]);
         for (size_t off = 0; off < size_t(ways_) * sizeof(Way); off += 64) __builtin_prefetch(p + off);
     }
@@ -44,6 +52,7 @@ void L1Caches::invalidate(int64_t sm, uint64_t addr, uint64_t bytes) {
     if (sets_ == 0 || bytes == 0) return;
     const uint64_t end = addr + bytes, sb = uint64_t(sector_bytes_), gb = uint64_t(granule_bytes_);
     for (uint64_t g = addr / gb; g * gb < end; ++g) {
+        if (!sampled(g)) continue;
         Way* const w = find(sm, g, false);
         if (!w) continue;
         const uint64_t lo = std::max(addr, g * gb), hi = std::min(end, (g + 1) * gb);

@@ -13,7 +13,13 @@
 //     a stand-in for an LRU cache of that capacity, with few ways to keep a lookup cheap);
 //   - read(sm, addr, bytes, on_miss): sectors valid in SM sm's L1 are hits; every maximal run of
 //     sectors that is not valid is passed to on_miss(addr, bytes) (clipped to the access) and
-//     becomes valid (the L1 allocates on a load miss); returns the bytes of the access that hit;
+//     becomes valid (the L1 allocates on a load miss); returns the bytes of the access that hit
+//     and the bytes it looked up (all of them, unless sampled);
+//   - set sampling 1/S (S the L2's, a power of two; the L2 model's sampling, l2_cache.h): only the
+//     granules the L2 samples (set_hash's low log2 S bits zero) are looked up, in an L1 of 1/S of
+//     the sets (the others pass to on_miss unlooked, as the L2 then only counts their span); the
+//     caller scales the hits by the bytes looked up (MemorySystem::transfer). An L1 of fewer than
+//     S sets is not sampled;
 //   - invalidate(sm, addr, bytes): a store of SM sm drops the sectors it writes from that SM's L1
 //     (the L1 is write-through and does not keep written global data here); other SMs' copies
 //     stay (the L1s are not coherent within a kernel, as on the GPU);
@@ -32,20 +38,26 @@ namespace flashsim {
 // capabilities 8.x and 9.0: "1 KB of shared memory is reserved for system use" per block).
 constexpr int64_t kSramReservedBytesPerCta = 1024;
 
+struct L1Read {
+    uint64_t hit_bytes = 0;        // of the bytes looked up
+    uint64_t looked_up_bytes = 0;  // the access's bytes in sampled granules (all without sampling)
+};
+
 class L1Caches {
 public:
-    L1Caches(int64_t sm_count, int64_t capacity_bytes, int64_t granule_bytes, int64_t sector_bytes);
+    L1Caches(int64_t sm_count, int64_t capacity_bytes, int64_t granule_bytes, int64_t sector_bytes, int64_t sample = 1);
 
     // on_miss(uint64_t addr, uint64_t bytes): called for every run of missing bytes.
     template <class OnMiss>
-    uint64_t read(int64_t sm, uint64_t addr, uint64_t bytes, const OnMiss& on_miss);
+    L1Read read(int64_t sm, uint64_t addr, uint64_t bytes, const OnMiss& on_miss);
     void invalidate(int64_t sm, uint64_t addr, uint64_t bytes);
     void clear();
     // Asks the host CPU to fetch SM sm's sets of [addr, addr + bytes) (no effect on results): the
     // engine calls it for every row of a tile before the lookups, as for the L2 (l2_cache.h).
     void prefetch(int64_t sm, uint64_t addr, uint64_t bytes) const;
 
-    int64_t capacity_bytes() const { return sets_ * ways_ * granule_bytes_; }
+    int64_t capacity_bytes() const { return sets_ * sample_ * ways_ * granule_bytes_; }
+    int64_t sample_every() const { return sample_; }
 
 private:
     struct Way {
@@ -53,17 +65,20 @@ private:
         uint64_t valid = 0;  // valid sectors
         uint64_t lru = 0;    // larger = more recently used
     };
-    // The index of the first way of SM sm's set of `granule` (a set's ways lie together: one
-    // lookup touches one or two host cache lines).
+    // Whether `granule` is looked up (always, without sampling).
+    bool sampled(uint64_t granule) const { return (L2Cache::set_hash(granule) & uint64_t(sample_ - 1)) == 0; }
+    // The index of the first way of SM sm's set of a sampled `granule` (a set's ways lie together:
+    // one lookup touches one or two host cache lines).
     size_t set_of(int64_t sm, uint64_t granule) const {
-        return size_t((sm * sets_ + int64_t(mod_sets_(L2Cache::set_hash(granule)))) * ways_);
+        return size_t((sm * sets_ + int64_t(mod_sets_(L2Cache::set_hash(granule) >> sample_shift_))) * ways_);
     }
     // The way holding `granule` in SM sm's set, or nullptr; `fill` makes room (an empty way, else
     // the least recently used) and allocates it, its sectors invalid.
     Way* find(int64_t sm, uint64_t granule, bool fill);
     uint64_t sector_of(uint64_t x) const { return sector_shift_ >= 0 ? x >> sector_shift_ : x / uint64_t(sector_bytes_); }
-    int64_t granule_bytes_, sector_bytes_, sets_ = 0, ways_ = 0, sm_count_;
+    int64_t granule_bytes_, sector_bytes_, sets_ = 0, ways_ = 0, sample_ = 1;  // sets_: those kept
     int sector_shift_ = -1;  // log2(sector_bytes_) where a power of two (results the same)
+    int sample_shift_ = 0;   // log2(sample_)
     FastMod mod_sets_;
     std::vector<Way> ways_data_;  // [sm][set][way]
     uint64_t clock_ = 0;
@@ -83,19 +98,24 @@ inline L1Caches::Way* L1Caches::find(int64_t sm, uint64_t granule, bool fill) {
 }
 
 template <class OnMiss>
-uint64_t L1Caches::read(int64_t sm, uint64_t addr, uint64_t bytes, const OnMiss& on_miss) {
-    if (bytes == 0) return 0;
+L1Read L1Caches::read(int64_t sm, uint64_t addr, uint64_t bytes, const OnMiss& on_miss) {
+    if (bytes == 0) return {};
     if (sets_ == 0) {
         on_miss(addr, bytes);
-        return 0;
+        return {0, bytes};
     }
     const uint64_t end = addr + bytes, sb = uint64_t(sector_bytes_), gb = uint64_t(granule_bytes_);
-    uint64_t hit = 0;
+    uint64_t hit = 0, looked_up = 0;
     ByteRuns misses(on_miss);  // the runs of missing bytes, passed on whole
     for (uint64_t g = addr / gb; g * gb < end; ++g) {
+        const uint64_t base = g * gb, lo = addr > base ? addr : base, hi = end < base + gb ? end : base + gb;
+        if (!sampled(g)) {
+            misses.add(lo, hi);
+            continue;
+        }
+        looked_up += hi - lo;
         Way* const w = find(sm, g, true);
         w->lru = ++clock_;
-        const uint64_t base = g * gb, lo = addr > base ? addr : base, hi = end < base + gb ? end : base + gb;
         const uint64_t s0 = sector_of(lo - base), s1 = sector_of(hi - 1 - base);  // the sectors it touches
         const uint64_t touched = (s1 - s0 == 63 ? ~uint64_t(0) : ((uint64_t(1) << (s1 - s0 + 1)) - 1)) << s0;
         const uint64_t missing = touched & ~w->valid;
@@ -118,7 +138,7 @@ uint64_t L1Caches::read(int64_t sm, uint64_t addr, uint64_t bytes, const OnMiss&
         w->valid |= touched;
     }
     misses.flush();
-    return hit;
+    return {hit, looked_up};
 }
 
 // The L1 bytes per SM a kernel leaves (unified L1/shared memory less its resident CTAs' SRAM and

@@ -102,7 +102,7 @@ void MemorySystem::set_l1(int64_t bytes_per_sm) {
     l1_.reset();
     if (l2_ && bytes_per_sm > 0)
         l1_ = std::make_unique<L1Caches>(g_.sm_count, bytes_per_sm, std::min<int64_t>(l2_->granule_bytes(), 64 * g_.l2_sector_bytes),
-                                         g_.l2_sector_bytes);
+                                         g_.l2_sector_bytes, l2_->sample_every());
 }
 
 TransferTiming MemorySystem::transfer(const Op& op, int64_t sm, double t, Counters& c, bool through_l1, double round_trips,
@@ -198,10 +198,19 @@ TransferTiming MemorySystem::transfer(const Op& op, int64_t sm, double t, Counte
         if (lrc_ && op.kind == OpKind::load) coalesced_bytes += lrc_->coalesced(addr, len, sm, t, l2_lookup);
         else l2_lookup(addr, len);
     };
-    if (l1 && op.kind == OpKind::load)
-        map_.for_each_run(op, [&](uint64_t addr, uint64_t len) { l1_hit_bytes += l1_->read(sm, addr, len, to_l2); });
-    else
+    if (l1 && op.kind == OpKind::load) {
+        L1Read seen;
+        uint64_t read_bytes = 0;
+        map_.for_each_run(op, [&](uint64_t addr, uint64_t len) {
+            const L1Read x = l1_->read(sm, addr, len, to_l2);
+            seen.hit_bytes += x.hit_bytes;
+            seen.looked_up_bytes += x.looked_up_bytes;
+            read_bytes += len;
+        });
+        l1_hit_bytes = l1_hits(op, seen, read_bytes);
+    } else {
         map_.for_each_run(op, to_l2);
+    }
     tt.hbm_read_bytes += a.hbm_read_bytes;  // write-backs are charged to their owners at end_kernel
     tt.l1_hit_bytes += l1_hit_bytes;
     tt.l2_coalesced_bytes += coalesced_bytes;
@@ -242,6 +251,19 @@ TransferTiming MemorySystem::transfer(const Op& op, int64_t sm, double t, Counte
     hbm_in_flight(r, sm, t, hbm_bytes, round_trips, trips_from);
     if (lrc_) lrc_->complete(r.done_cycles);  // this load's requests are in flight until then
     return r;
+}
+
+uint64_t MemorySystem::l1_hits(const Op& op, const L1Read& seen, uint64_t read_bytes) {
+    // Sampled: the hit share of the bytes looked up in this load, or, when none was, of the
+    // tensor's loads so far in this kernel (as hbm_estimate's ratios), applied to all its bytes.
+    SampledRatio& s = ratio_[size_t(op.tensor)][0];
+    s.l1_looked_up_bytes += double(seen.looked_up_bytes);
+    s.l1_hit_bytes += double(seen.hit_bytes);
+    if (seen.looked_up_bytes == read_bytes) return seen.hit_bytes;  // every granule looked up
+    double share = 0;
+    if (seen.looked_up_bytes > 0) share = double(seen.hit_bytes) / double(seen.looked_up_bytes);
+    else if (s.l1_looked_up_bytes > 0) share = s.l1_hit_bytes / s.l1_looked_up_bytes;
+    return std::min(read_bytes, uint64_t(std::llround(share * double(read_bytes))));
 }
 
 MemorySystem::HbmEstimate MemorySystem::hbm_estimate(const Op& op, const L2Access& a, uint64_t sector_span_bytes,

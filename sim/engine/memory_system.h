@@ -166,6 +166,9 @@ private:
     struct StoreEdges {
         std::array<int64_t, 2> sampled{}, fetched{}, unsampled{};
     };
+    // The bytes of a load through the L1 that hit: those seen, scaled to the load's read_bytes
+    // where the L1 is sampled (l1_cache.h).
+    uint64_t l1_hits(const Op& op, const L1Read& seen, uint64_t read_bytes);
     HbmEstimate hbm_estimate(const Op& op, const L2Access& a, uint64_t sector_span_bytes, uint64_t granule_span,
                              const StoreEdges& edges);
     struct SampledRatio {
@@ -175,6 +178,7 @@ private:
         // the chances that stores with edges in no sampled set fetched one (hbm_estimate).
         std::array<double, 2> edges{}, edges_fetched{}, ends{}, ends_fetched{};
         double miss_carry = 0;
+        double l1_looked_up_bytes = 0, l1_hit_bytes = 0;  // loads through a sampled L1 (l1_hits)
     };
     // Per tensor: loads, stores; the kernel's own accesses (end_kernel clears them).
     std::array<std::array<SampledRatio, 2>, kTensorCount> ratio_{};

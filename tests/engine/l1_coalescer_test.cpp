@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include "sim/engine/l1_cache.h"
+#include "sim/engine/l2_cache.h"
 #include "sim/engine/l2_coalescer.h"
 #include "sim/engine/memory_system.h"
 #include "sim/gpu/gpu_spec.h"
@@ -46,11 +47,34 @@ TEST_CASE("an L1 of C bytes serving k co-resident CTAs that read the same tile p
         L1Caches l1(/*sm_count=*/2, C, /*granule_bytes=*/128, /*sector_bytes=*/32);
         Missed m;
         uint64_t hit = 0;
-        for (int cta = 0; cta < k; ++cta) hit += l1.read(/*sm=*/0, /*addr=*/1 << 20, tile, m.fn());
+        for (int cta = 0; cta < k; ++cta) hit += l1.read(/*sm=*/0, /*addr=*/1 << 20, tile, m.fn()).hit_bytes;
         CHECK(m.bytes == uint64_t(tile));
         CHECK(hit == uint64_t(tile) * uint64_t(k - 1));
         CHECK(double(m.bytes) / double(uint64_t(tile) * k) == doctest::Approx(1.0 / k));
     }
+}
+
+TEST_CASE("a sampled L1 looks up only the granules of the L2's sampled sets, in 1/S of the sets, and hits on them as the full L1") {
+    const int64_t C = 64 * 1024, tile = 16 * 1024, S = 4;
+    const uint64_t base = 1 << 20;
+    uint64_t sampled_bytes = 0;  // the tile's bytes in granules whose set_hash has its low log2 S bits zero
+    for (uint64_t g = base / 128; g < (base + tile) / 128; ++g)
+        if ((L2Cache::set_hash(g) & uint64_t(S - 1)) == 0) sampled_bytes += 128;
+    REQUIRE(sampled_bytes > 0);
+    REQUIRE(sampled_bytes < uint64_t(tile));
+    L1Caches l1(1, C, 128, 32, S);
+    CHECK(l1.sample_every() == S);
+    CHECK(l1.capacity_bytes() == C);
+    for (int k = 1; k <= 3; ++k) {  // the k-th read of the tile: its sampled granules hit after the first
+        Missed m;
+        const L1Read r = l1.read(0, base, tile, m.fn());
+        CHECK(r.looked_up_bytes == sampled_bytes);
+        CHECK(r.hit_bytes == (k == 1 ? 0 : sampled_bytes));
+        CHECK(m.bytes == uint64_t(tile) - r.hit_bytes);  // the unsampled granules pass on, unlooked
+    }
+    // Fewer sets than S: not sampled.
+    L1Caches tiny(1, 4 * 128 * 2, 128, 32, 4);
+    CHECK(tiny.sample_every() == 1);
 }
 
 TEST_CASE("each SM has its own L1, a store drops what it writes, and a tile larger than the L1 is not kept") {
@@ -58,17 +82,17 @@ TEST_CASE("each SM has its own L1, a store drops what it writes, and a tile larg
     L1Caches l1(2, C, 128, 32);
     Missed m;
     l1.read(0, 0, 4096, m.fn());
-    CHECK(l1.read(1, 0, 4096, m.fn()) == 0);  // another SM: misses
+    CHECK(l1.read(1, 0, 4096, m.fn()).hit_bytes == 0);  // another SM: misses
     CHECK(m.bytes == 2 * 4096u);
     l1.invalidate(0, 1024, 1024);  // SM 0 stores over [1024, 2048)
     Missed again;
-    CHECK(l1.read(0, 0, 4096, again.fn()) == 4096u - 1024u);
+    CHECK(l1.read(0, 0, 4096, again.fn()).hit_bytes == 4096u - 1024u);
     CHECK(again.bytes == 1024u);
     // a stream of 4 C bytes, then its first C bytes again: LRU has evicted them all
     L1Caches big(1, C, 128, 32);
     Missed stream;
     big.read(0, 1 << 24, uint64_t(4 * C), stream.fn());
-    CHECK(big.read(0, 1 << 24, uint64_t(C), stream.fn()) == 0);
+    CHECK(big.read(0, 1 << 24, uint64_t(C), stream.fn()).hit_bytes == 0);
     CHECK(l1_bytes_left(262144, 2, 68864) == 262144 - 2 * (68864 + kSramReservedBytesPerCta));
     CHECK(l1_bytes_left(262144, 1, 300000) == 0);
     CHECK(l1_bytes_left(0, 1, 1000) == 0);
