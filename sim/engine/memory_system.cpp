@@ -208,6 +208,14 @@ TransferTiming MemorySystem::transfer(const Op& op, int64_t sm, double t, Counte
             read_bytes += len;
         });
         l1_hit_bytes = l1_hits(op, seen, read_bytes);
+        // A sampled L1 passed its unlooked granules to the L2 whole, where their span counts what
+        // the timing's HBM estimate scales; scaled to the bytes estimated to reach the L2.
+        const uint64_t passed = read_bytes - seen.hit_bytes;
+        if (l1_hit_bytes != seen.hit_bytes && passed > 0) {
+            const double f = double(read_bytes - l1_hit_bytes) / double(passed);
+            sector_span_bytes = uint64_t(std::llround(f * double(sector_span_bytes)));
+            granule_span = uint64_t(std::llround(f * double(granule_span)));
+        }
     } else {
         map_.for_each_run(op, to_l2);
     }
