@@ -81,6 +81,12 @@ private:
     // The tensors of which one head's CTAs load some tile twice (one CTA or two), a bit per
     // tensor: an L1 can hit only on those.
     uint64_t tensors_loaded_twice() const;
+    // How CTA c's op travels (MemorySystem::transfer): through the L1 for the tensors loaded
+    // twice; from the first wave when c was launched at the kernel's start (one per slot).
+    uint32_t route(const Cta& c, const Op& op) const {
+        return ((l1_tensors_ >> size_t(op.tensor)) & 1 ? kRouteThroughL1 : 0) |
+               (c.index < int64_t(ctas_.size()) ? kRouteFirstWave : 0);
+    }
     void warm_l2(int64_t end);
     void charge_dirty_change(const std::array<uint64_t, kTensorCount>& dirty_before);
 

@@ -208,7 +208,7 @@ void KernelRun::issue_loads(Cta& c, int64_t k, double t) {
                                                   : std::ceil(double(op.bytes) / in_flight);
         // The bandwidth is claimed when the step starts (the servers take requests in time
         // order); the round trips of elementwise loads come back one after another.
-        const TransferTiming x = mem_.transfer(op, c.sm, t, c_, (l1_tensors_ >> size_t(op.tensor)) & 1, trips, chain);
+        const TransferTiming x = mem_.transfer(op, c.sm, t, c_, route(c, op), trips, chain);
         moved_ += double(op.bytes);
         double done = x.done_cycles, latency = x.latency_cycles;
         const double start = elementwise ? chain : t;
@@ -434,7 +434,7 @@ void KernelRun::end_iteration(uint32_t slot, double t) {
     Iteration& it = c.it(k);
     for (const Op& op : it.stores) {
         const double at = std::max(t, c.real_end);
-        const TransferTiming x = mem_.transfer(op, c.sm, at, c_, (l1_tensors_ >> size_t(op.tensor)) & 1);
+        const TransferTiming x = mem_.transfer(op, c.sm, at, c_, route(c, op));
         moved_ += double(op.bytes);
         double done = x.done_cycles;
         if (sram_bpc_ > 0) done = std::max(done, pipes_[size_t(c.sm)].sram.serve(at, double(op.bytes) / sram_bpc_));

@@ -93,6 +93,7 @@ private:
 SkipMark KernelRun::mark(double t) const {
     SkipMark now{t, moved_, c_, mem_.writebacks_so_far(), mem_.dirty_bytes_by_tensor(), s_, 0, cta_changes_, iterations_, {}, {}};
     for (const SmPipes& p : pipes_) now.tensor_busy += p.tensor.busy_cycles;
+    now.coalesced = mem_.coalesced_so_far();
     if (iteration_window_ > 0)
         for (const Cta& c : ctas_) {
             now.done.push_back(c.next_compute);
@@ -394,12 +395,15 @@ double KernelRun::extrapolate(const SkipMark& b, const SkipMark& m, const std::a
         const Traffic &now = m.counts.per_tensor[i], &before = b.counts.per_tensor[i], &r = requests[i];
         const auto per = [&](uint64_t skipped, uint64_t window) { return window > 0 ? double(skipped) / double(window) : n; };
         // The requests counted from the ops reach the L1 first, where the kernel's loads go
-        // through it: the skipped work's hits are the span's share of them.
-        const uint64_t span_hits = now.l1_hit_bytes - before.l1_hit_bytes, span_reads = now.global_read_bytes - before.global_read_bytes;
-        const uint64_t hits = span_hits == 0 ? 0
-                                             : uint64_t(std::llround(double(r.global_read_bytes) * double(span_hits) /
-                                                                     double(span_hits + span_reads)));
-        const double read = per(r.global_read_bytes, span_hits + span_reads);
+        // through it, then the request coalescer: the skipped work's hits and coalesced requests
+        // are the span's shares of them.
+        const uint64_t span_hits = now.l1_hit_bytes - before.l1_hit_bytes, span_reads = now.global_read_bytes - before.global_read_bytes,
+                       span_merged = m.coalesced[i] - b.coalesced[i], span_requests = span_hits + span_reads + span_merged;
+        auto share = [&](uint64_t part) {
+            return part == 0 ? 0 : uint64_t(std::llround(double(r.global_read_bytes) * double(part) / double(span_requests)));
+        };
+        const uint64_t hits = share(span_hits), merged = std::min(r.global_read_bytes - hits, share(span_merged));
+        const double read = per(r.global_read_bytes, span_requests);
         t.hbm_read_bytes += scaled_delta(now.hbm_read_bytes, before.hbm_read_bytes, read);
         t.l2_hop_bytes += scaled_delta(now.l2_hop_bytes, before.l2_hop_bytes, read);  // crossings per byte read too
         // The bytes the span made dirty, written back or still dirty at its end: what the
@@ -408,9 +412,10 @@ double KernelRun::extrapolate(const SkipMark& b, const SkipMark& m, const std::a
         const double made = double(m.writebacks[i]) - double(b.writebacks[i]) + double(m.dirty[i]) - double(b.dirty[i]);
         const double written = per(r.global_write_bytes, now.global_write_bytes - before.global_write_bytes);
         t.hbm_write_bytes += uint64_t(std::max(0.0, std::round(written * made)));
-        t.global_read_bytes += r.global_read_bytes - hits;
+        t.global_read_bytes += r.global_read_bytes - hits - merged;
         t.l1_hit_bytes += hits;
-        t.l2_coalesced_bytes += r.l2_coalesced_bytes;  // multicast reads (exact, from the ops)
+        t.l2_coalesced_bytes += r.l2_coalesced_bytes + merged;  // multicast reads (exact, from the ops) and coalesced ones
+        mem_.count_coalesced(i, merged);
         t.global_write_bytes += r.global_write_bytes;
         t.atomic_bytes += r.atomic_bytes;
     }

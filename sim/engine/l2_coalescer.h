@@ -12,41 +12,62 @@
 // first one's data.
 //
 // Contract:
-//   - a read of granule g (the L2 model's granule) by a CTA on SM `side` is coalesced while a
-//     request of that SM for g that reached the tags is in flight: from its arrival until its data
-//     is back (complete()), and at most `window_cycles` after its arrival; else it reaches the
-//     tags and is in flight itself. Only the requests of one SM's CTAs are coalesced: the micro's
-//     readers on different SMs coalesce far less than the same readers on one SM (above).
-//     kernels/micro/sm_skew finds CTAs that read the same tiles on different SMs within a few
-//     hundred ns of each other, tile after tile; which of their reads merge depends on where they
-//     sit (the two SMs of a TPC always, SMs of different GPCs in one half of the GPU half the
-//     time, SMs of one GPC across TPCs or of the two halves never) and, spread over the GPU, on
-//     skew at that scale; the engine does not place CTAs on TPCs and GPCs as the GPU does, and
-//     v5 merges less than the micro's sweeps of its shapes. Coalescing all SMs' requests removed
-//     40-90% of the FlashAttention kernels' L2 reads against the 15-33% that the GPU's LRC
-//     removes (docs/fidelity.md, L2 traffic);
-//   - coalesced(addr, bytes, side, t, to_tags) returns the bytes coalesced and calls
-//     to_tags(addr, bytes) for every maximal run that reaches the tags; complete(done) gives the
-//     requests of the last coalesced() calls their end;
-//   - the last request per granule and SM is kept in a direct-mapped table of `entries` per SM (a
-//     power of two; kCoalescerEntriesPerSm holds 512 KiB of 128-byte lines, more than an SM has in
-//     flight); a granule that lost its entry starts anew (the error is toward no coalescing);
+//   - a read of granule g (the L2 model's granule) from side `side` is coalesced while a request
+//     of that side for g that reached the tags is in flight: from its arrival until its data is
+//     back (complete()), and at most `window_cycles` after its arrival; else it reaches the tags
+//     and is in flight itself;
+//   - a side is a TPC, and only the loads of the kernel's first wave pass (MemorySystem::transfer,
+//     kRouteFirstWave): kernels/micro/sm_skew (kernels/README.md) finds that the first wave puts
+//     consecutive CTAs (a head's query blocks) on the two SMs of a TPC, starting within 100 ns,
+//     and that the reads of the two SMs of a TPC in step always merge; SMs of different GPCs in
+//     one half of the GPU merge half the time, SMs of one GPC across TPCs or of the two halves
+//     never; in the later waves a head's CTAs land where slots free (8 consecutive CTAs on 6.6
+//     TPCs) and start 0.16-1.3 us apart, and v5 merges less with each wave (check_lrc_waves). The
+//     engine puts CTA i of the first wave on SM i (CTAs 2t, 2t + 1 on TPC t, as the GPU); its
+//     later waves give a freed slot to the next CTA in order, not where and when the GPU starts
+//     them, so their requests are not coalesced (coalescing one SM's CTAs in the later waves too
+//     moved no median of docs/fidelity.md's section 4, and cost time). Not modelled: the merges across GPCs and in the
+//     later waves, which the GPU has (docs/fidelity.md, section 6: v4-v6 still above the GPU's
+//     L2 traffic). Coalescing all SMs' requests removed 40-90% of the FlashAttention kernels' L2
+//     reads against the 15-33% that the GPU's LRC removes;
+//   - coalesced(addr, bytes, side, t, to_tags) returns the bytes coalesced (of those looked up)
+//     and calls to_tags(addr, bytes) for every maximal run that reaches the tags; complete(done)
+//     gives the requests of the last coalesced() calls their end;
+//   - set sampling 1/S (the L2's, l2_cache.h): only the granules of the L2's sampled sets are
+//     looked up, in a table of 1/S of the entries; the others reach the tags unlooked, and the
+//     caller scales the coalesced bytes (MemorySystem::sampled_share);
+//   - the last request per granule and side is kept in a direct-mapped table of `entries` per
+//     side (a power of two; kCoalescerBytesPerSide of granules, more than a TPC has in flight); a
+//     granule that lost its entry starts anew (the error is toward no coalescing);
 //   - window_cycles = 0: nothing is coalesced.
 #pragma once
+#include <cmath>
 #include <cstdint>
-#include <functional>
 #include <vector>
+
+#include "sim/engine/byte_runs.h"
+#include "sim/engine/l2_cache.h"
 
 namespace flashsim {
 
-constexpr int64_t kCoalescerEntriesPerSm = 4096;
+// The bytes of granules a side's table holds: 512 KiB, more than a TPC's CTAs have in flight;
+// 4096 entries of 128-byte granules, 512 of 1 KiB (divided by the sampling).
+constexpr int64_t kCoalescerBytesPerSide = 512 * 1024;
+
+struct Coalesced {
+    uint64_t merged_bytes = 0;     // of the bytes looked up
+    uint64_t looked_up_bytes = 0;  // the access's bytes in sampled granules (all without sampling)
+};
 
 class L2Coalescer {
 public:
-    L2Coalescer(int64_t granule_bytes, int64_t sides, double window_cycles, int64_t entries);
+    // `sample`: the L2's set sampling (a power of two): only the granules it samples are looked
+    // up, as the L1's (l1_cache.h); the caller scales the merged bytes to the others.
+    L2Coalescer(int64_t granule_bytes, int64_t sides, double window_cycles, int64_t entries, int64_t sample = 1);
 
-    using TagsFn = std::function<void(uint64_t addr, uint64_t bytes)>;
-    uint64_t coalesced(uint64_t addr, uint64_t bytes, int64_t side, double t, const TagsFn& to_tags);
+    // to_tags(uint64_t addr, uint64_t bytes): called for every run that reaches the tags.
+    template <class ToTags>
+    Coalesced coalesced(uint64_t addr, uint64_t bytes, int64_t side, double t, const ToTags& to_tags);
     void complete(double done);
     void clear();
     double window_cycles() const { return window_; }
@@ -59,10 +80,46 @@ private:
         double end = 0;    // when its data is back
     };
     std::vector<size_t> pending_;  // entries of the requests not yet complete()d
-    int64_t granule_bytes_, sides_;
+    int64_t granule_bytes_, sides_, sample_ = 1;
+    int sample_shift_ = 0;  // log2(sample_): the sampled granules' entries by the hash's other bits
     double window_;
     uint64_t mask_;
     std::vector<Entry> table_;  // [side][entry]
 };
+
+template <class ToTags>
+Coalesced L2Coalescer::coalesced(uint64_t addr, uint64_t bytes, int64_t side, double t, const ToTags& to_tags) {
+    if (!(window_ > 0)) {
+        to_tags(addr, bytes);
+        return {0, bytes};
+    }
+    const uint64_t end = addr + bytes, gb = uint64_t(granule_bytes_);
+    const size_t base = size_t(side < 0 ? 0 : side >= sides_ ? sides_ - 1 : side) * size_t(mask_ + 1);
+    Coalesced r;
+    ByteRuns requests(to_tags);  // the runs of bytes that reach the tags, passed on whole
+    for (uint64_t g = addr / gb; g * gb < end; ++g) {
+        const uint64_t lo = addr > g * gb ? addr : g * gb, hi = end < (g + 1) * gb ? end : (g + 1) * gb;
+        const uint64_t h = L2Cache::set_hash(g);
+        if (h & uint64_t(sample_ - 1)) {  // not sampled: on to the tags, unlooked
+            requests.add(lo, hi);
+            continue;
+        }
+        r.looked_up_bytes += hi - lo;
+        const size_t i = base + size_t((h >> sample_shift_) & mask_);
+        Entry& e = table_[i];
+        if (e.tag == g + 1 && t >= e.t && t < (e.end < e.t + window_ ? e.end : e.t + window_)) {
+            r.merged_bytes += hi - lo;
+            requests.flush();
+            continue;
+        }
+        e.tag = g + 1;
+        e.t = t;
+        e.end = HUGE_VAL;  // in flight until complete()
+        pending_.push_back(i);
+        requests.add(lo, hi);
+    }
+    requests.flush();
+    return r;
+}
 
 }  // namespace flashsim

@@ -27,7 +27,9 @@ MemorySystem::MemorySystem(const GpuSpec& g, const TensorShapes& shapes, int64_t
         l2_ = std::make_unique<L2Cache>(g.l2_data_bytes(), g.l2_line_bytes, g.l2_sector_bytes, g.l2_ways, granule_bytes,
                                         l2_sample_every);
     if (with_l2 && g.l2_coalesce_window_ns > 0)
-        lrc_ = std::make_unique<L2Coalescer>(l2_->granule_bytes(), g.sm_count, 0.0, kCoalescerEntriesPerSm);
+        lrc_ = std::make_unique<L2Coalescer>(l2_->granule_bytes(), (g.sm_count + 1) / 2, 0.0,
+                                             std::max<int64_t>(64, kCoalescerBytesPerSide / l2_->granule_bytes() / l2_->sample_every()),
+                                             l2_->sample_every());
     set_clock(g.clock_hz);
     reset_servers(g.sm_count);
 }
@@ -105,7 +107,7 @@ void MemorySystem::set_l1(int64_t bytes_per_sm) {
                                          g_.l2_sector_bytes, l2_->sample_every());
 }
 
-TransferTiming MemorySystem::transfer(const Op& op, int64_t sm, double t, Counters& c, bool through_l1, double round_trips,
+TransferTiming MemorySystem::transfer(const Op& op, int64_t sm, double t, Counters& c, uint32_t route, double round_trips,
                                       double trips_from) {
     TransferTiming r;
     const double bytes = double(op.bytes);
@@ -151,7 +153,7 @@ TransferTiming MemorySystem::transfer(const Op& op, int64_t sm, double t, Counte
     // Fetch every run's set first, then look up: the host-memory misses of a tile's rows (vanilla's
     // S and P tiles are 64 rows of 128 bytes) overlap. Changes no result.
     if (l2_->worth_prefetching()) map_.for_each_run(op, [&](uint64_t addr, uint64_t len) { l2_->prefetch(addr, len); });
-    const bool l1 = through_l1 && l1_;
+    const bool l1 = (route & kRouteThroughL1) && l1_;
     uint64_t l1_hit_bytes = 0;
     if (l1 && op.kind != OpKind::load) map_.for_each_run(op, [&](uint64_t addr, uint64_t len) { l1_->invalidate(sm, addr, len); });
     if (l1 && op.kind == OpKind::load) map_.for_each_run(op, [&](uint64_t addr, uint64_t len) { l1_->prefetch(sm, addr, len); });
@@ -192,36 +194,55 @@ TransferTiming MemorySystem::transfer(const Op& op, int64_t sm, double t, Counte
         granule_span += x.granules_touched;
     };
     // A load's requests pass the request coalescer on their way to the tags; the model coalesces
-    // those of one SM's CTAs (l2_coalescer.h says why not those of different SMs).
-    uint64_t coalesced_bytes = 0;
+    // those of the first wave's CTAs on the two SMs of a TPC (l2_coalescer.h says why not others).
+    uint64_t coalesced_bytes = 0, read_bytes = 0, lrc_in = 0;
+    Coalesced lrc_seen;
+    L1Read l1_seen;
+    const bool lrc = lrc_ && op.kind == OpKind::load && (route & kRouteFirstWave);
     auto to_l2 = [&](uint64_t addr, uint64_t len) {
-        if (lrc_ && op.kind == OpKind::load) coalesced_bytes += lrc_->coalesced(addr, len, sm, t, l2_lookup);
-        else l2_lookup(addr, len);
+        if (lrc) {
+            lrc_in += len;
+            const Coalesced x = lrc_->coalesced(addr, len, sm / 2, t, l2_lookup);
+            lrc_seen.merged_bytes += x.merged_bytes;
+            lrc_seen.looked_up_bytes += x.looked_up_bytes;
+        } else {
+            l2_lookup(addr, len);
+        }
     };
     if (l1 && op.kind == OpKind::load) {
-        L1Read seen;
-        uint64_t read_bytes = 0;
         map_.for_each_run(op, [&](uint64_t addr, uint64_t len) {
             const L1Read x = l1_->read(sm, addr, len, to_l2);
-            seen.hit_bytes += x.hit_bytes;
-            seen.looked_up_bytes += x.looked_up_bytes;
+            l1_seen.hit_bytes += x.hit_bytes;
+            l1_seen.looked_up_bytes += x.looked_up_bytes;
             read_bytes += len;
         });
-        l1_hit_bytes = l1_hits(op, seen, read_bytes);
-        // A sampled L1 passed its unlooked granules to the L2 whole, where their span counts what
-        // the timing's HBM estimate scales; scaled to the bytes estimated to reach the L2.
-        const uint64_t passed = read_bytes - seen.hit_bytes;
-        if (l1_hit_bytes != seen.hit_bytes && passed > 0) {
-            const double f = double(read_bytes - l1_hit_bytes) / double(passed);
+    } else {
+        map_.for_each_run(op, [&](uint64_t addr, uint64_t len) {
+            to_l2(addr, len);
+            read_bytes += len;
+        });
+    }
+    if (op.kind == OpKind::load && (l1 || lrc)) {
+        // Sampled (the L2's sets, l1_cache.h, l2_coalescer.h): the L1's hits and the coalesced
+        // bytes are estimates for all the load's bytes; the span of the granules passed on
+        // unlooked, which the timing's HBM estimate scales, is scaled to the bytes estimated to
+        // reach the tags.
+        SampledRatio& s = ratio_[size_t(op.tensor)][0];
+        if (l1) l1_hit_bytes = sampled_share(s.l1, l1_seen.hit_bytes, l1_seen.looked_up_bytes, read_bytes, read_bytes);
+        if (lrc)
+            coalesced_bytes = sampled_share(s.lrc, lrc_seen.merged_bytes, lrc_seen.looked_up_bytes, lrc_in, read_bytes - l1_hit_bytes);
+        const uint64_t passed = read_bytes - l1_seen.hit_bytes - lrc_seen.merged_bytes,
+                       reach = read_bytes - l1_hit_bytes - coalesced_bytes;
+        if (reach != passed && passed > 0) {
+            const double f = double(reach) / double(passed);
             sector_span_bytes = uint64_t(std::llround(f * double(sector_span_bytes)));
             granule_span = uint64_t(std::llround(f * double(granule_span)));
         }
-    } else {
-        map_.for_each_run(op, to_l2);
     }
     tt.hbm_read_bytes += a.hbm_read_bytes;  // write-backs are charged to their owners at end_kernel
     tt.l1_hit_bytes += l1_hit_bytes;
     tt.l2_coalesced_bytes += coalesced_bytes;
+    lrc_bytes_[size_t(op.tensor)] += coalesced_bytes;
     tt.l2_hop_bytes += a.hop_bytes;
     // Bytes the SM sends to L2 in requests (l2_request_bytes); L1 hits send none.
     const uint64_t request_bytes = l2_request_bytes(op) - l1_hit_bytes;
@@ -261,17 +282,14 @@ TransferTiming MemorySystem::transfer(const Op& op, int64_t sm, double t, Counte
     return r;
 }
 
-uint64_t MemorySystem::l1_hits(const Op& op, const L1Read& seen, uint64_t read_bytes) {
-    // Sampled: the hit share of the bytes looked up in this load, or, when none was, of the
-    // tensor's loads so far in this kernel (as hbm_estimate's ratios), applied to all its bytes.
-    SampledRatio& s = ratio_[size_t(op.tensor)][0];
-    s.l1_looked_up_bytes += double(seen.looked_up_bytes);
-    s.l1_hit_bytes += double(seen.hit_bytes);
-    if (seen.looked_up_bytes == read_bytes) return seen.hit_bytes;  // every granule looked up
+uint64_t MemorySystem::sampled_share(SampledStage& s, uint64_t part, uint64_t looked_up, uint64_t seen, uint64_t total) {
+    s.looked_up_bytes += double(looked_up);
+    s.part_bytes += double(part);
+    if (looked_up == seen) return std::min(part, total);  // every granule looked up
     double share = 0;
-    if (seen.looked_up_bytes > 0) share = double(seen.hit_bytes) / double(seen.looked_up_bytes);
-    else if (s.l1_looked_up_bytes > 0) share = s.l1_hit_bytes / s.l1_looked_up_bytes;
-    return std::min(read_bytes, uint64_t(std::llround(share * double(read_bytes))));
+    if (looked_up > 0) share = double(part) / double(looked_up);
+    else if (s.looked_up_bytes > 0) share = s.part_bytes / s.looked_up_bytes;
+    return std::min(total, uint64_t(std::llround(share * double(total))));
 }
 
 MemorySystem::HbmEstimate MemorySystem::hbm_estimate(const Op& op, const L2Access& a, uint64_t sector_span_bytes,

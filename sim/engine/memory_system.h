@@ -98,6 +98,10 @@ constexpr int kHbmLatencySteps = 4;
 // is the HBM server's own queue, which the transfer already waited.
 constexpr double kHbmMaxQueueLoad = 0.99;
 
+// How a CTA's global op travels (MemorySystem::transfer's `route`, bits).
+constexpr uint32_t kRouteThroughL1 = 1;  // a load looks up its SM's L1 first
+constexpr uint32_t kRouteFirstWave = 2;  // from a CTA launched at the kernel's start
+
 class MemorySystem {
 public:
     // `with_l2`: run global accesses through the L2 model (else every access is an HBM access,
@@ -107,14 +111,17 @@ public:
                  int64_t l2_sample_every = 1);
 
     // One global op (load, store or atomic_add) of a CTA on SM `sm` issued at `t`. Adds its
-    // L2-mode traffic to `c` when the L2 is on. `through_l1`: a load looks up SM sm's L1 first
-    // (set_l1), only its misses reach the L2 (Traffic::l1_hit_bytes counts the rest); a store
-    // drops what it writes from that L1. Loads that reach the L2 pass its request coalescer first
-    // (l2_coalescer.h): coalesced bytes are not in global_read_bytes (Traffic::l2_coalesced_bytes).
+    // L2-mode traffic to `c` when the L2 is on. `route` (bits): kRouteThroughL1, a load looks up
+    // SM sm's L1 first (set_l1), only its misses reach the L2 (Traffic::l1_hit_bytes counts the
+    // rest), a store drops what it writes from that L1. Loads that reach the L2 pass its request
+    // coalescer first (l2_coalescer.h): coalesced bytes are not in global_read_bytes
+    // (Traffic::l2_coalesced_bytes); with kRouteFirstWave (a CTA of the kernel's first wave) they
+    // coalesce with those of the first wave's CTAs on the other SM of its TPC, else with those of
+    // its own SM.
     // `round_trips` > 0: an elementwise load whose bytes arrive in this many round trips, one
     // after another from `trips_from` (KernelIssue); its HBM bytes load HBM over that time, not
     // all at `t` (the HBM latency under load, GpuSpec::hbm_queue_ns).
-    TransferTiming transfer(const Op& op, int64_t sm, double t, Counters& c, bool through_l1 = false, double round_trips = 0,
+    TransferTiming transfer(const Op& op, int64_t sm, double t, Counters& c, uint32_t route = 0, double round_trips = 0,
                             double trips_from = 0);
     // The L1 of each SM for the next kernel, empty, of `bytes_per_sm` (l1_bytes_left); 0: none.
     void set_l1(int64_t bytes_per_sm);
@@ -143,13 +150,19 @@ public:
     std::array<uint64_t, kTensorCount> dirty_bytes_by_tensor() const {
         return l2_ ? l2_->dirty_bytes_by_tensor() : std::array<uint64_t, kTensorCount>{};
     }
-    // Whether a skip keeps what this memory system computes: not with the request coalescer,
-    // whose windows of time the skip would cut. The L1s are neither warmed nor cleared by a skip:
-    // after an iteration skip a CTA's next tiles are new to its L1 as they would have been; after
-    // a steady-state skip the CTAs that go on as other heads' find the lines of the heads before
-    // the cut, which they never read again, so at most one L1 per SM of hits is missed a skip.
-    // The skipped work's L1 hits are the span's share of its requests (KernelRun::extrapolate).
-    bool skippable() const { return l2_ && !lrc_; }
+    // Whether a skip keeps what this memory system computes (with the L2 model). The L1s are
+    // neither warmed nor cleared by a skip: after an iteration skip a CTA's next tiles are new to
+    // its L1 as they would have been; after a steady-state skip the CTAs that go on as other
+    // heads' find the lines of the heads before the cut, which they never read again, so at most
+    // one L1 per SM of hits is missed a skip. The request coalescer's entries outlive their
+    // window by the skipped time (they merge nothing after it). The skipped work's L1 hits and
+    // coalesced requests are the span's shares of its requests (KernelRun::extrapolate).
+    bool skippable() const { return l2_ != nullptr; }
+    // The bytes of loads the request coalescer merged so far, per tensor (in the kernel's counts
+    // as l2_coalesced_bytes, beside the multicast reads).
+    const std::array<uint64_t, kTensorCount>& coalesced_so_far() const { return lrc_bytes_; }
+    // Adds a skip's estimate of what the work not simulated coalesced (marks after it agree).
+    void count_coalesced(size_t tensor, uint64_t bytes) { lrc_bytes_[tensor] += bytes; }
 
     Server hbm, l2;
     std::vector<Server> sm_port;  // each SM's path to L2 (its share of L2 bandwidth)
@@ -166,11 +179,12 @@ private:
     struct StoreEdges {
         std::array<int64_t, 2> sampled{}, fetched{}, unsampled{};
     };
-    // The bytes of a load through the L1 that hit: those seen, scaled to the load's read_bytes
-    // where the L1 is sampled (l1_cache.h).
-    uint64_t l1_hits(const Op& op, const L1Read& seen, uint64_t read_bytes);
     HbmEstimate hbm_estimate(const Op& op, const L2Access& a, uint64_t sector_span_bytes, uint64_t granule_span,
                              const StoreEdges& edges);
+    // A sampled stage's looked-up bytes and the part of them it served (hit, merged).
+    struct SampledStage {
+        double looked_up_bytes = 0, part_bytes = 0;
+    };
     struct SampledRatio {
         double sampled_bytes = 0, read_bytes = 0, write_bytes = 0, granules = 0;
         // Stores, per end of their rows: edges in sampled sets and how many of them were fetched;
@@ -178,10 +192,15 @@ private:
         // the chances that stores with edges in no sampled set fetched one (hbm_estimate).
         std::array<double, 2> edges{}, edges_fetched{}, ends{}, ends_fetched{};
         double miss_carry = 0;
-        double l1_looked_up_bytes = 0, l1_hit_bytes = 0;  // loads through a sampled L1 (l1_hits)
+        SampledStage l1, lrc;  // loads through a sampled L1 and request coalescer (sampled_share)
     };
     // Per tensor: loads, stores; the kernel's own accesses (end_kernel clears them).
     std::array<std::array<SampledRatio, 2>, kTensorCount> ratio_{};
+    // What a sampled stage (the L1's hits, the coalescer's merges) serves of a load's `total`
+    // bytes: `part` of the bytes it looked up, exact when it looked up all `seen` bytes it was
+    // given; else that share of `total`, or, when it looked up none, the share of the tensor's
+    // loads so far in this kernel (as hbm_estimate's ratios).
+    uint64_t sampled_share(SampledStage& s, uint64_t part, uint64_t looked_up, uint64_t seen, uint64_t total);
 
     // The latency of a request of SM `sm` that reaches HBM at `t` with `hbm_bytes` after waiting
     // `server_wait` cycles behind others at the HBM server (its service ending `service_cycles`
@@ -212,6 +231,7 @@ private:
     AddressMap map_;
     std::unique_ptr<L2Cache> l2_;
     std::unique_ptr<L1Caches> l1_;
+    std::array<uint64_t, kTensorCount> lrc_bytes_{};  // coalesced_so_far
     std::unique_ptr<L2Coalescer> lrc_;  // reads coalesced before the L2's tags (GpuSpec::l2_coalesce_window_ns)
     double hbm_bytes_per_cycle_, l2_bytes_per_cycle_, port_bytes_per_cycle_;
 };

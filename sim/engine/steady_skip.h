@@ -101,6 +101,7 @@ struct SkipMark {
     int64_t cta_changes = 0, iterations = 0;
     std::vector<int64_t> done;
     std::vector<double> done_at;
+    std::array<uint64_t, kTensorCount> coalesced{};  // MemorySystem::coalesced_so_far
     double hbm_read_bytes() const;
     double writeback_bytes() const;
     double dirty_bytes() const;

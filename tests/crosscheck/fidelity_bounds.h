@@ -29,6 +29,10 @@ struct FidelityBound {
 inline const std::vector<FidelityBound>& fidelity_bounds() {
     // clang-format off
     static const std::vector<FidelityBound> table = {
+        // The L2 traffic and L2 requests of versions 1, 4, 5, 6 and 7 were set again when the
+        // request coalescer went on in the Hopper presets, merging the first wave's reads of the
+        // two SMs of a TPC (l2_coalescer.h; 2026-12-05): every one of those lines tighter or equal
+        // (v5 at N = 16384: 0.14 -> 0.06; v6 on the 2026-12-01 calibration file 0.42 -> 0.36).
         // Versions 1, 3 and 4 (the CUDA-core kernels, whose ld.global loads go through the SM's
         // L1) were set again when the presets turned the L1 on (l1_sram_bytes_per_sm, the
         // whitepapers' capacity; 2026-12-05): their L2 traffic and requests tighter (v4 at
@@ -92,10 +96,10 @@ inline const std::vector<FidelityBound>& fidelity_bounds() {
         {"nvidia-h100-80gb-hbm3-2026-11-21-tc.json", 6, Metric::hbm_read, "l2", 0.19},  // median 0.001, worst 0.168
         {"nvidia-h100-80gb-hbm3-2026-11-21-tc.json", 5, Metric::hbm_write, "l2", 0.17},  // median 0.062, worst 0.153
         {"nvidia-h100-80gb-hbm3-2026-11-21-tc.json", 6, Metric::hbm_write, "l2", 0.13},  // median 0.042, worst 0.112
-        {"nvidia-h100-80gb-hbm3-2026-11-21-tc.json", 5, Metric::l2_traffic, "l2", 0.31},  // median 0.075, worst 0.278
-        {"nvidia-h100-80gb-hbm3-2026-11-21-tc.json", 6, Metric::l2_traffic, "l2", 0.38},  // median 0.090, worst 0.340
-        {"nvidia-h100-80gb-hbm3-2026-11-21-tc.json", 5, Metric::l2_requests, "l2", 0.31},  // median 0.076, worst 0.282
-        {"nvidia-h100-80gb-hbm3-2026-11-21-tc.json", 6, Metric::l2_requests, "l2", 0.50},  // median 0.103, worst 0.450
+        {"nvidia-h100-80gb-hbm3-2026-11-21-tc.json", 5, Metric::l2_traffic, "l2", 0.24},  // median 0.034, worst 0.218
+        {"nvidia-h100-80gb-hbm3-2026-11-21-tc.json", 6, Metric::l2_traffic, "l2", 0.31},  // median 0.073, worst 0.277
+        {"nvidia-h100-80gb-hbm3-2026-11-21-tc.json", 5, Metric::l2_requests, "l2", 0.25},  // median 0.033, worst 0.222
+        {"nvidia-h100-80gb-hbm3-2026-11-21-tc.json", 6, Metric::l2_requests, "l2", 0.43},  // median 0.072, worst 0.382
         {"nvidia-h100-80gb-hbm3-2026-11-21-tc.json", 5, Metric::time_ncu, "l2", 0.10},  // median 0.028, worst 0.085
         {"nvidia-h100-80gb-hbm3-2026-11-21-tc.json", 6, Metric::time_ncu, "l2", 0.19},  // median 0.034, worst 0.164
         {"nvidia-h100-80gb-hbm3-2026-11-21-tc.json", 5, Metric::time_events, "l2", 0.09},  // median 0.029, worst 0.074
@@ -106,12 +110,12 @@ inline const std::vector<FidelityBound>& fidelity_bounds() {
         {"nvidia-h100-80gb-hbm3-2026-11-21-unfused-scalar.json", 1, Metric::hbm_write, "l2", 0.01},  // median 0.001, worst 0.002
         {"nvidia-h100-80gb-hbm3-2026-11-21-unfused-scalar.json", 2, Metric::hbm_write, "l2", 0.01},  // median 0.000, worst 0.005
         {"nvidia-h100-80gb-hbm3-2026-11-21-unfused-scalar.json", 4, Metric::hbm_write, "l2", 0.09},  // median 0.048, worst 0.079
-        {"nvidia-h100-80gb-hbm3-2026-11-21-unfused-scalar.json", 1, Metric::l2_traffic, "l2", 0.08},  // median 0.037, worst 0.065
+        {"nvidia-h100-80gb-hbm3-2026-11-21-unfused-scalar.json", 1, Metric::l2_traffic, "l2", 0.07},  // median 0.039, worst 0.057
         {"nvidia-h100-80gb-hbm3-2026-11-21-unfused-scalar.json", 2, Metric::l2_traffic, "l2", 0.07},  // median 0.043, worst 0.062
-        {"nvidia-h100-80gb-hbm3-2026-11-21-unfused-scalar.json", 4, Metric::l2_traffic, "l2", 0.28},  // median 0.130, worst 0.253
-        {"nvidia-h100-80gb-hbm3-2026-11-21-unfused-scalar.json", 1, Metric::l2_requests, "l2", 0.08},  // median 0.036, worst 0.069
+        {"nvidia-h100-80gb-hbm3-2026-11-21-unfused-scalar.json", 4, Metric::l2_traffic, "l2", 0.24},  // median 0.102, worst 0.218
+        {"nvidia-h100-80gb-hbm3-2026-11-21-unfused-scalar.json", 1, Metric::l2_requests, "l2", 0.07},  // median 0.041, worst 0.061
         {"nvidia-h100-80gb-hbm3-2026-11-21-unfused-scalar.json", 2, Metric::l2_requests, "l2", 0.09},  // median 0.054, worst 0.075
-        {"nvidia-h100-80gb-hbm3-2026-11-21-unfused-scalar.json", 4, Metric::l2_requests, "l2", 0.28},  // median 0.131, worst 0.254
+        {"nvidia-h100-80gb-hbm3-2026-11-21-unfused-scalar.json", 4, Metric::l2_requests, "l2", 0.25},  // median 0.103, worst 0.219
         {"nvidia-h100-80gb-hbm3-2026-11-21-unfused-scalar.json", 1, Metric::time_ncu, "l2", 0.11},  // median 0.080, worst 0.098
         {"nvidia-h100-80gb-hbm3-2026-11-21-unfused-scalar.json", 2, Metric::time_ncu, "l2", 0.11},  // median 0.060, worst 0.097
         {"nvidia-h100-80gb-hbm3-2026-11-21-unfused-scalar.json", 4, Metric::time_ncu, "l2", 0.16},  // median 0.039, worst 0.138
@@ -120,8 +124,8 @@ inline const std::vector<FidelityBound>& fidelity_bounds() {
         {"nvidia-h100-80gb-hbm3-2026-11-21-unfused-scalar.json", 4, Metric::time_events, "l2", 0.16},  // median 0.037, worst 0.140
         {"nvidia-h100-80gb-hbm3-2026-11-21-v6.json", 6, Metric::hbm_read, "l2", 0.20},  // median 0.000, worst 0.182
         {"nvidia-h100-80gb-hbm3-2026-11-21-v6.json", 6, Metric::hbm_write, "l2", 0.10},  // median 0.045, worst 0.087
-        {"nvidia-h100-80gb-hbm3-2026-11-21-v6.json", 6, Metric::l2_traffic, "l2", 0.38},  // median 0.093, worst 0.341
-        {"nvidia-h100-80gb-hbm3-2026-11-21-v6.json", 6, Metric::l2_requests, "l2", 0.44},  // median 0.107, worst 0.397
+        {"nvidia-h100-80gb-hbm3-2026-11-21-v6.json", 6, Metric::l2_traffic, "l2", 0.34},  // median 0.078, worst 0.305
+        {"nvidia-h100-80gb-hbm3-2026-11-21-v6.json", 6, Metric::l2_requests, "l2", 0.38},  // median 0.076, worst 0.337
         {"nvidia-h100-80gb-hbm3-2026-11-21-v6.json", 6, Metric::time_ncu, "l2", 0.18},  // median 0.027, worst 0.163
         {"nvidia-h100-80gb-hbm3-2026-11-21-v6.json", 6, Metric::time_events, "l2", 0.18},  // median 0.021, worst 0.155
         {"nvidia-h200-2026-11-21.json", 1, Metric::hbm_read, "l2", 0.01},  // median 0.003, worst 0.008
@@ -134,16 +138,16 @@ inline const std::vector<FidelityBound>& fidelity_bounds() {
         {"nvidia-h200-2026-11-21.json", 3, Metric::hbm_write, "l2", 0.04},  // median 0.008, worst 0.032
         {"nvidia-h200-2026-11-21.json", 4, Metric::hbm_write, "l2", 0.11},  // median 0.056, worst 0.091
         {"nvidia-h200-2026-11-21.json", 5, Metric::hbm_write, "l2", 0.14},  // median 0.052, worst 0.121
-        {"nvidia-h200-2026-11-21.json", 1, Metric::l2_traffic, "l2", 0.07},  // median 0.040, worst 0.064
+        {"nvidia-h200-2026-11-21.json", 1, Metric::l2_traffic, "l2", 0.07},  // median 0.041, worst 0.056
         {"nvidia-h200-2026-11-21.json", 2, Metric::l2_traffic, "l2", 0.02},  // median 0.005, worst 0.011
         {"nvidia-h200-2026-11-21.json", 3, Metric::l2_traffic, "l2", 0.08},  // median 0.045, worst 0.066
-        {"nvidia-h200-2026-11-21.json", 4, Metric::l2_traffic, "l2", 0.28},  // median 0.143, worst 0.254
-        {"nvidia-h200-2026-11-21.json", 5, Metric::l2_traffic, "l2", 0.32},  // median 0.073, worst 0.286
-        {"nvidia-h200-2026-11-21.json", 1, Metric::l2_requests, "l2", 0.08},  // median 0.039, worst 0.068
+        {"nvidia-h200-2026-11-21.json", 4, Metric::l2_traffic, "l2", 0.25},  // median 0.123, worst 0.219
+        {"nvidia-h200-2026-11-21.json", 5, Metric::l2_traffic, "l2", 0.25},  // median 0.034, worst 0.226
+        {"nvidia-h200-2026-11-21.json", 1, Metric::l2_requests, "l2", 0.07},  // median 0.043, worst 0.061
         {"nvidia-h200-2026-11-21.json", 2, Metric::l2_requests, "l2", 0.02},  // median 0.003, worst 0.012
         {"nvidia-h200-2026-11-21.json", 3, Metric::l2_requests, "l2", 0.08},  // median 0.045, worst 0.066
-        {"nvidia-h200-2026-11-21.json", 4, Metric::l2_requests, "l2", 0.29},  // median 0.144, worst 0.255
-        {"nvidia-h200-2026-11-21.json", 5, Metric::l2_requests, "l2", 0.32},  // median 0.075, worst 0.290
+        {"nvidia-h200-2026-11-21.json", 4, Metric::l2_requests, "l2", 0.25},  // median 0.124, worst 0.219
+        {"nvidia-h200-2026-11-21.json", 5, Metric::l2_requests, "l2", 0.26},  // median 0.034, worst 0.229
         {"nvidia-h200-2026-11-21.json", 1, Metric::time_ncu, "l2", 0.11},  // median 0.081, worst 0.099
         {"nvidia-h200-2026-11-21.json", 2, Metric::time_ncu, "l2", 0.11},  // median 0.044, worst 0.098
         {"nvidia-h200-2026-11-21.json", 3, Metric::time_ncu, "l2", 0.10},  // median 0.044, worst 0.087
@@ -166,18 +170,18 @@ inline const std::vector<FidelityBound>& fidelity_bounds() {
         {"nvidia-h200-2026-12-01-n1024-4096.json", 4, Metric::hbm_write, "l2", 0.09},  // median 0.055, worst 0.081
         {"nvidia-h200-2026-12-01-n1024-4096.json", 5, Metric::hbm_write, "l2", 0.14},  // median 0.049, worst 0.120
         {"nvidia-h200-2026-12-01-n1024-4096.json", 6, Metric::hbm_write, "l2", 0.11},  // median 0.053, worst 0.093
-        {"nvidia-h200-2026-12-01-n1024-4096.json", 1, Metric::l2_traffic, "l2", 0.07},  // median 0.033, worst 0.057
+        {"nvidia-h200-2026-12-01-n1024-4096.json", 1, Metric::l2_traffic, "l2", 0.06},  // median 0.025, worst 0.050
         {"nvidia-h200-2026-12-01-n1024-4096.json", 2, Metric::l2_traffic, "l2", 0.01},  // median 0.004, worst 0.004
         {"nvidia-h200-2026-12-01-n1024-4096.json", 3, Metric::l2_traffic, "l2", 0.08},  // median 0.049, worst 0.064
-        {"nvidia-h200-2026-12-01-n1024-4096.json", 4, Metric::l2_traffic, "l2", 0.20},  // median 0.146, worst 0.175
-        {"nvidia-h200-2026-12-01-n1024-4096.json", 5, Metric::l2_traffic, "l2", 0.32},  // median 0.108, worst 0.289
-        {"nvidia-h200-2026-12-01-n1024-4096.json", 6, Metric::l2_traffic, "l2", 0.42},  // median 0.111, worst 0.382
-        {"nvidia-h200-2026-12-01-n1024-4096.json", 1, Metric::l2_requests, "l2", 0.07},  // median 0.033, worst 0.059
+        {"nvidia-h200-2026-12-01-n1024-4096.json", 4, Metric::l2_traffic, "l2", 0.18},  // median 0.122, worst 0.162
+        {"nvidia-h200-2026-12-01-n1024-4096.json", 5, Metric::l2_traffic, "l2", 0.26},  // median 0.061, worst 0.228
+        {"nvidia-h200-2026-12-01-n1024-4096.json", 6, Metric::l2_traffic, "l2", 0.36},  // median 0.085, worst 0.321
+        {"nvidia-h200-2026-12-01-n1024-4096.json", 1, Metric::l2_requests, "l2", 0.06},  // median 0.026, worst 0.051
         {"nvidia-h200-2026-12-01-n1024-4096.json", 2, Metric::l2_requests, "l2", 0.02},  // median 0.006, worst 0.013
         {"nvidia-h200-2026-12-01-n1024-4096.json", 3, Metric::l2_requests, "l2", 0.08},  // median 0.049, worst 0.064
-        {"nvidia-h200-2026-12-01-n1024-4096.json", 4, Metric::l2_requests, "l2", 0.20},  // median 0.147, worst 0.176
-        {"nvidia-h200-2026-12-01-n1024-4096.json", 5, Metric::l2_requests, "l2", 0.33},  // median 0.109, worst 0.292
-        {"nvidia-h200-2026-12-01-n1024-4096.json", 6, Metric::l2_requests, "l2", 0.55},  // median 0.124, worst 0.496
+        {"nvidia-h200-2026-12-01-n1024-4096.json", 4, Metric::l2_requests, "l2", 0.18},  // median 0.123, worst 0.163
+        {"nvidia-h200-2026-12-01-n1024-4096.json", 5, Metric::l2_requests, "l2", 0.26},  // median 0.062, worst 0.231
+        {"nvidia-h200-2026-12-01-n1024-4096.json", 6, Metric::l2_requests, "l2", 0.47},  // median 0.076, worst 0.426
         {"nvidia-h200-2026-12-01-n1024-4096.json", 1, Metric::time_ncu, "l2", 0.12},  // median 0.096, worst 0.105
         {"nvidia-h200-2026-12-01-n1024-4096.json", 2, Metric::time_ncu, "l2", 0.04},  // median 0.031, worst 0.036
         {"nvidia-h200-2026-12-01-n1024-4096.json", 3, Metric::time_ncu, "l2", 0.08},  // median 0.036, worst 0.070
@@ -208,18 +212,18 @@ inline const std::vector<FidelityBound>& fidelity_bounds() {
         {"nvidia-h200-2026-12-01-n16384.json", 4, Metric::hbm_write, "l2", 0.12},  // median 0.072, worst 0.106
         {"nvidia-h200-2026-12-01-n16384.json", 5, Metric::hbm_write, "l2", 0.14},  // median 0.075, worst 0.124
         {"nvidia-h200-2026-12-01-n16384.json", 6, Metric::hbm_write, "l2", 0.13},  // median 0.062, worst 0.112
-        {"nvidia-h200-2026-12-01-n16384.json", 1, Metric::l2_traffic, "l2", 0.06},  // median 0.042, worst 0.046
+        {"nvidia-h200-2026-12-01-n16384.json", 1, Metric::l2_traffic, "l2", 0.06},  // median 0.047, worst 0.052
         {"nvidia-h200-2026-12-01-n16384.json", 2, Metric::l2_traffic, "l2", 0.01},  // median 0.003, worst 0.005
         {"nvidia-h200-2026-12-01-n16384.json", 3, Metric::l2_traffic, "l2", 0.06},  // median 0.040, worst 0.048
-        {"nvidia-h200-2026-12-01-n16384.json", 4, Metric::l2_traffic, "l2", 0.14},  // median 0.072, worst 0.125
-        {"nvidia-h200-2026-12-01-n16384.json", 5, Metric::l2_traffic, "l2", 0.14},  // median 0.063, worst 0.119
-        {"nvidia-h200-2026-12-01-n16384.json", 6, Metric::l2_traffic, "l2", 0.26},  // median 0.084, worst 0.228
-        {"nvidia-h200-2026-12-01-n16384.json", 1, Metric::l2_requests, "l2", 0.06},  // median 0.042, worst 0.046
+        {"nvidia-h200-2026-12-01-n16384.json", 4, Metric::l2_traffic, "l2", 0.11},  // median 0.048, worst 0.093
+        {"nvidia-h200-2026-12-01-n16384.json", 5, Metric::l2_traffic, "l2", 0.06},  // median 0.034, worst 0.051
+        {"nvidia-h200-2026-12-01-n16384.json", 6, Metric::l2_traffic, "l2", 0.22},  // median 0.057, worst 0.193
+        {"nvidia-h200-2026-12-01-n16384.json", 1, Metric::l2_requests, "l2", 0.06},  // median 0.047, worst 0.052
         {"nvidia-h200-2026-12-01-n16384.json", 2, Metric::l2_requests, "l2", 0.01},  // median 0.001, worst 0.002
         {"nvidia-h200-2026-12-01-n16384.json", 3, Metric::l2_requests, "l2", 0.06},  // median 0.040, worst 0.048
-        {"nvidia-h200-2026-12-01-n16384.json", 4, Metric::l2_requests, "l2", 0.14},  // median 0.072, worst 0.125
-        {"nvidia-h200-2026-12-01-n16384.json", 5, Metric::l2_requests, "l2", 0.14},  // median 0.063, worst 0.119
-        {"nvidia-h200-2026-12-01-n16384.json", 6, Metric::l2_requests, "l2", 0.26},  // median 0.093, worst 0.235
+        {"nvidia-h200-2026-12-01-n16384.json", 4, Metric::l2_requests, "l2", 0.11},  // median 0.049, worst 0.094
+        {"nvidia-h200-2026-12-01-n16384.json", 5, Metric::l2_requests, "l2", 0.06},  // median 0.034, worst 0.051
+        {"nvidia-h200-2026-12-01-n16384.json", 6, Metric::l2_requests, "l2", 0.23},  // median 0.057, worst 0.200
         {"nvidia-h200-2026-12-01-n16384.json", 1, Metric::time_ncu, "l2", 0.09},  // median 0.068, worst 0.074
         {"nvidia-h200-2026-12-01-n16384.json", 2, Metric::time_ncu, "l2", 0.08},  // median 0.051, worst 0.073
         {"nvidia-h200-2026-12-01-n16384.json", 3, Metric::time_ncu, "l2", 0.05},  // median 0.026, worst 0.038
@@ -252,18 +256,18 @@ inline const std::vector<FidelityBound>& fidelity_bounds() {
         {"nvidia-h200-2026-12-05-n1024.json", 4, Metric::hbm_write, "l2", 0.08},  // median 0.053, worst 0.071
         {"nvidia-h200-2026-12-05-n1024.json", 5, Metric::hbm_write, "l2", 0.08},  // median 0.040, worst 0.066
         {"nvidia-h200-2026-12-05-n1024.json", 6, Metric::hbm_write, "l2", 0.09},  // median 0.045, worst 0.081
-        {"nvidia-h200-2026-12-05-n1024.json", 1, Metric::l2_traffic, "l2", 0.07},  // median 0.054, worst 0.063
+        {"nvidia-h200-2026-12-05-n1024.json", 1, Metric::l2_traffic, "l2", 0.07},  // median 0.048, worst 0.055
         {"nvidia-h200-2026-12-05-n1024.json", 2, Metric::l2_traffic, "l2", 0.01},  // median 0.004, worst 0.005
         {"nvidia-h200-2026-12-05-n1024.json", 3, Metric::l2_traffic, "l2", 0.09},  // median 0.065, worst 0.074
-        {"nvidia-h200-2026-12-05-n1024.json", 4, Metric::l2_traffic, "l2", 0.21},  // median 0.156, worst 0.188
-        {"nvidia-h200-2026-12-05-n1024.json", 5, Metric::l2_traffic, "l2", 0.35},  // median 0.169, worst 0.312
-        {"nvidia-h200-2026-12-05-n1024.json", 6, Metric::l2_traffic, "l2", 0.41},  // median 0.161, worst 0.370
-        {"nvidia-h200-2026-12-05-n1024.json", 1, Metric::l2_requests, "l2", 0.08},  // median 0.056, worst 0.065
+        {"nvidia-h200-2026-12-05-n1024.json", 4, Metric::l2_traffic, "l2", 0.20},  // median 0.138, worst 0.175
+        {"nvidia-h200-2026-12-05-n1024.json", 5, Metric::l2_traffic, "l2", 0.28},  // median 0.125, worst 0.251
+        {"nvidia-h200-2026-12-05-n1024.json", 6, Metric::l2_traffic, "l2", 0.34},  // median 0.156, worst 0.306
+        {"nvidia-h200-2026-12-05-n1024.json", 1, Metric::l2_requests, "l2", 0.07},  // median 0.049, worst 0.057
         {"nvidia-h200-2026-12-05-n1024.json", 2, Metric::l2_requests, "l2", 0.02},  // median 0.008, worst 0.012
         {"nvidia-h200-2026-12-05-n1024.json", 3, Metric::l2_requests, "l2", 0.09},  // median 0.066, worst 0.074
-        {"nvidia-h200-2026-12-05-n1024.json", 4, Metric::l2_requests, "l2", 0.21},  // median 0.157, worst 0.189
-        {"nvidia-h200-2026-12-05-n1024.json", 5, Metric::l2_requests, "l2", 0.35},  // median 0.172, worst 0.315
-        {"nvidia-h200-2026-12-05-n1024.json", 6, Metric::l2_requests, "l2", 0.53},  // median 0.220, worst 0.479
+        {"nvidia-h200-2026-12-05-n1024.json", 4, Metric::l2_requests, "l2", 0.20},  // median 0.139, worst 0.176
+        {"nvidia-h200-2026-12-05-n1024.json", 5, Metric::l2_requests, "l2", 0.28},  // median 0.127, worst 0.254
+        {"nvidia-h200-2026-12-05-n1024.json", 6, Metric::l2_requests, "l2", 0.46},  // median 0.191, worst 0.410
         {"nvidia-h200-2026-12-05-n1024.json", 1, Metric::time_ncu, "l2", 0.11},  // median 0.085, worst 0.091
         {"nvidia-h200-2026-12-05-n1024.json", 2, Metric::time_ncu, "l2", 0.05},  // median 0.027, worst 0.036
         {"nvidia-h200-2026-12-05-n1024.json", 3, Metric::time_ncu, "l2", 0.10},  // median 0.064, worst 0.091
@@ -286,10 +290,10 @@ inline const std::vector<FidelityBound>& fidelity_bounds() {
         {"nvidia-h200-2026-12-05-n16384-v5v6.json", 6, Metric::hbm_read, "l2", 0.15},  // median 0.009, worst 0.129
         {"nvidia-h200-2026-12-05-n16384-v5v6.json", 5, Metric::hbm_write, "l2", 0.15},  // median 0.067, worst 0.130
         {"nvidia-h200-2026-12-05-n16384-v5v6.json", 6, Metric::hbm_write, "l2", 0.13},  // median 0.054, worst 0.110
-        {"nvidia-h200-2026-12-05-n16384-v5v6.json", 5, Metric::l2_traffic, "l2", 0.13},  // median 0.066, worst 0.115
-        {"nvidia-h200-2026-12-05-n16384-v5v6.json", 6, Metric::l2_traffic, "l2", 0.28},  // median 0.100, worst 0.249
-        {"nvidia-h200-2026-12-05-n16384-v5v6.json", 5, Metric::l2_requests, "l2", 0.13},  // median 0.066, worst 0.115
-        {"nvidia-h200-2026-12-05-n16384-v5v6.json", 6, Metric::l2_requests, "l2", 0.29},  // median 0.108, worst 0.257
+        {"nvidia-h200-2026-12-05-n16384-v5v6.json", 5, Metric::l2_traffic, "l2", 0.06},  // median 0.035, worst 0.048
+        {"nvidia-h200-2026-12-05-n16384-v5v6.json", 6, Metric::l2_traffic, "l2", 0.24},  // median 0.063, worst 0.214
+        {"nvidia-h200-2026-12-05-n16384-v5v6.json", 5, Metric::l2_requests, "l2", 0.06},  // median 0.035, worst 0.048
+        {"nvidia-h200-2026-12-05-n16384-v5v6.json", 6, Metric::l2_requests, "l2", 0.25},  // median 0.064, worst 0.222
         {"nvidia-h200-2026-12-05-n16384-v5v6.json", 5, Metric::time_ncu, "l2", 0.05},  // median 0.032, worst 0.043
         {"nvidia-h200-2026-12-05-n16384-v5v6.json", 6, Metric::time_ncu, "l2", 0.12},  // median 0.072, worst 0.106
         {"nvidia-h200-2026-12-05-n16384-v5v6.json", 5, Metric::time_events, "l2", 0.05},  // median 0.034, worst 0.039
@@ -308,18 +312,18 @@ inline const std::vector<FidelityBound>& fidelity_bounds() {
         {"nvidia-h200-2026-12-05-n4096.json", 4, Metric::hbm_write, "l2", 0.09},  // median 0.062, worst 0.080
         {"nvidia-h200-2026-12-05-n4096.json", 5, Metric::hbm_write, "l2", 0.13},  // median 0.053, worst 0.114
         {"nvidia-h200-2026-12-05-n4096.json", 6, Metric::hbm_write, "l2", 0.10},  // median 0.054, worst 0.090
-        {"nvidia-h200-2026-12-05-n4096.json", 1, Metric::l2_traffic, "l2", 0.03},  // median 0.022, worst 0.023
+        {"nvidia-h200-2026-12-05-n4096.json", 1, Metric::l2_traffic, "l2", 0.02},  // median 0.013, worst 0.014
         {"nvidia-h200-2026-12-05-n4096.json", 2, Metric::l2_traffic, "l2", 0.01},  // median 0.003, worst 0.003
         {"nvidia-h200-2026-12-05-n4096.json", 3, Metric::l2_traffic, "l2", 0.08},  // median 0.060, worst 0.066
-        {"nvidia-h200-2026-12-05-n4096.json", 4, Metric::l2_traffic, "l2", 0.18},  // median 0.151, worst 0.162
-        {"nvidia-h200-2026-12-05-n4096.json", 5, Metric::l2_traffic, "l2", 0.23},  // median 0.114, worst 0.200
-        {"nvidia-h200-2026-12-05-n4096.json", 6, Metric::l2_traffic, "l2", 0.39},  // median 0.081, worst 0.354
-        {"nvidia-h200-2026-12-05-n4096.json", 1, Metric::l2_requests, "l2", 0.03},  // median 0.022, worst 0.024
+        {"nvidia-h200-2026-12-05-n4096.json", 4, Metric::l2_traffic, "l2", 0.15},  // median 0.126, worst 0.129
+        {"nvidia-h200-2026-12-05-n4096.json", 5, Metric::l2_traffic, "l2", 0.15},  // median 0.071, worst 0.132
+        {"nvidia-h200-2026-12-05-n4096.json", 6, Metric::l2_traffic, "l2", 0.36},  // median 0.066, worst 0.318
+        {"nvidia-h200-2026-12-05-n4096.json", 1, Metric::l2_requests, "l2", 0.02},  // median 0.014, worst 0.014
         {"nvidia-h200-2026-12-05-n4096.json", 2, Metric::l2_requests, "l2", 0.01},  // median 0.005, worst 0.007
         {"nvidia-h200-2026-12-05-n4096.json", 3, Metric::l2_requests, "l2", 0.08},  // median 0.060, worst 0.066
-        {"nvidia-h200-2026-12-05-n4096.json", 4, Metric::l2_requests, "l2", 0.18},  // median 0.151, worst 0.162
-        {"nvidia-h200-2026-12-05-n4096.json", 5, Metric::l2_requests, "l2", 0.23},  // median 0.115, worst 0.201
-        {"nvidia-h200-2026-12-05-n4096.json", 6, Metric::l2_requests, "l2", 0.43},  // median 0.111, worst 0.388
+        {"nvidia-h200-2026-12-05-n4096.json", 4, Metric::l2_requests, "l2", 0.15},  // median 0.127, worst 0.130
+        {"nvidia-h200-2026-12-05-n4096.json", 5, Metric::l2_requests, "l2", 0.15},  // median 0.071, worst 0.132
+        {"nvidia-h200-2026-12-05-n4096.json", 6, Metric::l2_requests, "l2", 0.39},  // median 0.064, worst 0.352
         {"nvidia-h200-2026-12-05-n4096.json", 1, Metric::time_ncu, "l2", 0.11},  // median 0.092, worst 0.099
         {"nvidia-h200-2026-12-05-n4096.json", 2, Metric::time_ncu, "l2", 0.06},  // median 0.035, worst 0.050
         {"nvidia-h200-2026-12-05-n4096.json", 3, Metric::time_ncu, "l2", 0.08},  // median 0.041, worst 0.070
@@ -356,8 +360,8 @@ inline const std::vector<FidelityBound>& fidelity_bounds() {
         {"nvidia-h200-2026-12-05-n4096.json", 6, Metric::l2_reads, "l2", 0.01},  // median 0.000, worst 0.000
         {"nvidia-h200-2026-12-02-v7.json", 7, Metric::hbm_read, "l2", 0.05},  // median 0.003, worst 0.040
         {"nvidia-h200-2026-12-02-v7.json", 7, Metric::hbm_write, "l2", 0.04},  // median 0.013, worst 0.036
-        {"nvidia-h200-2026-12-02-v7.json", 7, Metric::l2_traffic, "l2", 0.07},  // median 0.016, worst 0.059
-        {"nvidia-h200-2026-12-02-v7.json", 7, Metric::l2_requests, "l2", 0.08},  // median 0.015, worst 0.064
+        {"nvidia-h200-2026-12-02-v7.json", 7, Metric::l2_traffic, "l2", 0.06},  // median 0.010, worst 0.050
+        {"nvidia-h200-2026-12-02-v7.json", 7, Metric::l2_requests, "l2", 0.07},  // median 0.009, worst 0.055
         {"nvidia-h200-2026-12-02-v7.json", 7, Metric::time_ncu, "l2", 0.09},  // median 0.050, worst 0.080
         {"nvidia-h200-2026-12-02-v7.json", 7, Metric::time_events, "l2", 0.11},  // median 0.059, worst 0.100
         {"nvidia-h200-2026-12-02-v7.json", 7, Metric::cycles, "l2", 0.08},  // median 0.046, worst 0.072

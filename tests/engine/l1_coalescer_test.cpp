@@ -103,24 +103,24 @@ TEST_CASE("the L2 request coalescer answers reads of one granule by one SM while
     L2Coalescer lrc(/*granule_bytes=*/128, /*sides=*/2, W, /*entries=*/1024);
     Missed tags;
     const uint64_t bytes = 4096;
-    CHECK(lrc.coalesced(0, bytes, 0, 0.0, tags.fn()) == 0);  // the first reaches the tags
-    CHECK(lrc.coalesced(0, bytes, 0, 0.5 * W, tags.fn()) == bytes);  // same side, inside the window
-    CHECK(lrc.coalesced(0, bytes, 1, 0.5 * W, tags.fn()) == 0);  // the other partition's coalescer
-    CHECK(lrc.coalesced(0, bytes, 0, 1.5 * W, tags.fn()) == 0);  // the window began at the first, 0
+    CHECK(lrc.coalesced(0, bytes, 0, 0.0, tags.fn()).merged_bytes == 0);  // the first reaches the tags
+    CHECK(lrc.coalesced(0, bytes, 0, 0.5 * W, tags.fn()).merged_bytes == bytes);  // same side, inside the window
+    CHECK(lrc.coalesced(0, bytes, 1, 0.5 * W, tags.fn()).merged_bytes == 0);  // the other partition's coalescer
+    CHECK(lrc.coalesced(0, bytes, 0, 1.5 * W, tags.fn()).merged_bytes == 0);  // the window began at the first, 0
     CHECK(tags.bytes == 3 * bytes);
     lrc.complete(1.6 * W);  // the data of the request at 1.5 W is back at 1.6 W: no longer in flight
-    CHECK(lrc.coalesced(0, bytes, 0, 1.7 * W, tags.fn()) == 0);
-    CHECK(lrc.coalesced(0, bytes, 0, 1.8 * W, tags.fn()) == bytes);  // the one at 1.7 W is
+    CHECK(lrc.coalesced(0, bytes, 0, 1.7 * W, tags.fn()).merged_bytes == 0);
+    CHECK(lrc.coalesced(0, bytes, 0, 1.8 * W, tags.fn()).merged_bytes == bytes);  // the one at 1.7 W is
     L2Coalescer off(128, 2, 0.0, 1024);
     Missed all;
     off.coalesced(0, bytes, 0, 0, all.fn());
-    CHECK(off.coalesced(0, bytes, 0, 0, all.fn()) == 0);
+    CHECK(off.coalesced(0, bytes, 0, 0, all.fn()).merged_bytes == 0);
     CHECK(all.bytes == 2 * bytes);
 }
 
 TEST_CASE("a K tile read by two CTAs of one SM reaches the L2 once in step, twice far apart in time, and once through L1") {
-    GpuSpec g = load_gpu("h200");
-    g.l2_coalesce_window_ns = 505;  // kernels/micro/l2_merge's window (the presets leave the coalescer off)
+    const GpuSpec g = load_gpu("h200");
+    REQUIRE(g.l2_coalesce_window_ns > 0);  // kernels/micro/l2_merge's window
     const int64_t N = 1024, d = 64;
     const Op op = k_tile_load(0, 0, 64, uint32_t(d));
     const double window_cycles = g.l2_coalesce_window_ns * 1e-9 * g.clock_hz;
@@ -128,9 +128,9 @@ TEST_CASE("a K tile read by two CTAs of one SM reaches the L2 once in step, twic
     {
         MemorySystem mem(g, shapes_n_d(N, d), 1, true, g.l2_line_bytes);
         Counters c;
-        mem.transfer(op, 0, 0.0, c);
-        mem.transfer(op, 0, 0.1 * window_cycles, c);  // the other CTA of SM 0, in step: coalesced
-        mem.transfer(op, 1, 0.1 * window_cycles, c);  // a CTA of SM 1: not (l2_coalescer.h)
+        mem.transfer(op, 0, 0.0, c, kRouteFirstWave);
+        mem.transfer(op, 0, 0.1 * window_cycles, c, kRouteFirstWave);  // the other CTA of SM 0, in step: coalesced
+        mem.transfer(op, 2, 0.1 * window_cycles, c, kRouteFirstWave);  // a CTA of SM 2, another TPC: not (l2_coalescer.h)
         const Traffic& t = c.per_tensor[size_t(Tensor::K)];
         CHECK(t.global_read_bytes == 2 * op.bytes);
         CHECK(t.l2_coalesced_bytes == op.bytes);
@@ -138,8 +138,8 @@ TEST_CASE("a K tile read by two CTAs of one SM reaches the L2 once in step, twic
     {
         MemorySystem mem(g, shapes_n_d(N, d), 1, true, g.l2_line_bytes);
         Counters c;
-        mem.transfer(op, 0, 0.0, c);
-        mem.transfer(op, 0, 2 * window_cycles, c);
+        mem.transfer(op, 0, 0.0, c, kRouteFirstWave);
+        mem.transfer(op, 0, 2 * window_cycles, c, kRouteFirstWave);
         CHECK(c.per_tensor[size_t(Tensor::K)].global_read_bytes == 2 * op.bytes);
         CHECK(c.per_tensor[size_t(Tensor::K)].l2_coalesced_bytes == 0);
     }
@@ -147,11 +147,41 @@ TEST_CASE("a K tile read by two CTAs of one SM reaches the L2 once in step, twic
         MemorySystem mem(g, shapes_n_d(N, d), 1, true, g.l2_line_bytes);
         mem.set_l1(l1_bytes_left(/*Hopper's unified L1/shared, whitepaper=*/262144, 2, 68864));
         Counters c;
-        const TransferTiming first = mem.transfer(op, 0, 0.0, c, true);
-        const TransferTiming second = mem.transfer(op, 0, 10 * window_cycles, c, true);
+        const TransferTiming first = mem.transfer(op, 0, 0.0, c, kRouteThroughL1);
+        const TransferTiming second = mem.transfer(op, 0, 10 * window_cycles, c, kRouteThroughL1);
         CHECK(c.per_tensor[size_t(Tensor::K)].global_read_bytes == op.bytes);
         CHECK(c.per_tensor[size_t(Tensor::K)].l1_hit_bytes == op.bytes);
         CHECK(second.latency_cycles == doctest::Approx(g.l1_latency_cycles));
         CHECK(first.latency_cycles > second.latency_cycles);
+    }
+}
+
+TEST_CASE("the first wave's CTAs on the two SMs of a TPC coalesce their reads, other TPCs' and later waves' do not") {
+    // kernels/micro/sm_skew: the first wave puts consecutive CTAs on the two SMs of a TPC (SMs 2t,
+    // 2t + 1 in the engine's numbering), whose reads of a tile in step always merge; in later
+    // waves a head's CTAs land where slots free, on other TPCs (l2_coalescer.h).
+    const GpuSpec g = load_gpu("h200");
+    REQUIRE(g.l2_coalesce_window_ns > 0);
+    const int64_t N = 1024, d = 64;
+    const Op op = k_tile_load(0, 0, 64, uint32_t(d));
+    const double w = g.l2_coalesce_window_ns * 1e-9 * g.clock_hz;
+    struct Case {
+        int64_t other_sm;
+        uint32_t route;
+        uint64_t coalesced;
+    };
+    for (const Case k : {Case{1, kRouteFirstWave, op.bytes},  // SM 1: SM 0's TPC
+                         Case{2, kRouteFirstWave, 0},         // SM 2: the next TPC
+                         Case{1, 0, 0},                       // later waves: not coalesced
+                         Case{0, 0, 0}}) {                    // not even on one SM
+        INFO("other SM " << k.other_sm << ", route " << k.route);
+        MemorySystem mem(g, shapes_n_d(N, d), 1, true, g.l2_line_bytes);
+        Counters c;
+        mem.transfer(op, 0, 0.0, c, k.route);
+        mem.transfer(op, k.other_sm, 0.1 * w, c, k.route);
+        const Traffic& t = c.per_tensor[size_t(Tensor::K)];
+        CHECK(t.l2_coalesced_bytes == k.coalesced);
+        CHECK(t.global_read_bytes == 2 * op.bytes - k.coalesced);
+        CHECK(mem.coalesced_so_far()[size_t(Tensor::K)] == k.coalesced);
     }
 }

@@ -41,7 +41,8 @@ const GemmTile kTileGemm{128, 256, 64, 4, 2}, kStreamGemm{512, 64, 64, 2, 2};
 }  // namespace
 
 TEST_CASE("a GEMM kernel's own tile sets its grid, footprint and stages, and a cluster of two reads the shared operand once") {
-    const GpuSpec g = load_gpu("h200");
+    GpuSpec g = load_gpu("h200");
+    g.l2_coalesce_window_ns = 0;  // the L2 model's requests are then the tiles' (no timing-dependent merges)
     const AttentionProblem p = problem(Pass::fwd);
     const uint64_t N = 1024, d = 64, es = 2, heads = 2;
     const Trace t = make_trace(p, resolve_schedule(tiled({kTileGemm, kStreamGemm}), p, g), g);
