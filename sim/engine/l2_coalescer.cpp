@@ -7,12 +7,8 @@
 
 namespace flashsim {
 
-L2Coalescer::L2Coalescer(int64_t granule_bytes, int64_t sides, double window_cycles, int64_t entries, int64_t sample)
+L2Coalescer::L2Coalescer(int64_t granule_bytes, int64_t sides, double window_cycles, int64_t entries)
     : granule_bytes_(std::max<int64_t>(1, granule_bytes)), sides_(std::max<int64_t>(1, sides)), window_(window_cycles) {
-    if (sample > 1 && (sample & (sample - 1)) == 0) {
-        sample_ = sample;
-        sample_shift_ = __builtin_ctzll(uint64_t(sample));
-    }
     uint64_t n = 1;
     while (n < uint64_t(std::max<int64_t>(1, entries))) n *= 2;
     mask_ = n - 1;

@@ -12,10 +12,16 @@
 // first one's data.
 //
 // Contract:
-//   - a read of granule g (the L2 model's granule) from side `side` is coalesced while a request
-//     of that side for g that reached the tags is in flight: from its arrival until its data is
-//     back (complete()), and at most `window_cycles` after its arrival; else it reaches the tags
-//     and is in flight itself;
+//   - an access (one run of an op: a tile's row, or its rows where they are contiguous) from side
+//     `side` is coalesced whole while a request of that side for an access starting in the same
+//     granule (the L2 model's granule) that reached the tags is in flight: from its arrival until
+//     its data is back (complete()), and at most `window_cycles` after its arrival; else it
+//     reaches the tags whole and is in flight itself. (A warp's requests for a row issue
+//     together, and the readers that share a tile read the same rows. Granule by granule, as
+//     before 2026-12-05's last change, the table's collisions split accesses, and the L2's index
+//     of runs read again (l2_cache.h) lost the runs so split: bench-timing 0.19 -> 0.23 s, for
+//     the same medians in docs/fidelity.md within 0.1 point. An access is also looked up once,
+//     whatever the L2's sampling: the coalescer is exact in a sampled run.)
 //   - a side is a TPC, and only the loads of the kernel's first wave pass (MemorySystem::transfer,
 //     kRouteFirstWave): kernels/micro/sm_skew (kernels/README.md) finds that the first wave puts
 //     consecutive CTAs (a head's query blocks) on the two SMs of a TPC, starting within 100 ns,
@@ -26,44 +32,39 @@
 //     engine puts CTA i of the first wave on SM i (CTAs 2t, 2t + 1 on TPC t, as the GPU); its
 //     later waves give a freed slot to the next CTA in order, not where and when the GPU starts
 //     them, so their requests are not coalesced (coalescing one SM's CTAs in the later waves too
-//     moved no median of docs/fidelity.md's section 4, and cost time). Not modelled: the merges across GPCs and in the
-//     later waves, which the GPU has (docs/fidelity.md, section 6: v4-v6 still above the GPU's
-//     L2 traffic). Coalescing all SMs' requests removed 40-90% of the FlashAttention kernels' L2
-//     reads against the 15-33% that the GPU's LRC removes;
-//   - coalesced(addr, bytes, side, t, to_tags) returns the bytes coalesced (of those looked up)
-//     and calls to_tags(addr, bytes) for every maximal run that reaches the tags; complete(done)
-//     gives the requests of the last coalesced() calls their end;
-//   - set sampling 1/S (the L2's, l2_cache.h): only the granules of the L2's sampled sets are
-//     looked up, in a table of 1/S of the entries; the others reach the tags unlooked, and the
-//     caller scales the coalesced bytes (MemorySystem::sampled_share);
-//   - the last request per granule and side is kept in a direct-mapped table of `entries` per
-//     side (a power of two; kCoalescerBytesPerSide of granules, more than a TPC has in flight); a
-//     granule that lost its entry starts anew (the error is toward no coalescing);
+//     moved no median of docs/fidelity.md's section 4, and cost time). Not modelled: the merges
+//     across GPCs and in the later waves, which the GPU has (docs/fidelity.md, section 4: v4-v6
+//     still above the GPU's L2 traffic). Coalescing all SMs' requests removed 40-90% of the
+//     FlashAttention kernels' L2 reads against the 15-33% that the GPU's LRC removes;
+//   - coalesced(addr, bytes, side, t, to_tags) returns the bytes coalesced (all or none) and
+//     calls to_tags(addr, bytes) when the access reaches the tags; complete(done) gives the
+//     requests of the last coalesced() calls their end;
+//   - the last request per starting granule and side is kept in a direct-mapped table of
+//     `entries` per side (a power of two, kCoalescerEntriesPerSide: more accesses than a TPC has
+//     in flight); a granule that lost its entry starts anew (the error is toward no coalescing);
 //   - window_cycles = 0: nothing is coalesced.
 #pragma once
 #include <cmath>
 #include <cstdint>
 #include <vector>
 
-#include "sim/engine/byte_runs.h"
 #include "sim/engine/l2_cache.h"
 
 namespace flashsim {
 
-// The bytes of granules a side's table holds: 512 KiB, more than a TPC's CTAs have in flight;
-// 4096 entries of 128-byte granules, 512 of 1 KiB (divided by the sampling).
-constexpr int64_t kCoalescerBytesPerSide = 512 * 1024;
+// The accesses a side's table holds: a TPC's four CTAs with two stages of two 128-row tiles in
+// flight issue 2048 rows (vanilla's rows of S and P are accesses of their own; FA2's contiguous
+// tiles one each).
+constexpr int64_t kCoalescerEntriesPerSide = 4096;
 
 struct Coalesced {
-    uint64_t merged_bytes = 0;     // of the bytes looked up
-    uint64_t looked_up_bytes = 0;  // the access's bytes in sampled granules (all without sampling)
+    uint64_t merged_bytes = 0;     // the access's bytes, or 0
+    uint64_t looked_up_bytes = 0;  // the access's bytes
 };
 
 class L2Coalescer {
 public:
-    // `sample`: the L2's set sampling (a power of two): only the granules it samples are looked
-    // up, as the L1's (l1_cache.h); the caller scales the merged bytes to the others.
-    L2Coalescer(int64_t granule_bytes, int64_t sides, double window_cycles, int64_t entries, int64_t sample = 1);
+    L2Coalescer(int64_t granule_bytes, int64_t sides, double window_cycles, int64_t entries);
 
     // to_tags(uint64_t addr, uint64_t bytes): called for every run that reaches the tags.
     template <class ToTags>
@@ -80,8 +81,7 @@ private:
         double end = 0;    // when its data is back
     };
     std::vector<size_t> pending_;  // entries of the requests not yet complete()d
-    int64_t granule_bytes_, sides_, sample_ = 1;
-    int sample_shift_ = 0;  // log2(sample_): the sampled granules' entries by the hash's other bits
+    int64_t granule_bytes_, sides_;
     double window_;
     uint64_t mask_;
     std::vector<Entry> table_;  // [side][entry]
@@ -93,33 +93,17 @@ Coalesced L2Coalescer::coalesced(uint64_t addr, uint64_t bytes, int64_t side, do
         to_tags(addr, bytes);
         return {0, bytes};
     }
-    const uint64_t end = addr + bytes, gb = uint64_t(granule_bytes_);
+    const uint64_t g = addr / uint64_t(granule_bytes_);
     const size_t base = size_t(side < 0 ? 0 : side >= sides_ ? sides_ - 1 : side) * size_t(mask_ + 1);
-    Coalesced r;
-    ByteRuns requests(to_tags);  // the runs of bytes that reach the tags, passed on whole
-    for (uint64_t g = addr / gb; g * gb < end; ++g) {
-        const uint64_t lo = addr > g * gb ? addr : g * gb, hi = end < (g + 1) * gb ? end : (g + 1) * gb;
-        const uint64_t h = L2Cache::set_hash(g);
-        if (h & uint64_t(sample_ - 1)) {  // not sampled: on to the tags, unlooked
-            requests.add(lo, hi);
-            continue;
-        }
-        r.looked_up_bytes += hi - lo;
-        const size_t i = base + size_t((h >> sample_shift_) & mask_);
-        Entry& e = table_[i];
-        if (e.tag == g + 1 && t >= e.t && t < (e.end < e.t + window_ ? e.end : e.t + window_)) {
-            r.merged_bytes += hi - lo;
-            requests.flush();
-            continue;
-        }
-        e.tag = g + 1;
-        e.t = t;
-        e.end = HUGE_VAL;  // in flight until complete()
-        pending_.push_back(i);
-        requests.add(lo, hi);
-    }
-    requests.flush();
-    return r;
+    const size_t i = base + size_t(L2Cache::set_hash(g) & mask_);
+    Entry& e = table_[i];
+    if (e.tag == g + 1 && t >= e.t && t < (e.end < e.t + window_ ? e.end : e.t + window_)) return {bytes, bytes};
+    e.tag = g + 1;
+    e.t = t;
+    e.end = HUGE_VAL;  // in flight until complete()
+    pending_.push_back(i);
+    to_tags(addr, bytes);
+    return {0, bytes};
 }
 
 }  // namespace flashsim

@@ -27,9 +27,7 @@ MemorySystem::MemorySystem(const GpuSpec& g, const TensorShapes& shapes, int64_t
         l2_ = std::make_unique<L2Cache>(g.l2_data_bytes(), g.l2_line_bytes, g.l2_sector_bytes, g.l2_ways, granule_bytes,
                                         l2_sample_every);
     if (with_l2 && g.l2_coalesce_window_ns > 0)
-        lrc_ = std::make_unique<L2Coalescer>(l2_->granule_bytes(), (g.sm_count + 1) / 2, 0.0,
-                                             std::max<int64_t>(64, kCoalescerBytesPerSide / l2_->granule_bytes() / l2_->sample_every()),
-                                             l2_->sample_every());
+        lrc_ = std::make_unique<L2Coalescer>(l2_->granule_bytes(), (g.sm_count + 1) / 2, 0.0, kCoalescerEntriesPerSide);
     set_clock(g.clock_hz);
     reset_servers(g.sm_count);
 }
@@ -223,14 +221,17 @@ TransferTiming MemorySystem::transfer(const Op& op, int64_t sm, double t, Counte
         });
     }
     if (op.kind == OpKind::load && (l1 || lrc)) {
-        // Sampled (the L2's sets, l1_cache.h, l2_coalescer.h): the L1's hits and the coalesced
-        // bytes are estimates for all the load's bytes; the span of the granules passed on
-        // unlooked, which the timing's HBM estimate scales, is scaled to the bytes estimated to
-        // reach the tags.
-        SampledRatio& s = ratio_[size_t(op.tensor)][0];
-        if (l1) l1_hit_bytes = sampled_share(s.l1, l1_seen.hit_bytes, l1_seen.looked_up_bytes, read_bytes, read_bytes);
-        if (lrc)
-            coalesced_bytes = sampled_share(s.lrc, lrc_seen.merged_bytes, lrc_seen.looked_up_bytes, lrc_in, read_bytes - l1_hit_bytes);
+        // A sampled L1 (the L2's sets, l1_cache.h): its hits are an estimate for all the load's
+        // bytes. The coalescer, exact, also saw the bytes the L1 passed on unlooked of which that
+        // estimate makes hits: re-reads by the SM's other CTA, which the coalescer merges while
+        // the first read is in flight; they are taken from its merges. The span of the granules
+        // passed on unlooked, which the timing's HBM estimate scales, is scaled to the bytes
+        // estimated to reach the tags.
+        if (l1) l1_hit_bytes = sampled_share(ratio_[size_t(op.tensor)][0].l1, l1_seen.hit_bytes, l1_seen.looked_up_bytes, read_bytes, read_bytes);
+        if (lrc) {
+            const uint64_t extra_hits = l1_hit_bytes - std::min(l1_hit_bytes, l1_seen.hit_bytes);
+            coalesced_bytes = std::min(read_bytes - l1_hit_bytes, lrc_seen.merged_bytes - std::min(lrc_seen.merged_bytes, extra_hits));
+        }
         const uint64_t passed = read_bytes - l1_seen.hit_bytes - lrc_seen.merged_bytes,
                        reach = read_bytes - l1_hit_bytes - coalesced_bytes;
         if (reach != passed && passed > 0) {

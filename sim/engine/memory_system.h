@@ -181,7 +181,7 @@ private:
     };
     HbmEstimate hbm_estimate(const Op& op, const L2Access& a, uint64_t sector_span_bytes, uint64_t granule_span,
                              const StoreEdges& edges);
-    // A sampled stage's looked-up bytes and the part of them it served (hit, merged).
+    // A sampled stage's looked-up bytes and the part of them it served (the L1: hits).
     struct SampledStage {
         double looked_up_bytes = 0, part_bytes = 0;
     };
@@ -192,11 +192,11 @@ private:
         // the chances that stores with edges in no sampled set fetched one (hbm_estimate).
         std::array<double, 2> edges{}, edges_fetched{}, ends{}, ends_fetched{};
         double miss_carry = 0;
-        SampledStage l1, lrc;  // loads through a sampled L1 and request coalescer (sampled_share)
+        SampledStage l1;  // loads through a sampled L1 (sampled_share)
     };
     // Per tensor: loads, stores; the kernel's own accesses (end_kernel clears them).
     std::array<std::array<SampledRatio, 2>, kTensorCount> ratio_{};
-    // What a sampled stage (the L1's hits, the coalescer's merges) serves of a load's `total`
+    // What a sampled stage (the L1's hits) serves of a load's `total`
     // bytes: `part` of the bytes it looked up, exact when it looked up all `seen` bytes it was
     // given; else that share of `total`, or, when it looked up none, the share of the tensor's
     // loads so far in this kernel (as hbm_estimate's ratios).

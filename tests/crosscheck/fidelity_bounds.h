@@ -32,7 +32,7 @@ inline const std::vector<FidelityBound>& fidelity_bounds() {
         // The L2 traffic and L2 requests of versions 1, 4, 5, 6 and 7 were set again when the
         // request coalescer went on in the Hopper presets, merging the first wave's reads of the
         // two SMs of a TPC (l2_coalescer.h; 2026-12-05): every one of those lines tighter or equal
-        // (v5 at N = 16384: 0.14 -> 0.06; v6 on the 2026-12-01 calibration file 0.42 -> 0.36).
+        // (v5 at N = 16384: 0.14 -> 0.06; v6 on the 2026-12-01 calibration file 0.42 -> 0.35).
         // Versions 1, 3 and 4 (the CUDA-core kernels, whose ld.global loads go through the SM's
         // L1) were set again when the presets turned the L1 on (l1_sram_bytes_per_sm, the
         // whitepapers' capacity; 2026-12-05): their L2 traffic and requests tighter (v4 at
@@ -96,10 +96,10 @@ inline const std::vector<FidelityBound>& fidelity_bounds() {
         {"nvidia-h100-80gb-hbm3-2026-11-21-tc.json", 6, Metric::hbm_read, "l2", 0.19},  // median 0.001, worst 0.168
         {"nvidia-h100-80gb-hbm3-2026-11-21-tc.json", 5, Metric::hbm_write, "l2", 0.17},  // median 0.062, worst 0.153
         {"nvidia-h100-80gb-hbm3-2026-11-21-tc.json", 6, Metric::hbm_write, "l2", 0.13},  // median 0.042, worst 0.112
-        {"nvidia-h100-80gb-hbm3-2026-11-21-tc.json", 5, Metric::l2_traffic, "l2", 0.24},  // median 0.034, worst 0.218
-        {"nvidia-h100-80gb-hbm3-2026-11-21-tc.json", 6, Metric::l2_traffic, "l2", 0.31},  // median 0.073, worst 0.277
-        {"nvidia-h100-80gb-hbm3-2026-11-21-tc.json", 5, Metric::l2_requests, "l2", 0.25},  // median 0.033, worst 0.222
-        {"nvidia-h100-80gb-hbm3-2026-11-21-tc.json", 6, Metric::l2_requests, "l2", 0.43},  // median 0.072, worst 0.382
+        {"nvidia-h100-80gb-hbm3-2026-11-21-tc.json", 5, Metric::l2_traffic, "l2", 0.24},  // median 0.035, worst 0.215
+        {"nvidia-h100-80gb-hbm3-2026-11-21-tc.json", 6, Metric::l2_traffic, "l2", 0.31},  // median 0.073, worst 0.274
+        {"nvidia-h100-80gb-hbm3-2026-11-21-tc.json", 5, Metric::l2_requests, "l2", 0.25},  // median 0.035, worst 0.219
+        {"nvidia-h100-80gb-hbm3-2026-11-21-tc.json", 6, Metric::l2_requests, "l2", 0.42},  // median 0.069, worst 0.379
         {"nvidia-h100-80gb-hbm3-2026-11-21-tc.json", 5, Metric::time_ncu, "l2", 0.10},  // median 0.028, worst 0.085
         {"nvidia-h100-80gb-hbm3-2026-11-21-tc.json", 6, Metric::time_ncu, "l2", 0.19},  // median 0.034, worst 0.164
         {"nvidia-h100-80gb-hbm3-2026-11-21-tc.json", 5, Metric::time_events, "l2", 0.09},  // median 0.029, worst 0.074
@@ -110,12 +110,12 @@ inline const std::vector<FidelityBound>& fidelity_bounds() {
         {"nvidia-h100-80gb-hbm3-2026-11-21-unfused-scalar.json", 1, Metric::hbm_write, "l2", 0.01},  // median 0.001, worst 0.002
         {"nvidia-h100-80gb-hbm3-2026-11-21-unfused-scalar.json", 2, Metric::hbm_write, "l2", 0.01},  // median 0.000, worst 0.005
         {"nvidia-h100-80gb-hbm3-2026-11-21-unfused-scalar.json", 4, Metric::hbm_write, "l2", 0.09},  // median 0.048, worst 0.079
-        {"nvidia-h100-80gb-hbm3-2026-11-21-unfused-scalar.json", 1, Metric::l2_traffic, "l2", 0.07},  // median 0.039, worst 0.057
+        {"nvidia-h100-80gb-hbm3-2026-11-21-unfused-scalar.json", 1, Metric::l2_traffic, "l2", 0.07},  // median 0.039, worst 0.056
         {"nvidia-h100-80gb-hbm3-2026-11-21-unfused-scalar.json", 2, Metric::l2_traffic, "l2", 0.07},  // median 0.043, worst 0.062
-        {"nvidia-h100-80gb-hbm3-2026-11-21-unfused-scalar.json", 4, Metric::l2_traffic, "l2", 0.24},  // median 0.102, worst 0.218
+        {"nvidia-h100-80gb-hbm3-2026-11-21-unfused-scalar.json", 4, Metric::l2_traffic, "l2", 0.24},  // median 0.102, worst 0.217
         {"nvidia-h100-80gb-hbm3-2026-11-21-unfused-scalar.json", 1, Metric::l2_requests, "l2", 0.07},  // median 0.041, worst 0.061
         {"nvidia-h100-80gb-hbm3-2026-11-21-unfused-scalar.json", 2, Metric::l2_requests, "l2", 0.09},  // median 0.054, worst 0.075
-        {"nvidia-h100-80gb-hbm3-2026-11-21-unfused-scalar.json", 4, Metric::l2_requests, "l2", 0.25},  // median 0.103, worst 0.219
+        {"nvidia-h100-80gb-hbm3-2026-11-21-unfused-scalar.json", 4, Metric::l2_requests, "l2", 0.24},  // median 0.103, worst 0.218
         {"nvidia-h100-80gb-hbm3-2026-11-21-unfused-scalar.json", 1, Metric::time_ncu, "l2", 0.11},  // median 0.080, worst 0.098
         {"nvidia-h100-80gb-hbm3-2026-11-21-unfused-scalar.json", 2, Metric::time_ncu, "l2", 0.11},  // median 0.060, worst 0.097
         {"nvidia-h100-80gb-hbm3-2026-11-21-unfused-scalar.json", 4, Metric::time_ncu, "l2", 0.16},  // median 0.039, worst 0.138
@@ -124,8 +124,8 @@ inline const std::vector<FidelityBound>& fidelity_bounds() {
         {"nvidia-h100-80gb-hbm3-2026-11-21-unfused-scalar.json", 4, Metric::time_events, "l2", 0.16},  // median 0.037, worst 0.140
         {"nvidia-h100-80gb-hbm3-2026-11-21-v6.json", 6, Metric::hbm_read, "l2", 0.20},  // median 0.000, worst 0.182
         {"nvidia-h100-80gb-hbm3-2026-11-21-v6.json", 6, Metric::hbm_write, "l2", 0.10},  // median 0.045, worst 0.087
-        {"nvidia-h100-80gb-hbm3-2026-11-21-v6.json", 6, Metric::l2_traffic, "l2", 0.34},  // median 0.078, worst 0.305
-        {"nvidia-h100-80gb-hbm3-2026-11-21-v6.json", 6, Metric::l2_requests, "l2", 0.38},  // median 0.076, worst 0.337
+        {"nvidia-h100-80gb-hbm3-2026-11-21-v6.json", 6, Metric::l2_traffic, "l2", 0.34},  // median 0.077, worst 0.301
+        {"nvidia-h100-80gb-hbm3-2026-11-21-v6.json", 6, Metric::l2_requests, "l2", 0.37},  // median 0.073, worst 0.332
         {"nvidia-h100-80gb-hbm3-2026-11-21-v6.json", 6, Metric::time_ncu, "l2", 0.18},  // median 0.027, worst 0.163
         {"nvidia-h100-80gb-hbm3-2026-11-21-v6.json", 6, Metric::time_events, "l2", 0.18},  // median 0.021, worst 0.155
         {"nvidia-h200-2026-11-21.json", 1, Metric::hbm_read, "l2", 0.01},  // median 0.003, worst 0.008
@@ -141,13 +141,13 @@ inline const std::vector<FidelityBound>& fidelity_bounds() {
         {"nvidia-h200-2026-11-21.json", 1, Metric::l2_traffic, "l2", 0.07},  // median 0.041, worst 0.056
         {"nvidia-h200-2026-11-21.json", 2, Metric::l2_traffic, "l2", 0.02},  // median 0.005, worst 0.011
         {"nvidia-h200-2026-11-21.json", 3, Metric::l2_traffic, "l2", 0.08},  // median 0.045, worst 0.066
-        {"nvidia-h200-2026-11-21.json", 4, Metric::l2_traffic, "l2", 0.25},  // median 0.123, worst 0.219
-        {"nvidia-h200-2026-11-21.json", 5, Metric::l2_traffic, "l2", 0.25},  // median 0.034, worst 0.226
+        {"nvidia-h200-2026-11-21.json", 4, Metric::l2_traffic, "l2", 0.24},  // median 0.122, worst 0.218
+        {"nvidia-h200-2026-11-21.json", 5, Metric::l2_traffic, "l2", 0.25},  // median 0.036, worst 0.223
         {"nvidia-h200-2026-11-21.json", 1, Metric::l2_requests, "l2", 0.07},  // median 0.043, worst 0.061
         {"nvidia-h200-2026-11-21.json", 2, Metric::l2_requests, "l2", 0.02},  // median 0.003, worst 0.012
         {"nvidia-h200-2026-11-21.json", 3, Metric::l2_requests, "l2", 0.08},  // median 0.045, worst 0.066
-        {"nvidia-h200-2026-11-21.json", 4, Metric::l2_requests, "l2", 0.25},  // median 0.124, worst 0.219
-        {"nvidia-h200-2026-11-21.json", 5, Metric::l2_requests, "l2", 0.26},  // median 0.034, worst 0.229
+        {"nvidia-h200-2026-11-21.json", 4, Metric::l2_requests, "l2", 0.25},  // median 0.123, worst 0.219
+        {"nvidia-h200-2026-11-21.json", 5, Metric::l2_requests, "l2", 0.25},  // median 0.036, worst 0.226
         {"nvidia-h200-2026-11-21.json", 1, Metric::time_ncu, "l2", 0.11},  // median 0.081, worst 0.099
         {"nvidia-h200-2026-11-21.json", 2, Metric::time_ncu, "l2", 0.11},  // median 0.044, worst 0.098
         {"nvidia-h200-2026-11-21.json", 3, Metric::time_ncu, "l2", 0.10},  // median 0.044, worst 0.087
@@ -173,15 +173,15 @@ inline const std::vector<FidelityBound>& fidelity_bounds() {
         {"nvidia-h200-2026-12-01-n1024-4096.json", 1, Metric::l2_traffic, "l2", 0.06},  // median 0.025, worst 0.050
         {"nvidia-h200-2026-12-01-n1024-4096.json", 2, Metric::l2_traffic, "l2", 0.01},  // median 0.004, worst 0.004
         {"nvidia-h200-2026-12-01-n1024-4096.json", 3, Metric::l2_traffic, "l2", 0.08},  // median 0.049, worst 0.064
-        {"nvidia-h200-2026-12-01-n1024-4096.json", 4, Metric::l2_traffic, "l2", 0.18},  // median 0.122, worst 0.162
-        {"nvidia-h200-2026-12-01-n1024-4096.json", 5, Metric::l2_traffic, "l2", 0.26},  // median 0.061, worst 0.228
-        {"nvidia-h200-2026-12-01-n1024-4096.json", 6, Metric::l2_traffic, "l2", 0.36},  // median 0.085, worst 0.321
+        {"nvidia-h200-2026-12-01-n1024-4096.json", 4, Metric::l2_traffic, "l2", 0.18},  // median 0.121, worst 0.162
+        {"nvidia-h200-2026-12-01-n1024-4096.json", 5, Metric::l2_traffic, "l2", 0.25},  // median 0.060, worst 0.225
+        {"nvidia-h200-2026-12-01-n1024-4096.json", 6, Metric::l2_traffic, "l2", 0.35},  // median 0.085, worst 0.316
         {"nvidia-h200-2026-12-01-n1024-4096.json", 1, Metric::l2_requests, "l2", 0.06},  // median 0.026, worst 0.051
         {"nvidia-h200-2026-12-01-n1024-4096.json", 2, Metric::l2_requests, "l2", 0.02},  // median 0.006, worst 0.013
         {"nvidia-h200-2026-12-01-n1024-4096.json", 3, Metric::l2_requests, "l2", 0.08},  // median 0.049, worst 0.064
-        {"nvidia-h200-2026-12-01-n1024-4096.json", 4, Metric::l2_requests, "l2", 0.18},  // median 0.123, worst 0.163
-        {"nvidia-h200-2026-12-01-n1024-4096.json", 5, Metric::l2_requests, "l2", 0.26},  // median 0.062, worst 0.231
-        {"nvidia-h200-2026-12-01-n1024-4096.json", 6, Metric::l2_requests, "l2", 0.47},  // median 0.076, worst 0.426
+        {"nvidia-h200-2026-12-01-n1024-4096.json", 4, Metric::l2_requests, "l2", 0.18},  // median 0.122, worst 0.163
+        {"nvidia-h200-2026-12-01-n1024-4096.json", 5, Metric::l2_requests, "l2", 0.26},  // median 0.060, worst 0.228
+        {"nvidia-h200-2026-12-01-n1024-4096.json", 6, Metric::l2_requests, "l2", 0.47},  // median 0.073, worst 0.423
         {"nvidia-h200-2026-12-01-n1024-4096.json", 1, Metric::time_ncu, "l2", 0.12},  // median 0.096, worst 0.105
         {"nvidia-h200-2026-12-01-n1024-4096.json", 2, Metric::time_ncu, "l2", 0.04},  // median 0.031, worst 0.036
         {"nvidia-h200-2026-12-01-n1024-4096.json", 3, Metric::time_ncu, "l2", 0.08},  // median 0.036, worst 0.070
@@ -216,14 +216,14 @@ inline const std::vector<FidelityBound>& fidelity_bounds() {
         {"nvidia-h200-2026-12-01-n16384.json", 2, Metric::l2_traffic, "l2", 0.01},  // median 0.003, worst 0.005
         {"nvidia-h200-2026-12-01-n16384.json", 3, Metric::l2_traffic, "l2", 0.06},  // median 0.040, worst 0.048
         {"nvidia-h200-2026-12-01-n16384.json", 4, Metric::l2_traffic, "l2", 0.11},  // median 0.048, worst 0.093
-        {"nvidia-h200-2026-12-01-n16384.json", 5, Metric::l2_traffic, "l2", 0.06},  // median 0.034, worst 0.051
-        {"nvidia-h200-2026-12-01-n16384.json", 6, Metric::l2_traffic, "l2", 0.22},  // median 0.057, worst 0.193
+        {"nvidia-h200-2026-12-01-n16384.json", 5, Metric::l2_traffic, "l2", 0.06},  // median 0.037, worst 0.048
+        {"nvidia-h200-2026-12-01-n16384.json", 6, Metric::l2_traffic, "l2", 0.21},  // median 0.056, worst 0.189
         {"nvidia-h200-2026-12-01-n16384.json", 1, Metric::l2_requests, "l2", 0.06},  // median 0.047, worst 0.052
         {"nvidia-h200-2026-12-01-n16384.json", 2, Metric::l2_requests, "l2", 0.01},  // median 0.001, worst 0.002
         {"nvidia-h200-2026-12-01-n16384.json", 3, Metric::l2_requests, "l2", 0.06},  // median 0.040, worst 0.048
-        {"nvidia-h200-2026-12-01-n16384.json", 4, Metric::l2_requests, "l2", 0.11},  // median 0.049, worst 0.094
-        {"nvidia-h200-2026-12-01-n16384.json", 5, Metric::l2_requests, "l2", 0.06},  // median 0.034, worst 0.051
-        {"nvidia-h200-2026-12-01-n16384.json", 6, Metric::l2_requests, "l2", 0.23},  // median 0.057, worst 0.200
+        {"nvidia-h200-2026-12-01-n16384.json", 4, Metric::l2_requests, "l2", 0.11},  // median 0.048, worst 0.093
+        {"nvidia-h200-2026-12-01-n16384.json", 5, Metric::l2_requests, "l2", 0.06},  // median 0.037, worst 0.048
+        {"nvidia-h200-2026-12-01-n16384.json", 6, Metric::l2_requests, "l2", 0.22},  // median 0.057, worst 0.196
         {"nvidia-h200-2026-12-01-n16384.json", 1, Metric::time_ncu, "l2", 0.09},  // median 0.068, worst 0.074
         {"nvidia-h200-2026-12-01-n16384.json", 2, Metric::time_ncu, "l2", 0.08},  // median 0.051, worst 0.073
         {"nvidia-h200-2026-12-01-n16384.json", 3, Metric::time_ncu, "l2", 0.05},  // median 0.026, worst 0.038
@@ -256,18 +256,18 @@ inline const std::vector<FidelityBound>& fidelity_bounds() {
         {"nvidia-h200-2026-12-05-n1024.json", 4, Metric::hbm_write, "l2", 0.08},  // median 0.053, worst 0.071
         {"nvidia-h200-2026-12-05-n1024.json", 5, Metric::hbm_write, "l2", 0.08},  // median 0.040, worst 0.066
         {"nvidia-h200-2026-12-05-n1024.json", 6, Metric::hbm_write, "l2", 0.09},  // median 0.045, worst 0.081
-        {"nvidia-h200-2026-12-05-n1024.json", 1, Metric::l2_traffic, "l2", 0.07},  // median 0.048, worst 0.055
+        {"nvidia-h200-2026-12-05-n1024.json", 1, Metric::l2_traffic, "l2", 0.07},  // median 0.047, worst 0.055
         {"nvidia-h200-2026-12-05-n1024.json", 2, Metric::l2_traffic, "l2", 0.01},  // median 0.004, worst 0.005
         {"nvidia-h200-2026-12-05-n1024.json", 3, Metric::l2_traffic, "l2", 0.09},  // median 0.065, worst 0.074
-        {"nvidia-h200-2026-12-05-n1024.json", 4, Metric::l2_traffic, "l2", 0.20},  // median 0.138, worst 0.175
-        {"nvidia-h200-2026-12-05-n1024.json", 5, Metric::l2_traffic, "l2", 0.28},  // median 0.125, worst 0.251
-        {"nvidia-h200-2026-12-05-n1024.json", 6, Metric::l2_traffic, "l2", 0.34},  // median 0.156, worst 0.306
+        {"nvidia-h200-2026-12-05-n1024.json", 4, Metric::l2_traffic, "l2", 0.20},  // median 0.137, worst 0.174
+        {"nvidia-h200-2026-12-05-n1024.json", 5, Metric::l2_traffic, "l2", 0.28},  // median 0.123, worst 0.248
+        {"nvidia-h200-2026-12-05-n1024.json", 6, Metric::l2_traffic, "l2", 0.34},  // median 0.155, worst 0.302
         {"nvidia-h200-2026-12-05-n1024.json", 1, Metric::l2_requests, "l2", 0.07},  // median 0.049, worst 0.057
         {"nvidia-h200-2026-12-05-n1024.json", 2, Metric::l2_requests, "l2", 0.02},  // median 0.008, worst 0.012
         {"nvidia-h200-2026-12-05-n1024.json", 3, Metric::l2_requests, "l2", 0.09},  // median 0.066, worst 0.074
-        {"nvidia-h200-2026-12-05-n1024.json", 4, Metric::l2_requests, "l2", 0.20},  // median 0.139, worst 0.176
-        {"nvidia-h200-2026-12-05-n1024.json", 5, Metric::l2_requests, "l2", 0.28},  // median 0.127, worst 0.254
-        {"nvidia-h200-2026-12-05-n1024.json", 6, Metric::l2_requests, "l2", 0.46},  // median 0.191, worst 0.410
+        {"nvidia-h200-2026-12-05-n1024.json", 4, Metric::l2_requests, "l2", 0.20},  // median 0.138, worst 0.176
+        {"nvidia-h200-2026-12-05-n1024.json", 5, Metric::l2_requests, "l2", 0.28},  // median 0.125, worst 0.251
+        {"nvidia-h200-2026-12-05-n1024.json", 6, Metric::l2_requests, "l2", 0.45},  // median 0.188, worst 0.406
         {"nvidia-h200-2026-12-05-n1024.json", 1, Metric::time_ncu, "l2", 0.11},  // median 0.085, worst 0.091
         {"nvidia-h200-2026-12-05-n1024.json", 2, Metric::time_ncu, "l2", 0.05},  // median 0.027, worst 0.036
         {"nvidia-h200-2026-12-05-n1024.json", 3, Metric::time_ncu, "l2", 0.10},  // median 0.064, worst 0.091
@@ -290,10 +290,10 @@ inline const std::vector<FidelityBound>& fidelity_bounds() {
         {"nvidia-h200-2026-12-05-n16384-v5v6.json", 6, Metric::hbm_read, "l2", 0.15},  // median 0.009, worst 0.129
         {"nvidia-h200-2026-12-05-n16384-v5v6.json", 5, Metric::hbm_write, "l2", 0.15},  // median 0.067, worst 0.130
         {"nvidia-h200-2026-12-05-n16384-v5v6.json", 6, Metric::hbm_write, "l2", 0.13},  // median 0.054, worst 0.110
-        {"nvidia-h200-2026-12-05-n16384-v5v6.json", 5, Metric::l2_traffic, "l2", 0.06},  // median 0.035, worst 0.048
-        {"nvidia-h200-2026-12-05-n16384-v5v6.json", 6, Metric::l2_traffic, "l2", 0.24},  // median 0.063, worst 0.214
-        {"nvidia-h200-2026-12-05-n16384-v5v6.json", 5, Metric::l2_requests, "l2", 0.06},  // median 0.035, worst 0.048
-        {"nvidia-h200-2026-12-05-n16384-v5v6.json", 6, Metric::l2_requests, "l2", 0.25},  // median 0.064, worst 0.222
+        {"nvidia-h200-2026-12-05-n16384-v5v6.json", 5, Metric::l2_traffic, "l2", 0.05},  // median 0.036, worst 0.045
+        {"nvidia-h200-2026-12-05-n16384-v5v6.json", 6, Metric::l2_traffic, "l2", 0.24},  // median 0.063, worst 0.210
+        {"nvidia-h200-2026-12-05-n16384-v5v6.json", 5, Metric::l2_requests, "l2", 0.05},  // median 0.035, worst 0.045
+        {"nvidia-h200-2026-12-05-n16384-v5v6.json", 6, Metric::l2_requests, "l2", 0.24},  // median 0.063, worst 0.217
         {"nvidia-h200-2026-12-05-n16384-v5v6.json", 5, Metric::time_ncu, "l2", 0.05},  // median 0.032, worst 0.043
         {"nvidia-h200-2026-12-05-n16384-v5v6.json", 6, Metric::time_ncu, "l2", 0.12},  // median 0.072, worst 0.106
         {"nvidia-h200-2026-12-05-n16384-v5v6.json", 5, Metric::time_events, "l2", 0.05},  // median 0.034, worst 0.039
@@ -316,14 +316,14 @@ inline const std::vector<FidelityBound>& fidelity_bounds() {
         {"nvidia-h200-2026-12-05-n4096.json", 2, Metric::l2_traffic, "l2", 0.01},  // median 0.003, worst 0.003
         {"nvidia-h200-2026-12-05-n4096.json", 3, Metric::l2_traffic, "l2", 0.08},  // median 0.060, worst 0.066
         {"nvidia-h200-2026-12-05-n4096.json", 4, Metric::l2_traffic, "l2", 0.15},  // median 0.126, worst 0.129
-        {"nvidia-h200-2026-12-05-n4096.json", 5, Metric::l2_traffic, "l2", 0.15},  // median 0.071, worst 0.132
-        {"nvidia-h200-2026-12-05-n4096.json", 6, Metric::l2_traffic, "l2", 0.36},  // median 0.066, worst 0.318
+        {"nvidia-h200-2026-12-05-n4096.json", 5, Metric::l2_traffic, "l2", 0.15},  // median 0.071, worst 0.128
+        {"nvidia-h200-2026-12-05-n4096.json", 6, Metric::l2_traffic, "l2", 0.35},  // median 0.066, worst 0.314
         {"nvidia-h200-2026-12-05-n4096.json", 1, Metric::l2_requests, "l2", 0.02},  // median 0.014, worst 0.014
         {"nvidia-h200-2026-12-05-n4096.json", 2, Metric::l2_requests, "l2", 0.01},  // median 0.005, worst 0.007
         {"nvidia-h200-2026-12-05-n4096.json", 3, Metric::l2_requests, "l2", 0.08},  // median 0.060, worst 0.066
-        {"nvidia-h200-2026-12-05-n4096.json", 4, Metric::l2_requests, "l2", 0.15},  // median 0.127, worst 0.130
-        {"nvidia-h200-2026-12-05-n4096.json", 5, Metric::l2_requests, "l2", 0.15},  // median 0.071, worst 0.132
-        {"nvidia-h200-2026-12-05-n4096.json", 6, Metric::l2_requests, "l2", 0.39},  // median 0.064, worst 0.352
+        {"nvidia-h200-2026-12-05-n4096.json", 4, Metric::l2_requests, "l2", 0.15},  // median 0.126, worst 0.129
+        {"nvidia-h200-2026-12-05-n4096.json", 5, Metric::l2_requests, "l2", 0.15},  // median 0.070, worst 0.129
+        {"nvidia-h200-2026-12-05-n4096.json", 6, Metric::l2_requests, "l2", 0.39},  // median 0.062, worst 0.347
         {"nvidia-h200-2026-12-05-n4096.json", 1, Metric::time_ncu, "l2", 0.11},  // median 0.092, worst 0.099
         {"nvidia-h200-2026-12-05-n4096.json", 2, Metric::time_ncu, "l2", 0.06},  // median 0.035, worst 0.050
         {"nvidia-h200-2026-12-05-n4096.json", 3, Metric::time_ncu, "l2", 0.08},  // median 0.041, worst 0.070
@@ -361,7 +361,7 @@ inline const std::vector<FidelityBound>& fidelity_bounds() {
         {"nvidia-h200-2026-12-02-v7.json", 7, Metric::hbm_read, "l2", 0.05},  // median 0.003, worst 0.040
         {"nvidia-h200-2026-12-02-v7.json", 7, Metric::hbm_write, "l2", 0.04},  // median 0.013, worst 0.036
         {"nvidia-h200-2026-12-02-v7.json", 7, Metric::l2_traffic, "l2", 0.06},  // median 0.010, worst 0.050
-        {"nvidia-h200-2026-12-02-v7.json", 7, Metric::l2_requests, "l2", 0.07},  // median 0.009, worst 0.055
+        {"nvidia-h200-2026-12-02-v7.json", 7, Metric::l2_requests, "l2", 0.06},  // median 0.009, worst 0.054
         {"nvidia-h200-2026-12-02-v7.json", 7, Metric::time_ncu, "l2", 0.09},  // median 0.050, worst 0.080
         {"nvidia-h200-2026-12-02-v7.json", 7, Metric::time_events, "l2", 0.11},  // median 0.059, worst 0.100
         {"nvidia-h200-2026-12-02-v7.json", 7, Metric::cycles, "l2", 0.08},  // median 0.046, worst 0.072
