@@ -18,7 +18,7 @@
 //   - set sampling 1/S (S the L2's, a power of two; the L2 model's sampling, l2_cache.h): only the
 //     granules the L2 samples (set_hash's low log2 S bits zero) are looked up, in an L1 of 1/S of
 //     the sets (the others pass to on_miss unlooked, as the L2 then only counts their span); the
-//     caller scales the hits by the bytes looked up (MemorySystem::transfer). An L1 of fewer than
+//     caller scales the hits by the bytes looked up (MemorySystem::l1_hits). An L1 of fewer than
 //     S sets is not sampled;
 //   - invalidate(sm, addr, bytes): a store of SM sm drops the sectors it writes from that SM's L1
 //     (the L1 is write-through and does not keep written global data here); other SMs' copies

@@ -2,8 +2,6 @@
 #include "sim/engine/l2_coalescer.h"
 
 #include <algorithm>
-#include <cmath>
-
 
 namespace flashsim {
 

@@ -57,18 +57,13 @@ namespace flashsim {
 // tiles one each).
 constexpr int64_t kCoalescerEntriesPerSide = 4096;
 
-struct Coalesced {
-    uint64_t merged_bytes = 0;     // the access's bytes, or 0
-    uint64_t looked_up_bytes = 0;  // the access's bytes
-};
-
 class L2Coalescer {
 public:
     L2Coalescer(int64_t granule_bytes, int64_t sides, double window_cycles, int64_t entries);
 
-    // to_tags(uint64_t addr, uint64_t bytes): called for every run that reaches the tags.
+    // to_tags(uint64_t addr, uint64_t bytes): called when the access reaches the tags.
     template <class ToTags>
-    Coalesced coalesced(uint64_t addr, uint64_t bytes, int64_t side, double t, const ToTags& to_tags);
+    uint64_t coalesced(uint64_t addr, uint64_t bytes, int64_t side, double t, const ToTags& to_tags);
     void complete(double done);
     void clear();
     double window_cycles() const { return window_; }
@@ -88,22 +83,22 @@ private:
 };
 
 template <class ToTags>
-Coalesced L2Coalescer::coalesced(uint64_t addr, uint64_t bytes, int64_t side, double t, const ToTags& to_tags) {
+uint64_t L2Coalescer::coalesced(uint64_t addr, uint64_t bytes, int64_t side, double t, const ToTags& to_tags) {
     if (!(window_ > 0)) {
         to_tags(addr, bytes);
-        return {0, bytes};
+        return 0;
     }
     const uint64_t g = addr / uint64_t(granule_bytes_);
     const size_t base = size_t(side < 0 ? 0 : side >= sides_ ? sides_ - 1 : side) * size_t(mask_ + 1);
     const size_t i = base + size_t(L2Cache::set_hash(g) & mask_);
     Entry& e = table_[i];
-    if (e.tag == g + 1 && t >= e.t && t < (e.end < e.t + window_ ? e.end : e.t + window_)) return {bytes, bytes};
+    if (e.tag == g + 1 && t >= e.t && t < (e.end < e.t + window_ ? e.end : e.t + window_)) return bytes;
     e.tag = g + 1;
     e.t = t;
     e.end = HUGE_VAL;  // in flight until complete()
     pending_.push_back(i);
     to_tags(addr, bytes);
-    return {0, bytes};
+    return 0;
 }
 
 }  // namespace flashsim

@@ -193,19 +193,12 @@ TransferTiming MemorySystem::transfer(const Op& op, int64_t sm, double t, Counte
     };
     // A load's requests pass the request coalescer on their way to the tags; the model coalesces
     // those of the first wave's CTAs on the two SMs of a TPC (l2_coalescer.h says why not others).
-    uint64_t coalesced_bytes = 0, read_bytes = 0, lrc_in = 0;
-    Coalesced lrc_seen;
+    uint64_t coalesced_bytes = 0, merged_bytes = 0, read_bytes = 0;
     L1Read l1_seen;
     const bool lrc = lrc_ && op.kind == OpKind::load && (route & kRouteFirstWave);
     auto to_l2 = [&](uint64_t addr, uint64_t len) {
-        if (lrc) {
-            lrc_in += len;
-            const Coalesced x = lrc_->coalesced(addr, len, sm / 2, t, l2_lookup);
-            lrc_seen.merged_bytes += x.merged_bytes;
-            lrc_seen.looked_up_bytes += x.looked_up_bytes;
-        } else {
-            l2_lookup(addr, len);
-        }
+        if (lrc) merged_bytes += lrc_->coalesced(addr, len, sm / 2, t, l2_lookup);
+        else l2_lookup(addr, len);
     };
     if (l1 && op.kind == OpKind::load) {
         map_.for_each_run(op, [&](uint64_t addr, uint64_t len) {
@@ -227,12 +220,12 @@ TransferTiming MemorySystem::transfer(const Op& op, int64_t sm, double t, Counte
         // the first read is in flight; they are taken from its merges. The span of the granules
         // passed on unlooked, which the timing's HBM estimate scales, is scaled to the bytes
         // estimated to reach the tags.
-        if (l1) l1_hit_bytes = sampled_share(ratio_[size_t(op.tensor)][0].l1, l1_seen.hit_bytes, l1_seen.looked_up_bytes, read_bytes, read_bytes);
+        if (l1) l1_hit_bytes = l1_hits(op, l1_seen, read_bytes);
         if (lrc) {
             const uint64_t extra_hits = l1_hit_bytes - std::min(l1_hit_bytes, l1_seen.hit_bytes);
-            coalesced_bytes = std::min(read_bytes - l1_hit_bytes, lrc_seen.merged_bytes - std::min(lrc_seen.merged_bytes, extra_hits));
+            coalesced_bytes = std::min(read_bytes - l1_hit_bytes, merged_bytes - std::min(merged_bytes, extra_hits));
         }
-        const uint64_t passed = read_bytes - l1_seen.hit_bytes - lrc_seen.merged_bytes,
+        const uint64_t passed = read_bytes - l1_seen.hit_bytes - merged_bytes,
                        reach = read_bytes - l1_hit_bytes - coalesced_bytes;
         if (reach != passed && passed > 0) {
             const double f = double(reach) / double(passed);
@@ -283,14 +276,15 @@ TransferTiming MemorySystem::transfer(const Op& op, int64_t sm, double t, Counte
     return r;
 }
 
-uint64_t MemorySystem::sampled_share(SampledStage& s, uint64_t part, uint64_t looked_up, uint64_t seen, uint64_t total) {
-    s.looked_up_bytes += double(looked_up);
-    s.part_bytes += double(part);
-    if (looked_up == seen) return std::min(part, total);  // every granule looked up
+uint64_t MemorySystem::l1_hits(const Op& op, const L1Read& seen, uint64_t read_bytes) {
+    SampledRatio& s = ratio_[size_t(op.tensor)][0];
+    s.l1_looked_up_bytes += double(seen.looked_up_bytes);
+    s.l1_hit_bytes += double(seen.hit_bytes);
+    if (seen.looked_up_bytes == read_bytes) return seen.hit_bytes;  // every granule looked up
     double share = 0;
-    if (looked_up > 0) share = double(part) / double(looked_up);
-    else if (s.looked_up_bytes > 0) share = s.part_bytes / s.looked_up_bytes;
-    return std::min(total, uint64_t(std::llround(share * double(total))));
+    if (seen.looked_up_bytes > 0) share = double(seen.hit_bytes) / double(seen.looked_up_bytes);
+    else if (s.l1_looked_up_bytes > 0) share = s.l1_hit_bytes / s.l1_looked_up_bytes;
+    return std::min(read_bytes, uint64_t(std::llround(share * double(read_bytes))));
 }
 
 MemorySystem::HbmEstimate MemorySystem::hbm_estimate(const Op& op, const L2Access& a, uint64_t sector_span_bytes,

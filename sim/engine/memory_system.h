@@ -115,9 +115,9 @@ public:
     // SM sm's L1 first (set_l1), only its misses reach the L2 (Traffic::l1_hit_bytes counts the
     // rest), a store drops what it writes from that L1. Loads that reach the L2 pass its request
     // coalescer first (l2_coalescer.h): coalesced bytes are not in global_read_bytes
-    // (Traffic::l2_coalesced_bytes); with kRouteFirstWave (a CTA of the kernel's first wave) they
-    // coalesce with those of the first wave's CTAs on the other SM of its TPC, else with those of
-    // its own SM.
+    // (Traffic::l2_coalesced_bytes): with kRouteFirstWave (a CTA of the kernel's first wave) they
+    // coalesce with those of the first wave's CTAs on its TPC's two SMs; other loads are not
+    // coalesced.
     // `round_trips` > 0: an elementwise load whose bytes arrive in this many round trips, one
     // after another from `trips_from` (KernelIssue); its HBM bytes load HBM over that time, not
     // all at `t` (the HBM latency under load, GpuSpec::hbm_queue_ns).
@@ -181,10 +181,6 @@ private:
     };
     HbmEstimate hbm_estimate(const Op& op, const L2Access& a, uint64_t sector_span_bytes, uint64_t granule_span,
                              const StoreEdges& edges);
-    // A sampled stage's looked-up bytes and the part of them it served (the L1: hits).
-    struct SampledStage {
-        double looked_up_bytes = 0, part_bytes = 0;
-    };
     struct SampledRatio {
         double sampled_bytes = 0, read_bytes = 0, write_bytes = 0, granules = 0;
         // Stores, per end of their rows: edges in sampled sets and how many of them were fetched;
@@ -192,15 +188,14 @@ private:
         // the chances that stores with edges in no sampled set fetched one (hbm_estimate).
         std::array<double, 2> edges{}, edges_fetched{}, ends{}, ends_fetched{};
         double miss_carry = 0;
-        SampledStage l1;  // loads through a sampled L1 (sampled_share)
+        double l1_looked_up_bytes = 0, l1_hit_bytes = 0;  // loads through a sampled L1 (l1_hits)
     };
     // Per tensor: loads, stores; the kernel's own accesses (end_kernel clears them).
     std::array<std::array<SampledRatio, 2>, kTensorCount> ratio_{};
-    // What a sampled stage (the L1's hits) serves of a load's `total`
-    // bytes: `part` of the bytes it looked up, exact when it looked up all `seen` bytes it was
-    // given; else that share of `total`, or, when it looked up none, the share of the tensor's
-    // loads so far in this kernel (as hbm_estimate's ratios).
-    uint64_t sampled_share(SampledStage& s, uint64_t part, uint64_t looked_up, uint64_t seen, uint64_t total);
+    // The bytes of a load through the L1 that hit: those seen where every granule was looked up;
+    // else, with the L1 sampled (l1_cache.h), the hit share of the bytes looked up, or, when none
+    // was, of the tensor's loads so far in this kernel (as hbm_estimate's ratios), times its bytes.
+    uint64_t l1_hits(const Op& op, const L1Read& seen, uint64_t read_bytes);
 
     // The latency of a request of SM `sm` that reaches HBM at `t` with `hbm_bytes` after waiting
     // `server_wait` cycles behind others at the HBM server (its service ending `service_cycles`

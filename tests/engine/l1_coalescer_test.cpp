@@ -103,18 +103,18 @@ TEST_CASE("the L2 request coalescer answers reads of one granule by one SM while
     L2Coalescer lrc(/*granule_bytes=*/128, /*sides=*/2, W, /*entries=*/1024);
     Missed tags;
     const uint64_t bytes = 4096;
-    CHECK(lrc.coalesced(0, bytes, 0, 0.0, tags.fn()).merged_bytes == 0);  // the first reaches the tags
-    CHECK(lrc.coalesced(0, bytes, 0, 0.5 * W, tags.fn()).merged_bytes == bytes);  // same side, inside the window
-    CHECK(lrc.coalesced(0, bytes, 1, 0.5 * W, tags.fn()).merged_bytes == 0);  // the other partition's coalescer
-    CHECK(lrc.coalesced(0, bytes, 0, 1.5 * W, tags.fn()).merged_bytes == 0);  // the window began at the first, 0
+    CHECK(lrc.coalesced(0, bytes, 0, 0.0, tags.fn()) == 0);  // the first reaches the tags
+    CHECK(lrc.coalesced(0, bytes, 0, 0.5 * W, tags.fn()) == bytes);  // same side, inside the window
+    CHECK(lrc.coalesced(0, bytes, 1, 0.5 * W, tags.fn()) == 0);  // the other partition's coalescer
+    CHECK(lrc.coalesced(0, bytes, 0, 1.5 * W, tags.fn()) == 0);  // the window began at the first, 0
     CHECK(tags.bytes == 3 * bytes);
     lrc.complete(1.6 * W);  // the data of the request at 1.5 W is back at 1.6 W: no longer in flight
-    CHECK(lrc.coalesced(0, bytes, 0, 1.7 * W, tags.fn()).merged_bytes == 0);
-    CHECK(lrc.coalesced(0, bytes, 0, 1.8 * W, tags.fn()).merged_bytes == bytes);  // the one at 1.7 W is
+    CHECK(lrc.coalesced(0, bytes, 0, 1.7 * W, tags.fn()) == 0);
+    CHECK(lrc.coalesced(0, bytes, 0, 1.8 * W, tags.fn()) == bytes);  // the one at 1.7 W is
     L2Coalescer off(128, 2, 0.0, 1024);
     Missed all;
     off.coalesced(0, bytes, 0, 0, all.fn());
-    CHECK(off.coalesced(0, bytes, 0, 0, all.fn()).merged_bytes == 0);
+    CHECK(off.coalesced(0, bytes, 0, 0, all.fn()) == 0);
     CHECK(all.bytes == 2 * bytes);
 }
 
