@@ -65,11 +65,18 @@ public:
     template <class ToTags>
     uint64_t coalesced(uint64_t addr, uint64_t bytes, int64_t side, double t, const ToTags& to_tags);
     void complete(double done);
+    // Fetch into the host's cache the entry coalesced() will look up for addr (changes nothing).
+    void prefetch(uint64_t addr, int64_t side) const;
     void clear();
     double window_cycles() const { return window_; }
     void set_window_cycles(double w) { window_ = w; }
 
 private:
+    uint64_t granule(uint64_t addr) const { return shift_ >= 0 ? addr >> shift_ : addr / uint64_t(granule_bytes_); }
+    size_t index(uint64_t addr, int64_t side) const {
+        const size_t base = size_t(side < 0 ? 0 : side >= sides_ ? sides_ - 1 : side) * size_t(mask_ + 1);
+        return base + size_t(L2Cache::set_hash(granule(addr)) & mask_);
+    }
     struct Entry {
         uint64_t tag = 0;  // granule + 1, 0 = empty
         double t = 0;      // when the last request that reached the tags arrived
@@ -77,6 +84,7 @@ private:
     };
     std::vector<size_t> pending_;  // entries of the requests not yet complete()d
     int64_t granule_bytes_, sides_;
+    int shift_ = -1;  // log2 of granule_bytes_ when a power of two
     double window_;
     uint64_t mask_;
     std::vector<Entry> table_;  // [side][entry]
@@ -88,9 +96,8 @@ uint64_t L2Coalescer::coalesced(uint64_t addr, uint64_t bytes, int64_t side, dou
         to_tags(addr, bytes);
         return 0;
     }
-    const uint64_t g = addr / uint64_t(granule_bytes_);
-    const size_t base = size_t(side < 0 ? 0 : side >= sides_ ? sides_ - 1 : side) * size_t(mask_ + 1);
-    const size_t i = base + size_t(L2Cache::set_hash(g) & mask_);
+    const uint64_t g = granule(addr);
+    const size_t i = index(addr, side);
     Entry& e = table_[i];
     if (e.tag == g + 1 && t >= e.t && t < (e.end < e.t + window_ ? e.end : e.t + window_)) return bytes;
     e.tag = g + 1;
