@@ -55,6 +55,8 @@ public:
     // Asks the host CPU to fetch SM sm's sets of [addr, addr + bytes) (no effect on results): the
     // engine calls it for every row of a tile before the lookups, as for the L2 (l2_cache.h).
     void prefetch(int64_t sm, uint64_t addr, uint64_t bytes) const;
+    // Whether prefetch() pays: the ways outgrow the host's caches (as L2Cache::worth_prefetching).
+    bool worth_prefetching() const { return ways_data_.size() * sizeof(Way) > (size_t(4) << 20); }
 
     int64_t capacity_bytes() const { return sets_ * sample_ * ways_ * granule_bytes_; }
     int64_t sample_every() const { return sample_; }

@@ -154,7 +154,8 @@ TransferTiming MemorySystem::transfer(const Op& op, int64_t sm, double t, Counte
     const bool l1 = (route & kRouteThroughL1) && l1_;
     uint64_t l1_hit_bytes = 0;
     if (l1 && op.kind != OpKind::load) map_.for_each_run(op, [&](uint64_t addr, uint64_t len) { l1_->invalidate(sm, addr, len); });
-    if (l1 && op.kind == OpKind::load) map_.for_each_run(op, [&](uint64_t addr, uint64_t len) { l1_->prefetch(sm, addr, len); });
+    if (l1 && op.kind == OpKind::load && l1_->worth_prefetching())
+        map_.for_each_run(op, [&](uint64_t addr, uint64_t len) { l1_->prefetch(sm, addr, len); });
     // The SM's L2 partition (l2_cache.h, the partition hop): TPCs (pairs of SMs) alternate. The
     // GPU's map is irregular (kernels/micro/l2_partition: 66 SMs each, in TPC pairs); what the hop
     // counts needs the halves, and a head's CTAs (placed on consecutive SMs) on both.
