@@ -9,10 +9,11 @@
 
 namespace flashsim::cli {
 
-// Parses a bench command's options into `o` (which holds the bench's defaults) and `repeats`;
-// false when help was printed. Throws ConfigError for repeats outside 1..100.
+// Parses a bench command's options (and `extra`, the bench's own, when given) into `o` (which
+// holds the bench's defaults) and `repeats`; false when help was printed. Throws ConfigError for
+// repeats outside 1..100.
 bool parse_bench_options(int argc, const char* const* argv, const char* name, const char* usage, CommonOptions& o,
-                         int64_t& repeats);
+                         int64_t& repeats, const po::options_description* extra = nullptr);
 
 // The best (shortest) wall time in seconds of `repeats` calls of run().
 template <class Run>
