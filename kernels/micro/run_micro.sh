@@ -11,7 +11,7 @@ mkdir -p "$O"
 slug=$(gpu_slug)
 day=$(date -u +%Y-%m-%d)
 shift 2
-names=${*:-mem_latency_bw loaded_chase clock_under_load launch_cost mma_rate ldmatrix_mma_mix issue_latency l2_writeback l2_clean_order sram_issue l2_stream l2_partition cta_retire red_throughput l2_merge write_stream tile_stream cta_placement sm_skew}
+names=${*:-mem_latency_bw loaded_chase clock_under_load launch_cost mma_rate ldmatrix_mma_mix issue_latency l2_writeback l2_clean_order sram_issue l2_stream l2_partition cta_retire red_throughput l2_merge write_stream tile_stream cta_placement sm_skew cta_life}
 # ncu_pass WHAT ARGS...: runs `ncu ARGS...` and writes its raw output, provenance first, to
 # OUT_DIR/micro-<gpu>-<date>-<name>-ncu.txt (WHAT names the program in the first line); shows its tail.
 ncu_pass() {
