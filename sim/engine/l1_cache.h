@@ -56,7 +56,7 @@ public:
     // engine calls it for every row of a tile before the lookups, as for the L2 (l2_cache.h).
     void prefetch(int64_t sm, uint64_t addr, uint64_t bytes) const;
     // Whether prefetch() pays: the ways outgrow the host's caches (as L2Cache::worth_prefetching).
-    bool worth_prefetching() const { return ways_data_.size() * sizeof(Way) > (size_t(4) << 20); }
+    bool worth_prefetching() const { return ways_data_.size() * sizeof(Way) > kPrefetchAboveBytes; }
 
     int64_t capacity_bytes() const { return sets_ * sample_ * ways_ * granule_bytes_; }
     int64_t sample_every() const { return sample_; }

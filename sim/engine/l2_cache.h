@@ -59,6 +59,10 @@
 
 namespace flashsim {
 
+// The model's state (L2 tags, L1 ways, the coalescer's table) above which fetching the entries of
+// a tile's rows ahead of their lookups pays: it then outgrows the host's caches.
+constexpr size_t kPrefetchAboveBytes = size_t(4) << 20;
+
 // Bytes one access moved between L2 and HBM.
 struct L2Access {
     uint64_t hit_bytes = 0;        // sectors found valid in L2
@@ -126,7 +130,7 @@ public:
     // misses of a tile's rows overlap instead of coming one after another.
     void prefetch(uint64_t addr, uint64_t bytes) const;
     // Whether prefetch() pays: the tags outgrow the host's caches (a sampled L2's seldom do).
-    bool worth_prefetching() const { return meta_.size() * sizeof(uint64_t) > (size_t(4) << 20); }
+    bool worth_prefetching() const { return meta_.size() * sizeof(uint64_t) > kPrefetchAboveBytes; }
 
     // The sampled estimate's relative standard error so far, of HBM reads and of write-backs (0
     // with every set kept, fewer than 2 kSampleGroups sampled sets, or nothing moved), by random

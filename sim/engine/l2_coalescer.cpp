@@ -20,7 +20,7 @@ void L2Coalescer::clear() {
 }
 
 // Out of line: defined in the header, GCC 12 left no prefetch instruction in MemorySystem::transfer.
-void L2Coalescer::prefetch(uint64_t addr, int64_t side) const { __builtin_prefetch(&table_[index(addr, side)]); }
+void L2Coalescer::prefetch(uint64_t addr, int64_t side) const { __builtin_prefetch(&table_[index(granule(addr), side)]); }
 
 void L2Coalescer::complete(double done) {
     for (size_t i : pending_) table_[i].end = done;

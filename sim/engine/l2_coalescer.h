@@ -67,15 +67,18 @@ public:
     void complete(double done);
     // Fetch into the host's cache the entry coalesced() will look up for addr (changes nothing).
     void prefetch(uint64_t addr, int64_t side) const;
+    // Whether prefetch() pays (as L2Cache::worth_prefetching).
+    bool worth_prefetching() const { return table_.size() * sizeof(Entry) > kPrefetchAboveBytes; }
     void clear();
     double window_cycles() const { return window_; }
     void set_window_cycles(double w) { window_ = w; }
 
 private:
     uint64_t granule(uint64_t addr) const { return shift_ >= 0 ? addr >> shift_ : addr / uint64_t(granule_bytes_); }
-    size_t index(uint64_t addr, int64_t side) const {
+    // The table entry of `granule` (an access's first) on `side`.
+    size_t index(uint64_t granule, int64_t side) const {
         const size_t base = size_t(side < 0 ? 0 : side >= sides_ ? sides_ - 1 : side) * size_t(mask_ + 1);
-        return base + size_t(L2Cache::set_hash(granule(addr)) & mask_);
+        return base + size_t(L2Cache::set_hash(granule) & mask_);
     }
     struct Entry {
         uint64_t tag = 0;  // granule + 1, 0 = empty
@@ -97,7 +100,7 @@ uint64_t L2Coalescer::coalesced(uint64_t addr, uint64_t bytes, int64_t side, dou
         return 0;
     }
     const uint64_t g = granule(addr);
-    const size_t i = index(addr, side);
+    const size_t i = index(g, side);
     Entry& e = table_[i];
     if (e.tag == g + 1 && t >= e.t && t < (e.end < e.t + window_ ? e.end : e.t + window_)) return bytes;
     e.tag = g + 1;

@@ -197,9 +197,9 @@ TransferTiming MemorySystem::transfer(const Op& op, int64_t sm, double t, Counte
     uint64_t coalesced_bytes = 0, merged_bytes = 0, read_bytes = 0;
     L1Read l1_seen;
     const bool lrc = lrc_ && op.kind == OpKind::load && (route & kRouteFirstWave);
-    // The coalescer's table (4096 entries for each TPC) outgrows the host's caches too: its
-    // entries are fetched first, as the L2's sets above. Changes no result.
-    if (lrc) map_.for_each_run(op, [&](uint64_t addr, uint64_t) { lrc_->prefetch(addr, sm / 2); });
+    // The coalescer's table (kCoalescerEntriesPerSide for each TPC) outgrows the host's caches
+    // too: its entries are fetched first, as the L2's sets above. Changes no result.
+    if (lrc && lrc_->worth_prefetching()) map_.for_each_run(op, [&](uint64_t addr, uint64_t) { lrc_->prefetch(addr, sm / 2); });
     auto to_l2 = [&](uint64_t addr, uint64_t len) {
         if (lrc) merged_bytes += lrc_->coalesced(addr, len, sm / 2, t, l2_lookup);
         else l2_lookup(addr, len);
