@@ -70,6 +70,7 @@ private:
     SkipMark mark(double t) const;
     void checkpoint(double t);
     void iteration_checkpoint(double t);
+    bool ends_keep_order(const SkipMark& b, const SkipMark& h, double cut);
     int64_t loop_period(int64_t cta);
     // The block of CTA `cta` (every head's CTAs are the same but for the head: trace.h).
     int64_t block_of(int64_t cta) const { return k_.ctas_per_head > 0 ? cta % k_.ctas_per_head : cta; }

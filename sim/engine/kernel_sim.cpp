@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <utility>
 
 #include "sim/engine/kernel_run.h"
 #include "sim/engine/queueing.h"
@@ -113,6 +114,11 @@ KernelSimStats KernelRun::run() {
     for (int64_t slot = 0; slot < used; ++slot) launch(uint32_t(slot), 0.0);
     while (!events_.empty()) {
         const auto e = events_.pop();
+        // A CTA the iteration skip cut by more than its whole iterations' time waits the rest.
+        if ((e.kind == EventKind::compute || e.kind == EventKind::iteration_end) && ctas_[e.slot].hold > 0) {
+            push(e.t + std::exchange(ctas_[e.slot].hold, 0.0), e.slot, e.kind);
+            continue;
+        }
         switch (e.kind) {
             case EventKind::cta_start: start(e.slot, e.t); break;
             case EventKind::cta_issue: first_loads(e.slot, e.t); break;

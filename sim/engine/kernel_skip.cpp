@@ -173,17 +173,17 @@ void KernelRun::iteration_checkpoint(double t) {
     if (m < 1 + 2 * K) return;
     const SkipMark &e = marks_[m], &v = marks_[m - 2 * K];
     if (v.cta_changes != e.cta_changes || !steady(marks_, m, 1) || !steady(marks_, m, K)) return;
-    // Nor before the last CTA has launched when the last wave is partial and an SM holds several
-    // CTAs: which SMs the last wave's CTAs land on, and how many on one, follows the order in
-    // which the slots free, and cutting the CTAs before it evens out the spread of their ends that
-    // sets that order (vanilla's P V GEMM at N = 16384, 16 heads on the h200: 4096 CTAs on 1848
-    // slots, 14 an SM; cut in its first two waves the last wave's 400 CTAs spread over 93 SMs,
-    // where the exact run stacks them on 58: the kernel 12.1% fast, the run 1.19%; vanilla's
-    // backward at N = 4725 on the a100-80gb 1.18%, `bench-fast --seed 2`). With one CTA an SM each
-    // late CTA has an SM of its own (FA1 at N = 8192, 8 x 16 heads, d = 128 on the a100-40gb, 1.19
-    // waves of one CTA an SM: cut in its first wave, its time within 0.003% of the time it has
-    // when the cut waits for the last launch, at a fifth of the CPU time).
-    if (s_.occ.ctas_per_sm > 1 && next_cta_ < k_.cta_count() && k_.cta_count() % s_.slots != 0) return;
+    // Before the last CTA has launched, when the last wave is partial and an SM holds several
+    // CTAs, which SMs the last wave's CTAs land on, and how many on one, follows the order in
+    // which the slots free: a cut there must keep that order (held below). Cut by whole
+    // iterations, the CTAs' ends moved by up to an iteration's time each and the order went
+    // (vanilla's P V GEMM at N = 16384, 16 heads on the h200, 14 CTAs an SM then: the last wave's
+    // 400 CTAs spread over 93 SMs, where the exact run stacks them on 58, the kernel 12.1% fast,
+    // the run 1.19%). With one CTA an SM each late CTA has an SM of its own (FA1 at N = 8192, 8 x 16
+    // heads, d = 128 on the a100-40gb, 1.19 waves of one CTA an SM: cut in its first wave, its time
+    // within 0.003% of the time it has when the cut waits for the last launch, at a fifth of the
+    // CPU time).
+    const bool held = s_.occ.ctas_per_sm > 1 && next_cta_ < k_.cta_count() && k_.cta_count() % s_.slots != 0;
     // Nor may the L2's dirty bytes grow over those spans by more than kSkipTolerance of the
     // bytes written back: the L2 then still has room for what the CTAs write once (FA1's
     // backward: dK_j and dV_j every outer loop), the exact run keeps it dirty to the end, and
@@ -251,6 +251,15 @@ void KernelRun::iteration_checkpoint(double t) {
     const bool one_pace = fastest <= (1 + kSkipTolerance) * slowest;
     // At least a window's time (a shorter skip saves less than the marks cost).
     if (drops.empty() || cut < (e.t - v.t) / double(2 * K)) return;
+    // A held cut (later CTAs still to place) is the same time for every CTA, to the cycle: each
+    // drops the whole periods it runs in that time, rounded up, and waits out the difference
+    // (Cta::hold), so that every end moves by the cut. Only where the order of the ends survives
+    // the cut's error (ends_keep_order).
+    if (held) {
+        cut = INFINITY;
+        for (const Drop& d : drops) cut = std::min(cut, double(d.room - d.room % loop_period_) / d.pace);
+        if (!ends_keep_order(b, marks_[m - K], cut)) return;
+    }
     std::array<Traffic, kTensorCount> requests{};
     double moved = 0, cycles = 0;
     // The L2 as the dropped iterations leave it: their last tiles, twice the L2's data bytes of
@@ -279,11 +288,16 @@ void KernelRun::iteration_checkpoint(double t) {
         const Drop& d = drops[i];
         int64_t n = one_pace ? least_room : std::min(d.room, int64_t(std::floor(cut * d.pace)));
         n -= n % loop_period_;
+        if (held) {
+            n = std::min(int64_t(std::ceil(cut * d.pace / double(loop_period_) - 1e-9)) * loop_period_, d.room - d.room % loop_period_);
+            d.c->hold = std::max(0.0, double(n) / d.pace - cut);
+        }
         d.c->drop(n, requests, moved, keep > 0 ? &tails[i] : nullptr, keep);
         dropped[i] = n;
         s_.skipped_iterations += n;
         cycles += double(n) / d.pace / double(drops.size());
     }
+    if (held) cycles = cut;
     if (!(moved > 0)) return;
     if (keep > 0) {
         TileWarmer tiles{uint64_t(want)};
@@ -306,6 +320,46 @@ void KernelRun::iteration_checkpoint(double t) {
     moved_ += moved;
     next_iteration_mark_ = moved_ + iteration_window_;
     marks_.clear();
+}
+
+// Whether the order in which the CTAs in flight will free their slots survives a held cut of
+// `cut` cycles (iteration_checkpoint): a CTA's end, projected at its pace since mark b, moves by
+// the cut to within cut times the change of its pace between the spans before and after mark h;
+// the later CTAs go to the slots in the order they free, and how many land on an SM changes only
+// when an SM's k-th end passes another's (k+1)-th. So the k-th ends of all SMs must lie apart
+// from the (k+1)-th by more than that error. Vanilla's backward at N = 4725, d = 128, 16 heads on
+// the a100-80gb (5 CTAs an SM, 2.19 waves): an SM's ends 2.8k cycles apart, the SMs' k-th ends
+// over 2.1k, 0.8-0.9k from one k to the next; cut in its first wave, the last wave's 104 CTAs took
+// other SMs (4 on one where the exact run has 3), the dQ GEMM 19% fast, the run 1.10% off.
+// Vanilla at N = 16384, d = 128, 16 heads on the h200 (7 CTAs an SM, 4.43 waves): the SMs' k-th
+// ends within 192 cycles, 576-960 from one k to the next, the paces the same over both spans;
+// cut in every wave, within 0.01% of the run without the skip.
+bool KernelRun::ends_keep_order(const SkipMark& b, const SkipMark& h, double cut) {
+    const SkipMark& e = marks_.back();
+    double error = 0;
+    std::vector<std::vector<double>> ends(size_t(g_.sm_count));
+    for (size_t slot = 0; slot < ctas_.size(); ++slot) {
+        Cta& c = ctas_[slot];
+        if (!c.stream) continue;
+        const auto pace = [&](const SkipMark& x, const SkipMark& y) {
+            return double(y.done[slot] - x.done[slot]) / (y.done_at[slot] - x.done_at[slot]);
+        };
+        const double before = pace(b, h), after = pace(h, e);
+        error = std::max(error, cut * std::abs(before - after) / std::max(before, after));
+        const double left = double(iterations_of(c.index) - c.dropped - c.next_compute);
+        ends[size_t(c.sm)].push_back(e.done_at[slot] + left / pace(b, e));
+    }
+    std::vector<double> lo(size_t(s_.occ.ctas_per_sm), INFINITY), hi(lo.size(), -INFINITY);
+    for (std::vector<double>& v : ends) {
+        std::sort(v.begin(), v.end());
+        for (size_t k = 0; k < v.size() && k < lo.size(); ++k) {
+            lo[k] = std::min(lo[k], v[k]);
+            hi[k] = std::max(hi[k], v[k]);
+        }
+    }
+    for (size_t k = 0; k + 1 < lo.size(); ++k)
+        if (std::isfinite(lo[k + 1]) && !(hi[k] + error < lo[k + 1])) return false;
+    return std::isfinite(error);
 }
 
 // The iterations after which CTA `cta` uses its tiles again: the least common multiple of the
