@@ -56,6 +56,20 @@ void check_fast_bounds(const RunResult& f, const RunResult& e) {
     CHECK(std::isfinite(f.timing.seconds));
 }
 
+// `c` with the default schedule, by the default engine and by it without the skips (the same L2
+// sampling: the skips' error alone); the second must skip nothing.
+std::pair<RunResult, RunResult> default_schedule_with_and_without_skip(const SkipCase& c) {
+    Schedule s;
+    s.algo = c.algo;
+    const GpuSpec g = load_gpu(c.gpu);
+    SimOptions off;
+    off.steady_state_skip = false;
+    RunResult f = simulate(problem_of(c), s, g, SimOptions{}), o = simulate(problem_of(c), s, g, off);
+    CHECK(o.timing.skipped_iterations == 0);
+    CHECK(o.timing.skipped_ctas == 0);
+    return {std::move(f), std::move(o)};
+}
+
 // A backward pass of `c` with the default schedule, by the default (fast) engine and by --exact.
 std::pair<RunResult, RunResult> backward_fast_and_exact(const SkipCase& c) {
     AttentionProblem p = problem_of(c);
@@ -320,20 +334,15 @@ TEST_CASE("a kernel whose slots free in the same order after a cut is cut in eve
     // the (k+1)-th hundreds of cycles later. Cut before its last launch, each CTA waits out the
     // part of the cut its whole iterations do not make up, and the run stays within the fast
     // path's bounds of the run without the skip (the same L2 sampling: the skip's error alone).
-    const AttentionProblem p = problem_of(SkipCase{Algorithm::vanilla, 1, 8192, 128, "h100"});
-    Schedule s;
-    s.algo = Algorithm::vanilla;
-    const GpuSpec g = load_gpu("h100");
-    SimOptions off;
-    off.steady_state_skip = false;
-    const RunResult f = simulate(p, s, g, SimOptions{}), o = simulate(p, s, g, off);
-    CHECK(o.timing.skipped_iterations == 0);
+    const SkipCase c{Algorithm::vanilla, 1, 8192, 128, "h100"};
+    const auto [f, o] = default_schedule_with_and_without_skip(c);
+    const GpuSpec g = load_gpu(c.gpu);
     bool found = false;
     for (const KernelTiming& k : f.timing.kernels) {
         if (k.name != "vanilla_pv") continue;
         found = true;
         // Each CTA of the P V GEMM steps over the N keys Bc at a time.
-        const int64_t slots = g.sm_count * k.ctas_per_sm, iterations = (p.N + f.schedule.Bc - 1) / f.schedule.Bc;
+        const int64_t slots = g.sm_count * k.ctas_per_sm, iterations = (c.N + f.schedule.Bc - 1) / f.schedule.Bc;
         REQUIRE(k.ctas_per_sm > 1);
         REQUIRE(k.ctas % slots != 0);
         // After the last launch only the last wave's CTAs are cut (the others retire within a
@@ -351,14 +360,7 @@ TEST_CASE("the iteration skip cuts only CTAs whose pace holds over both spans it
     // the run without the skip, outside the fast path's 0.5%; with 40 x 16 heads the time 9.9%
     // off, and a CTA cut twice asked its stream for more iterations than it had). Against the
     // same run without the skip (the same L2 sampling): the skip's error alone.
-    const AttentionProblem p = problem_of(SkipCase{Algorithm::fa1, 24, 6655, 128, "h200"});
-    Schedule s;
-    s.algo = Algorithm::fa1;
-    const GpuSpec g = load_gpu("h200");
-    SimOptions off;
-    off.steady_state_skip = false;
-    const RunResult f = simulate(p, s, g, SimOptions{}), o = simulate(p, s, g, off);
-    CHECK(o.timing.skipped_iterations == 0);
+    const auto [f, o] = default_schedule_with_and_without_skip(SkipCase{Algorithm::fa1, 24, 6655, 128, "h200"});
     check_fast_bounds(f, o);
 }
 
