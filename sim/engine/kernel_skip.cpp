@@ -258,7 +258,7 @@ void KernelRun::iteration_checkpoint(double t) {
     if (held) {
         cut = INFINITY;
         for (const Drop& d : drops) cut = std::min(cut, double(d.room - d.room % loop_period_) / d.pace);
-        if (!ends_keep_order(b, marks_[m - K], cut)) return;
+        if (cut < (e.t - v.t) / double(2 * K) || !ends_keep_order(b, marks_[m - K], cut)) return;
     }
     std::array<Traffic, kTensorCount> requests{};
     double moved = 0, cycles = 0;
