@@ -81,6 +81,16 @@ private:
     uint64_t want_, bytes_ = 0;
 };
 
+// The pace (iterations per cycle) of the CTA in `slot` from mark x to mark y: between the ends of
+// the iterations it last ended before each (iterations of a few thousand cycles, counted whole
+// over windows of tens of them, would differ by one in twenty between CTAs of one pace).
+double pace_between(const SkipMark& x, const SkipMark& y, size_t slot) {
+    return double(y.done[slot] - x.done[slot]) / (y.done_at[slot] - x.done_at[slot]);
+}
+
+// The whole loop periods of `iterations`.
+int64_t whole_periods(int64_t iterations, int64_t period) { return iterations - iterations % period; }
+
 }  // namespace
 
 // At the launch of the first CTA of a window: skip when the last two spans of L windows took the
@@ -215,12 +225,7 @@ void KernelRun::iteration_checkpoint(double t) {
     for (size_t slot = 0; slot < ctas_.size(); ++slot) {
         Cta& c = ctas_[slot];
         if (!c.stream) continue;
-        // Between the ends of the iterations last ended before each mark: iterations of a few
-        // thousand cycles, counted whole over windows of tens of them, would differ by one in
-        // twenty between CTAs of one pace.
-        const auto pace_over = [&](const SkipMark& x, const SkipMark& y) {
-            return double(y.done[slot] - x.done[slot]) / (y.done_at[slot] - x.done_at[slot]);
-        };
+        const auto pace_over = [slot](const SkipMark& x, const SkipMark& y) { return pace_between(x, y, slot); };
         const double pace = pace_over(b, e);
         // Its pace holds: the same within kSkipTolerance over each of the two spans checked.
         // (FA1 with 40 x 16 heads at N = 6655 on the h200: in its third wave one CTA went at a
@@ -249,17 +254,17 @@ void KernelRun::iteration_checkpoint(double t) {
     // (vanilla's P V GEMM at N = 16384 on the h100, 7 CTAs per SM ending within 18k cycles:
     // the last wave's 400 CTAs came to other SMs, 3.2% slow).
     const bool one_pace = fastest <= (1 + kSkipTolerance) * slowest;
-    // At least a window's time (a shorter skip saves less than the marks cost).
-    if (drops.empty() || cut < (e.t - v.t) / double(2 * K)) return;
     // A held cut (later CTAs still to place) is the same time for every CTA, to the cycle: each
     // drops the whole periods it runs in that time, rounded up, and waits out the difference
     // (Cta::hold), so that every end moves by the cut. Only where the order of the ends survives
     // the cut's error (ends_keep_order).
     if (held) {
         cut = INFINITY;
-        for (const Drop& d : drops) cut = std::min(cut, double(d.room - d.room % loop_period_) / d.pace);
-        if (cut < (e.t - v.t) / double(2 * K) || !ends_keep_order(b, marks_[m - K], cut)) return;
+        for (const Drop& d : drops) cut = std::min(cut, double(whole_periods(d.room, loop_period_)) / d.pace);
     }
+    // At least a window's time (a shorter skip saves less than the marks cost).
+    if (drops.empty() || cut < (e.t - v.t) / double(2 * K)) return;
+    if (held && !ends_keep_order(b, marks_[m - K], cut)) return;
     std::array<Traffic, kTensorCount> requests{};
     double moved = 0, cycles = 0;
     // The L2 as the dropped iterations leave it: their last tiles, twice the L2's data bytes of
@@ -286,11 +291,12 @@ void KernelRun::iteration_checkpoint(double t) {
     std::vector<int64_t> dropped(drops.size());
     for (size_t i = 0; i < drops.size(); ++i) {
         const Drop& d = drops[i];
-        int64_t n = one_pace ? least_room : std::min(d.room, int64_t(std::floor(cut * d.pace)));
-        n -= n % loop_period_;
+        int64_t n;
         if (held) {
-            n = std::min(int64_t(std::ceil(cut * d.pace / double(loop_period_) - 1e-9)) * loop_period_, d.room - d.room % loop_period_);
+            n = std::min(int64_t(std::ceil(cut * d.pace / double(loop_period_) - 1e-9)) * loop_period_, whole_periods(d.room, loop_period_));
             d.c->hold = std::max(0.0, double(n) / d.pace - cut);
+        } else {
+            n = whole_periods(one_pace ? least_room : std::min(d.room, int64_t(std::floor(cut * d.pace))), loop_period_);
         }
         d.c->drop(n, requests, moved, keep > 0 ? &tails[i] : nullptr, keep);
         dropped[i] = n;
@@ -341,9 +347,7 @@ bool KernelRun::ends_keep_order(const SkipMark& b, const SkipMark& h, double cut
     for (size_t slot = 0; slot < ctas_.size(); ++slot) {
         Cta& c = ctas_[slot];
         if (!c.stream) continue;
-        const auto pace = [&](const SkipMark& x, const SkipMark& y) {
-            return double(y.done[slot] - x.done[slot]) / (y.done_at[slot] - x.done_at[slot]);
-        };
+        const auto pace = [slot](const SkipMark& x, const SkipMark& y) { return pace_between(x, y, slot); };
         const double before = pace(b, h), after = pace(h, e);
         error = std::max(error, cut * std::abs(before - after) / std::max(before, after));
         const double left = double(iterations_of(c.index) - c.dropped - c.next_compute);
