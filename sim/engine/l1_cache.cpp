@@ -31,7 +31,11 @@ L1Caches::L1Caches(int64_t sm_count, int64_t capacity_bytes, int64_t granule_byt
     if (sets_ >= (int64_t(1) << 32))
         throw ConfigError("L1 model: " + std::to_string(capacity_bytes) + " bytes per SM has 2^32 sets or more");
     if (sets_ > 0) mod_sets_ = FastMod(uint64_t(sets_));
-    ways_data_.assign(size_t(sm_count * sets_ * ways_), Way{});
+    // Room to start the sets at a 64-byte boundary (a set of 4 ways is one host cache line).
+    constexpr size_t kLine = 64;
+    ways_data_.assign(size_t(sm_count * sets_ * ways_) + kLine / sizeof(Way), Way{});
+    const auto at = reinterpret_cast<uintptr_t>(ways_data_.data());
+    align_ = ((kLine - at % kLine) % kLine) / sizeof(Way);
 }
 
 void L1Caches::clear() {
@@ -43,7 +47,7 @@ void L1Caches::prefetch(int64_t sm, uint64_t addr, uint64_t bytes) const {
     const uint64_t gb = uint64_t(granule_bytes_);
     for (uint64_t g = addr / gb; g * gb < addr + bytes; ++g) {
         if (!sampled(g)) continue;
-        const char* p = reinterpret_cast<const char*>(&ways_data_[set_of(sm, g)]);
+        const char* p = reinterpret_cast<const char*>(&ways_data_[align_ + set_of(sm, g)]);
         for (size_t off = 0; off < size_t(ways_) * sizeof(Way); off += 64) __builtin_prefetch(p + off);
     }
 }
@@ -53,7 +57,7 @@ void L1Caches::invalidate(int64_t sm, uint64_t addr, uint64_t bytes) {
     const uint64_t end = addr + bytes, sb = uint64_t(sector_bytes_), gb = uint64_t(granule_bytes_);
     for (uint64_t g = addr / gb; g * gb < end; ++g) {
         if (!sampled(g)) continue;
-        Way* const w = find(sm, g, false);
+        Way* const w = find(sm, g);
         if (!w) continue;
         const uint64_t lo = std::max(addr, g * gb), hi = std::min(end, (g + 1) * gb);
         for (uint64_t s = lo / sb; s * sb < hi; ++s) w->valid &= ~(uint64_t(1) << (s - g * gb / sb));

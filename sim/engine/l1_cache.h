@@ -62,10 +62,12 @@ public:
     int64_t sample_every() const { return sample_; }
 
 private:
+    // A set's ways lie in the order of their last use, the most recent first, the empty ones last
+    // (an LRU stack): a hit moves its way to the front, a fill drops the last way. The replacement
+    // is LRU's; a set of 4 ways is one 64-byte host cache line.
     struct Way {
         uint64_t tag = 0;    // granule + 1, 0 = empty
         uint64_t valid = 0;  // valid sectors
-        uint64_t lru = 0;    // larger = more recently used
     };
     // Whether `granule` is looked up (always, without sampling).
     bool sampled(uint64_t granule) const { return (L2Cache::set_hash(granule) & uint64_t(sample_ - 1)) == 0; }
@@ -74,29 +76,37 @@ private:
     size_t set_of(int64_t sm, uint64_t granule) const {
         return size_t((sm * sets_ + int64_t(mod_sets_(L2Cache::set_hash(granule) >> sample_shift_))) * ways_);
     }
-    // The way holding `granule` in SM sm's set, or nullptr; `fill` makes room (an empty way, else
-    // the least recently used) and allocates it, its sectors invalid.
-    Way* find(int64_t sm, uint64_t granule, bool fill);
+    // The way holding `granule` in SM sm's set, or nullptr (its place in the set unchanged).
+    Way* find(int64_t sm, uint64_t granule);
+    // The way holding `granule` in SM sm's set, used now: moved to the front of the set, or
+    // allocated there with its sectors invalid (the last way, the least recently used or empty,
+    // dropped).
+    Way* use(int64_t sm, uint64_t granule);
+    Way* set_begin(int64_t sm, uint64_t granule) { return ways_data_.data() + align_ + set_of(sm, granule); }
     uint64_t sector_of(uint64_t x) const { return sector_shift_ >= 0 ? x >> sector_shift_ : x / uint64_t(sector_bytes_); }
     int64_t granule_bytes_, sector_bytes_, sets_ = 0, ways_ = 0, sample_ = 1;  // sets_: those kept
     int sector_shift_ = -1;  // log2(sector_bytes_) where a power of two (results the same)
     int sample_shift_ = 0;   // log2(sample_)
     FastMod mod_sets_;
-    std::vector<Way> ways_data_;  // [sm][set][way]
-    uint64_t clock_ = 0;
+    std::vector<Way> ways_data_;  // [sm][set][way], from ways_data_[align_] (64-byte aligned)
+    size_t align_ = 0;
 };
 
-inline L1Caches::Way* L1Caches::find(int64_t sm, uint64_t granule, bool fill) {
-    Way* const first = &ways_data_[set_of(sm, granule)];
-    Way* victim = nullptr;  // the first empty way, else the least recently used
-    for (Way* w = first; w < first + ways_; ++w) {
+inline L1Caches::Way* L1Caches::find(int64_t sm, uint64_t granule) {
+    Way* const first = set_begin(sm, granule);
+    for (Way* w = first; w < first + ways_ && w->tag != 0; ++w)
         if (w->tag == granule + 1) return w;
-        if (!victim || (victim->tag != 0 && (w->tag == 0 || w->lru < victim->lru))) victim = w;
-    }
-    if (!fill) return nullptr;
-    victim->tag = granule + 1;
-    victim->valid = 0;
-    return victim;
+    return nullptr;
+}
+
+inline L1Caches::Way* L1Caches::use(int64_t sm, uint64_t granule) {
+    Way* const first = set_begin(sm, granule);
+    int64_t i = 0;
+    while (i < ways_ - 1 && first[i].tag != granule + 1 && first[i].tag != 0) ++i;
+    const Way w = first[i].tag == granule + 1 ? first[i] : Way{granule + 1, 0};
+    for (; i > 0; --i) first[i] = first[i - 1];
+    first[0] = w;
+    return first;
 }
 
 template <class OnMiss>
@@ -116,8 +126,7 @@ L1Read L1Caches::read(int64_t sm, uint64_t addr, uint64_t bytes, const OnMiss& o
             continue;
         }
         looked_up += hi - lo;
-        Way* const w = find(sm, g, true);
-        w->lru = ++clock_;
+        Way* const w = use(sm, g);
         const uint64_t s0 = sector_of(lo - base), s1 = sector_of(hi - 1 - base);  // the sectors it touches
         const uint64_t touched = (s1 - s0 == 63 ? ~uint64_t(0) : ((uint64_t(1) << (s1 - s0 + 1)) - 1)) << s0;
         const uint64_t missing = touched & ~w->valid;

@@ -98,6 +98,37 @@ TEST_CASE("each SM has its own L1, a store drops what it writes, and a tile larg
     CHECK(l1_bytes_left(0, 1, 1000) == 0);
 }
 
+TEST_CASE("an L1 set evicts its least recently used granule: a hit makes a granule the most recent, an invalidation does not") {
+    // One set of 4 ways (4 granules of 128 bytes): granules a, b, c, d fill it, a is read again,
+    // so b is the least recently used and a fifth granule e takes its way.
+    L1Caches l1(1, 4 * 128, 128, 32);
+    REQUIRE(l1.capacity_bytes() == 4 * 128);
+    const auto granule = [](uint64_t i) { return (uint64_t(1) << 20) + 128 * i; };
+    const auto read = [&](uint64_t i) {
+        Missed m;
+        const uint64_t hit = l1.read(0, granule(i), 128, m.fn()).hit_bytes;
+        CHECK(hit + m.bytes == 128u);
+        return hit;
+    };
+    for (uint64_t i = 0; i < 4; ++i) CHECK(read(i) == 0);  // a, b, c, d: misses, now held
+    CHECK(read(0) == 128u);                                // a hits, the most recent now
+    CHECK(read(4) == 0);                                   // e evicts b
+    CHECK(read(0) == 128u);
+    CHECK(read(2) == 128u);
+    CHECK(read(3) == 128u);
+    CHECK(read(4) == 128u);
+    CHECK(read(1) == 0);  // b was evicted; it now evicts a, the least recently used
+    // An invalidation drops sectors, not the granule's place: c is invalidated (its way kept, the
+    // oldest now), then read: it misses and is the most recent; d is then the oldest and goes.
+    l1.invalidate(0, granule(2), 128);
+    CHECK(read(2) == 0);
+    CHECK(read(5) == 0);  // evicts d
+    CHECK(read(4) == 128u);
+    CHECK(read(1) == 128u);
+    CHECK(read(2) == 128u);
+    CHECK(read(3) == 0);
+}
+
 TEST_CASE("the L2 request coalescer answers reads of one granule by one SM while the first is in flight once") {
     const double W = 1000;
     L2Coalescer lrc(/*granule_bytes=*/128, /*sides=*/2, W, /*entries=*/1024);
