@@ -27,8 +27,10 @@
 //     or more and kSkipMinHeads heads or more (or heads of kSkipMinHeadWaves waves or more each)
 //     whose CTAs move about the same bytes
 //     (kSkipUniformShare): every window of W CTAs launched
-//     (W the fewest whole heads, ctas_per_head CTAs each, filling kSkipWindowWaves waves) the loop
-//     compares the last two windows and the last two spans of K windows (kSkipSpanL2Bytes); when
+//     (W the fewest whole heads, ctas_per_head CTAs each, filling kSkipWindowWaves waves and moving
+//     kSkipWindowL2Bytes L2s, kSkipRowWindowL2Bytes where no two CTAs move one tile) the loop
+//     compares the last two windows and the last two spans of K windows (kSkipSpanL2Bytes,
+//     kSkipRowSpanL2Bytes); when
 //     their cycles and HBM bytes agree within kSkipTolerance, it skips j whole windows (keeping
 //     kSkipTailWaves waves and the tail exact; in a kernel of fewer than kSkipFreeWaves waves
 //     whose last window launched its CTAs in groups, j multiples of lcm(ctas_per_head, slots)

@@ -151,12 +151,14 @@ void KernelRun::checkpoint(double t) {
         // longer spans before giving up at this mark.
         if (!steady(marks_, m, L)) continue;
         // The last two spans of K windows agree as well, K the fewest windows (L at least) that
-        // move kSkipSpanL2Bytes times the L2's data bytes and, with grouped launches, hold the
+        // move kSkipSpanL2Bytes times the L2's data bytes (kSkipRowSpanL2Bytes where the CTAs
+        // share no tile) and, with grouped launches, hold the
         // CTAs in which heads fall on waves the same way again (lcm(ctas_per_head, slots)); the
         // skip extrapolates those 2 K windows; drift's spans (above) when longer.
         const int64_t unit = grouped && !free_waves ? std::lcm(k_.ctas_per_head, s_.slots) : window_;
         const double window_moved = double(window_ / k_.ctas_per_head) * head_.moved;
-        const size_t by_bytes = window_moved > 0 ? size_t(std::ceil(kSkipSpanL2Bytes * double(g_.l2_data_bytes()) / window_moved)) : 1;
+        const double span_l2s = head_.shares_tiles ? kSkipSpanL2Bytes : kSkipRowSpanL2Bytes;
+        const size_t by_bytes = window_moved > 0 ? size_t(std::ceil(span_l2s * double(g_.l2_data_bytes()) / window_moved)) : 1;
         const size_t K = std::max({L, by_bytes, size_t((unit + window_ - 1) / window_), drift});
         if (m < 1 + 2 * K || !steady(marks_, m, K)) return;
         const int64_t tail = int64_t(std::ceil(kSkipTailWaves * double(s_.slots)));

@@ -28,6 +28,16 @@ inline constexpr double kSkipTailWaves = 2;
 // next (FA3 at N = 1555, B = 55 on the h100: HBM reads per byte 0.1060-0.1092 a window, 0.1073 over
 // 40 windows; extrapolating one window made the run 0.84% low in HBM reads).
 inline constexpr double kSkipSpanL2Bytes = 8;
+// Kernels whose CTAs move no tile another CTA moves (the unfused element-wise row kernels: scale,
+// softmax, dropout and their backward, each CTA its own rows once; KernelRun::Head::shares_tiles)
+// carry no hits from one window into the next: what turns over in the L2 is the dirty rows
+// awaiting their write-back, the same every L2 of bytes moved once the rows the kernel before
+// left are out. Their windows move kSkipRowWindowL2Bytes L2s and their spans kSkipRowSpanL2Bytes
+// (whole heads still): at the validation shapes (N = 1024, 4096; h200) and the Figure 2 setting
+// (a100-40gb) their kernels skip 59-68% of their CTAs instead of 35-47%, within 0.48% of
+// --no-skip's time and 0.05% of its HBM bytes, kernel by kernel (docs/speed.md).
+inline constexpr double kSkipRowWindowL2Bytes = 1;
+inline constexpr double kSkipRowSpanL2Bytes = 2;
 // The windows before those checked that the skip extrapolates too: each within this share of them
 // in cycles, HBM reads and write-backs per byte (stretch below).
 inline constexpr double kSkipStretch = 0.1;

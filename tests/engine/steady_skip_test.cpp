@@ -206,8 +206,8 @@ TEST_CASE("kernels whose CTAs share no tile skip without waiting out the drift o
     // Standard attention's element-wise kernels (scale, row softmax, dropout: each CTA its own
     // row) run 152-243 waves of CTAs that launch in groups. Kernels whose CTAs share tiles then
     // compare spans of kSkipGroupedSpanWaves waves (the L2's hits drift as such CTAs spread
-    // apart); these need not. The L2 is cut to 24 MiB so that a window is a dozen heads at
-    // N = 1025 and the drift's spans would be longer than the bytes' (kSkipSpanL2Bytes).
+    // apart); these need not. The L2 is cut to 24 MiB so that a window is a few heads at
+    // N = 1025 and the drift's spans would be longer than the bytes' (kSkipRowSpanL2Bytes).
     const SkipCase c{Algorithm::standard, 8, 1025, 64, "a100-40gb"};
     const AttentionProblem p = problem_of(c);
     Schedule s;
@@ -228,12 +228,13 @@ TEST_CASE("kernels whose CTAs share no tile skip without waiting out the drift o
         const double slots = double(g.sm_count * k.ctas_per_sm), per_head = double(k.ctas / p.heads());
         const double moved = double(t.global_read_bytes + t.global_write_bytes) / double(p.heads());
         // The window: the fewest whole heads that fill kSkipWindowWaves waves and move
-        // kSkipWindowL2Bytes L2s; the spans the drift would ask for, and those the bytes do.
+        // kSkipRowWindowL2Bytes L2s (their CTAs share no tile); the spans the drift would ask
+        // for, and those the bytes do.
         const double heads = std::max(std::ceil(kSkipWindowWaves * slots / per_head),
-                                      std::ceil(kSkipWindowL2Bytes * double(g.l2_data_bytes()) / moved));
+                                      std::ceil(kSkipRowWindowL2Bytes * double(g.l2_data_bytes()) / moved));
         const double window = heads * per_head;
         const double drift_windows = std::ceil(kSkipGroupedSpanWaves * slots / window);
-        const double byte_windows = std::ceil(kSkipSpanL2Bytes * double(g.l2_data_bytes()) / (heads * moved));
+        const double byte_windows = std::ceil(kSkipRowSpanL2Bytes * double(g.l2_data_bytes()) / (heads * moved));
         INFO(k.name, ": ", k.waves, " waves, windows of ", heads, " heads, spans of ", byte_windows, " windows (drift: ",
              drift_windows, ")");
         REQUIRE(k.waves >= kSkipFreeWaves);
@@ -246,7 +247,7 @@ TEST_CASE("kernels whose CTAs share no tile skip without waiting out the drift o
         }
     }
     CHECK(elementwise == 3);
-    CHECK(longer >= 2);  // the scale and softmax kernels (the dropout's windows are 10 heads)
+    CHECK(longer == elementwise);  // windows of 3 heads each: spans of 2 windows, the drift's of 6-9
     check_fast_bounds(f, e);
 }
 
