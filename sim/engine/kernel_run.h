@@ -66,6 +66,10 @@ private:
         bool shares_tiles = false;   // two of its CTAs move one tile (TileKey)
         // Every CTA does about the same work: a partial last tile, not causal masking.
         bool uniform() const { return least >= kSkipUniformShare * most; }
+        // The L2s of bytes a steady-state skip window and a span checked move at least: fewer
+        // where no two CTAs move one tile (the element-wise row kernels, steady_skip.h).
+        double window_l2s() const { return shares_tiles ? kSkipWindowL2Bytes : kSkipRowWindowL2Bytes; }
+        double span_l2s() const { return shares_tiles ? kSkipSpanL2Bytes : kSkipRowSpanL2Bytes; }
     };
     SkipMark mark(double t) const;
     void checkpoint(double t);

@@ -84,9 +84,8 @@ KernelSimStats KernelRun::run() {
     if (cfg_.steady_state_skip && mem_.skippable() && k_.ctas_per_head > 0 && double(total) >= kSkipMinWaves * double(s_.slots) &&
         (k_.heads >= kSkipMinHeads || double(k_.ctas_per_head) >= kSkipMinHeadWaves * double(s_.slots)) &&
         (head_ = one_head()).uniform()) {
-        const double window_l2s = head_.shares_tiles ? kSkipWindowL2Bytes : kSkipRowWindowL2Bytes;
         const double heads = std::max(std::ceil(kSkipWindowWaves * double(s_.slots) / double(k_.ctas_per_head)),
-                                      head_.moved > 0 ? std::ceil(window_l2s * double(g_.l2_data_bytes()) / head_.moved) : 1.0);
+                                      head_.moved > 0 ? std::ceil(head_.window_l2s() * double(g_.l2_data_bytes()) / head_.moved) : 1.0);
         window_ = int64_t(heads) * k_.ctas_per_head;
         // The first window, in neither span compared, only has to outlast the kernel's start
         // (the slots starting together, the L2 turning over what the kernel before left):

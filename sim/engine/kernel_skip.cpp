@@ -157,8 +157,7 @@ void KernelRun::checkpoint(double t) {
         // skip extrapolates those 2 K windows; drift's spans (above) when longer.
         const int64_t unit = grouped && !free_waves ? std::lcm(k_.ctas_per_head, s_.slots) : window_;
         const double window_moved = double(window_ / k_.ctas_per_head) * head_.moved;
-        const double span_l2s = head_.shares_tiles ? kSkipSpanL2Bytes : kSkipRowSpanL2Bytes;
-        const size_t by_bytes = window_moved > 0 ? size_t(std::ceil(span_l2s * double(g_.l2_data_bytes()) / window_moved)) : 1;
+        const size_t by_bytes = window_moved > 0 ? size_t(std::ceil(head_.span_l2s() * double(g_.l2_data_bytes()) / window_moved)) : 1;
         const size_t K = std::max({L, by_bytes, size_t((unit + window_ - 1) / window_), drift});
         if (m < 1 + 2 * K || !steady(marks_, m, K)) return;
         const int64_t tail = int64_t(std::ceil(kSkipTailWaves * double(s_.slots)));
@@ -347,7 +346,7 @@ bool KernelRun::ends_keep_order(const SkipMark& b, const SkipMark& h, double cut
     double error = 0;
     std::vector<std::vector<double>> ends(size_t(g_.sm_count));
     for (size_t slot = 0; slot < ctas_.size(); ++slot) {
-        Cta& c = ctas_[slot];
+        const Cta& c = ctas_[slot];
         if (!c.stream) continue;
         const auto pace = [slot](const SkipMark& x, const SkipMark& y) { return pace_between(x, y, slot); };
         const double before = pace(b, h), after = pace(h, e);

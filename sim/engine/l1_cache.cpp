@@ -47,7 +47,7 @@ void L1Caches::prefetch(int64_t sm, uint64_t addr, uint64_t bytes) const {
     const uint64_t gb = uint64_t(granule_bytes_);
     for (uint64_t g = addr / gb; g * gb < addr + bytes; ++g) {
         if (!sampled(g)) continue;
-        const char* p = reinterpret_cast<const char*>(&ways_data_[align_ + set_of(sm, g)]);
+        const char* p = reinterpret_cast<const char*>(&ways_data_[set_of(sm, g)]);
         for (size_t off = 0; off < size_t(ways_) * sizeof(Way); off += 64) __builtin_prefetch(p + off);
     }
 }

@@ -71,10 +71,10 @@ private:
     };
     // Whether `granule` is looked up (always, without sampling).
     bool sampled(uint64_t granule) const { return (L2Cache::set_hash(granule) & uint64_t(sample_ - 1)) == 0; }
-    // The index of the first way of SM sm's set of a sampled `granule` (a set's ways lie together:
-    // one lookup touches one or two host cache lines).
+    // The index in ways_data_ of the first way of SM sm's set of a sampled `granule` (a set's ways
+    // lie together from a 64-byte boundary: one lookup touches one host cache line).
     size_t set_of(int64_t sm, uint64_t granule) const {
-        return size_t((sm * sets_ + int64_t(mod_sets_(L2Cache::set_hash(granule) >> sample_shift_))) * ways_);
+        return align_ + size_t((sm * sets_ + int64_t(mod_sets_(L2Cache::set_hash(granule) >> sample_shift_))) * ways_);
     }
     // The way holding `granule` in SM sm's set, or nullptr (its place in the set unchanged).
     Way* find(int64_t sm, uint64_t granule);
@@ -82,7 +82,7 @@ private:
     // allocated there with its sectors invalid (the last way, the least recently used or empty,
     // dropped).
     Way* use(int64_t sm, uint64_t granule);
-    Way* set_begin(int64_t sm, uint64_t granule) { return ways_data_.data() + align_ + set_of(sm, granule); }
+    Way* set_begin(int64_t sm, uint64_t granule) { return ways_data_.data() + set_of(sm, granule); }
     uint64_t sector_of(uint64_t x) const { return sector_shift_ >= 0 ? x >> sector_shift_ : x / uint64_t(sector_bytes_); }
     int64_t granule_bytes_, sector_bytes_, sets_ = 0, ways_ = 0, sample_ = 1;  // sets_: those kept
     int sector_shift_ = -1;  // log2(sector_bytes_) where a power of two (results the same)
