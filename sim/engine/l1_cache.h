@@ -15,11 +15,12 @@
 //     sectors that is not valid is passed to on_miss(addr, bytes) (clipped to the access) and
 //     becomes valid (the L1 allocates on a load miss); returns the bytes of the access that hit
 //     and the bytes it looked up (all of them, unless sampled);
-//   - set sampling 1/S (S the L2's, a power of two; the L2 model's sampling, l2_cache.h): only the
-//     granules the L2 samples (set_hash's low log2 S bits zero) are looked up, in an L1 of 1/S of
-//     the sets (the others pass to on_miss unlooked, as the L2 then only counts their span); the
-//     caller scales the hits by the bytes looked up (MemorySystem::l1_hits). An L1 of fewer than
-//     S sets is not sampled;
+//   - set sampling 1/s, s the largest power of two up to S (the L2 model's sampling, l2_cache.h)
+//     that divides the L1's sets: only the granules whose set_hash has its low log2 s bits zero
+//     are looked up (all the L2 samples, and more where s < S), in an L1 of 1/s of the sets, which
+//     holds 1/s of the capacity (the others pass to on_miss unlooked, as the L2 then only counts
+//     their span); the caller scales the hits by the bytes looked up (MemorySystem::l1_hits). An
+//     L1 of odd sets, or of fewer than 2, is not sampled;
 //   - invalidate(sm, addr, bytes): a store of SM sm drops the sectors it writes from that SM's L1
 //     (the L1 is write-through and does not keep written global data here); other SMs' copies
 //     stay (the L1s are not coherent within a kernel, as on the GPU);

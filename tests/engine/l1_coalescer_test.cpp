@@ -72,9 +72,27 @@ TEST_CASE("a sampled L1 looks up only the granules of the L2's sampled sets, in 
         CHECK(r.hit_bytes == (k == 1 ? 0 : sampled_bytes));
         CHECK(m.bytes == uint64_t(tile) - r.hit_bytes);  // the unsampled granules pass on, unlooked
     }
-    // Fewer sets than S: not sampled.
+    // Fewer sets than S (2, S = 4): sampled at 1 in 2, one set of the two.
     L1Caches tiny(1, 4 * 128 * 2, 128, 32, 4);
-    CHECK(tiny.sample_every() == 1);
+    CHECK(tiny.sample_every() == 2);
+    CHECK(tiny.capacity_bytes() == 4 * 128 * 2);
+    // Sets that S does not divide (54 of 4 ways, S = 8): sampled at 1 in 2, the largest power of
+    // two that divides them, so the L1 keeps its whole capacity (6 sets at 1 in 8 would stand for
+    // 48 of the 54); it looks up the granules whose set_hash is even, a superset of the L2's.
+    const int64_t odd = 54 * 4 * 128;
+    L1Caches uneven(1, odd, 128, 32, 8);
+    CHECK(uneven.sample_every() == 2);
+    CHECK(uneven.capacity_bytes() == odd);
+    uint64_t even_bytes = 0;
+    for (uint64_t g = base / 128; g < (base + tile) / 128; ++g)
+        if ((L2Cache::set_hash(g) & 1) == 0) even_bytes += 128;
+    Missed m;
+    CHECK(uneven.read(0, base, tile, m.fn()).looked_up_bytes == even_bytes);
+    CHECK(even_bytes >= sampled_bytes);
+    // Odd sets: every granule looked up.
+    L1Caches odd_sets(1, 27 * 4 * 128, 128, 32, 8);
+    CHECK(odd_sets.sample_every() == 1);
+    CHECK(odd_sets.capacity_bytes() == 27 * 4 * 128);
 }
 
 TEST_CASE("each SM has its own L1, a store drops what it writes, and a tile larger than the L1 is not kept") {
