@@ -5,8 +5,8 @@
 #      built with AddressSanitizer + UndefinedBehaviorSanitizer (and fuzzing coverage);
 #   2. builds the flashsim binary, the unit-test binary and the fuzzers (not the viewer);
 #   3. runs the unit tests under the sanitizers, all but the slow replay of the stored
-#      measurements (which the main suite runs), the hostile-input table included, against the
-#      sanitized binary (two processes with JOBS >= 2);
+#      measurements and four long accuracy checks of the skips (which the main suite runs), the
+#      hostile-input table included, against the sanitized binary (two processes with JOBS >= 2);
 #   4. runs every fuzzer FUZZ_SECONDS (default 12) seconds (tests/fuzz/run_fuzzers.sh).
 # Environment: JOBS (default: all cores), FUZZ_SECONDS.
 set -euo pipefail
@@ -20,24 +20,29 @@ cmake --build "$build" -j "$jobs" --target flashsim flashsim_tests fuzzers
 built=$(date +%s)
 echo "robustness: sanitizer build $((built - start)) s"
 # The replay of the stored measurements simulates every measured run (minutes under ASan): the
-# main suite covers it. Every other test case runs here, in two processes when there are two
-# cores or more: the six longest cases (the skips' accuracy checks and the lessons' commands)
-# beside all the others. On 2 cores on 2026-12-05 the four listed before the last two took 155 s
-# beside 294 s for the rest; with the two, the step's tests took 294 s instead of 350 s. A case
-# renamed out of the first list runs in the second.
+# main suite covers it. It also runs four accuracy checks of the two skips that take 28-42 s
+# each under ASan (416 CPU s for all the cases on 2026-12-06, these four 129 s of it); each skip's
+# code runs here in its other cases (the iteration skip in "causal kernels drop no iterations",
+# "the iteration skip's windows hold a loop period ...", the partial last wave's; the
+# steady-state skip in "the steady-state skip skips whole heads ...", the grouped launches';
+# sampled runs that skip in "vanilla sampled on the h100 L2 ..."). Every other test case runs
+# here, in two processes when there are two cores or more: the five longest (the lessons'
+# commands and three skip checks, 146 s on 2026-12-06) beside all the others (142 s). A case
+# renamed out of a list runs in the second process.
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-replay='*stored measurements replay*'
-long='kernels of few long CTAs drop whole periods*,few heads are skipped when each head spans many waves*'
-long+=',the steady-state skip skips whole heads*,every command of every lesson runs through*'
-long+=',kernels whose last wave is partial drop no iterations before their last CTA launches*'
-long+=',the iteration skip cuts only CTAs whose pace holds over both spans*'
+skip='*stored measurements replay*,kernels of few long CTAs drop whole periods*'
+skip+=',the iteration skip cuts only CTAs whose pace holds over both spans*'
+skip+=',set-sampled kernels whose CTAs share tiles skip only on spans*,few heads are skipped when each head spans many waves*'
+long='every command of every lesson runs through*,kernels whose last wave is partial drop no iterations before their last CTA launches*'
+long+=',the steady-state skip skips whole heads*,kernels whose CTAs share no tile skip without waiting*'
+long+=',a kernel whose slots free in the same order after a cut is cut in every wave*'
 tests=("$build/tests/flashsim_tests" --duration=false)
 if [ "$jobs" -ge 2 ]; then
   long_log=$(mktemp)
-  "${tests[@]}" --test-case="$long" >"$long_log" 2>&1 &
+  "${tests[@]}" --test-case="$long" --test-case-exclude="$skip" >"$long_log" 2>&1 &
   long_pid=$!
   rest=0
-  "${tests[@]}" --test-case-exclude="$replay,$long" || rest=$?
+  "${tests[@]}" --test-case-exclude="$skip,$long" || rest=$?
   long_status=0
   wait "$long_pid" || long_status=$?
   cat "$long_log"
@@ -47,7 +52,7 @@ if [ "$jobs" -ge 2 ]; then
     exit 1
   fi
 else
-  "${tests[@]}" --test-case-exclude="$replay"
+  "${tests[@]}" --test-case-exclude="$skip"
 fi
 tested=$(date +%s)
 echo "robustness: unit and hostile-input tests under ASan+UBSan $((tested - built)) s"
