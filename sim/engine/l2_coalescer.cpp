@@ -17,6 +17,7 @@ L2Coalescer::L2Coalescer(int64_t granule_bytes, int64_t sides, double window_cyc
 void L2Coalescer::clear() {
     std::fill(table_.begin(), table_.end(), Entry{});
     pending_.clear();
+    merged_end_ = 0;
 }
 
 // Out of line: defined in the header, GCC 12 left no prefetch instruction in MemorySystem::transfer.

@@ -39,6 +39,11 @@
 //   - coalesced(addr, bytes, side, t, to_tags) returns the bytes coalesced (all or none) and
 //     calls to_tags(addr, bytes) when the access reaches the tags; complete(done) gives the
 //     requests of the last coalesced() calls their end;
+//   - a coalesced access is answered with the data of the request it merged with, so it is back
+//     no sooner than that request (take_merged_end: the latest such end since the last call;
+//     MemorySystem::transfer holds the transfer's data until then). Until 2026-12-06 a merged
+//     access took the L2's latency from its own arrival and could be back before the data it
+//     shares had come from HBM;
 //   - the last request per starting granule and side is kept in a direct-mapped table of
 //     `entries` per side (a power of two, kCoalescerEntriesPerSide: more accesses than a TPC has
 //     in flight); a granule that lost its entry starts anew (the error is toward no coalescing);
@@ -65,6 +70,14 @@ public:
     template <class ToTags>
     uint64_t coalesced(uint64_t addr, uint64_t bytes, int64_t side, double t, const ToTags& to_tags);
     void complete(double done);
+    // When the data of the requests that the coalesced() calls since the last take_merged_end()
+    // merged with is back (0 when none merged): a merged request is answered with the first's
+    // data, not before it arrives.
+    double take_merged_end() {
+        const double e = merged_end_;
+        merged_end_ = 0;
+        return e;
+    }
     // Fetch into the host's cache the entry coalesced() will look up for addr (changes nothing).
     void prefetch(uint64_t addr, int64_t side) const;
     // Whether prefetch() pays (as L2Cache::worth_prefetching).
@@ -86,6 +99,7 @@ private:
         double end = 0;    // when its data is back
     };
     std::vector<size_t> pending_;  // entries of the requests not yet complete()d
+    double merged_end_ = 0;        // take_merged_end
     int64_t granule_bytes_, sides_;
     int shift_ = -1;  // log2 of granule_bytes_ when a power of two
     double window_;
@@ -102,7 +116,10 @@ uint64_t L2Coalescer::coalesced(uint64_t addr, uint64_t bytes, int64_t side, dou
     const uint64_t g = granule(addr);
     const size_t i = index(g, side);
     Entry& e = table_[i];
-    if (e.tag == g + 1 && t >= e.t && t < (e.end < e.t + window_ ? e.end : e.t + window_)) return bytes;
+    if (e.tag == g + 1 && t >= e.t && t < (e.end < e.t + window_ ? e.end : e.t + window_)) {
+        if (e.end < HUGE_VAL && e.end > merged_end_) merged_end_ = e.end;
+        return bytes;
+    }
     e.tag = g + 1;
     e.t = t;
     e.end = HUGE_VAL;  // in flight until complete()

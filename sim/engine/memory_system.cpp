@@ -273,6 +273,12 @@ TransferTiming MemorySystem::transfer(const Op& op, int64_t sm, double t, Counte
         r.mean_latency_cycles = hit * l1_latency + (1 - hit) * r.mean_latency_cycles;
         if (request_bytes == 0) r.latency_cycles = l1_latency;
     }
+    // Requests the coalescer merged are answered with the first request's data (kernels/micro/
+    // l2_merge: every SM receives all its sectors): they arrive when that does, if later.
+    if (lrc) {
+        const double first = lrc_->take_merged_end();
+        if (first > end + r.latency_cycles) r.latency_cycles = first - end;
+    }
     r.done_cycles = end + r.latency_cycles;
     r.hbm_read_bytes = a.hbm_read_bytes;
     hbm_in_flight(r, sm, t, hbm_bytes, round_trips, trips_from);

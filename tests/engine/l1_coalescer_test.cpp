@@ -234,3 +234,29 @@ TEST_CASE("the first wave's CTAs on the two SMs of a TPC coalesce their reads, o
         CHECK(mem.coalesced_so_far()[size_t(Tensor::K)] == k.coalesced);
     }
 }
+
+TEST_CASE("a coalesced read is back when the read it merged with is, not a trip through the L2 after its own arrival") {
+    // The coalescer answers a merged request with the first request's data (l2_coalescer.h):
+    // a K tile missing in the L2 takes HBM's latency; the other SM of the TPC asks for it a
+    // tenth of the window later and gets it when the first does, though its own request would
+    // take only the L2's latency (and L2 bandwidth: none, it does not reach the tags).
+    const GpuSpec g = load_gpu("h200");
+    REQUIRE(g.l2_coalesce_window_ns > 0);
+    REQUIRE(g.hbm_latency_cycles > g.l2_latency_cycles);
+    const Op op = k_tile_load(0, 0, 64, 64);
+    const double w = g.l2_coalesce_window_ns * 1e-9 * g.clock_hz;
+    MemorySystem mem(g, shapes_n_d(1024, 64), 1, true, g.l2_line_bytes);
+    Counters c;
+    const TransferTiming first = mem.transfer(op, 0, 0.0, c, kRouteFirstWave);
+    REQUIRE(first.hbm_read_bytes == op.bytes);
+    REQUIRE(first.latency_cycles >= g.hbm_latency_cycles);
+    const double at = 0.1 * w;
+    REQUIRE(at < first.done_cycles);  // in flight: the second merges
+    const TransferTiming second = mem.transfer(op, 1, at, c, kRouteFirstWave);
+    CHECK(c.per_tensor[size_t(Tensor::K)].l2_coalesced_bytes == op.bytes);
+    CHECK(second.done_cycles == doctest::Approx(first.done_cycles));
+    CHECK(second.done_cycles - at > g.l2_latency_cycles);
+    // After the first is back, a read of SM 1 is its own (no merge): the L2 holds the tile.
+    const TransferTiming third = mem.transfer(op, 1, first.done_cycles + 10 * w, c, kRouteFirstWave);
+    CHECK(third.latency_cycles == doctest::Approx(g.l2_latency_cycles));
+}
