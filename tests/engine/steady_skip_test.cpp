@@ -372,7 +372,8 @@ TEST_CASE("the iteration skip waits while one tensor's dirty bytes grow over its
     // The extrapolation charges each tensor's dirty growth as written back (the steady state's
     // rule); the exact run keeps it dirty. Guarded on the whole L2 alone, the kernel dropped 5681
     // iterations and came out 0.99% high in HBM writes (the accumulator 1.5%).
-    const auto [f, e] = backward_fast_and_exact(SkipCase{Algorithm::fa2, 1, 11683, 128, "h100", 7});
+    const auto runs = backward_fast_and_exact(SkipCase{Algorithm::fa2, 1, 11683, 128, "h100", 7});
+    const RunResult &f = runs.first, &e = runs.second;  // references, not bindings: INFO captures them
     REQUIRE(f.timing.l2_set_sampling == 1);
     const size_t dq = size_t(Tensor::dQacc);
     INFO("dQ accumulator written back: fast " << f.counts.per_tensor[dq].hbm_write_bytes << ", exact " << e.counts.per_tensor[dq].hbm_write_bytes);
