@@ -200,16 +200,15 @@ void KernelRun::iteration_checkpoint(double t) {
     // within 0.003% of the time it has when the cut waits for the last launch, at a fifth of the
     // CPU time).
     const bool held = s_.occ.ctas_per_sm > 1 && next_cta_ < k_.cta_count() && k_.cta_count() % s_.slots != 0;
-    // Nor may the L2's dirty bytes grow over those spans by more than kSkipTolerance of the
-    // bytes written back: the L2 then still has room for what the CTAs write once (FA1's
-    // backward: dK_j and dV_j every outer loop), the exact run keeps it dirty to the end, and
-    // the extrapolation would charge it as written back (FA1's forward + backward at N = 6917,
-    // 11 heads on the rtx4090: 16% high in HBM writes). The whole L2's and each tensor's (the
-    // extrapolation is per tensor): FA2's backward at N = 11683, 7 heads on the h100 grew its
-    // dQ accumulator's dirty bytes by 2.0 MB a span, about what it wrote back, while dK and dV
-    // shrank by more, and skipped 5681 iterations 0.99% high in HBM writes.
-    const double dirty_growth = e.dirty_bytes() - v.dirty_bytes();
-    if (dirty_growth > kSkipTolerance * (e.writeback_bytes() - v.writeback_bytes())) return;
+    // Nor may any tensor's dirty bytes in the L2 grow over those spans by more than
+    // kSkipTolerance of its bytes written back: the L2 then still has room for what the CTAs
+    // write once (FA1's backward: dK_j and dV_j every outer loop), the exact run keeps it dirty
+    // to the end, and the extrapolation, per tensor, would charge it as written back (FA1's
+    // forward + backward at N = 6917, 11 heads on the rtx4090: 16% high in HBM writes). Per
+    // tensor, not the whole L2's (which the per-tensor bound implies): FA2's backward at
+    // N = 11683, 7 heads on the h100 grew its dQ accumulator's dirty bytes by 2.0 MB a span,
+    // about what it wrote back, while dK and dV shrank by more, and with the whole L2's bound
+    // alone skipped 5681 iterations 0.99% high in HBM writes.
     for (size_t i = 0; i < kTensorCount; ++i)
         if (double(e.dirty[i]) - double(v.dirty[i]) > kSkipTolerance * (double(e.writebacks[i]) - double(v.writebacks[i]))) return;
     // The windows extrapolated: those two spans and the windows before them within kSkipStretch

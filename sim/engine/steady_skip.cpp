@@ -36,12 +36,6 @@ double SkipMark::writeback_bytes() const {
     return b;
 }
 
-double SkipMark::dirty_bytes() const {
-    double b = 0;
-    for (uint64_t d : dirty) b += double(d);
-    return b;
-}
-
 bool steady(const std::vector<SkipMark>& marks, size_t m, size_t L) {
     const SkipMark &a = marks[m - 2 * L], &b = marks[m - L], &e = marks[m];
     const SpanRates before = rates(a, b), last = rates(b, e);

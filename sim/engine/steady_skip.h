@@ -114,7 +114,6 @@ struct SkipMark {
     std::array<uint64_t, kTensorCount> coalesced{};  // MemorySystem::coalesced_so_far
     double hbm_read_bytes() const;
     double writeback_bytes() const;
-    double dirty_bytes() const;
 };
 
 // Whether the span of L windows before mark m and the span before it took the same cycles, HBM
