@@ -27,12 +27,38 @@ struct LogAxes {
 
 bool overlaps(const Rect& a, const Rect& b) { return a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1; }
 
+// Whether the segment a-b passes through r (Liang-Barsky clipping of the segment to the rectangle).
+bool crosses(const Rect& r, ImVec2 a, ImVec2 b) {
+    float t0 = 0, t1 = 1;
+    const float dx = b.x - a.x, dy = b.y - a.y;
+    const float p[4] = {-dx, dx, -dy, dy}, q[4] = {a.x - r.x0, r.x1 - a.x, a.y - r.y0, r.y1 - a.y};
+    for (int i = 0; i < 4; ++i) {
+        if (p[i] == 0) {
+            if (q[i] < 0) return false;
+            continue;
+        }
+        const float t = q[i] / p[i];
+        if (p[i] < 0) t0 = std::max(t0, t);
+        else t1 = std::min(t1, t);
+        if (t0 > t1) return false;
+    }
+    return true;
+}
+
 // Labels placed so far in one chart: a new one tries a few spots near its anchor and takes the
-// first that clears them and stays inside the plot area.
+// first that clears them and the chart's lines and stays inside the plot area.
 struct LabelPlacer {
     Rect area;
     std::vector<Rect> taken;
+    std::vector<std::pair<ImVec2, ImVec2>> lines;  // segments a label must not sit on
     // `below_first`: try the spots under the anchor first (for a label on a line, such as the roof).
+    // `variants`, longest first: the first that has a free spot is drawn (a short form for a
+    // small chart, a projector's).
+    bool place(ImDrawList* dl, ImVec2 anchor, ImU32 color, std::initializer_list<std::string> variants, float s, bool below_first = false) {
+        for (const std::string& text : variants)
+            if (place(dl, anchor, color, text, s, below_first)) return true;
+        return false;
+    }
     bool place(ImDrawList* dl, ImVec2 anchor, ImU32 color, const std::string& text, float s, bool below_first = false) {
         const ImVec2 sz = ImGui::CalcTextSize(text.c_str());
         const float d = 10 * s;
@@ -45,6 +71,7 @@ struct LabelPlacer {
             const Rect r{p.x, p.y, p.x + sz.x, p.y + sz.y};
             if (r.x0 < area.x0 || r.x1 > area.x1 || r.y0 < area.y0 || r.y1 > area.y1) continue;
             if (std::any_of(taken.begin(), taken.end(), [&](const Rect& t) { return overlaps(t, r); })) continue;
+            if (std::any_of(lines.begin(), lines.end(), [&](const auto& l) { return crosses(r, l.first, l.second); })) continue;
             taken.push_back(r);
             ui::draw_text(dl, p, color, text, area);
             return true;
@@ -57,7 +84,11 @@ LogAxes chart_frame(ImDrawList* dl, Rect box, const char* title, const char* xla
                     double y_hi, float s, std::string (*yfmt)(double), bool pow2_x) {
     const float L = ImGui::GetTextLineHeight();
     dl->AddRectFilled(ImVec2(box.x0, box.y0), ImVec2(box.x1, box.y1), rgba(30, 32, 40));
-    ui::draw_text(dl, ImVec2(box.x0 + 8 * s, box.y0 + 4 * s), kText, title, {box.x0, box.y0, box.x1 - 4 * s, box.y1});
+    // A title too wide for a small chart (a projector's 1024 x 768) keeps its part before the colon,
+    // the axes' labels saying the rest, rather than being cut mid-word.
+    const std::string full = title;
+    ui::draw_text_fit(dl, ImVec2(box.x0 + 8 * s, box.y0 + 4 * s), kText, {full, full.substr(0, full.find(':'))},
+                      {box.x0, box.y0, box.x1 - 4 * s, box.y1});
     // Room on the left for the widest y label.
     std::vector<double> yt = log_ticks(y_lo, y_hi, std::max(2, int((box.y1 - box.y0 - 2 * L) / (2.2f * L))));
     float ylab_w = 0;
@@ -117,7 +148,9 @@ void sweep_chart(ImDrawList* dl, Rect box, const char* title, const char* xlabel
         dl->AddCircleFilled(p, 4 * s, c);
         if (i > 0) dl->AddLine(ImVec2(ax.x(xy[i - 1].first), ax.y(xy[i - 1].second)), p, c, 2 * s);
     }
-    LabelPlacer labels{ax.r, {}};
+    LabelPlacer labels{ax.r, {}, {}};
+    for (size_t i = 1; i < xy.size(); ++i)
+        labels.lines.push_back({ImVec2(ax.x(xy[i - 1].first), ax.y(xy[i - 1].second)), ImVec2(ax.x(xy[i].first), ax.y(xy[i].second))});
     for (const auto& [x, y] : xy)
         if (int64_t(x) == current_x) {
             const ImVec2 p(ax.x(x), ax.y(y));
@@ -136,11 +169,12 @@ void roofline(ImDrawList* dl, Rect box, const AppState& app, float s) {
     const double ridge = peak / bw;
     dl->AddLine(ImVec2(ax.x(0.25), ax.y(0.25 * bw)), ImVec2(ax.x(ridge), ax.y(peak)), kText, 2 * s);
     dl->AddLine(ImVec2(ax.x(ridge), ax.y(peak)), ImVec2(ax.x(8192), ax.y(peak)), kText, 2 * s);
-    LabelPlacer labels{ax.r, {}};
+    LabelPlacer labels{ax.r, {}, {{ImVec2(ax.x(0.25), ax.y(0.25 * bw)), ImVec2(ax.x(ridge), ax.y(peak))},
+                                  {ImVec2(ax.x(ridge), ax.y(peak)), ImVec2(ax.x(8192), ax.y(peak))}}};
     struct Pt {
         ImVec2 p;
         Rgba c;
-        std::string label;
+        std::string label, brief;  // the brief one where the label finds no room
     };
     std::vector<Pt> pts;
     auto point = [&](const Side& sd, const char* name, Rgba c) {
@@ -152,17 +186,18 @@ void roofline(ImDrawList* dl, Rect box, const AppState& app, float s) {
         const ImVec2 p(ax.x(ai), ax.y(std::max(perf, peak / 2e4)));
         if (timed) dl->AddCircleFilled(p, 7 * s, c);
         else dl->AddCircle(p, 7 * s, c, 0, 2.5f * s);
-        char lbl[160];
+        char lbl[160], brief[64];
         std::snprintf(lbl, sizeof lbl, "%s %s: %.1f FLOP/B%s", name, to_string(x.schedule.algo), x.arithmetic_intensity(),
                       timed ? "" : " (no timing: on the roof)");
-        pts.push_back({p, c, lbl});
+        std::snprintf(brief, sizeof brief, "%s %s", name, to_string(x.schedule.algo));
+        pts.push_back({p, c, lbl, brief});
         // Keep the point itself clear of labels.
         labels.taken.push_back({p.x - 8 * s, p.y - 8 * s, p.x + 8 * s, p.y + 8 * s});
     };
     point(a, "A", kLoadHighlight);
     if (app.view == View::plots && app.b.has_outcome) point(app.b, "B", tensor_color(Tensor::P));
-    for (const auto& p : pts) labels.place(dl, p.p, p.c, p.label, s);
-    labels.place(dl, ImVec2(ax.x(ridge), ax.y(peak)), kDimText, "ridge " + fmt_count(ridge) + " FLOP/B", s, true);
+    for (const auto& p : pts) labels.place(dl, p.p, p.c, {p.label, p.brief, p.brief.substr(0, 1)}, s);
+    labels.place(dl, ImVec2(ax.x(ridge), ax.y(peak)), kDimText, {"ridge " + fmt_count(ridge) + " FLOP/B", "ridge"}, s, true);
 }
 
 }  // namespace

@@ -193,4 +193,27 @@ TEST_CASE("the compare view on a 1280x720 projector: short labels where the boxe
     CHECK(elided(hidden) == 0);
 }
 
+TEST_CASE("the plots view on a 1024x768 projector: titles whole or in short, both roofline points and the ridge labelled") {
+    // The quarter charts are narrow at this size: the roofline's title keeps its part before the
+    // colon and the points' labels their short form rather than being cut to "..." or left out.
+    const auto dir = vizt::temp_dir("layout_plots_projector");
+    const vizt::RunOut r = vizt::run_viewer("--algo fa2 --N 1024 --gpu h200 --steps 19 --shots '" + (dir / "shots").string() +
+                                                "' --sizes 1024x768 --views plots --modes projector --no-png",
+                                            true, dir, "1024x768");
+    REQUIRE_MESSAGE(r.code == 0, r.err);
+    const json f = frame_of(dir / "shots", "plots", true, "1024x768");
+    const auto problems = vizt::layout_problems(f);
+    for (size_t i = 0; i < problems.size() && i < 5; ++i) MESSAGE(problems[i]);
+    CHECK(problems.empty());
+    for (const auto& t : f["texts"]) {
+        CAPTURE(t["text"].get<std::string>());
+        CHECK_FALSE(t["elided"].get<bool>());
+    }
+    CHECK(has_text(f, "Roofline"));
+    CHECK(has_text(f, "A fa2"));
+    CHECK(has_text(f, "B vanilla"));
+    CHECK(has_text(f, "ridge"));
+    CHECK(has_text(f, "current: "));
+}
+
 }  // TEST_SUITE
