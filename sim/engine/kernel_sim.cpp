@@ -134,6 +134,11 @@ KernelSimStats KernelRun::run() {
     for (double r : last_retire_) s_.tail_idle_slot_cycles += s_.cycles - r;
     s_.cycles += skipped_cycles_;
     bound_by_issue_queueing(resident, total);
+    // The first CTAs go one to an SM (round-robin): with fewer CTAs than SMs the others idle the
+    // whole kernel, their slots with them. (An SM that holds fewer CTAs than its slots is not idle:
+    // its slots are not counted.)
+    s_.idle_sms = std::max<int64_t>(0, g_.sm_count - total);
+    s_.tail_idle_slot_cycles += double(s_.idle_sms * s_.occ.ctas_per_sm) * s_.cycles;
     for (const SmPipes& p : pipes_) s_.tensor_busy_cycles += p.tensor.busy_cycles;
     s_.tensor_busy_cycles += skipped_tensor_busy_;
     return s_;

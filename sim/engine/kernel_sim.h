@@ -88,7 +88,9 @@ struct KernelSimStats {
     Occupancy occ;
     int64_t slots = 0;
     double waves = 0;
-    double tail_idle_slot_cycles = 0;    // slot time idle after the slot's last CTA, to kernel end
+    double tail_idle_slot_cycles = 0;    // slot time idle after the slot's last CTA, to kernel end (and
+                                         // the slots of SMs no CTA reached, the whole kernel)
+    int64_t idle_sms = 0;                // SMs no CTA reached: fewer CTAs than SMs (FA1's one CTA a head)
     double stall_latency_cycles = 0;     // CTA waiting for loads: the latency part
     double stall_transfer_cycles = 0;    // CTA waiting for loads: the bytes / bandwidth-share part
     double compute_exposed_cycles = 0;   // compute with no load of the CTA in flight

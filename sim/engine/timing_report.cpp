@@ -2,7 +2,8 @@
 //
 // The breakdown sums to the simulated seconds:
 //   peak_<resource>       the busiest resource's time at its peak rate (the roofline bound)
-//   wave_quantization     SM slots idle at the end of each kernel (the last, partial wave)
+//   wave_quantization     SM slots idle at the end of each kernel (the last, partial wave), and
+//                         the slots of SMs no CTA reaches (fewer CTAs than SMs: one partial wave)
 //   cta_launch            SM slots waiting for their SM to start the next CTA (cta_launch_ns)
 //   latency, contention, compute_not_overlapped
 //                         the rest, shared in proportion to what CTAs spent waiting for the
@@ -153,6 +154,12 @@ void fill_timing_report(RunResult& r, const std::vector<KernelSimStats>& stats, 
         std::string why = worst;
         std::replace(why.begin(), why.end(), '_', ' ');
         tm.bottleneck += "; largest loss: " + why + " (" + pct(worst_s / T) + ")";
+        if (worst == "wave_quantization" && longest < stats.size() && stats[longest].idle_sms > 0) {
+            // Too few CTAs to fill the GPU (FA1: one CTA a head; FA2 splits the queries, FA2 paper 3.2).
+            const KernelSimStats& s = stats[longest];
+            tm.bottleneck += ": " + std::to_string(g.sm_count - s.idle_sms) + " CTA(s) for " + std::to_string(g.sm_count) + " SMs, " +
+                             std::to_string(s.idle_sms) + " SMs idle";
+        }
         if (worst == "latency") {
             // Loads element by element: what the resident CTAs keep in flight (Little's law).
             if (longest < stats.size() && stats[longest].bytes_in_flight_per_sm > 0) {

@@ -133,6 +133,23 @@ TEST_CASE("one CTA more than the GPU's slots takes two waves") {
     CHECK(r.timing.breakdown_seconds.at("wave_quantization") > 0.4 * r.timing.seconds);
 }
 
+TEST_CASE("with fewer CTAs than SMs the SMs no CTA reaches idle the whole kernel: wave quantization, named in the bottleneck line") {
+    const GpuSpec g = preset("teaching");  // 8 SMs, 1 CTA per SM
+    const int64_t ctas = 2;
+    HandTrace h = hand_trace(ctas, {matmul(1 << 20, 0)});
+    const RunResult r = time_trace(h.trace, g);
+    // Each busy SM runs its CTA alone: the kernel takes one CTA's time, and the other SMs' share of
+    // it is lost to the partial wave.
+    const double idle = double(g.sm_count - ctas) / double(g.sm_count);
+    CHECK(r.timing.breakdown_seconds.at("wave_quantization") == doctest::Approx(idle * r.timing.seconds).epsilon(1e-6));
+    CHECK(r.timing.bottleneck.find("largest loss: wave quantization") != std::string::npos);
+    CHECK(r.timing.bottleneck.find(std::to_string(ctas) + " CTA(s) for " + std::to_string(g.sm_count) + " SMs, " +
+                                   std::to_string(g.sm_count - ctas) + " SMs idle") != std::string::npos);
+    // A full wave leaves no SM idle.
+    HandTrace full = hand_trace(g.sm_count, {matmul(1 << 20, 0)});
+    CHECK(time_trace(full.trace, g).timing.bottleneck.find("SMs idle") == std::string::npos);
+}
+
 TEST_CASE("occupancy is limited by SRAM, warps and max CTAs per SM") {
     const GpuSpec g = preset("h100");
     HandTrace h = hand_trace(1, {matmul(1, 0)}, g.sram_bytes_per_sm / 3);
