@@ -399,8 +399,10 @@ void KernelRun::compute(uint32_t slot, double t) {
             const Op& op = it.compute[j];
             const double e = run_op(p, op, dep, 1.0, carries_step(j));
             record(c, op, dep, e);
+            if (op.kind == OpKind::vector) s_.compute_vector_cycles += e - dep;
             dep = e;
         }
+        s_.compute_cycles += dep - t;
         end = gate = dep;
     } else {
         // Two consumer warpgroups, half the rows each; op j waits for op j - 1 of this

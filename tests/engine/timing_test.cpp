@@ -150,6 +150,22 @@ TEST_CASE("with fewer CTAs than SMs the SMs no CTA reaches idle the whole kernel
     CHECK(time_trace(full.trace, g).timing.bottleneck.find("SMs idle") == std::string::npos);
 }
 
+TEST_CASE("without ping-pong a warp's element-wise work issues between its matmuls: the bottleneck line gives its share of the compute") {
+    const GpuSpec g = preset("teaching");
+    const double mm = tensor_per_sm_cycle(g, Dtype::fp16), vec = g.vector_flops_per_s / double(g.sm_count) / g.clock_hz;
+    const double matmul_cycles = double(1 << 20) / mm;
+    Op softmax;
+    softmax.kind = OpKind::vector;
+    softmax.flops = uint64_t(std::llround(2.0 / 3.0 * matmul_cycles * vec));  // 2/3 of the matmul's time: 40% of the compute
+    HandTrace h = hand_trace(g.sm_count, {matmul(1 << 20, 0), softmax});      // one full wave, no loads
+    const RunResult r = time_trace(h.trace, g);
+    const double share = (double(softmax.flops) / vec) / (matmul_cycles + double(softmax.flops) / vec);
+    REQUIRE(share == doctest::Approx(0.4).epsilon(1e-3));
+    CHECK(r.timing.breakdown_seconds.at("compute_not_overlapped") > r.timing.breakdown_seconds.at("wave_quantization"));
+    CHECK(r.timing.bottleneck.find("largest loss: compute not overlapped") != std::string::npos);
+    CHECK(r.timing.bottleneck.find("element-wise (softmax) work is 40% of the CTAs' compute, issued between the matmuls") != std::string::npos);
+}
+
 TEST_CASE("occupancy is limited by SRAM, warps and max CTAs per SM") {
     const GpuSpec g = preset("h100");
     HandTrace h = hand_trace(1, {matmul(1, 0)}, g.sram_bytes_per_sm / 3);
