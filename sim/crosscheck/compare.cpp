@@ -205,6 +205,39 @@ std::string ShapeThroughput::label() const {
            (causal ? " c" : "") + (pass == "bwd" ? " bwd" : "");
 }
 
+std::optional<double> ShapeThroughput::torch_rel_err() const {
+    if (!torch_ms || !sim_torch_tiles_ms || !(*torch_ms > 0)) return std::nullopt;
+    return (*sim_torch_tiles_ms - *torch_ms) / *torch_ms;
+}
+
+void add_torch_check(std::vector<ShapeThroughput>& ts, const std::vector<Comparison>& cs) {
+    for (auto& t : ts) {
+        if (!t.torch_ms) continue;
+        const int64_t v = t.pass == "bwd" ? kTorchTilesBackward : kTorchTilesForward;
+        for (const auto& c : cs) {
+            const MeasuredRun& r = c.run;
+            const std::string pass = r.pass == "bwd" ? "bwd" : "fwd";
+            if (r.version != v || r.B != t.B || r.H != t.H || r.N != t.N || r.d != t.d || r.causal != t.causal ||
+                r.dtype != t.dtype || pass != t.pass || !c.sim_timing)
+                continue;
+            if (const auto& sim = c.at(Metric::time_events).simulated) t.sim_torch_tiles_ms = *sim * 1e3;
+        }
+    }
+}
+
+void torch_errors(const std::vector<ShapeThroughput>& ts, const std::string& pass, const std::string& prefix,
+                  std::vector<std::pair<double, std::string>>& errs) {
+    for (const auto& t : ts)
+        if (auto e = t.torch_rel_err(); e && t.pass == pass) errs.push_back({std::fabs(*e), prefix + "torch " + t.label()});
+}
+
+std::optional<MetricSummary> summarize_torch(std::vector<std::pair<double, std::string>> errs, const std::string& pass) {
+    if (errs.empty()) return std::nullopt;
+    std::sort(errs.begin(), errs.end());
+    return MetricSummary{Metric::time_events, pass == "bwd" ? "torch bwd" : "torch", int64_t(errs.size()),
+                         sorted_median(errs, [](const auto& e) { return e.first; }), errs.back().first, errs.back().second};
+}
+
 std::vector<ShapeThroughput> throughput_by_shape(const MeasurementFile& f) {
     std::vector<ShapeThroughput> out;
     // a run's pass: schema 1 files record none, and every one of their versions is a forward

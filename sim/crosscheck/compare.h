@@ -140,9 +140,28 @@ struct ShapeThroughput {
     std::string pass = "fwd";              // fwd | bwd
     std::map<int64_t, double> version_ms;  // version -> time_ms_median
     std::optional<double> torch_ms, v5_over_torch, bwd_over_torch, flash_over_vanilla;
+    // PyTorch's flash kernel as a held-out check of the timing: the simulated time (ms) of the
+    // version that runs its tiles (kTorchTilesForward, kTorchTilesBackward) at this shape, against
+    // torch_ms; set by add_torch_check().
+    std::optional<double> sim_torch_tiles_ms;
+    std::optional<double> torch_rel_err() const;  // (sim - torch) / torch
     std::string label() const;  // "B16 H16 N1024 d64 c", " bwd" appended for the backward
 };
 std::vector<ShapeThroughput> throughput_by_shape(const MeasurementFile& f);
+
+// The versions of kernels/ that run the tiles of PyTorch's flash kernels (kernels/README.md): v5,
+// PyTorch's FA2 forward's 128 x 128 (d = 64) and 128 x 64 (d = 128), 4 warps; v7, its flash
+// backward's kBlockM x kBlockN. PyTorch's times are never used to choose a parameter: they are
+// held out, and the simulator's time of these versions' configurations is reported against them.
+inline constexpr int64_t kTorchTilesForward = 5, kTorchTilesBackward = 7;
+// Sets each shape's sim_torch_tiles_ms from the comparison of that version at the shape.
+void add_torch_check(std::vector<ShapeThroughput>& ts, const std::vector<Comparison>& cs);
+// The held-out rows of the summary: metric time_events, group "torch" (forward shapes) and
+// "torch bwd", over the shapes of `pass` with both times (their labels prefixed with `prefix`,
+// appended to `errs`: |err|, label); none when empty.
+void torch_errors(const std::vector<ShapeThroughput>& ts, const std::string& pass, const std::string& prefix,
+                  std::vector<std::pair<double, std::string>>& errs);
+std::optional<MetricSummary> summarize_torch(std::vector<std::pair<double, std::string>> errs, const std::string& pass);
 
 // The kernels' dumped O against the simulator's functional output for the same shape and seed.
 struct OutputCheck {

@@ -116,6 +116,8 @@ nlohmann::json to_json(const CrosscheckReport& r) {
                                    {"pass", t.pass},
                                    {"time_ms_median", v},
                                    {"torch_ms", opt(t.torch_ms)},
+                                   {"sim_torch_tiles_ms", opt(t.sim_torch_tiles_ms)},
+                                   {"torch_rel_err", opt(t.torch_rel_err())},
                                    {"v5_over_torch", opt(t.v5_over_torch)},
                                    {"bwd_over_torch", opt(t.bwd_over_torch)},
                                    {"flash_over_vanilla", opt(t.flash_over_vanilla)}});

@@ -299,9 +299,9 @@ void wide_table(std::ostringstream& o, const std::vector<Comparison>& cs) {
 
 std::string format_summary(const std::vector<MetricSummary>& s) {
     std::ostringstream o;
-    o << "metric         group  runs  median    worst  worst run\n";
+    o << "metric         group      runs  median    worst  worst run\n";
     for (const auto& m : s)
-        o << pad(metric_name(m.metric), 14, false) << " " << pad(m.group, 5, false) << pad(std::to_string(m.runs), 6)
+        o << pad(metric_name(m.metric), 14, false) << " " << pad(m.group, 9, false) << pad(std::to_string(m.runs), 6)
           << pad(abs_pct(m.median_abs_rel_err), 8) << pad(abs_pct(m.worst_abs_rel_err), 9) << "  " << m.worst_label << "\n";
     return o.str();
 }
@@ -331,6 +331,18 @@ void throughput_table(std::ostringstream& o, const std::vector<ShapeThroughput>&
           << (bwd ? pad(t.bwd_over_torch ? fmt("%.2fx", *t.bwd_over_torch) : "-", 10) : "")
           << pad(t.flash_over_vanilla ? fmt("%.1fx", *t.flash_over_vanilla) : "-", 14) << "\n";
     }
+    // PyTorch's flash kernels, held out: the simulator on their tiles against their time.
+    bool held_out = false;
+    for (const auto& t : ts) held_out |= t.torch_rel_err().has_value();
+    if (!held_out) return;
+    o << "\nPyTorch's flash kernels, held out (no parameter comes from their times): the simulator on their\n"
+      << "tiles (v" << kTorchTilesForward << "'s configuration forward, v" << kTorchTilesBackward
+      << "'s backward) against torch's CUDA-event median, ms\n"
+      << pad("shape", w, false) << pad("torch", 8) << pad("sim", 8) << pad("err", 8) << "\n";
+    for (const auto& t : ts)
+        if (const auto e = t.torch_rel_err())
+            o << pad(t.label(), w, false) << pad(num(t.torch_ms), 8) << pad(num(t.sim_torch_tiles_ms), 8) << pad(format_rel_err(e), 8)
+              << "\n";
 }
 
 void header_lines(std::ostringstream& o, const CrosscheckReport& r) {
@@ -391,6 +403,12 @@ CrosscheckReport build_report(const MeasurementFile& f, const GpuSpec& g, std::v
     CrosscheckReport r = build_report(f.origin, std::move(cs), g);
     r.file = &f;
     r.throughput = throughput_by_shape(f);
+    add_torch_check(r.throughput, r.comparisons);
+    for (const char* pass : {"fwd", "bwd"}) {
+        std::vector<std::pair<double, std::string>> torch;
+        torch_errors(r.throughput, pass, "", torch);
+        if (auto t = summarize_torch(std::move(torch), pass)) r.summary.push_back(*t);
+    }
     r.outputs = check_outputs(f, g);
     r.caveats = caveats(&f, g, r.comparisons);
     return r;

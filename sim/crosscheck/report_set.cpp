@@ -23,7 +23,14 @@ std::vector<MetricSummary> combined_summary(const std::vector<CrosscheckReport>&
             c.label = std::filesystem::path(r.source).filename().string() + ": " + c.label;
             all.push_back(std::move(c));
         }
-    return summarize(all);
+    std::vector<MetricSummary> out = summarize(all);
+    // PyTorch's kernels, held out: one row over every file's shapes.
+    for (const char* pass : {"fwd", "bwd"}) {
+        std::vector<std::pair<double, std::string>> torch;
+        for (const auto& r : rs) torch_errors(r.throughput, pass, std::filesystem::path(r.source).filename().string() + ": ", torch);
+        if (auto t = summarize_torch(std::move(torch), pass)) out.push_back(*t);
+    }
+    return out;
 }
 
 std::string format_combined_summary(const std::vector<CrosscheckReport>& rs) {

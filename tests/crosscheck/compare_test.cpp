@@ -589,6 +589,57 @@ TEST_CASE("a backward run maps to the simulator's backward with its own blocks, 
     CHECK(ts[1].version_ms.at(7) == 3.0);
 }
 
+TEST_CASE("PyTorch's flash kernels are a held-out check: the simulated time of the version on their tiles against torch's") {
+    // One shape forward and backward, each with torch's time, and the simulated times of v5 (the
+    // forward on PyTorch's tiles), v6 (not) and v7 (the backward on them).
+    MeasurementFile f;
+    MeasuredRun fwd = run_of(kTorchTilesForward, "fa2"), other = run_of(6, "fa3"), bwd = run_of(kTorchTilesBackward, "fa2");
+    bwd.pass = "bwd";
+    fwd.time_ms_median = 1.0, other.time_ms_median = 0.8, bwd.time_ms_median = 3.0;
+    f.runs = {fwd, other, bwd};
+    ReferenceRun tf, tb;
+    for (ReferenceRun* t : {&tf, &tb})
+        t->B = fwd.B, t->H = fwd.H, t->N = fwd.N, t->d = fwd.d, t->causal = fwd.causal, t->dtype = fwd.dtype;
+    tf.time_ms_median = 1.25;
+    tb.pass = "bwd";
+    tb.time_ms_median = 2.5;
+    f.reference = {tf, tb};
+    auto simulated = [](const MeasuredRun& r, double seconds) {
+        Comparison c;
+        c.run = r;
+        c.sim_timing = true;
+        c.metrics[size_t(Metric::time_events)] = {*r.time_ms_median * 1e-3, seconds};
+        return c;
+    };
+    const std::vector<Comparison> cs = {simulated(fwd, 1.0e-3), simulated(other, 0.5e-3), simulated(bwd, 2.0e-3)};
+    std::vector<ShapeThroughput> ts = throughput_by_shape(f);
+    add_torch_check(ts, cs);
+    REQUIRE(ts.size() == 2);
+    REQUIRE(ts[0].pass == "fwd");
+    CHECK(*ts[0].sim_torch_tiles_ms == doctest::Approx(1.0));  // v5's, not v6's
+    CHECK(*ts[0].torch_rel_err() == doctest::Approx((1.0 - 1.25) / 1.25));
+    CHECK(*ts[1].sim_torch_tiles_ms == doctest::Approx(2.0));
+    CHECK(*ts[1].torch_rel_err() == doctest::Approx((2.0 - 2.5) / 2.5));
+    for (const char* pass : {"fwd", "bwd"}) {
+        std::vector<std::pair<double, std::string>> errs;
+        torch_errors(ts, pass, "f: ", errs);
+        const auto s = summarize_torch(errs, pass);
+        REQUIRE(s.has_value());
+        CHECK(s->group == (std::string(pass) == "fwd" ? "torch" : "torch bwd"));
+        CHECK(s->metric == Metric::time_events);
+        CHECK(s->runs == 1);
+        CHECK(s->median_abs_rel_err == doctest::Approx(0.2));
+        CHECK(s->worst_label.rfind("f: torch ", 0) == 0);
+    }
+    // Without a simulated time of the version on PyTorch's tiles there is no check.
+    std::vector<ShapeThroughput> none = throughput_by_shape(f);
+    add_torch_check(none, {simulated(other, 0.5e-3)});
+    CHECK_FALSE(none[0].torch_rel_err().has_value());
+    std::vector<std::pair<double, std::string>> errs;
+    torch_errors(none, "fwd", "", errs);
+    CHECK_FALSE(summarize_torch(errs, "fwd").has_value());
+}
+
 TEST_CASE("a memset between the kernels (FA2 backward's dQacc zeroing) is in no profiled sum, but in the events' time") {
     MeasuredRun r = run_of(7, "fa2");
     r.pass = "bwd";
