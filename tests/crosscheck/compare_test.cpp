@@ -38,6 +38,17 @@ Comparison with_error(const std::string& label, int64_t version, Metric m, doubl
     return c;
 }
 
+// PyTorch's flash forward and backward timed at `shape`'s shape.
+std::vector<ReferenceRun> torch_references(const MeasuredRun& shape, double fwd_ms, double bwd_ms) {
+    ReferenceRun tf, tb;
+    for (ReferenceRun* t : {&tf, &tb})
+        t->B = shape.B, t->H = shape.H, t->N = shape.N, t->d = shape.d, t->causal = shape.causal, t->dtype = shape.dtype;
+    tf.time_ms_median = fwd_ms;
+    tb.pass = "bwd";
+    tb.time_ms_median = bwd_ms;
+    return {tf, tb};
+}
+
 }  // namespace
 
 TEST_CASE("a cuBLAS kernel's name gives its tile, and the GEMM kernels' names give vanilla's tiles kernel by kernel") {
@@ -569,13 +580,7 @@ TEST_CASE("a backward run maps to the simulator's backward with its own blocks, 
     MeasuredRun fwd = run_of(5, "fa2");
     fwd.time_ms_median = 1.0;
     f.runs = {fwd, bwd};
-    ReferenceRun tf, tb;
-    for (ReferenceRun* t : {&tf, &tb})
-        t->B = fwd.B, t->H = fwd.H, t->N = fwd.N, t->d = fwd.d, t->causal = fwd.causal, t->dtype = fwd.dtype;
-    tf.time_ms_median = 1.1;
-    tb.pass = "bwd";
-    tb.time_ms_median = 2.4;
-    f.reference = {tf, tb};
+    f.reference = torch_references(fwd, 1.1, 2.4);
     const std::vector<ShapeThroughput> ts = throughput_by_shape(f);
     REQUIRE(ts.size() == 2);
     CHECK(ts[0].pass == "fwd");  // forward shapes first
@@ -597,13 +602,7 @@ TEST_CASE("PyTorch's flash kernels are a held-out check: the simulated time of t
     bwd.pass = "bwd";
     fwd.time_ms_median = 1.0, other.time_ms_median = 0.8, bwd.time_ms_median = 3.0;
     f.runs = {fwd, other, bwd};
-    ReferenceRun tf, tb;
-    for (ReferenceRun* t : {&tf, &tb})
-        t->B = fwd.B, t->H = fwd.H, t->N = fwd.N, t->d = fwd.d, t->causal = fwd.causal, t->dtype = fwd.dtype;
-    tf.time_ms_median = 1.25;
-    tb.pass = "bwd";
-    tb.time_ms_median = 2.5;
-    f.reference = {tf, tb};
+    f.reference = torch_references(fwd, 1.25, 2.5);
     auto simulated = [](const MeasuredRun& r, double seconds) {
         Comparison c;
         c.run = r;
