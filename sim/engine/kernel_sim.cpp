@@ -400,6 +400,7 @@ void KernelRun::compute(uint32_t slot, double t) {
             const double e = run_op(p, op, dep, 1.0, carries_step(j));
             record(c, op, dep, e);
             if (op.kind == OpKind::vector) s_.compute_vector_cycles += e - dep;
+            if (op.kind == OpKind::matmul) s_.compute_matmul_cycles += e - dep;
             dep = e;
         }
         s_.compute_cycles += dep - t;

@@ -94,9 +94,10 @@ struct KernelSimStats {
     double stall_latency_cycles = 0;     // CTA waiting for loads: the latency part
     double stall_transfer_cycles = 0;    // CTA waiting for loads: the bytes / bandwidth-share part
     double compute_exposed_cycles = 0;   // compute with no load of the CTA in flight
-    // One warpgroup's compute (every engine but FA3's ping-pong), summed over CTAs: all of it, and
-    // its element-wise ops (softmax, rescaling), which issue in series with the MMAs.
+    // One warpgroup's compute (every engine but FA3's ping-pong), summed over CTAs: all of it, its
+    // matmuls, and its element-wise ops (softmax, rescaling), which issue in series with them.
     double compute_cycles = 0;
+    double compute_matmul_cycles = 0;
     double compute_vector_cycles = 0;
     double prefetch_hidden_cycles = 0;   // load time overlapped with the CTA's own compute
     double cta_lifetime_cycles = 0;      // sum of CTA lifetimes

@@ -160,7 +160,7 @@ void fill_timing_report(RunResult& r, const std::vector<KernelSimStats>& stats, 
             tm.bottleneck += ": " + std::to_string(g.sm_count - s.idle_sms) + " CTA(s) for " + std::to_string(g.sm_count) + " SMs, " +
                              std::to_string(s.idle_sms) + " SMs idle";
         }
-        if (worst == "compute_not_overlapped" && longest < stats.size() && stats[longest].compute_cycles > 0) {
+        if (worst == "compute_not_overlapped" && longest < stats.size() && stats[longest].compute_matmul_cycles > 0) {
             // Without FA3's ping-pong a warp's softmax (max, exp, sums, rescaling) issues between its
             // MMAs, not under them: what the tensor pipe waits for (FA3 paper, section 3.1).
             const KernelSimStats& s = stats[longest];
