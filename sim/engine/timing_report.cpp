@@ -31,6 +31,7 @@ const char* resource_words(const std::string& k) {
     if (k == "sram") return "SRAM bandwidth";
     if (k == "tensor") return "tensor cores";
     if (k == "issue") return "CUDA-core instruction issue";
+    if (k == "softmax_issue") return "softmax instruction issue";
     return "FP32 and exp units (softmax)";
 }
 
@@ -76,6 +77,17 @@ void fill_timing_report(RunResult& r, const std::vector<KernelSimStats>& stats, 
         if (k.warp_instructions > 0 && g.sm_subpartitions > 0)
             issue_s += k.warp_instructions / (double(g.sm_subpartitions * g.sm_count) * (k.clock_hz > 0 ? k.clock_hz : g.clock_hz));
     if (issue_s > 0) rs["issue"] = issue_s;
+    // The softmax's instruction issue in tensor-core kernels: the part of their instructions the
+    // model counts (KernelIssue: exponentials, row max and sums, rescaling, each iteration's fixed
+    // instructions; MMA, ldmatrix and TMA not counted), at the same rate. A kernel's softmax that
+    // needs more of the time than its matmuls at the tensor peak is softmax issue-bound (FA3 at
+    // d = 64: ping-pong hides the matmuls under the softmax, not the other way round).
+    double softmax_issue_s = 0;
+    for (size_t i = 0; i < stats.size() && i < tm.kernels.size(); ++i)
+        if (tm.kernels[i].warp_instructions == 0 && stats[i].warp_instructions > 0 && g.sm_subpartitions > 0)
+            softmax_issue_s += stats[i].warp_instructions /
+                               (double(g.sm_subpartitions * g.sm_count) * (tm.kernels[i].clock_hz > 0 ? tm.kernels[i].clock_hz : g.clock_hz));
+    if (softmax_issue_s > 0) rs["softmax_issue"] = softmax_issue_s;
     std::string bound = "hbm";
     for (const auto& [k, v] : rs)
         if (v > rs[bound]) bound = k;

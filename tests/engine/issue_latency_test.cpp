@@ -422,6 +422,35 @@ TEST_CASE("a CTA's own warps issue no faster than alone, however many CTAs share
     CHECK(time_trace(alone.trace, g).timing.cycles == doctest::Approx(own));
 }
 
+TEST_CASE("a tensor-core kernel's counted softmax instructions are a resource: softmax issue-bound when they need more time than its matmuls") {
+    const GpuSpec g = teaching_at_two_cycles_per_inst();
+    // One CTA an SM: a GEMM, then a softmax whose exponentials cost `per_exp` warp-instructions
+    // each (KernelIssue: the kernel's other instructions, MMA among them, are not counted).
+    const Op s = softmax_op(1 << 14);
+    auto run = [&](double per_exp) {
+        HandTrace h = hand_trace(g.sm_count, {});
+        h.kernel->ops = {matmul(1 << 22, 0), s};
+        h.kernel->issue = KernelIssue{};
+        h.kernel->issue.insts_per_exp = per_exp;
+        return time_trace(h.trace, g);
+    };
+    const double tensor_s = double(1 << 22) * double(g.sm_count) / g.tensor_flops_per_s(Dtype::fp16);
+    for (double per_exp : {1.0, 128.0}) {
+        CAPTURE(per_exp);
+        const RunResult r = run(per_exp);
+        REQUIRE(r.timing.kernels.size() == 1);
+        CHECK(r.timing.kernels[0].warp_instructions == 0);  // not every instruction: no "issue" resource
+        CHECK(r.timing.resource_seconds.count("issue") == 0);
+        const double insts = double(s.exps) / 32 * per_exp * double(g.sm_count);
+        const double issue_s = insts / (double(g.sm_subpartitions * g.sm_count) * g.clock_hz);
+        CHECK(r.timing.resource_seconds.at("softmax_issue") == doctest::Approx(issue_s));
+        CHECK(r.timing.resource_seconds.at("tensor") == doctest::Approx(tensor_s));
+        const bool issue_bound = issue_s > tensor_s;
+        CHECK(issue_bound == (per_exp == 128.0));  // the two cases fall on either side
+        CHECK((r.timing.bottleneck.rfind("softmax instruction issue", 0) == 0) == issue_bound);
+    }
+}
+
 TEST_CASE("the bottleneck line names latency-bound loads by their bytes in flight, and CUDA-core issue as a resource") {
     GpuSpec g = teaching_at_two_cycles_per_inst();
     apply_override(g, "max_ctas_per_sm=3");
