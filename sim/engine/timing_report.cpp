@@ -69,24 +69,20 @@ void fill_timing_report(RunResult& r, const std::vector<KernelSimStats>& stats, 
     rs["tensor"] = double(c.matmul_flops) / tm.peak_tensor_flops_per_s;
     rs["vector"] = std::max(g.vector_flops_per_s > 0 ? double(c.vector_flops) / g.vector_flops_per_s : 0.0,
                             g.exp_per_s > 0 ? double(c.exps) / g.exp_per_s : 0.0) / scale;
-    // Instruction issue, where the model counts every instruction of a kernel (those that issue
-    // everything on CUDA cores: KernelTiming::warp_instructions), at one warp-instruction per
-    // cycle per sub-partition of the kernel's clock.
-    double issue_s = 0;
-    for (const KernelTiming& k : tm.kernels)
-        if (k.warp_instructions > 0 && g.sm_subpartitions > 0)
-            issue_s += k.warp_instructions / (double(g.sm_subpartitions * g.sm_count) * (k.clock_hz > 0 ? k.clock_hz : g.clock_hz));
+    // Instruction issue at one warp-instruction per cycle per sub-partition of each kernel's clock:
+    // `issue` where the model counts every instruction of a kernel (those that issue everything on
+    // CUDA cores: KernelTiming::warp_instructions); `softmax_issue` for tensor-core kernels, whose
+    // counted instructions are their softmax's (KernelIssue: exponentials, row max and sums,
+    // rescaling, each iteration's fixed instructions; MMA, ldmatrix and TMA not counted). A
+    // kernel's softmax that needs more of the time than its matmuls at the tensor peak is softmax
+    // issue-bound (FA3 at d = 64: ping-pong hides the matmuls under the softmax, not the other way).
+    double issue_s = 0, softmax_issue_s = 0;
+    for (size_t i = 0; i < stats.size() && i < tm.kernels.size() && g.sm_subpartitions > 0; ++i) {
+        const KernelTiming& k = tm.kernels[i];
+        const double s = stats[i].warp_instructions / (double(g.sm_subpartitions * g.sm_count) * (k.clock_hz > 0 ? k.clock_hz : g.clock_hz));
+        (k.warp_instructions > 0 ? issue_s : softmax_issue_s) += s;
+    }
     if (issue_s > 0) rs["issue"] = issue_s;
-    // The softmax's instruction issue in tensor-core kernels: the part of their instructions the
-    // model counts (KernelIssue: exponentials, row max and sums, rescaling, each iteration's fixed
-    // instructions; MMA, ldmatrix and TMA not counted), at the same rate. A kernel's softmax that
-    // needs more of the time than its matmuls at the tensor peak is softmax issue-bound (FA3 at
-    // d = 64: ping-pong hides the matmuls under the softmax, not the other way round).
-    double softmax_issue_s = 0;
-    for (size_t i = 0; i < stats.size() && i < tm.kernels.size(); ++i)
-        if (tm.kernels[i].warp_instructions == 0 && stats[i].warp_instructions > 0 && g.sm_subpartitions > 0)
-            softmax_issue_s += stats[i].warp_instructions /
-                               (double(g.sm_subpartitions * g.sm_count) * (tm.kernels[i].clock_hz > 0 ? tm.kernels[i].clock_hz : g.clock_hz));
     if (softmax_issue_s > 0) rs["softmax_issue"] = softmax_issue_s;
     std::string bound = "hbm";
     for (const auto& [k, v] : rs)
@@ -166,24 +162,22 @@ void fill_timing_report(RunResult& r, const std::vector<KernelSimStats>& stats, 
         std::string why = worst;
         std::replace(why.begin(), why.end(), '_', ' ');
         tm.bottleneck += "; largest loss: " + why + " (" + pct(worst_s / T) + ")";
-        if (worst == "wave_quantization" && longest < stats.size() && stats[longest].idle_sms > 0) {
-            // Too few CTAs to fill the GPU (FA1: one CTA a head; FA2 splits the queries, FA2 paper 3.2).
-            const KernelSimStats& s = stats[longest];
+        // What the longest kernel's sums say of that loss.
+        static const KernelSimStats none;
+        const KernelSimStats& s = longest < stats.size() ? stats[longest] : none;
+        if (worst == "wave_quantization" && s.idle_sms > 0)  // too few CTAs to fill the GPU (FA1: one a head; FA2 paper 3.2)
             tm.bottleneck += ": " + std::to_string(g.sm_count - s.idle_sms) + " CTA(s) for " + std::to_string(g.sm_count) + " SMs, " +
                              std::to_string(s.idle_sms) + " SMs idle";
-        }
-        if (worst == "compute_not_overlapped" && longest < stats.size() && stats[longest].compute_matmul_cycles > 0) {
+        if (worst == "compute_not_overlapped" && s.compute_matmul_cycles > 0) {
             // Without FA3's ping-pong a warp's softmax (max, exp, sums, rescaling) issues between its
             // MMAs, not under them: what the tensor pipe waits for (FA3 paper, section 3.1).
-            const KernelSimStats& s = stats[longest];
             const double share = s.compute_vector_cycles / s.compute_cycles;
             if (share >= 0.1)
                 tm.bottleneck += ": element-wise (softmax) work is " + pct(share) + " of the CTAs' compute, issued between the matmuls";
         }
         if (worst == "latency") {
             // Loads element by element: what the resident CTAs keep in flight (Little's law).
-            if (longest < stats.size() && stats[longest].bytes_in_flight_per_sm > 0) {
-                const KernelSimStats& s = stats[longest];
+            if (s.bytes_in_flight_per_sm > 0) {
                 const double in_flight = s.bytes_in_flight_per_sm;
                 char size[32], b3[128];
                 if (in_flight < 1000) std::snprintf(size, sizeof size, "%.0f B", in_flight);
