@@ -21,6 +21,14 @@ bool is_unfused(const std::string& algo) {
     return false;
 }
 
+// A run's pass: schema 1 files record none, and every one of their versions is a forward.
+std::string pass_of(const MeasuredRun& r) { return r.pass == "bwd" ? "bwd" : "fwd"; }
+
+// Whether run r is of shape s (batch, heads, N, d, causal mask, dtype and pass).
+bool of_shape(const MeasuredRun& r, const ShapeThroughput& s) {
+    return r.B == s.B && r.H == s.H && r.N == s.N && r.d == s.d && r.causal == s.causal && r.dtype == s.dtype && pass_of(r) == s.pass;
+}
+
 }  // namespace
 
 const char* metric_key(Metric m) {
@@ -214,34 +222,29 @@ void add_torch_check(std::vector<ShapeThroughput>& ts, const std::vector<Compari
     for (auto& t : ts) {
         if (!t.torch_ms) continue;
         const int64_t v = t.pass == "bwd" ? kTorchTilesBackward : kTorchTilesForward;
-        for (const auto& c : cs) {
-            const MeasuredRun& r = c.run;
-            const std::string pass = r.pass == "bwd" ? "bwd" : "fwd";
-            if (r.version != v || r.B != t.B || r.H != t.H || r.N != t.N || r.d != t.d || r.causal != t.causal ||
-                r.dtype != t.dtype || pass != t.pass || !c.sim_timing)
-                continue;
-            if (const auto& sim = c.at(Metric::time_events).simulated) t.sim_torch_tiles_ms = *sim * 1e3;
-        }
+        for (const auto& c : cs)
+            if (c.run.version == v && of_shape(c.run, t) && c.sim_timing)
+                if (const auto& sim = c.at(Metric::time_events).simulated) t.sim_torch_tiles_ms = *sim * 1e3;
     }
 }
 
-void torch_errors(const std::vector<ShapeThroughput>& ts, const std::string& pass, const std::string& prefix,
-                  std::vector<std::pair<double, std::string>>& errs) {
-    for (const auto& t : ts)
-        if (auto e = t.torch_rel_err(); e && t.pass == pass) errs.push_back({std::fabs(*e), prefix + "torch " + t.label()});
-}
-
-std::optional<MetricSummary> summarize_torch(std::vector<std::pair<double, std::string>> errs, const std::string& pass) {
-    if (errs.empty()) return std::nullopt;
-    std::sort(errs.begin(), errs.end());
-    return MetricSummary{Metric::time_events, pass == "bwd" ? "torch bwd" : "torch", int64_t(errs.size()),
-                         sorted_median(errs, [](const auto& e) { return e.first; }), errs.back().first, errs.back().second};
+std::vector<MetricSummary> summarize_torch(const std::vector<std::pair<std::string, const std::vector<ShapeThroughput>*>>& sets) {
+    std::vector<MetricSummary> out;
+    for (const std::string pass : {"fwd", "bwd"}) {
+        std::vector<std::pair<double, std::string>> errs;  // |err|, label
+        for (const auto& [prefix, ts] : sets)
+            for (const auto& t : *ts)
+                if (auto e = t.torch_rel_err(); e && t.pass == pass) errs.push_back({std::fabs(*e), prefix + "torch " + t.label()});
+        if (errs.empty()) continue;
+        std::sort(errs.begin(), errs.end());
+        out.push_back({Metric::time_events, pass == "bwd" ? "torch bwd" : "torch", int64_t(errs.size()),
+                       sorted_median(errs, [](const auto& e) { return e.first; }), errs.back().first, errs.back().second});
+    }
+    return out;
 }
 
 std::vector<ShapeThroughput> throughput_by_shape(const MeasurementFile& f) {
     std::vector<ShapeThroughput> out;
-    // a run's pass: schema 1 files record none, and every one of their versions is a forward
-    auto pass_of = [](const MeasuredRun& r) { return r.pass == "bwd" ? std::string("bwd") : std::string("fwd"); };
     auto find = [&](int64_t B, int64_t H, int64_t N, int64_t d, bool causal, const std::string& dtype,
                     const std::string& pass) -> ShapeThroughput& {
         for (auto& s : out)
@@ -262,9 +265,7 @@ std::vector<ShapeThroughput> throughput_by_shape(const MeasurementFile& f) {
         if (s.torch_ms && s.version_ms.count(5) && s.pass == "fwd") s.v5_over_torch = *s.torch_ms / s.version_ms.at(5);
         std::optional<double> vanilla, flash;
         for (const auto& r : f.runs) {
-            if (!r.time_ms_median || r.B != s.B || r.H != s.H || r.N != s.N || r.d != s.d || r.causal != s.causal ||
-                r.dtype != s.dtype || r.algo.empty() || pass_of(r) != s.pass)
-                continue;
+            if (!r.time_ms_median || r.algo.empty() || !of_shape(r, s)) continue;
             auto& best = is_unfused(r.algo) ? vanilla : flash;
             best = best ? std::min(*best, *r.time_ms_median) : *r.time_ms_median;
         }

@@ -157,11 +157,9 @@ inline constexpr int64_t kTorchTilesForward = 5, kTorchTilesBackward = 7;
 // Sets each shape's sim_torch_tiles_ms from the comparison of that version at the shape.
 void add_torch_check(std::vector<ShapeThroughput>& ts, const std::vector<Comparison>& cs);
 // The held-out rows of the summary: metric time_events, group "torch" (forward shapes) and
-// "torch bwd", over the shapes of `pass` with both times (their labels prefixed with `prefix`,
-// appended to `errs`: |err|, label); none when empty.
-void torch_errors(const std::vector<ShapeThroughput>& ts, const std::string& pass, const std::string& prefix,
-                  std::vector<std::pair<double, std::string>>& errs);
-std::optional<MetricSummary> summarize_torch(std::vector<std::pair<double, std::string>> errs, const std::string& pass);
+// "torch bwd", each over the shapes of every set with both times (the worst one's label prefixed
+// with its set's prefix: a file's name); a row only where there are such shapes.
+std::vector<MetricSummary> summarize_torch(const std::vector<std::pair<std::string, const std::vector<ShapeThroughput>*>>& sets);
 
 // The kernels' dumped O against the simulator's functional output for the same shape and seed.
 struct OutputCheck {

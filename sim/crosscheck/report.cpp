@@ -404,11 +404,7 @@ CrosscheckReport build_report(const MeasurementFile& f, const GpuSpec& g, std::v
     r.file = &f;
     r.throughput = throughput_by_shape(f);
     add_torch_check(r.throughput, r.comparisons);
-    for (const char* pass : {"fwd", "bwd"}) {
-        std::vector<std::pair<double, std::string>> torch;
-        torch_errors(r.throughput, pass, "", torch);
-        if (auto t = summarize_torch(std::move(torch), pass)) r.summary.push_back(*t);
-    }
+    for (const MetricSummary& t : summarize_torch({{"", &r.throughput}})) r.summary.push_back(t);
     r.outputs = check_outputs(f, g);
     r.caveats = caveats(&f, g, r.comparisons);
     return r;

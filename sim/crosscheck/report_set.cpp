@@ -25,11 +25,9 @@ std::vector<MetricSummary> combined_summary(const std::vector<CrosscheckReport>&
         }
     std::vector<MetricSummary> out = summarize(all);
     // PyTorch's kernels, held out: one row over every file's shapes.
-    for (const char* pass : {"fwd", "bwd"}) {
-        std::vector<std::pair<double, std::string>> torch;
-        for (const auto& r : rs) torch_errors(r.throughput, pass, std::filesystem::path(r.source).filename().string() + ": ", torch);
-        if (auto t = summarize_torch(std::move(torch), pass)) out.push_back(*t);
-    }
+    std::vector<std::pair<std::string, const std::vector<ShapeThroughput>*>> sets;
+    for (const auto& r : rs) sets.push_back({std::filesystem::path(r.source).filename().string() + ": ", &r.throughput});
+    for (const MetricSummary& t : summarize_torch(sets)) out.push_back(t);
     return out;
 }
 

@@ -619,24 +619,21 @@ TEST_CASE("PyTorch's flash kernels are a held-out check: the simulated time of t
     CHECK(*ts[0].torch_rel_err() == doctest::Approx((1.0 - 1.25) / 1.25));
     CHECK(*ts[1].sim_torch_tiles_ms == doctest::Approx(2.0));
     CHECK(*ts[1].torch_rel_err() == doctest::Approx((2.0 - 2.5) / 2.5));
-    for (const char* pass : {"fwd", "bwd"}) {
-        std::vector<std::pair<double, std::string>> errs;
-        torch_errors(ts, pass, "f: ", errs);
-        const auto s = summarize_torch(errs, pass);
-        REQUIRE(s.has_value());
-        CHECK(s->group == (std::string(pass) == "fwd" ? "torch" : "torch bwd"));
-        CHECK(s->metric == Metric::time_events);
-        CHECK(s->runs == 1);
-        CHECK(s->median_abs_rel_err == doctest::Approx(0.2));
-        CHECK(s->worst_label.rfind("f: torch ", 0) == 0);
+    const std::vector<MetricSummary> rows = summarize_torch({{"f: ", &ts}});
+    REQUIRE(rows.size() == 2);
+    for (size_t i = 0; i < 2; ++i) {
+        const MetricSummary& s = rows[i];
+        CHECK(s.group == (i == 0 ? "torch" : "torch bwd"));
+        CHECK(s.metric == Metric::time_events);
+        CHECK(s.runs == 1);
+        CHECK(s.median_abs_rel_err == doctest::Approx(0.2));
+        CHECK(s.worst_label.rfind("f: torch ", 0) == 0);
     }
     // Without a simulated time of the version on PyTorch's tiles there is no check.
     std::vector<ShapeThroughput> none = throughput_by_shape(f);
     add_torch_check(none, {simulated(other, 0.5e-3)});
     CHECK_FALSE(none[0].torch_rel_err().has_value());
-    std::vector<std::pair<double, std::string>> errs;
-    torch_errors(none, "fwd", "", errs);
-    CHECK_FALSE(summarize_torch(errs, "fwd").has_value());
+    CHECK(summarize_torch({{"", &none}}).empty());
 }
 
 TEST_CASE("a memset between the kernels (FA2 backward's dQacc zeroing) is in no profiled sum, but in the events' time") {
