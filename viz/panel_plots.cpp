@@ -143,14 +143,14 @@ void sweep_chart(ImDrawList* dl, Rect box, const char* title, const char* xlabel
     const LogAxes ax = chart_frame(dl, box, title, xlabel, xy.front().first / 1.3, xy.back().first * 1.3, ylo / 2, yhi * 2, s,
                                    time ? seconds_label : bytes_label, true);
     const Rgba c = time ? kComputeGreen : tensor_color(Tensor::Q);
+    LabelPlacer labels{ax.r, {}, {}};  // the curve's segments kept clear of labels
     for (size_t i = 0; i < xy.size(); ++i) {
         const ImVec2 p(ax.x(xy[i].first), ax.y(xy[i].second));
         dl->AddCircleFilled(p, 4 * s, c);
-        if (i > 0) dl->AddLine(ImVec2(ax.x(xy[i - 1].first), ax.y(xy[i - 1].second)), p, c, 2 * s);
+        if (i == 0) continue;
+        labels.lines.push_back({ImVec2(ax.x(xy[i - 1].first), ax.y(xy[i - 1].second)), p});
+        dl->AddLine(labels.lines.back().first, p, c, 2 * s);
     }
-    LabelPlacer labels{ax.r, {}, {}};
-    for (size_t i = 1; i < xy.size(); ++i)
-        labels.lines.push_back({ImVec2(ax.x(xy[i - 1].first), ax.y(xy[i - 1].second)), ImVec2(ax.x(xy[i].first), ax.y(xy[i].second))});
     for (const auto& [x, y] : xy)
         if (int64_t(x) == current_x) {
             const ImVec2 p(ax.x(x), ax.y(y));
@@ -167,10 +167,10 @@ void roofline(ImDrawList* dl, Rect box, const AppState& app, float s) {
     const LogAxes ax = chart_frame(dl, box, "Roofline: matmul FLOP/s vs FLOP per HBM byte", "FLOP / HBM byte", 0.25, 8192,
                                    peak / 2e4, peak * 3, s, flops_label, false);
     const double ridge = peak / bw;
-    dl->AddLine(ImVec2(ax.x(0.25), ax.y(0.25 * bw)), ImVec2(ax.x(ridge), ax.y(peak)), kText, 2 * s);
-    dl->AddLine(ImVec2(ax.x(ridge), ax.y(peak)), ImVec2(ax.x(8192), ax.y(peak)), kText, 2 * s);
+    // The roof: the bandwidth slope up to the ridge, then the peak; labels keep clear of both.
     LabelPlacer labels{ax.r, {}, {{ImVec2(ax.x(0.25), ax.y(0.25 * bw)), ImVec2(ax.x(ridge), ax.y(peak))},
                                   {ImVec2(ax.x(ridge), ax.y(peak)), ImVec2(ax.x(8192), ax.y(peak))}}};
+    for (const auto& [from, to] : labels.lines) dl->AddLine(from, to, kText, 2 * s);
     struct Pt {
         ImVec2 p;
         Rgba c;
