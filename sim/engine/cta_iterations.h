@@ -135,7 +135,10 @@ struct Cta {
         }
     }
     // Makes iteration k available (k <= parsed); false when the stream has fewer iterations.
-    bool have(int64_t k) {
+    // The common case (already cut) inline, the cutting apart: the event loop asks several times an
+    // iteration.
+    bool have(int64_t k) { return k < parsed || cut_until(k); }
+    bool cut_until(int64_t k) {
         while (parsed <= k) {
             if (!parse(it(parsed))) return false;
             ++parsed;

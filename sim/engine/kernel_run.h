@@ -38,7 +38,11 @@ private:
     void count_issue(double demand, double own);
     void push(double t, uint32_t slot, EventKind kind) { events_.push(t, slot, kind); }
     void launch(uint32_t slot, double t);
-    void record(const Cta& c, const Op& op, double a, double b);
+    // Inline: the compute loop calls it for every op, and without a timeline it does nothing.
+    void record(const Cta& c, const Op& op, double a, double b) {
+        if (cfg_.timeline) record_event(c, op, a, b);
+    }
+    void record_event(const Cta& c, const Op& op, double a, double b);
     void issue_loads(Cta& c, int64_t k, double t);
     void start(uint32_t slot, double t0);
     void first_loads(uint32_t slot, double t);

@@ -183,8 +183,7 @@ void KernelRun::launch(uint32_t slot, double t) {
     push(t, slot, EventKind::cta_start);
 }
 
-void KernelRun::record(const Cta& c, const Op& op, double a, double b) {
-    if (!cfg_.timeline) return;
+void KernelRun::record_event(const Cta& c, const Op& op, double a, double b) {
     if (cfg_.timeline->size() >= cfg_.timeline_cap) {
         if (cfg_.timeline_truncated) *cfg_.timeline_truncated = true;
         return;

@@ -68,7 +68,9 @@ L2Cache::SamplingError L2Cache::sampling_error() const {
 
 void L2Cache::reset_way(size_t base, size_t k) {
     uint64_t* tags = &meta_[2 * base];
-    if (tags[ways_ + int64_t(k)] & kRunRef) --runs_[run_of(tags[ways_ + int64_t(k)])].members;
+    const uint64_t state = tags[ways_ + int64_t(k)];
+    if (tags[k] != 0) dirty_sectors_[size_t(owner_of(state))] -= dirty_sectors(state);
+    if (state & kRunRef) --runs_[run_of(state)].members;
     tags[k] = 0;
     tags[ways_ + int64_t(k)] = 0;
     if (!inline_masks_) masks_[base + k] = Masks{};
@@ -291,6 +293,7 @@ L2Access L2Cache::access(uint64_t addr, uint64_t bytes, Tensor owner, Kind kind,
                 r.hbm_write_bytes += wb;
                 writeback_bytes_by_tensor[size_t(owner_of(lru[v]))] += wb;
             }
+            if (tags[v] != 0) dirty_sectors_[size_t(owner_of(lru[v]))] -= dirty_sectors(lru[v]);
             if (lru[v] & kRunRef) --runs_[run_of(lru[v])].members;
             tags[v] = g + 1;
             lru[v] = uint64_t(owner) << kOwnerShift;
@@ -336,6 +339,7 @@ L2Access L2Cache::access(uint64_t addr, uint64_t bytes, Tensor owner, Kind kind,
         if (!set_fetched_.empty() && count_sets) set_fetched_[set] += uint64_t(fetch.count());
         if (kind != Kind::read) {
             dirty = dirty | need;
+            dirty_sectors_[size_t(owner_of(lru[k]))] += uint64_t(dirty.count()) - dirty_sectors(lru[k]);
             lru[k] = (lru[k] & ~kDirtyField) | uint64_t(dirty.count()) << kDirtyShift;
         }
         if (m) {
@@ -380,11 +384,7 @@ uint64_t L2Cache::dirty_bytes() const {
 
 std::array<uint64_t, kTensorCount> L2Cache::dirty_bytes_by_tensor() const {
     std::array<uint64_t, kTensorCount> n{};
-    for (size_t i = 0; i < meta_.size(); i += 2 * size_t(ways_))
-        for (size_t k = 0; k < size_t(ways_); ++k) {
-            const uint64_t lru = meta_[i + size_t(ways_) + k];
-            if (meta_[i + k]) n[size_t(owner_of(lru))] += dirty_sectors(lru) * uint64_t(sector_bytes_) * uint64_t(sample_);
-        }
+    for (size_t i = 0; i < kTensorCount; ++i) n[i] = dirty_sectors_[i] * uint64_t(sector_bytes_) * uint64_t(sample_);
     return n;
 }
 

@@ -322,6 +322,9 @@ private:
     std::vector<uint64_t> set_fetched_, set_written_;
     bool inline_masks_ = false;
     uint64_t clock_ = 0;
+    // Dirty sectors in the (sampled) sets, by owner: kept as ways change, so that the skips' marks
+    // (each window's) do not walk every way. The sum over the ways' state words, exactly.
+    std::array<uint64_t, kTensorCount> dirty_sectors_{};
     uint64_t remembered_accesses_ = 0;
     uint64_t epoch_accesses_ = 0, epoch_remembered_ = 0, quiet_accesses_ = 0;  // the kRunEpoch rule
     std::vector<Run> runs_;

@@ -55,9 +55,16 @@ void L2Reference::sector(uint64_t sector_index, Kind kind, bool whole, Tensor ow
 
 uint64_t L2Reference::dirty_bytes() const {
     uint64_t n = 0;
+    for (uint64_t b : dirty_bytes_by_tensor()) n += b;
+    return n;
+}
+
+std::array<uint64_t, kTensorCount> L2Reference::dirty_bytes_by_tensor() const {
+    std::array<uint64_t, kTensorCount> n{};
     for (const auto& set : sets_storage_)
-        for (const Line& l : set) n += uint64_t(std::count(l.dirty.begin(), l.dirty.end(), true));
-    return n * uint64_t(sector_bytes_);
+        for (const Line& l : set)
+            n[size_t(l.owner)] += uint64_t(std::count(l.dirty.begin(), l.dirty.end(), true)) * uint64_t(sector_bytes_);
+    return n;
 }
 
 void L2Reference::flush() {

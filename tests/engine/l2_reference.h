@@ -24,6 +24,7 @@ public:
     void write(uint64_t addr, uint64_t bytes, Tensor owner);
     void atomic(uint64_t addr, uint64_t bytes, Tensor owner);
     uint64_t dirty_bytes() const;
+    std::array<uint64_t, kTensorCount> dirty_bytes_by_tensor() const;  // the same, by owner
     void flush();
 
     L2ReferenceTotals totals;

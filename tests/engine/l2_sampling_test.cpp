@@ -70,6 +70,7 @@ TEST_CASE("a sampled L2 counts S times what the reference counts on the accesses
         CHECK(written == uint64_t(S) * ref.totals.hbm_write_bytes);
         CHECK(hit == uint64_t(S) * ref.totals.hit_bytes);
         CHECK(sampled.dirty_bytes() == uint64_t(S) * ref.dirty_bytes());
+        for (size_t t = 0; t < kTensorCount; ++t) CHECK(sampled.dirty_bytes_by_tensor()[t] == uint64_t(S) * ref.dirty_bytes_by_tensor()[t]);
         for (size_t t = 0; t < kTensorCount; ++t)
             CHECK(sampled.writeback_bytes_by_tensor[t] == uint64_t(S) * ref.writeback_bytes_by_tensor[t]);
         CHECK(ref.totals.hbm_read_bytes > 0);

@@ -88,6 +88,7 @@ TEST_CASE("the L2 model with line granules equals the sector-level reference, ac
         REQUIRE(written == ref.totals.hbm_write_bytes);
     }
     CHECK(fast.dirty_bytes() == ref.dirty_bytes());
+    CHECK(fast.dirty_bytes_by_tensor() == ref.dirty_bytes_by_tensor());
     CHECK(fast.writeback_bytes_by_tensor == ref.writeback_bytes_by_tensor);
     CHECK(read > 0);
     CHECK(written > 0);
@@ -146,6 +147,7 @@ TEST_CASE("accesses of a remembered run equal the reference access by access, an
             REQUIRE(hits == ref.totals.hit_bytes);
         }
         CHECK(fast.dirty_bytes() == ref.dirty_bytes());
+        CHECK(fast.dirty_bytes_by_tensor() == ref.dirty_bytes_by_tensor());
         CHECK(fast.writeback_bytes_by_tensor == ref.writeback_bytes_by_tensor);
         CHECK(fast.remembered_accesses() > 1000);  // the shortcut answered many of the accesses
         CHECK(read > 0);
@@ -214,6 +216,7 @@ TEST_CASE("the L2 model agrees with the reference on FA2, FA1 and vanilla traces
         for (uint64_t b : exact.writeback_bytes_by_tensor) wb += b;
         CHECK(wb == ref.totals.hbm_write_bytes);
         CHECK(exact.dirty_bytes() == ref.dirty_bytes());
+        CHECK(exact.dirty_bytes_by_tensor() == ref.dirty_bytes_by_tensor());
         // The granule a long run of this algorithm would use (as if it moved > 256 MiB) in the
         // exact engine: 1 KiB for FA1 and FA2, whose tiles are whole rows; the line for vanilla,
         // whose 64-column tiles of S and P move 128-byte runs. Within 10% of the reference's HBM
