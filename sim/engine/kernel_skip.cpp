@@ -283,11 +283,16 @@ void KernelRun::iteration_checkpoint(double t) {
     // evicted: FA3 at N = 65536, d = 128, 2 heads on the h100, whose CTAs sweep K and V (64 MiB)
     // in step, kept the sweep's first tiles, which the next wave's CTAs then found, 3.1% low in
     // HBM reads.
-    // Only where CTAs of a later wave read tiles these CTAs read (several CTAs a head: K and V of
-    // FA2 and FA3, a GEMM's shared operand); FA1's one CTA a head reads nothing another reads,
-    // and whole loop periods leave the L2 as its CTAs will use it (warmed, the v3 runs of the
-    // stored files moved up to 0.07% from --no-skip's HBM bytes, against 0.008% without).
-    const bool warm = k_.ctas_per_head > 1 && next_cta_ < k_.cta_count();
+    // Only where CTAs read tiles other CTAs read (several CTAs a head: K and V of FA2 and FA3, a
+    // GEMM's shared operand); FA1's one CTA a head reads nothing another reads, and whole loop
+    // periods leave the L2 as its CTAs will use it (warmed, the v3 runs of the stored files moved
+    // up to 0.07% from --no-skip's HBM bytes, against 0.008% without). In the last wave too (until
+    // 2026-12-06 only while later CTAs were to come): the dropped iterations' misses would have
+    // evicted the dirty bytes of earlier work (the O of the wave before), which the extrapolation
+    // (the bytes the spans made dirty) does not charge; left in the L2, they stay dirty to the end
+    // (FA2's forward at N = 33743, d = 128, 2 x 14 heads on the h100, cut in its last wave: 1.22%
+    // low in HBM writes against --exact unwarmed, 0.000% warmed).
+    const bool warm = k_.ctas_per_head > 1;
     // Each CTA keeps the ops of as many of its last dropped iterations as move twice the L2's
     // data bytes by themselves (CTAs that read the same tiles add nothing new: FA3's of one head),
     // about kWarmTailOps ops in all at 8 data ops an iteration; the warming takes them newest
