@@ -119,19 +119,24 @@ Case draw_waves(std::mt19937_64& rng) {
     return c;
 }
 
+// A fused algorithm of the table, a preset with an L2 and a pass the algorithm models, into `c`.
+void draw_fused_algorithm(std::mt19937_64& rng, Case& c) {
+    std::vector<const AlgorithmInfo*> fused;
+    for (const AlgorithmInfo* a : all_algorithms())
+        if (!a->unfused) fused.push_back(a);
+    const AlgorithmInfo& a = *fused[size_t(pick(rng, int64_t(fused.size())))];
+    c.s.algo = parse_algorithm(a.name);
+    c.preset = kPresetsWithL2[pick(rng, int64_t(std::size(kPresetsWithL2)))];
+    c.p.pass = a.backward.modelled() ? Pass(pick(rng, 3)) : Pass::fwd;  // every pass the table models
+}
+
 // A fused algorithm (every one of the table, every pass it models, causal or not, odd N so the last tile is
 // partial, every preset with an L2) at N = 1025 .. 16383, with the batch chosen so the run moves
 // 1.5 to 12 times the 256 MiB above which the L2 model takes granules longer than a line: its K
 // and V are read about N / 128 times per head, 4 N d bytes each time.
 Case draw_fused(std::mt19937_64& rng) {
-    std::vector<const AlgorithmInfo*> fused;
-    for (const AlgorithmInfo* a : all_algorithms())
-        if (!a->unfused) fused.push_back(a);
     Case c;
-    const AlgorithmInfo& a = *fused[size_t(pick(rng, int64_t(fused.size())))];
-    c.s.algo = parse_algorithm(a.name);
-    c.preset = kPresetsWithL2[pick(rng, int64_t(std::size(kPresetsWithL2)))];
-    c.p.pass = a.backward.modelled() ? Pass(pick(rng, 3)) : Pass::fwd;  // every pass the table models
+    draw_fused_algorithm(rng, c);
     c.p.causal = pick(rng, 2) == 1;
     c.p.d = pick(rng, 2) ? 128 : 64;
     c.p.dtype = Dtype::fp16;
@@ -154,6 +159,21 @@ Case draw_long(std::mt19937_64& rng) {
     c.p.H = 1 + pick(rng, 16);
     c.p.B = 1;
     if (pick(rng, 2)) c.s.matmul_unit = MatmulUnit::fma;
+    return c;
+}
+
+// Waves of fused CTAs long enough for the iteration skip to cut them (docs/speed.md, "The
+// iteration skip warms the L2 in the last wave too"): every fused algorithm and pass of the table without a
+// causal mask (a mask keeps the skip off), every preset with an L2, 2 to 16 heads, B = 1 or 2,
+// N = 4097 .. 40959 (odd: partial tiles), d = 64 or 128.
+Case draw_long_fused(std::mt19937_64& rng) {
+    Case c;
+    draw_fused_algorithm(rng, c);
+    c.p.d = pick(rng, 2) ? 128 : 64;
+    c.p.dtype = Dtype::fp16;
+    c.p.N = 4096 + pick(rng, 36864) | 1;
+    c.p.H = 2 + pick(rng, 15);
+    c.p.B = 1 + pick(rng, 2);
     return c;
 }
 
@@ -201,7 +221,7 @@ int cmd_bench_fast(int argc, const char* const* argv) {
     int64_t cases = 12;
     uint64_t seed = 1;
     unsigned jobs = 0;
-    bool fused = false, waves = false, long_ctas = false;
+    bool fused = false, waves = false, long_ctas = false, long_fused = false;
     int64_t granule_cap = 0;
     po::options_description desc("bench-fast options");
     desc.add_options()("cases", po::value(&cases)->default_value(cases), "random configurations")(
@@ -210,11 +230,13 @@ int cmd_bench_fast(int argc, const char* const* argv) {
         "fused", po::bool_switch(&fused), "draw the fused algorithms' shapes over 256 MiB of traffic (long L2 granules)")(
         "waves", po::bool_switch(&waves), "draw every algorithm at B = 8-64, N <= 4095: many waves (the steady-state skip)")(
         "long", po::bool_switch(&long_ctas), "draw every algorithm at B = 1, H = 1-16, N = 2049-16383: long CTAs (the iteration skip)")(
+        "long-fused", po::bool_switch(&long_fused),
+        "draw the fused algorithms without a causal mask at B = 1-2, H = 2-16, N = 4097-40959: long waves (the iteration skip)")(
         "granule-cap", po::value(&granule_cap)->default_value(granule_cap),
         "the fast engine's longest L2 granule in bytes (SimOptions::l2_granule_cap_bytes); 0 = its default");
     po::variables_map vm;
     if (!parse(argc, argv, desc, vm,
-               "usage: flashsim bench-fast [--cases N] [--seed S] [--jobs N] [--fused | --waves | --long] [--granule-cap BYTES]\n\n"
+               "usage: flashsim bench-fast [--cases N] [--seed S] [--jobs N] [--fused | --waves | --long | --long-fused] [--granule-cap BYTES]\n\n"
                "Runs random configurations with the fast engine (the default) and with --exact, and prints\n"
                "the errors and CPU seconds of both. Exit 1 when HBM or L2 bytes differ by more than 0.5%\n"
                "or time by more than 1%. A case out of the time bound runs --exact four times more with\n"
@@ -224,12 +246,18 @@ int cmd_bench_fast(int argc, const char* const* argv) {
     if (cases < 1 || cases > 1000) throw ConfigError("cases=" + std::to_string(cases) + " is out of range; allowed: 1 to 1000");
     std::mt19937_64 rng(seed);
     std::vector<Case> cs;
-    if (int(fused) + int(waves) + int(long_ctas) > 1) throw ConfigError("--fused, --waves and --long draw different shapes; allowed: one of them");
-    for (int64_t i = 0; i < cases; ++i) cs.push_back(fused ? draw_fused(rng) : waves ? draw_waves(rng) : long_ctas ? draw_long(rng) : draw(rng));
+    if (int(fused) + int(waves) + int(long_ctas) + int(long_fused) > 1)
+        throw ConfigError("--fused, --waves, --long and --long-fused draw different shapes; allowed: one of them");
+    for (int64_t i = 0; i < cases; ++i)
+        cs.push_back(fused        ? draw_fused(rng)
+                     : waves      ? draw_waves(rng)
+                     : long_ctas  ? draw_long(rng)
+                     : long_fused ? draw_long_fused(rng)
+                                  : draw(rng));
     parallel_for(cs.size(), jobs, [&](size_t i) { run_case(cs[i], granule_cap); });
 
     std::printf("bench-fast: %lld random %sconfigurations (seed %llu), fast engine vs --exact; errors are |fast - exact| / exact\n",
-                (long long)cases, fused ? "fused " : waves ? "many-wave " : long_ctas ? "long-CTA " : "", (unsigned long long)seed);
+                (long long)cases, fused ? "fused " : waves ? "many-wave " : long_ctas ? "long-CTA " : long_fused ? "long-wave fused " : "", (unsigned long long)seed);
     std::printf("%-58s %-9s %4s %11s %7s %9s %8s %8s %8s %8s %9s %8s %7s\n", "configuration", "preset", "1/S", "granule B", "skipped", "iters",
                 "HBM rd", "HBM wr", "L2", "time", "exact s", "fast s", "speedup");
     double worst_bytes = 0, worst_time = 0, exact_total = 0, fast_total = 0;

@@ -182,6 +182,12 @@ TEST_CASE("verify reports a match and equal bytes, and dumps O as JSON") {
     CHECK(naive.out.find("does NOT match the reference") != std::string::npos);
 }
 
+TEST_CASE("bench-fast draws one kind of shapes at a time and refuses a count of cases out of range") {
+    check_rejected("bench-fast --long --long-fused", "--long and --long-fused draw different shapes");
+    check_rejected("bench-fast --waves --fused", "draw different shapes");
+    check_rejected("bench-fast --cases 0", "cases=0 is out of range");
+}
+
 TEST_CASE("bench-counting runs and prints trace ops per second") {
     const Outcome o = run_binary("bench-counting --N 2048 --heads 2");
     CAPTURE(o.err);
