@@ -69,7 +69,7 @@ L2Cache::SamplingError L2Cache::sampling_error() const {
 void L2Cache::reset_way(size_t base, size_t k) {
     uint64_t* tags = &meta_[2 * base];
     const uint64_t state = tags[ways_ + int64_t(k)];
-    if (tags[k] != 0) dirty_sectors_[size_t(owner_of(state))] -= dirty_sectors(state);
+    dirty_sectors_[size_t(owner_of(state))] -= dirty_sectors(state);  // an empty way's state is 0
     if (state & kRunRef) --runs_[run_of(state)].members;
     tags[k] = 0;
     tags[ways_ + int64_t(k)] = 0;
@@ -292,8 +292,8 @@ L2Access L2Cache::access(uint64_t addr, uint64_t bytes, Tensor owner, Kind kind,
                 if (!set_written_.empty() && count_sets) set_written_[set] += dirty_sectors(lru[v]);
                 r.hbm_write_bytes += wb;
                 writeback_bytes_by_tensor[size_t(owner_of(lru[v]))] += wb;
+                dirty_sectors_[size_t(owner_of(lru[v]))] -= dirty_sectors(lru[v]);
             }
-            if (tags[v] != 0) dirty_sectors_[size_t(owner_of(lru[v]))] -= dirty_sectors(lru[v]);
             if (lru[v] & kRunRef) --runs_[run_of(lru[v])].members;
             tags[v] = g + 1;
             lru[v] = uint64_t(owner) << kOwnerShift;
