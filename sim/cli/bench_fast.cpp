@@ -263,7 +263,8 @@ int cmd_bench_fast(int argc, const char* const* argv) {
     double worst_bytes = 0, worst_time = 0, exact_total = 0, fast_total = 0;
     int sampled = 0, longer = 0, skipped = 0, skipped_iterations = 0;
     for (const Case& c : cs) {
-        std::string what = c.p.describe() + ", " + to_string(c.s.algo);
+        // The GEMMs' unit where not the default: CUDA-core tiles (kernels/v1, v3) load element by element.
+        std::string what = c.p.describe() + ", " + to_string(c.s.algo) + (c.s.matmul_unit == MatmulUnit::fma ? ", fma" : "");
         if (!c.refused.empty()) {
             std::printf("%-58s %-9s refused: %s\n", what.c_str(), c.preset.c_str(), c.refused.substr(0, 60).c_str());
             continue;

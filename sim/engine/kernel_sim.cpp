@@ -219,7 +219,7 @@ void KernelRun::issue_loads(Cta& c, int64_t k, double t) {
                                                   : std::ceil(double(op.bytes) / in_flight);
         // The bandwidth is claimed when the step starts (the servers take requests in time
         // order); the round trips of elementwise loads come back one after another.
-        const TransferTiming x = mem_.transfer(op, c.sm, t, c_, route(c, op), trips, chain);
+        const TransferTiming x = mem_.transfer(op, c.sm, t, c_, route(c, op), trips, chain, c.index);
         moved_ += double(op.bytes);
         double done = x.done_cycles, latency = x.latency_cycles;
         const double start = elementwise ? chain : t;

@@ -106,7 +106,7 @@ void MemorySystem::set_l1(int64_t bytes_per_sm) {
 }
 
 TransferTiming MemorySystem::transfer(const Op& op, int64_t sm, double t, Counters& c, uint32_t route, double round_trips,
-                                      double trips_from) {
+                                      double trips_from, int64_t cta) {
     TransferTiming r;
     const double bytes = double(op.bytes);
     auto per = [](double b, double rate) { return rate > 0 ? b / rate : 0.0; };
@@ -204,8 +204,10 @@ TransferTiming MemorySystem::transfer(const Op& op, int64_t sm, double t, Counte
         if (lrc) merged_bytes += lrc_->coalesced(addr, len, sm / 2, t, l2_lookup);
         else l2_lookup(addr, len);
     };
+    uint64_t first_addr = ~uint64_t(0);  // where the op starts (pair_estimate)
     if (l1 && op.kind == OpKind::load) {
         map_.for_each_run(op, [&](uint64_t addr, uint64_t len) {
+            first_addr = std::min(first_addr, addr);
             const L1Read x = l1_->read(sm, addr, len, to_l2);
             l1_seen.hit_bytes += x.hit_bytes;
             l1_seen.looked_up_bytes += x.looked_up_bytes;
@@ -213,6 +215,7 @@ TransferTiming MemorySystem::transfer(const Op& op, int64_t sm, double t, Counte
         });
     } else {
         map_.for_each_run(op, [&](uint64_t addr, uint64_t len) {
+            first_addr = std::min(first_addr, addr);
             to_l2(addr, len);
             read_bytes += len;
         });
@@ -253,7 +256,9 @@ TransferTiming MemorySystem::transfer(const Op& op, int64_t sm, double t, Counte
     const double waits_before = hbm.wait_cycles + l2.wait_cycles + sm_port[size_t(sm)].wait_cycles;
     double end = sm_port[size_t(sm)].serve(t, per(double(request_bytes), port_bytes_per_cycle_));
     end = std::max(end, l2.serve(t, per(l2_bytes, l2_bytes_per_cycle_)));
-    const HbmEstimate h = hbm_estimate(op, a, sector_span_bytes, granule_span, edges);
+    HbmEstimate h = hbm_estimate(op, a, sector_span_bytes, granule_span, edges);
+    if (lrc && cta >= 0 && round_trips > 0 && l2_->sample_every() > 1)
+        pair_estimate(h, op, cta, first_addr, merged_bytes > 0, sector_span_bytes, granule_span);
     const double hbm_bytes = h.read_bytes + h.write_bytes;
     // Reads and write-backs of one transfer interleave on the bus: their turnarounds cost extra.
     const double mix = hbm_bytes > 0 ? 2 * std::min(h.read_bytes, h.write_bytes) / hbm_bytes : 0.0;
@@ -284,6 +289,46 @@ TransferTiming MemorySystem::transfer(const Op& op, int64_t sm, double t, Counte
     hbm_in_flight(r, sm, t, hbm_bytes, round_trips, trips_from);
     if (lrc_) lrc_->complete(r.done_cycles);  // this load's requests are in flight until then
     return r;
+}
+
+// The two CTAs of a TPC in the first wave read in step (kernels/micro/sm_skew), and their shared
+// tiles' requests coalesce while they stay so (l2_coalescer.h). In the exact model their own
+// tiles' transfers (two query blocks' rows of P, say) miss alike, and the pair stays in step. In
+// a sampled run each transfer's estimate is its own few sampled granules' share, noise that the
+// exact model does not have, and where the loads are element-wise (KernelIssue: `round_trips`
+// > 0) that share sets the latency of each of the CTA's round trips, so two transfers a few per
+// cent apart move the pair apart for good: vanilla's causal forward at N = 5851, d = 128, 3 heads
+// on the h200 with its GEMMs on CUDA cores (1 in 4 sets) coalesced 0.143 of V's reads against the
+// exact run's 0.454, its L2 traffic 6.24% high (docs/speed.md, "A TPC's two CTAs take one
+// estimate"). So such a load of CTA c that reached the tags whole takes the estimate of its
+// partner's load of the same tensor and count when that came first from another address (its
+// own tile, not one they share): one draw of the sampling for both, unbiased as each is, and the
+// same time for the two. Counts and HBM bytes are the sampled lookups', as before. Bulk loads
+// (tensor-core tiles in flight together) keep their own: there the partners' own tiles can differ
+// in truth (vanilla's causal backward at N = 11247 on the h200 drifted further from the exact
+// run's merges with the rule, 2.8 -> 4.0% in time).
+void MemorySystem::pair_estimate(HbmEstimate& h, const Op& op, int64_t cta, uint64_t addr, bool merged,
+                                 uint64_t sector_span_bytes, uint64_t granule_span) {
+    if (size_t(cta) >= pair_loads_.size()) {
+        pair_loads_.resize(size_t(cta) + 1, std::array<uint32_t, kTensorCount>{});
+        pairs_.resize(size_t(cta) / 2 + 1);
+    }
+    const uint64_t key = (uint64_t(pair_loads_[size_t(cta)][size_t(op.tensor)]++) * kTensorCount + uint64_t(op.tensor)) + 1;
+    if (merged) return;
+    PairEntry& e = pairs_[size_t(cta) / 2][key % kPairEntries];
+    if (e.key == key && e.cta == (cta ^ 1) && e.addr != addr) {
+        h.read_bytes = e.read_share * double(sector_span_bytes);
+        h.write_bytes = e.write_share * double(granule_span);
+        h.missed = e.missed;
+        e = PairEntry{};
+        return;
+    }
+    e.key = key;
+    e.addr = addr;
+    e.cta = cta;
+    e.read_share = sector_span_bytes > 0 ? h.read_bytes / double(sector_span_bytes) : 0;
+    e.write_share = granule_span > 0 ? h.write_bytes / double(granule_span) : 0;
+    e.missed = h.missed;
 }
 
 uint64_t MemorySystem::l1_hits(const Op& op, const L1Read& seen, uint64_t read_bytes) {
@@ -397,6 +442,8 @@ uint64_t MemorySystem::end_kernel(Counters& c, bool flush) {
     // A kernel's sampled ratios are its own: the same tensor's share of misses differs from kernel
     // to kernel (P re-read by dV's GEMM hits, streamed by the softmax backward misses).
     ratio_ = {};
+    pairs_.clear();
+    pair_loads_.clear();
     for (int i = 0; i < kTensorCount; ++i) {
         c.per_tensor[size_t(i)].hbm_write_bytes += l2_->writeback_bytes_by_tensor[size_t(i)];
         l2_->writeback_bytes_by_tensor[size_t(i)] = 0;

@@ -121,8 +121,10 @@ public:
     // `round_trips` > 0: an elementwise load whose bytes arrive in this many round trips, one
     // after another from `trips_from` (KernelIssue); its HBM bytes load HBM over that time, not
     // all at `t` (the HBM latency under load, GpuSpec::hbm_queue_ns).
+    // `cta`: the CTA's index in the kernel (a sampled run may time an element-wise load of a
+    // first-wave CTA by its TPC partner's, pair_estimate).
     TransferTiming transfer(const Op& op, int64_t sm, double t, Counters& c, uint32_t route = 0, double round_trips = 0,
-                            double trips_from = 0);
+                            double trips_from = 0, int64_t cta = -1);
     // The L1 of each SM for the next kernel, empty, of `bytes_per_sm` (l1_bytes_left); 0: none.
     void set_l1(int64_t bytes_per_sm);
 
@@ -192,6 +194,21 @@ private:
     };
     // Per tensor: loads, stores; the kernel's own accesses (end_kernel clears them).
     std::array<std::array<SampledRatio, 2>, kTensorCount> ratio_{};
+    // A sampled run's element-wise first-wave loads through the coalescer, per TPC pair of CTAs
+    // (2p, 2p + 1, on SMs 2p and 2p + 1 modulo the SMs: TPC p's two): the last loads' estimates, by
+    // tensor and the CTA's count of its loads of that tensor; the partner's load of the same count
+    // and tensor from another address (its own tile) takes the same estimate (pair_estimate).
+    struct PairEntry {
+        uint64_t key = 0, addr = 0;
+        int64_t cta = -1;
+        double read_share = 0, write_share = 0;  // per sector span byte, per granule
+        bool missed = false;
+    };
+    static constexpr size_t kPairEntries = 16;
+    std::vector<std::array<PairEntry, kPairEntries>> pairs_;
+    std::vector<std::array<uint32_t, kTensorCount>> pair_loads_;  // per first-wave CTA
+    void pair_estimate(HbmEstimate& h, const Op& op, int64_t cta, uint64_t addr, bool merged, uint64_t sector_span_bytes,
+                       uint64_t granule_span);
     // The bytes of a load through the L1 that hit: those seen where every granule was looked up;
     // else, with the L1 sampled (l1_cache.h), the hit share of the bytes looked up, or, when none
     // was, of the tensor's loads so far in this kernel (as hbm_estimate's ratios), times its bytes.
