@@ -299,7 +299,7 @@ TransferTiming MemorySystem::transfer(const Op& op, int64_t sm, double t, Counte
 // > 0) that share sets the latency of each of the CTA's round trips, so two transfers a few per
 // cent apart move the pair apart for good: vanilla's causal forward at N = 5851, d = 128, 3 heads
 // on the h200 with its GEMMs on CUDA cores (1 in 4 sets) coalesced 0.143 of V's reads against the
-// exact run's 0.454, its L2 traffic 6.24% high (docs/speed.md, "A TPC's two CTAs take one
+// exact run's 0.453, its L2 traffic 6.24% high (docs/speed.md, "A TPC's two CTAs take one
 // estimate"). So such a load of CTA c that reached the tags whole takes the estimate of its
 // partner's load of the same tensor and count when that came first from another address (its
 // own tile, not one they share): one draw of the sampling for both, unbiased as each is, and the
