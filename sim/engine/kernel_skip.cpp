@@ -322,14 +322,29 @@ void KernelRun::iteration_checkpoint(double t) {
     if (!(moved > 0)) return;
     if (keep > 0) {
         TileWarmer tiles{uint64_t(want)};
-        std::vector<size_t> next(drops.size());
-        for (size_t i = 0; i < drops.size(); ++i) next[i] = tails[i].size();
-        for (int64_t back = 1; back <= keep && !tiles.full(); ++back)  // the back-th last dropped iteration of each CTA
+        const auto at = [&](const Cta::DroppedOp& d, size_t i) {  // before the cut's end: - back, stores half later
+            return double(d.k - dropped[i]) + (d.op.kind == OpKind::load ? 0.0 : 0.5);
+        };
+        uint64_t kept_bytes = 0;
+        for (const auto& tail : tails)
+            for (const Cta::DroppedOp& d : tail) kept_bytes += d.op.bytes;
+        if (kept_bytes < uint64_t(want)) {
+            // The tiles cannot fill the warmer: each use counts whatever its order (the latest
+            // time, dirty if any wrote), so each CTA's tail is taken as it lies in memory (the
+            // walk below, across the CTAs, missed the host's cache on most ops: FA2's forward at
+            // N = 16384 on the h100 keeps about 300 k ops a cut).
             for (size_t i = 0; i < drops.size(); ++i)
-                for (; next[i] > 0 && tails[i][next[i] - 1].k == dropped[i] - back; --next[i]) {
-                    const Op& op = tails[i][next[i] - 1].op;
-                    tiles.use(op, double(-back) + (op.kind == OpKind::load ? 0.0 : 0.5));
-                }
+                for (const Cta::DroppedOp& d : tails[i]) tiles.use(d.op, at(d, i));
+        } else {
+            std::vector<size_t> next(drops.size());
+            for (size_t i = 0; i < drops.size(); ++i) next[i] = tails[i].size();
+            // (No CTA keeps more iterations than it dropped: the walk ends with the longest tail.)
+            const int64_t longest = std::min(keep, *std::max_element(dropped.begin(), dropped.end()));
+            for (int64_t back = 1; back <= longest && !tiles.full(); ++back)  // the back-th last dropped iteration of each CTA
+                for (size_t i = 0; i < drops.size(); ++i)
+                    for (; next[i] > 0 && tails[i][next[i] - 1].k == dropped[i] - back; --next[i])
+                        tiles.use(tails[i][next[i] - 1].op, at(tails[i][next[i] - 1], i));
+        }
         const auto dirty_before = mem_.dirty_bytes_by_tensor();
         tiles.warm(mem_);
         charge_dirty_change(dirty_before);
