@@ -4,7 +4,7 @@
 # files and the committed regressions (tests/fuzz/regressions/HARNESS/, inputs that once crashed
 # or hung). Fails on any crash, sanitizer report, leak, timeout (10 s per input) or out-of-memory;
 # the input that did it is left in BUILD_DIR/fuzz/artifacts/ (commit it as a regression once
-# fixed). Prints executions per harness.
+# fixed). Prints executions per harness. Runs JOBS harnesses at once (default: all cores).
 set -euo pipefail
 build=$(cd "${1:?usage: run_fuzzers.sh BUILD_DIR [SECONDS]}" && pwd)
 seconds=${2:-15}
@@ -36,21 +36,38 @@ grep -h '^flashsim run ' "$src"/lessons/*/commands.txt | while read -r line; do
   i=$((i + 1)); printf '%s\n' "${line#flashsim }" > "$work/seeds/cli/lesson-$i.txt"
 done
 
-status=0
-printf '%-18s %12s %10s  %s\n' harness executions "exec/s" result
-for h in gpu_toml lesson_config homework_answers measurement_json ncu_csv cli; do
+harnesses=(gpu_toml lesson_config homework_answers measurement_json ncu_csv cli)
+# Up to JOBS harnesses at once (default: all cores): each is one process on one core, and each
+# still runs SECONDS; the table prints in the order above once all have ended.
+jobs=${JOBS:-$(nproc)}
+fuzz() {  # fuzz HARNESS: runs it, its exit status in $work/logs/HARNESS.rc
+  local h=$1 rc=0
   mkdir -p "$work/corpus/$h"
-  dirs=("$work/corpus/$h" "$work/seeds/$h")
+  local dirs=("$work/corpus/$h" "$work/seeds/$h")
   [ -d "$src/tests/fuzz/regressions/$h" ] && dirs+=("$src/tests/fuzz/regressions/$h")
-  log="$work/logs/$h.log"
-  rc=0
   (cd "$work" && ASAN_OPTIONS=detect_leaks=1 "$build/tests/fuzz/fuzz_$h" -max_total_time="$seconds" -timeout=10 \
      -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 -artifact_prefix="$work/artifacts/$h-" "${dirs[@]}" \
-     >"$log" 2>&1) || rc=$?
-  execs=$(grep -m1 'stat::number_of_executed_units' "$log" | awk '{print $2}')
-  eps=$(grep -m1 'stat::average_exec_per_sec' "$log" | awk '{print $2}')
-  if [ "$rc" -eq 0 ]; then result="ok, 0 crashes"; else result="FAILED (exit $rc): see $log"; status=1; fi
+     >"$work/logs/$h.log" 2>&1) || rc=$?
+  echo "$rc" >"$work/logs/$h.rc"
+}
+rm -f "$work"/logs/*.rc
+running=0
+for h in "${harnesses[@]}"; do
+  if [ "$running" -ge "$jobs" ]; then wait -n || true; running=$((running - 1)); fi
+  fuzz "$h" &
+  running=$((running + 1))
+done
+wait
+
+status=0
+printf '%-18s %12s %10s  %s\n' harness executions "exec/s" result
+for h in "${harnesses[@]}"; do
+  log="$work/logs/$h.log"
+  rc=$(cat "$work/logs/$h.rc" 2>/dev/null || echo "?")
+  execs=$(grep -m1 'stat::number_of_executed_units' "$log" | awk '{print $2}' || true)
+  eps=$(grep -m1 'stat::average_exec_per_sec' "$log" | awk '{print $2}' || true)
+  if [ "$rc" = 0 ]; then result="ok, 0 crashes"; else result="FAILED (exit $rc): see $log"; status=1; fi
   printf '%-18s %12s %10s  %s\n' "$h" "${execs:-?}" "${eps:-?}" "$result"
-  [ "$rc" -eq 0 ] || grep -m5 -E 'ERROR|SUMMARY|Test unit written' "$log" || true
+  [ "$rc" = 0 ] || grep -m5 -E 'ERROR|SUMMARY|Test unit written' "$log" || true
 done
 exit $status
