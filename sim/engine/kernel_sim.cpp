@@ -293,15 +293,19 @@ void KernelRun::first_loads(uint32_t slot, double t) {
 double KernelRun::matmul_sram_bytes(const Op& op, double share, double b_readers) const {
     const double M = op.rows, N = op.cols;
     if (M <= 0 || N <= 0 || op.flops == 0) return double(op.bytes) * share;
-    // K and the element size of the last shape asked (a kernel's GEMMs come in few shapes, and the
-    // two divisions were 5-7% of FA2's host time); the same numbers as computed afresh.
-    MatmulShape& m = last_matmul_;
-    if (m.rows != op.rows || m.cols != op.cols || m.flops != op.flops || m.bytes != op.bytes) {
+    // K and the element size of the last two shapes asked (a kernel's GEMMs come in few shapes,
+    // and the two divisions were 5-7% of FA2's host time); the same numbers as computed afresh.
+    const auto same = [&](const MatmulShape& m) { return m.rows == op.rows && m.cols == op.cols && m.flops == op.flops && m.bytes == op.bytes; };
+    const MatmulShape* hit = same(last_matmuls_[0]) ? &last_matmuls_[0] : same(last_matmuls_[1]) ? &last_matmuls_[1] : nullptr;
+    if (!hit) {
+        MatmulShape& m = last_matmuls_[older_matmul_];
+        older_matmul_ ^= 1;
         m = {op.rows, op.cols, op.flops, op.bytes, 0, 0};
         m.K = double(op.flops) / (2 * M * N);
         m.es = double(op.bytes) / (M * m.K + m.K * N);
+        hit = &m;
     }
-    const double K = m.K, es = m.es;
+    const double K = hit->K, es = hit->es;
     // The kernel's own warp tiling (op.h, kOpWarpGrid): A read by the warps along N, B by those along M.
     if (op.flags & kOpWarpGrid) return share * es * (double(op.col0) * M * K + double(op.row0) * K * N);
     return es * (share * M * K + b_readers * K * N);
