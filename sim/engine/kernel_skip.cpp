@@ -97,9 +97,10 @@ int64_t whole_periods(int64_t iterations, int64_t period) { return iterations - 
 // same cycles, HBM reads and write-backs per byte moved (the first window, which starts the
 // slots together, in neither). L is 1 unless the L2 is set-sampled: then the shortest such that
 // the two spans' HBM bytes (each span's, in kernels whose CTAs share tiles) are
-// kMinSampledGranules sampled granules or more, so that their sampled counts, which the skip
-// extrapolates, are as close to the full cache's as the run's own sampling bound asks
-// (memory_system.h).
+// kMinSampledGranules sampled granules or more (times f^2 where CTAs share no tile, f the share
+// of the kernel a skip then could extrapolate), so that their sampled counts, which the skip
+// extrapolates, leave the kernel's total as close to the full cache's as the run's own sampling
+// bound asks (memory_system.h).
 SkipMark KernelRun::mark(double t) const {
     SkipMark now{t, moved_, c_, mem_.writebacks_so_far(), mem_.dirty_bytes_by_tensor(), s_, 0, cta_changes_, iterations_, {}, {}};
     for (const SmPipes& p : pipes_) now.tensor_busy += p.tensor.busy_cycles;
@@ -141,10 +142,22 @@ void KernelRun::checkpoint(double t) {
     // skipped the FA2 backward at B = 64, N = 10999, d = 64 on the a100-40gb (1 in 4 sets, 816
     // waves) after half the windows, its HBM reads 6.1% high against --exact (1.1% with each).
     const size_t back = head_.shares_tiles ? 1 : 2;
+    // Where the CTAs share no tile: times the square of the share of the kernel a skip now could
+    // extrapolate at most, f (the CTAs left but the tail's, over all). A span's sampled rate is
+    // off by about 1 / sqrt(n) for n granules, the kernel's total by f times that, so
+    // n = kMinSampledGranules f^2 keeps the total as close as the run's own sampling does (since
+    // 2026-12-06: the row kernels of vanilla and standard attention at N = 1024, 16 x 16 heads on
+    // the h200 skip 10-20% more of their CTAs). Not where CTAs share tiles: their hits drift from
+    // span to span by more than the sampling's noise (FA2's backward at N = 1895, d = 128, 39 x 16
+    // heads on the a100-40gb, 87 waves at 1 in 4 sets, skipped 46% of its CTAs on spans of a fifth
+    // of the granules and came out 0.81% high in HBM reads against --exact, -0.003% without).
+    const double left = double(std::max<int64_t>(0, k_.cta_count() - next_cta_ - int64_t(std::ceil(kSkipTailWaves * double(s_.slots)))));
+    const double share = head_.shares_tiles ? 1.0 : std::min(1.0, left / double(k_.cta_count()));
+    const double granules_asked = double(kMinSampledGranules) * share * share;
     for (size_t L = 1; m >= 1 + 2 * L; ++L) {
         const SkipMark &b = marks_[m - back * L], &e = marks_[m];
         const double hbm = e.hbm_read_bytes() + e.writeback_bytes() - b.hbm_read_bytes() - b.writeback_bytes();
-        if (mem_.l2_sample_every() > 1 && hbm / sampled_granule < double(kMinSampledGranules)) continue;
+        if (mem_.l2_sample_every() > 1 && hbm / sampled_granule < granules_asked) continue;
         // Spans that disagree may agree over more windows (a window-to-window pattern: the
         // dropout kernel of standard attention at N = 4096, 4 x 16 heads on the h200, 1 in 4 sets
         // of 128-byte granules, 1-2% apart from one window to the next over about five): try the
