@@ -265,6 +265,28 @@ TEST_CASE("kernels whose CTAs share no tile skip without waiting out the drift o
     check_fast_bounds(f, e);
 }
 
+TEST_CASE("set-sampled row kernels skip on spans whose granules go with the share of the kernel extrapolated") {
+    // Vanilla's forward at N = 1024, 6 x 16 heads on the h200, 1 in 4 sets: its row softmax (98304
+    // CTAs, 106 waves) ends before two spans hold kMinSampledGranules sampled granules, and with
+    // that asked of every span it skipped nothing. A skip extrapolates the share f of the kernel
+    // left, its sampled rate off by about 1 / sqrt(n) for n granules, the kernel's total by f times
+    // that: spans of kMinSampledGranules f^2 keep the total as close as the sampling's own bound,
+    // and the run stays within the fast path's bounds of the exact engine.
+    AttentionProblem p = problem_of(SkipCase{Algorithm::vanilla, 6, 1024, 128, "h200"});
+    Schedule s;
+    s.algo = Algorithm::vanilla;
+    const GpuSpec g = load_gpu("h200");
+    SimOptions exact;
+    exact.exact = true;
+    const RunResult f = simulate(p, s, g, SimOptions{}), e = simulate(p, s, g, exact);
+    REQUIRE(f.timing.l2_set_sampling > 1);
+    REQUIRE(f.timing.kernels.size() == 3);
+    const KernelTiming& softmax = f.timing.kernels[1];
+    REQUIRE(softmax.name.find("softmax") != std::string::npos);
+    CHECK(softmax.skipped_ctas > 0);
+    check_fast_bounds(f, e);
+}
+
 TEST_CASE("set-sampled kernels whose CTAs share tiles skip only on spans that each hold the sampling's granules") {
     // The FA2 backward at N = 10999, 16 x 16 heads on the a100-40gb (one CTA per SM, 204 waves of
     // 86-CTA heads) sampled at 1 in 4 sets: its L2 hits drift while the CTAs spread apart, and with
