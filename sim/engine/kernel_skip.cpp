@@ -151,7 +151,8 @@ void KernelRun::checkpoint(double t) {
     // span to span by more than the sampling's noise (FA2's backward at N = 1895, d = 128, 39 x 16
     // heads on the a100-40gb, 87 waves at 1 in 4 sets, skipped 46% of its CTAs on spans of a fifth
     // of the granules and came out 0.81% high in HBM reads against --exact, -0.003% without).
-    const double left = double(std::max<int64_t>(0, k_.cta_count() - next_cta_ - int64_t(std::ceil(kSkipTailWaves * double(s_.slots)))));
+    const int64_t tail = int64_t(std::ceil(kSkipTailWaves * double(s_.slots)));  // kept exact at the end
+    const double left = double(std::max<int64_t>(0, k_.cta_count() - next_cta_ - tail));
     const double share = head_.shares_tiles ? 1.0 : std::min(1.0, left / double(k_.cta_count()));
     const double granules_asked = double(kMinSampledGranules) * share * share;
     for (size_t L = 1; m >= 1 + 2 * L; ++L) {
@@ -173,7 +174,6 @@ void KernelRun::checkpoint(double t) {
         const size_t by_bytes = window_moved > 0 ? size_t(std::ceil(head_.span_l2s() * double(g_.l2_data_bytes()) / window_moved)) : 1;
         const size_t K = std::max({L, by_bytes, size_t((unit + window_ - 1) / window_), drift});
         if (m < 1 + 2 * K || !steady(marks_, m, K)) return;
-        const int64_t tail = int64_t(std::ceil(kSkipTailWaves * double(s_.slots)));
         const int64_t j = (k_.cta_count() - next_cta_ - tail) / unit;
         if (j >= 1) skip(j * unit, marks_[stretch(marks_, m, 2 * K)], e);
         return;
@@ -355,8 +355,10 @@ void KernelRun::iteration_checkpoint(double t) {
             const int64_t longest = std::min(keep, *std::max_element(dropped.begin(), dropped.end()));
             for (int64_t back = 1; back <= longest && !tiles.full(); ++back)  // the back-th last dropped iteration of each CTA
                 for (size_t i = 0; i < drops.size(); ++i)
-                    for (; next[i] > 0 && tails[i][next[i] - 1].k == dropped[i] - back; --next[i])
-                        tiles.use(tails[i][next[i] - 1].op, at(tails[i][next[i] - 1], i));
+                    for (; next[i] > 0 && tails[i][next[i] - 1].k == dropped[i] - back; --next[i]) {
+                        const Cta::DroppedOp& d = tails[i][next[i] - 1];
+                        tiles.use(d.op, at(d, i));
+                    }
         }
         const auto dirty_before = mem_.dirty_bytes_by_tensor();
         tiles.warm(mem_);
