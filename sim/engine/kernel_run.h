@@ -71,6 +71,11 @@ private:
         double moved = 0;
         double least = 0, most = 0;  // the bytes the CTAs move, fewest and most
         bool shares_tiles = false;   // two of its CTAs move one tile (TileKey)
+        // Every CTA's ops are CTA 0's but for where their bytes lie (while no CTA shares a tile:
+        // not looked at after); CTA 0's requests and trace bytes.
+        bool identical = false;
+        std::array<Traffic, kTensorCount> cta_requests{};
+        double cta_moved = 0;
         // Every CTA does about the same work: a partial last tile, not causal masking.
         bool uniform() const { return least >= kSkipUniformShare * most; }
         // The L2s of bytes a steady-state skip window and a span checked move at least: fewer
@@ -78,6 +83,13 @@ private:
         double window_l2s() const { return shares_tiles ? kSkipWindowL2Bytes : kSkipRowWindowL2Bytes; }
         double span_l2s() const { return shares_tiles ? kSkipSpanL2Bytes : kSkipRowSpanL2Bytes; }
     };
+    // The CTAs a steady-state skip takes in whole multiples of: a head's, where two CTAs of a head
+    // move one tile (a head's first CTAs take its compulsory misses: spans of whole heads hold one
+    // such lump each);
+    // one where none does and every CTA does the same work (the element-wise row kernels, rows
+    // of whole sectors: any CTA's misses are any other's, a head's start no different from its
+    // middle, and a CTA in flight resumed as another is cut where it was).
+    int64_t skip_unit() const { return !head_.shares_tiles && head_.identical ? 1 : k_.ctas_per_head; }
     SkipMark mark(double t) const;
     void checkpoint(double t);
     void iteration_checkpoint(double t);

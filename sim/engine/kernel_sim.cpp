@@ -78,19 +78,25 @@ KernelSimStats KernelRun::run() {
     s_.slots = g_.sm_count * s_.occ.ctas_per_sm;
     const int64_t total = k_.cta_count();
     s_.waves = double(total) / double(s_.slots);
-    // The steady-state skip's window: the fewest whole heads that fill kSkipWindowWaves waves
-    // and move kSkipWindowL2Bytes times the L2's data bytes (kSkipRowWindowL2Bytes where the
-    // CTAs share no tile).
+    // The steady-state skip's window: the fewest whole units (skip_unit: heads, or CTAs where no
+    // two CTAs move one tile) that fill kSkipWindowWaves waves and move kSkipWindowL2Bytes times
+    // the L2's data bytes (kSkipRowWindowL2Bytes where the CTAs share no tile).
     if (cfg_.steady_state_skip && mem_.skippable() && k_.ctas_per_head > 0 && double(total) >= kSkipMinWaves * double(s_.slots) &&
         (k_.heads >= kSkipMinHeads || double(k_.ctas_per_head) >= kSkipMinHeadWaves * double(s_.slots)) &&
         (head_ = one_head()).uniform()) {
-        const double heads = std::max(std::ceil(kSkipWindowWaves * double(s_.slots) / double(k_.ctas_per_head)),
-                                      head_.moved > 0 ? std::ceil(head_.window_l2s() * double(g_.l2_data_bytes()) / head_.moved) : 1.0);
-        window_ = int64_t(heads) * k_.ctas_per_head;
+        const int64_t unit = skip_unit();
+        const double unit_moved = head_.moved * double(unit) / double(k_.ctas_per_head);
+        const double units = std::max(std::ceil(kSkipWindowWaves * double(s_.slots) / double(unit)),
+                                      unit_moved > 0 ? std::ceil(head_.window_l2s() * double(g_.l2_data_bytes()) / unit_moved) : 1.0);
+        window_ = int64_t(units) * unit;
+        // CTAs of the same work: whole waves (a window of a wave and a half held the phase of the
+        // launches' groups: standard's softmax at N = 16384 on the h200 took 0.0020-0.0033 cycles
+        // per byte from one window to the next, every fifth the slowest).
+        if (unit == 1) window_ = (window_ + s_.slots - 1) / s_.slots * s_.slots;
         // The first window, in neither span compared, only has to outlast the kernel's start
         // (the slots starting together, the L2 turning over what the kernel before left):
-        // kSkipWindowWaves waves that move kSkipWindowL2Bytes L2s, not whole heads. The windows
-        // after it keep whole heads' CTAs, each span one head start's compulsory misses.
+        // kSkipWindowWaves waves that move kSkipWindowL2Bytes L2s, not whole units. The windows
+        // after it keep whole units' CTAs (heads: each span one head start's compulsory misses).
         const double per_cta = head_.moved / double(k_.ctas_per_head);
         const double start = std::max(std::ceil(kSkipWindowWaves * double(s_.slots)),
                                       per_cta > 0 ? std::ceil(kSkipWindowL2Bytes * double(g_.l2_data_bytes()) / per_cta) : double(window_));

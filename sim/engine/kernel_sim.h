@@ -28,16 +28,17 @@
 //     whose CTAs move about the same bytes
 //     (kSkipUniformShare): every window of W CTAs launched
 //     (W the fewest whole heads, ctas_per_head CTAs each, filling kSkipWindowWaves waves and moving
-//     kSkipWindowL2Bytes L2s, kSkipRowWindowL2Bytes where no two CTAs move one tile) the loop
+//     kSkipWindowL2Bytes L2s; where no two CTAs move one tile, kSkipRowWindowL2Bytes, and where
+//     every CTA also does the same work, whole waves, not heads) the loop
 //     compares the last two windows and the last two spans of K windows (kSkipSpanL2Bytes,
-//     kSkipRowSpanL2Bytes); when
+//     kSkipRowSpanL2Bytes and kSkipRowSpanWaves); when
 //     their cycles and HBM bytes agree within kSkipTolerance, it skips j whole windows (keeping
 //     kSkipTailWaves waves and the tail exact; in a kernel of fewer than kSkipFreeWaves waves
 //     whose last window launched its CTAs in groups, j multiples of lcm(ctas_per_head, slots)
 //     instead: whole waves): the skipped CTAs cost what the windows checked (and those before them
 //     within kSkipStretch) did per byte moved, cycles, counts and sums; the CTAs in
-//     flight go on as the CTAs j W further on (the same blocks of other heads: their ops differ
-//     only in the head), and the L2 is first given the tiles the skipped CTAs would have left in
+//     flight go on as the CTAs j W further on (the same blocks of other heads, or other CTAs of
+//     the same work: their ops differ only in where their bytes lie), and the L2 is first given the tiles the skipped CTAs would have left in
 //     it (the distinct tiles of the CTAs before the resumption, most recent last, until they hold
 //     twice the L2's data bytes; MemorySystem::warm); with a timeline, only once it is full
 //     (timeline_cap events: the viewer's timeline shows the CTAs it has recorded as they ran);

@@ -166,13 +166,17 @@ void KernelRun::checkpoint(double t) {
         if (!steady(marks_, m, L)) continue;
         // The last two spans of K windows agree as well, K the fewest windows (L at least) that
         // move kSkipSpanL2Bytes times the L2's data bytes (kSkipRowSpanL2Bytes where the CTAs
-        // share no tile) and, with grouped launches, hold the
-        // CTAs in which heads fall on waves the same way again (lcm(ctas_per_head, slots)); the
-        // skip extrapolates those 2 K windows; drift's spans (above) when longer.
-        const int64_t unit = grouped && !free_waves ? std::lcm(k_.ctas_per_head, s_.slots) : window_;
-        const double window_moved = double(window_ / k_.ctas_per_head) * head_.moved;
+        // share no tile) and, with grouped launches, hold the CTAs in which the skip's units fall
+        // on waves the same way again (lcm(skip_unit(), slots): whole heads that are whole waves,
+        // or whole waves); the skip extrapolates those 2 K windows; drift's spans (above) when
+        // longer.
+        const int64_t unit = grouped && !free_waves ? std::lcm(skip_unit(), s_.slots) : window_;
+        const double window_moved = double(window_) / double(k_.ctas_per_head) * head_.moved;
         const size_t by_bytes = window_moved > 0 ? size_t(std::ceil(head_.span_l2s() * double(g_.l2_data_bytes()) / window_moved)) : 1;
-        const size_t K = std::max({L, by_bytes, size_t((unit + window_ - 1) / window_), drift});
+        // Where every CTA does the same work, kSkipRowSpanWaves waves too (the cycles per byte settle
+        // over the first waves: steady_skip.h).
+        const size_t by_waves = skip_unit() == 1 ? size_t(std::ceil(kSkipRowSpanWaves * double(s_.slots) / double(window_))) : 1;
+        const size_t K = std::max({L, by_bytes, by_waves, size_t((unit + window_ - 1) / window_), drift});
         if (m < 1 + 2 * K || !steady(marks_, m, K)) return;
         const int64_t j = (k_.cta_count() - next_cta_ - tail) / unit;
         if (j >= 1) skip(j * unit, marks_[stretch(marks_, m, 2 * K)], e);
@@ -450,17 +454,18 @@ int64_t KernelRun::iterations_of(int64_t cta) {
     return it->second;
 }
 
-// Skips `ctas` CTAs, whole heads. What they send to the L2 is exact (every head's requests
-// are the same: one head's, times the heads); what depends on the L2's state is the span
-// extrapolated (b to m, m now; stretch()): per tensor, its misses per byte read and the bytes it made dirty per
-// byte written (per byte moved for a tensor the span did not read or write), and its cycles
-// and sums per byte moved.
+// Skips `ctas` CTAs, whole units (skip_unit). What they send to the L2 is exact (every head's
+// requests are the same, and where the unit is a CTA every CTA's: one unit's, times the units);
+// what depends on the L2's state is the span extrapolated (b to m, m now; stretch()): per tensor, its
+// misses per byte read and the bytes it made dirty per byte written (per byte moved for a tensor
+// the span did not read or write), and its cycles and sums per byte moved.
 void KernelRun::skip(int64_t ctas, const SkipMark& b, const SkipMark& m) {
-    const uint64_t heads = uint64_t(ctas / k_.ctas_per_head);
+    const int64_t units = ctas / skip_unit();
+    const auto& unit_requests = skip_unit() == 1 ? head_.cta_requests : head_.requests;
     std::array<Traffic, kTensorCount> requests;
-    for (size_t i = 0; i < kTensorCount; ++i) requests[i] = head_.requests[i].scaled(heads);
+    for (size_t i = 0; i < kTensorCount; ++i) requests[i] = unit_requests[i].scaled(uint64_t(units));
     s_.skipped_ctas = ctas;
-    extrapolate(b, m, requests, double(heads) * head_.moved);
+    extrapolate(b, m, requests, double(units) * (skip_unit() == 1 ? head_.cta_moved : head_.moved));
     // The CTAs in flight and those about to start go on as the CTAs `ctas` further on.
     for (size_t slot = 0; slot < ctas_.size(); ++slot) {
         pending_[slot] += ctas;
@@ -533,16 +538,35 @@ KernelRun::Head KernelRun::one_head() const {
     Head h;
     std::vector<Op> buf(256);
     std::unordered_map<TileKey, int64_t, TileKeyHash> mover;  // the CTA that moved a tile, until two did
+    // CTA 0's ops but for where their bytes lie (kind, tensor, shape, bytes, work and the L2
+    // requests they make), while every CTA's so far are the same.
+    const auto work = [](const Op& op) {
+        return std::make_tuple(op.kind, op.tensor, op.line, op.flags, op.rows, op.cols, op.bytes, op.flops, op.exps,
+                               op.moves_data() ? l2_request_bytes(op) : 0);
+    };
+    std::vector<decltype(work(Op{}))> first;
+    h.identical = true;
     for (int64_t c = 0; c < k_.ctas_per_head; ++c) {
         auto st = k_.stream(c);
         const double before = h.moved;
+        size_t at = 0;
         for (size_t n; (n = st->fill(buf.data(), buf.size())) != 0;)
             for (size_t i = 0; i < n; ++i) {
-                add_requests(buf[i], h.requests, h.moved);
+                add_requests(buf[i], c == 0 ? h.cta_requests : h.requests, c == 0 ? h.cta_moved : h.moved);
+                if (h.identical && !h.shares_tiles) {
+                    if (c == 0) first.push_back(work(buf[i]));
+                    else h.identical = at < first.size() && first[at] == work(buf[i]);
+                    ++at;
+                }
                 if (h.shares_tiles || !buf[i].moves_data()) continue;
                 const auto [u, fresh] = mover.try_emplace(tile_key(buf[i]), c);
                 h.shares_tiles = !fresh && u->second != c;
             }
+        if (c > 0 && at != first.size()) h.identical = false;
+        if (c == 0) {
+            h.requests = h.cta_requests;
+            h.moved = h.cta_moved;
+        }
         const double own = h.moved - before;
         h.least = c == 0 ? own : std::min(h.least, own);
         h.most = std::max(h.most, own);

@@ -38,6 +38,14 @@ inline constexpr double kSkipSpanL2Bytes = 8;
 // --no-skip's time and 0.05% of its HBM bytes, kernel by kernel (docs/speed.md).
 inline constexpr double kSkipRowWindowL2Bytes = 1;
 inline constexpr double kSkipRowSpanL2Bytes = 2;
+// Where every CTA of such a kernel also does the same work (KernelRun::skip_unit: rows of one
+// length, any row length), windows hold whole waves, not whole heads, and a skip may come within a
+// head; each span checked then holds kSkipRowSpanWaves waves too. A kernel's cycles per byte settle
+// over its first waves: standard attention's scale kernel at N = 16384, 16 heads on the h200 took
+// 0.000504 cycles per byte in its third one-wave window, 0.000487 from about the fifteenth on (a
+// drift of 0.2% a window, which two spans of 4 windows compared within kSkipTolerance pass): it came
+// out 1.35% slow against --no-skip with spans of 2 L2s alone, 0.82% with spans of 8 waves.
+inline constexpr double kSkipRowSpanWaves = 8;
 // The windows before those checked that the skip extrapolates too: each within this share of them
 // in cycles, HBM reads and write-backs per byte (stretch below).
 inline constexpr double kSkipStretch = 0.1;
