@@ -81,9 +81,11 @@ KernelSimStats KernelRun::run() {
     // The steady-state skip's window: the fewest whole units (skip_unit: heads, or CTAs where no
     // two CTAs move one tile) that fill kSkipWindowWaves waves and move kSkipWindowL2Bytes times
     // the L2's data bytes (kSkipRowWindowL2Bytes where the CTAs share no tile).
+    // Kernels of fewer heads too where the skip's unit is a CTA (skip_unit: no head start's
+    // compulsory misses to fall in one window or the next).
     if (cfg_.steady_state_skip && mem_.skippable() && k_.ctas_per_head > 0 && double(total) >= kSkipMinWaves * double(s_.slots) &&
-        (k_.heads >= kSkipMinHeads || double(k_.ctas_per_head) >= kSkipMinHeadWaves * double(s_.slots)) &&
-        (head_ = one_head()).uniform()) {
+        (head_ = one_head()).uniform() &&
+        (k_.heads >= kSkipMinHeads || double(k_.ctas_per_head) >= kSkipMinHeadWaves * double(s_.slots) || skip_unit() == 1)) {
         const int64_t unit = skip_unit();
         const double unit_moved = head_.moved * double(unit) / double(k_.ctas_per_head);
         const double units = std::max(std::ceil(kSkipWindowWaves * double(s_.slots) / double(unit)),

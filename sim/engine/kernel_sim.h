@@ -24,7 +24,8 @@
 //     shared first-come-first-served by the CTAs resident on that SM, so one CTA's softmax runs
 //     under another's GEMMs;
 //   - steady-state skip (cfg.steady_state_skip; steady_skip.h; docs/speed.md), for kernels of kSkipMinWaves waves
-//     or more and kSkipMinHeads heads or more (or heads of kSkipMinHeadWaves waves or more each)
+//     or more and kSkipMinHeads heads or more (or heads of kSkipMinHeadWaves waves or more each,
+//     or any heads where every CTA does the same work and none shares a tile)
 //     whose CTAs move about the same bytes
 //     (kSkipUniformShare): every window of W CTAs launched
 //     (W the fewest whole heads, ctas_per_head CTAs each, filling kSkipWindowWaves waves and moving

@@ -87,7 +87,8 @@ inline constexpr double kSkipFreeWaves = 128;
 inline constexpr double kSkipGroupedSpanWaves = 32;
 inline constexpr int64_t kSkipMinHeads = 64;
 // Fewer heads skip when each head spans at least this many waves: the lump of a head's compulsory
-// misses is then a small part of its window (the runs above had one wave per head).
+// misses is then a small part of its window (the runs above had one wave per head). Any number of
+// heads where the skip's unit is a CTA (KernelRun::skip_unit: the row kernels, no such lump).
 inline constexpr double kSkipMinHeadWaves = 8;
 inline constexpr double kSkipUniformShare = 0.75;  // the CTA moving the fewest bytes moves at least this share of the most
 

@@ -225,6 +225,37 @@ TEST_CASE("few heads are skipped when each head spans many waves, and only then"
     check_fast_bounds(f, e);
 }
 
+TEST_CASE("row kernels of few heads of few waves each skip, every CTA the same work") {
+    // Vanilla's forward at N = 4096, 16 heads on the h100: its row softmax runs 62 waves, 3.9 a
+    // head. Fewer than kSkipMinHeads heads of fewer than kSkipMinHeadWaves waves each keep a
+    // kernel whole where a head's start brings compulsory misses; each of these CTAs does the same
+    // work on its own row, no head start differs from the rest, and the softmax skips whole waves
+    // within the fast path's bounds of the exact engine. The GEMMs (CTAs sharing tiles) stay whole.
+    const SkipCase c{Algorithm::vanilla, 1, 4096, 128, "h100"};
+    const AttentionProblem p = problem_of(c);
+    Schedule s;
+    s.algo = c.algo;
+    const GpuSpec g = load_gpu(c.gpu);
+    SimOptions exact;
+    exact.exact = true;
+    const RunResult f = simulate(p, s, g, SimOptions{}), e = simulate(p, s, g, exact);
+    REQUIRE(f.timing.kernels.size() == 3);
+    for (const KernelTiming& k : f.timing.kernels) {
+        const double slots = double(g.sm_count * k.ctas_per_sm), per_head = double(k.ctas / p.heads());
+        INFO(k.name, ": ", k.waves, " waves, ", per_head / slots, " a head");
+        REQUIRE(p.heads() < kSkipMinHeads);
+        REQUIRE(per_head < kSkipMinHeadWaves * slots);
+        if (k.name.find("softmax") == std::string::npos) {
+            CHECK(k.skipped_ctas == 0);
+            continue;
+        }
+        REQUIRE(k.waves >= kSkipMinWaves);
+        CHECK(k.skipped_ctas > 0);
+        CHECK(k.skipped_ctas % int64_t(slots) == 0);
+    }
+    check_fast_bounds(f, e);
+}
+
 TEST_CASE("kernels whose CTAs share no tile skip without waiting out the drift of grouped launches") {
     // Standard attention's element-wise kernels (scale, row softmax, dropout: each CTA its own
     // row, every CTA the same work) run 152-243 waves of CTAs that launch in groups. Kernels whose
