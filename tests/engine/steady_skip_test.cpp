@@ -84,6 +84,16 @@ void check_cut_against_exact(const SkipCase& c) {
     check_fast_bounds(f, e);
 }
 
+// The forward of `c` with the default schedule, by the engine with `fast`'s options and by --exact.
+std::pair<RunResult, RunResult> forward_fast_and_exact(const SkipCase& c, const SimOptions& fast = {}) {
+    Schedule s;
+    s.algo = c.algo;
+    const GpuSpec g = load_gpu(c.gpu);
+    SimOptions exact;
+    exact.exact = true;
+    return {simulate(problem_of(c), s, g, fast), simulate(problem_of(c), s, g, exact)};
+}
+
 // A backward pass of `c` with the default schedule, by the default (fast) engine and by --exact.
 std::pair<RunResult, RunResult> backward_fast_and_exact(const SkipCase& c) {
     AttentionProblem p = problem_of(c);
@@ -194,13 +204,10 @@ TEST_CASE("few heads are skipped when each head spans many waves, and only then"
     // CTAs a head) less than one. All sets of the L2 kept: the skip's error alone.
     const SkipCase c{Algorithm::vanilla, 1, 6145, 64, "a100-40gb", 10};
     const AttentionProblem p = problem_of(c);
-    Schedule s;
-    s.algo = c.algo;
     const GpuSpec g = load_gpu(c.gpu);
-    SimOptions fast, exact;
+    SimOptions fast;
     fast.l2_set_sampling = 1;
-    exact.exact = true;
-    const RunResult f = simulate(p, s, g, fast), e = simulate(p, s, g, exact);
+    const auto [f, e] = forward_fast_and_exact(c, fast);
     REQUIRE(f.timing.l2_set_sampling == 1);
     REQUIRE(f.timing.kernels.size() == 3);
     for (const KernelTiming& k : f.timing.kernels) {
@@ -233,12 +240,8 @@ TEST_CASE("row kernels of few heads of few waves each skip, every CTA the same w
     // within the fast path's bounds of the exact engine. The GEMMs (CTAs sharing tiles) stay whole.
     const SkipCase c{Algorithm::vanilla, 1, 4096, 128, "h100"};
     const AttentionProblem p = problem_of(c);
-    Schedule s;
-    s.algo = c.algo;
     const GpuSpec g = load_gpu(c.gpu);
-    SimOptions exact;
-    exact.exact = true;
-    const RunResult f = simulate(p, s, g, SimOptions{}), e = simulate(p, s, g, exact);
+    const auto [f, e] = forward_fast_and_exact(c);
     REQUIRE(f.timing.kernels.size() == 3);
     for (const KernelTiming& k : f.timing.kernels) {
         const double slots = double(g.sm_count * k.ctas_per_sm), per_head = double(k.ctas / p.heads());
