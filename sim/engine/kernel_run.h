@@ -85,10 +85,9 @@ private:
     };
     // The CTAs a steady-state skip takes in whole multiples of: a head's, where two CTAs of a head
     // move one tile (a head's first CTAs take its compulsory misses: spans of whole heads hold one
-    // such lump each);
-    // one where none does and every CTA does the same work (the element-wise row kernels, rows
-    // of whole sectors: any CTA's misses are any other's, a head's start no different from its
-    // middle, and a CTA in flight resumed as another is cut where it was).
+    // such lump each); one where none does and every CTA does the same work (the element-wise row
+    // kernels: any CTA's misses are any other's, a head's start no different from its middle, and
+    // a CTA in flight resumed as another is cut where it was).
     int64_t skip_unit() const { return !head_.shares_tiles && head_.identical ? 1 : k_.ctas_per_head; }
     SkipMark mark(double t) const;
     void checkpoint(double t);

@@ -79,10 +79,10 @@ KernelSimStats KernelRun::run() {
     const int64_t total = k_.cta_count();
     s_.waves = double(total) / double(s_.slots);
     // The steady-state skip's window: the fewest whole units (skip_unit: heads, or CTAs where no
-    // two CTAs move one tile) that fill kSkipWindowWaves waves and move kSkipWindowL2Bytes times
-    // the L2's data bytes (kSkipRowWindowL2Bytes where the CTAs share no tile).
-    // Kernels of fewer heads too where the skip's unit is a CTA (skip_unit: no head start's
-    // compulsory misses to fall in one window or the next).
+    // two CTAs move one tile and all do the same work) that fill kSkipWindowWaves waves and move
+    // kSkipWindowL2Bytes times the L2's data bytes (kSkipRowWindowL2Bytes where the CTAs share no
+    // tile). Kernels of fewer heads too where the unit is a CTA: no head start's compulsory misses
+    // to fall in one window or the next.
     if (cfg_.steady_state_skip && mem_.skippable() && k_.ctas_per_head > 0 && double(total) >= kSkipMinWaves * double(s_.slots) &&
         (head_ = one_head()).uniform() &&
         (k_.heads >= kSkipMinHeads || double(k_.ctas_per_head) >= kSkipMinHeadWaves * double(s_.slots) || skip_unit() == 1)) {

@@ -39,8 +39,8 @@
 //     instead: whole waves): the skipped CTAs cost what the windows checked (and those before them
 //     within kSkipStretch) did per byte moved, cycles, counts and sums; the CTAs in
 //     flight go on as the CTAs j W further on (the same blocks of other heads, or other CTAs of
-//     the same work: their ops differ only in where their bytes lie), and the L2 is first given the tiles the skipped CTAs would have left in
-//     it (the distinct tiles of the CTAs before the resumption, most recent last, until they hold
+//     the same work: their ops differ only in where their bytes lie), and the L2 is first given
+//     the tiles the skipped CTAs would have left in it (the distinct tiles of the CTAs before the resumption, most recent last, until they hold
 //     twice the L2's data bytes; MemorySystem::warm); with a timeline, only once it is full
 //     (timeline_cap events: the viewer's timeline shows the CTAs it has recorded as they ran);
 //   - iteration skip (the same switch), for the kernels the skip above leaves whole whose CTAs run

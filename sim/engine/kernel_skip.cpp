@@ -456,9 +456,9 @@ int64_t KernelRun::iterations_of(int64_t cta) {
 
 // Skips `ctas` CTAs, whole units (skip_unit). What they send to the L2 is exact (every head's
 // requests are the same, and where the unit is a CTA every CTA's: one unit's, times the units);
-// what depends on the L2's state is the span extrapolated (b to m, m now; stretch()): per tensor, its
-// misses per byte read and the bytes it made dirty per byte written (per byte moved for a tensor
-// the span did not read or write), and its cycles and sums per byte moved.
+// what depends on the L2's state is the span extrapolated (b to m, m now; stretch()): per
+// tensor, its misses per byte read and the bytes it made dirty per byte written (per byte moved
+// for a tensor the span did not read or write), and its cycles and sums per byte moved.
 void KernelRun::skip(int64_t ctas, const SkipMark& b, const SkipMark& m) {
     const int64_t units = ctas / skip_unit();
     const auto& unit_requests = skip_unit() == 1 ? head_.cta_requests : head_.requests;
