@@ -160,14 +160,13 @@ TransferTiming MemorySystem::transfer(const Op& op, int64_t sm, double t, Counte
     // GPU's map is irregular (kernels/micro/l2_partition: 66 SMs each, in TPC pairs); what the hop
     // counts needs the halves, and a head's CTAs (placed on consecutive SMs) on both.
     const int side = g_.l2_partitions == 2 ? int((sm / 2) % 2) : -1;
+    // A sector's offset and index by a mask and a shift (its bytes a power of two: GpuSpec's
+    // check), not two 64-bit divisions a stored row of a sampled run (by perf, the lookup below
+    // 17.4 -> 16.2% of vanilla's host time at N = 16384, 16 heads on the h200).
     const uint64_t sb = uint64_t(g_.l2_sector_bytes);
-    // A sector's offset and index by a mask and a shift where its bytes are a power of two: the
-    // same values without two 64-bit divisions a stored row of a sampled run (by perf, the lookup
-    // below 17.4 -> 16.2% of vanilla's host time at N = 16384, 16 heads on the h200).
-    const bool sb_pow2 = (sb & (sb - 1)) == 0;
-    const int sb_shift = sb_pow2 ? __builtin_ctzll(sb) : 0;
-    const auto sector_offset = [&](uint64_t a) { return sb_pow2 ? a & (sb - 1) : a % sb; };
-    const auto sector_of = [&](uint64_t a) { return sb_pow2 ? a >> sb_shift : a / sb; };
+    const int sb_shift = __builtin_ctzll(sb);
+    const auto sector_offset = [&](uint64_t a) { return a & (sb - 1); };
+    const auto sector_of = [&](uint64_t a) { return a >> sb_shift; };
     auto l2_lookup = [&](uint64_t addr, uint64_t len) {
         if (count_edges) {  // before the write: whether the L2 holds the edges it is about to write
             auto edge = [&](size_t end, uint64_t at) {
