@@ -460,12 +460,13 @@ int64_t KernelRun::iterations_of(int64_t cta) {
 // tensor, its misses per byte read and the bytes it made dirty per byte written (per byte moved
 // for a tensor the span did not read or write), and its cycles and sums per byte moved.
 void KernelRun::skip(int64_t ctas, const SkipMark& b, const SkipMark& m) {
+    const bool per_cta = skip_unit() == 1;
     const int64_t units = ctas / skip_unit();
-    const auto& unit_requests = skip_unit() == 1 ? head_.cta_requests : head_.requests;
+    const auto& unit_requests = per_cta ? head_.cta_requests : head_.requests;
     std::array<Traffic, kTensorCount> requests;
     for (size_t i = 0; i < kTensorCount; ++i) requests[i] = unit_requests[i].scaled(uint64_t(units));
     s_.skipped_ctas = ctas;
-    extrapolate(b, m, requests, double(units) * (skip_unit() == 1 ? head_.cta_moved : head_.moved));
+    extrapolate(b, m, requests, double(units) * (per_cta ? head_.cta_moved : head_.moved));
     // The CTAs in flight and those about to start go on as the CTAs `ctas` further on.
     for (size_t slot = 0; slot < ctas_.size(); ++slot) {
         pending_[slot] += ctas;
@@ -552,7 +553,7 @@ KernelRun::Head KernelRun::one_head() const {
         size_t at = 0;
         for (size_t n; (n = st->fill(buf.data(), buf.size())) != 0;)
             for (size_t i = 0; i < n; ++i) {
-                add_requests(buf[i], c == 0 ? h.cta_requests : h.requests, c == 0 ? h.cta_moved : h.moved);
+                add_requests(buf[i], h.requests, h.moved);
                 if (h.identical && !h.shares_tiles) {
                     if (c == 0) first.push_back(work(buf[i]));
                     else h.identical = at < first.size() && first[at] == work(buf[i]);
@@ -564,8 +565,8 @@ KernelRun::Head KernelRun::one_head() const {
             }
         if (c > 0 && at != first.size()) h.identical = false;
         if (c == 0) {
-            h.requests = h.cta_requests;
-            h.moved = h.cta_moved;
+            h.cta_requests = h.requests;
+            h.cta_moved = h.moved;
         }
         const double own = h.moved - before;
         h.least = c == 0 ? own : std::min(h.least, own);
