@@ -94,13 +94,14 @@ int64_t whole_periods(int64_t iterations, int64_t period) { return iterations - 
 }  // namespace
 
 // At the launch of the first CTA of a window: skip when the last two spans of L windows took the
-// same cycles, HBM reads and write-backs per byte moved (the first window, which starts the
-// slots together, in neither). L is 1 unless the L2 is set-sampled: then the shortest such that
-// the two spans' HBM bytes (each span's, in kernels whose CTAs share tiles) are
-// kMinSampledGranules sampled granules or more (times f^2 where CTAs share no tile, f the share
-// of the kernel a skip then could extrapolate), so that their sampled counts, which the skip
-// extrapolates, leave the kernel's total as close to the full cache's as the run's own sampling
-// bound asks (memory_system.h).
+// same cycles, HBM reads and write-backs per byte moved, or bytes made dirty where the first span
+// filled the L2 with dirty lines and the CTAs share tiles (WritebackCheck::or_dirty_fill; the
+// first window, which starts the slots together, in neither). L is 1 unless the L2 is
+// set-sampled: then the shortest such that the two spans' HBM bytes (each span's, in kernels
+// whose CTAs share tiles) are kMinSampledGranules sampled granules or more (times f^2 where CTAs
+// share no tile, f the share of the kernel a skip then could extrapolate), so that their sampled
+// counts, which the skip extrapolates, leave the kernel's total as close to the full cache's as
+// the run's own sampling bound asks (memory_system.h).
 SkipMark KernelRun::mark(double t) const {
     SkipMark now{t, moved_, c_, mem_.writebacks_so_far(), mem_.dirty_bytes_by_tensor(), s_, 0, cta_changes_, iterations_, {}, {}};
     for (const SmPipes& p : pipes_) now.tensor_busy += p.tensor.busy_cycles;
@@ -155,6 +156,12 @@ void KernelRun::checkpoint(double t) {
     const double left = double(std::max<int64_t>(0, k_.cta_count() - next_cta_ - tail));
     const double share = head_.shares_tiles ? 1.0 : std::min(1.0, left / double(k_.cta_count()));
     const double granules_asked = double(kMinSampledGranules) * share * share;
+    // Spans after the L2's dirty fill (WritebackCheck) where CTAs share tiles: the GEMMs of
+    // unfused attention at long rows, whose first head-long window fills the L2 with dirty S. Not
+    // the row kernels: their dirty bytes rise and fall with their launches' groups, and taking such
+    // spans vanilla's softmax at N = 4096, d = 64, 4 x 16 heads on the h200 (the cross-check's v2)
+    // skipped sooner, the run 0.32% fast against --no-skip (0.00% with write-backs per byte).
+    const WritebackCheck wb = head_.shares_tiles ? WritebackCheck::or_dirty_fill : WritebackCheck::per_byte;
     for (size_t L = 1; m >= 1 + 2 * L; ++L) {
         const SkipMark &b = marks_[m - back * L], &e = marks_[m];
         const double hbm = e.hbm_read_bytes() + e.writeback_bytes() - b.hbm_read_bytes() - b.writeback_bytes();
@@ -163,7 +170,7 @@ void KernelRun::checkpoint(double t) {
         // dropout kernel of standard attention at N = 4096, 4 x 16 heads on the h200, 1 in 4 sets
         // of 128-byte granules, 1-2% apart from one window to the next over about five): try the
         // longer spans before giving up at this mark.
-        if (!steady(marks_, m, L)) continue;
+        if (!steady(marks_, m, L, wb)) continue;
         // The last two spans of K windows agree as well, K the fewest windows (L at least) that
         // move kSkipSpanL2Bytes times the L2's data bytes (kSkipRowSpanL2Bytes where the CTAs
         // share no tile) and, with grouped launches, hold the CTAs in which the skip's units fall
@@ -177,7 +184,7 @@ void KernelRun::checkpoint(double t) {
         // over the first waves: steady_skip.h).
         const size_t by_waves = skip_unit() == 1 ? size_t(std::ceil(kSkipRowSpanWaves * double(s_.slots) / double(window_))) : 1;
         const size_t K = std::max({L, by_bytes, by_waves, size_t((unit + window_ - 1) / window_), drift});
-        if (m < 1 + 2 * K || !steady(marks_, m, K)) return;
+        if (m < 1 + 2 * K || !steady(marks_, m, K, wb)) return;
         const int64_t j = (k_.cta_count() - next_cta_ - tail) / unit;
         if (j >= 1) skip(j * unit, marks_[stretch(marks_, m, 2 * K)], e);
         return;

@@ -30,16 +30,32 @@ double SkipMark::hbm_read_bytes() const {
     return b;
 }
 
+double SkipMark::dirty_bytes() const {
+    double b = 0;
+    for (uint64_t d : dirty) b += double(d);
+    return b;
+}
+
 double SkipMark::writeback_bytes() const {
     double b = 0;
     for (uint64_t w : writebacks) b += double(w);
     return b;
 }
 
-bool steady(const std::vector<SkipMark>& marks, size_t m, size_t L) {
+bool steady(const std::vector<SkipMark>& marks, size_t m, size_t L, WritebackCheck wb) {
     const SkipMark &a = marks[m - 2 * L], &b = marks[m - L], &e = marks[m];
     const SpanRates before = rates(a, b), last = rates(b, e);
-    return before.moved > 0 && last.moved > 0 && (e.t - b.t) > 0 && similar(before, last, kSkipTolerance);
+    if (!(before.moved > 0 && last.moved > 0 && (e.t - b.t) > 0)) return false;
+    if (similar(before, last, kSkipTolerance)) return true;
+    if (wb != WritebackCheck::or_dirty_fill || !within_share(before.cycles, last.cycles, kSkipTolerance) ||
+        !within_share(before.hbm_reads, last.hbm_reads, kSkipTolerance))
+        return false;
+    // A fill: the dirty bytes rose through the first span, window by window.
+    for (size_t i = m - 2 * L + 1; i <= m - L; ++i)
+        if (marks[i].dirty_bytes() < marks[i - 1].dirty_bytes()) return false;
+    const double grew_before = b.dirty_bytes() - a.dirty_bytes(), grew_last = e.dirty_bytes() - b.dirty_bytes();
+    return std::abs(grew_last) <= kSkipTolerance * (e.writeback_bytes() - b.writeback_bytes()) &&
+           within_share(before.writebacks + grew_before / before.moved, last.writebacks + grew_last / last.moved, kSkipTolerance);
 }
 
 size_t stretch(const std::vector<SkipMark>& marks, size_t m, size_t verified) {

@@ -123,11 +123,31 @@ struct SkipMark {
     std::array<uint64_t, kTensorCount> coalesced{};  // MemorySystem::coalesced_so_far
     double hbm_read_bytes() const;
     double writeback_bytes() const;
+    double dirty_bytes() const;  // the L2's, summed over tensors
 };
 
+// How two spans' write-backs must agree. `per_byte`: per byte moved, within kSkipTolerance.
+// `or_dirty_fill`: that, or the first span's fall short by what the L2's dirty bytes grew in it
+// (its writes filling the L2 with dirty lines), where
+//   - the dirty bytes rose at every mark of the first span (a fill, not dirty lines that come and
+//     go window by window: with every kernel taking this rule, standard attention's softmax
+//     backward at N = 4223, 2 x 16 heads on the h100 swung 2-3 MB a window, skipped a window
+//     sooner and came out 0.97% fast against --exact, 0.28% with this check);
+//   - the bytes made dirty (written back plus the growth) per byte moved agree within
+//     kSkipTolerance;
+//   - over the last span the L2's dirty bytes move by at most kSkipTolerance of its write-backs:
+//     the L2 holds its dirty level, so what that span made dirty is what it wrote back (where they
+//     fall, dirty lines of an earlier phase are leaving and the turnover is not steady).
+// The steady-state skip's, for kernels whose CTAs share tiles: vanilla's Q K^T GEMM at N = 16384,
+// 16 heads on the h200 (windows of a head) fills the L2 with dirty S over its second window, whose
+// write-backs fell 1.47% short of the third's while its dirty bytes rose 7.6 MB (17.4 to 25.0 MB),
+// and the skip came a head later. The iteration skip keeps `per_byte`: its spans' write-backs are
+// what shows a drift of the L2's turnover within a wave (docs/speed.md).
+enum class WritebackCheck { per_byte, or_dirty_fill };
+
 // Whether the span of L windows before mark m and the span before it took the same cycles, HBM
-// reads and write-backs per byte moved, within kSkipTolerance (m >= 2 L).
-bool steady(const std::vector<SkipMark>& marks, size_t m, size_t L);
+// reads and write-backs (as `wb` asks) per byte moved, within kSkipTolerance (m >= 2 L).
+bool steady(const std::vector<SkipMark>& marks, size_t m, size_t L, WritebackCheck wb = WritebackCheck::per_byte);
 
 // The first mark of the windows a skip extrapolates: the `verified` windows before mark m, and
 // the windows before them as long as each one's cycles, HBM reads and write-backs per byte moved

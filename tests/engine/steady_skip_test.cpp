@@ -259,6 +259,65 @@ TEST_CASE("row kernels of few heads of few waves each skip, every CTA the same w
     check_fast_bounds(f, e);
 }
 
+TEST_CASE("spans whose write-backs differ by the L2's dirty fill in the first are steady where the skip allows it") {
+    // Three marks, two spans of 1 MB moved each, at the same cycles and HBM reads per byte. The
+    // first span's write-backs fall short of the second's by what the L2's dirty bytes grew in it
+    // (its writes filling the L2 with dirty lines); the second holds its dirty bytes. The bytes
+    // made dirty per byte moved (written back plus the growth) agree. Values from these sums
+    // alone (steady_skip.h, WritebackCheck).
+    const double moved = 1e6, wb_first = 1.95e5, fill = 5e3, wb_second = 2e5;
+    const auto mark_at = [](double t, double mv, double reads, double wb, double dirty) {
+        SkipMark k;
+        k.t = t;
+        k.moved = mv;
+        k.counts.per_tensor[0].hbm_read_bytes = uint64_t(reads);
+        k.writebacks[0] = uint64_t(wb);
+        k.dirty[0] = uint64_t(dirty);
+        return k;
+    };
+    const double dirty0 = 1e4;
+    std::vector<SkipMark> marks = {mark_at(0, 0, 0, 0, dirty0), mark_at(1000, moved, 1e4, wb_first, dirty0 + fill),
+                                   mark_at(2000, 2 * moved, 2e4, wb_first + wb_second, dirty0 + fill)};
+    REQUIRE(!within_share(wb_first, wb_second, kSkipTolerance));
+    REQUIRE(within_share(wb_first + fill, wb_second, kSkipTolerance));
+    CHECK_FALSE(steady(marks, 2, 1));
+    CHECK(steady(marks, 2, 1, WritebackCheck::or_dirty_fill));
+    // The bytes made dirty differ: the first span's growth is a fifth of the shortfall.
+    std::vector<SkipMark> other = marks;
+    other[1].dirty[0] = uint64_t(dirty0 + fill / 5);
+    other[2].dirty[0] = other[1].dirty[0];
+    CHECK_FALSE(steady(other, 2, 1, WritebackCheck::or_dirty_fill));
+    // The second span's dirty bytes fall by more than kSkipTolerance of its write-backs (dirty
+    // lines of an earlier phase leaving the L2), its write-backs up by as much: the bytes made
+    // dirty agree, but the L2's turnover is not steady.
+    const double fall = 1.5 * kSkipTolerance * wb_second;
+    other = marks;
+    other[2].dirty[0] = uint64_t(dirty0 + fill - fall);
+    other[2].writebacks[0] = uint64_t(wb_first + wb_second + fall);
+    CHECK_FALSE(steady(other, 2, 1, WritebackCheck::or_dirty_fill));
+    // Cycles per byte still have to agree.
+    other = marks;
+    other[2].t = 2000 + 1000 * 2 * kSkipTolerance;
+    CHECK_FALSE(steady(other, 2, 1, WritebackCheck::or_dirty_fill));
+    // Spans of two windows each: the same totals at the spans' ends, but the first span's dirty
+    // bytes rose by twice the fill in its first window and fell in its second (dirty lines that
+    // come and go window by window, not a fill): not steady.
+    std::vector<SkipMark> halves;
+    for (size_t i = 0; i < marks.size(); ++i) {
+        if (i > 0) {
+            SkipMark mid = marks[i - 1];
+            mid.t = (marks[i - 1].t + marks[i].t) / 2;
+            mid.moved = (marks[i - 1].moved + marks[i].moved) / 2;
+            halves.push_back(mid);
+        }
+        halves.push_back(marks[i]);
+    }
+    REQUIRE(halves.size() == 5);
+    CHECK(steady(halves, 4, 2, WritebackCheck::or_dirty_fill));
+    halves[1].dirty[0] = uint64_t(dirty0 + 2 * fill);
+    CHECK_FALSE(steady(halves, 4, 2, WritebackCheck::or_dirty_fill));
+}
+
 TEST_CASE("kernels whose CTAs share no tile skip without waiting out the drift of grouped launches") {
     // Standard attention's element-wise kernels (scale, row softmax, dropout: each CTA its own
     // row, every CTA the same work) run 152-243 waves of CTAs that launch in groups. Kernels whose
