@@ -36,8 +36,8 @@
 //     their cycles and HBM bytes agree within kSkipTolerance, it skips j whole windows (keeping
 //     the CTAs in flight, kSkipTailWaves waves and the rest exact; in a kernel of fewer than
 //     kSkipFreeWaves waves whose last window launched its CTAs in groups, j multiples of
-//     lcm(ctas_per_head, slots)
-//     instead: whole waves): the skipped CTAs cost what the windows checked (and those before them
+//     lcm(ctas_per_head, slots) instead: whole waves): the skipped CTAs cost what the windows
+//     checked (and those before them
 //     within kSkipStretch) did per byte moved, cycles, counts and sums; the CTAs in
 //     flight go on as the CTAs j W further on (the same blocks of other heads, or other CTAs of
 //     the same work: their ops differ only in where their bytes lie), and the L2 is first given
