@@ -26,7 +26,7 @@ inline constexpr double kSkipTolerance = 0.01;
 // flight at the skip (every slot's) go on as the kernel's last CTAs, exactly, with whatever CTAs
 // remain after the skip's whole units, so the kernel's last wave is simulated. Two waves until
 // 2026-12-06 (a margin, not a measured need): the Figure 2 setting's four GEMMs of 15.2 waves,
-// skipped in units of two waves, kept 7.2 waves exact, now 5.2; `bench-fast --waves` seeds 1-12
+// skipped in units of two waves, kept 7.2 waves exact, now 5.2; `bench-fast --waves` seeds 1-18
 // stay within the bounds they were within, the worst bytes of a seed up to 0.11 points higher
 // (FA3's forward at N = 1241, 45 x 16 heads on the a100-40gb: 0.183 -> 0.289%; docs/speed.md).
 inline constexpr double kSkipTailWaves = 0;
