@@ -46,10 +46,10 @@ bool steady(const std::vector<SkipMark>& marks, size_t m, size_t L, WritebackChe
     const SkipMark &a = marks[m - 2 * L], &b = marks[m - L], &e = marks[m];
     const SpanRates before = rates(a, b), last = rates(b, e);
     if (!(before.moved > 0 && last.moved > 0 && (e.t - b.t) > 0)) return false;
-    if (similar(before, last, kSkipTolerance)) return true;
-    if (wb != WritebackCheck::or_dirty_fill || !within_share(before.cycles, last.cycles, kSkipTolerance) ||
-        !within_share(before.hbm_reads, last.hbm_reads, kSkipTolerance))
+    if (!within_share(before.cycles, last.cycles, kSkipTolerance) || !within_share(before.hbm_reads, last.hbm_reads, kSkipTolerance))
         return false;
+    if (within_share(before.writebacks, last.writebacks, kSkipTolerance)) return true;
+    if (wb != WritebackCheck::or_dirty_fill) return false;
     // A fill: the dirty bytes rose through the first span, window by window.
     for (size_t i = m - 2 * L + 1; i <= m - L; ++i)
         if (marks[i].dirty_bytes() < marks[i - 1].dirty_bytes()) return false;
