@@ -91,6 +91,7 @@ private:
     int64_t skip_unit() const { return !head_.shares_tiles && head_.identical ? 1 : k_.ctas_per_head; }
     SkipMark mark(double t) const;
     void checkpoint(double t);
+    size_t whole_units(size_t k, int64_t unit) const;
     void iteration_checkpoint(double t);
     bool ends_keep_order(const SkipMark& b, const SkipMark& h, double cut);
     int64_t loop_period(int64_t cta);

@@ -114,6 +114,25 @@ SkipMark KernelRun::mark(double t) const {
     return now;
 }
 
+// The fewest windows, k or more, whose CTAs are whole units of `unit` CTAs to within
+// kSkipUnitPhase of them: with grouped launches the skip's unit is whole heads that are whole
+// waves (lcm(heads' CTAs, slots)), and the windows (whole heads of a wave or more) need not divide
+// it. The L2's misses swing with where the heads fall on the waves, over a period of a unit: FA2's
+// forward at N = 15351, d = 64, 9 x 16 heads on the h200 (windows of 3 heads, 360 CTAs, a unit of
+// 1320) read 0.0108-0.0168 bytes from HBM per byte moved from one window to the next, and spans
+// of 5 windows, 1.36 units, compared and extrapolated, came out 0.98% low in HBM reads against
+// --exact; spans of 11 windows, 3 units, 0.05%. A span within kSkipUnitPhase of whole units holds
+// the swing's periods but that share (the Figure 2 setting's GEMMs: windows of 1088 CTAs, a unit
+// of 2160, spans of two windows 0.7% over one unit).
+size_t KernelRun::whole_units(size_t k, int64_t unit) const {
+    const size_t most = size_t(std::lcm(unit, window_) / window_);  // whole units exactly
+    for (size_t K = k; K < most; ++K) {
+        const int64_t span = int64_t(K) * window_, off = span % unit;
+        if (double(std::min(off, unit - off)) <= kSkipUnitPhase * double(span)) return K;
+    }
+    return std::max(k, most);
+}
+
 void KernelRun::checkpoint(double t) {
     marks_.push_back(mark(t));
     const bool grouped = launches_grouped(window_launches_, t, s_.slots);
@@ -183,7 +202,7 @@ void KernelRun::checkpoint(double t) {
         // Where every CTA does the same work, kSkipRowSpanWaves waves too (the cycles per byte settle
         // over the first waves: steady_skip.h).
         const size_t by_waves = skip_unit() == 1 ? size_t(std::ceil(kSkipRowSpanWaves * double(s_.slots) / double(window_))) : 1;
-        const size_t K = std::max({L, by_bytes, by_waves, size_t((unit + window_ - 1) / window_), drift});
+        const size_t K = whole_units(std::max({L, by_bytes, by_waves, size_t((unit + window_ - 1) / window_), drift}), unit);
         if (m < 1 + 2 * K || !steady(marks_, m, K, wb)) return;
         const int64_t j = (k_.cta_count() - next_cta_ - tail) / unit;
         if (j >= 1) skip(j * unit, marks_[stretch(marks_, m, 2 * K)], e);

@@ -11,8 +11,9 @@ namespace {
 constexpr int64_t kL1Ways = 4;
 }
 
-L1Caches::L1Caches(int64_t sm_count, int64_t capacity_bytes, int64_t granule_bytes, int64_t sector_bytes, int64_t sample)
+L1Caches::L1Caches(int64_t sm_count, int64_t capacity_bytes, int64_t granule_bytes, int64_t sector_bytes, const L2Cache* sampled_with)
     : granule_bytes_(granule_bytes), sector_bytes_(sector_bytes) {
+    const int64_t sample = sampled_with ? sampled_with->sample_every() : 1;
     if (sector_bytes <= 0 || granule_bytes < sector_bytes || granule_bytes % sector_bytes ||
         granule_bytes / sector_bytes > 64 || sm_count <= 0)
         throw ConfigError("L1 model: granule_bytes=" + std::to_string(granule_bytes) + ", sector_bytes=" +
@@ -35,11 +36,12 @@ L1Caches::L1Caches(int64_t sm_count, int64_t capacity_bytes, int64_t granule_byt
     if (s > 1) {  // else not sampled (sample_ stays 1)
         sample_ = s;
         sample_shift_ = __builtin_ctzll(uint64_t(s));
+        l2_ = sampled_with;
         sets_ /= s;
     }
     if (sets_ >= (int64_t(1) << 32))
         throw ConfigError("L1 model: " + std::to_string(capacity_bytes) + " bytes per SM has 2^32 sets or more");
-    if (sets_ > 0) mod_sets_ = FastMod(uint64_t(sets_));
+    if (sets_ > 0) mod_sets_ = FastMod(uint64_t(sets_ << sample_shift_));  // the full L1's sets
     // Room to start the sets at a 64-byte boundary (a set of 4 ways is one host cache line).
     constexpr size_t kLine = 64;
     ways_data_.assign(size_t(sm_count * sets_ * ways_) + kLine / sizeof(Way), Way{});

@@ -16,11 +16,11 @@
 //     becomes valid (the L1 allocates on a load miss); returns the bytes of the access that hit
 //     and the bytes it looked up (all of them, unless sampled);
 //   - set sampling 1/s, s the largest power of two up to S (the L2 model's sampling, l2_cache.h)
-//     that divides the L1's sets: only the granules whose set_hash has its low log2 s bits zero
-//     are looked up (all the L2 samples, and more where s < S), in an L1 of 1/s of the sets, which
-//     holds 1/s of the capacity (the others pass to on_miss unlooked, as the L2 then only counts
-//     their span); the caller scales the hits by the bytes looked up (MemorySystem::l1_hits). An
-//     L1 of odd sets, or of fewer than 2, is not sampled;
+//     that divides the L1's sets: only the granules whose L2 set a sampling of 1 in s keeps are
+//     looked up (L2Cache::kept_at: all the L2 samples, and more where s < S), in an L1 of 1/s of
+//     the sets, which holds 1/s of the capacity (the others pass to on_miss unlooked, as the L2
+//     then only counts their span); the caller scales the hits by the bytes looked up
+//     (MemorySystem::l1_hits). An L1 of odd sets, or of fewer than 2, is not sampled;
 //   - invalidate(sm, addr, bytes): a store of SM sm drops the sectors it writes from that SM's L1
 //     (the L1 is write-through and does not keep written global data here); other SMs' copies
 //     stay (the L1s are not coherent within a kernel, as on the GPU);
@@ -46,7 +46,9 @@ struct L1Read {
 
 class L1Caches {
 public:
-    L1Caches(int64_t sm_count, int64_t capacity_bytes, int64_t granule_bytes, int64_t sector_bytes, int64_t sample = 1);
+    // sampled_with: the L2 whose set sampling the L1 follows (none: every granule looked up).
+    L1Caches(int64_t sm_count, int64_t capacity_bytes, int64_t granule_bytes, int64_t sector_bytes,
+             const L2Cache* sampled_with = nullptr);
 
     // on_miss(uint64_t addr, uint64_t bytes): called for every run of missing bytes.
     template <class OnMiss>
@@ -71,11 +73,13 @@ private:
         uint64_t valid = 0;  // valid sectors
     };
     // Whether `granule` is looked up (always, without sampling).
-    bool sampled(uint64_t granule) const { return (L2Cache::set_hash(granule) & uint64_t(sample_ - 1)) == 0; }
+    bool sampled(uint64_t granule) const { return sample_ == 1 || l2_->kept_at(granule * uint64_t(granule_bytes_), sample_); }
     // The index in ways_data_ of the first way of SM sm's set of a sampled `granule` (a set's ways
-    // lie together from a 64-byte boundary: one lookup touches one host cache line).
+    // lie together from a 64-byte boundary: one lookup touches one host cache line). Sampled, the
+    // full L1's set of the granule over s: each kept set stands for s neighbouring sets of the full
+    // L1, which spreads a tile's consecutive granules as the full one does.
     size_t set_of(int64_t sm, uint64_t granule) const {
-        return align_ + size_t((sm * sets_ + int64_t(mod_sets_(L2Cache::set_hash(granule) >> sample_shift_))) * ways_);
+        return align_ + size_t((sm * sets_ + int64_t(mod_sets_(L2Cache::set_hash(granule)) >> sample_shift_)) * ways_);
     }
     // The way holding `granule` in SM sm's set, or nullptr (its place in the set unchanged).
     Way* find(int64_t sm, uint64_t granule);
@@ -88,6 +92,7 @@ private:
     int64_t granule_bytes_, sector_bytes_, sets_ = 0, ways_ = 0, sample_ = 1;  // sets_: those kept
     int sector_shift_ = -1;  // log2(sector_bytes_) where a power of two (results the same)
     int sample_shift_ = 0;   // log2(sample_)
+    const L2Cache* l2_ = nullptr;  // whose sampling the L1 follows (sample_ > 1)
     FastMod mod_sets_;
     std::vector<Way> ways_data_;  // [sm][set][way], from ways_data_[align_] (64-byte aligned)
     size_t align_ = 0;

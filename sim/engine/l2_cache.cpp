@@ -5,6 +5,7 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <numeric>
 #include <string>
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -36,6 +37,38 @@ L2Cache::L2Cache(int64_t capacity_bytes, int64_t line_bytes, int64_t sector_byte
     sets_ = full_sets_ / sample_;
     while ((int64_t(1) << sample_shift_) < sample_) ++sample_shift_;
     mod_sets_ = FastMod(uint64_t(full_sets_));
+    if (sample_ > 1) {
+        // One set of each S consecutive sets kept, at an offset drawn from a well-mixed key of the
+        // group (MurmurHash3's 64-bit finalizer): exactly sets / S of them (l2_cache.h, set
+        // sampling). Level by level down to 2, each group of s sets keeps the set its group of 2s
+        // keeps when it holds it, else one drawn the same way: a sampling of 1 in s keeps every
+        // set one of 1 in S > s keeps.
+        auto key = [](uint64_t x) {
+            x ^= x >> 33;
+            x *= 0xff51afd7ed558ccdull;
+            x ^= x >> 33;
+            x *= 0xc4ceb9fe1a85ec53ull;
+            return x ^ (x >> 33);
+        };
+        level_.assign(size_t(full_sets_), 1);
+        for (int64_t s = sample_; s >= 2; s /= 2)
+            for (int64_t g = 0; g < full_sets_ / s; ++g) {
+                bool held = false;
+                for (int64_t i = g * s; i < (g + 1) * s; ++i) held = held || level_[size_t(i)] > s;
+                if (!held) level_[size_t(g * s + int64_t(key(uint64_t(g) * 64 + uint64_t(s)) % uint64_t(s)))] = uint8_t(s);
+            }
+        offset_.resize(size_t(sets_));
+        for (int64_t g = 0; g < sets_; ++g)
+            for (int64_t i = 0; i < sample_; ++i)
+                if (level_[size_t(g * sample_ + i)] >= sample_) offset_[size_t(g)] = uint8_t(i);
+        // The sampled sets dealt into the error's groups (sampling_error) in a pseudo-random order,
+        // kSampleGroups apart.
+        std::vector<uint32_t> order(static_cast<size_t>(sets_));
+        std::iota(order.begin(), order.end(), 0u);
+        std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return key(a) < key(b) || (key(a) == key(b) && a < b); });
+        group_.resize(order.size());
+        for (size_t r = 0; r < order.size(); ++r) group_[order[r]] = uint8_t(r % kSampleGroups);
+    }
     sectors_per_granule_ = granule_bytes / sector_bytes;
     sector_shift_ = log2_exact(sector_bytes);
     spg_shift_ = log2_exact(sectors_per_granule_);
@@ -53,10 +86,10 @@ L2Cache::L2Cache(int64_t capacity_bytes, int64_t line_bytes, int64_t sector_byte
 L2Cache::SamplingError L2Cache::sampling_error() const {
     // Each group's total times kSampleGroups S estimates the full cache's; their spread, that of
     // the total of all groups.
-    auto relative = [](const std::vector<uint64_t>& per_set) {
+    auto relative = [this](const std::vector<uint64_t>& per_set) {
         if (per_set.size() < 2 * kSampleGroups) return 0.0;
         std::array<double, kSampleGroups> group{};
-        for (size_t i = 0; i < per_set.size(); ++i) group[i % kSampleGroups] += double(per_set[i]);
+        for (size_t i = 0; i < per_set.size(); ++i) group[group_[i]] += double(per_set[i]);
         double mean = 0, sq = 0;
         for (const double t : group) mean += t / double(kSampleGroups);
         if (!(mean > 0)) return 0.0;

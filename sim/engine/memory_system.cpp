@@ -102,7 +102,7 @@ void MemorySystem::set_l1(int64_t bytes_per_sm) {
     l1_.reset();
     if (l2_ && bytes_per_sm > 0)
         l1_ = std::make_unique<L1Caches>(g_.sm_count, bytes_per_sm, std::min<int64_t>(l2_->granule_bytes(), 64 * g_.l2_sector_bytes),
-                                         g_.l2_sector_bytes, l2_->sample_every());
+                                         g_.l2_sector_bytes, l2_.get());
 }
 
 TransferTiming MemorySystem::transfer(const Op& op, int64_t sm, double t, Counters& c, uint32_t route, double round_trips,

@@ -53,6 +53,10 @@ inline constexpr double kSkipRowSpanL2Bytes = 2;
 // drift of 0.2% a window, which two spans of 4 windows compared within kSkipTolerance pass): it came
 // out 1.35% slow against --no-skip with spans of 2 L2s alone, 0.82% with spans of 8 waves.
 inline constexpr double kSkipRowSpanWaves = 8;
+// The spans the steady-state skip compares and extrapolates hold whole units of its skip (whole
+// heads that are whole waves, with grouped launches) to within this share of their CTAs
+// (KernelRun::whole_units).
+inline constexpr double kSkipUnitPhase = 0.02;
 // The windows before those checked that the skip extrapolates too: each within this share of them
 // in cycles, HBM reads and write-backs per byte (stretch below).
 inline constexpr double kSkipStretch = 0.1;

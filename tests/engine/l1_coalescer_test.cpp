@@ -57,40 +57,56 @@ TEST_CASE("an L1 of C bytes serving k co-resident CTAs that read the same tile p
 TEST_CASE("a sampled L1 looks up the granules of 1 in s sets, s the largest power of two up to the L2's S that divides its sets, and hits on them as the full L1") {
     const int64_t C = 64 * 1024, tile = 16 * 1024, S = 4;
     const uint64_t base = 1 << 20;
-    uint64_t sampled_bytes = 0;  // the tile's bytes in granules whose set_hash has its low log2 S bits zero
+    // An L2 of 512 sets of 16 ways of 128-byte granules, sampled at 1 in S and at 1 in 8.
+    const L2Cache l2(1 << 20, 128, 32, 16, 128, S), l2_8(1 << 20, 128, 32, 16, 128, 8);
+    uint64_t sampled_bytes = 0;  // the tile's bytes in granules of the L2's sampled sets
     for (uint64_t g = base / 128; g < (base + tile) / 128; ++g)
-        if ((L2Cache::set_hash(g) & uint64_t(S - 1)) == 0) sampled_bytes += 128;
+        if (l2.sampled(g * 128)) sampled_bytes += 128;
     REQUIRE(sampled_bytes > 0);
     REQUIRE(sampled_bytes < uint64_t(tile));
-    L1Caches l1(1, C, 128, 32, S);
+    L1Caches l1(1, C, 128, 32, &l2);
     CHECK(l1.sample_every() == S);
     CHECK(l1.capacity_bytes() == C);
-    for (int k = 1; k <= 3; ++k) {  // the k-th read of the tile: its sampled granules hit after the first
+    // The k-th read of the tile: its sampled granules hit after the first, but for those a set of
+    // the sampled L1 cannot hold: each stands for S neighbouring sets of the full L1, whose sampled
+    // granules it takes (about 1 in S of each, drawn with the L2's sets), so a tile a quarter of
+    // the L1's size, which the full L1 holds whole, overflows a few of them.
+    uint64_t second = 0;
+    for (int k = 1; k <= 3; ++k) {
         Missed m;
         const L1Read r = l1.read(0, base, tile, m.fn());
         CHECK(r.looked_up_bytes == sampled_bytes);
-        CHECK(r.hit_bytes == (k == 1 ? 0 : sampled_bytes));
+        if (k == 1) CHECK(r.hit_bytes == 0);
+        if (k == 2) second = r.hit_bytes;
+        if (k == 3) CHECK(r.hit_bytes == second);  // the same sets overflow each time
         CHECK(m.bytes == uint64_t(tile) - r.hit_bytes);  // the unsampled granules pass on, unlooked
     }
+    CHECK(second <= sampled_bytes);
+    CHECK(4 * second >= 3 * sampled_bytes);
     // Fewer sets than S (2, S = 4): sampled at 1 in 2, one set of the two.
-    L1Caches tiny(1, 4 * 128 * 2, 128, 32, 4);
+    L1Caches tiny(1, 4 * 128 * 2, 128, 32, &l2);
     CHECK(tiny.sample_every() == 2);
     CHECK(tiny.capacity_bytes() == 4 * 128 * 2);
     // Sets that S does not divide (54 of 4 ways, S = 8): sampled at 1 in 2, the largest power of
     // two that divides them, so the L1 keeps its whole capacity (6 sets at 1 in 8 would stand for
-    // 48 of the 54); it looks up the granules whose set_hash is even, a superset of the L2's.
+    // 48 of the 54); it looks up the granules of the L2 sets a sampling of 1 in 2 keeps, a
+    // superset of those the L2 samples at 1 in 8.
     const int64_t odd = 54 * 4 * 128;
-    L1Caches uneven(1, odd, 128, 32, 8);
+    L1Caches uneven(1, odd, 128, 32, &l2_8);
     CHECK(uneven.sample_every() == 2);
     CHECK(uneven.capacity_bytes() == odd);
-    uint64_t even_bytes = 0;
-    for (uint64_t g = base / 128; g < (base + tile) / 128; ++g)
-        if ((L2Cache::set_hash(g) & 1) == 0) even_bytes += 128;
+    uint64_t half_bytes = 0, eighth_bytes = 0;
+    for (uint64_t g = base / 128; g < (base + tile) / 128; ++g) {
+        const bool half = l2_8.kept_at(g * 128, 2), eighth = l2_8.sampled(g * 128);
+        CHECK((half || !eighth));  // what the L2 samples, the L1 looks up
+        half_bytes += half ? 128 : 0;
+        eighth_bytes += eighth ? 128 : 0;
+    }
     Missed m;
-    CHECK(uneven.read(0, base, tile, m.fn()).looked_up_bytes == even_bytes);
-    CHECK(even_bytes >= sampled_bytes);
+    CHECK(uneven.read(0, base, tile, m.fn()).looked_up_bytes == half_bytes);
+    CHECK(half_bytes > eighth_bytes);
     // Odd sets: every granule looked up.
-    L1Caches odd_sets(1, 27 * 4 * 128, 128, 32, 8);
+    L1Caches odd_sets(1, 27 * 4 * 128, 128, 32, &l2_8);
     CHECK(odd_sets.sample_every() == 1);
     CHECK(odd_sets.capacity_bytes() == 27 * 4 * 128);
 }
