@@ -50,17 +50,19 @@ L2Cache::L2Cache(int64_t capacity_bytes, int64_t line_bytes, int64_t sector_byte
             x *= 0xc4ceb9fe1a85ec53ull;
             return x ^ (x >> 33);
         };
-        level_.assign(size_t(full_sets_), 1);
-        for (int64_t s = sample_; s >= 2; s /= 2)
+        level_.assign(size_t(full_sets_), 0);
+        for (int shift = sample_shift_; shift >= 1; --shift) {
+            const int64_t s = int64_t(1) << shift;
             for (int64_t g = 0; g < full_sets_ / s; ++g) {
                 bool held = false;
-                for (int64_t i = g * s; i < (g + 1) * s; ++i) held = held || level_[size_t(i)] > s;
-                if (!held) level_[size_t(g * s + int64_t(key(uint64_t(g) * 64 + uint64_t(s)) % uint64_t(s)))] = uint8_t(s);
+                for (int64_t i = g * s; i < (g + 1) * s; ++i) held = held || level_[size_t(i)] > shift;
+                if (!held) level_[size_t(g * s + int64_t(key(uint64_t(g) * 64 + uint64_t(s)) % uint64_t(s)))] = uint8_t(shift);
             }
+        }
         offset_.resize(size_t(sets_));
         for (int64_t g = 0; g < sets_; ++g)
             for (int64_t i = 0; i < sample_; ++i)
-                if (level_[size_t(g * sample_ + i)] >= sample_) offset_[size_t(g)] = uint8_t(i);
+                if (level_[size_t(g * sample_ + i)] >= sample_shift_) offset_[size_t(g)] = uint32_t(i);
         // The sampled sets dealt into the error's groups (sampling_error) in a pseudo-random order,
         // kSampleGroups apart.
         std::vector<uint32_t> order(static_cast<size_t>(sets_));

@@ -187,7 +187,9 @@ public:
     bool sampled(uint64_t addr) const { return sampled_set(per_granule(per_sector(addr))) != SIZE_MAX; }
     // Whether a sampling of 1 in s (a power of two dividing S; 1: every set) keeps full set `set`
     // (contract above).
-    bool keeps(uint64_t set, int64_t s) const { return s == 1 || (sample_ > 1 && level_[size_t(set)] >= s); }
+    bool keeps(uint64_t set, int64_t s) const {
+        return s == 1 || (sample_ > 1 && s <= sample_ && int64_t(1) << level_[size_t(set)] >= s);
+    }
     // Whether a sampling of 1 in s keeps the set of the byte at `addr`: the L1's sampling
     // (l1_cache.h), which looks up at least the granules the L2 samples.
     bool kept_at(uint64_t addr, int64_t s) const { return keeps(set_of(per_granule(per_sector(addr))), s); }
@@ -323,10 +325,11 @@ private:
     }
     int64_t sector_bytes_, granule_bytes_, ways_, full_sets_, sample_, sets_, sectors_per_granule_;
     int sample_shift_ = 0;  // log2(sample_): sample_ is a power of two
-    // With S > 1: per full set, the largest s up to S at which it is kept (1: only by every set);
-    // per group of S consecutive sets (the sampled set's index), the offset of its kept set; per
-    // sampled set, its group in the sampling error's estimate. Empty with S = 1.
-    std::vector<uint8_t> level_, offset_, group_;
+    // With S > 1: per full set, log2 of the largest s up to S at which it is kept (0: only by
+    // every set); per group of S consecutive sets (the sampled set's index), the offset of its kept
+    // set; per sampled set, its group in the sampling error's estimate. Empty with S = 1.
+    std::vector<uint8_t> level_, group_;
+    std::vector<uint32_t> offset_;
     // log2 of the sector's bytes and of the sectors per granule, or -1 where one is not a power of
     // two: a lookup divides by them with a shift then (four 64-bit divisions were a quarter of a
     // lookup's host time), else with a division. Results are the same.
