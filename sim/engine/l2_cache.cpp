@@ -59,10 +59,6 @@ L2Cache::L2Cache(int64_t capacity_bytes, int64_t line_bytes, int64_t sector_byte
                 if (!held) level_[size_t(g * s + int64_t(key(uint64_t(g) * 64 + uint64_t(s)) % uint64_t(s)))] = uint8_t(shift);
             }
         }
-        offset_.resize(size_t(sets_));
-        for (int64_t g = 0; g < sets_; ++g)
-            for (int64_t i = 0; i < sample_; ++i)
-                if (level_[size_t(g * sample_ + i)] >= sample_shift_) offset_[size_t(g)] = uint32_t(i);
         // The sampled sets dealt into the error's groups (sampling_error) in a pseudo-random order,
         // kSampleGroups apart.
         std::vector<uint32_t> order(static_cast<size_t>(sets_));

@@ -144,9 +144,8 @@ public:
     // groups (interpenetrating subsamples: Mahalanobis 1946; Wolter, "Introduction to Variance
     // Estimation", ch. 2): the sampled sets dealt into kSampleGroups groups in a pseudo-random
     // order (group_of), each a sample of 1 in kSampleGroups S sets whose total, times
-    // kSampleGroups, estimates the sampled
-    // one; with group totals of mean t and sample variance s_t^2, the relative error of their sum
-    // is sqrt(s_t^2 / kSampleGroups) / t. About 1 / sqrt(the granules the sampled sets see), or
+    // kSampleGroups, estimates the sampled one; with group totals of mean t and sample variance
+    // s_t^2, the relative error of their sum is sqrt(s_t^2 / kSampleGroups) / t. About 1 / sqrt(the granules the sampled sets see), or
     // less where the hash spreads granules more evenly than chance; larger when whether a set
     // keeps a working set is all or nothing (a working set near the L2's capacity: docs/speed.md).
     static constexpr size_t kSampleGroups = 16;
@@ -320,16 +319,14 @@ private:
     size_t sampled_set(uint64_t granule) const {
         const uint64_t set = mod_sets(set_hash(granule));
         if (sample_ == 1) return size_t(set);
-        const uint64_t g = set >> sample_shift_;
-        return (set & uint64_t(sample_ - 1)) == offset_[size_t(g)] ? size_t(g) : SIZE_MAX;
+        return level_[size_t(set)] >= sample_shift_ ? size_t(set >> sample_shift_) : SIZE_MAX;
     }
     int64_t sector_bytes_, granule_bytes_, ways_, full_sets_, sample_, sets_, sectors_per_granule_;
     int sample_shift_ = 0;  // log2(sample_): sample_ is a power of two
     // With S > 1: per full set, log2 of the largest s up to S at which it is kept (0: only by
-    // every set); per group of S consecutive sets (the sampled set's index), the offset of its kept
-    // set; per sampled set, its group in the sampling error's estimate. Empty with S = 1.
+    // every set; the kept set of each S consecutive sets is sampled set number set / S); per
+    // sampled set, its group in the sampling error's estimate. Empty with S = 1.
     std::vector<uint8_t> level_, group_;
-    std::vector<uint32_t> offset_;
     // log2 of the sector's bytes and of the sectors per granule, or -1 where one is not a power of
     // two: a lookup divides by them with a shift then (four 64-bit divisions were a quarter of a
     // lookup's host time), else with a division. Results are the same.

@@ -54,7 +54,7 @@ TEST_CASE("an L1 of C bytes serving k co-resident CTAs that read the same tile p
     }
 }
 
-TEST_CASE("a sampled L1 looks up the granules of 1 in s sets, s the largest power of two up to the L2's S that divides its sets, and hits on them as the full L1") {
+TEST_CASE("a sampled L1 looks up the granules of 1 in s sets, s the largest power of two up to the L2's S that divides its sets, and hits on most of them again") {
     const int64_t C = 64 * 1024, tile = 16 * 1024, S = 4;
     const uint64_t base = 1 << 20;
     // An L2 of 512 sets of 16 ways of 128-byte granules, sampled at 1 in S and at 1 in 8.
