@@ -59,6 +59,9 @@ L2Cache::L2Cache(int64_t capacity_bytes, int64_t line_bytes, int64_t sector_byte
                 if (!held) level_[size_t(g * s + int64_t(key(uint64_t(g) * 64 + uint64_t(s)) % uint64_t(s)))] = uint8_t(shift);
             }
         }
+        kept_.assign(size_t((full_sets_ + 63) / 64), 0);
+        for (int64_t i = 0; i < full_sets_; ++i)
+            if (level_[size_t(i)] >= sample_shift_) kept_[size_t(i / 64)] |= uint64_t(1) << (i % 64);
         // The sampled sets dealt into the error's groups (sampling_error) in a pseudo-random order,
         // kSampleGroups apart.
         std::vector<uint32_t> order(static_cast<size_t>(sets_));
