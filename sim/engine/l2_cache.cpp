@@ -402,7 +402,7 @@ bool L2Cache::holds_sector(uint64_t addr) const {
 
 void L2Cache::prefetch(uint64_t addr, uint64_t bytes) const {
     const uint64_t gb = uint64_t(granule_bytes_);
-    for (uint64_t g = addr / gb; g * gb < addr + bytes; ++g) {
+    for (uint64_t g = per_granule(per_sector(addr)); g * gb < addr + bytes; ++g) {
         const size_t set = sampled_set(g);
         if (set == SIZE_MAX) continue;
         const char* p = reinterpret_cast<const char*>(&meta_[2 * set * size_t(ways_)]);
