@@ -175,6 +175,16 @@ TEST_CASE("a sampling of 1 in s keeps one set of each s consecutive sets, nested
         const double sd = std::sqrt(double(per_class) / double(s));
         for (int64_t k = 0; k < 128; ++k) CHECK(std::abs(double(kept_in[size_t(k)]) - double(per_class) / double(s)) < 5 * sd);
     }
+    // What a lookup tests (a bitmap of the sets 1 in S keeps) is what keeps() says at S, granule by
+    // granule, and 1 in S of the granules are looked up.
+    int64_t looked_up = 0, granules = 16 * sets;
+    for (int64_t g = 0; g < granules; ++g) {
+        const uint64_t addr = uint64_t(g * line);
+        const bool kept = c.keeps(c.set_of(uint64_t(g)), S);
+        if (c.sampled(addr) != kept) FAIL_CHECK("granule " << g << ": sampled " << c.sampled(addr) << ", kept " << kept);
+        looked_up += kept;
+    }
+    CHECK(std::abs(double(looked_up) - double(granules) / double(S)) < 5 * std::sqrt(double(granules) / double(S)));
 }
 
 TEST_CASE("a sampled backward whose working set nears the L2's size is off the exact engine by no more than its own error estimate says") {
