@@ -54,9 +54,9 @@ private:
         decltype(Op::bytes) bytes{};
         double K = 0, es = 0;
     };
-    // matmul_sram_bytes's last two shapes (an iteration of FA2 alternates S = Q K^T and P V),
-    // the older one replaced on a miss.
-    mutable std::array<MatmulShape, 2> last_matmuls_;
+    // matmul_sram_bytes's last shapes (an iteration of FA2's forward alternates S = Q K^T and
+    // P V; of its backward, five GEMMs), the oldest replaced on a miss.
+    mutable std::array<MatmulShape, 8> last_matmuls_;
     mutable size_t older_matmul_ = 0;
     double run_op(SmPipes& p, const Op& op, double dep, double share, bool step = false);
     void compute(uint32_t slot, double t);

@@ -301,13 +301,18 @@ void KernelRun::first_loads(uint32_t slot, double t) {
 double KernelRun::matmul_sram_bytes(const Op& op, double share, double b_readers) const {
     const double M = op.rows, N = op.cols;
     if (M <= 0 || N <= 0 || op.flops == 0) return double(op.bytes) * share;
-    // K and the element size of the last two shapes asked (a kernel's GEMMs come in few shapes,
-    // and the two divisions were 5-7% of FA2's host time); the same numbers as computed afresh.
+    // K and the element size of the last shapes asked (a kernel's GEMMs come in few shapes, and
+    // the two divisions were 5-7% of FA2's host time); the same numbers as computed afresh.
     const auto same = [&](const MatmulShape& m) { return m.rows == op.rows && m.cols == op.cols && m.flops == op.flops && m.bytes == op.bytes; };
-    const MatmulShape* hit = same(last_matmuls_[0]) ? &last_matmuls_[0] : same(last_matmuls_[1]) ? &last_matmuls_[1] : nullptr;
+    const MatmulShape* hit = nullptr;
+    for (const MatmulShape& m : last_matmuls_)
+        if (same(m)) {
+            hit = &m;
+            break;
+        }
     if (!hit) {
         MatmulShape& m = last_matmuls_[older_matmul_];
-        older_matmul_ ^= 1;
+        older_matmul_ = (older_matmul_ + 1) % last_matmuls_.size();
         m = {op.rows, op.cols, op.flops, op.bytes, 0, 0};
         m.K = double(op.flops) / (2 * M * N);
         m.es = double(op.bytes) / (M * m.K + m.K * N);
