@@ -328,8 +328,8 @@ private:
     // sampled set, its group in the sampling error's estimate. Empty with S = 1.
     std::vector<uint8_t> level_, group_;
     // With S > 1: per full set, a bit: whether 1 in S keeps it (level_ at least log2 S). What a
-    // lookup reads: an eighth of level_'s bytes stays in the host's first-level cache beside the
-    // tags (level_'s byte missed it: a fifth of the per-row test's host time).
+    // lookup reads: an eighth of level_'s bytes, which the tags push out of the host's first-level
+    // cache less often (a fifth of the row test's samples fell on level_'s load; docs/speed.md).
     std::vector<uint64_t> kept_;
     // log2 of the sector's bytes and of the sectors per granule, or -1 where one is not a power of
     // two: a lookup divides by them with a shift then (four 64-bit divisions were a quarter of a
