@@ -187,7 +187,9 @@ public:
     // Whether a sampling of 1 in s (a power of two dividing S; 1: every set) keeps full set `set`
     // (contract above).
     bool keeps(uint64_t set, int64_t s) const {
-        return s == 1 || (sample_ > 1 && s <= sample_ && int64_t(1) << level_[size_t(set)] >= s);
+        if (s == 1) return true;
+        if (s == sample_) return kept(set);  // the lookups' own test (an L1 sampled as the L2 is)
+        return sample_ > 1 && s < sample_ && int64_t(1) << level_[size_t(set)] >= s;
     }
     // Whether a sampling of 1 in s keeps the set of the byte at `addr`: the L1's sampling
     // (l1_cache.h), which looks up at least the granules the L2 samples.
@@ -319,8 +321,10 @@ private:
     size_t sampled_set(uint64_t granule) const {
         const uint64_t set = mod_sets(set_hash(granule));
         if (sample_ == 1) return size_t(set);
-        return (kept_[size_t(set >> 6)] >> (set & 63)) & 1 ? size_t(set >> sample_shift_) : SIZE_MAX;
+        return kept(set) ? size_t(set >> sample_shift_) : SIZE_MAX;
     }
+    // Whether 1 in S keeps full set `set` (S > 1): kept_'s bit.
+    bool kept(uint64_t set) const { return (kept_[size_t(set >> 6)] >> (set & 63)) & 1; }
     int64_t sector_bytes_, granule_bytes_, ways_, full_sets_, sample_, sets_, sectors_per_granule_;
     int sample_shift_ = 0;  // log2(sample_): sample_ is a power of two
     // With S > 1: per full set, log2 of the largest s up to S at which it is kept (0: only by

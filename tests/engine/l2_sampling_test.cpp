@@ -175,7 +175,8 @@ TEST_CASE("a sampling of 1 in s keeps one set of each s consecutive sets, nested
         const double sd = std::sqrt(double(per_class) / double(s));
         for (int64_t k = 0; k < 128; ++k) CHECK(std::abs(double(kept_in[size_t(k)]) - double(per_class) / double(s)) < 5 * sd);
     }
-    // What a lookup tests (a bitmap of the sets 1 in S keeps) is what keeps() says at S, granule by
+    // At s = S the loop above read the lookups' own bitmap (keeps() at S), against the levels
+    // below it. A lookup, from a byte's address, asks the same of the granule's set, granule by
     // granule, and 1 in S of the granules are looked up.
     int64_t looked_up = 0, granules = 16 * sets;
     for (int64_t g = 0; g < granules; ++g) {
