@@ -79,6 +79,11 @@ void panel_counters(AppState& app) {
         ui::text_wrapped("Time %s = %s cycles at %.3g GHz (the clock under load)", fmt_seconds(r.timing.seconds).c_str(),
                          fmt_count(r.timing.cycles).c_str(), r.timing.clock_hz() / 1e9);
         if (!r.timing.bottleneck.empty()) ui::text_wrapped("Bottleneck: %s", r.timing.bottleneck.c_str());
+        // engine_note's "fast: ..." / "exact: ...", as "fast engine: ...".
+        if (const std::string e = engine_note(r.timing); !e.empty()) {
+            const size_t colon = e.find(": ");
+            ui::text_wrapped_colored(kDimText, "%s engine: %s", e.substr(0, colon).c_str(), e.substr(colon + 2).c_str());
+        }
     } else if (a.outcome.partial) {
         ui::text_wrapped_colored(kDimText, "Time: simulating...");
     } else {

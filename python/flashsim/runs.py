@@ -3,7 +3,9 @@
 Options have the CLI's names and defaults (`flashsim run --help`): algo, N, N_kv, d, heads,
 batch, dtype, causal, dropout (None: the algorithm's default), pass (or passes, since `pass` is a Python keyword), Br, Bc, warps, stages,
 bwd_Br, bwd_Bc, bwd_warps, bwd_stages (the backward's own; 0 = its defaults), vanilla_gemm, matmul_unit, block_order, gpu (a preset name, a .toml path or a Preset), set (GPU field
-overrides: a dict or a list of "KEY=VALUE"), paper, timing (False = the CLI's --no-timing).
+overrides: a dict or a list of "KEY=VALUE"), paper, timing (False = the CLI's --no-timing), and the
+engine's: exact (every L2 set, CTA and iteration simulated), no_skip, l2_set_sampling (0 = automatic);
+a timed result's `timing.engine` says which engine ran and what the fast one estimated.
 Bad options raise flashsim.ConfigError with the CLI's one-line message; an unknown option or a
 value of the wrong type raises TypeError.
 """
@@ -65,6 +67,8 @@ class RunResult(Result):
         t = self._d.get("timing")
         if t:
             text += f" | {human_seconds(t['seconds'])}, {t['bottleneck']}"
+            if t.get("engine"):  # "fast: ..." (estimates; the whole line in r["timing"]["engine"]) or "exact: ..."
+                text += f" | {t['engine'].split(':')[0]} engine"
         return text + ">"
 
     def per_tensor(self):

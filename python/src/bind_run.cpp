@@ -42,6 +42,10 @@ const std::vector<Key>& keys() {
         {"paper", nullptr, nullptr, &RunOptions::paper},
         {"no_timing", nullptr, nullptr, &RunOptions::no_timing},
         {"dropout", nullptr, nullptr, nullptr, &RunOptions::dropout},
+        // The engine (docs/speed.md): the CLI's --exact, --no-skip and --l2-set-sampling.
+        {"exact", nullptr, nullptr, &RunOptions::exact},
+        {"no_skip", nullptr, nullptr, &RunOptions::no_skip},
+        {"l2_set_sampling", &RunOptions::l2_set_sampling},
     };
     return k;
 }

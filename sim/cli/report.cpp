@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <sstream>
+#include <string>
 
 namespace flashsim::cli {
 
@@ -174,6 +175,7 @@ std::string run_report(const RunResult& r) {
           << human_count(t.tensor_flops_per_s) << "FLOP/s\n";
         if (!t.bottleneck.empty()) o << "bound by  " << t.bottleneck << "\n";
         for (const auto& [k, v] : t.breakdown_seconds) o << "  " << pad(k, 24, false) << human_seconds(v) << "\n";
+        if (const std::string e = engine_note(t); !e.empty()) o << "engine    " << e << "\n";
     }
     return o.str();
 }

@@ -1,6 +1,10 @@
 // run_options.cpp: the shared run options converted into a problem, a schedule, a GPU and options.
 #include "sim/config/run_options.h"
 
+#include <string>
+
+#include "sim/core/errors.h"
+
 namespace flashsim {
 
 AttentionProblem RunOptions::problem() const {
@@ -46,6 +50,9 @@ SimOptions RunOptions::sim_options() const {
     o.paper_mode = paper;
     o.timing = !no_timing;
     o.exact = exact;
+    if (l2_set_sampling < 0)
+        throw ConfigError("l2-set-sampling=" + std::to_string(l2_set_sampling) +
+                          " is out of range; allowed: 0 (automatic) or a power of two dividing the L2's sets");
     o.l2_set_sampling = l2_set_sampling;
     o.steady_state_skip = !no_skip;
     return o;

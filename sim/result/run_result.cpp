@@ -1,8 +1,10 @@
 // run_result.cpp: JSON (nlohmann) and CSV forms of a RunResult (schema: docs/results.md).
 #include "sim/result/run_result.h"
 
+#include <cstdio>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <string>
 
 namespace flashsim {
 
@@ -61,6 +63,29 @@ nlohmann::json backward_json(const RunResult& r) {
 }
 
 }  // namespace
+
+std::string engine_note(const Timing& t) {
+    if (!t.valid || (t.l2_granule_bytes == 0 && t.skipped_ctas == 0 && t.skipped_iterations == 0)) return "";
+    int64_t ctas = 0;
+    for (const KernelTiming& k : t.kernels) ctas += k.ctas;
+    std::string note;
+    char b[160];
+    if (t.l2_set_sampling > 1) {
+        std::snprintf(b, sizeof b, "1 in %lld L2 sets simulated, counts x %lld (standard error %.2g%% of HBM bytes)",
+                      (long long)t.l2_set_sampling, (long long)t.l2_set_sampling, 100 * t.l2_sampling_error);
+        note = b;
+    }
+    std::string extrapolated;
+    if (t.skipped_ctas > 0 && ctas > 0) {
+        std::snprintf(b, sizeof b, "%.0f%% of CTAs", 100 * double(t.skipped_ctas) / double(ctas));
+        extrapolated = b;
+    }
+    if (t.skipped_iterations > 0)
+        extrapolated += (extrapolated.empty() ? "" : " and ") + std::to_string(t.skipped_iterations) + " CTA iterations";
+    if (!extrapolated.empty()) note += (note.empty() ? "" : "; ") + extrapolated + " extrapolated from repeating ones";
+    if (note.empty()) return t.l2_granule_bytes > 0 ? "exact: every L2 set, CTA and iteration simulated" : "";
+    return "fast: " + note + "; --exact for the reference";
+}
 
 nlohmann::json to_json(const RunResult& r) {
     const auto& p = r.problem;
@@ -123,6 +148,7 @@ nlohmann::json to_json(const RunResult& r) {
         tj["l2_sampling_error"] = t.l2_sampling_error;
         tj["skipped_ctas"] = t.skipped_ctas;
         tj["skipped_iterations"] = t.skipped_iterations;
+        tj["engine"] = engine_note(t);
         nlohmann::json roof = nlohmann::json::array();
         for (const auto& p : t.roofline)
             roof.push_back({{"level", p.level}, {"bytes", p.bytes}, {"intensity_flops_per_byte", p.intensity_flops_per_byte},
@@ -155,7 +181,9 @@ const char* kCsvColumns[] = {
     "stages",
     "bwd_Br", "bwd_Bc", "bwd_Tr", "bwd_Tc", "bwd_warps", "bwd_stages", "sram_footprint_bytes", "hbm_read_bytes", "hbm_write_bytes", "global_read_bytes", "global_write_bytes",
     "l2_dirty_bytes_at_end", "sram_read_bytes", "sram_write_bytes", "matmul_flops", "vector_flops", "exps",
-    "formula_hbm_read_bytes", "formula_hbm_write_bytes", "cycles", "seconds"};
+    "formula_hbm_read_bytes", "formula_hbm_write_bytes", "cycles", "seconds",
+    // Which engine timed the row (Timing; docs/speed.md): 1 = every L2 set; CTAs and CTA iterations extrapolated.
+    "l2_set_sampling", "l2_sampling_error", "skipped_ctas", "skipped_iterations"};
 }
 
 std::string csv_header() {
@@ -185,8 +213,10 @@ std::string csv_row(const RunResult& r) {
       << c.exps << ',';
     if (r.analytic.available) o << r.analytic.hbm_read_bytes << ',' << r.analytic.hbm_write_bytes << ',';
     else o << ",,";
-    if (r.timing.valid) o << r.timing.cycles << ',' << r.timing.seconds;
-    else o << ',';
+    const Timing& t = r.timing;
+    if (t.valid) o << t.cycles << ',' << t.seconds << ',' << t.l2_set_sampling << ',' << t.l2_sampling_error << ',' << t.skipped_ctas << ','
+                   << t.skipped_iterations;
+    else o << ",,,,,";
     return o.str();
 }
 

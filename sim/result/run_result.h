@@ -39,6 +39,13 @@ struct RunResult {
     double arithmetic_intensity() const;  // matmul FLOPs per HBM byte
 };
 
+// One line saying which engine produced a timed result (docs/speed.md): the fast engine's
+// estimates (1 in S of the L2's sets simulated and scaled, with the sampled bytes' standard error;
+// CTAs and CTA iterations extrapolated from repeating waves and windows) or the exact engine
+// (every set, CTA and iteration simulated). Empty when no L2 is modelled and nothing was
+// extrapolated (the papers' model counts every byte).
+std::string engine_note(const Timing& t);
+
 nlohmann::json to_json(const RunResult& r);
 std::string csv_header();
 std::string csv_row(const RunResult& r);

@@ -87,6 +87,8 @@ TEST_CASE("the binary rejects zero or negative sizes with one line and exit code
     check_rejected("run --batch 0", "B=0 is out of range");
     check_rejected("run --N abc", "('abc') for option '--N' is invalid");
     check_rejected("run --Br -3", "Br=-3 is out of range");
+    check_rejected("run --l2-set-sampling -4", "l2-set-sampling=-4 is out of range");
+    check_rejected("run --l2-set-sampling 3", "set sampling 1/3 must be a power of two");
 }
 
 TEST_CASE("the binary rejects block sizes larger than N or not fitting SRAM, showing the arithmetic") {

@@ -1,11 +1,14 @@
 // timing_test.cpp: the timing layer against hand computations in the model's own symbols.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <string>
 
 #include "sim/core/errors.h"
 #include "sim/engine/kernel_sim.h"
 #include "sim/engine/simulate.h"
+#include "sim/result/run_result.h"
 #include "tests/engine/hand_trace.h"
 
 using namespace flashsim;
@@ -517,4 +520,61 @@ TEST_CASE("through the L2, only a transfer that misses pays the loaded HBM laten
     CHECK(hit.hbm_read_bytes == 0);
     CHECK(hit.latency_cycles == g.l2_latency_cycles);
     CHECK(hit.mean_latency_cycles == doctest::Approx(g.l2_latency_cycles));
+}
+
+TEST_CASE("the engine line says what the fast engine estimated, from the run's own figures, and what an exact run simulated") {
+    Timing t;
+    CHECK(engine_note(t).empty());  // no timing
+    t.valid = true;
+    CHECK(engine_note(t).empty());  // the papers' model: no L2, nothing extrapolated
+    t.l2_granule_bytes = 128;
+    CHECK(engine_note(t) == "exact: every L2 set, CTA and iteration simulated");
+    t.kernels.resize(2);
+    t.kernels[0].ctas = 300;
+    t.kernels[1].ctas = 100;
+    t.skipped_ctas = 100;  // a quarter of the 400 CTAs
+    t.l2_set_sampling = 8;
+    t.l2_sampling_error = 0.0012;
+    const std::string fast = engine_note(t);
+    CHECK(fast.rfind("fast: ", 0) == 0);
+    CHECK(fast.find("1 in 8 L2 sets simulated, counts x 8") != std::string::npos);
+    CHECK(fast.find("standard error 0.12% of HBM bytes") != std::string::npos);
+    CHECK(fast.find("25% of CTAs extrapolated") != std::string::npos);
+    CHECK(fast.find("--exact") != std::string::npos);
+    t.l2_set_sampling = 1;
+    t.skipped_ctas = 0;
+    t.skipped_iterations = 4096;
+    CHECK(engine_note(t) == "fast: 4096 CTA iterations extrapolated from repeating ones; --exact for the reference");
+}
+
+TEST_CASE("a run's engine line and CSV columns follow what the run did: sampled and skipped by default, exact with --exact") {
+    AttentionProblem p;
+    p.N = 2047;
+    p.d = 64;
+    p.H = 16;
+    p.B = 1;  // S and P of 2 x 128 MiB: the automatic choice samples them (l2_sampling_test.cpp)
+    Schedule s;
+    s.algo = Algorithm::vanilla;
+    const GpuSpec g = preset("h100");
+    SimOptions fast, exact;
+    exact.exact = true;
+    const RunResult f = simulate(p, s, g, fast), e = simulate(p, s, g, exact);
+    REQUIRE(f.timing.l2_set_sampling > 1);
+    CHECK(engine_note(f.timing).rfind("fast: 1 in " + std::to_string(f.timing.l2_set_sampling) + " L2 sets", 0) == 0);
+    CHECK(e.timing.l2_set_sampling == 1);
+    CHECK(e.timing.skipped_ctas == 0);
+    CHECK(e.timing.skipped_iterations == 0);
+    CHECK(engine_note(e.timing) == "exact: every L2 set, CTA and iteration simulated");
+    // The CSV row has a field per header column, the engine's last.
+    const auto fields = [](const std::string& line) { return std::count(line.begin(), line.end(), ',') + 1; };
+    CHECK(fields(csv_row(f)) == fields(csv_header()));
+    const std::string header = csv_header();
+    CHECK(header.substr(header.size() - std::string("l2_set_sampling,l2_sampling_error,skipped_ctas,skipped_iterations").size()) ==
+          "l2_set_sampling,l2_sampling_error,skipped_ctas,skipped_iterations");
+    const std::string row = csv_row(f);
+    CHECK(row.find("," + std::to_string(f.timing.l2_set_sampling) + ",") != std::string::npos);
+    CHECK(row.substr(row.rfind(',') + 1) == std::to_string(f.timing.skipped_iterations));
+    SimOptions untimed;
+    untimed.timing = false;
+    CHECK(fields(csv_row(simulate(p, s, g, untimed))) == fields(csv_header()));
 }

@@ -86,3 +86,15 @@ def test_defaults_are_the_libraries():
     r = flashsim.run()
     assert (r.schedule.algo, r.problem.N, r.problem.d, r.problem.H, r.gpu.name) == (
         d["algo"], d["N"], d["d"], d["heads"], d["gpu"])
+
+
+def test_the_engine_line_is_in_the_json_and_the_repr():
+    # A small run: every L2 set, CTA and iteration simulated (the exact engine, chosen automatically).
+    r = flashsim.run(algo="fa2", N=512, d=64, heads=4, gpu="h100")
+    assert r.timing.engine == "exact: every L2 set, CTA and iteration simulated"
+    assert repr(r).endswith("| exact engine>")
+    # One sampled at 1 in 4 sets: the fast engine says so, with the sampled bytes' standard error.
+    f = flashsim.run(algo="fa2", N=512, d=64, heads=4, gpu="h100", l2_set_sampling=4)
+    assert f.timing.l2_set_sampling == 4
+    assert f.timing.engine.startswith("fast: 1 in 4 L2 sets simulated, counts x 4 (standard error ")
+    assert repr(f).endswith("| fast engine>")
