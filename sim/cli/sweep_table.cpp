@@ -1,6 +1,8 @@
 // sweep_table.cpp: a sweep as a terminal table for people (sweep_view.h).
 #include <algorithm>
+#include <cmath>
 #include <sstream>
+#include <string>
 
 #include "sim/cli/report.h"
 #include "sim/cli/sweep_view.h"
@@ -36,6 +38,18 @@ std::string render(const std::vector<std::vector<std::string>>& cells, const std
     return o.str();
 }
 
+// A point's note when the fast engine estimated part of it (engine_note, in short): "fast: 1 in 4
+// L2 sets, 80% of CTAs extrapolated"; empty for the exact engine.
+std::string engine_mark(const Timing& t) {
+    if (!t.valid) return "";
+    std::string mark;
+    if (t.l2_set_sampling > 1) mark = "1 in " + std::to_string(t.l2_set_sampling) + " L2 sets";
+    if (const double share = extrapolated_cta_share(t); share > 0)
+        mark += (mark.empty() ? "" : ", ") + std::to_string(int(std::lround(100 * share))) + "% of CTAs extrapolated";
+    if (t.skipped_iterations > 0) mark += (mark.empty() ? "" : ", ") + std::string("CTA iterations extrapolated");
+    return mark.empty() ? "" : "fast: " + mark;
+}
+
 }  // namespace
 
 std::string sweep_table(const SweepSpec& spec, const std::vector<SweepRow>& rows) {
@@ -66,7 +80,7 @@ std::string sweep_table(const SweepSpec& spec, const std::vector<SweepRow>& rows
     head.push_back("note");
     left.push_back(true);
     cells.push_back(head);
-    size_t skipped = 0;
+    size_t skipped = 0, fast = 0;
     for (const auto& r : rows) {
         std::vector<std::string> c;
         for (double v : r.point.values) c.push_back(number_text(v));
@@ -80,7 +94,8 @@ std::string sweep_table(const SweepSpec& spec, const std::vector<SweepRow>& rows
             c.push_back(number_text(hbm));
             if (!exact) c.push_back(human_bytes(hbm));
             if (timed) c.push_back(x.timing.valid ? human_seconds(x.timing.seconds) : "-");
-            c.push_back("");
+            c.push_back(engine_mark(x.timing));
+            fast += !c.back().empty();
         } else {
             ++skipped;
             c.insert(c.end(), {"-", "-", "-"});
@@ -93,10 +108,11 @@ std::string sweep_table(const SweepSpec& spec, const std::vector<SweepRow>& rows
     }
     std::ostringstream o;
     o << "sweep on " << spec.gpu.name << (spec.options.paper_mode ? " (paper mode: no L2)" : " (L2 modelled)")
-      << "; HBM bytes = read + write, exact\nunits: " << units_note() << "\n\n";
+      << "; HBM bytes = read + write, in bytes\nunits: " << units_note() << "\n\n";
     o << render(cells, left);
     o << rows.size() << " points";
     if (skipped) o << ", " << skipped << " do not run (kept as rows with the reason)";
+    if (fast) o << ", " << fast << " estimated by the fast engine (note; --exact for the reference)";
     o << "\n";
     return o.str();
 }

@@ -64,10 +64,14 @@ nlohmann::json backward_json(const RunResult& r) {
 
 }  // namespace
 
-std::string engine_note(const Timing& t) {
-    if (!t.valid || (t.l2_granule_bytes == 0 && t.skipped_ctas == 0 && t.skipped_iterations == 0)) return "";
+double extrapolated_cta_share(const Timing& t) {
     int64_t ctas = 0;
     for (const KernelTiming& k : t.kernels) ctas += k.ctas;
+    return ctas > 0 ? double(t.skipped_ctas) / double(ctas) : 0.0;
+}
+
+std::string engine_note(const Timing& t) {
+    if (!t.valid || (t.l2_granule_bytes == 0 && t.skipped_ctas == 0 && t.skipped_iterations == 0)) return "";
     std::string note;
     char b[160];
     if (t.l2_set_sampling > 1) {
@@ -76,8 +80,8 @@ std::string engine_note(const Timing& t) {
         note = b;
     }
     std::string extrapolated;
-    if (t.skipped_ctas > 0 && ctas > 0) {
-        std::snprintf(b, sizeof b, "%.0f%% of CTAs", 100 * double(t.skipped_ctas) / double(ctas));
+    if (extrapolated_cta_share(t) > 0) {
+        std::snprintf(b, sizeof b, "%.0f%% of CTAs", 100 * extrapolated_cta_share(t));
         extrapolated = b;
     }
     if (t.skipped_iterations > 0)

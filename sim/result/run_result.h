@@ -45,6 +45,8 @@ struct RunResult {
 // (every set, CTA and iteration simulated). Empty when no L2 is modelled and nothing was
 // extrapolated (the papers' model counts every byte).
 std::string engine_note(const Timing& t);
+// The share of the run's CTAs (all kernels) the steady-state skip extrapolated (Timing::skipped_ctas).
+double extrapolated_cta_share(const Timing& t);
 
 nlohmann::json to_json(const RunResult& r);
 std::string csv_header();

@@ -49,6 +49,23 @@ TEST_CASE("sweep --format table shows exact bytes and readable units, says which
     CHECK(si.output.find("units: SI") != std::string::npos);
 }
 
+TEST_CASE("sweep --format table marks the points the fast engine estimated, and --exact runs none") {
+    // Vanilla at N = 2047, 16 heads on the h100: S and P large enough for 1 in 4 L2 sets
+    // (l2_sampling_test.cpp); the other three points run every set, CTA and iteration.
+    const std::string cmd = "sweep --algos vanilla fa2 --vary N=512,2047 --d 64 --heads 16 --gpu h100 --format table";
+    const auto r = run_flashsim(cmd);
+    CAPTURE(r.output);
+    CHECK(r.status == 0);
+    const size_t row = r.output.find("2047  vanilla");
+    REQUIRE(row != std::string::npos);
+    CHECK(r.output.substr(row, r.output.find('\n', row) - row).find("fast: 1 in 4 L2 sets") != std::string::npos);
+    CHECK(r.output.find("4 points, 1 estimated by the fast engine") != std::string::npos);
+    const auto e = run_flashsim(cmd + " --exact");
+    CAPTURE(e.output);
+    CHECK(e.output.find("fast:") == std::string::npos);
+    CHECK(e.output.find("4 points\n") != std::string::npos);
+}
+
 TEST_CASE("run reports print bytes in the units asked for and name them") {
     const std::string cmd = "run --algo vanilla --N 1024 --d 64 --heads 1 --gpu teaching --paper --no-timing";
     CHECK(run_flashsim(cmd).output.find("2.00 MiB") != std::string::npos);           // S: N^2 fp16
