@@ -21,7 +21,7 @@ void panel_compare(AppState& app, const DrawContext& ctx) {
     const float desc_h = std::max(ImGui::CalcTextSize(da.c_str(), nullptr, false, ab_w).y,
                                   ImGui::CalcTextSize(db.c_str(), nullptr, false, ab_w).y);
     const float row_h = L + 2 * st.CellPadding.y;
-    const float table_h = row_h * 4 + desc_h + 2 * st.CellPadding.y + 8 * s;
+    const float table_h = row_h * 5 + desc_h + 2 * st.CellPadding.y + 8 * s;
     const float mid = (ctx.p0.x + ctx.p1.x) / 2;
     DrawContext left = ctx, right = ctx;
     left.p1 = ImVec2(mid - 4 * s, ctx.p1.y - table_h);
@@ -73,6 +73,17 @@ void panel_compare(AppState& app, const DrawContext& ctx) {
         return r.timing.valid ? fmt_seconds(r.timing.seconds) : sd.outcome.partial ? "simulating..." : "timing not available";
     };
     row("time", ra.timing.valid && rb.timing.valid ? ra.timing.seconds : 0, rb.timing.seconds, time_of(app.a), time_of(app.b));
+    // Which engine timed each side, short enough for half the window on a projector (the whole
+    // line is in the counters panel): the fast engine's sampled sets or extrapolated work, or
+    // "exact" (every set, CTA and iteration).
+    auto engine_of = [](const RunResult& r) {
+        const Timing& t = r.timing;
+        if (!t.valid) return std::string("-");
+        if (t.l2_set_sampling > 1) return "fast: 1 in " + std::to_string(t.l2_set_sampling) + " L2 sets";
+        if (t.skipped_ctas > 0 || t.skipped_iterations > 0) return std::string("fast: work extrapolated");
+        return std::string(t.l2_granule_bytes > 0 ? "exact" : "-");
+    };
+    row("engine", 0, 0, engine_of(ra), engine_of(rb));
     ImGui::EndTable();
 }
 

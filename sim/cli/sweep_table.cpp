@@ -1,8 +1,6 @@
 // sweep_table.cpp: a sweep as a terminal table for people (sweep_view.h).
 #include <algorithm>
-#include <cmath>
 #include <sstream>
-#include <string>
 
 #include "sim/cli/report.h"
 #include "sim/cli/sweep_view.h"
@@ -36,18 +34,6 @@ std::string render(const std::vector<std::vector<std::string>>& cells, const std
         if (r == 0) o << std::string(line.size(), '-') << "\n";
     }
     return o.str();
-}
-
-// A point's note when the fast engine estimated part of it (engine_note, in short): "fast: 1 in 4
-// L2 sets, 80% of CTAs extrapolated"; empty for the exact engine.
-std::string engine_mark(const Timing& t) {
-    if (!t.valid) return "";
-    std::string mark;
-    if (t.l2_set_sampling > 1) mark = "1 in " + std::to_string(t.l2_set_sampling) + " L2 sets";
-    if (const double share = extrapolated_cta_share(t); share > 0)
-        mark += (mark.empty() ? "" : ", ") + std::to_string(int(std::lround(100 * share))) + "% of CTAs extrapolated";
-    if (t.skipped_iterations > 0) mark += (mark.empty() ? "" : ", ") + std::string("CTA iterations extrapolated");
-    return mark.empty() ? "" : "fast: " + mark;
 }
 
 }  // namespace

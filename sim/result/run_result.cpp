@@ -1,6 +1,7 @@
 // run_result.cpp: JSON (nlohmann) and CSV forms of a RunResult (schema: docs/results.md).
 #include "sim/result/run_result.h"
 
+#include <cmath>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -89,6 +90,16 @@ std::string engine_note(const Timing& t) {
     if (!extrapolated.empty()) note += (note.empty() ? "" : "; ") + extrapolated + " extrapolated from repeating ones";
     if (note.empty()) return t.l2_granule_bytes > 0 ? "exact: every L2 set, CTA and iteration simulated" : "";
     return "fast: " + note + "; --exact for the reference";
+}
+
+std::string engine_mark(const Timing& t) {
+    if (!t.valid) return "";
+    std::string mark;
+    if (t.l2_set_sampling > 1) mark = "1 in " + std::to_string(t.l2_set_sampling) + " L2 sets";
+    if (const double share = extrapolated_cta_share(t); share > 0)
+        mark += (mark.empty() ? "" : ", ") + std::to_string(int(std::lround(100 * share))) + "% of CTAs extrapolated";
+    if (t.skipped_iterations > 0) mark += (mark.empty() ? "" : ", ") + std::string("CTA iterations extrapolated");
+    return mark.empty() ? "" : "fast: " + mark;
 }
 
 nlohmann::json to_json(const RunResult& r) {

@@ -47,6 +47,9 @@ struct RunResult {
 std::string engine_note(const Timing& t);
 // The share of the run's CTAs (all kernels) the steady-state skip extrapolated (Timing::skipped_ctas).
 double extrapolated_cta_share(const Timing& t);
+// engine_note in short, for a table's cell: "fast: 1 in 4 L2 sets, 80% of CTAs extrapolated" when
+// the fast engine estimated part of the result; empty otherwise (the exact engine, or no timing).
+std::string engine_mark(const Timing& t);
 
 nlohmann::json to_json(const RunResult& r);
 std::string csv_header();
