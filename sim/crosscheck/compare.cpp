@@ -95,6 +95,7 @@ void fill_simulated(Comparison& c, const SimOutcome& s, const GpuSpec& g) {
     const RunResult& r = *s.result;
     c.sim_schedule = r.schedule.describe();
     c.sim_paper_mode = r.paper_mode;
+    c.sim_engine = engine_mark(r.timing);
     // A memset between the kernels (KernelTrace::memset) is in no kernel ncu profiles: the
     // profiled sums leave it out; CUDA events around the launches include its time.
     Traffic profiled;

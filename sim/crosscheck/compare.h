@@ -57,6 +57,7 @@ struct Comparison {
     bool sim_paper_mode = true;
     bool sim_timing = false;  // the simulator reported a time
     std::string sim_bottleneck;
+    std::string sim_engine;   // engine_mark: "fast: 1 in 4 L2 sets, ..." where the fast engine estimated; "" when exact
     std::array<MetricPair, kMetricCount> metrics{};
     std::optional<double> sim_dirty_bytes;  // l2_dirty_bytes_at_end (L2 model only)
     // The simulated read bytes that reach the L2's tags (global_read_bytes: l2_reads less what the

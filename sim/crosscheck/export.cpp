@@ -38,6 +38,7 @@ json comparison_json(const Comparison& c) {
               {"sim_paper_mode", c.sim_paper_mode},
               {"sim_timing", c.sim_timing},
               {"sim_bottleneck", c.sim_bottleneck},
+              {"sim_engine", c.sim_engine},
               {"sim_l2_dirty_bytes_at_end", opt(c.sim_dirty_bytes)},
               {"sim_l2_reads_to_tags_bytes", opt(c.sim_reads_to_tags)},
               {"sim_l2_writes_seen_bytes", opt(c.sim_writes_seen)},

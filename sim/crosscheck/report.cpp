@@ -291,7 +291,7 @@ void wide_table(std::ostringstream& o, const std::vector<Comparison>& cs) {
             if (m == Metric::hbm_write) o << pad(num(scaled(c.sim_dirty_bytes, 1e-6)), 8);
         }
         o << "  " << (c.sim_error.empty() ? c.sim_schedule : "refused") << (c.sim_bottleneck.empty() ? "" : "; " + c.sim_bottleneck)
-          << "\n";
+          << (c.sim_engine.empty() ? "" : "; " + c.sim_engine) << "\n";
     }
 }
 
@@ -375,6 +375,14 @@ void header_lines(std::ostringstream& o, const CrosscheckReport& r) {
     }
     o << "simulated on preset " << r.gpu.name << " (" << r.gpu.sm_count << " SMs, " << format_bytes(r.gpu.l2_bytes)
       << " L2), L2 model and timing asked for\n";
+    // Which engine simulated the runs (engine_mark): the fast engine's estimates or every L2 set, CTA and iteration.
+    size_t simulated = 0, fast = 0;
+    for (const Comparison& c : r.comparisons)
+        if (c.sim_error.empty()) ++simulated, fast += !c.sim_engine.empty();
+    if (fast)
+        o << "engine: the fast one for " << (fast == simulated ? "every run" : std::to_string(fast) + " of " + std::to_string(simulated) + " runs")
+          << " (L2 sets sampled or work extrapolated: docs/speed.md; --exact for the reference)"
+          << (fast == simulated ? "" : ", the exact one for the other " + std::to_string(simulated - fast)) << "\n";
 }
 
 // The header, each line wrapped to 100 columns.

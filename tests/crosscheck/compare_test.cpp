@@ -702,3 +702,29 @@ TEST_CASE("mma.sync kernels compare their tensor-pipe and MUFU instructions with
         CHECK_FALSE(c.sim_tensor_instructions.has_value());
     }
 }
+
+TEST_CASE("the report says for how many runs the fast engine estimated the simulated side, and each run's JSON which engine") {
+    const MeasuredRun r = run_of(5, "fa2");
+    const GpuSpec g = load_gpu("h200");
+    const Comparison exact = compare_run(r.label(), r, g, crosscheck_sim_options());
+    REQUIRE(exact.sim_error.empty());
+    const SimConfig cfg = sim_config_for(r);
+    // A small run: every L2 set, CTA and iteration simulated, so no mark.
+    CHECK(exact.sim_engine == engine_mark(simulate(cfg.problem, cfg.schedule, g, crosscheck_sim_options()).timing));
+    CHECK(exact.sim_engine.empty());
+    Timing sampled;
+    sampled.valid = true;
+    sampled.l2_granule_bytes = 128;
+    sampled.l2_set_sampling = 4;
+    Comparison fast = exact;
+    fast.sim_engine = engine_mark(sampled);
+    REQUIRE(fast.sim_engine == "fast: 1 in 4 L2 sets");
+    CHECK(format_text(build_report("t.json", {exact}, g), false).find("engine:") == std::string::npos);
+    CHECK(format_text(build_report("t.json", {fast}, g), false).find("engine: the fast one for every run") != std::string::npos);
+    const std::string both = format_text(build_report("t.json", {exact, fast}, g), false);
+    CHECK(both.find("engine: the fast one for 1 of 2 runs") != std::string::npos);
+    CHECK(both.find("the exact one for the other 1") != std::string::npos);
+    const nlohmann::json j = to_json(build_report("t.json", {exact, fast}, g));
+    CHECK(j["comparisons"][0]["sim_engine"] == "");
+    CHECK(j["comparisons"][1]["sim_engine"] == "fast: 1 in 4 L2 sets");
+}
