@@ -46,7 +46,15 @@ int cmd_demo(int argc, const char* const* argv) {
     out << "SRAM per SM " << human_bytes(double(g.sram_bytes_per_sm)) << " = M of " << g.sram_bytes_per_sm / p.es() << " "
         << to_string(p.dtype) << " elements\n\n";
     out << "1) The papers' IO model (no L2: every global access is an HBM access)\n";
+    // Rows the fast engine estimated, under their table (engine_mark's "fast: ..." without its "fast: ").
+    auto engine_lines = [&](const std::vector<RunResult>& rows) {
+        for (const auto& r : rows)
+            if (const std::string mark = engine_mark(r.timing); !mark.empty())
+                out << "  " << to_string(r.schedule.algo) << ": the fast engine's estimate (" << mark.substr(mark.find(": ") + 2)
+                    << "; --exact for the reference)\n";
+    };
     out << table(paper);
+    engine_lines(paper);
     out << "\nformula vs simulated HBM bytes (exact counts from the listings):\n";
     for (const auto& r : paper) {
         const bool ok = r.analytic.available && r.analytic.hbm_read_bytes == r.counts.total.hbm_read_bytes &&
@@ -65,6 +73,7 @@ int cmd_demo(int argc, const char* const* argv) {
             if (r.l2_dirty_bytes_at_end)
                 out << "  " << to_string(r.schedule.algo) << ": " << human_bytes(double(r.l2_dirty_bytes_at_end))
                     << " written but still dirty in L2 at the end (not yet an HBM write, as ncu sees it)\n";
+        engine_lines(modelled);
     }
     if (training) {
         out << "\n" << training_reading();

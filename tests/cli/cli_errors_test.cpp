@@ -1,6 +1,6 @@
 // The real flashsim binary (FLASHSIM_BINARY) on bad input: one line on stderr naming the problem,
-// exit code 2, never a crash; files are left intact. And the verify and bench-counting commands
-// on good input.
+// exit code 2, never a crash; files are left intact. And the verify, bench-counting and demo
+// commands on good input.
 #include <doctest/doctest.h>
 
 #include <sys/wait.h>
@@ -196,4 +196,17 @@ TEST_CASE("bench-counting runs and prints trace ops per second") {
     CHECK(o.rc == 0);
     CHECK(o.out.find("million trace ops/s") != std::string::npos);
     CHECK(o.out.find("head-symmetric counts equal the all-heads walk") != std::string::npos);
+}
+
+TEST_CASE("the demo names the rows the fast engine estimated, and none of the classroom default's") {
+    // Vanilla at N = 2047, 16 heads on the h100: S and P large enough for 1 in 4 L2 sets
+    // (tests/engine/l2_sampling_test.cpp); FA1 and FA2 there run every set.
+    const Outcome big = run_binary("demo --N 2047 --d 64 --heads 16 --gpu h100");
+    CAPTURE(big.err);
+    CHECK(big.rc == 0);
+    CHECK(big.out.find("vanilla: the fast engine's estimate (1 in 4 L2 sets") != std::string::npos);
+    CHECK(big.out.find("fa2: the fast engine's estimate") == std::string::npos);
+    const Outcome dflt = run_binary("demo");
+    CHECK(dflt.rc == 0);
+    CHECK(dflt.out.find("the fast engine's estimate") == std::string::npos);
 }
