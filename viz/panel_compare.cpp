@@ -80,7 +80,7 @@ void panel_compare(AppState& app, const DrawContext& ctx) {
         const Timing& t = r.timing;
         if (!t.valid) return std::string("-");
         if (t.l2_set_sampling > 1) return "fast: 1 in " + std::to_string(t.l2_set_sampling) + " L2 sets";
-        if (t.skipped_ctas > 0 || t.skipped_iterations > 0) return std::string("fast: work extrapolated");
+        if (fast_engine(t)) return std::string("fast: work extrapolated");
         return std::string(t.l2_granule_bytes > 0 ? "exact" : "-");
     };
     row("engine", 0, 0, engine_of(ra), engine_of(rb));

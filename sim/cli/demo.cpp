@@ -46,11 +46,11 @@ int cmd_demo(int argc, const char* const* argv) {
     out << "SRAM per SM " << human_bytes(double(g.sram_bytes_per_sm)) << " = M of " << g.sram_bytes_per_sm / p.es() << " "
         << to_string(p.dtype) << " elements\n\n";
     out << "1) The papers' IO model (no L2: every global access is an HBM access)\n";
-    // Rows the fast engine estimated, under their table (engine_mark's "fast: ..." without its "fast: ").
+    // Rows the fast engine estimated, under their table.
     auto engine_lines = [&](const std::vector<RunResult>& rows) {
         for (const auto& r : rows)
-            if (const std::string mark = engine_mark(r.timing); !mark.empty())
-                out << "  " << to_string(r.schedule.algo) << ": the fast engine's estimate (" << mark.substr(mark.find(": ") + 2)
+            if (fast_engine(r.timing))
+                out << "  " << to_string(r.schedule.algo) << ": the fast engine's estimate (" << engine_estimates(r.timing)
                     << "; --exact for the reference)\n";
     };
     out << table(paper);

@@ -71,8 +71,12 @@ double extrapolated_cta_share(const Timing& t) {
     return ctas > 0 ? double(t.skipped_ctas) / double(ctas) : 0.0;
 }
 
+bool fast_engine(const Timing& t) {
+    return t.valid && (t.l2_set_sampling > 1 || extrapolated_cta_share(t) > 0 || t.skipped_iterations > 0);
+}
+
 std::string engine_note(const Timing& t) {
-    if (!t.valid || (t.l2_granule_bytes == 0 && t.skipped_ctas == 0 && t.skipped_iterations == 0)) return "";
+    if (!fast_engine(t)) return t.valid && t.l2_granule_bytes > 0 ? "exact: every L2 set, CTA and iteration simulated" : "";
     std::string note;
     char b[160];
     if (t.l2_set_sampling > 1) {
@@ -81,26 +85,27 @@ std::string engine_note(const Timing& t) {
         note = b;
     }
     std::string extrapolated;
-    if (extrapolated_cta_share(t) > 0) {
-        std::snprintf(b, sizeof b, "%.0f%% of CTAs", 100 * extrapolated_cta_share(t));
+    if (const double share = extrapolated_cta_share(t); share > 0) {
+        std::snprintf(b, sizeof b, "%.0f%% of CTAs", 100 * share);
         extrapolated = b;
     }
     if (t.skipped_iterations > 0)
         extrapolated += (extrapolated.empty() ? "" : " and ") + std::to_string(t.skipped_iterations) + " CTA iterations";
     if (!extrapolated.empty()) note += (note.empty() ? "" : "; ") + extrapolated + " extrapolated from repeating ones";
-    if (note.empty()) return t.l2_granule_bytes > 0 ? "exact: every L2 set, CTA and iteration simulated" : "";
     return "fast: " + note + "; --exact for the reference";
 }
 
-std::string engine_mark(const Timing& t) {
-    if (!t.valid) return "";
-    std::string mark;
-    if (t.l2_set_sampling > 1) mark = "1 in " + std::to_string(t.l2_set_sampling) + " L2 sets";
+std::string engine_estimates(const Timing& t) {
+    if (!fast_engine(t)) return "";
+    std::string what;
+    if (t.l2_set_sampling > 1) what = "1 in " + std::to_string(t.l2_set_sampling) + " L2 sets";
     if (const double share = extrapolated_cta_share(t); share > 0)
-        mark += (mark.empty() ? "" : ", ") + std::to_string(int(std::lround(100 * share))) + "% of CTAs extrapolated";
-    if (t.skipped_iterations > 0) mark += (mark.empty() ? "" : ", ") + std::string("CTA iterations extrapolated");
-    return mark.empty() ? "" : "fast: " + mark;
+        what += (what.empty() ? "" : ", ") + std::to_string(int(std::lround(100 * share))) + "% of CTAs extrapolated";
+    if (t.skipped_iterations > 0) what += (what.empty() ? "" : ", ") + std::string("CTA iterations extrapolated");
+    return what;
 }
+
+std::string engine_mark(const Timing& t) { return fast_engine(t) ? "fast: " + engine_estimates(t) : ""; }
 
 nlohmann::json to_json(const RunResult& r) {
     const auto& p = r.problem;

@@ -47,8 +47,14 @@ struct RunResult {
 std::string engine_note(const Timing& t);
 // The share of the run's CTAs (all kernels) the steady-state skip extrapolated (Timing::skipped_ctas).
 double extrapolated_cta_share(const Timing& t);
-// engine_note in short, for a table's cell: "fast: 1 in 4 L2 sets, 80% of CTAs extrapolated" when
-// the fast engine estimated part of the result; empty otherwise (the exact engine, or no timing).
+// Whether the fast engine estimated part of a timed result: 1 in S > 1 of the L2's sets simulated,
+// or CTAs or CTA iterations extrapolated (what every form of engine_note below tells apart).
+bool fast_engine(const Timing& t);
+// What the fast engine estimated, short: "1 in 4 L2 sets, 80% of CTAs extrapolated"; empty when
+// it estimated nothing (the exact engine, or no timing).
+std::string engine_estimates(const Timing& t);
+// engine_note in short, for a table's cell: "fast: " and engine_estimates when the fast engine
+// estimated part of the result; empty otherwise.
 std::string engine_mark(const Timing& t);
 
 nlohmann::json to_json(const RunResult& r);

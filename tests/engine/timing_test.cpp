@@ -529,6 +529,8 @@ TEST_CASE("the engine line says what the fast engine estimated, from the run's o
     CHECK(engine_note(t).empty());  // the papers' model: no L2, nothing extrapolated
     t.l2_granule_bytes = 128;
     CHECK(engine_note(t) == "exact: every L2 set, CTA and iteration simulated");
+    CHECK_FALSE(fast_engine(t));
+    CHECK(engine_estimates(t).empty());
     t.kernels.resize(2);
     t.kernels[0].ctas = 300;
     t.kernels[1].ctas = 100;
@@ -541,6 +543,9 @@ TEST_CASE("the engine line says what the fast engine estimated, from the run's o
     CHECK(fast.find("standard error 0.12% of HBM bytes") != std::string::npos);
     CHECK(fast.find("25% of CTAs extrapolated") != std::string::npos);
     CHECK(fast.find("--exact") != std::string::npos);
+    CHECK(fast_engine(t));
+    CHECK(engine_estimates(t) == "1 in 8 L2 sets, 25% of CTAs extrapolated");
+    CHECK(engine_mark(t) == "fast: " + engine_estimates(t));
     t.l2_set_sampling = 1;
     t.skipped_ctas = 0;
     t.skipped_iterations = 4096;
