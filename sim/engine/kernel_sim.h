@@ -45,7 +45,8 @@
 //     twice the L2's data bytes; MemorySystem::warm); with a timeline, only once it is full
 //     (timeline_cap events: the viewer's timeline shows the CTAs it has recorded as they ran);
 //   - iteration skip (the same switch), for the kernels the skip above leaves whole whose CTAs run
-//     kSkipMinIterations iterations or more without a causal mask (cfg.uniform_loops; FA1's one CTA per head, vanilla's P V GEMM at long
+//     kSkipMinIterations iterations or more whose loops a causal mask leaves alone (cfg.uniform_loops:
+//     no mask, or KernelTrace::dense_loops; FA1's one CTA per head, vanilla's P V GEMM at long
 //     rows): windows marked every kSkipWindowL2Bytes times the L2's data bytes moved; when the
 //     last two spans of K windows agree as above, no CTA launched or retired in them and the L2's
 //     dirty bytes did not grow, the CTAs in flight are cut by one time: each drops the iterations
@@ -76,9 +77,9 @@ struct KernelSimConfig {
     uint32_t kernel_index = 0;
     // Skip the middle of a kernel of many waves once its waves repeat (steady_state_skip below).
     bool steady_state_skip = false;
-    // The CTAs' loops do the same work in every pass (no causal mask): what the iteration skip
-    // needs (under a causal mask a CTA's sweeps shorten or lengthen as it goes, and the L2's
-    // contents with them).
+    // The CTAs' loops do the same work in every pass (no causal mask, or a kernel that ignores it:
+    // KernelTrace::dense_loops): what the iteration skip needs (under a causal mask a fused
+    // kernel's sweeps shorten or lengthen as it goes, and the L2's contents with them).
     bool uniform_loops = false;
     std::vector<TimelineEvent>* timeline = nullptr;  // null: no timeline
     size_t timeline_cap = 0;

@@ -153,7 +153,7 @@ TimedRun run_timing(const Trace& t, const GpuSpec& g, const SimOptions& o, const
         cfg.tensor_flops_per_s = run.tensor_flops_per_s;
         cfg.kernel_index = uint32_t(i);
         cfg.steady_state_skip = o.steady_state_skip && !o.exact;
-        cfg.uniform_loops = !t.problem.causal;
+        cfg.uniform_loops = !t.problem.causal || k.dense_loops;
         if (o.timeline) {
             cfg.timeline = &tm.timeline;
             cfg.timeline_cap = o.timeline_max_events;

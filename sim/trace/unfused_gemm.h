@@ -55,6 +55,7 @@ template <class Program>
 void add_gemm_kernel(Trace& t, std::string name, const GemmKernel& k, GemmForm form, int64_t warps, Program program) {
     add_kernel(t, std::move(name), k.ctas_per_head(form), warps, k.footprint, std::move(program));
     t.kernels.back()->stages = k.stages;
+    t.kernels.back()->dense_loops = true;  // gemm_tile_cta, gemm_stream_cta: no causal mask
 }
 
 // The two forms as kernels of the trace: every CTA of `k` runs g on `line`.

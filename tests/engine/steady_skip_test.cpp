@@ -573,3 +573,22 @@ TEST_CASE("causal kernels drop no iterations") {
     s.warps = 4;
     CHECK(simulate(p, s, load_gpu("h200"), SimOptions{}).timing.skipped_iterations == 0);
 }
+
+TEST_CASE("a causal run's unfused GEMMs, whose loops ignore the mask, drop iterations within the fast path's bounds") {
+    // Vanilla's P V GEMM reads every tile of P, masked or not (KernelTrace::dense_loops): under a
+    // causal mask its CTAs' loops are those of the run without it, and the iteration skip takes
+    // them as it does there (the test above without the mask). All sets of the L2 kept.
+    AttentionProblem p = problem_of(SkipCase{Algorithm::vanilla, 1, 8192, 64, "a100-40gb", 4});
+    p.causal = true;
+    Schedule s;
+    s.algo = Algorithm::vanilla;
+    const GpuSpec g = load_gpu("a100-40gb");
+    SimOptions fast, exact;
+    fast.l2_set_sampling = 1;
+    exact.exact = true;
+    const RunResult f = simulate(p, s, g, fast), e = simulate(p, s, g, exact);
+    REQUIRE(f.timing.l2_set_sampling == 1);
+    for (const KernelTiming& t : f.timing.kernels) CHECK((t.skipped_iterations > 0) == (t.name == "vanilla_pv"));
+    CHECK(e.timing.skipped_iterations == 0);
+    check_fast_bounds(f, e);
+}
