@@ -106,9 +106,10 @@ inline constexpr double kSkipUniformShare = 0.75;  // the CTA moving the fewest 
 // The iteration skip, for kernels the skip above leaves whole, without a causal mask (a fused
 // kernel's sweeps then shorten or lengthen as it goes: FA1's causal forward and backward at
 // N = 13037, 16 heads on the h200, came out 1.5% and 2.2% low in HBM reads and writes) or whose
-// loops ignore it (KernelTrace::dense_loops: the unfused GEMMs, the same ops either way): CTAs of at least this many
-// iterations (FA1's one CTA per head loops over every pair of blocks: 262144 iterations at
-// N = 16384 with Br = Bc = 32; vanilla's P V GEMM reads 256 tiles of P per CTA there). Once the
+// loops ignore it (KernelTrace::dense_loops: the unfused GEMMs, the same ops either way): CTAs
+// of at least this many iterations (FA1's one CTA per head loops over every pair of blocks:
+// 262144 iterations at N = 16384 with Br = Bc = 32; vanilla's P V GEMM reads 256 tiles of P per
+// CTA there). Once the
 // windows of kSkipWindowL2Bytes (marked by bytes moved) repeat with no CTA launched or retired in
 // the last two spans, every CTA in flight drops the iterations it has not yet cut from its stream
 // that it would run in one time at its own pace, all but those two spans' worth at its end

@@ -58,9 +58,10 @@ public:
     // real, but a kernel profiler (ncu) measures none of them (the cross-check leaves it out of
     // the profiled sums; CUDA events around the launches include it).
     bool memset = false;
-    // Every CTA runs every block of its loop whatever the causal mask (the unfused GEMMs, whose
-    // masked products are computed and zeroed by other kernels): its loops do the same work with
-    // or without the mask, so the iteration skip may take it in a causal run (docs/speed.md).
+    // Every CTA runs every block of its loop whatever the causal mask (the unfused GEMMs: the
+    // softmax and mask kernels between them apply it, and they multiply the masked zeros too):
+    // its loops do the same work with or without the mask, so the iteration skip may take it in
+    // a causal run (docs/speed.md).
     bool dense_loops = false;
     int64_t cta_count() const { return ctas_per_head * heads; }
     virtual std::unique_ptr<CtaStream> stream(int64_t cta) const = 0;
