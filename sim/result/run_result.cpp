@@ -63,13 +63,20 @@ nlohmann::json backward_json(const RunResult& r) {
             {"sram_bytes", f.sram_bytes}, {"register_bytes", f.register_bytes}, {"sram_arithmetic", f.sram_arithmetic}};
 }
 
-}  // namespace
-
+// The share of the run's CTAs (all kernels) the steady-state skip extrapolated (Timing::skipped_ctas).
 double extrapolated_cta_share(const Timing& t) {
     int64_t ctas = 0;
     for (const KernelTiming& k : t.kernels) ctas += k.ctas;
     return ctas > 0 ? double(t.skipped_ctas) / double(ctas) : 0.0;
 }
+
+// That share as engine_note and engine_estimates print it, "80% of CTAs"; empty when none.
+std::string extrapolated_ctas_text(const Timing& t) {
+    const double share = extrapolated_cta_share(t);
+    return share > 0 ? std::to_string(std::lround(100 * share)) + "% of CTAs" : "";
+}
+
+}  // namespace
 
 bool fast_engine(const Timing& t) {
     return t.valid && (t.l2_set_sampling > 1 || extrapolated_cta_share(t) > 0 || t.skipped_iterations > 0);
@@ -84,11 +91,7 @@ std::string engine_note(const Timing& t) {
                       (long long)t.l2_set_sampling, (long long)t.l2_set_sampling, 100 * t.l2_sampling_error);
         note = b;
     }
-    std::string extrapolated;
-    if (const double share = extrapolated_cta_share(t); share > 0) {
-        std::snprintf(b, sizeof b, "%.0f%% of CTAs", 100 * share);
-        extrapolated = b;
-    }
+    std::string extrapolated = extrapolated_ctas_text(t);
     if (t.skipped_iterations > 0)
         extrapolated += (extrapolated.empty() ? "" : " and ") + std::to_string(t.skipped_iterations) + " CTA iterations";
     if (!extrapolated.empty()) note += (note.empty() ? "" : "; ") + extrapolated + " extrapolated from repeating ones";
@@ -99,8 +102,7 @@ std::string engine_estimates(const Timing& t) {
     if (!fast_engine(t)) return "";
     std::string what;
     if (t.l2_set_sampling > 1) what = "1 in " + std::to_string(t.l2_set_sampling) + " L2 sets";
-    if (const double share = extrapolated_cta_share(t); share > 0)
-        what += (what.empty() ? "" : ", ") + std::to_string(int(std::lround(100 * share))) + "% of CTAs extrapolated";
+    if (const std::string ctas = extrapolated_ctas_text(t); !ctas.empty()) what += (what.empty() ? "" : ", ") + ctas + " extrapolated";
     if (t.skipped_iterations > 0) what += (what.empty() ? "" : ", ") + std::string("CTA iterations extrapolated");
     return what;
 }

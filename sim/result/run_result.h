@@ -45,8 +45,6 @@ struct RunResult {
 // (every set, CTA and iteration simulated). Empty when no L2 is modelled and nothing was
 // extrapolated (the papers' model counts every byte).
 std::string engine_note(const Timing& t);
-// The share of the run's CTAs (all kernels) the steady-state skip extrapolated (Timing::skipped_ctas).
-double extrapolated_cta_share(const Timing& t);
 // Whether the fast engine estimated part of a timed result: 1 in S > 1 of the L2's sets simulated,
 // or CTAs or CTA iterations extrapolated (what every form of engine_note below tells apart).
 bool fast_engine(const Timing& t);
