@@ -177,12 +177,13 @@ Case draw_long_fused(std::mt19937_64& rng) {
     return c;
 }
 
-void run_case(Case& c, int64_t granule_cap) {
+void run_case(Case& c, int64_t granule_cap, bool paper) {
     try {
         const GpuSpec g = load_gpu(c.preset);
         SimOptions fast, exact;
         fast.l2_granule_cap_bytes = granule_cap;
         exact.exact = true;
+        fast.paper_mode = exact.paper_mode = paper;
         double t0 = thread_cpu_seconds();
         const RunResult f = simulate(c.p, c.s, g, fast);
         c.fast_s = thread_cpu_seconds() - t0;
@@ -221,7 +222,7 @@ int cmd_bench_fast(int argc, const char* const* argv) {
     int64_t cases = 12;
     uint64_t seed = 1;
     unsigned jobs = 0;
-    bool fused = false, waves = false, long_ctas = false, long_fused = false;
+    bool fused = false, waves = false, long_ctas = false, long_fused = false, paper = false;
     int64_t granule_cap = 0;
     po::options_description desc("bench-fast options");
     desc.add_options()("cases", po::value(&cases)->default_value(cases), "random configurations")(
@@ -233,10 +234,11 @@ int cmd_bench_fast(int argc, const char* const* argv) {
         "long-fused", po::bool_switch(&long_fused),
         "draw the fused algorithms without a causal mask at B = 1-2, H = 2-16, N = 4097-40959: long waves (the iteration skip)")(
         "granule-cap", po::value(&granule_cap)->default_value(granule_cap),
-        "the fast engine's longest L2 granule in bytes (SimOptions::l2_granule_cap_bytes); 0 = its default");
+        "the fast engine's longest L2 granule in bytes (SimOptions::l2_granule_cap_bytes); 0 = its default")(
+        "paper", po::bool_switch(&paper), "both engines in paper mode (no L2 model: the skips' time alone; bytes are the counting layer's)");
     po::variables_map vm;
     if (!parse(argc, argv, desc, vm,
-               "usage: flashsim bench-fast [--cases N] [--seed S] [--jobs N] [--fused | --waves | --long | --long-fused] [--granule-cap BYTES]\n\n"
+               "usage: flashsim bench-fast [--cases N] [--seed S] [--jobs N] [--fused | --waves | --long | --long-fused] [--granule-cap BYTES] [--paper]\n\n"
                "Runs random configurations with the fast engine (the default) and with --exact, and prints\n"
                "the errors and CPU seconds of both. Exit 1 when HBM or L2 bytes differ by more than 0.5%\n"
                "or time by more than 1%. A case out of the time bound runs --exact four times more with\n"
@@ -254,10 +256,11 @@ int cmd_bench_fast(int argc, const char* const* argv) {
                      : long_ctas  ? draw_long(rng)
                      : long_fused ? draw_long_fused(rng)
                                   : draw(rng));
-    parallel_for(cs.size(), jobs, [&](size_t i) { run_case(cs[i], granule_cap); });
+    parallel_for(cs.size(), jobs, [&](size_t i) { run_case(cs[i], granule_cap, paper); });
 
-    std::printf("bench-fast: %lld random %sconfigurations (seed %llu), fast engine vs --exact; errors are |fast - exact| / exact\n",
-                (long long)cases, fused ? "fused " : waves ? "many-wave " : long_ctas ? "long-CTA " : long_fused ? "long-wave fused " : "", (unsigned long long)seed);
+    std::printf("bench-fast: %lld random %sconfigurations (seed %llu), fast engine vs --exact%s; errors are |fast - exact| / exact\n",
+                (long long)cases, fused ? "fused " : waves ? "many-wave " : long_ctas ? "long-CTA " : long_fused ? "long-wave fused " : "", (unsigned long long)seed,
+                paper ? ", both in paper mode" : "");
     std::printf("%-58s %-9s %4s %11s %7s %9s %8s %8s %8s %8s %9s %8s %7s\n", "configuration", "preset", "1/S", "granule B", "skipped", "iters",
                 "HBM rd", "HBM wr", "L2", "time", "exact s", "fast s", "speedup");
     double worst_bytes = 0, worst_time = 0, exact_total = 0, fast_total = 0;

@@ -83,7 +83,7 @@ KernelSimStats KernelRun::run() {
     // kSkipWindowL2Bytes times the L2's data bytes (kSkipRowWindowL2Bytes where the CTAs share no
     // tile). Kernels of fewer heads too where the unit is a CTA: no head start's compulsory misses
     // to fall in one window or the next.
-    if (cfg_.steady_state_skip && mem_.skippable() && k_.ctas_per_head > 0 && double(total) >= kSkipMinWaves * double(s_.slots) &&
+    if (cfg_.steady_state_skip && skippable() && k_.ctas_per_head > 0 && double(total) >= kSkipMinWaves * double(s_.slots) &&
         (head_ = one_head()).uniform() &&
         (k_.heads >= kSkipMinHeads || double(k_.ctas_per_head) >= kSkipMinHeadWaves * double(s_.slots) || skip_unit() == 1)) {
         const int64_t unit = skip_unit();
@@ -110,7 +110,7 @@ KernelSimStats KernelRun::run() {
     // heads on the h200 a window of 4 L2s was 73 of its period's 109 iterations, the
     // spans held none of them, and the skip extrapolated no misses or write-backs for them: 1.2%
     // low in HBM reads, 4.5% in writes).
-    if (window_ == 0 && cfg_.steady_state_skip && cfg_.uniform_loops && mem_.skippable() && (loop_period_ = loop_period(0)) > 0 &&
+    if (window_ == 0 && cfg_.steady_state_skip && cfg_.uniform_loops && skippable() && (loop_period_ = loop_period(0)) > 0 &&
         iterations_of(0) >= kSkipMinIterations) {
         iteration_window_ = std::max(kSkipWindowL2Bytes * double(g_.l2_data_bytes()), period_bytes_ * double(std::min(s_.slots, total)));
         next_iteration_mark_ = 0;

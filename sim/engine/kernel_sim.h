@@ -23,8 +23,9 @@
 //   - compute ops run on the SM's tensor, vector (FP32 and special-function) and SRAM pipes,
 //     shared first-come-first-served by the CTAs resident on that SM, so one CTA's softmax runs
 //     under another's GEMMs;
-//   - steady-state skip (cfg.steady_state_skip; steady_skip.h; docs/speed.md), for kernels of kSkipMinWaves waves
-//     or more and kSkipMinHeads heads or more (or heads of kSkipMinHeadWaves waves or more each,
+//   - steady-state skip (cfg.steady_state_skip; steady_skip.h; docs/speed.md), with the L2 model or
+//     without it on a GPU that has an L2 (paper mode: the time alone; KernelRun::skippable), for
+//     kernels of kSkipMinWaves waves or more and kSkipMinHeads heads or more (or heads of kSkipMinHeadWaves waves or more each,
 //     or any heads where every CTA does the same work and none shares a tile)
 //     whose CTAs move about the same bytes
 //     (kSkipUniformShare): every window of W CTAs launched

@@ -334,8 +334,9 @@ void KernelRun::iteration_checkpoint(double t) {
     // evicted the dirty bytes of earlier work (the O of the wave before), which the extrapolation
     // (the bytes the spans made dirty) does not charge; left in the L2, they stay dirty to the end
     // (FA2's forward at N = 33743, d = 128, 2 x 14 heads on the h100, cut in its last wave: 1.22%
-    // low in HBM writes against --exact unwarmed, 0.000% warmed).
-    const bool warm = k_.ctas_per_head > 1;
+    // low in HBM writes against --exact unwarmed, 0.000% warmed). Never without the L2 model
+    // (paper mode): nothing to warm.
+    const bool warm = k_.ctas_per_head > 1 && mem_.models_l2();
     // Each CTA keeps the ops of as many of its last dropped iterations as move twice the L2's
     // data bytes by themselves (CTAs that read the same tiles add nothing new: FA3's of one head),
     // about kWarmTailOps ops in all at 8 data ops an iteration; the warming takes them newest
@@ -502,6 +503,7 @@ void KernelRun::skip(int64_t ctas, const SkipMark& b, const SkipMark& m) {
     // The warming evicts what was dirty without charging its write-back and leaves dirty what the
     // resumed CTAs will write back. In a steady state the L2 holds as many dirty bytes of each
     // tensor after the skip as before: the difference is charged (or refunded) now.
+    if (!mem_.models_l2()) return;
     const auto dirty_before = mem_.dirty_bytes_by_tensor();
     warm_l2(next_cta_);
     charge_dirty_change(dirty_before);

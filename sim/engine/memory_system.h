@@ -152,14 +152,17 @@ public:
     std::array<uint64_t, kTensorCount> dirty_bytes_by_tensor() const {
         return l2_ ? l2_->dirty_bytes_by_tensor() : std::array<uint64_t, kTensorCount>{};
     }
-    // Whether a skip keeps what this memory system computes (with the L2 model). The L1s are
+    // Whether the L2 is modelled: a skip then warms it (MemorySystem::warm). Without it (paper
+    // mode: every global access an HBM access but an ideal GEMM's re-reads, transfer above) a
+    // skip extrapolates the time alone (the run's bytes are the counting layer's, the papers' IO
+    // model) and has no cache to warm. The L1s are
     // neither warmed nor cleared by a skip: after an iteration skip a CTA's next tiles are new to
     // its L1 as they would have been; after a steady-state skip the CTAs that go on as other
     // heads' find the lines of the heads before the cut, which they never read again, so at most
     // one L1 per SM of hits is missed a skip. The request coalescer's entries outlive their
     // window by the skipped time (they merge nothing after it). The skipped work's L1 hits and
     // coalesced requests are the span's shares of its requests (KernelRun::extrapolate).
-    bool skippable() const { return l2_ != nullptr; }
+    bool models_l2() const { return l2_ != nullptr; }
     // The bytes of loads the request coalescer merged so far, per tensor (in the kernel's counts
     // as l2_coalesced_bytes, beside the multicast reads).
     const std::array<uint64_t, kTensorCount>& coalesced_so_far() const { return lrc_bytes_; }

@@ -592,3 +592,35 @@ TEST_CASE("a causal run's unfused GEMMs, whose loops ignore the mask, drop itera
     CHECK(e.timing.skipped_iterations == 0);
     check_fast_bounds(f, e);
 }
+
+TEST_CASE("paper mode skips as the L2 model does: its time within the fast path's bound, its bytes the counting layer's") {
+    // Without the L2 model a run's bytes are the counting layer's (the papers' IO model), the same
+    // with or without a skip, and the skips extrapolate the time alone (no cache to warm). A
+    // forward of 40 waves (whole heads skipped) and vanilla's P V GEMM of long CTAs (iterations
+    // dropped).
+    for (const SkipCase& c : {SkipCase{Algorithm::fa2, 32, 2049, 64, "a100-40gb"}, SkipCase{Algorithm::vanilla, 1, 8192, 64, "a100-40gb", 4}}) {
+        const AttentionProblem p = problem_of(c);
+        Schedule s;
+        s.algo = c.algo;
+        const GpuSpec g = load_gpu(c.gpu);
+        SimOptions fast, exact;
+        fast.paper_mode = exact.paper_mode = true;
+        exact.exact = true;
+        const RunResult f = simulate(p, s, g, fast), e = simulate(p, s, g, exact);
+        INFO(to_string(c.algo), " on ", c.gpu);
+        REQUIRE(f.paper_mode);
+        CHECK(e.timing.skipped_ctas + e.timing.skipped_iterations == 0);
+        CHECK(f.timing.skipped_ctas + f.timing.skipped_iterations > 0);
+        if (c.algo == Algorithm::fa2) CHECK(f.timing.skipped_ctas > 0);
+        else CHECK(f.timing.skipped_iterations > 0);
+        for (size_t i = 0; i < kTensorCount; ++i) {
+            const Traffic &ft = f.counts.per_tensor[i], &et = e.counts.per_tensor[i];
+            CHECK(ft.hbm_read_bytes == et.hbm_read_bytes);
+            CHECK(ft.hbm_write_bytes == et.hbm_write_bytes);
+            CHECK(ft.global_read_bytes == et.global_read_bytes);
+            CHECK(ft.global_write_bytes == et.global_write_bytes);
+        }
+        CHECK(rel(f.timing.seconds, e.timing.seconds) <= 0.01);
+        CHECK(std::isfinite(f.timing.seconds));
+    }
+}
