@@ -71,8 +71,7 @@ WorkEstimate estimate_walk(const EngineWork& e) {
     return w;
 }
 
-WorkEstimate check_work(const AttentionProblem& p, const Schedule& s, bool timing, bool l2_model) {
-    const WorkEstimate w = estimate_work(p, s, timing, l2_model);
+WorkEstimate refuse_over_bound(const AttentionProblem& p, const Schedule& s, const WorkEstimate& w) {
     if (w.seconds > kMaxWorkSeconds)
         throw ConfigError(p.describe() + ", " + s.describe() + ": " + w.arithmetic +
                           "; allowed: runs estimated under 1 hour (larger Br/Bc, a smaller N, fewer heads, --paper, or "

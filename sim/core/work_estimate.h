@@ -6,10 +6,12 @@
 // on, every global byte also goes through the cache model, line by line at worst. N = 2^24 with
 // default blocks, or Br = Bc = 1, means 10^11 steps or more: hours, not seconds.
 //
-// Contract: estimate_work() is closed-form arithmetic in doubles (no overflow, no walk);
-// check_work() throws ConfigError showing the arithmetic when the estimate exceeds
-// kMaxWorkSeconds, and returns the estimate otherwise. Its seconds are an order of magnitude on
-// the high side (every global byte at the line granule's worst rate), fit for refusing hours.
+// Contract: estimate_work() is closed-form arithmetic in doubles (no overflow, no walk); its
+// seconds are an order of magnitude on the high side (every global byte at the line granule's
+// worst rate), fit for refusing hours. refuse_over_bound() throws ConfigError showing an
+// estimate's arithmetic when it exceeds kMaxWorkSeconds, and returns it otherwise (simulate()
+// refuses by estimate_run_work, sim/engine/simulate.h: this closed form, or the walk's estimate
+// where the closed form is over the bound and one head is cheap to count).
 // estimate_walk() is the estimate a caller warns with (above kWarnWorkSeconds): what the timing
 // walk will do, known once the paper-mode count of one head is in and the L2 granule and set
 // sampling are chosen (EngineWork): ops through the event loop, granules looked up in the L2
@@ -44,12 +46,14 @@ struct WorkEstimate {
     double seconds = 0;         // tile_steps / kTileStepsPerSecond + l2_model_bytes / kL2ModelBytesPerSecond
                                 // + the fixed cost of one run
     std::string arithmetic;     // "16 heads x Tr=8 x Tc=8 x 1 pass = 1024 tile steps, about 0 s"
+    bool by_walk = false;       // seconds are the walk's estimate (estimate_run_work, sim/engine/simulate.h)
 };
 
 // `timing`: the timing layer runs (it walks every head); `l2_model`: and with the L2 model
 // (not paper mode, the GPU has an L2).
 WorkEstimate estimate_work(const AttentionProblem& p, const Schedule& resolved, bool timing, bool l2_model);
-WorkEstimate check_work(const AttentionProblem& p, const Schedule& resolved, bool timing, bool l2_model);  // throws ConfigError
+// Throws ConfigError, showing w's arithmetic, when w is over kMaxWorkSeconds; returns w otherwise.
+WorkEstimate refuse_over_bound(const AttentionProblem& p, const Schedule& resolved, const WorkEstimate& w);
 
 // What the timing walk does, from the paper-mode counts (all heads) and the L2 model's plan.
 struct EngineWork {

@@ -1,6 +1,8 @@
 // simulate.cpp: resolve, trace, count, time, and merge what the L2 model counted.
 #include "sim/engine/simulate.h"
 
+#include <algorithm>
+
 #include <spdlog/spdlog.h>
 
 #include "sim/algorithms/algorithm.h"
@@ -25,6 +27,24 @@ EngineWork engine_work(const Counters& paper_total, const GpuSpec& g, const L2Pl
     return e;
 }
 
+WorkEstimate estimate_run_work(const AttentionProblem& p, const Schedule& resolved, const GpuSpec& g, const SimOptions& o,
+                               double refine_above) {
+    const bool l2_model = o.timing && !o.paper_mode && g.l2_bytes > 0;
+    const WorkEstimate closed = estimate_work(p, resolved, o.timing, l2_model);
+    const double steps_s = closed.tile_steps / kTileStepsPerSecond + kRunSecondsWithL2Model;
+    if (!l2_model || closed.seconds <= refine_above || steps_s > kMaxWorkSeconds ||
+        estimate_work(p, resolved, false, false).seconds > kRefineCountSeconds)
+        return closed;
+    const Trace t = make_trace(p, resolved, g);
+    const CountResult paper = count_paper_mode(t);
+    const WorkEstimate walk = estimate_walk(engine_work(paper.total, g, plan_l2(t, g, o, paper.total)));
+    WorkEstimate w = closed;
+    w.seconds = std::max(walk.seconds, steps_s);
+    w.by_walk = true;
+    w.arithmetic += "; by the walk's estimate, once one head is counted: " + walk.arithmetic;
+    return w;
+}
+
 RunResult simulate(const AttentionProblem& p, const Schedule& requested, const GpuSpec& g, const SimOptions& o) {
     g.validate();
     RunResult r;
@@ -32,9 +52,9 @@ RunResult simulate(const AttentionProblem& p, const Schedule& requested, const G
     r.problem.dropout = dropout_p(p, requested.algo);  // the algorithm's default made explicit
     r.gpu = g;
     r.schedule = resolve_schedule(requested, p, g);
-    // Refuse a walk of hours before it starts (closed form); simulate_trace warns of a long one.
-    const bool l2_model = o.timing && !o.paper_mode && g.l2_bytes > 0;
-    check_work(p, r.schedule, o.timing, l2_model);
+    // Refuse a walk of hours before it starts (closed form, the walk's estimate where the closed
+    // form is over the bound); simulate_trace warns of a long one.
+    refuse_over_bound(p, r.schedule, estimate_run_work(p, r.schedule, g, o, kMaxWorkSeconds));
     r.footprint = footprint(r.schedule, p, g);
     const Trace t = make_trace(p, r.schedule, g);
     r.listings = t.listings;

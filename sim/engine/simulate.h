@@ -52,4 +52,16 @@ struct EngineWork;
 // model's plan (timing.h): ops, transfers, global bytes, granule, sampling, host bytes of the model.
 EngineWork engine_work(const Counters& paper_total, const GpuSpec& g, const L2Plan& plan);
 
+struct WorkEstimate;
+// The work simulate() decides on (work_estimate.h): the closed form (estimate_work), which
+// charges every global byte at the L2 model's worst rate, 5-150x on the high side for the L2
+// model as it runs today (docs/speed.md, "The work estimate"). Where the L2 model runs and the
+// closed form is over `refine_above`, and counting one head costs at most kRefineCountSeconds by
+// the closed form, the walk's own estimate instead (estimate_walk: the paper-mode count of the
+// trace and the L2 model's plan, the granule and sampling it will run with), but never less
+// than the closed form's tile steps: its arithmetic follows the closed form's.
+inline constexpr double kRefineCountSeconds = 1;
+WorkEstimate estimate_run_work(const AttentionProblem& p, const Schedule& resolved, const GpuSpec& g, const SimOptions& o,
+                               double refine_above);
+
 }  // namespace flashsim

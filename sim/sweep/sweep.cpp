@@ -189,7 +189,10 @@ void check_sweep_work(const SweepSpec& spec, const std::vector<SweepPoint>& pts)
                               " minutes in all; allowed: sweeps estimated under 1 hour");
     }
     // Then every point's own estimate; a point that does not resolve becomes a row with its reason.
-    double total_s = 0, worst_s = -1;
+    // A point over kWarnWorkSeconds by the closed form takes the walk's estimate where counting
+    // its one head is cheap (estimate_run_work), as long as those counts together cost at most
+    // kRefineSweepCountSeconds by the closed form: the others keep the closed form.
+    double total_s = 0, worst_s = -1, counting_s = 0;
     size_t estimated = 0;
     std::string worst;
     for (const SweepPoint& pt : pts) {
@@ -199,8 +202,11 @@ void check_sweep_work(const SweepSpec& spec, const std::vector<SweepPoint>& pts)
         WorkEstimate w;
         try {
             apply_sweep_point(spec, pt, p, s, g);
-            const bool l2 = spec.options.timing && !spec.options.paper_mode && g.l2_bytes > 0;
-            w = estimate_work(p, resolve_schedule(s, p, g), spec.options.timing, l2);
+            const Schedule resolved = resolve_schedule(s, p, g);
+            const double count_s = estimate_work(p, resolved, false, false).seconds;
+            const bool refine = counting_s + count_s <= kRefineSweepCountSeconds;
+            w = estimate_run_work(p, resolved, g, spec.options, refine ? kWarnWorkSeconds : INFINITY);
+            if (w.by_walk) counting_s += count_s;
         } catch (const ConfigError&) {
             continue;
         }

@@ -75,6 +75,9 @@ std::vector<SweepPoint> expand_sweep(const SweepSpec& spec);
 void apply_sweep_point(const SweepSpec& spec, const SweepPoint& pt, AttentionProblem& p, Schedule& s, GpuSpec& g);
 // Refuses (ConfigError, with the arithmetic) a grid whose estimated work is over an hour, before
 // any point runs (sim/core/work_estimate.h); points that do not resolve are left to their rows.
+// Points over kWarnWorkSeconds by the closed form take the walk's estimate (estimate_run_work) while
+// counting them costs at most kRefineSweepCountSeconds in all by the closed form.
+inline constexpr double kRefineSweepCountSeconds = 10;
 void check_sweep_work(const SweepSpec& spec, const std::vector<SweepPoint>& pts);
 // Evaluates every point on spec.threads threads. Throws ConfigError for a bad spec or a grid
 // check_sweep_work refuses.

@@ -2,6 +2,7 @@
 // through the L2 model when it runs, and refusal above the bound, before any walk.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <chrono>
 
 #include "sim/core/errors.h"
@@ -96,4 +97,42 @@ TEST_CASE("stages and warps out of range are refused before blocks are shrunk to
     s = Schedule{};
     s.warps = 1000000;
     CHECK_THROWS_WITH_AS(resolve_schedule(s, p, g), doctest::Contains("warps=1000000 is out of range"), ConfigError);
+}
+
+TEST_CASE("a run over the bound by the closed form takes the walk's estimate once its head is counted, and is refused by it") {
+    // The closed form charges every global byte at the L2 model's worst rate; vanilla's forward
+    // at N = 16384, d = 128 on the h100 (1 in 8 sets, 128-byte granules) walks far faster.
+    const GpuSpec g = load_gpu("h100");
+    AttentionProblem p;
+    p.B = 32, p.H = 16, p.N = 16384, p.d = 128;
+    Schedule s;
+    s.algo = Algorithm::vanilla;
+    const Schedule r = resolve_schedule(s, p, g);
+    const SimOptions o;
+    const WorkEstimate closed = estimate_work(p, r, true, true);
+    REQUIRE(closed.seconds > kMaxWorkSeconds);
+    REQUIRE(estimate_work(p, r, false, false).seconds <= kRefineCountSeconds);
+    const Trace t = make_trace(p, r, g);
+    const CountResult paper = count_paper_mode(t);
+    const WorkEstimate walk = estimate_walk(engine_work(paper.total, g, plan_l2(t, g, o, paper.total)));
+    const WorkEstimate w = estimate_run_work(p, r, g, o, kMaxWorkSeconds);
+    CHECK(w.by_walk);
+    CHECK(w.seconds == std::max(walk.seconds, closed.tile_steps / kTileStepsPerSecond + kRunSecondsWithL2Model));
+    CHECK(w.seconds < kMaxWorkSeconds);
+    CHECK(w.tile_steps == closed.tile_steps);
+    CHECK(w.arithmetic.find(closed.arithmetic) == 0);
+    CHECK(w.arithmetic.find(walk.arithmetic) != std::string::npos);
+    CHECK_NOTHROW(refuse_over_bound(p, r, w));
+    // Under the threshold asked, or without the L2 model: the closed form.
+    const WorkEstimate under = estimate_run_work(p, r, g, o, 2 * closed.seconds);
+    CHECK(!under.by_walk);
+    CHECK(under.seconds == closed.seconds);
+    SimOptions paper_mode;
+    paper_mode.paper_mode = true;
+    CHECK(!estimate_run_work(p, r, g, paper_mode, 0).by_walk);
+    // 64 times as many heads: hours by the walk's estimate too, refused before any walk.
+    p.B = 2048;
+    const auto t0 = std::chrono::steady_clock::now();
+    CHECK_THROWS_WITH_AS(simulate(p, s, g, SimOptions{}), doctest::Contains("by the walk's estimate"), ConfigError);
+    CHECK(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() < 5.0);
 }

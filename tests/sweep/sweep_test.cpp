@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "sim/core/errors.h"
+#include "sim/core/work_estimate.h"
 #include "sim/sweep/sweep.h"
 
 using namespace flashsim;
@@ -188,4 +189,32 @@ TEST_CASE("a sweep of the backward's key block changes the backward alone, and i
     CHECK(dqacc(rows[1]) == uint64_t(256 / 32 + 1) * 256 * 64 * kAccumBytes);
     const std::string csv = sweep_csv(s, rows);
     CHECK(csv.substr(0, csv.find('\n')).find(",bwd_Bc,") != std::string::npos);
+}
+
+TEST_CASE("a sweep over the hour by the closed form but not by the walk's estimate is allowed, one over by both refused") {
+    // Vanilla's forward at N = 16384, d = 128 on the h100: 8 minutes a batch of 16 heads by the
+    // closed form, under 30 s by the walk's estimate (work_estimate_test.cpp).
+    SweepSpec spec;
+    spec.problem.N = 16384;
+    spec.problem.d = 128;
+    spec.problem.H = 16;
+    spec.gpu = load_gpu("h100");
+    spec.algorithms = {Algorithm::vanilla};
+    spec.axes = {parse_sweep_axis("batch=1:32")};
+    const std::vector<SweepPoint> pts = expand_sweep(spec);
+    double closed = 0, walked = 0;
+    for (const SweepPoint& pt : pts) {
+        AttentionProblem p;
+        Schedule s;
+        GpuSpec g;
+        apply_sweep_point(spec, pt, p, s, g);
+        const Schedule r = resolve_schedule(s, p, g);
+        closed += estimate_work(p, r, true, true).seconds;
+        walked += estimate_run_work(p, r, g, spec.options, kWarnWorkSeconds).seconds;
+    }
+    REQUIRE(closed > kMaxWorkSeconds);
+    REQUIRE(walked < kMaxWorkSeconds);
+    CHECK_NOTHROW(check_sweep_work(spec, pts));
+    spec.axes = {parse_sweep_axis("batch=64:2048")};
+    CHECK_THROWS_WITH_AS(check_sweep_work(spec, expand_sweep(spec)), doctest::Contains("minutes in all"), ConfigError);
 }
