@@ -75,13 +75,14 @@ void panel_compare(AppState& app, const DrawContext& ctx) {
     row("time", ra.timing.valid && rb.timing.valid ? ra.timing.seconds : 0, rb.timing.seconds, time_of(app.a), time_of(app.b));
     // Which engine timed each side, short enough for half the window on a projector (the whole
     // line is in the counters panel): the fast engine's sampled sets or extrapolated work, or
-    // "exact" (every set, CTA and iteration).
+    // "exact" (every set, CTA and iteration; in paper mode, which skips too, every CTA and
+    // iteration).
     auto engine_of = [](const RunResult& r) {
         const Timing& t = r.timing;
         if (!t.valid) return std::string("-");
         if (t.l2_set_sampling > 1) return "fast: 1 in " + std::to_string(t.l2_set_sampling) + " L2 sets";
         if (fast_engine(t)) return std::string("fast: work extrapolated");
-        return std::string(t.l2_granule_bytes > 0 ? "exact" : "-");
+        return std::string("exact");
     };
     row("engine", 0, 0, engine_of(ra), engine_of(rb));
     ImGui::EndTable();
