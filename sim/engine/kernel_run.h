@@ -89,13 +89,13 @@ private:
     // kernels: any CTA's misses are any other's, a head's start no different from its middle, and
     // a CTA in flight resumed as another is cut where it was).
     int64_t skip_unit() const { return !head_.shares_tiles && head_.identical ? 1 : k_.ctas_per_head; }
-    // Whether the skips may apply: with the L2 model, or without it (paper mode) on a GPU that has
-    // an L2, whose data bytes size the windows and spans compared (kSkipWindowL2Bytes, ...). A GPU
-    // without one (the classroom preset) would compare spans of a wave each: 50 waves of CTAs
-    // alternating a round trip and a softmax (tests/engine/issue_latency_test.cpp's closed
-    // network) came out 1.6% fast so. The run's bytes are the counting layer's in paper mode;
-    // the skips extrapolate its time alone.
-    bool skippable() const { return mem_.models_l2() || g_.l2_data_bytes() > 0; }
+    // Whether the skips may apply: on a GPU that has an L2, whose data bytes size the windows and
+    // spans compared (kSkipWindowL2Bytes, ...), with the L2 model or without it (paper mode: the
+    // run's bytes are the counting layer's, the skips extrapolate its time alone). A GPU without
+    // one (the classroom preset) would compare spans of a wave each: 50 waves of CTAs alternating
+    // a round trip and a softmax (tests/engine/issue_latency_test.cpp's closed network) came out
+    // 1.6% fast so.
+    bool skippable() const { return g_.l2_data_bytes() > 0; }
     SkipMark mark(double t) const;
     void checkpoint(double t);
     size_t whole_units(size_t k, int64_t unit) const;
