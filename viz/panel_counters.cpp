@@ -79,10 +79,14 @@ void panel_counters(AppState& app) {
         ui::text_wrapped("Time %s = %s cycles at %.3g GHz (the clock under load)", fmt_seconds(r.timing.seconds).c_str(),
                          fmt_count(r.timing.cycles).c_str(), r.timing.clock_hz() / 1e9);
         if (!r.timing.bottleneck.empty()) ui::text_wrapped("Bottleneck: %s", r.timing.bottleneck.c_str());
-        // engine_note's "fast: ..." / "exact: ...", as "fast engine: ...".
+        // engine_note's "fast: ..." / "exact: ...", as "fast engine: ...". A paper-mode run the
+        // skips left whole has no note (no L2 sets to speak of); the compare view's row calls it
+        // exact, and so does this line.
         if (const std::string e = engine_note(r.timing); !e.empty()) {
             const size_t colon = e.find(": ");
             ui::text_wrapped_colored(kDimText, "%s engine: %s", e.substr(0, colon).c_str(), e.substr(colon + 2).c_str());
+        } else {
+            ui::text_wrapped_colored(kDimText, "exact engine: every CTA and iteration simulated");
         }
     } else if (a.outcome.partial) {
         ui::text_wrapped_colored(kDimText, "Time: simulating...");
