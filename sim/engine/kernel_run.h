@@ -109,9 +109,6 @@ private:
     double extrapolate(const SkipMark& b, const SkipMark& m, const std::array<Traffic, kTensorCount>& requests, double moved,
                        double cycles = -1);
     Head one_head() const;
-    // The tensors of which one head's CTAs load some tile twice (one CTA or two), a bit per
-    // tensor: an L1 can hit only on those.
-    uint64_t tensors_loaded_twice() const;
     // How CTA c's op travels (MemorySystem::transfer): through the L1 for the tensors loaded
     // twice; from the first wave when c was launched at the kernel's start (one per slot).
     uint32_t route(const Cta& c, const Op& op) const {

@@ -136,4 +136,13 @@ struct KernelSimStats {
 KernelSimStats simulate_kernel(const KernelTrace& k, const GpuSpec& g, MemorySystem& mem, const KernelSimConfig& cfg,
                                Counters& l2_counts);
 
+// The tensors of which one head's CTAs of kernel k load some tile twice (one CTA or two), a bit
+// per tensor: an SM's L1 can hit only on those.
+uint64_t tensors_loaded_twice(const KernelTrace& k);
+// Whether some of kernel k's loads go through the SMs' L1 on GPU g (l1_cache.h): its loads are
+// element-wise (ld.global), the GPU has an L1, the resident CTAs' SRAM leaves it room, and one
+// head's CTAs load some tile twice. Where they do, which loads hit goes with how the CTAs of an
+// SM keep in step, which the sampled L2's per-transfer estimates move (timing.h, plan_l2).
+bool loads_through_l1(const KernelTrace& k, const GpuSpec& g);
+
 }  // namespace flashsim

@@ -603,18 +603,6 @@ KernelRun::Head KernelRun::one_head() const {
     return h;
 }
 
-uint64_t KernelRun::tensors_loaded_twice() const {
-    std::vector<Op> buf(256);
-    std::unordered_set<TileKey, TileKeyHash> loaded;
-    uint64_t twice = 0;
-    for (int64_t c = 0; c < std::max<int64_t>(1, k_.ctas_per_head); ++c)
-        for (auto st = k_.stream(c); const size_t n = st->fill(buf.data(), buf.size());)
-            for (size_t i = 0; i < n; ++i)
-                if (buf[i].kind == OpKind::load && buf[i].moves_data() && !loaded.insert(tile_key(buf[i])).second)
-                    twice |= uint64_t(1) << size_t(buf[i].tensor);
-    return twice;
-}
-
 // Gives the L2 the tiles that the CTAs launched before `end` leave in it: their distinct tiles,
 // walking back from end - 1 until they hold twice the L2's data bytes, touched in the order of
 // their last use (LRU then holds the most recent), dirty when any of their accesses wrote. The
@@ -651,3 +639,19 @@ void KernelRun::warm_l2(int64_t end) {
 }
 
 }  // namespace flashsim::engine
+
+namespace flashsim {
+
+uint64_t tensors_loaded_twice(const KernelTrace& k) {
+    std::vector<Op> buf(256);
+    std::unordered_set<engine::TileKey, engine::TileKeyHash> loaded;
+    uint64_t twice = 0;
+    for (int64_t c = 0; c < std::max<int64_t>(1, k.ctas_per_head); ++c)
+        for (auto st = k.stream(c); const size_t n = st->fill(buf.data(), buf.size());)
+            for (size_t i = 0; i < n; ++i)
+                if (buf[i].kind == OpKind::load && buf[i].moves_data() && !loaded.insert(engine::tile_key(buf[i])).second)
+                    twice |= uint64_t(1) << size_t(buf[i].tensor);
+    return twice;
+}
+
+}  // namespace flashsim

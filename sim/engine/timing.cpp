@@ -103,9 +103,17 @@ L2Plan plan_l2(const Trace& t, const GpuSpec& g, const SimOptions& o, const Coun
     // whether a set keeps its share is all or nothing (vanilla's forward + backward at B = 4,
     // N = 727, d = 128 on the rtx4090, S 68 MB against a 72 MB L2: HBM writes 0.63% low at 1 in 4
     // sets, its own error estimate 0.12%). Those, and the scalar FA1 of kernels/v3, which
-    // bench-fast does not draw, run exact unless sampling is asked for.
-    bool latency_bound = false;
+    // bench-fast does not draw, run exact unless sampling is asked for. So do traces with a
+    // kernel whose loads go through the SMs' L1 (loads_through_l1: GEMMs on CUDA cores, kernels/v1),
+    // whatever their matrices: which of its loads hit there goes with how the CTAs of an SM keep
+    // in step, which each sampled transfer's estimate moves. Vanilla's forward with those GEMMs at
+    // N = 10771, d = 64, 13 heads on the a100-40gb read 1.0% less from the L2 than --exact and ran
+    // 1.7% fast at 1 in 8 sets, at N = 6897, 10 heads 0.54% less at 1 in 4 (K's L1 hits 16% high;
+    // 0.50% less with the L1 itself looked up in every set: `bench-fast --long` seeds 6 and 31).
+    bool latency_bound = false, through_l1 = false;
     for (const auto& k : t.kernels) latency_bound = latency_bound || k->issue.elementwise_loads();
+    if (latency_bound && g.l1_sram_bytes_per_sm > 0)
+        for (const auto& k : t.kernels) through_l1 = through_l1 || loads_through_l1(*k, g);
     const double matrix_bytes = double(t.problem.heads()) * double(t.shapes[size_t(Tensor::S)].bytes());
     const bool unfused = algorithm_info(t.schedule.algo).unfused;
     const bool streamed = unfused && matrix_bytes >= kMinSampledMatrixL2s * double(g.l2_data_bytes());
@@ -114,7 +122,7 @@ L2Plan plan_l2(const Trace& t, const GpuSpec& g, const SimOptions& o, const Coun
     const TensorShape& S = t.shapes[size_t(Tensor::S)];
     const bool long_rows = plan.granule_bytes > 0 &&
                            S.cols * S.elem_bytes >= kMinRowGranulesPerSample * kMaxL2SetSamplingUnfused * plan.granule_bytes;
-    plan.set_sampling = latency_bound && !streamed && o.l2_set_sampling == 0
+    plan.set_sampling = latency_bound && (!streamed || through_l1) && o.l2_set_sampling == 0
                             ? 1
                             : l2_set_sampling_for(g, t.shapes, t.problem.heads(), o, plan.granule_bytes, paper_total,
                                                   unfused && long_rows ? kMaxL2SetSamplingUnfused : kMaxL2SetSampling);

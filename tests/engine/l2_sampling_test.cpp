@@ -8,6 +8,7 @@
 #include <cmath>
 #include <vector>
 
+#include "sim/engine/kernel_sim.h"
 #include "sim/engine/l2_cache.h"
 #include "sim/engine/memory_system.h"
 #include "sim/engine/counting.h"
@@ -438,6 +439,35 @@ TEST_CASE("a sampled store of rows off the sector boundaries is timed as missing
     }
 }
 
+TEST_CASE("a trace whose GEMMs load through the SMs' L1 keeps every L2 set unless sampling is asked for") {
+    // Which of those loads hit in the L1 goes with how the CTAs of an SM keep in step, which a
+    // sampled transfer's estimate moves (timing.cpp, plan_l2): vanilla with its GEMMs on CUDA
+    // cores (kernels/v1) runs every set where the GPU has an L1, whatever its matrices.
+    AttentionProblem p;
+    p.N = 6897, p.H = 10, p.d = 64;  // S: 10 heads x 95 MB, far over kMinSampledMatrixL2s L2s
+    Schedule s;
+    s.algo = Algorithm::vanilla;
+    s.matmul_unit = MatmulUnit::fma;
+    for (const char* name : {"a100-40gb", "h200"}) {
+        INFO(name);
+        GpuSpec g = load_gpu(name);
+        REQUIRE(g.l1_sram_bytes_per_sm > 0);
+        const Trace t = make_trace(p, resolve_schedule(s, p, g), g);
+        REQUIRE(double(p.heads()) * double(t.shapes[size_t(Tensor::S)].bytes()) >= kMinSampledMatrixL2s * double(g.l2_data_bytes()));
+        const auto through_l1 = std::count_if(t.kernels.begin(), t.kernels.end(), [&](const auto& k) { return loads_through_l1(*k, g); });
+        CHECK(through_l1 == 2);  // Q K^T and P V; not the row softmax, each CTA its own rows once
+        const Counters paper = count_paper_mode(t).total;
+        CHECK(plan_l2(t, g, SimOptions{}, paper).set_sampling == 1);
+        SimOptions asked;
+        asked.l2_set_sampling = 4;
+        CHECK(plan_l2(t, g, asked, paper).set_sampling == 4);
+        // Without an L1 the same trace is sampled, as any streamed unfused trace.
+        g.l1_sram_bytes_per_sm = 0;
+        CHECK(std::none_of(t.kernels.begin(), t.kernels.end(), [&](const auto& k) { return loads_through_l1(*k, g); }));
+        CHECK(plan_l2(t, g, SimOptions{}, paper).set_sampling > 1);
+    }
+}
+
 TEST_CASE("a sampled run whose CUDA-core GEMMs load through the SMs' L1 estimates the L1's hits within the fast path's bounds") {
     // The L1 is sampled with the L2 (l1_cache.h): the granules of the L2's sampled sets are looked
     // up in an L1 of 1/S of the sets, the others pass to the L2 unlooked, and each load's hits are
@@ -482,10 +512,13 @@ TEST_CASE("a sampled run's first-wave CTAs on the two SMs of a TPC time their ow
     s.matmul_unit = MatmulUnit::fma;
     const GpuSpec g = load_gpu("h200");
     REQUIRE(g.l2_coalesce_window_ns > 0);
-    SimOptions fast, exact;  // the automatic choice samples it
+    // Sampled as asked: the automatic choice keeps every set for GEMMs that load through the L1
+    // (the test above), and sampled them at kMaxL2SetSampling before.
+    SimOptions fast, exact;
+    fast.l2_set_sampling = kMaxL2SetSampling;
     exact.exact = true;
     const RunResult f = simulate(p, s, g, fast), e = simulate(p, s, g, exact);
-    REQUIRE(f.timing.l2_set_sampling > 1);
+    REQUIRE(f.timing.l2_set_sampling == kMaxL2SetSampling);
     const Traffic &fv = f.counts.per_tensor[size_t(Tensor::V)], &ev = e.counts.per_tensor[size_t(Tensor::V)];
     const double f_share = double(fv.l2_coalesced_bytes) / double(fv.global_read_bytes + fv.l2_coalesced_bytes + fv.l1_hit_bytes),
                  e_share = double(ev.l2_coalesced_bytes) / double(ev.global_read_bytes + ev.l2_coalesced_bytes + ev.l1_hit_bytes);
