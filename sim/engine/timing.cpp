@@ -110,13 +110,14 @@ L2Plan plan_l2(const Trace& t, const GpuSpec& g, const SimOptions& o, const Coun
     // N = 10771, d = 64, 13 heads on the a100-40gb read 1.0% less from the L2 than --exact and ran
     // 1.7% fast at 1 in 8 sets, at N = 6897, 10 heads 0.54% less at 1 in 4 (K's L1 hits 16% high;
     // 0.50% less with the L1 itself looked up in every set: `bench-fast --long` seeds 6 and 31).
-    bool latency_bound = false, through_l1 = false;
+    bool latency_bound = false;
     for (const auto& k : t.kernels) latency_bound = latency_bound || k->issue.elementwise_loads();
-    if (latency_bound && g.l1_sram_bytes_per_sm > 0)
-        for (const auto& k : t.kernels) through_l1 = through_l1 || loads_through_l1(*k, g);
     const double matrix_bytes = double(t.problem.heads()) * double(t.shapes[size_t(Tensor::S)].bytes());
     const bool unfused = algorithm_info(t.schedule.algo).unfused;
     const bool streamed = unfused && matrix_bytes >= kMinSampledMatrixL2s * double(g.l2_data_bytes());
+    // (Asked only where it decides: loads_through_l1 walks one head's CTAs of each kernel.)
+    const bool through_l1 = latency_bound && streamed && o.l2_set_sampling == 0 && g.l1_sram_bytes_per_sm > 0 &&
+                            std::any_of(t.kernels.begin(), t.kernels.end(), [&](const auto& k) { return loads_through_l1(*k, g); });
     // Unfused attention at 1 in 8 sets where a row of S spans kMinRowGranulesPerSample sampled
     // granules or more at that rate (memory_system.h).
     const TensorShape& S = t.shapes[size_t(Tensor::S)];
