@@ -196,13 +196,29 @@ void KernelRun::checkpoint(double t) {
         // on waves the same way again (lcm(skip_unit(), slots): whole heads that are whole waves,
         // or whole waves); the skip extrapolates those 2 K windows; drift's spans (above) when
         // longer.
-        const int64_t unit = grouped && !free_waves ? std::lcm(skip_unit(), s_.slots) : window_;
         const double window_moved = double(window_) / double(k_.ctas_per_head) * head_.moved;
         const size_t by_bytes = window_moved > 0 ? size_t(std::ceil(head_.span_l2s() * double(g_.l2_data_bytes()) / window_moved)) : 1;
         // Where every CTA does the same work, kSkipRowSpanWaves waves too (the cycles per byte settle
         // over the first waves: steady_skip.h).
         const size_t by_waves = skip_unit() == 1 ? size_t(std::ceil(kSkipRowSpanWaves * double(s_.slots) / double(window_))) : 1;
-        const size_t K = whole_units(std::max({L, by_bytes, by_waves, size_t((unit + window_ - 1) / window_), drift}), unit);
+        const auto span_of = [&](int64_t u) {
+            return whole_units(std::max({L, by_bytes, by_waves, size_t((u + window_ - 1) / window_), drift}), u);
+        };
+        // Grouped: this window's launches, or, where the kernel has the CTAs for a skip of such
+        // units after spans of them, those of any window of the two spans checked. The launches
+        // of a kernel whose CTAs drift apart spread window by window, and the test of one window
+        // flips at its threshold while the groups still set the kernel's end: FA3's forward at
+        // B = 49, N = 1977, d = 64 on the a100-40gb (two CTAs an SM, 58 waves, a short CTA in each
+        // head) launched in groups in windows 2-9 and not in window 10, skipped 46 windows of 224
+        // CTAs there (not whole waves) and came out 1.36% slow against --exact. Where such units
+        // do not fit (FA2's forward at B = 32, N = 2049, d = 64 on the a100-40gb: units of 17
+        // waves in 40), the skip stays as it was, by windows once they launch evenly.
+        const int64_t grouped_unit = std::lcm(skip_unit(), s_.slots);
+        const bool fits = int64_t(1 + 2 * span_of(grouped_unit)) * window_ + grouped_unit <= k_.cta_count() - tail;
+        const bool in_groups =
+            !free_waves && (grouped || (fits && last_grouped_ > 0 && last_grouped_ + 2 * span_of(grouped_unit) >= m));
+        const int64_t unit = in_groups ? grouped_unit : window_;
+        const size_t K = span_of(unit);
         if (m < 1 + 2 * K || !steady(marks_, m, K, wb)) return;
         const int64_t j = (k_.cta_count() - next_cta_ - tail) / unit;
         if (j >= 1) skip(j * unit, marks_[stretch(marks_, m, 2 * K)], e);

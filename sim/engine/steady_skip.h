@@ -75,8 +75,10 @@ inline constexpr double kSkipMinWaves = 12;
 // rounding (the FA2 backward at N = 4096, B = 5, H = 16, one CTA per SM on the h200: 19.4 waves,
 // 1120 CTAs = 8.5 waves skipped, 2.7% fast). So when the last window's launches are grouped (a
 // launch lies further than kSkipGroupedWaves of a wave's time from the straight line through the
-// window's first and last launches), a kernel of fewer than kSkipFreeWaves waves skips whole heads
-// that are also whole waves (multiples of lcm(ctas_per_head, slots)) or nothing. Launches spread
+// window's first and last launches), or those of any window of the two spans checked where the
+// kernel has the CTAs for such units (KernelRun::checkpoint), a kernel of fewer than
+// kSkipFreeWaves waves skips whole heads that are also whole waves (multiples of
+// lcm(ctas_per_head, slots)) or nothing. Launches spread
 // evenly over time (CTAs of an SM out of step) move the end by the CTAs skipped, whatever their
 // number; at kSkipFreeWaves waves or more the rounding is under 1 / kSkipFreeWaves of the time.
 inline constexpr double kSkipGroupedWaves = 0.25;
