@@ -632,12 +632,8 @@ TEST_CASE("a kernel whose launches spread window by window still skips whole hea
     // A skip by windows there (224 CTAs, not whole waves) came out 1.36% slow against --exact.
     const SkipCase c{Algorithm::fa3, 49, 1977, 64, "a100-40gb"};
     const AttentionProblem p = problem_of(c);
-    Schedule s;
-    s.algo = c.algo;
     const GpuSpec g = load_gpu(c.gpu);
-    SimOptions exact;
-    exact.exact = true;
-    const RunResult f = simulate(p, s, g, SimOptions{}), e = simulate(p, s, g, exact);
+    const auto [f, e] = forward_fast_and_exact(c);
     REQUIRE(f.timing.l2_set_sampling == 1);  // the skip's error alone
     REQUIRE(f.timing.kernels.size() == 1);
     const KernelTiming& k = f.timing.kernels[0];
