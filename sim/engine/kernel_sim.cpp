@@ -70,7 +70,7 @@ KernelSimStats KernelRun::run() {
     // tensors of which a head's CTAs load some tile twice can hit: the others' accesses skip the
     // L1's lookups (the element-wise row kernels, each CTA its own rows once, skip them all), so
     // their lines take no room there either (docs/timing.md says what that changes).
-    l1_tensors_ = k_.issue.elementwise_loads() && g_.l1_sram_bytes_per_sm > 0 ? tensors_loaded_twice(k_) : 0;
+    l1_tensors_ = l1_tensors(k_, g_);
     s_.resident_ctas_per_sm = resident;
     if (k_.issue.elementwise_loads())
         s_.bytes_in_flight_per_sm = double(resident * k_.warps * 32 * k_.issue.load_bytes_per_request) * k_.issue.loads_in_flight;
@@ -497,9 +497,7 @@ void KernelRun::retire(uint32_t slot, double t) {
 }  // namespace engine
 
 bool loads_through_l1(const KernelTrace& k, const GpuSpec& g) {
-    if (!k.issue.elementwise_loads() || g.l1_sram_bytes_per_sm <= 0) return false;
-    if (l1_bytes_left(g.l1_sram_bytes_per_sm, occupancy(k, g).ctas_per_sm, k.footprint.sram_bytes) <= 0) return false;
-    return tensors_loaded_twice(k) != 0;
+    return l1_bytes_left(g.l1_sram_bytes_per_sm, occupancy(k, g).ctas_per_sm, k.footprint.sram_bytes) > 0 && l1_tensors(k, g) != 0;
 }
 
 KernelSimStats simulate_kernel(const KernelTrace& k, const GpuSpec& g, MemorySystem& mem, const KernelSimConfig& cfg,

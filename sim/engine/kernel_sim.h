@@ -136,12 +136,12 @@ struct KernelSimStats {
 KernelSimStats simulate_kernel(const KernelTrace& k, const GpuSpec& g, MemorySystem& mem, const KernelSimConfig& cfg,
                                Counters& l2_counts);
 
-// The tensors of which one head's CTAs of kernel k load some tile twice (one CTA or two), a bit
-// per tensor: an SM's L1 can hit only on those.
-uint64_t tensors_loaded_twice(const KernelTrace& k);
-// Whether some of kernel k's loads go through the SMs' L1 on GPU g (l1_cache.h): its loads are
-// element-wise (ld.global), the GPU has an L1, the resident CTAs' SRAM leaves it room, and one
-// head's CTAs load some tile twice. Where they do, which loads hit goes with how the CTAs of an
+// The tensors whose loads of kernel k go through the SMs' L1 on GPU g, a bit per tensor: where
+// its loads are element-wise (ld.global) and the GPU has an L1, those of which one head's CTAs
+// load some tile twice (one CTA or two), the only ones an L1 can hit on; none otherwise.
+uint64_t l1_tensors(const KernelTrace& k, const GpuSpec& g);
+// Whether some of kernel k's loads go through the SMs' L1 on GPU g (l1_cache.h): l1_tensors has
+// one, and the resident CTAs' SRAM leaves the L1 room. Where they do, which loads hit goes with how the CTAs of an
 // SM keep in step, which the sampled L2's per-transfer estimates move (timing.h, plan_l2).
 bool loads_through_l1(const KernelTrace& k, const GpuSpec& g);
 

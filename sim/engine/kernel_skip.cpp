@@ -214,11 +214,11 @@ void KernelRun::checkpoint(double t) {
         // do not fit (FA2's forward at B = 32, N = 2049, d = 64 on the a100-40gb: units of 17
         // waves in 40), the skip stays as it was, by windows once they launch evenly.
         const int64_t grouped_unit = std::lcm(skip_unit(), s_.slots);
-        const bool fits = int64_t(1 + 2 * span_of(grouped_unit)) * window_ + grouped_unit <= k_.cta_count() - tail;
-        const bool in_groups =
-            !free_waves && (grouped || (fits && last_grouped_ > 0 && last_grouped_ + 2 * span_of(grouped_unit) >= m));
+        const size_t grouped_span = span_of(grouped_unit);
+        const bool fits = int64_t(1 + 2 * grouped_span) * window_ + grouped_unit <= k_.cta_count() - tail;
+        const bool in_groups = !free_waves && (grouped || (fits && last_grouped_ > 0 && last_grouped_ + 2 * grouped_span >= m));
         const int64_t unit = in_groups ? grouped_unit : window_;
-        const size_t K = span_of(unit);
+        const size_t K = in_groups ? grouped_span : span_of(window_);
         if (m < 1 + 2 * K || !steady(marks_, m, K, wb)) return;
         const int64_t j = (k_.cta_count() - next_cta_ - tail) / unit;
         if (j >= 1) skip(j * unit, marks_[stretch(marks_, m, 2 * K)], e);
@@ -658,7 +658,8 @@ void KernelRun::warm_l2(int64_t end) {
 
 namespace flashsim {
 
-uint64_t tensors_loaded_twice(const KernelTrace& k) {
+uint64_t l1_tensors(const KernelTrace& k, const GpuSpec& g) {
+    if (!k.issue.elementwise_loads() || g.l1_sram_bytes_per_sm <= 0) return 0;
     std::vector<Op> buf(256);
     std::unordered_set<engine::TileKey, engine::TileKeyHash> loaded;
     uint64_t twice = 0;

@@ -116,7 +116,7 @@ L2Plan plan_l2(const Trace& t, const GpuSpec& g, const SimOptions& o, const Coun
     const bool unfused = algorithm_info(t.schedule.algo).unfused;
     const bool streamed = unfused && matrix_bytes >= kMinSampledMatrixL2s * double(g.l2_data_bytes());
     // (Asked only where it decides: loads_through_l1 walks one head's CTAs of each kernel.)
-    const bool through_l1 = latency_bound && streamed && o.l2_set_sampling == 0 && g.l1_sram_bytes_per_sm > 0 &&
+    const bool through_l1 = latency_bound && streamed && o.l2_set_sampling == 0 &&
                             std::any_of(t.kernels.begin(), t.kernels.end(), [&](const auto& k) { return loads_through_l1(*k, g); });
     // Unfused attention at 1 in 8 sets where a row of S spans kMinRowGranulesPerSample sampled
     // granules or more at that rate (memory_system.h).
