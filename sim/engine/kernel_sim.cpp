@@ -263,6 +263,10 @@ void KernelRun::issue_loads(Cta& c, int64_t k, double t) {
 }
 
 void KernelRun::start(uint32_t slot, double t0) {
+    // A start is a change of its own: between a launch and its start the slot still holds the CTA
+    // that retired, and a mark taken then (the iteration skip's, at the retiring CTA's last
+    // iteration end) records that CTA's iterations for the slot (docs/speed.md).
+    ++cta_changes_;
     Cta& c = ctas_[slot];
     // The slot's buffers are kept for its next CTA (their allocations showed in vanilla's profile).
     std::vector<Op> buf = std::move(c.buf);

@@ -130,8 +130,8 @@ struct SkipMark {
     std::array<uint64_t, kTensorCount> writebacks{}, dirty{};
     KernelSimStats sums;
     double tensor_busy = 0;
-    // The iteration skip's (kernels of few CTAs of many iterations): CTAs launched and retired so
-    // far, iterations ended, and those the CTA in each slot has ended, the last when.
+    // The iteration skip's (kernels of few CTAs of many iterations): CTAs launched, started and
+    // retired so far, iterations ended, and those the CTA in each slot has ended, the last when.
     int64_t cta_changes = 0, iterations = 0;
     std::vector<int64_t> done;
     std::vector<double> done_at;
