@@ -94,6 +94,18 @@ std::pair<RunResult, RunResult> forward_fast_and_exact(const SkipCase& c, const 
     return {simulate(problem_of(c), s, g, fast), simulate(problem_of(c), s, g, exact)};
 }
 
+// Problem `p` with `algo`'s default schedule on `gpu`, by the default (fast) engine and by
+// --exact, both in paper mode (no L2 model).
+std::pair<RunResult, RunResult> paper_fast_and_exact(const AttentionProblem& p, Algorithm algo, const char* gpu) {
+    Schedule s;
+    s.algo = algo;
+    const GpuSpec g = load_gpu(gpu);
+    SimOptions fast, exact;
+    fast.paper_mode = exact.paper_mode = true;
+    exact.exact = true;
+    return {simulate(p, s, g, fast), simulate(p, s, g, exact)};
+}
+
 // A backward pass of `c` with the default schedule, by the default (fast) engine and by --exact.
 std::pair<RunResult, RunResult> backward_fast_and_exact(const SkipCase& c) {
     AttentionProblem p = problem_of(c);
@@ -599,14 +611,7 @@ TEST_CASE("paper mode skips as the L2 model does: its time within the fast path'
     // forward of 40 waves (whole heads skipped) and vanilla's P V GEMM of long CTAs (iterations
     // dropped).
     for (const SkipCase& c : {SkipCase{Algorithm::fa2, 32, 2049, 64, "a100-40gb"}, SkipCase{Algorithm::vanilla, 1, 8192, 64, "a100-40gb", 4}}) {
-        const AttentionProblem p = problem_of(c);
-        Schedule s;
-        s.algo = c.algo;
-        const GpuSpec g = load_gpu(c.gpu);
-        SimOptions fast, exact;
-        fast.paper_mode = exact.paper_mode = true;
-        exact.exact = true;
-        const RunResult f = simulate(p, s, g, fast), e = simulate(p, s, g, exact);
+        const auto [f, e] = paper_fast_and_exact(problem_of(c), c.algo, c.gpu);
         INFO(to_string(c.algo), " on ", c.gpu);
         REQUIRE(f.paper_mode);
         CHECK(e.timing.skipped_ctas + e.timing.skipped_iterations == 0);
@@ -633,13 +638,7 @@ TEST_CASE("the iteration skip takes each CTA's pace from its own iterations, not
     // that mark (a tenth of the others'), its CTAs dropped unequal numbers of iterations and the
     // kernel came out 9.4% slow against --paper --exact. A start now counts as a change.
     const SkipCase c{Algorithm::fa1, 16, 4137, 128, "rtx4090"};
-    Schedule s;
-    s.algo = c.algo;
-    const GpuSpec g = load_gpu(c.gpu);
-    SimOptions fast, exact;
-    fast.paper_mode = exact.paper_mode = true;
-    exact.exact = true;
-    const RunResult f = simulate(problem_of(c), s, g, fast), e = simulate(problem_of(c), s, g, exact);
+    const auto [f, e] = paper_fast_and_exact(problem_of(c), c.algo, c.gpu);
     REQUIRE(f.timing.kernels.size() == 1);
     REQUIRE(f.timing.kernels[0].waves == doctest::Approx(2.0));
     CHECK(f.timing.skipped_iterations > 0);
@@ -654,13 +653,7 @@ TEST_CASE("without the L2 model a row kernel waits out the drift of its launches
     // window it came out 2.4% slow, the run 1.1%, against --paper --exact.
     AttentionProblem p = problem_of(SkipCase{Algorithm::vanilla, 13, 1927, 64, "h100"});
     p.pass = Pass::bwd;
-    Schedule s;
-    s.algo = Algorithm::vanilla;
-    const GpuSpec g = load_gpu("h100");
-    SimOptions fast, exact;
-    fast.paper_mode = exact.paper_mode = true;
-    exact.exact = true;
-    const RunResult f = simulate(p, s, g, fast), e = simulate(p, s, g, exact);
+    const auto [f, e] = paper_fast_and_exact(p, Algorithm::vanilla, "h100");
     REQUIRE(f.timing.kernels.size() == 5);
     const KernelTiming &fk = f.timing.kernels[2], &ek = e.timing.kernels[2];
     REQUIRE(fk.name == "vanilla_bwd_softmax");
