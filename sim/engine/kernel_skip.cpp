@@ -152,10 +152,10 @@ void KernelRun::checkpoint(double t) {
     // skipped nothing, 1.6 -> 3.1 CPU s).
     const size_t span_windows = size_t(std::ceil(kSkipGroupedSpanWaves * double(s_.slots) / double(window_)));
     // What drifts is the L2's hits on tiles that several CTAs move: not in a kernel whose CTAs
-    // share none (the unfused element-wise kernels, each CTA its own rows), unless the L2 is not
-    // modelled: then every access waits at HBM's queue, and the cycles drift as the launches
-    // spread (steady_skip.h).
-    const bool free_waves = s_.waves >= kSkipFreeWaves, drifts = free_waves && (head_.shares_tiles || !mem_.models_l2());
+    // share none (the unfused element-wise kernels, each CTA its own rows). Without the L2 model
+    // every access waits at HBM's queue and the cycles drift as the launches spread, in kernels of
+    // any number of waves (steady_skip.h).
+    const bool free_waves = s_.waves >= kSkipFreeWaves, drifts = (free_waves && head_.shares_tiles) || !mem_.models_l2();
     if (drifts && span_windows > 1 && spread_ && m < 2 * last_grouped_) return;
     const size_t drift = drifts && last_grouped_ > 0 && last_grouped_ + 2 * span_windows > m ? span_windows : 0;
     const double sampled_granule = double(mem_.granule_bytes()) * double(mem_.l2_sample_every());

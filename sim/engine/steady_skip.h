@@ -96,11 +96,13 @@ inline constexpr double kSkipFreeWaves = 128;
 // no skip before mark 2 g, g the last mark whose window launched in groups. Both only for kernels
 // whose CTAs share tiles (KernelRun::Head::shares_tiles): what drifts is the hits on tiles that
 // several CTAs read; the unfused element-wise kernels (each CTA its own rows) have none, and
-// waiting cost them 4 more heads of 16 at N = 16384. Every kernel without the L2 model (paper
-// mode), where each access waits at HBM's queue: there the cycles drift as the launches spread
-// (vanilla's softmax backward at B = 13, N = 1927, d = 64 on the h100, 380 waves: 823 cycles a MB
-// over its first 40 windows of three waves, 800 after; skipped at window 11 it came out 2.4% slow,
-// the run 1.1%, against --paper --exact).
+// waiting cost them 4 more heads of 16 at N = 16384. Every kernel, of any number of waves, without
+// the L2 model (paper mode), where each access waits at HBM's queue: there the cycles drift as
+// the launches spread (vanilla's softmax backward at B = 13, N = 1927, d = 64 on the h100, 380
+// waves: 823 cycles a MB over its first 40 windows of three waves, 800 after; skipped at window 11
+// it came out 2.4% slow, the run 1.1%, against --paper --exact; FA3's forward at B = 50,
+// N = 1149, d = 128 on the h200, 55 waves: 450 cycles a MB falling to 420 over eight windows,
+// skipped at the eighth, 1.26% slow).
 inline constexpr double kSkipGroupedSpanWaves = 32;
 inline constexpr int64_t kSkipMinHeads = 64;
 // Fewer heads skip when each head spans at least this many waves: the lump of a head's compulsory
