@@ -632,7 +632,7 @@ TEST_CASE("paper mode skips as the L2 model does: its time within the fast path'
 }
 
 TEST_CASE("the iteration skip takes each CTA's pace from its own iterations, not from the CTA its slot held before") {
-    // FA1's forward at B = 16, N = 4137, d = 128 on the rtx4090 in paper mode: 256 CTAs of 4290
+    // FA1's forward at B = 16, N = 4137, d = 128 on the rtx4090 in paper mode: 256 CTAs of 3486
     // iterations (one a head), one an SM, two waves. A mark taken at a CTA's last iteration end,
     // after its slot's next CTA was launched and before that one started, recorded the retired
     // CTA's iterations for the slot; the cut in the second wave measured those slots' paces from
