@@ -70,52 +70,44 @@ std::pair<RunResult, RunResult> default_schedule_with_and_without_skip(const Ski
     return {std::move(f), std::move(o)};
 }
 
-// The forward of `c` with the default schedule drops iterations, within the fast path's bounds
-// of --exact (which drops none).
-void check_cut_against_exact(const SkipCase& c) {
+// Problem `p` with `algo`'s default schedule on `gpu`, by the engine with `fast`'s options and by
+// --exact (in paper mode where `fast` is).
+std::pair<RunResult, RunResult> fast_and_exact(const AttentionProblem& p, Algorithm algo, const char* gpu, const SimOptions& fast = {}) {
     Schedule s;
-    s.algo = c.algo;
-    const GpuSpec g = load_gpu(c.gpu);
+    s.algo = algo;
+    const GpuSpec g = load_gpu(gpu);
     SimOptions exact;
     exact.exact = true;
-    const RunResult f = simulate(problem_of(c), s, g, SimOptions{}), e = simulate(problem_of(c), s, g, exact);
-    REQUIRE(f.timing.skipped_iterations > 0);
-    CHECK(e.timing.skipped_iterations == 0);
-    check_fast_bounds(f, e);
+    exact.paper_mode = fast.paper_mode;
+    return {simulate(p, s, g, fast), simulate(p, s, g, exact)};
 }
 
 // The forward of `c` with the default schedule, by the engine with `fast`'s options and by --exact.
 std::pair<RunResult, RunResult> forward_fast_and_exact(const SkipCase& c, const SimOptions& fast = {}) {
-    Schedule s;
-    s.algo = c.algo;
-    const GpuSpec g = load_gpu(c.gpu);
-    SimOptions exact;
-    exact.exact = true;
-    return {simulate(problem_of(c), s, g, fast), simulate(problem_of(c), s, g, exact)};
+    return fast_and_exact(problem_of(c), c.algo, c.gpu, fast);
 }
 
-// Problem `p` with `algo`'s default schedule on `gpu`, by the default (fast) engine and by
-// --exact, both in paper mode (no L2 model).
+// Problem `p` by the default (fast) engine and by --exact, both in paper mode (no L2 model).
 std::pair<RunResult, RunResult> paper_fast_and_exact(const AttentionProblem& p, Algorithm algo, const char* gpu) {
-    Schedule s;
-    s.algo = algo;
-    const GpuSpec g = load_gpu(gpu);
-    SimOptions fast, exact;
-    fast.paper_mode = exact.paper_mode = true;
-    exact.exact = true;
-    return {simulate(p, s, g, fast), simulate(p, s, g, exact)};
+    SimOptions paper;
+    paper.paper_mode = true;
+    return fast_and_exact(p, algo, gpu, paper);
 }
 
 // A backward pass of `c` with the default schedule, by the default (fast) engine and by --exact.
 std::pair<RunResult, RunResult> backward_fast_and_exact(const SkipCase& c) {
     AttentionProblem p = problem_of(c);
     p.pass = Pass::bwd;
-    Schedule s;
-    s.algo = c.algo;
-    const GpuSpec g = load_gpu(c.gpu);
-    SimOptions fast, exact;
-    exact.exact = true;
-    return {simulate(p, s, g, fast), simulate(p, s, g, exact)};
+    return fast_and_exact(p, c.algo, c.gpu);
+}
+
+// The forward of `c` with the default schedule drops iterations, within the fast path's bounds
+// of --exact (which drops none).
+void check_cut_against_exact(const SkipCase& c) {
+    const auto [f, e] = forward_fast_and_exact(c);
+    REQUIRE(f.timing.skipped_iterations > 0);
+    CHECK(e.timing.skipped_iterations == 0);
+    check_fast_bounds(f, e);
 }
 
 }  // namespace
