@@ -141,8 +141,9 @@ KernelSimStats simulate_kernel(const KernelTrace& k, const GpuSpec& g, MemorySys
 // load some tile twice (one CTA or two), the only ones an L1 can hit on; none otherwise.
 uint64_t l1_tensors(const KernelTrace& k, const GpuSpec& g);
 // Whether some of kernel k's loads go through the SMs' L1 on GPU g (l1_cache.h): l1_tensors has
-// one, and the resident CTAs' SRAM leaves the L1 room. Where they do, which loads hit goes with how the CTAs of an
-// SM keep in step, which the sampled L2's per-transfer estimates move (timing.h, plan_l2).
+// one, and the resident CTAs' SRAM leaves the L1 room. Where they do, which loads hit goes with how
+// the CTAs of an SM keep in step, which the sampled L2's per-transfer estimates move (timing.h,
+// plan_l2).
 bool loads_through_l1(const KernelTrace& k, const GpuSpec& g);
 
 }  // namespace flashsim
