@@ -65,6 +65,8 @@ size_t stretch(const std::vector<SkipMark>& marks, size_t m, size_t verified) {
         const SpanRates w = rates(marks[from - 1], marks[from]);
         if (!(w.moved > 0) || !similar(w, v, kSkipStretch)) break;
     }
+    // Together the windows extrapolated keep the verified ones' rates (steady_skip.h).
+    while (from < m - verified && !similar(rates(marks[from], marks[m]), v, kSkipTolerance)) ++from;
     return from;
 }
 

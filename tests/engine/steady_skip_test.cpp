@@ -683,3 +683,38 @@ TEST_CASE("a kernel whose launches spread window by window still skips whole hea
     CHECK(k.skipped_ctas % std::lcm(per_head, slots) == 0);
     check_fast_bounds(f, e);
 }
+
+TEST_CASE("the windows a skip extrapolates keep, together, the verified windows' rates") {
+    // Eight marks a window of 100 bytes apart; the last four windows (the spans verified) take 100
+    // cycles each. The third window, within kSkipStretch of them, joins the stretch only where the
+    // five windows together stay within kSkipTolerance of the verified ones' cycles per byte.
+    const auto marks_with_third = [](double third) {
+        std::vector<SkipMark> marks(8);
+        for (size_t i = 1; i < marks.size(); ++i) {
+            marks[i].moved = 100.0 * double(i);
+            marks[i].t = marks[i - 1].t + (i == 3 ? third : 100.0);
+        }
+        return marks;
+    };
+    const size_t m = 7, verified = 4;
+    // 91.5 cycles: within kSkipStretch (8.5% off), but five windows of 491.5 cycles are 1.7% off.
+    REQUIRE(within_share(91.5, 100.0, kSkipStretch));
+    REQUIRE(!within_share(491.5 / 500.0, 1.0, kSkipTolerance));
+    CHECK(stretch(marks_with_third(91.5), m, verified) == m - verified);
+    // 99.5 cycles: the five windows 0.1% off, the third one extrapolated too (never the first two).
+    REQUIRE(within_share(499.5 / 500.0, 1.0, kSkipTolerance));
+    CHECK(stretch(marks_with_third(99.5), m, verified) == m - verified - 1);
+}
+
+TEST_CASE("a skip of whole waves extrapolates no window that moves its stretch beyond the skip's bound") {
+    // FA3's forward at B = 14, N = 1495, d = 128 on the a100-80gb: heads of 12 CTAs, one CTA an SM,
+    // 24.9 waves, its launches in groups. The window before the four it verified ran 8.5% faster per
+    // byte; extrapolated with them, the 17 waves skipped came out 1.02% fast against --exact.
+    const SkipCase c{Algorithm::fa3, 14, 1495, 128, "a100-80gb"};
+    const auto [f, e] = forward_fast_and_exact(c);
+    REQUIRE(f.timing.l2_set_sampling == 1);  // the skip's error alone
+    REQUIRE(f.timing.kernels.size() == 1);
+    REQUIRE(f.timing.kernels[0].waves > kSkipMinWaves);
+    CHECK(f.timing.kernels[0].skipped_ctas > 0);
+    check_fast_bounds(f, e);
+}
