@@ -39,6 +39,14 @@ namespace flashsim {
 // capabilities 8.x and 9.0: "1 KB of shared memory is reserved for system use" per block).
 constexpr int64_t kSramReservedBytesPerCta = 1024;
 
+// The L1s' ways above which fetching a tile's sets ahead of their lookups pays: a lower line than
+// the L2's (kPrefetchAboveBytes), as each row's lookup lands in its own SM's part of the ways, one
+// host line each, and what the GEMMs on CUDA cores keep there (looked up whole, as every L2 set
+// is kept for them: 3.2 MB over the 132 SMs for vanilla's v1 P V GEMM at N = 4096, d = 64 on the
+// h100) outgrows a host core's second-level cache (1 MiB where docs/speed.md's figures were
+// taken), not its last one.
+constexpr size_t kL1PrefetchAboveBytes = size_t(1) << 20;
+
 struct L1Read {
     uint64_t hit_bytes = 0;        // of the bytes looked up
     uint64_t looked_up_bytes = 0;  // the access's bytes in sampled granules (all without sampling)
@@ -58,8 +66,8 @@ public:
     // Asks the host CPU to fetch SM sm's sets of [addr, addr + bytes) (no effect on results): the
     // engine calls it for every row of a tile before the lookups, as for the L2 (l2_cache.h).
     void prefetch(int64_t sm, uint64_t addr, uint64_t bytes) const;
-    // Whether prefetch() pays: the ways outgrow the host's caches (as L2Cache::worth_prefetching).
-    bool worth_prefetching() const { return ways_data_.size() * sizeof(Way) > kPrefetchAboveBytes; }
+    // Whether prefetch() pays: the ways outgrow a host core's own cache (kL1PrefetchAboveBytes).
+    bool worth_prefetching() const { return ways_data_.size() * sizeof(Way) > kL1PrefetchAboveBytes; }
 
     int64_t capacity_bytes() const { return sets_ * sample_ * ways_ * granule_bytes_; }
     int64_t sample_every() const { return sample_; }
