@@ -100,6 +100,7 @@ private:
     void checkpoint(double t);
     size_t whole_units(size_t k, int64_t unit) const;
     void iteration_checkpoint(double t);
+    int64_t iteration_window() const;
     bool ends_keep_order(const SkipMark& b, const SkipMark& h, double cut);
     int64_t loop_period(int64_t cta);
     // The block of CTA `cta` (every head's CTAs are the same but for the head: trace.h).
@@ -142,9 +143,10 @@ private:
     Head head_;
     std::vector<SkipMark> marks_;
     double moved_ = 0, skipped_cycles_ = 0, skipped_tensor_busy_ = 0;
-    // The iteration skip: the bytes of a window (0: off) and where the next one ends; CTAs
-    // launched and retired, and iterations ended, so far.
-    double iteration_window_ = 0, next_iteration_mark_ = 0;
+    // The iteration skip: on or off, and the iterations ended (iterations_) at which the next
+    // window ends (iteration_window); CTAs launched and retired, and iterations ended, so far.
+    bool iteration_skip_ = false;
+    int64_t next_iteration_mark_ = 0;
     int64_t cta_changes_ = 0, iterations_ = 0, loop_period_ = 1;
     double period_bytes_ = 0;  // the trace bytes a CTA moves in a loop period, on average (loop_period)
     std::unordered_map<int64_t, int64_t> iteration_counts_;  // iterations_of, by block

@@ -112,7 +112,7 @@ KernelSimStats KernelRun::run() {
     // low in HBM reads, 4.5% in writes).
     if (window_ == 0 && cfg_.steady_state_skip && cfg_.uniform_loops && skippable() && (loop_period_ = loop_period(0)) > 0 &&
         iterations_of(0) >= kSkipMinIterations) {
-        iteration_window_ = std::max(kSkipWindowL2Bytes * double(g_.l2_data_bytes()), period_bytes_ * double(std::min(s_.slots, total)));
+        iteration_skip_ = true;
         next_iteration_mark_ = 0;
     }
     const int64_t used = std::min(s_.slots, total);
@@ -134,7 +134,7 @@ KernelSimStats KernelRun::run() {
             case EventKind::compute: compute(e.slot, e.t); break;
             case EventKind::iteration_end:
                 end_iteration(e.slot, e.t);
-                if (iteration_window_ > 0 && moved_ >= next_iteration_mark_) iteration_checkpoint(e.t);
+                if (iteration_skip_ && iterations_ >= next_iteration_mark_) iteration_checkpoint(e.t);
                 break;
         }
     }

@@ -48,8 +48,9 @@
 //   - iteration skip (the same switch), for the kernels the skip above leaves whole whose CTAs run
 //     kSkipMinIterations iterations or more whose loops a causal mask leaves alone (cfg.uniform_loops:
 //     no mask, or KernelTrace::dense_loops; FA1's one CTA per head, vanilla's P V GEMM at long
-//     rows): windows marked every kSkipWindowL2Bytes times the L2's data bytes moved; when the
-//     last two spans of K windows agree as above, no CTA launched or retired in them and the L2's
+//     rows): windows of whole loop periods of every slot that move kSkipWindowL2Bytes times the
+//     L2's data bytes, marked by iterations ended; when the last two spans of K windows agree as
+//     above (bytes made dirty, not write-backs: WritebackCheck::made), no CTA launched or retired in them and the L2's
 //     dirty bytes did not grow, the CTAs in flight are cut by one time: each drops the iterations
 //     not yet cut from its stream that it runs in that time at its own pace, in whole loop periods
 //     (keeping as many at its end as it ran in the two spans), and the kernel's time, counts and

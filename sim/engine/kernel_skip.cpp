@@ -106,7 +106,7 @@ SkipMark KernelRun::mark(double t) const {
     SkipMark now{t, moved_, c_, mem_.writebacks_so_far(), mem_.dirty_bytes_by_tensor(), s_, 0, cta_changes_, iterations_, {}, {}};
     for (const SmPipes& p : pipes_) now.tensor_busy += p.tensor.busy_cycles;
     now.coalesced = mem_.coalesced_so_far();
-    if (iteration_window_ > 0)
+    if (iteration_skip_)
         for (const Cta& c : ctas_) {
             now.done.push_back(c.next_compute);
             now.done_at.push_back(c.ready);
@@ -228,16 +228,38 @@ void KernelRun::checkpoint(double t) {
     }
 }
 
-// The iteration skip (kSkipMinIterations), at the end of an iteration once the trace bytes moved
+// The iteration skip's window, in iterations ended: W whole loop periods for each slot, the
+// fewest that move kSkipWindowL2Bytes times the L2's data bytes. Counted in iterations, not
+// bytes: a mark then falls at the same point of the CTAs' rounds every window, and two spans hold
+// the same rounds. The first CTA of a head to reach a tile misses on it, the others hit, so a
+// span's misses come in lumps of a round's (FA2's forward at N = 16384, 16 heads on the h100:
+// three heads' K_j and V_j, 96 KiB); marked by bytes moved, a span of 8 L2s held 72 or 73 of
+// them and its HBM reads per byte moved by 1.4% from span to span, past kSkipTolerance, where
+// marked by iterations they agree within 0.4%.
+// Each slot the kernel uses (ctas_), whether or not a CTA holds it at the mark: counting only
+// the CTAs running, a window taken as one retired came a round short, and FA3's forward at
+// N = 31831, 10 heads on the a100-40gb, 23 waves, came out 0.64% high in HBM reads (0.12% so); in
+// the last wave too (FA2's forward at N = 39773, 2 x 10 heads on the h100, cut in its last wave
+// with CTAs of two paces: 0.48% low in HBM reads counting the CTAs left, 0.003% so).
+int64_t KernelRun::iteration_window() const {
+    const int64_t in_flight = std::max<int64_t>(1, int64_t(ctas_.size()));
+    const double per_iteration = period_bytes_ / double(loop_period_);
+    const double want = kSkipWindowL2Bytes * double(g_.l2_data_bytes()) / (per_iteration * double(in_flight));
+    const int64_t periods = per_iteration > 0 ? std::max<int64_t>(1, int64_t(std::ceil(want / double(loop_period_)))) : 1;
+    return periods * loop_period_ * in_flight;
+}
+
+// The iteration skip (kSkipMinIterations), at the end of an iteration once the iterations ended
 // reach the next window's mark: when the last two spans of K windows (K as above, without
-// grouped launches) took the same cycles, HBM reads and write-backs per byte moved and no CTA
-// launched or retired in them, every CTA in flight is cut by the same time (below). The
+// grouped launches) took the same cycles, HBM reads and bytes made dirty per byte moved
+// (WritebackCheck::made) and no CTA launched or retired in them, every CTA in flight is cut by
+// the same time (below). The
 // kernel's timeline goes on as if the cut had not been, and the skipped work is extrapolated
 // from the span (extrapolate): valid as far as each CTA keeps its pace, which the windows
 // without launches and retirements check. The marks start again after a skip (the first
 // window after it is not compared either).
 void KernelRun::iteration_checkpoint(double t) {
-    next_iteration_mark_ = moved_ + iteration_window_;
+    next_iteration_mark_ = iterations_ + iteration_window();
     if (cfg_.timeline && cfg_.timeline->size() < cfg_.timeline_cap) return;
     marks_.push_back(mark(t));
     const size_t m = marks_.size() - 1;
@@ -249,7 +271,7 @@ void KernelRun::iteration_checkpoint(double t) {
     // GEMM at N = 4096 on the h200: 5120 iterations a window, 2.30-2.40e-4 cycles per byte from
     // one to the next), so that check held in few windows and put the skip off by several
     // windows a wave (each CTA's pace over both spans is checked below).
-    if (v.cta_changes != e.cta_changes || !steady(marks_, m, K)) return;
+    if (v.cta_changes != e.cta_changes || !steady(marks_, m, K, WritebackCheck::made)) return;
     // Before the last CTA has launched, when the last wave is partial and an SM holds several
     // CTAs, which SMs the last wave's CTAs land on, and how many on one, follows the order in
     // which the slots free: a cut there must keep that order (held below). Cut by whole
@@ -418,7 +440,7 @@ void KernelRun::iteration_checkpoint(double t) {
     // no lifetime.
     s_.cta_lifetime_cycles += double(drops.size()) * extrapolate(b, e, requests, moved, cycles);
     moved_ += moved;
-    next_iteration_mark_ = moved_ + iteration_window_;
+    next_iteration_mark_ = iterations_ + iteration_window();
     marks_.clear();
 }
 

@@ -48,6 +48,12 @@ bool steady(const std::vector<SkipMark>& marks, size_t m, size_t L, WritebackChe
     if (!(before.moved > 0 && last.moved > 0 && (e.t - b.t) > 0)) return false;
     if (!within_share(before.cycles, last.cycles, kSkipTolerance) || !within_share(before.hbm_reads, last.hbm_reads, kSkipTolerance))
         return false;
+    if (wb == WritebackCheck::made) {
+        const auto made = [](const SkipMark& x, const SkipMark& y) {
+            return (y.writeback_bytes() - x.writeback_bytes() + y.dirty_bytes() - x.dirty_bytes()) / (y.moved - x.moved);
+        };
+        return within_share(made(a, b), made(b, e), kSkipTolerance);
+    }
     if (within_share(before.writebacks, last.writebacks, kSkipTolerance)) return true;
     if (wb != WritebackCheck::or_dirty_fill) return false;
     // A fill: the dirty bytes rose through the first span, window by window.

@@ -118,7 +118,7 @@ inline constexpr double kSkipUniformShare = 0.75;  // the CTA moving the fewest 
 // of at least this many iterations (FA1's one CTA per head loops over every pair of blocks:
 // 262144 iterations at N = 16384 with Br = Bc = 32; vanilla's P V GEMM reads 256 tiles of P per
 // CTA there). Once the
-// windows of kSkipWindowL2Bytes (marked by bytes moved) repeat with no CTA launched or retired in
+// windows of kSkipWindowL2Bytes (marked by iterations ended: KernelRun::iteration_window) repeat with no CTA launched or retired in
 // the last two spans, every CTA in flight drops the iterations it has not yet cut from its stream
 // that it would run in one time at its own pace, all but those two spans' worth at its end
 // (KernelRun::iteration_checkpoint, docs/speed.md).
@@ -162,9 +162,18 @@ struct SkipMark {
 // The steady-state skip's, for kernels whose CTAs share tiles: vanilla's Q K^T GEMM at N = 16384,
 // 16 heads on the h200 (windows of a head) fills the L2 with dirty S over its second window, whose
 // write-backs fell 1.47% short of the third's while its dirty bytes rose 7.6 MB (17.4 to 25.0 MB),
-// and the skip came a head later. The iteration skip keeps `per_byte`: its spans' write-backs are
-// what shows a drift of the L2's turnover within a wave (docs/speed.md).
-enum class WritebackCheck { per_byte, or_dirty_fill };
+// and the skip came a head later.
+// `made`: the bytes made dirty (written back plus the growth of the L2's dirty bytes) per byte
+// moved, within kSkipTolerance, whatever the write-backs: what the iteration skip extrapolates
+// (KernelRun::extrapolate). Its spans lie within a wave, where the write-backs are the dirty lines
+// of the wave before leaving the L2 as the misses evict them, a drain no span repeats (FA2's
+// forward at N = 16384, 16 heads on the h100: O of 264 CTAs, 8.25 MiB, written back over the next
+// wave, 0.0014 -> 0.0050 -> 0.0025 bytes a byte moved from span to span), and a cut's warming
+// evicts, and charges, what the drain would have. With marks by bytes moved it let a drift of the
+// hits through a wave pass (FA2 at N = 33919, 2 x 14 heads on the a100-80gb 0.485% low in HBM
+// reads), which the write-backs' drift had caught; with marks by iterations (iteration_window)
+// the reads themselves show it: 0.144% there (docs/speed.md).
+enum class WritebackCheck { per_byte, or_dirty_fill, made };
 
 // Whether the span of L windows before mark m and the span before it took the same cycles, HBM
 // reads and write-backs (as `wb` asks) per byte moved, within kSkipTolerance (m >= 2 L).

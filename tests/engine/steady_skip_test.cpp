@@ -322,6 +322,58 @@ TEST_CASE("spans whose write-backs differ by the L2's dirty fill in the first ar
     CHECK_FALSE(steady(halves, 4, 2, WritebackCheck::or_dirty_fill));
 }
 
+TEST_CASE("the iteration skip's spans compare the bytes made dirty, not the write-backs of a drain") {
+    // Three marks, two spans of 1 MB moved each, at the same cycles and HBM reads per byte. In
+    // both the L2 writes back dirty lines an earlier phase left (the wave before's O), the first
+    // span 3e4 bytes, the second 1e4, its dirty bytes falling by as much; neither makes a byte
+    // dirty. Values from these sums alone (steady_skip.h, WritebackCheck::made).
+    const double moved = 1e6, dirty0 = 5e4, wb_first = 3e4, wb_second = 1e4;
+    const auto mark_at = [](double t, double mv, double reads, double wb, double dirty) {
+        SkipMark k;
+        k.t = t;
+        k.moved = mv;
+        k.counts.per_tensor[0].hbm_read_bytes = uint64_t(reads);
+        k.writebacks[0] = uint64_t(wb);
+        k.dirty[0] = uint64_t(dirty);
+        return k;
+    };
+    std::vector<SkipMark> drain = {mark_at(0, 0, 0, 0, dirty0), mark_at(1000, moved, 1e4, wb_first, dirty0 - wb_first),
+                                   mark_at(2000, 2 * moved, 2e4, wb_first + wb_second, dirty0 - wb_first - wb_second)};
+    CHECK_FALSE(steady(drain, 2, 1));
+    CHECK_FALSE(steady(drain, 2, 1, WritebackCheck::or_dirty_fill));
+    CHECK(steady(drain, 2, 1, WritebackCheck::made));
+    // Both spans also make bytes dirty, 2e4 a span, 1.5 kSkipTolerance more in the second: not steady.
+    std::vector<SkipMark> made = drain;
+    const double first = 2e4, second = first * (1 + 1.5 * kSkipTolerance);
+    made[1].writebacks[0] += uint64_t(first);
+    made[2].writebacks[0] += uint64_t(first + second);
+    CHECK_FALSE(steady(made, 2, 1, WritebackCheck::made));
+    // Within kSkipTolerance of each other: steady, whatever the drain.
+    made[2].writebacks[0] = uint64_t(wb_first + wb_second + 2 * first);
+    CHECK(steady(made, 2, 1, WritebackCheck::made));
+    // The reads per byte still have to agree.
+    made[2].counts.per_tensor[0].hbm_read_bytes = uint64_t(2e4 + 1e4 * 2 * kSkipTolerance);
+    CHECK_FALSE(steady(made, 2, 1, WritebackCheck::made));
+}
+
+TEST_CASE("a kernel of CTAs in step, whose write-backs drain the wave before's, is cut in every wave") {
+    // FA2's forward at N = 16384, d = 128, 16 heads on the h100: 2048 CTAs of 256 iterations, two
+    // an SM (7.76 waves). Each wave writes back the O the wave before left dirty as its misses
+    // evict it; its spans, marked by iterations, agree in cycles, HBM reads and bytes made dirty
+    // (none) per byte. With marks by bytes moved and the write-backs compared, it was cut once,
+    // 22176 iterations. Each of its full waves' CTAs now drops at least a quarter of its
+    // iterations, within the fast path's bounds of --exact.
+    const SkipCase c{Algorithm::fa2, 1, 16384, 128, "h100"};
+    const auto [f, e] = forward_fast_and_exact(c);
+    REQUIRE(f.timing.kernels.size() == 1);
+    const KernelTiming& k = f.timing.kernels[0];
+    const int64_t slots = load_gpu(c.gpu).sm_count * k.ctas_per_sm, iterations = (c.N + f.schedule.Bc - 1) / f.schedule.Bc;
+    REQUIRE(k.ctas_per_sm == 2);
+    CHECK(k.skipped_iterations >= k.ctas / slots * slots * iterations / 4);
+    CHECK(e.timing.skipped_iterations == 0);
+    check_fast_bounds(f, e);
+}
+
 TEST_CASE("kernels whose CTAs share no tile skip without waiting out the drift of grouped launches") {
     // Standard attention's element-wise kernels (scale, row softmax, dropout: each CTA its own
     // row, every CTA the same work) run 152-243 waves of CTAs that launch in groups. Kernels whose
