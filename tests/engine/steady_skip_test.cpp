@@ -110,6 +110,18 @@ void check_cut_against_exact(const SkipCase& c) {
     check_fast_bounds(f, e);
 }
 
+// A mark of one tensor's sums: at cycle t, `mv` bytes moved, its HBM reads, write-backs and
+// dirty bytes in the L2.
+SkipMark mark_at(double t, double mv, double reads, double wb, double dirty) {
+    SkipMark k;
+    k.t = t;
+    k.moved = mv;
+    k.counts.per_tensor[0].hbm_read_bytes = uint64_t(reads);
+    k.writebacks[0] = uint64_t(wb);
+    k.dirty[0] = uint64_t(dirty);
+    return k;
+}
+
 }  // namespace
 
 TEST_CASE("the steady-state skip skips whole heads, keeps the L2's request bytes exact and HBM bytes and time within the fast path's bounds") {
@@ -270,15 +282,6 @@ TEST_CASE("spans whose write-backs differ by the L2's dirty fill in the first ar
     // made dirty per byte moved (written back plus the growth) agree. Values from these sums
     // alone (steady_skip.h, WritebackCheck).
     const double moved = 1e6, wb_first = 1.95e5, fill = 5e3, wb_second = 2e5;
-    const auto mark_at = [](double t, double mv, double reads, double wb, double dirty) {
-        SkipMark k;
-        k.t = t;
-        k.moved = mv;
-        k.counts.per_tensor[0].hbm_read_bytes = uint64_t(reads);
-        k.writebacks[0] = uint64_t(wb);
-        k.dirty[0] = uint64_t(dirty);
-        return k;
-    };
     const double dirty0 = 1e4;
     std::vector<SkipMark> marks = {mark_at(0, 0, 0, 0, dirty0), mark_at(1000, moved, 1e4, wb_first, dirty0 + fill),
                                    mark_at(2000, 2 * moved, 2e4, wb_first + wb_second, dirty0 + fill)};
@@ -328,15 +331,6 @@ TEST_CASE("the iteration skip's spans compare the bytes made dirty, not the writ
     // span 3e4 bytes, the second 1e4, its dirty bytes falling by as much; neither makes a byte
     // dirty. Values from these sums alone (steady_skip.h, WritebackCheck::made).
     const double moved = 1e6, dirty0 = 5e4, wb_first = 3e4, wb_second = 1e4;
-    const auto mark_at = [](double t, double mv, double reads, double wb, double dirty) {
-        SkipMark k;
-        k.t = t;
-        k.moved = mv;
-        k.counts.per_tensor[0].hbm_read_bytes = uint64_t(reads);
-        k.writebacks[0] = uint64_t(wb);
-        k.dirty[0] = uint64_t(dirty);
-        return k;
-    };
     std::vector<SkipMark> drain = {mark_at(0, 0, 0, 0, dirty0), mark_at(1000, moved, 1e4, wb_first, dirty0 - wb_first),
                                    mark_at(2000, 2 * moved, 2e4, wb_first + wb_second, dirty0 - wb_first - wb_second)};
     CHECK_FALSE(steady(drain, 2, 1));
