@@ -242,11 +242,11 @@ void KernelRun::checkpoint(double t) {
 // the last wave too (FA2's forward at N = 39773, 2 x 10 heads on the h100, cut in its last wave
 // with CTAs of two paces: 0.48% low in HBM reads counting the CTAs left, 0.003% so).
 int64_t KernelRun::iteration_window() const {
-    const int64_t in_flight = std::max<int64_t>(1, int64_t(ctas_.size()));
+    const int64_t slots = std::max<int64_t>(1, int64_t(ctas_.size()));
     const double per_iteration = period_bytes_ / double(loop_period_);
-    const double want = kSkipWindowL2Bytes * double(g_.l2_data_bytes()) / (per_iteration * double(in_flight));
+    const double want = kSkipWindowL2Bytes * double(g_.l2_data_bytes()) / (per_iteration * double(slots));
     const int64_t periods = per_iteration > 0 ? std::max<int64_t>(1, int64_t(std::ceil(want / double(loop_period_)))) : 1;
-    return periods * loop_period_ * in_flight;
+    return periods * loop_period_ * slots;
 }
 
 // The iteration skip (kSkipMinIterations), at the end of an iteration once the iterations ended

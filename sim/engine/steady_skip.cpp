@@ -8,14 +8,15 @@ namespace flashsim {
 
 namespace {
 
-// Cycles, HBM reads and write-backs per byte moved from mark a to mark b; `moved` the bytes.
+// Cycles, HBM reads, write-backs and bytes made dirty (the write-backs plus the growth of the
+// L2's dirty bytes) per byte moved from mark a to mark b; `moved` the bytes.
 struct SpanRates {
-    double moved, cycles, hbm_reads, writebacks;
+    double moved, cycles, hbm_reads, writebacks, made;
 };
 SpanRates rates(const SkipMark& a, const SkipMark& b) {
-    const double moved = b.moved - a.moved;
-    return {moved, (b.t - a.t) / moved, (b.hbm_read_bytes() - a.hbm_read_bytes()) / moved,
-            (b.writeback_bytes() - a.writeback_bytes()) / moved};
+    const double moved = b.moved - a.moved, writebacks = (b.writeback_bytes() - a.writeback_bytes()) / moved;
+    return {moved, (b.t - a.t) / moved, (b.hbm_read_bytes() - a.hbm_read_bytes()) / moved, writebacks,
+            writebacks + (b.dirty_bytes() - a.dirty_bytes()) / moved};
 }
 bool similar(const SpanRates& x, const SpanRates& y, double share) {
     return within_share(x.cycles, y.cycles, share) && within_share(x.hbm_reads, y.hbm_reads, share) &&
@@ -48,20 +49,14 @@ bool steady(const std::vector<SkipMark>& marks, size_t m, size_t L, WritebackChe
     if (!(before.moved > 0 && last.moved > 0 && (e.t - b.t) > 0)) return false;
     if (!within_share(before.cycles, last.cycles, kSkipTolerance) || !within_share(before.hbm_reads, last.hbm_reads, kSkipTolerance))
         return false;
-    if (wb == WritebackCheck::made) {
-        const auto made = [](const SkipMark& x, const SkipMark& y) {
-            return (y.writeback_bytes() - x.writeback_bytes() + y.dirty_bytes() - x.dirty_bytes()) / (y.moved - x.moved);
-        };
-        return within_share(made(a, b), made(b, e), kSkipTolerance);
-    }
+    if (wb == WritebackCheck::made) return within_share(before.made, last.made, kSkipTolerance);
     if (within_share(before.writebacks, last.writebacks, kSkipTolerance)) return true;
     if (wb != WritebackCheck::or_dirty_fill) return false;
     // A fill: the dirty bytes rose through the first span, window by window.
     for (size_t i = m - 2 * L + 1; i <= m - L; ++i)
         if (marks[i].dirty_bytes() < marks[i - 1].dirty_bytes()) return false;
-    const double grew_before = b.dirty_bytes() - a.dirty_bytes(), grew_last = e.dirty_bytes() - b.dirty_bytes();
-    return std::abs(grew_last) <= kSkipTolerance * (e.writeback_bytes() - b.writeback_bytes()) &&
-           within_share(before.writebacks + grew_before / before.moved, last.writebacks + grew_last / last.moved, kSkipTolerance);
+    return std::abs(e.dirty_bytes() - b.dirty_bytes()) <= kSkipTolerance * (e.writeback_bytes() - b.writeback_bytes()) &&
+           within_share(before.made, last.made, kSkipTolerance);
 }
 
 size_t stretch(const std::vector<SkipMark>& marks, size_t m, size_t verified) {
