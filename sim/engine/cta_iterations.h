@@ -123,14 +123,23 @@ struct Cta {
     };
     void drop(int64_t n, std::array<Traffic, kTensorCount>& requests, double& moved, std::vector<DroppedOp>* tail = nullptr,
               int64_t keep = 0) {
-        Iteration scratch;
+        // Walked in the stream's buffer, as parse cuts an iteration, without copying its ops.
         for (int64_t i = 0; i < n; ++i) {
-            if (!parse(scratch)) throw std::logic_error("iteration skip: a CTA has fewer iterations than counted");
-            for (const auto* ops : {&scratch.loads, &scratch.stores})
-                for (const Op& op : *ops) {
-                    add_requests(op, requests, moved);
-                    if (tail && i >= n - keep && op.moves_data()) tail->push_back({op, i});
-                }
+            const bool kept = tail && i >= n - keep;
+            const size_t tail_before = kept ? tail->size() : 0;
+            bool after_loads = false, any = false;
+            for (const Op* op; (op = peek()) != nullptr; ++pos) {
+                if (op->kind == OpKind::load && after_loads) break;
+                any = true;
+                if (op->kind != OpKind::load && op->kind != OpKind::barrier) after_loads = true;
+                if (!op->moves_data()) continue;
+                add_requests(*op, requests, moved);
+                if (kept) tail->push_back({*op, i});
+            }
+            if (!any) throw std::logic_error("iteration skip: a CTA has fewer iterations than counted");
+            // Room for the rest of the tail at this iteration's ops, after its first.
+            if (kept && i + 1 < n && tail->capacity() - tail->size() < tail->size() - tail_before)
+                tail->reserve(tail->size() + size_t(n - 1 - i) * (tail->size() - tail_before));
             ++dropped;
         }
     }
