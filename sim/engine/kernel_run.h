@@ -101,6 +101,7 @@ private:
     size_t whole_units(size_t k, int64_t unit) const;
     void iteration_checkpoint(double t);
     int64_t iteration_window() const;
+    bool ends_alike(size_t m, size_t K) const;
     bool ends_keep_order(const SkipMark& b, const SkipMark& h, double cut);
     int64_t loop_period(int64_t cta);
     // The block of CTA `cta` (every head's CTAs are the same but for the head: trace.h).
