@@ -252,8 +252,9 @@ int64_t KernelRun::iteration_window() const {
 // The iteration skip (kSkipMinIterations), at the end of an iteration once the iterations ended
 // reach the next window's mark: when the last two spans of K windows (K as above, without
 // grouped launches) took the same cycles, HBM reads and bytes made dirty per byte moved
-// (WritebackCheck::made) and no CTA launched or retired in them, every CTA in flight is cut by
-// the same time (below). The
+// (WritebackCheck::made) and no CTA launched or retired in them, and, where the marks hold the
+// end of the wave before, the last span took the rates that end did (ends_alike), every CTA in
+// flight is cut by the same time (below). The
 // kernel's timeline goes on as if the cut had not been, and the skipped work is extrapolated
 // from the span (extrapolate): valid as far as each CTA keeps its pace, which the windows
 // without launches and retirements check. The marks start again after a skip (the first
