@@ -75,24 +75,33 @@ struct Cta {
         }
         return pos < n ? &buf[pos] : nullptr;
     }
+    // Walks the next iteration in the stream, calling each(op) for its ops in order: its loads,
+    // then the compute and stores up to the next load; false at the end. (parse and drop: the one
+    // place that says where an iteration ends.)
+    template <class F>
+    bool walk_iteration(F&& each) {
+        bool after_loads = false, any = false;
+        for (const Op* op; (op = peek()) != nullptr; ++pos) {
+            if (op->kind == OpKind::load && after_loads) break;
+            any = true;
+            if (op->kind != OpKind::load && op->kind != OpKind::barrier) after_loads = true;
+            each(*op);
+        }
+        return any;
+    }
     // Cuts the next iteration out of the stream; false at the end.
     bool parse(Iteration& out) {
         out.clear();
-        bool after_loads = false, any = false;
-        for (const Op* op; (op = peek()) != nullptr;) {
-            if (op->kind == OpKind::load && after_loads) break;
-            any = true;
-            switch (op->kind) {
-                case OpKind::load: out.loads.push_back(*op); break;
+        return walk_iteration([&out](const Op& op) {
+            switch (op.kind) {
+                case OpKind::load: out.loads.push_back(op); break;
                 case OpKind::store:
-                case OpKind::atomic_add: out.stores.push_back(*op); after_loads = true; break;
+                case OpKind::atomic_add: out.stores.push_back(op); break;
                 case OpKind::matmul:
-                case OpKind::vector: out.compute.push_back(*op); after_loads = true; break;
+                case OpKind::vector: out.compute.push_back(op); break;
                 case OpKind::barrier: break;
             }
-            ++pos;
-        }
-        return any;
+        });
     }
     // Goes on as CTA `new_index` (the steady-state skip: the same block of another head, whose ops
     // differ only in the head): the iterations already cut are cut again from its stream, keeping
@@ -123,19 +132,15 @@ struct Cta {
     };
     void drop(int64_t n, std::array<Traffic, kTensorCount>& requests, double& moved, std::vector<DroppedOp>* tail = nullptr,
               int64_t keep = 0) {
-        // Walked in the stream's buffer, as parse cuts an iteration, without copying its ops.
+        // Walked in the stream's buffer, without copying its ops.
         for (int64_t i = 0; i < n; ++i) {
             const bool kept = tail && i >= n - keep;
             const size_t tail_before = kept ? tail->size() : 0;
-            bool after_loads = false, any = false;
-            for (const Op* op; (op = peek()) != nullptr; ++pos) {
-                if (op->kind == OpKind::load && after_loads) break;
-                any = true;
-                if (op->kind != OpKind::load && op->kind != OpKind::barrier) after_loads = true;
-                if (!op->moves_data()) continue;
-                add_requests(*op, requests, moved);
-                if (kept) tail->push_back({*op, i});
-            }
+            const bool any = walk_iteration([&](const Op& op) {
+                if (!op.moves_data()) return;
+                add_requests(op, requests, moved);
+                if (kept) tail->push_back({op, i});
+            });
             if (!any) throw std::logic_error("iteration skip: a CTA has fewer iterations than counted");
             // Room for the rest of the tail at this iteration's ops, after its first.
             if (kept && i + 1 < n && tail->capacity() - tail->size() < tail->size() - tail_before)

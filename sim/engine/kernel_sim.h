@@ -50,8 +50,9 @@
 //     no mask, or KernelTrace::dense_loops; FA1's one CTA per head, vanilla's P V GEMM at long
 //     rows): windows of whole loop periods of every slot that move kSkipWindowL2Bytes times the
 //     L2's data bytes, marked by iterations ended; when the last two spans of K windows agree as
-//     above (bytes made dirty, not write-backs: WritebackCheck::made), no CTA launched or retired in them and the L2's
-//     dirty bytes did not grow, the CTAs in flight are cut by one time: each drops the iterations
+//     above (bytes made dirty, not write-backs: WritebackCheck::made), no CTA launched or retired
+//     in them, the last agrees with the end of the wave before where the marks hold it
+//     (KernelRun::ends_alike) and the L2's dirty bytes did not grow, the CTAs in flight are cut by one time: each drops the iterations
 //     not yet cut from its stream that it runs in that time at its own pace, in whole loop periods
 //     (keeping as many at its end as it ran in the two spans), and the kernel's time, counts and
 //     sums grow by what the spans did per byte moved; the L2 keeps what it holds;

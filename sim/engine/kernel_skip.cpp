@@ -442,7 +442,6 @@ void KernelRun::iteration_checkpoint(double t) {
     // no lifetime.
     s_.cta_lifetime_cycles += double(drops.size()) * extrapolate(b, e, requests, moved, cycles);
     moved_ += moved;
-    next_iteration_mark_ = iterations_ + iteration_window();
     marks_.clear();
 }
 
@@ -470,11 +469,7 @@ bool KernelRun::ends_alike(size_t m, size_t K) const {
     size_t end = since - 1;
     while (end > 0 && marks_[end - 1].cta_changes != marks_[end].cta_changes) --end;
     if (end < 1 + K || marks_[end - K].cta_changes != marks_[end].cta_changes) return true;
-    const SkipMark &a = marks_[end - K], &b = marks_[end], &h = marks_[m - K];
-    const double x = b.moved - a.moved, y = e.moved - h.moved;
-    if (!(x > 0 && y > 0)) return false;
-    return within_share((b.t - a.t) / x, (e.t - h.t) / y, kSkipTolerance) &&
-           within_share((b.hbm_read_bytes() - a.hbm_read_bytes()) / x, (e.hbm_read_bytes() - h.hbm_read_bytes()) / y, kSkipTolerance);
+    return same_rates(marks_[end - K], marks_[end], marks_[m - K], e);
 }
 
 // Whether the order in which the CTAs in flight will free their slots survives a held cut of

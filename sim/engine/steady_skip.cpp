@@ -43,12 +43,16 @@ double SkipMark::writeback_bytes() const {
     return b;
 }
 
+bool same_rates(const SkipMark& a0, const SkipMark& a1, const SkipMark& b0, const SkipMark& b1) {
+    const SpanRates x = rates(a0, a1), y = rates(b0, b1);
+    return x.moved > 0 && y.moved > 0 && within_share(x.cycles, y.cycles, kSkipTolerance) &&
+           within_share(x.hbm_reads, y.hbm_reads, kSkipTolerance);
+}
+
 bool steady(const std::vector<SkipMark>& marks, size_t m, size_t L, WritebackCheck wb) {
     const SkipMark &a = marks[m - 2 * L], &b = marks[m - L], &e = marks[m];
+    if (!((e.t - b.t) > 0) || !same_rates(a, b, b, e)) return false;
     const SpanRates before = rates(a, b), last = rates(b, e);
-    if (!(before.moved > 0 && last.moved > 0 && (e.t - b.t) > 0)) return false;
-    if (!within_share(before.cycles, last.cycles, kSkipTolerance) || !within_share(before.hbm_reads, last.hbm_reads, kSkipTolerance))
-        return false;
     if (wb == WritebackCheck::made) return within_share(before.made, last.made, kSkipTolerance);
     if (within_share(before.writebacks, last.writebacks, kSkipTolerance)) return true;
     if (wb != WritebackCheck::or_dirty_fill) return false;

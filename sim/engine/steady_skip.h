@@ -118,8 +118,8 @@ inline constexpr double kSkipUniformShare = 0.75;  // the CTA moving the fewest 
 // of at least this many iterations (FA1's one CTA per head loops over every pair of blocks:
 // 262144 iterations at N = 16384 with Br = Bc = 32; vanilla's P V GEMM reads 256 tiles of P per
 // CTA there). Once the
-// windows of kSkipWindowL2Bytes (marked by iterations ended: KernelRun::iteration_window) repeat with no CTA launched or retired in
-// the last two spans, every CTA in flight drops the iterations it has not yet cut from its stream
+// windows of kSkipWindowL2Bytes (marked by iterations ended: KernelRun::iteration_window) repeat
+// with no CTA launched or retired in the last two spans, every CTA in flight drops the iterations it has not yet cut from its stream
 // that it would run in one time at its own pace, all but those two spans' worth at its end
 // (KernelRun::iteration_checkpoint, docs/speed.md).
 inline constexpr int64_t kSkipMinIterations = 64;
@@ -174,6 +174,10 @@ struct SkipMark {
 // reads), which the write-backs' drift had caught; with marks by iterations (iteration_window)
 // the reads themselves show it: 0.144% there (docs/speed.md).
 enum class WritebackCheck { per_byte, or_dirty_fill, made };
+
+// Whether the span from mark a0 to a1 and the span from b0 to b1 took the same cycles and HBM
+// reads per byte moved, within kSkipTolerance (false where either moved nothing).
+bool same_rates(const SkipMark& a0, const SkipMark& a1, const SkipMark& b0, const SkipMark& b1);
 
 // Whether the span of L windows before mark m and the span before it took the same cycles, HBM
 // reads and write-backs (as `wb` asks) per byte moved, within kSkipTolerance (m >= 2 L).
