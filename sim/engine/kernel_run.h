@@ -100,6 +100,24 @@ private:
     void checkpoint(double t);
     size_t whole_units(size_t k, int64_t unit) const;
     void iteration_checkpoint(double t);
+    bool iteration_spans_steady(size_t m, size_t K) const;
+    // A cut the iteration skip plans: each CTA in flight with its pace and the iterations it may
+    // drop, the cut's cycles, whether later CTAs still wait for slots (held), whether every CTA
+    // goes at one pace (then each drops least_room).
+    struct IterationCut {
+        struct Drop {
+            Cta* c;
+            double pace;   // iterations per cycle
+            int64_t room;  // iterations it may drop
+        };
+        std::vector<Drop> drops;
+        double cut = INFINITY;
+        int64_t least_room = INT64_MAX;
+        bool held = false, one_pace = false;
+    };
+    bool plan_iteration_cut(const SkipMark& b, size_t m, size_t K, IterationCut& plan);
+    void warm_after_cut(const std::vector<std::vector<Cta::DroppedOp>>& tails, const std::vector<int64_t>& dropped, int64_t keep,
+                        double want);
     int64_t iteration_window() const;
     bool ends_alike(size_t m, size_t K) const;
     bool ends_keep_order(const SkipMark& b, const SkipMark& h, double cut);

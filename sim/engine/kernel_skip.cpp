@@ -266,36 +266,8 @@ void KernelRun::iteration_checkpoint(double t) {
     const size_t m = marks_.size() - 1;
     const size_t K = size_t(std::ceil(kSkipSpanL2Bytes / kSkipWindowL2Bytes));
     if (m < 1 + 2 * K) return;
-    const SkipMark &e = marks_[m], &v = marks_[m - 2 * K];
-    // The two spans alone, not also the last two windows: a window holds about five iterations of
-    // each CTA, and its marks, taken at iteration ends, quantize its cycles by 1-4% (vanilla's dV
-    // GEMM at N = 4096 on the h200: 5120 iterations a window, 2.30-2.40e-4 cycles per byte from
-    // one to the next), so that check held in few windows and put the skip off by several
-    // windows a wave (each CTA's pace over both spans is checked below).
-    if (v.cta_changes != e.cta_changes || !steady(marks_, m, K, WritebackCheck::made)) return;
-    if (!ends_alike(m, K)) return;
-    // Before the last CTA has launched, when the last wave is partial and an SM holds several
-    // CTAs, which SMs the last wave's CTAs land on, and how many on one, follows the order in
-    // which the slots free: a cut there must keep that order (held below). Cut by whole
-    // iterations, the CTAs' ends moved by up to an iteration's time each and the order went
-    // (vanilla's P V GEMM at N = 16384, 16 heads on the h200, 14 CTAs an SM then: the last wave's
-    // 400 CTAs spread over 93 SMs, where the exact run stacks them on 58, the kernel 12.1% fast,
-    // the run 1.19%). With one CTA an SM each late CTA has an SM of its own (FA1 at N = 8192, 8 x 16
-    // heads, d = 128 on the a100-40gb, 1.19 waves of one CTA an SM: cut in its first wave, its time
-    // within 0.003% of the time it has when the cut waits for the last launch, at a fifth of the
-    // CPU time).
-    const bool held = s_.occ.ctas_per_sm > 1 && next_cta_ < k_.cta_count() && k_.cta_count() % s_.slots != 0;
-    // Nor may any tensor's dirty bytes in the L2 grow over those spans by more than
-    // kSkipTolerance of its bytes written back: the L2 then still has room for what the CTAs
-    // write once (FA1's backward: dK_j and dV_j every outer loop), the exact run keeps it dirty
-    // to the end, and the extrapolation, per tensor, would charge it as written back (FA1's
-    // forward + backward at N = 6917, 11 heads on the rtx4090: 16% high in HBM writes). Per
-    // tensor, not the whole L2's (which the per-tensor bound implies): FA2's backward at
-    // N = 11683, 7 heads on the h100 grew its dQ accumulator's dirty bytes by 2.0 MB a span,
-    // about what it wrote back, while dK and dV shrank by more, and with the whole L2's bound
-    // alone skipped 5681 iterations 0.99% high in HBM writes.
-    for (size_t i = 0; i < kTensorCount; ++i)
-        if (double(e.dirty[i]) - double(v.dirty[i]) > kSkipTolerance * (double(e.writebacks[i]) - double(v.writebacks[i]))) return;
+    const SkipMark& e = marks_[m];
+    if (!iteration_spans_steady(m, K)) return;
     // The windows extrapolated: those two spans and the windows before them within kSkipStretch
     // (stretch) since the last CTA launched or retired. A CTA's loop has periods of a few
     // windows (FA1 at N = 1024, 256 heads on the h200: HBM reads per byte 0.6656 a window, 0.6712
@@ -304,62 +276,8 @@ void KernelRun::iteration_checkpoint(double t) {
     size_t from = stretch(marks_, m, 2 * K);
     while (marks_[from].cta_changes != e.cta_changes) ++from;
     const SkipMark& b = marks_[from];
-    // The skip is a cut of `cut` cycles from every CTA in flight: each drops the iterations it
-    // runs in that time at its own pace over the span (CTAs sharing an SM with more or fewer
-    // others go at other paces: vanilla's P V GEMM at N = 15433 on the a100-40gb, 5 CTAs per SM,
-    // ended over a window's time; dropping as many iterations from each made it 2.7% fast),
-    // in whole loop periods, keeping at its end what it ran in the two spans checked.
-    struct Drop {
-        Cta* c;
-        double pace;  // iterations per cycle
-        int64_t room;   // iterations it may drop
-    };
-    std::vector<Drop> drops;
-    double cut = INFINITY, slowest = INFINITY, fastest = 0;
-    int64_t least_room = INT64_MAX;
-    for (size_t slot = 0; slot < ctas_.size(); ++slot) {
-        Cta& c = ctas_[slot];
-        if (!c.stream) continue;
-        const auto pace_over = [slot](const SkipMark& x, const SkipMark& y) { return pace_between(x, y, slot); };
-        const double pace = pace_over(b, e);
-        // Its pace holds: the same within kSkipTolerance over each of the two spans checked.
-        // (FA1 with 40 x 16 heads at N = 6655 on the h200: in its third wave one CTA went at a
-        // fifth of the others' pace over the span, not after it; it dropped too few iterations
-        // for the time cut and ended late, 9.9% slow.) A CTA that prefetches `stages` iterations
-        // ends them in bunches of up to that many, so a span of n iterations measures its pace to
-        // within stages / n besides: cuBLAS's GEMM kernels on their own tiles (Schedule::
-        // gemm_tiles: one CTA an SM, 2-4 stages, 25 iterations a span) measured 2-4% apart
-        // from one span to the next at one pace, and never skipped.
-        const SkipMark& h = marks_[m - K];
-        const double first = double(h.done[slot] - v.done[slot]), second = double(e.done[slot] - h.done[slot]);
-        const double bunching = cfg_.stages > 1 && first > 0 && second > 0 ? double(cfg_.stages) / std::min(first, second) : 0;
-        if (!within_share(pace_over(v, h), pace_over(h, e), kSkipTolerance + bunching)) return;
-        // (A CTA cut before goes on with the numbers of the iterations it dropped.)
-        const int64_t room = iterations_of(c.index) - c.dropped - c.parsed - (e.done[slot] - v.done[slot]);
-        if (!(pace > 0) || !std::isfinite(pace) || room <= 0) return;
-        drops.push_back({&c, pace, room});
-        cut = std::min(cut, double(room) / pace);
-        slowest = std::min(slowest, pace);
-        fastest = std::max(fastest, pace);
-        least_room = std::min(least_room, room);
-    }
-    // CTAs of one pace (within kSkipTolerance) drop the same number of iterations: whole
-    // iterations from a time cut would shift each by up to an iteration's time and reorder
-    // CTAs that end within it, and a next wave's CTAs take the slots of the first to end
-    // (vanilla's P V GEMM at N = 16384 on the h100, 7 CTAs per SM ending within 18k cycles:
-    // the last wave's 400 CTAs came to other SMs, 3.2% slow).
-    const bool one_pace = fastest <= (1 + kSkipTolerance) * slowest;
-    // A held cut (later CTAs still to place) is the same time for every CTA, to the cycle: each
-    // drops the whole periods it runs in that time, rounded up, and waits out the difference
-    // (Cta::hold), so that every end moves by the cut. Only where the order of the ends survives
-    // the cut's error (ends_keep_order).
-    if (held) {
-        cut = INFINITY;
-        for (const Drop& d : drops) cut = std::min(cut, double(whole_periods(d.room, loop_period_)) / d.pace);
-    }
-    // At least a window's time (a shorter skip saves less than the marks cost).
-    if (drops.empty() || cut < (e.t - v.t) / double(2 * K)) return;
-    if (held && !ends_keep_order(b, marks_[m - K], cut)) return;
+    IterationCut plan;
+    if (!plan_iteration_cut(b, m, K, plan)) return;
     std::array<Traffic, kTensorCount> requests{};
     double moved = 0, cycles = 0;
     // The L2 as the dropped iterations leave it: their last tiles, twice the L2's data bytes of
@@ -386,63 +304,163 @@ void KernelRun::iteration_checkpoint(double t) {
     // data bytes.
     const double want = 2 * double(g_.l2_data_bytes()), per_cta_iteration = period_bytes_ / double(loop_period_);
     const int64_t keep = warm && per_cta_iteration > 0 ? std::min<int64_t>(int64_t(std::ceil(want / per_cta_iteration)) + loop_period_,
-                                                                  kWarmTailOps / int64_t(8 * drops.size()) + 1)
+                                                                  kWarmTailOps / int64_t(8 * plan.drops.size()) + 1)
                                                : 0;
-    std::vector<std::vector<Cta::DroppedOp>> tails(keep > 0 ? drops.size() : 0);
-    std::vector<int64_t> dropped(drops.size());
-    for (size_t i = 0; i < drops.size(); ++i) {
-        const Drop& d = drops[i];
+    std::vector<std::vector<Cta::DroppedOp>> tails(keep > 0 ? plan.drops.size() : 0);
+    std::vector<int64_t> dropped(plan.drops.size());
+    for (size_t i = 0; i < plan.drops.size(); ++i) {
+        const IterationCut::Drop& d = plan.drops[i];
         int64_t n;
-        if (held) {
-            n = std::min(int64_t(std::ceil(cut * d.pace / double(loop_period_) - 1e-9)) * loop_period_, whole_periods(d.room, loop_period_));
-            d.c->hold = std::max(0.0, double(n) / d.pace - cut);
+        if (plan.held) {
+            n = std::min(int64_t(std::ceil(plan.cut * d.pace / double(loop_period_) - 1e-9)) * loop_period_,
+                         whole_periods(d.room, loop_period_));
+            d.c->hold = std::max(0.0, double(n) / d.pace - plan.cut);
         } else {
-            n = whole_periods(one_pace ? least_room : std::min(d.room, int64_t(std::floor(cut * d.pace))), loop_period_);
+            const int64_t room = plan.one_pace ? plan.least_room : std::min(d.room, int64_t(std::floor(plan.cut * d.pace)));
+            n = whole_periods(room, loop_period_);
         }
         d.c->drop(n, requests, moved, keep > 0 ? &tails[i] : nullptr, keep);
         dropped[i] = n;
         s_.skipped_iterations += n;
-        cycles += double(n) / d.pace / double(drops.size());
+        cycles += double(n) / d.pace / double(plan.drops.size());
     }
-    if (held) cycles = cut;
+    if (plan.held) cycles = plan.cut;
     if (!(moved > 0)) return;
-    if (keep > 0) {
-        TileWarmer tiles{uint64_t(want)};
-        const auto at = [&](const Cta::DroppedOp& d, size_t i) {  // before the cut's end: - back, stores half later
-            return double(d.k - dropped[i]) + (d.op.kind == OpKind::load ? 0.0 : 0.5);
-        };
-        uint64_t kept_bytes = 0;
-        for (const auto& tail : tails)
-            for (const Cta::DroppedOp& d : tail) kept_bytes += d.op.bytes;
-        if (kept_bytes < uint64_t(want)) {
-            // The tiles cannot fill the warmer: each use counts whatever its order (the latest
-            // time, dirty if any wrote), so each CTA's tail is taken as it lies in memory (the
-            // walk below, across the CTAs, missed the host's cache on most ops: FA2's forward at
-            // N = 16384 on the h100 keeps about 300 k ops a cut).
-            for (size_t i = 0; i < drops.size(); ++i)
-                for (const Cta::DroppedOp& d : tails[i]) tiles.use(d.op, at(d, i));
-        } else {
-            std::vector<size_t> next(drops.size());
-            for (size_t i = 0; i < drops.size(); ++i) next[i] = tails[i].size();
-            // (No CTA keeps more iterations than it dropped: the walk ends with the longest tail.)
-            const int64_t longest = std::min(keep, *std::max_element(dropped.begin(), dropped.end()));
-            for (int64_t back = 1; back <= longest && !tiles.full(); ++back)  // the back-th last dropped iteration of each CTA
-                for (size_t i = 0; i < drops.size(); ++i)
-                    for (; next[i] > 0 && tails[i][next[i] - 1].k == dropped[i] - back; --next[i]) {
-                        const Cta::DroppedOp& d = tails[i][next[i] - 1];
-                        tiles.use(d.op, at(d, i));
-                    }
-        }
-        const auto dirty_before = mem_.dirty_bytes_by_tensor();
-        tiles.warm(mem_);
-        charge_dirty_change(dirty_before);
-    }
+    if (keep > 0) warm_after_cut(tails, dropped, keep, want);
     // The cycles are the cut's: what the CTAs dropped over their paces, on average over them.
     // The CTAs in flight live as much longer; no CTA retired in the spans, so their sums hold
     // no lifetime.
-    s_.cta_lifetime_cycles += double(drops.size()) * extrapolate(b, e, requests, moved, cycles);
+    s_.cta_lifetime_cycles += double(plan.drops.size()) * extrapolate(b, e, requests, moved, cycles);
     moved_ += moved;
     marks_.clear();
+}
+
+// The checks of the iteration skip's spans (iteration_checkpoint) at mark m, spans of K windows.
+bool KernelRun::iteration_spans_steady(size_t m, size_t K) const {
+    const SkipMark &e = marks_[m], &v = marks_[m - 2 * K];
+    // The two spans alone, not also the last two windows: a window holds about five iterations of
+    // each CTA, and its marks, taken at iteration ends, quantize its cycles by 1-4% (vanilla's dV
+    // GEMM at N = 4096 on the h200: 5120 iterations a window, 2.30-2.40e-4 cycles per byte from
+    // one to the next), so that check held in few windows and put the skip off by several
+    // windows a wave (each CTA's pace over both spans is checked below).
+    if (v.cta_changes != e.cta_changes || !steady(marks_, m, K, WritebackCheck::made)) return false;
+    if (!ends_alike(m, K)) return false;
+    // Nor may any tensor's dirty bytes in the L2 grow over those spans by more than
+    // kSkipTolerance of its bytes written back: the L2 then still has room for what the CTAs
+    // write once (FA1's backward: dK_j and dV_j every outer loop), the exact run keeps it dirty
+    // to the end, and the extrapolation, per tensor, would charge it as written back (FA1's
+    // forward + backward at N = 6917, 11 heads on the rtx4090: 16% high in HBM writes). Per
+    // tensor, not the whole L2's (which the per-tensor bound implies): FA2's backward at
+    // N = 11683, 7 heads on the h100 grew its dQ accumulator's dirty bytes by 2.0 MB a span,
+    // about what it wrote back, while dK and dV shrank by more, and with the whole L2's bound
+    // alone skipped 5681 iterations 0.99% high in HBM writes.
+    for (size_t i = 0; i < kTensorCount; ++i)
+        if (double(e.dirty[i]) - double(v.dirty[i]) > kSkipTolerance * (double(e.writebacks[i]) - double(v.writebacks[i]))) return false;
+    return true;
+}
+
+// The cut of the CTAs in flight (iteration_checkpoint), the windows extrapolated starting at
+// mark b: false where a CTA's pace does not hold or the cut would be too short.
+bool KernelRun::plan_iteration_cut(const SkipMark& b, size_t m, size_t K, IterationCut& plan) {
+    const SkipMark &e = marks_[m], &v = marks_[m - 2 * K];
+    // Before the last CTA has launched, when the last wave is partial and an SM holds several
+    // CTAs, which SMs the last wave's CTAs land on, and how many on one, follows the order in
+    // which the slots free: a cut there must keep that order (held below). Cut by whole
+    // iterations, the CTAs' ends moved by up to an iteration's time each and the order went
+    // (vanilla's P V GEMM at N = 16384, 16 heads on the h200, 14 CTAs an SM then: the last wave's
+    // 400 CTAs spread over 93 SMs, where the exact run stacks them on 58, the kernel 12.1% fast,
+    // the run 1.19%). With one CTA an SM each late CTA has an SM of its own (FA1 at N = 8192, 8 x 16
+    // heads, d = 128 on the a100-40gb, 1.19 waves of one CTA an SM: cut in its first wave, its time
+    // within 0.003% of the time it has when the cut waits for the last launch, at a fifth of the
+    // CPU time).
+    plan.held = s_.occ.ctas_per_sm > 1 && next_cta_ < k_.cta_count() && k_.cta_count() % s_.slots != 0;
+    // The skip is a cut of `cut` cycles from every CTA in flight: each drops the iterations it
+    // runs in that time at its own pace over the span (CTAs sharing an SM with more or fewer
+    // others go at other paces: vanilla's P V GEMM at N = 15433 on the a100-40gb, 5 CTAs per SM,
+    // ended over a window's time; dropping as many iterations from each made it 2.7% fast),
+    // in whole loop periods, keeping at its end what it ran in the two spans checked.
+    std::vector<IterationCut::Drop>& drops = plan.drops;
+    double& cut = plan.cut;
+    double slowest = INFINITY, fastest = 0;
+    for (size_t slot = 0; slot < ctas_.size(); ++slot) {
+        Cta& c = ctas_[slot];
+        if (!c.stream) continue;
+        const auto pace_over = [slot](const SkipMark& x, const SkipMark& y) { return pace_between(x, y, slot); };
+        const double pace = pace_over(b, e);
+        // Its pace holds: the same within kSkipTolerance over each of the two spans checked.
+        // (FA1 with 40 x 16 heads at N = 6655 on the h200: in its third wave one CTA went at a
+        // fifth of the others' pace over the span, not after it; it dropped too few iterations
+        // for the time cut and ended late, 9.9% slow.) A CTA that prefetches `stages` iterations
+        // ends them in bunches of up to that many, so a span of n iterations measures its pace to
+        // within stages / n besides: cuBLAS's GEMM kernels on their own tiles (Schedule::
+        // gemm_tiles: one CTA an SM, 2-4 stages, 25 iterations a span) measured 2-4% apart
+        // from one span to the next at one pace, and never skipped.
+        const SkipMark& h = marks_[m - K];
+        const double first = double(h.done[slot] - v.done[slot]), second = double(e.done[slot] - h.done[slot]);
+        const double bunching = cfg_.stages > 1 && first > 0 && second > 0 ? double(cfg_.stages) / std::min(first, second) : 0;
+        if (!within_share(pace_over(v, h), pace_over(h, e), kSkipTolerance + bunching)) return false;
+        // (A CTA cut before goes on with the numbers of the iterations it dropped.)
+        const int64_t room = iterations_of(c.index) - c.dropped - c.parsed - (e.done[slot] - v.done[slot]);
+        if (!(pace > 0) || !std::isfinite(pace) || room <= 0) return false;
+        drops.push_back({&c, pace, room});
+        cut = std::min(cut, double(room) / pace);
+        slowest = std::min(slowest, pace);
+        fastest = std::max(fastest, pace);
+        plan.least_room = std::min(plan.least_room, room);
+    }
+    // CTAs of one pace (within kSkipTolerance) drop the same number of iterations: whole
+    // iterations from a time cut would shift each by up to an iteration's time and reorder
+    // CTAs that end within it, and a next wave's CTAs take the slots of the first to end
+    // (vanilla's P V GEMM at N = 16384 on the h100, 7 CTAs per SM ending within 18k cycles:
+    // the last wave's 400 CTAs came to other SMs, 3.2% slow).
+    plan.one_pace = fastest <= (1 + kSkipTolerance) * slowest;
+    // A held cut (later CTAs still to place) is the same time for every CTA, to the cycle: each
+    // drops the whole periods it runs in that time, rounded up, and waits out the difference
+    // (Cta::hold), so that every end moves by the cut. Only where the order of the ends survives
+    // the cut's error (ends_keep_order).
+    if (plan.held) {
+        cut = INFINITY;
+        for (const IterationCut::Drop& d : drops) cut = std::min(cut, double(whole_periods(d.room, loop_period_)) / d.pace);
+    }
+    // At least a window's time (a shorter skip saves less than the marks cost).
+    if (drops.empty() || cut < (e.t - v.t) / double(2 * K)) return false;
+    return !plan.held || ends_keep_order(b, marks_[m - K], cut);
+}
+
+// The L2 as the iterations a cut dropped leave it (iteration_checkpoint): the distinct tiles of
+// the ops each CTA kept of its last `keep` dropped iterations (`dropped` of them), up to `want`
+// bytes, touched in the order of their last use.
+void KernelRun::warm_after_cut(const std::vector<std::vector<Cta::DroppedOp>>& tails, const std::vector<int64_t>& dropped, int64_t keep,
+                               double want) {
+    TileWarmer tiles{uint64_t(want)};
+    const auto at = [&](const Cta::DroppedOp& d, size_t i) {  // before the cut's end: - back, stores half later
+        return double(d.k - dropped[i]) + (d.op.kind == OpKind::load ? 0.0 : 0.5);
+    };
+    uint64_t kept_bytes = 0;
+    for (const auto& tail : tails)
+        for (const Cta::DroppedOp& d : tail) kept_bytes += d.op.bytes;
+    if (kept_bytes < uint64_t(want)) {
+        // The tiles cannot fill the warmer: each use counts whatever its order (the latest
+        // time, dirty if any wrote), so each CTA's tail is taken as it lies in memory (the
+        // walk below, across the CTAs, missed the host's cache on most ops: FA2's forward at
+        // N = 16384 on the h100 keeps about 300 k ops a cut).
+        for (size_t i = 0; i < tails.size(); ++i)
+            for (const Cta::DroppedOp& d : tails[i]) tiles.use(d.op, at(d, i));
+    } else {
+        std::vector<size_t> next(tails.size());
+        for (size_t i = 0; i < tails.size(); ++i) next[i] = tails[i].size();
+        // (No CTA keeps more iterations than it dropped: the walk ends with the longest tail.)
+        const int64_t longest = std::min(keep, *std::max_element(dropped.begin(), dropped.end()));
+        for (int64_t back = 1; back <= longest && !tiles.full(); ++back)  // the back-th last dropped iteration of each CTA
+            for (size_t i = 0; i < tails.size(); ++i)
+                for (; next[i] > 0 && tails[i][next[i] - 1].k == dropped[i] - back; --next[i]) {
+                    const Cta::DroppedOp& d = tails[i][next[i] - 1];
+                    tiles.use(d.op, at(d, i));
+                }
+    }
+    const auto dirty_before = mem_.dirty_bytes_by_tensor();
+    tiles.warm(mem_);
+    charge_dirty_change(dirty_before);
 }
 
 // Whether the last span (K windows before mark m) took the cycles and HBM reads per byte moved
