@@ -100,7 +100,7 @@ private:
     void checkpoint(double t);
     size_t whole_units(size_t k, int64_t unit) const;
     void iteration_checkpoint(double t);
-    bool iteration_spans_steady(size_t m, size_t K) const;
+    bool iteration_spans_steady(size_t m, size_t K);
     // A cut the iteration skip plans: each CTA in flight with its pace and the iterations it may
     // drop, the cut's cycles, whether later CTAs still wait for slots (held), whether every CTA
     // goes at one pace (then each drops least_room).
@@ -119,7 +119,7 @@ private:
     void warm_after_cut(const std::vector<std::vector<Cta::DroppedOp>>& tails, const std::vector<int64_t>& dropped, int64_t keep,
                         double want);
     int64_t iteration_window() const;
-    bool ends_alike(size_t m, size_t K) const;
+    bool ends_alike(size_t m, size_t K);
     bool ends_keep_order(const SkipMark& b, const SkipMark& h, double cut);
     int64_t loop_period(int64_t cta);
     // The block of CTA `cta` (every head's CTAs are the same but for the head: trace.h).
@@ -169,6 +169,11 @@ private:
     int64_t cta_changes_ = 0, iterations_ = 0, loop_period_ = 1;
     double period_bytes_ = 0;  // the trace bytes a CTA moves in a loop period, on average (loop_period)
     std::unordered_map<int64_t, int64_t> iteration_counts_;  // iterations_of, by block
+    // The iteration skip's last cut: the span it verified, which the end of the wave it cut is
+    // checked against where the CTAs kept one span (ends_alike), and whether such an end fell
+    // out of that span's rates (the kernel's later cuts then keep two spans).
+    SkipMark cut_from_, cut_to_;
+    bool cut_before_ = false, long_tail_ = false;
 };
 
 }  // namespace flashsim::engine

@@ -52,10 +52,12 @@
 //     L2's data bytes, marked by iterations ended; when the last two spans of K windows agree as
 //     above (bytes made dirty, not write-backs: WritebackCheck::made), no CTA launched or retired
 //     in them, the last agrees with the end of the wave before where the marks hold it
-//     (KernelRun::ends_alike) and the L2's dirty bytes did not grow, the CTAs in flight are cut by one time: each drops the iterations
-//     not yet cut from its stream that it runs in that time at its own pace, in whole loop periods
-//     (keeping as many at its end as it ran in the two spans), and the kernel's time, counts and
-//     sums grow by what the spans did per byte moved; the L2 keeps what it holds;
+//     (KernelRun::ends_alike) and the L2's dirty bytes did not grow, the CTAs in flight are cut
+//     by one time: each drops the iterations not yet cut from its stream that it runs in that
+//     time at its own pace, in whole loop periods (keeping as many at its end as it ran in the
+//     last span, in both spans in the last wave or once a wave's end drifted), and the kernel's
+//     time, counts and sums grow by what the spans did per byte moved; where CTAs share tiles
+//     the L2 is warmed with the tiles the dropped iterations used last;
 //   - warpgroups = 2 (FA3): each iteration's work is split between two consumer warpgroups that
 //     share the SM's pipes (ping-pong), and within a warpgroup op j of iteration k + 1 waits
 //     only for op j - 1 of k + 1 and op j of k (the intra-warpgroup pipeline: the next Q.K^T

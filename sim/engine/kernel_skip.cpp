@@ -332,11 +332,14 @@ void KernelRun::iteration_checkpoint(double t) {
     // no lifetime.
     s_.cta_lifetime_cycles += double(plan.drops.size()) * extrapolate(b, e, requests, moved, cycles);
     moved_ += moved;
+    cut_from_ = marks_[m - K];
+    cut_to_ = e;
+    cut_before_ = true;
     marks_.clear();
 }
 
 // The checks of the iteration skip's spans (iteration_checkpoint) at mark m, spans of K windows.
-bool KernelRun::iteration_spans_steady(size_t m, size_t K) const {
+bool KernelRun::iteration_spans_steady(size_t m, size_t K) {
     const SkipMark &e = marks_[m], &v = marks_[m - 2 * K];
     // The two spans alone, not also the last two windows: a window holds about five iterations of
     // each CTA, and its marks, taken at iteration ends, quantize its cycles by 1-4% (vanilla's dV
@@ -378,7 +381,14 @@ bool KernelRun::plan_iteration_cut(const SkipMark& b, size_t m, size_t K, Iterat
     // runs in that time at its own pace over the span (CTAs sharing an SM with more or fewer
     // others go at other paces: vanilla's P V GEMM at N = 15433 on the a100-40gb, 5 CTAs per SM,
     // ended over a window's time; dropping as many iterations from each made it 2.7% fast),
-    // in whole loop periods, keeping at its end what it ran in the two spans checked.
+    // in whole loop periods, keeping at its end what it ran in the last span checked while later
+    // CTAs are still to launch, in the two spans checked in the last wave. (Two spans everywhere
+    // until 2026-12-07. One: FA3's forward at B = 2, N = 39091, 10 heads on the a100-40gb came out
+    // 0.55% high in HBM reads before ends_alike, 0.004% since; FA2 at N = 16384 on the h100 and
+    // vanilla's backward at B = 4, N = 4096 on the h200 take 11-13% fewer host instructions. In
+    // the last wave the CTAs' ends are the kernel's, and what stays dirty in the L2 there is not
+    // extrapolated: FA1's forward at N = 12453, d = 64, 16 heads on the rtx4090, one wave, went
+    // from 0.23% to 0.35% high in HBM writes with one span; docs/speed.md.)
     std::vector<IterationCut::Drop>& drops = plan.drops;
     double& cut = plan.cut;
     double slowest = INFINITY, fastest = 0;
@@ -400,7 +410,8 @@ bool KernelRun::plan_iteration_cut(const SkipMark& b, size_t m, size_t K, Iterat
         const double bunching = cfg_.stages > 1 && first > 0 && second > 0 ? double(cfg_.stages) / std::min(first, second) : 0;
         if (!within_share(pace_over(v, h), pace_over(h, e), kSkipTolerance + bunching)) return false;
         // (A CTA cut before goes on with the numbers of the iterations it dropped.)
-        const int64_t room = iterations_of(c.index) - c.dropped - c.parsed - (e.done[slot] - v.done[slot]);
+        const int64_t kept = next_cta_ < k_.cta_count() && !long_tail_ ? e.done[slot] - h.done[slot] : e.done[slot] - v.done[slot];
+        const int64_t room = iterations_of(c.index) - c.dropped - c.parsed - kept;
         if (!(pace > 0) || !std::isfinite(pace) || room <= 0) return false;
         drops.push_back({&c, pace, room});
         cut = std::min(cut, double(room) / pace);
@@ -473,7 +484,7 @@ void KernelRun::warm_after_cut(const std::vector<std::vector<Cta::DroppedOp>>& t
 // last before the next wave; cut after those four windows, each wave extrapolated the first
 // rate, 0.94% high in HBM reads against --exact. Its waves' ends read 0.0059-0.0065 a byte,
 // refused; FA2's at N = 16384 on the h100 0.01127-0.01134, as at their starts.
-bool KernelRun::ends_alike(size_t m, size_t K) const {
+bool KernelRun::ends_alike(size_t m, size_t K) {
     const SkipMark& e = marks_[m];
     size_t since = m;
     while (since > 0 && marks_[since - 1].cta_changes == e.cta_changes) --since;
@@ -486,8 +497,22 @@ bool KernelRun::ends_alike(size_t m, size_t K) const {
     // of --exact either way).
     size_t end = since - 1;
     while (end > 0 && marks_[end - 1].cta_changes != marks_[end].cta_changes) --end;
-    if (end < 1 + K || marks_[end - K].cta_changes != marks_[end].cta_changes) return true;
-    return same_rates(marks_[end - K], marks_[end], marks_[m - K], e);
+    if (end >= 1 + K && marks_[end - K].cta_changes == marks_[end].cta_changes)
+        return same_rates(marks_[end - K], marks_[end], marks_[m - K], e);
+    // Fewer windows (after a cut whose CTAs kept one span at their end, plan_iteration_cut, the
+    // marks hold that span's windows, the first of them the cut's own; or the launches spread over
+    // the windows before the change): the last clean window must take the rates of the span the
+    // last cut verified, within kSkipStretch (a window's own rates scatter by a few per cent).
+    // Where it does not, the wave's end drifted from that span (FA2's forward at N = 33919,
+    // d = 128, 2 x 14 heads on the a100-80gb: 0.32% high in HBM reads with one span kept and no
+    // such check, 0.014% with it), and the kernel's later cuts keep two spans, which give the
+    // check above its K windows.
+    if (cut_before_ && !long_tail_ && end >= 1 && marks_[end - 1].cta_changes == marks_[end].cta_changes &&
+        !same_rates(cut_from_, cut_to_, marks_[end - 1], marks_[end], kSkipStretch)) {
+        long_tail_ = true;
+        return false;
+    }
+    return true;
 }
 
 // Whether the order in which the CTAs in flight will free their slots survives a held cut of

@@ -43,10 +43,9 @@ double SkipMark::writeback_bytes() const {
     return b;
 }
 
-bool same_rates(const SkipMark& a0, const SkipMark& a1, const SkipMark& b0, const SkipMark& b1) {
+bool same_rates(const SkipMark& a0, const SkipMark& a1, const SkipMark& b0, const SkipMark& b1, double share) {
     const SpanRates x = rates(a0, a1), y = rates(b0, b1);
-    return x.moved > 0 && y.moved > 0 && within_share(x.cycles, y.cycles, kSkipTolerance) &&
-           within_share(x.hbm_reads, y.hbm_reads, kSkipTolerance);
+    return x.moved > 0 && y.moved > 0 && within_share(x.cycles, y.cycles, share) && within_share(x.hbm_reads, y.hbm_reads, share);
 }
 
 bool steady(const std::vector<SkipMark>& marks, size_t m, size_t L, WritebackCheck wb) {

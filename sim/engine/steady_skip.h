@@ -117,10 +117,10 @@ inline constexpr double kSkipUniformShare = 0.75;  // the CTA moving the fewest 
 // loops ignore it (KernelTrace::dense_loops: the unfused GEMMs, the same ops either way): CTAs
 // of at least this many iterations (FA1's one CTA per head loops over every pair of blocks:
 // 262144 iterations at N = 16384 with Br = Bc = 32; vanilla's P V GEMM reads 256 tiles of P per
-// CTA there). Once the
-// windows of kSkipWindowL2Bytes (marked by iterations ended: KernelRun::iteration_window) repeat
-// with no CTA launched or retired in the last two spans, every CTA in flight drops the iterations it has not yet cut from its stream
-// that it would run in one time at its own pace, all but those two spans' worth at its end
+// CTA there). Once the windows of kSkipWindowL2Bytes (marked by iterations ended:
+// KernelRun::iteration_window) repeat with no CTA launched or retired in the last two spans, every
+// CTA in flight drops the iterations it has not yet cut from its stream that it would run in one
+// time at its own pace, all but the last span's worth at its end (two spans' in the last wave)
 // (KernelRun::iteration_checkpoint, docs/speed.md).
 inline constexpr int64_t kSkipMinIterations = 64;
 
@@ -176,8 +176,8 @@ struct SkipMark {
 enum class WritebackCheck { per_byte, or_dirty_fill, made };
 
 // Whether the span from mark a0 to a1 and the span from b0 to b1 took the same cycles and HBM
-// reads per byte moved, within kSkipTolerance (false where either moved nothing).
-bool same_rates(const SkipMark& a0, const SkipMark& a1, const SkipMark& b0, const SkipMark& b1);
+// reads per byte moved, within `share` (false where either moved nothing).
+bool same_rates(const SkipMark& a0, const SkipMark& a1, const SkipMark& b0, const SkipMark& b1, double share = kSkipTolerance);
 
 // Whether the span of L windows before mark m and the span before it took the same cycles, HBM
 // reads and write-backs (as `wb` asks) per byte moved, within kSkipTolerance (m >= 2 L).
