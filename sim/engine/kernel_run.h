@@ -101,6 +101,7 @@ private:
     size_t whole_units(size_t k, int64_t unit) const;
     void iteration_checkpoint(double t);
     bool iteration_spans_steady(size_t m, size_t K);
+    bool like_last_cut(size_t m, size_t K);
     // A cut the iteration skip plans: each CTA in flight with its pace and the iterations it may
     // drop, the cut's cycles, whether later CTAs still wait for slots (held), whether every CTA
     // goes at one pace (then each drops least_room).
@@ -115,12 +116,12 @@ private:
         int64_t least_room = INT64_MAX;
         bool held = false, one_pace = false;
     };
-    bool plan_iteration_cut(const SkipMark& b, size_t m, size_t K, IterationCut& plan);
+    bool plan_iteration_cut(const SkipMark& b, size_t m, size_t K, bool two_spans, IterationCut& plan);
     void warm_after_cut(const std::vector<std::vector<Cta::DroppedOp>>& tails, const std::vector<int64_t>& dropped, int64_t keep,
                         double want);
     int64_t iteration_window() const;
     bool ends_alike(size_t m, size_t K);
-    bool ends_keep_order(const SkipMark& b, const SkipMark& h, double cut);
+    bool ends_keep_order(const SkipMark& b, const SkipMark& x, const SkipMark& y, const SkipMark& h, double cut);
     int64_t loop_period(int64_t cta);
     // The block of CTA `cta` (every head's CTAs are the same but for the head: trace.h).
     int64_t block_of(int64_t cta) const { return k_.ctas_per_head > 0 ? cta % k_.ctas_per_head : cta; }

@@ -88,6 +88,21 @@ double pace_between(const SkipMark& x, const SkipMark& y, size_t slot) {
     return double(y.done[slot] - x.done[slot]) / (y.done_at[slot] - x.done_at[slot]);
 }
 
+// Whether some tensor's dirty bytes in the L2 grew from mark a to mark b by more than
+// kSkipTolerance of its bytes written back: the L2 then still has room for what the CTAs write
+// once (FA1's backward: dK_j and dV_j every outer loop), the exact run keeps it dirty to the end,
+// and the iteration skip's extrapolation, per tensor, would charge it as written back (FA1's
+// forward + backward at N = 6917, 11 heads on the rtx4090: 16% high in HBM writes). Per tensor,
+// not the whole L2's (which the per-tensor bound implies): FA2's backward at N = 11683, 7 heads
+// on the h100 grew its dQ accumulator's dirty bytes by 2.0 MB a span, about what it wrote back,
+// while dK and dV shrank by more, and with the whole L2's bound alone skipped 5681 iterations
+// 0.99% high in HBM writes.
+bool dirty_grows(const SkipMark& a, const SkipMark& b) {
+    for (size_t i = 0; i < kTensorCount; ++i)
+        if (double(b.dirty[i]) - double(a.dirty[i]) > kSkipTolerance * (double(b.writebacks[i]) - double(a.writebacks[i]))) return true;
+    return false;
+}
+
 // The whole loop periods of `iterations`.
 int64_t whole_periods(int64_t iterations, int64_t period) { return iterations - iterations % period; }
 
@@ -252,9 +267,10 @@ int64_t KernelRun::iteration_window() const {
 // The iteration skip (kSkipMinIterations), at the end of an iteration once the iterations ended
 // reach the next window's mark: when the last two spans of K windows (K as above, without
 // grouped launches) took the same cycles, HBM reads and bytes made dirty per byte moved
-// (WritebackCheck::made) and no CTA launched or retired in them, and, where the marks hold the
-// end of the wave before, the last span took the rates that end did (ends_alike), every CTA in
-// flight is cut by the same time (below). The
+// (WritebackCheck::made) and no CTA launched or retired in them (or, where the span before the
+// last holds the wave's launches, the last span took the rates of the span the last cut verified:
+// like_last_cut), and, where the marks hold the end of the wave before, the last span took the
+// rates that end did (ends_alike), every CTA in flight is cut by the same time (below). The
 // kernel's timeline goes on as if the cut had not been, and the skipped work is extrapolated
 // from the span (extrapolate): valid as far as each CTA keeps its pace, which the windows
 // without launches and retirements check. The marks start again after a skip (the first
@@ -265,19 +281,22 @@ void KernelRun::iteration_checkpoint(double t) {
     marks_.push_back(mark(t));
     const size_t m = marks_.size() - 1;
     const size_t K = size_t(std::ceil(kSkipSpanL2Bytes / kSkipWindowL2Bytes));
-    if (m < 1 + 2 * K) return;
+    if (m < 1 + K) return;
     const SkipMark& e = marks_[m];
-    if (!iteration_spans_steady(m, K)) return;
+    // The last span against the span before it in this wave or, where that one holds the wave's
+    // launches, against the span the last cut verified (like_last_cut).
+    const bool two_spans = m >= 1 + 2 * K && marks_[m - 2 * K].cta_changes == e.cta_changes;
+    if (two_spans ? !iteration_spans_steady(m, K) : !like_last_cut(m, K)) return;
     // The windows extrapolated: those two spans and the windows before them within kSkipStretch
     // (stretch) since the last CTA launched or retired. A CTA's loop has periods of a few
     // windows (FA1 at N = 1024, 256 heads on the h200: HBM reads per byte 0.6656 a window, 0.6712
     // every fifth or sixth, when the outer loop loads Kj and Vj); extrapolating the two spans
     // alone, which held none of them, came out 0.4% low in HBM reads.
-    size_t from = stretch(marks_, m, 2 * K);
+    size_t from = stretch(marks_, m, two_spans ? 2 * K : K);
     while (marks_[from].cta_changes != e.cta_changes) ++from;
     const SkipMark& b = marks_[from];
     IterationCut plan;
-    if (!plan_iteration_cut(b, m, K, plan)) return;
+    if (!plan_iteration_cut(b, m, K, two_spans, plan)) return;
     std::array<Traffic, kTensorCount> requests{};
     double moved = 0, cycles = 0;
     // The L2 as the dropped iterations leave it: their last tiles, twice the L2's data bytes of
@@ -347,25 +366,33 @@ bool KernelRun::iteration_spans_steady(size_t m, size_t K) {
     // one to the next), so that check held in few windows and put the skip off by several
     // windows a wave (each CTA's pace over both spans is checked below).
     if (v.cta_changes != e.cta_changes || !steady(marks_, m, K, WritebackCheck::made)) return false;
-    if (!ends_alike(m, K)) return false;
-    // Nor may any tensor's dirty bytes in the L2 grow over those spans by more than
-    // kSkipTolerance of its bytes written back: the L2 then still has room for what the CTAs
-    // write once (FA1's backward: dK_j and dV_j every outer loop), the exact run keeps it dirty
-    // to the end, and the extrapolation, per tensor, would charge it as written back (FA1's
-    // forward + backward at N = 6917, 11 heads on the rtx4090: 16% high in HBM writes). Per
-    // tensor, not the whole L2's (which the per-tensor bound implies): FA2's backward at
-    // N = 11683, 7 heads on the h100 grew its dQ accumulator's dirty bytes by 2.0 MB a span,
-    // about what it wrote back, while dK and dV shrank by more, and with the whole L2's bound
-    // alone skipped 5681 iterations 0.99% high in HBM writes.
-    for (size_t i = 0; i < kTensorCount; ++i)
-        if (double(e.dirty[i]) - double(v.dirty[i]) > kSkipTolerance * (double(e.writebacks[i]) - double(v.writebacks[i]))) return false;
-    return true;
+    return ends_alike(m, K) && !dirty_grows(v, e);
+}
+
+// The checks of the iteration skip at mark m where the span before the last (K windows before
+// mark m) holds the launches of the wave in flight: the last span against the span the last cut
+// verified, the same checks iteration_spans_steady makes of two spans of one wave, with each
+// CTA's pace against the pace of the CTA its slot held then (plan_iteration_cut). Waves that
+// repeat take at the same point of their lives the same rates; where the rates drift through a
+// wave's life, this wave's span, earlier in it than the span the last cut verified (K windows
+// after the launches, the cut's 2 K), differs from it as the two spans of one wave would. Only
+// while later CTAs are to launch and the last cut's wave ended as its span went (ends_alike:
+// their cuts keep one span, whose windows the next wave's check of its launches reaches), and
+// never the first window after a cut. A wave's first span then verifies it, 2 K windows after
+// its launches, not 3 K: FA2's forward at N = 16384, d = 128, 16 heads on the h100 (7.8 waves)
+// cuts each CTA 25 iterations sooner (docs/speed.md).
+bool KernelRun::like_last_cut(size_t m, size_t K) {
+    if (!cut_before_ || long_tail_ || next_cta_ >= k_.cta_count()) return false;
+    const SkipMark &h = marks_[m - K], &e = marks_[m];
+    if (h.cta_changes != e.cta_changes || !same_rates_made(cut_from_, cut_to_, h, e)) return false;
+    return ends_alike(m, K) && !dirty_grows(h, e);
 }
 
 // The cut of the CTAs in flight (iteration_checkpoint), the windows extrapolated starting at
 // mark b: false where a CTA's pace does not hold or the cut would be too short.
-bool KernelRun::plan_iteration_cut(const SkipMark& b, size_t m, size_t K, IterationCut& plan) {
-    const SkipMark &e = marks_[m], &v = marks_[m - 2 * K];
+bool KernelRun::plan_iteration_cut(const SkipMark& b, size_t m, size_t K, bool two_spans, IterationCut& plan) {
+    // The spans checked: the one before the last, or the last cut's (like_last_cut), and the last.
+    const SkipMark &e = marks_[m], &h = marks_[m - K], &v = two_spans ? marks_[m - 2 * K] : cut_from_, &w = two_spans ? h : cut_to_;
     // Before the last CTA has launched, when the last wave is partial and an SM holds several
     // CTAs, which SMs the last wave's CTAs land on, and how many on one, follows the order in
     // which the slots free: a cut there must keep that order (held below). Cut by whole
@@ -405,11 +432,11 @@ bool KernelRun::plan_iteration_cut(const SkipMark& b, size_t m, size_t K, Iterat
         // within stages / n besides: cuBLAS's GEMM kernels on their own tiles (Schedule::
         // gemm_tiles: one CTA an SM, 2-4 stages, 25 iterations a span) measured 2-4% apart
         // from one span to the next at one pace, and never skipped.
-        const SkipMark& h = marks_[m - K];
-        const double first = double(h.done[slot] - v.done[slot]), second = double(e.done[slot] - h.done[slot]);
+        const double first = double(w.done[slot] - v.done[slot]), second = double(e.done[slot] - h.done[slot]);
         const double bunching = cfg_.stages > 1 && first > 0 && second > 0 ? double(cfg_.stages) / std::min(first, second) : 0;
-        if (!within_share(pace_over(v, h), pace_over(h, e), kSkipTolerance + bunching)) return false;
-        // (A CTA cut before goes on with the numbers of the iterations it dropped.)
+        if (!within_share(pace_over(v, w), pace_over(h, e), kSkipTolerance + bunching)) return false;
+        // (A CTA cut before goes on with the numbers of the iterations it dropped. Two spans
+        // kept are both of this wave: like_last_cut keeps one.)
         const int64_t kept = next_cta_ < k_.cta_count() && !long_tail_ ? e.done[slot] - h.done[slot] : e.done[slot] - v.done[slot];
         const int64_t room = iterations_of(c.index) - c.dropped - c.parsed - kept;
         if (!(pace > 0) || !std::isfinite(pace) || room <= 0) return false;
@@ -434,8 +461,8 @@ bool KernelRun::plan_iteration_cut(const SkipMark& b, size_t m, size_t K, Iterat
         for (const IterationCut::Drop& d : drops) cut = std::min(cut, double(whole_periods(d.room, loop_period_)) / d.pace);
     }
     // At least a window's time (a shorter skip saves less than the marks cost).
-    if (drops.empty() || cut < (e.t - v.t) / double(2 * K)) return false;
-    return !plan.held || ends_keep_order(b, marks_[m - K], cut);
+    if (drops.empty() || cut < (two_spans ? (e.t - v.t) / double(2 * K) : (e.t - h.t) / double(K))) return false;
+    return !plan.held || ends_keep_order(b, two_spans ? b : v, two_spans ? h : w, h, cut);
 }
 
 // The L2 as the iterations a cut dropped leave it (iteration_checkpoint): the distinct tiles of
@@ -517,7 +544,8 @@ bool KernelRun::ends_alike(size_t m, size_t K) {
 
 // Whether the order in which the CTAs in flight will free their slots survives a held cut of
 // `cut` cycles (iteration_checkpoint): a CTA's end, projected at its pace since mark b, moves by
-// the cut to within cut times the change of its pace between the spans before and after mark h;
+// the cut to within cut times the change of its pace from the span checked before the last (mark
+// x to y: b to h, or the last cut's span, KernelRun::like_last_cut) to the last (h to now);
 // the later CTAs go to the slots in the order they free, and how many land on an SM changes only
 // when an SM's k-th end passes another's (k+1)-th. So the k-th ends of all SMs must lie apart
 // from the (k+1)-th by more than that error. Vanilla's backward at N = 4725, d = 128, 16 heads on
@@ -527,7 +555,7 @@ bool KernelRun::ends_alike(size_t m, size_t K) {
 // Vanilla at N = 16384, d = 128, 16 heads on the h200 (7 CTAs an SM, 4.43 waves): the SMs' k-th
 // ends within 192 cycles, 576-960 from one k to the next, the paces the same over both spans;
 // cut in every wave, within 0.01% of the run without the skip.
-bool KernelRun::ends_keep_order(const SkipMark& b, const SkipMark& h, double cut) {
+bool KernelRun::ends_keep_order(const SkipMark& b, const SkipMark& x, const SkipMark& y, const SkipMark& h, double cut) {
     const SkipMark& e = marks_.back();
     double error = 0;
     std::vector<std::vector<double>> ends(size_t(g_.sm_count));
@@ -535,7 +563,7 @@ bool KernelRun::ends_keep_order(const SkipMark& b, const SkipMark& h, double cut
         const Cta& c = ctas_[slot];
         if (!c.stream) continue;
         const auto pace = [slot](const SkipMark& x, const SkipMark& y) { return pace_between(x, y, slot); };
-        const double before = pace(b, h), after = pace(h, e);
+        const double before = pace(x, y), after = pace(h, e);
         error = std::max(error, cut * std::abs(before - after) / std::max(before, after));
         const double left = double(iterations_of(c.index) - c.dropped - c.next_compute);
         ends[size_t(c.sm)].push_back(e.done_at[slot] + left / pace(b, e));

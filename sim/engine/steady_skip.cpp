@@ -48,11 +48,15 @@ bool same_rates(const SkipMark& a0, const SkipMark& a1, const SkipMark& b0, cons
     return x.moved > 0 && y.moved > 0 && within_share(x.cycles, y.cycles, share) && within_share(x.hbm_reads, y.hbm_reads, share);
 }
 
+bool same_rates_made(const SkipMark& a0, const SkipMark& a1, const SkipMark& b0, const SkipMark& b1) {
+    return (b1.t - b0.t) > 0 && same_rates(a0, a1, b0, b1) && within_share(rates(a0, a1).made, rates(b0, b1).made, kSkipTolerance);
+}
+
 bool steady(const std::vector<SkipMark>& marks, size_t m, size_t L, WritebackCheck wb) {
     const SkipMark &a = marks[m - 2 * L], &b = marks[m - L], &e = marks[m];
+    if (wb == WritebackCheck::made) return same_rates_made(a, b, b, e);
     if (!((e.t - b.t) > 0) || !same_rates(a, b, b, e)) return false;
     const SpanRates before = rates(a, b), last = rates(b, e);
-    if (wb == WritebackCheck::made) return within_share(before.made, last.made, kSkipTolerance);
     if (within_share(before.writebacks, last.writebacks, kSkipTolerance)) return true;
     if (wb != WritebackCheck::or_dirty_fill) return false;
     // A fill: the dirty bytes rose through the first span, window by window.

@@ -118,8 +118,9 @@ inline constexpr double kSkipUniformShare = 0.75;  // the CTA moving the fewest 
 // of at least this many iterations (FA1's one CTA per head loops over every pair of blocks:
 // 262144 iterations at N = 16384 with Br = Bc = 32; vanilla's P V GEMM reads 256 tiles of P per
 // CTA there). Once the windows of kSkipWindowL2Bytes (marked by iterations ended:
-// KernelRun::iteration_window) repeat with no CTA launched or retired in the last two spans, every
-// CTA in flight drops the iterations it has not yet cut from its stream that it would run in one
+// KernelRun::iteration_window) repeat with no CTA launched or retired in the last two spans (in
+// a wave after a cut, where the span before the last holds its launches, the last span repeats
+// the cut's: KernelRun::like_last_cut), every CTA in flight drops the iterations it has not yet cut from its stream that it would run in one
 // time at its own pace, all but the last span's worth at its end (two spans' in the last wave)
 // (KernelRun::iteration_checkpoint, docs/speed.md).
 inline constexpr int64_t kSkipMinIterations = 64;
@@ -178,6 +179,10 @@ enum class WritebackCheck { per_byte, or_dirty_fill, made };
 // Whether the span from mark a0 to a1 and the span from b0 to b1 took the same cycles and HBM
 // reads per byte moved, within `share` (false where either moved nothing).
 bool same_rates(const SkipMark& a0, const SkipMark& a1, const SkipMark& b0, const SkipMark& b1, double share = kSkipTolerance);
+
+// same_rates, and the same bytes made dirty (write-backs plus the growth of the L2's dirty
+// bytes) per byte moved within kSkipTolerance: WritebackCheck::made's check of two spans.
+bool same_rates_made(const SkipMark& a0, const SkipMark& a1, const SkipMark& b0, const SkipMark& b1);
 
 // Whether the span of L windows before mark m and the span before it took the same cycles, HBM
 // reads and write-backs (as `wb` asks) per byte moved, within kSkipTolerance (m >= 2 L).
