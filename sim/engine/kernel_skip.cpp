@@ -54,10 +54,17 @@ public:
     bool full() const { return bytes_ >= want_; }
     void use(const Op& op, double at) {
         if (!op.moves_data()) return;
-        const auto [u, fresh] = tiles_.try_emplace(tile_key(op), Use{op, at, false});
-        if (fresh) bytes_ += op.bytes;
-        u->second.last = std::max(u->second.last, at);
-        u->second.dirty = u->second.dirty || op.kind != OpKind::load;
+        // The tile this tensor used last, without a lookup when it is the same: the CTAs of a
+        // head use the same tiles one after another (the iteration skip's walk over its tails).
+        const TileKey key = tile_key(op);
+        Last& l = last_[size_t(op.tensor)];
+        if (!l.use || !(l.key == key)) {
+            const auto [u, fresh] = tiles_.try_emplace(key, Use{op, at, false});
+            if (fresh) bytes_ += op.bytes;
+            l = {key, &u->second};  // (a rehash moves no element)
+        }
+        l.use->last = std::max(l.use->last, at);
+        l.use->dirty = l.use->dirty || op.kind != OpKind::load;
     }
     void warm(MemorySystem& mem) const {
         std::vector<const Use*> order;
@@ -77,7 +84,12 @@ private:
         double last = 0;
         bool dirty = false;
     };
+    struct Last {
+        TileKey key{};
+        Use* use = nullptr;
+    };
     std::unordered_map<TileKey, Use, TileKeyHash> tiles_;
+    std::array<Last, kTensorCount> last_{};
     uint64_t want_, bytes_ = 0;
 };
 
