@@ -31,6 +31,12 @@ double SkipMark::hbm_read_bytes() const {
     return b;
 }
 
+double SkipMark::l2_read_bytes() const {
+    double b = 0;
+    for (const Traffic& t : counts.per_tensor) b += double(t.global_read_bytes);
+    return b;
+}
+
 double SkipMark::dirty_bytes() const {
     double b = 0;
     for (uint64_t d : dirty) b += double(d);
@@ -50,6 +56,11 @@ bool same_rates(const SkipMark& a0, const SkipMark& a1, const SkipMark& b0, cons
 
 bool same_rates_made(const SkipMark& a0, const SkipMark& a1, const SkipMark& b0, const SkipMark& b1) {
     return (b1.t - b0.t) > 0 && same_rates(a0, a1, b0, b1) && within_share(rates(a0, a1).made, rates(b0, b1).made, kSkipTolerance);
+}
+
+bool same_l2_reads(const SkipMark& a0, const SkipMark& a1, const SkipMark& b0, const SkipMark& b1) {
+    const double x = a1.moved - a0.moved, y = b1.moved - b0.moved;
+    return x > 0 && y > 0 && within_share((a1.l2_read_bytes() - a0.l2_read_bytes()) / x, (b1.l2_read_bytes() - b0.l2_read_bytes()) / y, kSkipTolerance);
 }
 
 bool steady(const std::vector<SkipMark>& marks, size_t m, size_t L, WritebackCheck wb) {

@@ -144,6 +144,7 @@ struct SkipMark {
     std::vector<double> done_at;
     std::array<uint64_t, kTensorCount> coalesced{};  // MemorySystem::coalesced_so_far
     double hbm_read_bytes() const;
+    double l2_read_bytes() const;  // the reads that reached the L2 (past the L1 and the request coalescer)
     double writeback_bytes() const;
     double dirty_bytes() const;  // the L2's, summed over tensors
 };
@@ -183,6 +184,10 @@ bool same_rates(const SkipMark& a0, const SkipMark& a1, const SkipMark& b0, cons
 // same_rates, and the same bytes made dirty (write-backs plus the growth of the L2's dirty
 // bytes) per byte moved within kSkipTolerance: WritebackCheck::made's check of two spans.
 bool same_rates_made(const SkipMark& a0, const SkipMark& a1, const SkipMark& b0, const SkipMark& b1);
+
+// Whether the two spans read as many bytes from the L2 per byte moved, within kSkipTolerance: as
+// many of their requests hit in the L1 or were coalesced.
+bool same_l2_reads(const SkipMark& a0, const SkipMark& a1, const SkipMark& b0, const SkipMark& b1);
 
 // Whether the span of L windows before mark m and the span before it took the same cycles, HBM
 // reads and write-backs (as `wb` asks) per byte moved, within kSkipTolerance (m >= 2 L).
