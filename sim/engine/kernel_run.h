@@ -121,7 +121,7 @@ private:
                         double want);
     int64_t iteration_window() const;
     bool ends_alike(size_t m, size_t K);
-    bool ends_keep_order(const SkipMark& b, const SkipMark& x, const SkipMark& y, const SkipMark& h, double cut);
+    bool ends_keep_order(const SkipMark& b, const SkipMark& x0, const SkipMark& x1, const SkipMark& h, double cut);
     int64_t loop_period(int64_t cta);
     // The block of CTA `cta` (every head's CTAs are the same but for the head: trace.h).
     int64_t block_of(int64_t cta) const { return k_.ctas_per_head > 0 ? cta % k_.ctas_per_head : cta; }

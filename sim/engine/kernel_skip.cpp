@@ -563,7 +563,7 @@ bool KernelRun::ends_alike(size_t m, size_t K) {
 // Whether the order in which the CTAs in flight will free their slots survives a held cut of
 // `cut` cycles (iteration_checkpoint): a CTA's end, projected at its pace since mark b, moves by
 // the cut to within cut times the change of its pace from the span checked before the last (mark
-// x to y: b to h, or the last cut's span, KernelRun::like_last_cut) to the last (h to now);
+// x0 to x1: b to h, or the last cut's span, KernelRun::like_last_cut) to the last (h to now);
 // the later CTAs go to the slots in the order they free, and how many land on an SM changes only
 // when an SM's k-th end passes another's (k+1)-th. So the k-th ends of all SMs must lie apart
 // from the (k+1)-th by more than that error. Vanilla's backward at N = 4725, d = 128, 16 heads on
@@ -573,7 +573,7 @@ bool KernelRun::ends_alike(size_t m, size_t K) {
 // Vanilla at N = 16384, d = 128, 16 heads on the h200 (7 CTAs an SM, 4.43 waves): the SMs' k-th
 // ends within 192 cycles, 576-960 from one k to the next, the paces the same over both spans;
 // cut in every wave, within 0.01% of the run without the skip.
-bool KernelRun::ends_keep_order(const SkipMark& b, const SkipMark& x, const SkipMark& y, const SkipMark& h, double cut) {
+bool KernelRun::ends_keep_order(const SkipMark& b, const SkipMark& x0, const SkipMark& x1, const SkipMark& h, double cut) {
     const SkipMark& e = marks_.back();
     double error = 0;
     std::vector<std::vector<double>> ends(size_t(g_.sm_count));
@@ -581,7 +581,7 @@ bool KernelRun::ends_keep_order(const SkipMark& b, const SkipMark& x, const Skip
         const Cta& c = ctas_[slot];
         if (!c.stream) continue;
         const auto pace = [slot](const SkipMark& x, const SkipMark& y) { return pace_between(x, y, slot); };
-        const double before = pace(x, y), after = pace(h, e);
+        const double before = pace(x0, x1), after = pace(h, e);
         error = std::max(error, cut * std::abs(before - after) / std::max(before, after));
         const double left = double(iterations_of(c.index) - c.dropped - c.next_compute);
         ends[size_t(c.sm)].push_back(e.done_at[slot] + left / pace(b, e));
