@@ -628,12 +628,12 @@ int64_t KernelRun::loop_period(int64_t cta) {
 }
 
 // The iterations of CTA `cta` (its stream cut as the event loop cuts it), counted once per
-// block.
+// block (walked in the stream's buffer, as Cta::drop walks, without copying the ops).
 int64_t KernelRun::iterations_of(int64_t cta) {
     const auto [it, fresh] = iteration_counts_.try_emplace(block_of(cta), 0);
     if (fresh) {
         Cta cut = Cta::of(k_.stream(cta));
-        while (cut.have(it->second)) ++it->second;
+        while (cut.walk_iteration([](const Op&) {})) ++it->second;
     }
     return it->second;
 }
