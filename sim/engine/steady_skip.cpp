@@ -8,15 +8,19 @@ namespace flashsim {
 
 namespace {
 
-// Cycles, HBM reads, write-backs and bytes made dirty (the write-backs plus the growth of the
-// L2's dirty bytes) per byte moved from mark a to mark b; `moved` the bytes.
+// Cycles, HBM reads, write-backs, bytes made dirty (the write-backs plus the growth of the L2's
+// dirty bytes) and bytes read from the L2 per byte moved from mark a to mark b; `moved` the bytes.
 struct SpanRates {
-    double moved, cycles, hbm_reads, writebacks, made;
+    double moved, cycles, hbm_reads, writebacks, made, l2_reads;
 };
 SpanRates rates(const SkipMark& a, const SkipMark& b) {
     const double moved = b.moved - a.moved, writebacks = (b.writeback_bytes() - a.writeback_bytes()) / moved;
-    return {moved, (b.t - a.t) / moved, (b.hbm_read_bytes() - a.hbm_read_bytes()) / moved, writebacks,
-            writebacks + (b.dirty_bytes() - a.dirty_bytes()) / moved};
+    return {moved,      (b.t - a.t) / moved, (b.hbm_read_bytes() - a.hbm_read_bytes()) / moved, writebacks,
+            writebacks + (b.dirty_bytes() - a.dirty_bytes()) / moved, (b.l2_read_bytes() - a.l2_read_bytes()) / moved};
+}
+// same_rates of two spans' rates.
+bool same_cycles_and_reads(const SpanRates& x, const SpanRates& y, double share) {
+    return x.moved > 0 && y.moved > 0 && within_share(x.cycles, y.cycles, share) && within_share(x.hbm_reads, y.hbm_reads, share);
 }
 bool similar(const SpanRates& x, const SpanRates& y, double share) {
     return within_share(x.cycles, y.cycles, share) && within_share(x.hbm_reads, y.hbm_reads, share) &&
@@ -50,24 +54,24 @@ double SkipMark::writeback_bytes() const {
 }
 
 bool same_rates(const SkipMark& a0, const SkipMark& a1, const SkipMark& b0, const SkipMark& b1, double share) {
-    const SpanRates x = rates(a0, a1), y = rates(b0, b1);
-    return x.moved > 0 && y.moved > 0 && within_share(x.cycles, y.cycles, share) && within_share(x.hbm_reads, y.hbm_reads, share);
+    return same_cycles_and_reads(rates(a0, a1), rates(b0, b1), share);
 }
 
 bool same_rates_made(const SkipMark& a0, const SkipMark& a1, const SkipMark& b0, const SkipMark& b1) {
-    return (b1.t - b0.t) > 0 && same_rates(a0, a1, b0, b1) && within_share(rates(a0, a1).made, rates(b0, b1).made, kSkipTolerance);
+    const SpanRates x = rates(a0, a1), y = rates(b0, b1);
+    return (b1.t - b0.t) > 0 && same_cycles_and_reads(x, y, kSkipTolerance) && within_share(x.made, y.made, kSkipTolerance);
 }
 
 bool same_l2_reads(const SkipMark& a0, const SkipMark& a1, const SkipMark& b0, const SkipMark& b1) {
-    const double x = a1.moved - a0.moved, y = b1.moved - b0.moved;
-    return x > 0 && y > 0 && within_share((a1.l2_read_bytes() - a0.l2_read_bytes()) / x, (b1.l2_read_bytes() - b0.l2_read_bytes()) / y, kSkipTolerance);
+    const SpanRates x = rates(a0, a1), y = rates(b0, b1);
+    return x.moved > 0 && y.moved > 0 && within_share(x.l2_reads, y.l2_reads, kSkipTolerance);
 }
 
 bool steady(const std::vector<SkipMark>& marks, size_t m, size_t L, WritebackCheck wb) {
     const SkipMark &a = marks[m - 2 * L], &b = marks[m - L], &e = marks[m];
     if (wb == WritebackCheck::made) return same_rates_made(a, b, b, e);
-    if (!((e.t - b.t) > 0) || !same_rates(a, b, b, e)) return false;
     const SpanRates before = rates(a, b), last = rates(b, e);
+    if (!((e.t - b.t) > 0) || !same_cycles_and_reads(before, last, kSkipTolerance)) return false;
     if (within_share(before.writebacks, last.writebacks, kSkipTolerance)) return true;
     if (wb != WritebackCheck::or_dirty_fill) return false;
     // A fill: the dirty bytes rose through the first span, window by window.
