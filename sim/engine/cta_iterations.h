@@ -54,7 +54,7 @@ struct Cta {
     std::vector<Iteration> ring;
     int64_t parsed = 0, next_compute = 0, next_issue = 0;
     int64_t dropped = 0;  // iterations the iteration skip dropped (drop): parsed does not count them
-    double hold = 0;      // cycles its next event waits: the iteration skip's cut to the cycle (kernel_skip.cpp)
+    double hold = 0;      // cycles its next event waits: the iteration skip's cut to the cycle (iteration_skip.cpp)
     double start = 0, ready = 0, real_end = 0, stores_done = 0;
     std::array<std::array<double, kMaxPositions>, 2> pos_end{};
 

@@ -1,6 +1,6 @@
 // kernel_run.h: the event loop of one kernel (kernel_sim.h), private to sim/engine: the class that
 // runs it, whose event loop lives in kernel_sim.cpp and whose skips (the steady-state skip of
-// whole heads and the iteration skip, docs/speed.md) live in kernel_skip.cpp.
+// whole heads and the iteration skip, docs/speed.md) live in kernel_skip.cpp and iteration_skip.cpp.
 #pragma once
 #include <array>
 #include <cstdint>
@@ -63,7 +63,7 @@ private:
     void end_iteration(uint32_t slot, double t);
     void retire(uint32_t slot, double t);
 
-    // The skips (kernel_skip.cpp).
+    // The skips (kernel_skip.cpp; the iteration skip's, iteration_skip.cpp).
     // What one head's CTAs send to the L2 (every head's is the same: trace.h) and the trace bytes
     // they move.
     struct Head {

@@ -2,7 +2,7 @@
 // kernels it applies to, the marks the event loop takes at each window's start, whether the
 // windows before a mark repeat, which of them a skip extrapolates, and whether a window launched
 // its CTAs in groups. The skip itself (what it adds, how it resumes, the L2's warming) is the
-// event loop's, in kernel_skip.cpp.
+// event loop's, in kernel_skip.cpp and iteration_skip.cpp.
 #pragma once
 #include <algorithm>
 #include <array>
