@@ -120,9 +120,10 @@ inline constexpr double kSkipUniformShare = 0.75;  // the CTA moving the fewest 
 // CTA there). Once the windows of kSkipWindowL2Bytes (marked by iterations ended:
 // KernelRun::iteration_window) repeat with no CTA launched or retired in the last two spans (in
 // a wave after a cut, where the span before the last holds its launches, the last span repeats
-// the cut's: KernelRun::like_last_cut), every CTA in flight drops the iterations it has not yet cut from its stream that it would run in one
-// time at its own pace, all but the last span's worth at its end (two spans' in the last wave)
-// (KernelRun::iteration_checkpoint, docs/speed.md).
+// the cut's: KernelRun::like_last_cut), every CTA in flight drops the iterations it has not yet
+// cut from its stream that it would run in one time at its own pace, all but the last span's
+// worth at its end (two spans' in the last wave) (KernelRun::iteration_checkpoint,
+// docs/speed.md).
 inline constexpr int64_t kSkipMinIterations = 64;
 
 // Whether x and y differ by at most `share` of the larger (false when either is nan).
