@@ -70,6 +70,7 @@ size_t KernelRun::whole_units(size_t k, int64_t unit) const {
 
 void KernelRun::checkpoint(double t) {
     marks_.push_back(mark(t));
+    marks_.back().grouping = launch_grouping(window_launches_, t, s_.slots);
     const bool grouped = launches_grouped(window_launches_, t, s_.slots);
     window_launches_.clear();
     const size_t m = marks_.size() - 1;
@@ -158,7 +159,11 @@ void KernelRun::checkpoint(double t) {
         const size_t K = in_groups ? grouped_span : span_of(window_);
         if (m < 1 + 2 * K || !steady(marks_, m, K, wb)) return;
         const int64_t j = (k_.cta_count() - next_cta_ - tail) / unit;
-        if (j >= 1) skip(j * unit, marks_[stretch(marks_, m, 2 * K)], e);
+        // And where the CTAs share tiles, in kernels long enough for their drift and of windows
+        // shorter than it (above), their launches' grouping (steady_skip.h).
+        const bool drift_steps = head_.shares_tiles && s_.waves >= kSkipGroupingWaves && span_windows > 1;
+        if (j < 1 || (drift_steps && !grouping_holds(marks_, m, K, double(j * unit) / double(window_)))) return;
+        skip(j * unit, marks_[stretch(marks_, m, 2 * K)], e);
         return;
     }
 }

@@ -93,15 +93,32 @@ size_t stretch(const std::vector<SkipMark>& marks, size_t m, size_t verified) {
     return from;
 }
 
-bool launches_grouped(const std::vector<double>& launches, double end, int64_t slots) {
+bool grouping_holds(const std::vector<SkipMark>& marks, size_t m, size_t L, double skipped) {
+    // The mean grouping of the L windows that end at marks from..from + L - 1.
+    const auto mean = [&](size_t from) {
+        double g = 0;
+        for (size_t i = from; i < from + L; ++i) g += marks[i].grouping;
+        return g / double(L);
+    };
+    const double first = mean(2), before = mean(m - 2 * L + 1), last = mean(m - L + 1);
+    // The windows from the first span's middle to the last's: m - L - 1 (at least L).
+    const double pace = (last - first) / double(m - L - 1);
+    return std::abs(last - before) <= kSkipGroupingDrift && std::abs(pace) * skipped <= kSkipGroupingTrend;
+}
+
+double launch_grouping(const std::vector<double>& launches, double end, int64_t slots) {
     const std::vector<double>& l = launches;
-    if (l.empty()) return false;
+    if (l.empty()) return 0;
     const double span = end - l.front(), n = double(l.size());
-    if (!(span > 0)) return true;
+    if (!(span > 0)) return 1;
     const double wave = span * double(slots) / n;
     double worst = 0;
     for (size_t i = 0; i < l.size(); ++i) worst = std::max(worst, std::abs(l[i] - (l.front() + span * double(i) / n)));
-    return worst > kSkipGroupedWaves * wave;
+    return worst / wave;
+}
+
+bool launches_grouped(const std::vector<double>& launches, double end, int64_t slots) {
+    return !launches.empty() && launch_grouping(launches, end, slots) > kSkipGroupedWaves;
 }
 
 }  // namespace flashsim

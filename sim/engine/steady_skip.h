@@ -104,6 +104,39 @@ inline constexpr double kSkipFreeWaves = 128;
 // N = 1149, d = 128 on the h200, 55 waves: 450 cycles a MB falling to 420 over eight windows,
 // skipped at the eighth, 1.26% slow).
 inline constexpr double kSkipGroupedSpanWaves = 32;
+// Where CTAs share tiles, the launches' grouping (launch_grouping, in waves: how far the window's
+// farthest launch lies from even) must hold for a skip (grouping_holds). What the L2 hits of tiles
+// several CTAs read depends on how far apart those CTAs run, which the grouping follows: a kernel
+// whose CTAs are still drifting apart has spans whose rates agree now and a step later.
+//   - Averaged over each of the two spans checked, within kSkipGroupingDrift. The FA2 backward at
+//     B = 6, N = 16055, d = 128 on the a100-80gb (112 waves of one CTA an SM, grouped) read 0.0233
+//     bytes from HBM per byte moved over its first 23 windows of a head, 0.025 to the 83rd, then
+//     0.029, while its grouping fell from 0.78 to 0.42 of a wave: spans of 31 windows agreed in
+//     rates at the 67th (grouping 0.631 and 0.526), and the skip after them came out 2.3% low in
+//     HBM reads against the run without skips at the same sampling (1 in 4 sets), 0.000% with
+//     this check.
+//   - Its change from the span after the first window to the last span checked, at that pace over
+//     the windows a skip extrapolates, within kSkipGroupingTrend: a drift too slow for two spans to
+//     show. The FA2 backward at B = 17 of the same shape (317 waves): its grouping fell by about
+//     0.02 a span of 28 windows, with a jump back up every 55-65 windows, and its HBM reads per
+//     byte moved stepped up at windows 24, 84 and 168 (0.023, 0.025, 0.029, 0.038); spans at the
+//     130th agreed in rates and grouping, and the skip after them came out 10.6% low in HBM reads
+//     (18.2% without either check), 0.000% with this one (no skip; 6.8 CPU s rather than 3.1).
+// Kernels in a steady state moved their grouping by at most 0.026 between spans and 0.05 at their
+// trend's pace (24 kernels that skip: FA1, FA2, FA3 and the unfused GEMMs, every preset); the row
+// kernels, whose CTAs share no tile, swing by up to 0.22 from span to span and are not checked.
+// Nor are kernels of fewer than kSkipGroupingWaves waves (two spans of a drift's
+// kSkipGroupedSpanWaves): their grouping falls from wave to wave as their first groups spread,
+// and where that made a step in their rates the spans checked show it. The Figure 2 setting's
+// P V and backward GEMMs (15 waves, grouping 0.88 to 0.33 of a wave over 13 windows, a span
+// 0.12 apart from the one before) skip as before, within the fast path's bounds; checked, they
+// ran whole, and the setting took 3.9 CPU s rather than 1.6. Nor are windows of
+// kSkipGroupedSpanWaves waves or more, whose grouping says little of the CTAs' (as for the drift's
+// spans: KernelRun::checkpoint): vanilla's Q K^T GEMM at N = 16384, 16 heads on the h200 (windows
+// of a head, 496 waves) checked, skipped three heads fewer, within the same 0.02% of its bytes.
+inline constexpr double kSkipGroupingDrift = 0.05;
+inline constexpr double kSkipGroupingTrend = kSkipGroupedWaves;  // as far as grouped lies from even
+inline constexpr double kSkipGroupingWaves = 2 * kSkipGroupedSpanWaves;
 inline constexpr int64_t kSkipMinHeads = 64;
 // Fewer heads skip when each head spans at least this many waves: the lump of a head's compulsory
 // misses is then a small part of its window (the runs above had one wave per head). Any number of
@@ -144,6 +177,7 @@ struct SkipMark {
     std::vector<int64_t> done;
     std::vector<double> done_at;
     std::array<uint64_t, kTensorCount> coalesced{};  // MemorySystem::coalesced_so_far
+    double grouping = 0;  // launch_grouping of the window that ended at the mark
     double hbm_read_bytes() const;
     double l2_read_bytes() const;  // the reads that reached the L2 (past the L1 and the request coalescer)
     double writeback_bytes() const;
@@ -207,10 +241,20 @@ bool steady(const std::vector<SkipMark>& marks, size_t m, size_t L, WritebackChe
 // five, skipped 17 waves 1.02% fast against --exact, 0.11% without it).
 size_t stretch(const std::vector<SkipMark>& marks, size_t m, size_t verified);
 
+// Whether the grouping of the launches (SkipMark::grouping) holds for a skip of `skipped`
+// windows after mark m (m >= 1 + 2 L, kSkipGroupingDrift): averaged over the span of L windows
+// before m and over the span before it, within kSkipGroupingDrift; and its change from windows
+// 2 to L + 1 to the last span, at that pace over the `skipped` windows, within
+// kSkipGroupingTrend.
+bool grouping_holds(const std::vector<SkipMark>& marks, size_t m, size_t L, double skipped);
+
 // Whether the launches of a window (their times, in launch order) that ended at `end` come in
 // groups (kSkipGroupedWaves): one lies further than that share of a wave's time (the window's
 // time over its waves of `slots` CTAs) from the straight line from the window's start to `end`
 // (all at one instant: one group).
 bool launches_grouped(const std::vector<double>& launches, double end, int64_t slots);
+// How far from even: the farthest launch from that line, in waves' time (1 where all launch at one
+// instant, 0 where the window launched none).
+double launch_grouping(const std::vector<double>& launches, double end, int64_t slots);
 
 }  // namespace flashsim

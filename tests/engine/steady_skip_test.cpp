@@ -5,6 +5,7 @@
 // skip's tests: iteration_skip_test.cpp.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <numeric>
 #include <utility>
@@ -366,6 +367,77 @@ TEST_CASE("a kernel whose launches spread window by window still skips whole hea
     CHECK(k.skipped_ctas > 0);
     CHECK(k.skipped_ctas % std::lcm(per_head, slots) == 0);
     check_fast_bounds(f, e);
+}
+
+TEST_CASE("a window's launch grouping, and whether it holds for a skip") {
+    // Two spans of four windows, each window's grouping 0.6 of a wave in the first span and 0.6 +
+    // x in the second: steady where x is within kSkipGroupingDrift (no window skipped: no trend).
+    const auto marks_with = [](double x) {
+        std::vector<SkipMark> marks(9);
+        for (size_t i = 1; i < marks.size(); ++i) marks[i].grouping = i <= 4 ? 0.6 : 0.6 + x;
+        return marks;
+    };
+    CHECK(grouping_holds(marks_with(0.8 * kSkipGroupingDrift), 8, 4, 0));
+    CHECK(grouping_holds(marks_with(-0.8 * kSkipGroupingDrift), 8, 4, 0));
+    CHECK(!grouping_holds(marks_with(1.2 * kSkipGroupingDrift), 8, 4, 0));
+    CHECK(!grouping_holds(marks_with(-1.2 * kSkipGroupingDrift), 8, 4, 0));
+    // The first window (mark 1) counts in the span before the last, not in the trend's first span
+    // (windows 2 to 5).
+    std::vector<SkipMark> first = marks_with(0);
+    first[1].grouping = 1;
+    CHECK(!grouping_holds(first, 8, 4, 0));
+    first[1].grouping = 0.6 + 4 * 0.8 * kSkipGroupingDrift;
+    CHECK(grouping_holds(first, 8, 4, 1e6));
+    // A grouping that falls by 0.01 of a wave a window: the spans' means 0.04 apart, within
+    // kSkipGroupingDrift; from windows 2-5 to 5-8 the pace is 0.01 a window, so a skip of w windows
+    // moves it by 0.01 w: within kSkipGroupingTrend for 20 windows, not for 30.
+    std::vector<SkipMark> falling(9);
+    for (size_t i = 1; i < falling.size(); ++i) falling[i].grouping = 1 - 0.01 * double(i);
+    REQUIRE(0.04 <= kSkipGroupingDrift);
+    REQUIRE(0.20 <= kSkipGroupingTrend);
+    REQUIRE(0.30 > kSkipGroupingTrend);
+    CHECK(grouping_holds(falling, 8, 4, 20));
+    CHECK(!grouping_holds(falling, 8, 4, 30));
+    // A window's grouping: launches spread evenly over it are 0, all at once 1, and one launch
+    // half a wave late among even ones half a wave.
+    const int64_t slots = 4;
+    const std::vector<double> even{0, 1, 2, 3, 4, 5, 6, 7}, late{0, 1, 2, 3, 6, 6, 6, 7};
+    CHECK(launch_grouping(even, 8, slots) == 0);
+    CHECK(launch_grouping(std::vector<double>(8, 3.0), 3.0, slots) == 1);
+    CHECK(launch_grouping(late, 8, slots) == doctest::Approx(0.5));  // 2 cycles late, a wave of 4
+    CHECK(launch_grouping({}, 8, slots) == 0);
+    CHECK(!launches_grouped(even, 8, slots));
+    CHECK(launches_grouped(late, 8, slots));
+}
+
+TEST_CASE("a kernel whose CTAs share tiles skips only once its launches' grouping holds") {
+    // FA2's backward at N = 16055, d = 128 on the a100-80gb (one CTA an SM, its launches in
+    // groups), both at 1 in 4 sets as the default engine samples it: the skip's error alone.
+    //   - B = 6 (112 waves): spans of 31 windows agreed in rates at the 67th window, their grouping
+    //     0.631 and 0.526 of a wave, and the kernel's HBM reads per byte moved stepped up after
+    //     them as its CTAs drifted apart; skipped there it came out 2.3% low in HBM reads.
+    //   - B = 17 (317 waves): spans at the 130th agreed in rates and grouping, its grouping falling
+    //     0.02 a span since its first windows; skipped there 10.6% low (18.2% without either check).
+    for (const int64_t B : {6, 17}) {
+        AttentionProblem p = problem_of(SkipCase{Algorithm::fa2, B, 16055, 128, "a100-80gb"});
+        p.pass = Pass::bwd;
+        Schedule s;
+        s.algo = Algorithm::fa2;
+        const GpuSpec g = load_gpu("a100-80gb");
+        SimOptions fast;
+        fast.l2_set_sampling = 4;
+        SimOptions off = fast;
+        off.steady_state_skip = false;
+        const RunResult f = simulate(p, s, g, fast), o = simulate(p, s, g, off);
+        INFO("B = ", B);
+        REQUIRE(o.timing.skipped_ctas == 0);
+        const auto bwd = std::find_if(f.timing.kernels.begin(), f.timing.kernels.end(), [](const KernelTiming& k) { return k.name == "fa2_bwd"; });
+        REQUIRE(bwd != f.timing.kernels.end());
+        REQUIRE(bwd->waves > kSkipMinWaves);
+        CHECK(rel(double(f.counts.total.hbm_read_bytes), double(o.counts.total.hbm_read_bytes)) <= 0.005);
+        CHECK(rel(double(f.counts.total.hbm_write_bytes), double(o.counts.total.hbm_write_bytes)) <= 0.005);
+        CHECK(rel(f.timing.seconds, o.timing.seconds) <= 0.01);
+    }
 }
 
 TEST_CASE("the windows a skip extrapolates keep, together, the verified windows' rates") {
