@@ -246,9 +246,9 @@ bool steady(const std::vector<SkipMark>& marks, size_t m, size_t L, WritebackChe
 size_t stretch(const std::vector<SkipMark>& marks, size_t m, size_t verified);
 
 // Whether the grouping of the launches (SkipMark::grouping) holds for a skip of `skipped`
-// windows after mark m (m >= 1 + 2 L, kSkipGroupingDrift): averaged over the span of L windows
-// before m and over the span before it, within kSkipGroupingDrift; and its change from windows
-// 2 to L + 1 to the last span, at that pace over the `skipped` windows, within
+// windows after mark m (m >= 1 + 2 L; the reasons: kSkipGroupingDrift): averaged over the span
+// of L windows before m and over the span before it, within kSkipGroupingDrift; and its change
+// from windows 2 to L + 1 to the last span, at that pace over the `skipped` windows, within
 // kSkipGroupingTrend.
 bool grouping_holds(const std::vector<SkipMark>& marks, size_t m, size_t L, double skipped);
 
