@@ -71,7 +71,7 @@ size_t KernelRun::whole_units(size_t k, int64_t unit) const {
 void KernelRun::checkpoint(double t) {
     marks_.push_back(mark(t));
     marks_.back().grouping = launch_grouping(window_launches_, t, s_.slots);
-    const bool grouped = launches_grouped(window_launches_, t, s_.slots);
+    const bool grouped = launches_grouped(marks_.back().grouping);
     window_launches_.clear();
     const size_t m = marks_.size() - 1;
     if (m >= 1 && grouped) last_grouped_ = m;

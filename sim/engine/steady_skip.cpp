@@ -117,8 +117,6 @@ double launch_grouping(const std::vector<double>& launches, double end, int64_t 
     return worst / wave;
 }
 
-bool launches_grouped(const std::vector<double>& launches, double end, int64_t slots) {
-    return !launches.empty() && launch_grouping(launches, end, slots) > kSkipGroupedWaves;
-}
+bool launches_grouped(double grouping) { return grouping > kSkipGroupedWaves; }
 
 }  // namespace flashsim

@@ -252,13 +252,13 @@ size_t stretch(const std::vector<SkipMark>& marks, size_t m, size_t verified);
 // kSkipGroupingTrend.
 bool grouping_holds(const std::vector<SkipMark>& marks, size_t m, size_t L, double skipped);
 
-// Whether the launches of a window (their times, in launch order) that ended at `end` come in
-// groups (kSkipGroupedWaves): one lies further than that share of a wave's time (the window's
-// time over its waves of `slots` CTAs) from the straight line from the window's start to `end`
-// (all at one instant: one group).
-bool launches_grouped(const std::vector<double>& launches, double end, int64_t slots);
-// How far from even: the farthest launch from that line, in waves' time (1 where all launch at one
-// instant, 0 where the window launched none).
+// How far from even the launches of a window (their times, in launch order) that ended at `end`
+// lie: the farthest launch from the straight line from the window's first launch to `end`, in
+// waves' time (the window's time over its waves of `slots` CTAs); 1 where all launch at one
+// instant (one group), 0 where the window launched none.
 double launch_grouping(const std::vector<double>& launches, double end, int64_t slots);
+// Whether a window of that grouping launched in groups (kSkipGroupedWaves): one launch lies
+// further than that share of a wave's time from the line.
+bool launches_grouped(double grouping);
 
 }  // namespace flashsim

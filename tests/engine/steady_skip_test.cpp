@@ -406,8 +406,9 @@ TEST_CASE("a window's launch grouping, and whether it holds for a skip") {
     CHECK(launch_grouping(std::vector<double>(8, 3.0), 3.0, slots) == 1);
     CHECK(launch_grouping(late, 8, slots) == doctest::Approx(0.5));  // 2 cycles late, a wave of 4
     CHECK(launch_grouping({}, 8, slots) == 0);
-    CHECK(!launches_grouped(even, 8, slots));
-    CHECK(launches_grouped(late, 8, slots));
+    CHECK(!launches_grouped(launch_grouping(even, 8, slots)));
+    CHECK(launches_grouped(launch_grouping(late, 8, slots)));
+    CHECK(!launches_grouped(launch_grouping({}, 8, slots)));
 }
 
 TEST_CASE("a kernel whose CTAs share tiles skips only once its launches' grouping holds") {
