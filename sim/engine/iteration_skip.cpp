@@ -192,7 +192,7 @@ bool KernelRun::iteration_spans_steady(size_t m, size_t K) {
 bool KernelRun::like_last_cut(size_t m, size_t K) {
     if (!cut_before_ || long_tail_ || next_cta_ >= k_.cta_count()) return false;
     const SkipMark &h = marks_[m - K], &e = marks_[m];
-    if (h.cta_changes != e.cta_changes || !same_rates_made(cut_from_, cut_to_, h, e) || !same_l2_reads(cut_from_, cut_to_, h, e)) return false;
+    if (h.cta_changes != e.cta_changes || !same_rates_made(cut_from_, cut_to_, h, e, true)) return false;
     return ends_alike(m, K) && !dirty_grows(h, e);
 }
 

@@ -57,14 +57,10 @@ bool same_rates(const SkipMark& a0, const SkipMark& a1, const SkipMark& b0, cons
     return same_cycles_and_reads(rates(a0, a1), rates(b0, b1), share);
 }
 
-bool same_rates_made(const SkipMark& a0, const SkipMark& a1, const SkipMark& b0, const SkipMark& b1) {
+bool same_rates_made(const SkipMark& a0, const SkipMark& a1, const SkipMark& b0, const SkipMark& b1, bool l2_reads) {
     const SpanRates x = rates(a0, a1), y = rates(b0, b1);
-    return (b1.t - b0.t) > 0 && same_cycles_and_reads(x, y, kSkipTolerance) && within_share(x.made, y.made, kSkipTolerance);
-}
-
-bool same_l2_reads(const SkipMark& a0, const SkipMark& a1, const SkipMark& b0, const SkipMark& b1) {
-    const SpanRates x = rates(a0, a1), y = rates(b0, b1);
-    return x.moved > 0 && y.moved > 0 && within_share(x.l2_reads, y.l2_reads, kSkipTolerance);
+    return (b1.t - b0.t) > 0 && same_cycles_and_reads(x, y, kSkipTolerance) && within_share(x.made, y.made, kSkipTolerance) &&
+           (!l2_reads || within_share(x.l2_reads, y.l2_reads, kSkipTolerance));
 }
 
 bool steady(const std::vector<SkipMark>& marks, size_t m, size_t L, WritebackCheck wb) {

@@ -221,12 +221,10 @@ enum class WritebackCheck { per_byte, or_dirty_fill, made };
 bool same_rates(const SkipMark& a0, const SkipMark& a1, const SkipMark& b0, const SkipMark& b1, double share = kSkipTolerance);
 
 // same_rates, and the same bytes made dirty (write-backs plus the growth of the L2's dirty
-// bytes) per byte moved within kSkipTolerance: WritebackCheck::made's check of two spans.
-bool same_rates_made(const SkipMark& a0, const SkipMark& a1, const SkipMark& b0, const SkipMark& b1);
-
-// Whether the two spans read as many bytes from the L2 per byte moved, within kSkipTolerance: as
-// many of their requests hit in the L1 or were coalesced.
-bool same_l2_reads(const SkipMark& a0, const SkipMark& a1, const SkipMark& b0, const SkipMark& b1);
+// bytes) per byte moved within kSkipTolerance: WritebackCheck::made's check of two spans. With
+// `l2_reads`, also as many bytes read from the L2 per byte moved, within kSkipTolerance: as many
+// of their requests hit in the L1 or were coalesced.
+bool same_rates_made(const SkipMark& a0, const SkipMark& a1, const SkipMark& b0, const SkipMark& b1, bool l2_reads = false);
 
 // Whether the span of L windows before mark m and the span before it took the same cycles, HBM
 // reads and write-backs (as `wb` asks) per byte moved, within kSkipTolerance (m >= 2 L).
