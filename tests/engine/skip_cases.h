@@ -52,18 +52,25 @@ inline void check_fast_bounds(const RunResult& f, const RunResult& e) {
     CHECK(std::isfinite(f.timing.seconds));
 }
 
-// `c` with the default schedule, by the default engine and by it without the skips (the same L2
-// sampling: the skips' error alone); the second must skip nothing.
-inline std::pair<RunResult, RunResult> default_schedule_with_and_without_skip(const SkipCase& c) {
+// Problem `p` with `algo`'s default schedule on `gpu`, by the engine with `fast`'s options and by
+// it without the skips (the same L2 sampling where `fast` sets it: the skips' error alone); the
+// second must skip nothing.
+inline std::pair<RunResult, RunResult> with_and_without_skip(const AttentionProblem& p, Algorithm algo, const char* gpu,
+                                                              const SimOptions& fast = {}) {
     Schedule s;
-    s.algo = c.algo;
-    const GpuSpec g = load_gpu(c.gpu);
-    SimOptions off;
+    s.algo = algo;
+    const GpuSpec g = load_gpu(gpu);
+    SimOptions off = fast;
     off.steady_state_skip = false;
-    RunResult f = simulate(problem_of(c), s, g, SimOptions{}), o = simulate(problem_of(c), s, g, off);
+    RunResult f = simulate(p, s, g, fast), o = simulate(p, s, g, off);
     CHECK(o.timing.skipped_iterations == 0);
     CHECK(o.timing.skipped_ctas == 0);
     return {std::move(f), std::move(o)};
+}
+
+// `c` with the default schedule, by the default engine and by it without the skips.
+inline std::pair<RunResult, RunResult> default_schedule_with_and_without_skip(const SkipCase& c) {
+    return with_and_without_skip(problem_of(c), c.algo, c.gpu);
 }
 
 // Problem `p` with `algo`'s default schedule on `gpu`, by the engine with `fast`'s options and by
